@@ -1,0 +1,6 @@
+import sys
+
+from reviewctl.cli.app import main
+
+sys.exit(main())
+

@@ -1,0 +1,1 @@
+"""Adapters: the only modules that touch the outside world (YAML, git, Jinja, the calendar)."""

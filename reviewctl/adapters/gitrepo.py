@@ -1,0 +1,147 @@
+"""The only user of GitPython: find the repository, check the tree, commit one step."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
+
+from reviewctl.errors import UnusableError
+
+
+def _fail(error: GitCommandError, doing: str) -> UnusableError:
+    stderr = str(error.stderr or "").strip().splitlines()
+    detail = stderr[-1].removeprefix("stderr: ").strip(" '") if stderr else str(error.status)
+    return UnusableError(f"git failed while {doing}: {detail}")
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+
+class GitRepo:
+    """One git repository, addressed by its work tree."""
+
+    def __init__(self, repo: git.Repo) -> None:
+        self._repo = repo
+        self.root = Path(str(repo.working_tree_dir)).resolve()
+        # The common dir is shared by linked worktrees, so one lock covers them all.
+        self.git_dir = Path(repo.common_dir).resolve()
+
+    @classmethod
+    def find(cls, path: Path) -> GitRepo | None:
+        try:
+            repo = git.Repo(path, search_parent_directories=True)
+        except (InvalidGitRepositoryError, NoSuchPathError):
+            return None
+        if repo.bare or repo.working_tree_dir is None:
+            return None
+        return cls(repo)
+
+    @classmethod
+    def init(cls, path: Path) -> GitRepo:
+        try:
+            return cls(git.Repo.init(path))
+        except GitCommandError as error:
+            raise _fail(error, f"creating a repository in {path}") from None
+
+    def head(self) -> str | None:
+        try:
+            return str(self._repo.git.rev_parse("--verify", "-q", "HEAD"))
+        except GitCommandError:
+            return None
+
+    def branch(self) -> str | None:
+        try:
+            return str(self._repo.git.symbolic_ref("-q", "--short", "HEAD"))
+        except GitCommandError:
+            return None
+
+    def identity(self) -> Identity:
+        name = os.environ.get("GIT_AUTHOR_NAME") or self._config("user.name")
+        email = os.environ.get("GIT_AUTHOR_EMAIL") or self._config("user.email")
+        if not name or not email:
+            raise UnusableError(
+                "no git identity: run `git config user.name \"Your Name\"` and "
+                "`git config user.email you@example.org` (add --global for every "
+                "repository), then repeat the command"
+            )
+        return Identity(name, email)
+
+    def _config(self, key: str) -> str | None:
+        try:
+            value = str(self._repo.git.config("--get", key)).strip()
+        except GitCommandError:
+            return None
+        return value or None
+
+    def changed_paths(self, pathspec: str) -> list[str]:
+        """Paths under `pathspec` that differ from HEAD: staged, unstaged or untracked."""
+        try:
+            out = str(
+                self._repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--", pathspec)
+            )
+        except GitCommandError as error:
+            raise _fail(error, "reading the status of the work tree") from None
+        entries = [e for e in out.split("\0") if e]
+        paths: list[str] = []
+        skip = False
+        for entry in entries:
+            if skip:  # the source path of a rename
+                skip = False
+                continue
+            if entry[0] in "RC":
+                skip = True
+            paths.append(entry[3:])
+        return paths
+
+    def is_tracked(self, path: str) -> bool:
+        try:
+            return bool(str(self._repo.git.ls_files("--", path)).strip())
+        except GitCommandError:
+            return False
+
+    def commit(self, message: str, paths: list[str]) -> str:
+        """Stage exactly `paths` and commit only them; other staged work is left alone."""
+        try:
+            self._repo.git.add("-A", "--", *paths)
+            self._repo.git.commit("-q", "-m", message, "--only", "--", *paths)
+        except GitCommandError as error:
+            raise _fail(error, "committing") from None
+        head = self.head()
+        assert head is not None
+        return head
+
+    def unstage(self, paths: list[str]) -> None:
+        """Put the index entries of `paths` back to HEAD (or drop them if HEAD lacks them)."""
+        if not paths:
+            return
+        try:
+            if self.head() is None:
+                self._repo.git.rm("-q", "--cached", "--ignore-unmatch", "-r", "--", *paths)
+            else:
+                self._repo.git.reset("-q", "HEAD", "--", *paths)
+        except GitCommandError as error:
+            raise _fail(error, "restoring the index") from None
+
+    def log(self, pathspec: str) -> list[dict[str, str]]:
+        """Commits touching `pathspec`, newest first: hash, date, author, subject."""
+        sep = "\x1f"
+        try:
+            out = str(
+                self._repo.git.log(
+                    f"--format=%H{sep}%aI{sep}%an{sep}%s", "--", pathspec
+                )
+            )
+        except GitCommandError as error:
+            raise _fail(error, "reading the log") from None
+        rows = []
+        for line in out.splitlines():
+            commit, when, author, subject = line.split(sep, 3)
+            rows.append({"commit": commit, "date": when, "author": author, "subject": subject})
+        return rows

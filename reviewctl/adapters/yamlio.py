@@ -1,0 +1,143 @@
+"""The only user of ruamel.yaml.
+
+Edits go through one round-trip instance, which changes the loaded map in place so
+that the comments and key order people wrote survive.  Bulk reads use the safe loader,
+which is C-backed when ruamel.yaml.clib is installed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from reviewctl.errors import InvalidDataError, located
+
+_CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$")
+
+
+def _roundtrip() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    # One date object can sit in two places (a step's date and the triage date); write
+    # it twice rather than as an anchor and alias that people would not understand.
+    yaml.representer.ignore_aliases = lambda data: True
+    return yaml
+
+
+_RT = _roundtrip()
+_SAFE = YAML(typ="safe")
+
+
+def conflict_marker_line(text: str) -> int | None:
+    """The 1-based line of the first git conflict marker, if there is one."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if _CONFLICT.match(line):
+            return number
+    return None
+
+
+def _check_markers(text: str, shown: str) -> None:
+    line = conflict_marker_line(text)
+    if line is not None:
+        raise InvalidDataError(
+            located(
+                shown,
+                line,
+                None,
+                "git conflict marker; resolve the merge in this file, then `git add` it",
+            )
+        )
+
+
+def _yaml_error(error: YAMLError, shown: str) -> InvalidDataError:
+    line = None
+    problem = str(error).splitlines()[0] if str(error) else "malformed YAML"
+    if isinstance(error, MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        if mark is not None:
+            line = mark.line + 1
+        problem = error.problem or error.context or problem
+    return InvalidDataError(
+        located(shown, line, None, f"malformed YAML ({problem}); fix the syntax at this line")
+    )
+
+
+def parse_roundtrip(text: str, shown: str) -> Any:
+    """Parse `text` for editing.  `shown` is the path used in error messages."""
+    _check_markers(text, shown)
+    try:
+        return _RT.load(text)
+    except YAMLError as error:
+        raise _yaml_error(error, shown) from None
+
+
+def parse_safe(text: str, shown: str) -> Any:
+    """Parse `text` into plain dicts and lists, fast, for reading many files."""
+    _check_markers(text, shown)
+    try:
+        return _SAFE.load(text)
+    except YAMLError as error:
+        raise _yaml_error(error, shown) from None
+
+
+def read_roundtrip(path: Path, shown: str) -> Any:
+    return parse_roundtrip(read_text(path, shown), shown)
+
+
+def read_text(path: Path, shown: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidDataError(
+            located(shown, None, None, f"not UTF-8 text ({error.reason}); save it as UTF-8")
+        ) from None
+
+
+def dump(data: Any) -> str:
+    stream = io.StringIO()
+    _RT.dump(data, stream)
+    return stream.getvalue()
+
+
+def new_map(pairs: dict[str, Any] | None = None) -> CommentedMap:
+    result = CommentedMap()
+    for key, value in (pairs or {}).items():
+        result[key] = value
+    return result
+
+
+def new_seq(items: Sequence[Any] = ()) -> CommentedSeq:
+    return CommentedSeq(items)
+
+
+def line_of(data: Any, loc: Sequence[str | int]) -> int | None:
+    """The 1-based line of the node at `loc` in round-trip data, as near as known."""
+    line: int | None = None
+    node = data
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(node, CommentedMap) and part in node:
+                if lc is not None:
+                    line = lc.key(part)[0] + 1
+                node = node[part]
+            elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+                if lc is not None:
+                    line = lc.item(part)[0] + 1
+                node = node[part]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+    if line is None and getattr(data, "lc", None) is not None:
+        line = data.lc.line + 1
+    return line

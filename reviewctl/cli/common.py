@@ -1,0 +1,81 @@
+"""What the commands share: the global options, date parsing, step options."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from reviewctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.store import Store
+    from reviewctl.core.transaction import Outcome
+
+
+@dataclass
+class Globals:
+    store_path: Path | None
+    as_of: str | None
+
+    def store(self) -> Store:
+        from reviewctl.core.store import Store
+
+        return Store.find(self.store_path)
+
+    def today(self) -> date:
+        if self.as_of:
+            return parse_date(self.as_of, "--as-of")
+        env = os.environ.get("REVIEWCTL_TODAY")
+        if env:
+            return parse_date(env, "REVIEWCTL_TODAY")
+        return date.today()
+
+
+def parse_date(value: str, flag: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageError(
+            f"{flag} {value!r} is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-02"
+        ) from None
+
+
+def maybe_date(value: str | None, flag: str) -> date | None:
+    return parse_date(value, flag) if value is not None else None
+
+
+def globals_of(ctx: typer.Context) -> Globals:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Globals)
+    return obj
+
+
+def step_options(ctx: typer.Context, when: str | None, message: str | None,
+                 dry_run: bool) -> StepOptions:
+    from reviewctl.core.step import StepOptions
+
+    return StepOptions(today=globals_of(ctx).today(), when=maybe_date(when, "--date"),
+                       note=message, dry_run=dry_run)
+
+
+def report(outcome: Outcome) -> None:
+    from reviewctl.cli.output import emit, say
+
+    if outcome.dry_run:
+        say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}) [dry run: nothing changed]")
+        emit(outcome.diff)
+    else:
+        say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}), commit {(outcome.commit or '')[:10]}")
+
+
+# Options every mutating command takes.
+DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened (YYYY-MM-DD); default today.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
+MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the case history (not in the commit).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")]

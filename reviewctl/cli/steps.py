@@ -1,0 +1,127 @@
+"""The commands that move a case through the front of the process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from reviewctl.cli.common import (
+    DateOpt,
+    DryRunOpt,
+    MessageOpt,
+    globals_of,
+    maybe_date,
+    report,
+    step_options,
+)
+from reviewctl.errors import UsageError
+
+IdArg = Annotated[str, typer.Argument(help="The case id, e.g. SSCP-2026-7KQ4MX.", show_default=False)]
+
+
+def refer(
+    ctx: typer.Context,
+    case_type: Annotated[str, typer.Option("--type", help="lcspr, sar, dhr or unknown.", show_default=False)],
+    subject: Annotated[str, typer.Option("--subject", help="The pseudonym, e.g. 'Child A'. Never a real name.", show_default=False)],
+    referrer: Annotated[str, typer.Option("--referrer", help="Who referred (agency and role).", show_default=False)],
+    received: Annotated[str | None, typer.Option("--received", help="Date received; default --date.")] = None,
+    incident_date: Annotated[str | None, typer.Option("--incident-date", help="Date of the incident.")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Record a new referral; prints only the new case id."""
+    from reviewctl.cli.output import emit
+    from reviewctl.core.referral import refer as core_refer
+
+    options = step_options(ctx, when, message, dry_run)
+    outcome = core_refer(
+        globals_of(ctx).store(), case_type=case_type, subject=subject, referrer=referrer,
+        received=maybe_date(received, "--received"),
+        incident_date=maybe_date(incident_date, "--incident-date"),
+        summary=summary, agencies=agency or [], options=options,
+    )
+    if dry_run:
+        report(outcome)
+    else:
+        emit(outcome.case_id)
+
+
+def triage(
+    ctx: typer.Context,
+    case_id: IdArg,
+    accept: Annotated[bool, typer.Option("--accept", help="Accept for scoping.")] = False,
+    no_further_action: Annotated[bool, typer.Option("--no-further-action", help="Close: no further or alternative action.")] = False,
+    reason: Annotated[str, typer.Option("--reason", help="Why (required).", show_default=False)] = "",
+    case_type: Annotated[str | None, typer.Option("--type", help="Settle or change the review type.")] = None,
+    summary: Annotated[str | None, typer.Option("--summary", help="Set the referral summary.")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="Add an agency involved (repeat).")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Triage a referral: --accept (to scoping) or --no-further-action (letter to the referrer)."""
+    from reviewctl.core.referral import triage as core_triage
+
+    if accept == no_further_action:
+        raise UsageError("give exactly one of --accept or --no-further-action")
+    if not reason:
+        raise UsageError("--reason is required; say why")
+    report(core_triage(
+        globals_of(ctx).store(), case_id, accept=accept, reason=reason, new_type=case_type,
+        summary=summary, agencies=agency or [], options=step_options(ctx, when, message, dry_run),
+    ))
+
+
+def scope(
+    ctx: typer.Context,
+    case_id: IdArg,
+    request: Annotated[list[str] | None, typer.Option("--request", help="Ask an agency for information (repeat).")] = None,
+    returned: Annotated[list[str] | None, typer.Option("--returned", help="An agency answered (repeat).")] = None,
+    notified: Annotated[str | None, typer.Option("--notified", help="lcspr: date the National Panel was notified.")] = None,
+    rapid_review_sent: Annotated[str | None, typer.Option("--rapid-review-sent", help="lcspr: date the rapid review went to the Panel.")] = None,
+    done: Annotated[bool, typer.Option("--done", help="Scoping is complete: move to the decision meeting.")] = False,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Record scoping: information requests and replies, lcspr notifications, --done."""
+    from reviewctl.core.scoping import ScopeChanges
+    from reviewctl.core.scoping import scope as core_scope
+
+    changes = ScopeChanges(
+        request=request or [], returned=returned or [],
+        notified=maybe_date(notified, "--notified"),
+        rapid_review_sent=maybe_date(rapid_review_sent, "--rapid-review-sent"), done=done,
+    )
+    report(core_scope(globals_of(ctx).store(), case_id, changes,
+                      step_options(ctx, when, message, dry_run)))
+
+
+def decide(
+    ctx: typer.Context,
+    case_id: IdArg,
+    conduct: Annotated[bool, typer.Option("--conduct", help="Decide (or recommend) to conduct a review.")] = False,
+    not_conduct: Annotated[bool, typer.Option("--not-conduct", help="Decide (or recommend) not to.")] = False,
+    rationale: Annotated[str, typer.Option("--rationale", help="Why (required).", show_default=False)] = "",
+    chair: Annotated[bool, typer.Option("--chair", help="sar/dhr: the Independent Chair's decision.")] = False,
+    meeting_date: Annotated[str | None, typer.Option("--meeting-date", help="Date of the meeting; default --date.")] = None,
+    attendee: Annotated[list[str] | None, typer.Option("--attendee", help="A role that attended (repeat).")] = None,
+    parallel: Annotated[list[str] | None, typer.Option("--parallel", help="A parallel process: inquest, trial, other review (repeat).")] = None,
+    scope_text: Annotated[str | None, typer.Option("--scope", help="The initial scope of the review.")] = None,
+    learning_to: Annotated[str | None, typer.Option("--learning-to", help="Not conducted: the SSCP group that gets the learning.")] = None,
+    case_type: Annotated[str | None, typer.Option("--type", help="Settle the review type if still unknown.")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""
+    from reviewctl.core.decision import DecisionInput
+    from reviewctl.core.decision import decide as core_decide
+
+    if conduct == not_conduct:
+        raise UsageError("give exactly one of --conduct or --not-conduct")
+    if not rationale:
+        raise UsageError("--rationale is required; record why")
+    given = DecisionInput(
+        conduct=conduct, rationale=rationale, chair=chair,
+        meeting_date=maybe_date(meeting_date, "--meeting-date"), attendees=attendee or [],
+        parallel=parallel or [], scope=scope_text, learning_to=learning_to, new_type=case_type,
+    )
+    report(core_decide(globals_of(ctx).store(), case_id, given,
+                       step_options(ctx, when, message, dry_run)))

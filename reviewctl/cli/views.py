@@ -1,0 +1,136 @@
+"""The commands that read: show, list, log, validate; and init and doctor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reviewctl.cli.common import FormatOpt, globals_of
+from reviewctl.cli.steps import IdArg
+from reviewctl.errors import ExitCode, UsageError
+
+DEADLINE_COLUMNS = ["label", "due", "status", "met_on", "working_days_left"]
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(allowed)}")
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder for the store; default the current one.")] = Path("."),
+    partnership: Annotated[str, typer.Option("--partnership", help="The partnership's name.")] = "Fictional Safeguarding Partnership",
+    prefix: Annotated[str, typer.Option("--prefix", help="Id prefix, e.g. SSCP.")] = "SSCP",
+) -> None:
+    """Create a store: reviewctl.yaml, cases/ and templates/, committed to git."""
+    from reviewctl.cli.output import say
+    from reviewctl.core.init import init_store
+
+    root = init_store(path, partnership, prefix)
+    say(f"created a reviewctl store in {root}")
+
+
+def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+    """Show one case: its details, deadlines and history."""
+    from reviewctl.cli.output import as_json, emit, pairs, table
+    from reviewctl.core.views import show_case
+
+    _check_format(fmt, ("table", "json", "md"))
+    g = globals_of(ctx)
+    view = show_case(g.store(), case_id, g.today())
+    if fmt == "json":
+        emit(as_json(view))
+        return
+    heading = "## " if fmt == "md" else ""
+    fields = [(k, view[k]) for k in ("id", "type", "stage", "subject", "referrer", "received",
+                                     "incident_date", "summary")]
+    fields.append(("agencies", ", ".join(view["agencies"])))
+    parts = [pairs(fields, fmt)]
+    parts += [f"\n{heading}Deadlines\n", table(view["deadlines"], DEADLINE_COLUMNS, fmt)]
+    history = [{**h, "from": h.get("from") or ""} for h in view["history"]]
+    parts += [f"\n{heading}History\n", table(history, ["date", "step", "from", "to", "by", "note"], fmt)]
+    emit("".join(parts))
+
+
+def list_(
+    ctx: typer.Context,
+    case_type: Annotated[str | None, typer.Option("--type", help="Only this review type.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only cases in this stage.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List cases (the tracker) with their next deadline."""
+    from reviewctl.cli.output import as_json, emit, say, table
+    from reviewctl.core.views import list_cases
+
+    _check_format(fmt, ("table", "json", "csv", "md"))
+    g = globals_of(ctx)
+    store = g.store()
+    flow = store.workflow
+    if case_type is not None and case_type not in flow.types:
+        raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(flow.types)})")
+    if stage is not None and flow.stage(stage) is None:
+        raise UsageError(f"--stage {stage!r} is not a stage (known: {', '.join(s.id for s in flow.stages)})")
+    rows, problems = list_cases(store, g.today(), case_type, stage)
+    for problem in problems:
+        say(f"error: {problem}")
+    if fmt == "json":
+        emit(as_json(rows))
+    else:
+        emit(table([_tracker_row(r) for r in rows],
+                   ["id", "type", "stage", "subject", "received", "next_deadline", "due", "status"], fmt))
+    if problems:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+def _tracker_row(row: dict[str, Any]) -> dict[str, Any]:
+    pending = [d for d in row["deadlines"] if d["status"] != "met"]
+    nxt = pending[0] if pending else None
+    return {**row, "next_deadline": nxt["label"] if nxt else "",
+            "due": nxt["due"] if nxt else "", "status": nxt["status"] if nxt else ""}
+
+
+def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+    """The case's history, and the git commits that touched it."""
+    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.core.views import case_log
+
+    _check_format(fmt, ("table", "json", "md"))
+    g = globals_of(ctx)
+    data = case_log(g.store(), case_id, g.today())
+    if fmt == "json":
+        emit(as_json(data))
+        return
+    history = [{**h, "from": h.get("from") or ""} for h in data["history"]]
+    commits = [{**c, "commit": c["commit"][:10]} for c in data["commits"]]
+    emit(table(history, ["date", "recorded", "step", "from", "to", "by", "note"], fmt)
+         + "\n" + table(commits, ["commit", "date", "author", "subject"], fmt))
+
+
+def validate(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable."""
+    from reviewctl.cli.output import as_json, emit, say
+    from reviewctl.core.validate import validate_store
+
+    _check_format(fmt, ("table", "json"))
+    store = globals_of(ctx).store()
+    problems = validate_store(store)
+    if fmt == "json":
+        emit(as_json({"ok": not problems, "problems": problems}))
+    else:
+        for problem in problems:
+            emit(problem)
+        say(f"{len(problems)} problem(s) found" if problems else "the store is valid")
+    if problems:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+def doctor(ctx: typer.Context) -> None:
+    """Find and mend what an interrupted step left behind."""
+    from reviewctl.cli.output import say
+    from reviewctl.core.doctor import doctor as core_doctor
+
+    done = core_doctor(globals_of(ctx).store())
+    for line in done or ["nothing to mend"]:
+        say(line)

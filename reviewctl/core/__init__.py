@@ -1,0 +1,1 @@
+"""The core: cases, workflow, clocks and the store.  It never prints and never prompts."""

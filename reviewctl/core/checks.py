@@ -1,0 +1,87 @@
+"""Checks of one case's documents against the models and the workflow.
+
+They return every problem as a `file:line: key: message` line, so that `validate`
+can collect them all and a command can refuse with the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reviewctl.adapters.yamlio import line_of
+from reviewctl.core.case import DOCUMENT_FILES, MODELS, Case
+from reviewctl.core.schema import errors_of
+from reviewctl.core.workflow import Workflow
+from reviewctl.errors import located
+
+Loc = tuple[str | int, ...]
+
+
+def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    case: Case | None = None
+    for name, data in docs.items():
+        filename = DOCUMENT_FILES[name]
+        model, found = errors_of(MODELS[filename], data, f"{folder}/{filename}")
+        problems += found
+        if isinstance(model, Case):
+            case = model
+    if case is None:
+        return problems
+    raw = docs["case"]
+    shown = f"{folder}/case.yaml"
+
+    def at(loc: Loc, key: str, message: str) -> None:
+        problems.append(located(shown, line_of(raw, loc), key, message))
+
+    if case.id != case_id:
+        at(("id",), "id", f"'{case.id}' does not match the folder name '{case_id}'; "
+           "a case's id is its folder's name")
+    if case.type not in workflow.types:
+        at(("type",), "type", f"'{case.type}' is not a review type (known: {', '.join(workflow.types)})")
+    if workflow.stage(case.stage) is None:
+        from difflib import get_close_matches
+
+        close = get_close_matches(case.stage, [s.id for s in workflow.stages], n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
+    _check_history(workflow, case, at)
+    return problems
+
+
+def _check_history(workflow: Workflow, case: Case, at: Callable[[Loc, str, str], None]) -> None:
+    def bad(i: int, key: str, message: str) -> None:
+        at(("history", i, key), f"history[{i}].{key}", message)
+
+    history = case.history
+    first = history[0]
+    if first.from_ is not None or first.to != workflow.initial:
+        bad(0, "to", f"the history must start with the referral into '{workflow.initial}'")
+    case_type = first.type or case.type
+    previous_date = case.received
+    for i, entry in enumerate(history):
+        if entry.date < previous_date:
+            bad(i, "date", f"{entry.date} is before the step before it ({previous_date}); "
+                "history is in the order things happened")
+        previous_date = max(previous_date, entry.date)
+        if i == 0:
+            continue
+        prior = history[i - 1]
+        if entry.from_ != prior.to:
+            bad(i, "from", f"'{entry.from_}' does not follow on from '{prior.to}'; "
+                "entries may only be appended by reviewctl commands")
+        step_type = entry.type or case_type
+        transition = workflow.find(entry.step, str(entry.from_), step_type)
+        if transition is None or transition.to != entry.to:
+            bad(i, "step", f"'{entry.step}' from '{entry.from_}' to '{entry.to}' is not a "
+                f"transition of the workflow for type '{step_type}'")
+        case_type = step_type
+    last = history[-1]
+    if last.to != case.stage:
+        at(("stage",), "stage", f"'{case.stage}' does not match the history, which ends in "
+           f"'{last.to}'; the stage is changed by reviewctl commands, not by hand: put back "
+           f"'{last.to}'")
+    if case_type != case.type:
+        at(("type",), "type", f"'{case.type}' does not match the history, which settled "
+           f"'{case_type}'; change the type with `reviewctl triage` or `reviewctl decide --type`")

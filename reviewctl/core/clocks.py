@@ -1,0 +1,120 @@
+"""Deadlines from the workflow's clocks: when each falls due and where it stands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters.calendar import add_months, add_working_days, working_days_between
+from reviewctl.core.workflow import ClockDef, Limit, Workflow
+
+Documents = dict[str, Any]  # "case" / "scoping" / "decision" -> the file's mapping
+
+
+def lookup(docs: Documents, path: str) -> Any:
+    """The value at `document.key.key` in the case's documents, or None."""
+    node: Any = docs
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def is_present(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def due_date(start: date, limit: Limit) -> date:
+    if limit.working_days is not None:
+        return add_working_days(start, limit.working_days)
+    assert limit.months is not None
+    return add_months(start, limit.months)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: str
+    label: str
+    item: str | None
+    start: date
+    due: date
+    status: str  # met | open | due-soon | overdue
+    met_on: date | None
+    working_days_left: int | None
+    standing: str
+
+    @property
+    def late(self) -> bool:
+        return self.met_on is not None and self.met_on > self.due
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "item": self.item,
+            "start": self.start.isoformat(),
+            "due": self.due.isoformat(),
+            "status": self.status,
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "late": self.late,
+            "working_days_left": self.working_days_left,
+        }
+
+
+def _status(due: date, met_on: date | None, today: date, due_soon: int) -> tuple[str, int | None]:
+    if met_on is not None:
+        return "met", None
+    left = working_days_between(today, due)
+    if today > due:
+        return "overdue", left
+    if left <= due_soon:
+        return "due-soon", left
+    return "open", left
+
+
+def _one(
+    clock: ClockDef, label: str, item: str | None, start: Any, met: Any,
+    today: date, due_soon: int,
+) -> Deadline | None:
+    if not isinstance(start, date):
+        return None  # the clock has not started
+    due = due_date(start, clock.limit)
+    met_on = met if isinstance(met, date) else None
+    status, left = _status(due, met_on, today, due_soon)
+    return Deadline(clock.id, label, item, start, due, status, met_on, left, clock.standing)
+
+
+def deadlines(
+    workflow: Workflow, docs: Documents, today: date, due_soon: int = 3
+) -> list[Deadline]:
+    """Every started deadline of a case, soonest first.
+
+    On a case that has ended, a deadline that was never met no longer applies.
+    """
+    case = docs.get("case") or {}
+    case_type = case.get("type")
+    ended = workflow.is_terminal(str(case.get("stage")))
+    found: list[Deadline] = []
+    for clock in workflow.clocks:
+        if clock.types is not None and case_type not in clock.types:
+            continue
+        candidates: list[tuple[str, str | None, Any, Any]]
+        if clock.each is None:
+            candidates = [(clock.label, None, lookup(docs, clock.start), lookup(docs, clock.met))]
+        else:
+            entries = lookup(docs, clock.each) or []
+            candidates = []
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                item = str(entry.get(clock.item)) if clock.item else None
+                label = f"{clock.label}: {item}" if item else clock.label
+                candidates.append((label, item, entry.get(clock.start), entry.get(clock.met)))
+        for label, item, start, met in candidates:
+            deadline = _one(clock, label, item, start, met, today, due_soon)
+            if deadline is not None and not (ended and deadline.met_on is None):
+                found.append(deadline)
+    found.sort(key=lambda d: (d.status == "met", d.due))
+    return found

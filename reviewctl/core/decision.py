@@ -1,0 +1,75 @@
+"""The decision whether to hold a statutory review.
+
+For lcspr the statutory partners decide at the meeting.  For sar and dhr the meeting
+makes a written recommendation, and the Independent Chair decides (`--chair`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.step import Edit, StepOptions, advance, check_date, check_not_future, finish
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.errors import UsageError
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    conduct: bool
+    rationale: str
+    chair: bool = False
+    meeting_date: date | None = None
+    attendees: list[str] = field(default_factory=list)
+    parallel: list[str] = field(default_factory=list)
+    scope: str | None = None
+    learning_to: str | None = None
+    new_type: str | None = None
+
+
+def decide(store: Store, case_id: str, given: DecisionInput, options: StepOptions) -> Outcome:
+    if not given.rationale.strip():
+        raise UsageError("--rationale is empty; record why")
+    outcome = "conduct" if given.conduct else "not-conduct"
+    step = f"{'chair' if given.chair else 'decide'}-{outcome}"
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        source = str(edit.case["stage"])
+        decision = edit.doc("decision")
+        if given.chair:
+            if given.meeting_date or given.attendees or given.parallel or given.scope:
+                raise UsageError(
+                    "--meeting-date, --attendee, --parallel and --scope belong to the meeting; "
+                    "the chair's decision takes --rationale, --learning-to and --date"
+                )
+            decision["chair"] = yamlio.new_map({
+                "outcome": outcome, "rationale": given.rationale.strip(), "date": options.date,
+            })
+        else:
+            meeting = given.meeting_date or options.date
+            check_not_future(meeting, options.today, "--meeting-date")
+            check_date(meeting, edit, "--meeting-date")
+            _record_meeting(decision, given, outcome, meeting)
+        if given.learning_to:
+            decision["learning_to"] = given.learning_to.strip()
+        transition = advance(edit, step, options, given.new_type)
+        return finish(edit, step, f"{source} -> {transition.to}", options)
+
+
+def _record_meeting(decision: Any, given: DecisionInput, outcome: str, meeting: date) -> None:
+    values: dict[str, Any] = {
+        "meeting_date": meeting,
+        "attendees": yamlio.new_seq(given.attendees),
+        "outcome": outcome,
+        "rationale": given.rationale.strip(),
+        "parallel": yamlio.new_seq(given.parallel),
+        "scope": given.scope,
+    }
+    for key, value in values.items():
+        if value is None:
+            decision.pop(key, None)
+        else:
+            decision[key] = value

@@ -1,0 +1,80 @@
+"""`reviewctl init`: a new store, committed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from reviewctl.adapters.gitrepo import GitRepo
+from reviewctl.core.store import CASES_DIR, CONFIG_FILE, PREFIX_SHAPE, TEMPLATES_DIR
+from reviewctl.core.transaction import write_atomic
+from reviewctl.errors import RefusedError, UsageError
+
+CONFIG_TEMPLATE = """\
+# reviewctl store settings; README.md ("Store settings") explains each one.
+partnership: {partnership}
+# Case ids are PREFIX-YEAR-XXXXXX, e.g. {prefix}-2026-7KQ4MX.
+prefix: {prefix}
+# A deadline shows as due-soon this many working days before it falls due.
+due_soon_working_days: 3
+# Seconds a command waits while another reviewctl command changes the store.
+lock_timeout_seconds: 10
+# Change a clock's limit (working_days or months); the clocks are in the workflow.
+clocks:
+  agency-reply: {{working_days: 10}}
+# A workflow of your own, relative to this file (the default is built in):
+# workflow: workflow.yaml
+"""
+
+TEMPLATES_README = """\
+# Templates
+
+Letters and documents are rendered from Jinja2 templates. A file here with the same
+name as one of reviewctl's own templates replaces it for this store. `reviewctl
+templates` lists the names and where each one comes from.
+"""
+
+
+def init_store(path: Path, partnership: str, prefix: str) -> Path:
+    if not PREFIX_SHAPE.match(prefix):
+        raise UsageError(
+            f"--prefix {prefix!r} must be 2 to 10 capital letters or digits, starting with a "
+            "letter (e.g. SSCP)"
+        )
+    if not partnership.strip():
+        raise UsageError("--partnership is empty; give the partnership's name")
+    root = path.expanduser().resolve()
+    if (root / CONFIG_FILE).exists():
+        raise RefusedError(f"{path}: already a reviewctl store ({CONFIG_FILE} exists)")
+    made_root = not root.exists()
+    repo = GitRepo.find(root) if root.exists() else None
+    made_repo = repo is None
+    files = {
+        root / CONFIG_FILE: CONFIG_TEMPLATE.format(partnership=partnership.strip(), prefix=prefix),
+        root / CASES_DIR / ".gitkeep": "",
+        root / TEMPLATES_DIR / "README.md": TEMPLATES_README,
+    }
+    existing = [p for p in files if p.exists()]
+    if existing:
+        raise RefusedError(f"{existing[0]} already exists; choose an empty folder")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if repo is None:
+            repo = GitRepo.init(root)
+        repo.identity()
+        for file, text in files.items():
+            write_atomic(file, text)
+        rel = [p.relative_to(repo.root).as_posix() for p in files]
+        repo.commit("reviewctl: create store", rel)
+    except BaseException:
+        for file in files:
+            file.unlink(missing_ok=True)
+        for folder in (root / CASES_DIR, root / TEMPLATES_DIR):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        if made_repo and (root / ".git").is_dir():
+            shutil.rmtree(root / ".git")
+        if made_root and root.is_dir() and not any(root.iterdir()):
+            root.rmdir()
+        raise
+    return root

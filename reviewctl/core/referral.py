@@ -1,0 +1,133 @@
+"""The front door: a referral is recorded, then triaged."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.case import CASE_FILE, DOCUMENTS_DIR
+from reviewctl.core.step import (
+    Edit,
+    StepOptions,
+    advance,
+    check_not_future,
+    commit_message,
+    finish,
+    history_entry,
+)
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome, apply, step_guard
+from reviewctl.errors import RefusedError, UsageError
+
+# Crockford's base32: no I, L, O or U, so an id read aloud or retyped is not misread.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_HEADER = (
+    "Case file kept by reviewctl. Pseudonyms only: real names, dates of birth and\n"
+    "addresses never go here. `stage` and `history` change through reviewctl commands."
+)
+
+
+def new_case_id(store: Store, year: int) -> str:
+    """`PREFIX-YEAR-XXXXXX` with 30 random bits.
+
+    A counter (max + 1) would give two people on different branches the same id.  Random
+    ids need no coordination: with 100 cases made on diverging branches in a year the
+    chance of any clash is about 1 in 200,000, and `validate` reports a clash anyway.
+    """
+    prefix = store.config.prefix
+    existing = {i.upper() for i in store.case_ids()}
+    while True:
+        suffix = "".join(secrets.choice(_ALPHABET) for _ in range(6))
+        case_id = f"{prefix}-{year}-{suffix}"
+        if case_id.upper() not in existing:
+            return case_id
+
+
+def refer(store: Store, *, case_type: str, subject: str, referrer: str,
+          received: date | None, incident_date: date | None, summary: str | None,
+          agencies: list[str], options: StepOptions) -> Outcome:
+    workflow = store.workflow
+    if case_type not in workflow.types:
+        raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(workflow.types)})")
+    for flag, value in (("--subject", subject), ("--referrer", referrer)):
+        if not value.strip():
+            raise UsageError(f"{flag} is empty; give a {'pseudonym' if flag == '--subject' else 'referrer'}")
+    received_on = check_not_future(received or options.date, options.today, "--received")
+    if incident_date is not None:
+        check_not_future(incident_date, options.today, "--incident-date")
+        if incident_date > received_on:
+            raise UsageError(f"--incident-date {incident_date} is after the referral was received ({received_on})")
+    if options.when is not None and options.when < received_on:
+        raise UsageError(f"--date {options.when} is before the referral was received ({received_on})")
+    case_id = new_case_id(store, received_on.year)
+    with step_guard(store, case_id):
+        by = store.repo.identity().name
+        case: Any = yamlio.new_map({
+            "id": case_id, "type": case_type, "stage": workflow.initial, "subject": subject.strip(),
+            "referrer": referrer.strip(), "received": received_on, "incident_date": incident_date,
+            "summary": summary, "agencies": yamlio.new_seq(agencies),
+        })
+        for key in ("incident_date", "summary"):
+            if case[key] is None:
+                del case[key]
+        case.yaml_set_start_comment(_HEADER)
+        step = "refer"
+        entry = history_entry(step, options.when or received_on, None, workflow.initial, by, options, case_type)
+        case["history"] = yamlio.new_seq([entry])
+        edit = Edit(store, case_id, {"case": case})
+        summary_line = f"-> {workflow.initial}"
+        edit.check()
+        changes = {store.case_dir(case_id) / CASE_FILE: yamlio.dump(case)}
+        return apply(store, case_id, step, summary_line, changes,
+                     commit_message(case_id, step, summary_line), options.dry_run)
+
+
+def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: str | None,
+           summary: str | None, agencies: list[str], options: StepOptions) -> Outcome:
+    if not reason.strip():
+        raise UsageError("--reason is empty; say why the referral was accepted or not")
+    step = "triage-accept" if accept else "triage-no-further-action"
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        case = edit.case
+        if summary:
+            case["summary"] = summary
+        for agency in agencies:
+            if agency not in case.setdefault("agencies", yamlio.new_seq()):
+                case["agencies"].append(agency)
+        source = str(case["stage"])
+        transition = advance(edit, step, options, new_type)
+        when = options.date
+        triage_record: Any = yamlio.new_map({
+            "outcome": "accepted" if accept else "no-further-action",
+            "reason": reason.strip(), "date": when,
+        })
+        if not accept:
+            letter = _referrer_letter(edit, reason.strip(), when)
+            triage_record["letter"] = letter
+            # Recording the outcome in the store is what updates the tracker.
+            triage_record["tracker_updated"] = when
+        case["triage"] = triage_record
+        return finish(edit, step, f"{source} -> {transition.to}", options)
+
+
+def _referrer_letter(edit: Edit, reason: str, when: date) -> str:
+    from reviewctl.adapters.render import render
+
+    store = edit.store
+    context = {
+        "case": {k: edit.case.get(k) for k in ("id", "type", "subject", "referrer", "received")},
+        "partnership": store.config.partnership,
+        "reason": reason,
+        "date": when,
+        "review_name": store.workflow.types.get(str(edit.case["type"]), ""),
+    }
+    text = render("no-further-action-letter.md.j2", context, store.templates_search())
+    name = f"{when.isoformat()}-no-further-action-letter.md"
+    path = store.case_dir(edit.case_id) / DOCUMENTS_DIR / name
+    if path.exists():
+        raise RefusedError(f"{store.shown(path)} already exists; move it aside first")
+    edit.extra[path] = text
+    return f"{DOCUMENTS_DIR}/{name}"

@@ -1,0 +1,74 @@
+"""Turn pydantic's validation errors into `file:line: key: message` lines."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from reviewctl.adapters.yamlio import line_of
+from reviewctl.errors import InvalidDataError, located
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The pydantic model that owns the last key of `loc`, for 'did you mean'."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        args = [a for a in getattr(annotation, "__args__", ()) if isinstance(a, type)]
+        candidates = [annotation, *args]
+        current = next(
+            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
+        )
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return current
+    return None
+
+
+def _explain(model: type[BaseModel], error: Any) -> str:
+    kind = error["type"]
+    loc = tuple(error["loc"])
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc)
+        known = sorted(
+            (f.alias or name) for name, f in owner.model_fields.items()
+        ) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
+        return f"unknown key; remove it ({hint})"
+    if kind == "missing":
+        return "required key is missing; add it"
+    if kind.startswith("date"):
+        return f"{error['msg']}; write a date as YYYY-MM-DD"
+    return str(error["msg"])
+
+
+def errors_of(model: type[M], data: Any, shown: str) -> tuple[M | None, list[str]]:
+    """Validate `data` against `model`: the model, or None and every problem found."""
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            key = ".".join(str(p) for p in loc) or None
+            problems.append(located(shown, line_of(data, loc), key, _explain(model, error)))
+        return None, problems
+
+
+def parse(model: type[M], data: Any, shown: str) -> M:
+    """Validate `data` against `model`, raising the first problem as a clear error."""
+    result, problems = errors_of(model, data, shown)
+    if result is None:
+        raise InvalidDataError(problems[0])
+    return result

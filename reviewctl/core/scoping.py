@@ -1,0 +1,100 @@
+"""Scoping: information requests to agencies and, for lcspr, the Panel notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.step import Edit, StepOptions, advance, check_date, finish
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.errors import RefusedError, UsageError
+
+
+@dataclass(frozen=True)
+class ScopeChanges:
+    request: list[str] = field(default_factory=list)
+    returned: list[str] = field(default_factory=list)
+    notified: date | None = None
+    rapid_review_sent: date | None = None
+    done: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.request or self.returned or self.notified or self.rapid_review_sent
+                    or self.done)
+
+
+def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOptions) -> Outcome:
+    if changes.empty:
+        raise UsageError(
+            "nothing to record: give --request AGENCY, --returned AGENCY, --notified DATE, "
+            "--rapid-review-sent DATE or --done"
+        )
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        case_type = str(edit.case["type"])
+        stage = str(edit.case["stage"])
+        recording = changes.request or changes.returned or changes.notified or changes.rapid_review_sent
+        if recording:
+            store.workflow.require_record("scope", stage, case_id)
+        if (changes.notified or changes.rapid_review_sent) and case_type != "lcspr":
+            raise UsageError(
+                f"{case_id}: --notified and --rapid-review-sent are for lcspr cases; "
+                f"this case is '{case_type}'"
+            )
+        scoping = edit.doc("scoping")
+        when = check_date(options.date, edit)
+        requests = scoping.setdefault("requests", yamlio.new_seq())
+        for agency in changes.request:
+            _request(edit, requests, agency.strip(), when)
+        for agency in changes.returned:
+            _returned(edit, requests, agency.strip(), when)
+        if changes.notified:
+            scoping["notified"] = check_date(changes.notified, edit, "--notified")
+        if changes.rapid_review_sent:
+            sent = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
+            notified = scoping.get("notified")
+            if isinstance(notified, date) and sent < notified:
+                raise UsageError(
+                    f"{case_id}: --rapid-review-sent {sent} is before the notification ({notified})"
+                )
+            scoping["rapid_review_sent"] = sent
+        if not requests:
+            del scoping["requests"]
+        if changes.done:
+            transition = advance(edit, "scope-done", options)
+            return finish(edit, "scope-done", f"{stage} -> {transition.to}", options)
+        return finish(edit, "scope", f"{stage}", options)
+
+
+def _request(edit: Edit, requests: Any, agency: str, when: date) -> None:
+    if not agency:
+        raise UsageError("--request names no agency")
+    for entry in requests:
+        if str(entry.get("agency")).casefold() == agency.casefold() and entry.get("returned") is None:
+            raise RefusedError(
+                f"{edit.case_id}: {entry['agency']} was already asked on {entry['requested']} "
+                "and has not answered; record its reply with --returned"
+            )
+    requests.append(yamlio.new_map({"agency": agency, "requested": when}))
+
+
+def _returned(edit: Edit, requests: Any, agency: str, when: date) -> None:
+    open_requests = [e for e in requests if e.get("returned") is None]
+    for entry in open_requests:
+        if str(entry.get("agency")).casefold() == agency.casefold():
+            if when < entry["requested"]:
+                raise UsageError(
+                    f"{edit.case_id}: --date {when} is before {entry['agency']} was asked "
+                    f"({entry['requested']})"
+                )
+            entry["returned"] = when
+            return
+    waiting = ", ".join(str(e.get("agency")) for e in open_requests) or "none"
+    raise RefusedError(
+        f"{edit.case_id}: no open request to {agency!r} (waiting for: {waiting}); "
+        "ask first with --request"
+    )

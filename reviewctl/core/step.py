@@ -1,0 +1,165 @@
+"""What every mutating command shares: dates, loading, transitions, the final write.
+
+A step loads the case's files for editing, checks the transition, changes the loaded
+maps in place (so comments and key order survive), checks the new state, and hands
+the new texts to the transaction, which writes them and makes one commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.case import DOCUMENT_FILES
+from reviewctl.core.checks import case_problems
+from reviewctl.core.clocks import is_present, lookup
+from reviewctl.core.store import Store, read_documents
+from reviewctl.core.transaction import Outcome, apply
+from reviewctl.core.workflow import Transition
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+
+
+@dataclass(frozen=True)
+class StepOptions:
+    """The options every mutating command takes."""
+
+    today: date
+    when: date | None = None  # --date: when it happened (default: today)
+    note: str | None = None  # --message: kept in the history, never in the commit
+    dry_run: bool = False
+
+    def __post_init__(self) -> None:
+        if self.when is not None:
+            check_not_future(self.when, self.today, "--date")
+
+    @property
+    def date(self) -> date:
+        return self.when or self.today
+
+
+@dataclass
+class Edit:
+    """One case's files, loaded for editing, and the documents to write beside them."""
+
+    store: Store
+    case_id: str
+    docs: dict[str, Any]
+    originals: dict[str, str] = field(default_factory=dict)
+    extra: dict[Path, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: Store, case_id: str) -> Edit:
+        docs = read_documents(store, case_id, roundtrip=True)
+        edit = cls(store, case_id, docs, {name: yamlio.dump(d) for name, d in docs.items()})
+        edit.check()
+        return edit
+
+    @property
+    def case(self) -> Any:
+        return self.docs["case"]
+
+    def doc(self, name: str) -> Any:
+        """The document `name`, created empty if the case does not have it yet."""
+        if name not in self.docs:
+            self.docs[name] = yamlio.new_map()
+        return self.docs[name]
+
+    def check(self) -> None:
+        folder = self.store.shown(self.store.case_dir(self.case_id))
+        problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
+        if problems:
+            raise InvalidDataError(problems[0])
+
+    def changes(self) -> dict[Path, str]:
+        folder = self.store.case_dir(self.case_id)
+        out: dict[Path, str] = {}
+        for name, data in self.docs.items():
+            text = yamlio.dump(data)
+            if text != self.originals.get(name):
+                out[folder / DOCUMENT_FILES[name]] = text
+        out.update(self.extra)
+        return out
+
+
+def check_date(value: date, edit: Edit, what: str = "--date", not_before_last: bool = False) -> date:
+    """Refuse a date before the referral, or after today."""
+    case = edit.case
+    received = case.get("received")
+    if isinstance(received, date) and value < received:
+        raise UsageError(
+            f"{edit.case_id}: {what} {value} is before the referral was received ({received}); "
+            "give the date it happened"
+        )
+    history = case.get("history") or []
+    if not_before_last and history and isinstance(history[-1].get("date"), date):
+        last = history[-1]["date"]
+        if value < last:
+            raise UsageError(
+                f"{edit.case_id}: {what} {value} is before the last step "
+                f"({history[-1].get('step')} on {last}); steps are recorded in order"
+            )
+    return value
+
+
+def check_not_future(value: date, today: date, what: str) -> date:
+    if value > today:
+        raise UsageError(
+            f"{what} {value} is after today ({today}); record things that have happened "
+            "(or set today with --as-of)"
+        )
+    return value
+
+
+def history_entry(step: str, when: date, source: str | None, target: str, by: str,
+                  options: StepOptions, case_type: str | None = None) -> Any:
+    entry: dict[str, Any] = {
+        "step": step, "date": when, "from": source, "to": target, "by": by,
+        "recorded": options.today,
+    }
+    if case_type:
+        entry["type"] = case_type
+    if options.note:
+        entry["note"] = options.note
+    return yamlio.new_map(entry)
+
+
+def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = None) -> Transition:
+    """Move the case along `step`: check the transition and its requirements, record it."""
+    workflow = edit.store.workflow
+    case = edit.case
+    if new_type is not None and new_type not in workflow.types:
+        raise UsageError(f"--type {new_type!r} is not a review type (known: {', '.join(workflow.types)})")
+    case_type = new_type or str(case["type"])
+    transition = workflow.transition(step, str(case["stage"]), case_type, edit.case_id)
+    when = check_date(options.date, edit, not_before_last=True)
+    changed_type = new_type if new_type is not None and new_type != case["type"] else None
+    if changed_type:
+        case["type"] = changed_type
+    missing = [
+        r.hint for r in transition.requires
+        if (r.types is None or case_type in r.types) and not is_present(lookup(edit.docs, r.field))
+    ]
+    if missing:
+        raise RefusedError(f"{edit.case_id}: cannot {step} yet: {'; '.join(missing)}")
+    by = edit.store.repo.identity().name
+    case["history"].append(
+        history_entry(step, when, transition.from_, transition.to, by, options, changed_type)
+    )
+    case["stage"] = transition.to
+    return transition
+
+
+def commit_message(case_id: str, step: str, summary: str) -> str:
+    # Only the id, the step and stage ids: never a summary, referrer or free text.
+    return f"{case_id}: {step} ({summary})\n\nReviewctl-Case: {case_id}\nReviewctl-Step: {step}\n"
+
+
+def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
+    edit.check()  # the new state must be as valid as the old one
+    return apply(
+        edit.store, edit.case_id, step, summary, edit.changes(),
+        commit_message(edit.case_id, step, summary), options.dry_run,
+    )

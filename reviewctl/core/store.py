@@ -1,0 +1,173 @@
+"""The store: a folder with reviewctl.yaml and cases/, inside a git repository."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reviewctl.core.workflow import DEFAULT_WORKFLOW, Limit, Workflow
+from reviewctl.errors import InvalidDataError, UnusableError, UsageError, located
+
+if TYPE_CHECKING:
+    from reviewctl.adapters.gitrepo import GitRepo
+
+CONFIG_FILE = "reviewctl.yaml"
+CASES_DIR = "cases"
+TEMPLATES_DIR = "templates"
+PREFIX_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partnership: str = Field(min_length=1)
+    prefix: str = Field(pattern=PREFIX_SHAPE.pattern)
+    due_soon_working_days: int = Field(default=3, ge=0)
+    lock_timeout_seconds: float = Field(default=10.0, ge=0)
+    clocks: dict[str, Limit] = {}
+    workflow: str | None = None
+
+
+@dataclass
+class Store:
+    root: Path
+
+    @classmethod
+    def find(cls, explicit: Path | None = None, cwd: Path | None = None) -> Store:
+        """`--store`/REVIEWCTL_STORE if given, else the nearest folder up with reviewctl.yaml."""
+        if explicit is not None:
+            root = explicit.expanduser().resolve()
+            if not (root / CONFIG_FILE).is_file():
+                raise UnusableError(
+                    f"{explicit}: not a reviewctl store (no {CONFIG_FILE}); "
+                    "create one with `reviewctl init PATH`"
+                )
+            return cls(root)
+        start = (cwd or Path.cwd()).resolve()
+        for folder in (start, *start.parents):
+            if (folder / CONFIG_FILE).is_file():
+                return cls(folder)
+        raise UnusableError(
+            f"no reviewctl store here: no {CONFIG_FILE} in {start} or any folder above it; "
+            "cd into a store, pass --store PATH (or set REVIEWCTL_STORE), "
+            "or create one with `reviewctl init`"
+        )
+
+    # -- paths ------------------------------------------------------------------
+    @property
+    def cases_dir(self) -> Path:
+        return self.root / CASES_DIR
+
+    def case_dir(self, case_id: str) -> Path:
+        return self.cases_dir / case_id
+
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: relative to the current folder where possible."""
+        try:
+            return os.path.relpath(path)
+        except ValueError:
+            return str(path)
+
+    # -- configuration ----------------------------------------------------------
+    @cached_property
+    def config(self) -> Config:
+        from reviewctl.adapters import yamlio
+        from reviewctl.core.schema import parse
+
+        path = self.root / CONFIG_FILE
+        raw = yamlio.read_roundtrip(path, self.shown(path))
+        if not isinstance(raw, dict):
+            raise InvalidDataError(located(self.shown(path), 1, None, "must be a mapping of settings"))
+        return parse(Config, raw, self.shown(path))
+
+    @cached_property
+    def workflow(self) -> Workflow:
+        from reviewctl.core.workflow import load_workflow
+
+        path = self.workflow_path
+        return load_workflow(path, self.shown(path), self.config.clocks)
+
+    @property
+    def workflow_path(self) -> Path:
+        name = self.config.workflow
+        if not name:
+            return DEFAULT_WORKFLOW
+        path = (self.root / name).resolve()
+        if not path.is_file():
+            raise InvalidDataError(
+                f"{self.shown(self.root / CONFIG_FILE)}: workflow: {name} does not exist; "
+                "give a workflow file's path relative to the store, or remove the key"
+            )
+        return path
+
+    @cached_property
+    def repo(self) -> GitRepo:
+        from reviewctl.adapters.gitrepo import GitRepo
+
+        repo = GitRepo.find(self.root)
+        if repo is None:
+            raise UnusableError(
+                f"{self.root}: the store is not in a git repository; run `git init` there "
+                "and commit the store, or create a new one with `reviewctl init`"
+            )
+        return repo
+
+    def repo_path(self, path: Path) -> str:
+        """`path` relative to the repository root, as git wants it."""
+        return path.resolve().relative_to(self.repo.root).as_posix()
+
+    def templates_search(self) -> list[Path]:
+        from reviewctl.adapters.render import default_templates_dir
+
+        own = self.root / TEMPLATES_DIR
+        default = default_templates_dir()
+        search = [own] if own.is_dir() else []
+        if default.resolve() != own.resolve():
+            search.append(default)
+        return search
+
+    # -- cases ------------------------------------------------------------------
+    def case_ids(self) -> list[str]:
+        if not self.cases_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.cases_dir.iterdir() if (p / "case.yaml").is_file())
+
+    def existing_case_dir(self, case_id: str) -> Path:
+        from reviewctl.core.case import check_id
+
+        folder = self.case_dir(check_id(case_id))
+        if not (folder / "case.yaml").is_file():
+            raise UsageError(
+                f"no case {case_id!r} in {self.shown(self.cases_dir)}; `reviewctl list` shows the ids"
+            )
+        return folder
+
+
+def read_documents(store: Store, case_id: str, roundtrip: bool) -> dict[str, Any]:
+    """The raw mappings of a case's files by document name; a missing file is absent."""
+    from reviewctl.adapters import yamlio
+    from reviewctl.core.case import DOCUMENT_FILES
+
+    folder = store.existing_case_dir(case_id)
+    docs: dict[str, Any] = {}
+    for name, filename in DOCUMENT_FILES.items():
+        path = folder / filename
+        if not path.is_file():
+            continue
+        shown = store.shown(path)
+        text = yamlio.read_text(path, shown)
+        data = yamlio.parse_roundtrip(text, shown) if roundtrip else yamlio.parse_safe(text, shown)
+        if data is None:
+            data = yamlio.new_map() if roundtrip else {}
+        if not isinstance(data, dict):
+            raise InvalidDataError(located(shown, 1, None, "must be a mapping of keys"))
+        docs[name] = data
+    if "case" not in docs:  # pragma: no cover - existing_case_dir checked it
+        raise UsageError(f"no case {case_id!r}")
+    return docs

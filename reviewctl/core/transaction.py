@@ -1,0 +1,209 @@
+"""One step = one lock, one journal, atomic writes and one commit, or nothing at all.
+
+Order: take the store's lock; refuse if an earlier step was interrupted; refuse if
+the case's own files have uncommitted edits; (the caller loads, checks and edits in
+memory); write a journal of what the files were; replace each file atomically; commit
+only those paths; drop the journal.  If anything fails in between, the files and the
+index are put back from the journal.  If the process is killed, the journal stays
+behind and `reviewctl doctor` puts them back.
+"""
+
+from __future__ import annotations
+
+import difflib
+import errno
+import fcntl
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from reviewctl.core.store import Store
+from reviewctl.errors import BusyError, RefusedError, UnusableError
+
+LOCK_NAME = "reviewctl.lock"
+JOURNAL_NAME = "reviewctl-journal.json"
+
+
+def _fault(point: str) -> None:
+    # Fault injection for the tests of interrupted steps: the process dies here for
+    # real, exactly as a kill -9 would leave it.
+    if os.environ.get("REVIEWCTL_FAULT") == point:
+        os._exit(137)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class Outcome:
+    """What a step did (or, with --dry-run, would do)."""
+
+    case_id: str
+    step: str
+    summary: str
+    paths: list[str]
+    diff: str
+    commit: str | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class Journal:
+    step: str
+    case_id: str
+    head: str | None
+    files: dict[str, str | None]  # repo-relative path -> original text (None: absent)
+    created_dirs: list[str] = field(default_factory=list)
+
+    def dump(self) -> str:
+        return json.dumps(self.__dict__, indent=1)
+
+    @classmethod
+    def load(cls, text: str) -> Journal:
+        return cls(**json.loads(text))
+
+
+@contextmanager
+def store_lock(store: Store) -> Iterator[None]:
+    """An exclusive lock on the store; the kernel drops it if the process dies."""
+    path = store.repo.git_dir / LOCK_NAME
+    timeout = float(os.environ.get("REVIEWCTL_LOCK_TIMEOUT", store.config.lock_timeout_seconds))
+    handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held across yield
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise BusyError(
+                        f"another reviewctl command is changing this store (lock {path} held "
+                        f"for over {timeout:g}s); wait for it to finish and run this again"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        handle.close()
+
+
+def journal_path(store: Store) -> Path:
+    return store.repo.git_dir / JOURNAL_NAME
+
+
+def refuse_if_interrupted(store: Store) -> None:
+    path = journal_path(store)
+    if path.exists():
+        try:
+            journal = Journal.load(path.read_text(encoding="utf-8"))
+            what = f"'{journal.step}' of {journal.case_id}"
+        except (ValueError, TypeError):
+            what = "a step"
+        raise BusyError(
+            f"{what} was interrupted before it finished; run `reviewctl doctor` to put the "
+            "files back as they were, then repeat the step"
+        )
+
+
+def restore(store: Store, journal: Journal) -> None:
+    """Put the journal's files back as they were, and their index entries to HEAD."""
+    root = store.repo.root
+    for rel, original in journal.files.items():
+        path = root / rel
+        if original is None:
+            path.unlink(missing_ok=True)
+        else:
+            write_atomic(path, original)
+    for rel in sorted(journal.created_dirs, key=len, reverse=True):
+        folder = root / rel
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+    store.repo.unstage(list(journal.files))
+
+
+def render_diff(store: Store, changes: dict[Path, str]) -> str:
+    out: list[str] = []
+    for path, new in changes.items():
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        rel = store.repo_path(path)
+        out += difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True),
+            fromfile=f"a/{rel}" if path.exists() else "/dev/null", tofile=f"b/{rel}",
+        )
+    return "".join(out)
+
+
+@contextmanager
+def step_guard(store: Store, case_id: str) -> Iterator[None]:
+    """Hold the lock for one step and refuse while the store is not safe to change."""
+    repo = store.repo
+    repo.identity()  # fail before anything is done when git cannot commit
+    if repo.head() is None:
+        raise UnusableError(
+            f"{repo.root}: the repository has no commits yet; commit the store first"
+        )
+    with store_lock(store):
+        refuse_if_interrupted(store)
+        folder = store.case_dir(case_id)
+        dirty = repo.changed_paths(store.repo_path(folder)) if folder.exists() else []
+        if dirty:
+            raise RefusedError(
+                f"{case_id}: uncommitted edits in {', '.join(dirty[:3])}"
+                f"{' …' if len(dirty) > 3 else ''}; commit them (`git add` and `git commit`) "
+                "or discard them (`git restore`), then repeat the step"
+            )
+        yield
+
+
+def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Path, str],
+          message: str, dry_run: bool) -> Outcome:
+    """Write `changes` and commit them as one step; must run inside `step_guard`."""
+    repo = store.repo
+    paths = [store.repo_path(p) for p in changes]
+    diff = render_diff(store, changes)
+    if dry_run:
+        return Outcome(case_id, step, summary, paths, diff, dry_run=True)
+    created = []
+    for path in changes:
+        folder = path.parent
+        while not folder.exists():
+            created.append(store.repo_path(folder) if folder.is_relative_to(repo.root) else "")
+            folder = folder.parent
+    journal = Journal(
+        step, case_id, repo.head(),
+        {store.repo_path(p): (p.read_text(encoding="utf-8") if p.exists() else None)
+         for p in changes},
+        [c for c in created if c],
+    )
+    write_atomic(journal_path(store), journal.dump())
+    try:
+        for path, text in changes.items():
+            write_atomic(path, text)
+            _fault("after-write")
+        commit = repo.commit(message, paths)
+        _fault("after-commit")
+    except BaseException:
+        restore(store, journal)
+        journal_path(store).unlink(missing_ok=True)
+        raise
+    journal_path(store).unlink(missing_ok=True)
+    return Outcome(case_id, step, summary, paths, diff, commit=commit)

@@ -1,0 +1,101 @@
+"""Whole-store checks.  They never write, and they report every problem they find."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.case import check_id
+from reviewctl.core.checks import case_problems
+from reviewctl.core.schema import errors_of
+from reviewctl.core.store import CONFIG_FILE, Config, Store, read_documents
+from reviewctl.core.workflow import check_workflow
+from reviewctl.errors import ReviewctlError, located
+
+_TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".csv", ".txt"}
+
+
+def validate_store(store: Store) -> list[str]:
+    problems = _settings_problems(store)
+    if problems:
+        return problems  # without settings and workflow no case can be judged
+    problems += _journal_problems(store)
+    problems += _duplicate_problems(store)
+    for folder in sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []:
+        problems += _case_folder_problems(store, folder)
+    return problems
+
+
+def _settings_problems(store: Store) -> list[str]:
+    path = store.root / CONFIG_FILE
+    shown = store.shown(path)
+    try:
+        raw = yamlio.read_roundtrip(path, shown)
+    except ReviewctlError as error:
+        return [error.message]
+    config, problems = errors_of(Config, raw, shown)
+    if config is None:
+        return problems
+    try:
+        flow_path = store.workflow_path
+        flow_raw = yamlio.read_roundtrip(flow_path, store.shown(flow_path))
+    except ReviewctlError as error:
+        return [error.message]
+    flow, problems = check_workflow(flow_raw, store.shown(flow_path))
+    if flow is None:
+        return problems
+    for clock_id in config.clocks:
+        if flow.clock_for(clock_id) is None:
+            problems.append(located(shown, yamlio.line_of(raw, ("clocks", clock_id)),
+                                    f"clocks.{clock_id}", "not a clock of the workflow"))
+    return problems
+
+
+def _journal_problems(store: Store) -> list[str]:
+    from reviewctl.core.transaction import journal_path
+
+    if journal_path(store).exists():
+        return [f"{store.shown(journal_path(store))}: an interrupted step left files half "
+                "changed; run `reviewctl doctor`"]
+    return []
+
+
+def _duplicate_problems(store: Store) -> list[str]:
+    if not store.cases_dir.is_dir():
+        return []
+    seen: dict[str, list[str]] = defaultdict(list)
+    for folder in store.cases_dir.iterdir():
+        if folder.is_dir():
+            seen[folder.name.upper()].append(folder.name)
+    return [
+        f"{store.shown(store.cases_dir)}: duplicate case id {names[0]!r} "
+        f"(folders {', '.join(sorted(names))}); give one of them a new id"
+        for names in seen.values() if len(names) > 1
+    ]
+
+
+def _case_folder_problems(store: Store, folder: Path) -> list[str]:
+    shown = store.shown(folder)
+    try:
+        check_id(folder.name)
+    except ReviewctlError:
+        return [f"{shown}: not a case id; case folders are named by their id"]
+    if not (folder / "case.yaml").is_file():
+        return [f"{shown}: no case.yaml; a case folder needs one"]
+    problems = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in _TEXT_SUFFIXES and path.suffix not in {".yaml", ".yml"}:
+            try:
+                line = yamlio.conflict_marker_line(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                problems.append(f"{store.shown(path)}: not UTF-8 text; save it as UTF-8")
+                continue
+            if line is not None:
+                problems.append(located(store.shown(path), line, None, "git conflict marker; "
+                                        "resolve the merge in this file, then `git add` it"))
+    try:
+        docs = read_documents(store, folder.name, roundtrip=True)
+    except ReviewctlError as error:
+        return [*problems, error.message]
+    return problems + case_problems(store.workflow, shown, folder.name, docs)

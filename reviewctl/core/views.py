@@ -1,0 +1,84 @@
+"""Read-only views of cases: what `show`, `list` and `log` return as data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from reviewctl.core.checks import case_problems
+from reviewctl.core.clocks import deadlines
+from reviewctl.core.store import Store, read_documents
+from reviewctl.errors import InvalidDataError, ReviewctlError
+
+
+def plain(value: Any) -> Any:
+    """Loaded YAML as JSON-ready data: dates as ISO strings, maps as dicts."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def _summary(store: Store, docs: dict[str, Any], today: date) -> dict[str, Any]:
+    case = docs["case"]
+    stage = store.workflow.stage(str(case.get("stage")))
+    due = deadlines(store.workflow, docs, today, store.config.due_soon_working_days)
+    return {
+        "id": case.get("id"),
+        "type": case.get("type"),
+        "stage": case.get("stage"),
+        "stage_label": stage.label if stage else None,
+        "subject": case.get("subject"),
+        "received": plain(case.get("received")),
+        "incident_date": plain(case.get("incident_date")),
+        "deadlines": [d.as_json() for d in due],
+    }
+
+
+def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
+    docs = read_documents(store, case_id, roundtrip=True)
+    problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
+    if problems:
+        raise InvalidDataError(problems[0])
+    case = docs["case"]
+    view = _summary(store, docs, today)
+    view.update({
+        "referrer": case.get("referrer"),
+        "summary": case.get("summary"),
+        "agencies": plain(case.get("agencies") or []),
+        "triage": plain(case.get("triage")),
+        "scoping": plain(docs.get("scoping")),
+        "decision": plain(docs.get("decision")),
+        "history": plain(case.get("history") or []),
+    })
+    return view
+
+
+def list_cases(
+    store: Store, today: date, case_type: str | None = None, stage: str | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every case that passes the filters, and a problem line for each unreadable one."""
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for case_id in store.case_ids():
+        try:
+            docs = read_documents(store, case_id, roundtrip=False)
+        except ReviewctlError as error:
+            problems.append(error.message)
+            continue
+        case = docs["case"]
+        if case_type and case.get("type") != case_type:
+            continue
+        if stage and case.get("stage") != stage:
+            continue
+        rows.append(_summary(store, docs, today))
+    return rows, problems
+
+
+def case_log(store: Store, case_id: str, today: date) -> dict[str, Any]:
+    view = show_case(store, case_id, today)
+    commits = store.repo.log(store.repo_path(store.case_dir(case_id)))
+    return {"id": case_id, "history": view["history"], "commits": commits}

@@ -1,0 +1,215 @@
+"""The workflow as data: stages, transitions per review type, requirements, clocks.
+
+The defaults ship in `reviewctl/workflows/default.yaml`; a store may name its own file
+in reviewctl.yaml.  Whatever the source, it is checked here when loaded, and every
+problem is reported with the file, line and key.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from reviewctl.adapters import yamlio
+from reviewctl.adapters.yamlio import line_of
+from reviewctl.core.schema import errors_of
+from reviewctl.errors import InvalidDataError, RefusedError, located
+
+DOCUMENTS = ("case", "scoping", "decision")
+DEFAULT_WORKFLOW = Path(__file__).resolve().parent.parent / "workflows" / "default.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Stage(_Strict):
+    id: str
+    label: str
+    terminal: bool = False
+
+
+class Requirement(_Strict):
+    field: str
+    types: list[str] | None = None
+    hint: str
+
+
+class Transition(_Strict):
+    step: str
+    from_: str = Field(alias="from")
+    to: str
+    types: list[str] | None = None
+    requires: list[Requirement] = []
+
+
+class Limit(_Strict):
+    working_days: int | None = Field(default=None, ge=0)
+    months: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> Limit:
+        if (self.working_days is None) == (self.months is None):
+            raise ValueError("give exactly one of working_days or months")
+        return self
+
+
+class ClockDef(_Strict):
+    id: str
+    label: str
+    types: list[str] | None = None
+    each: str | None = None
+    item: str | None = None
+    start: str
+    met: str
+    limit: Limit
+    standing: str = ""
+
+
+class Workflow(_Strict):
+    version: int
+    types: dict[str, str]
+    stages: list[Stage]
+    transitions: list[Transition]
+    clocks: list[ClockDef] = []
+    # Steps that record facts without moving the case, and the stages they are allowed in.
+    records: dict[str, list[str]] = {}
+
+    @property
+    def initial(self) -> str:
+        return self.stages[0].id
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return next((s for s in self.stages if s.id == stage_id), None)
+
+    def is_terminal(self, stage_id: str) -> bool:
+        stage = self.stage(stage_id)
+        return bool(stage and stage.terminal)
+
+    def find(self, step: str, stage: str, case_type: str) -> Transition | None:
+        for t in self.transitions:
+            if t.step == step and t.from_ == stage and (t.types is None or case_type in t.types):
+                return t
+        return None
+
+    def transition(self, step: str, stage: str, case_type: str, case_id: str) -> Transition:
+        """The transition for `step` from `stage`, or a refusal that says what is allowed."""
+        found = self.find(step, stage, case_type)
+        if found is not None:
+            return found
+        if self.is_terminal(stage):
+            raise RefusedError(
+                f"{case_id}: the case is closed in stage '{stage}'; no further step is possible"
+            )
+        same_step = [t for t in self.transitions if t.step == step and t.from_ == stage]
+        if same_step:
+            allowed = sorted({ty for t in same_step for ty in (t.types or [])})
+            raise RefusedError(
+                f"{case_id}: '{step}' is not possible for a case of type '{case_type}' "
+                f"(allowed for: {', '.join(allowed)}); settle the type first with --type"
+            )
+        here = sorted(
+            {t.step for t in self.transitions
+             if t.from_ == stage and (t.types is None or case_type in t.types)}
+        )
+        froms = sorted({t.from_ for t in self.transitions if t.step == step})
+        where = f"it needs stage {' or '.join(repr(s) for s in froms)}" if froms else "unknown step"
+        nexts = f"; possible now: {', '.join(here)}" if here else ""
+        raise RefusedError(
+            f"{case_id}: cannot {step} a case in stage '{stage}' ({where}){nexts}"
+        )
+
+    def require_record(self, step: str, stage: str, case_id: str) -> None:
+        allowed = self.records.get(step, [])
+        if stage not in allowed:
+            where = " or ".join(repr(s) for s in allowed) or "no stage of this workflow"
+            raise RefusedError(
+                f"{case_id}: '{step}' is recorded in stage {where}; the case is in '{stage}'"
+            )
+
+    def clock_for(self, clock_id: str) -> ClockDef | None:
+        return next((c for c in self.clocks if c.id == clock_id), None)
+
+
+def _check_field(path: str) -> str | None:
+    doc = path.split(".", 1)[0]
+    if "." not in path or doc not in DOCUMENTS:
+        return f"'{path}' must be <document>.<key> with document one of {', '.join(DOCUMENTS)}"
+    return None
+
+
+def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
+    problems: list[str] = []
+
+    def at(loc: tuple[str | int, ...], key: str, message: str) -> None:
+        problems.append(located(shown, line_of(raw, loc), key, message))
+
+    stage_ids = [s.id for s in flow.stages]
+    if not stage_ids:
+        at(("stages",), "stages", "no stages; list at least one")
+    for i, sid in enumerate(stage_ids):
+        if sid in stage_ids[:i]:
+            at(("stages", i), f"stages[{i}].id", f"stage '{sid}' is listed twice")
+    if "unknown" not in flow.types:
+        at(("types",), "types", "the type 'unknown' is required (a referral's type may be unsettled)")
+
+    def check_types(loc: tuple[str | int, ...], key: str, types: list[str] | None) -> None:
+        for ty in types or []:
+            if ty not in flow.types:
+                at(loc, key, f"'{ty}' is not a type (known: {', '.join(flow.types)})")
+
+    for i, t in enumerate(flow.transitions):
+        base: tuple[str | int, ...] = ("transitions", i)
+        for end, value in (("from", t.from_), ("to", t.to)):
+            if value not in stage_ids:
+                at((*base, end), f"transitions[{i}].{end}", f"'{value}' is not a stage")
+        check_types((*base, "types"), f"transitions[{i}].types", t.types)
+        for j, req in enumerate(t.requires):
+            problem = _check_field(req.field)
+            if problem:
+                at((*base, "requires", j), f"transitions[{i}].requires[{j}].field", problem)
+            check_types((*base, "requires", j), f"transitions[{i}].requires[{j}].types", req.types)
+    for step, stages in flow.records.items():
+        for stage in stages:
+            if stage not in stage_ids:
+                at(("records", step), f"records.{step}", f"'{stage}' is not a stage")
+    seen: set[str] = set()
+    for i, c in enumerate(flow.clocks):
+        base = ("clocks", i)
+        if c.id in seen:
+            at(base, f"clocks[{i}].id", f"clock '{c.id}' is defined twice")
+        seen.add(c.id)
+        check_types((*base, "types"), f"clocks[{i}].types", c.types)
+        paths = [("start", c.start), ("met", c.met)] if c.each is None else [("each", c.each)]
+        for key, value in paths:
+            problem = _check_field(value)
+            if problem:
+                at((*base, key), f"clocks[{i}].{key}", problem)
+    return problems
+
+
+def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[str]]:
+    """Every problem of a workflow mapping (empty when it is good), and the workflow."""
+    flow, problems = errors_of(Workflow, raw, shown)
+    if flow is None:
+        return None, problems
+    problems = _cross_checks(flow, raw, shown)
+    return (flow if not problems else None), problems
+
+
+def load_workflow(path: Path, shown: str, limits: dict[str, Limit] | None = None) -> Workflow:
+    raw = yamlio.read_roundtrip(path, shown)
+    flow, problems = check_workflow(raw, shown)
+    if flow is None:
+        raise InvalidDataError(problems[0])
+    for clock_id, limit in (limits or {}).items():
+        clock = flow.clock_for(clock_id)
+        if clock is None:
+            raise InvalidDataError(
+                f"reviewctl.yaml: clocks.{clock_id}: not a clock of the workflow "
+                f"(known: {', '.join(c.id for c in flow.clocks)})"
+            )
+        clock.limit = limit
+    return flow

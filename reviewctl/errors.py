@@ -1,0 +1,62 @@
+"""The one error root, and the exit codes a script can rely on.
+
+The message lives in the exception, so it can be tested, shown as one line on
+stderr, or put into JSON.  A message names the file, the line and the key where it
+can, and says what would fix the problem.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    REFUSED = 1  # the store is fine, but the step is not allowed now
+    USAGE = 2  # a bad option or argument (click uses 2 for its own usage errors)
+    INVALID = 3  # data in the store is invalid (YAML, schema, workflow, history)
+    UNUSABLE = 4  # no store, not a git repo, no git identity, git failed
+    BUSY = 5  # another reviewctl holds the lock, or an interrupted step needs `doctor`
+    INTERNAL = 70  # a bug: the traceback goes to a log file, never to the terminal
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class ReviewctlError(Exception):
+    """Stop and tell the user this.  Subclasses only choose the exit code."""
+
+    exit_code: ExitCode = ExitCode.REFUSED
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RefusedError(ReviewctlError):
+    exit_code = ExitCode.REFUSED
+
+
+class UsageError(ReviewctlError):
+    exit_code = ExitCode.USAGE
+
+
+class InvalidDataError(ReviewctlError):
+    exit_code = ExitCode.INVALID
+
+
+class UnusableError(ReviewctlError):
+    exit_code = ExitCode.UNUSABLE
+
+
+class BusyError(ReviewctlError):
+    exit_code = ExitCode.BUSY
+
+
+def located(path: str, line: int | None, key: str | None, message: str) -> str:
+    """Format `path:line: key: message`, leaving out the parts that are unknown."""
+    where = path
+    if line is not None:
+        where += f":{line}"
+    return f"{where}: {key}: {message}" if key else f"{where}: {message}"
