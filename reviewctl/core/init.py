@@ -47,7 +47,8 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
     if (root / CONFIG_FILE).exists():
         raise RefusedError(f"{path}: already a reviewctl store ({CONFIG_FILE} exists)")
     made_root = not root.exists()
-    repo = GitRepo.find(root) if root.exists() else None
+    existing_parent = next(p for p in (root, *root.parents) if p.exists())
+    repo = GitRepo.find(existing_parent)
     made_repo = repo is None
     files = {
         root / CONFIG_FILE: CONFIG_TEMPLATE.format(partnership=partnership.strip(), prefix=prefix),

@@ -65,7 +65,9 @@ class Store:
         return self.root / CASES_DIR
 
     def case_dir(self, case_id: str) -> Path:
-        return self.cases_dir / case_id
+        from reviewctl.core.case import check_id
+
+        return self.cases_dir / check_id(case_id)  # an id can never leave cases/
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: relative to the current folder where possible."""
@@ -139,9 +141,7 @@ class Store:
         return sorted(p.name for p in self.cases_dir.iterdir() if (p / "case.yaml").is_file())
 
     def existing_case_dir(self, case_id: str) -> Path:
-        from reviewctl.core.case import check_id
-
-        folder = self.case_dir(check_id(case_id))
+        folder = self.case_dir(case_id)
         if not (folder / "case.yaml").is_file():
             raise UsageError(
                 f"no case {case_id!r} in {self.shown(self.cases_dir)}; `reviewctl list` shows the ids"

@@ -1,0 +1,118 @@
+"""`validate` checks the whole store, reports every problem, and never writes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import Cli, git, refer, snapshot
+
+
+def problems(cli: Cli, store: Path) -> list[str]:
+    before = snapshot(store)
+    result = cli("validate", "--format", "json")
+    assert snapshot(store) == before
+    data = json.loads(result.out)
+    assert result.code == (0 if data["ok"] else 3)
+    return list(data["problems"])
+
+
+def test_clean_store(cli: Cli, store: Path) -> None:
+    refer(cli)
+    assert problems(cli, store) == []
+    assert "the store is valid" in cli.ok("validate").err
+
+
+def test_reports_every_problem_not_only_the_first(cli: Cli, store: Path) -> None:
+    a, b, c = refer(cli), refer(cli), refer(cli)
+    (store / "cases" / a / "case.yaml").write_text("id: [broken\n")
+    path_b = store / "cases" / b / "case.yaml"
+    path_b.write_text(path_b.read_text().replace("stage: referred", "stage: published"))
+    path_c = store / "cases" / c / "case.yaml"
+    path_c.write_text(path_c.read_text().replace("subject:", "colour: blue\nsubject:"))
+    found = problems(cli, store)
+    assert any(f"cases/{a}/case.yaml:" in p and "malformed YAML" in p for p in found)
+    assert any(f"cases/{b}/case.yaml:" in p and "does not match the history" in p for p in found)
+    assert any(f"cases/{c}/case.yaml:" in p and "colour: unknown key" in p for p in found)
+
+
+def test_history_that_jumps_stages(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    path = store / "cases" / case_id / "case.yaml"
+    text = path.read_text().replace("stage: referred", "stage: setup")
+    text += ("  - step: decide-conduct\n    date: 2026-11-10\n    from: referred\n    to: setup\n"
+             "    by: Someone\n    recorded: 2026-11-10\n")
+    path.write_text(text)
+    found = problems(cli, store)
+    assert len(found) == 1 and "history[1].step" in found[0] and "not a transition" in found[0]
+
+
+def test_duplicate_ids_and_mismatched_folder(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    shutil.copytree(store / "cases" / case_id, store / "cases" / case_id.lower())
+    found = problems(cli, store)
+    assert any("duplicate case id" in p for p in found)
+    assert any(f"'{case_id}' does not match the folder name '{case_id.lower()}'" in p for p in found)
+
+
+def test_conflict_markers_in_a_letter(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    cli.ok("triage", case_id, "--no-further-action", "--reason", "r")
+    (letter,) = (store / "cases" / case_id / "documents").iterdir()
+    letter.write_text("line\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> b\n")
+    found = problems(cli, store)
+    assert found == [f"cases/{case_id}/documents/{letter.name}:2: git conflict marker; "
+                     "resolve the merge in this file, then `git add` it"]
+
+
+def test_bad_workflow_override(cli: Cli, store: Path) -> None:
+    from reviewctl.core.workflow import DEFAULT_WORKFLOW
+
+    text = DEFAULT_WORKFLOW.read_text().replace("to: decision", "to: decisoin")
+    (store / "workflow.yaml").write_text(text)
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + "workflow: workflow.yaml\n")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "own workflow")
+    found = problems(cli, store)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "to: decisoin" in t)
+    assert found == [f"workflow.yaml:{line}: transitions[2].to: 'decisoin' is not a stage"]
+    result = cli("list")
+    assert result.code == 3 and f"workflow.yaml:{line}" in result.err
+
+
+def test_workflow_override_changes_the_process(cli: Cli, store: Path) -> None:
+    """A store can change the process without code: here lcspr skips the rapid review."""
+    from reviewctl.core.workflow import DEFAULT_WORKFLOW
+
+    text = DEFAULT_WORKFLOW.read_text()
+    start = text.index("    to: decision\n    requires:\n")
+    end = text.index("  # lcspr: the statutory partners decide")
+    (store / "workflow.yaml").write_text(text[:start] + "    to: decision\n" + text[end:])
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("{working_days: 10}", "{working_days: 3}")
+                      + "workflow: workflow.yaml\n")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "own workflow")
+    case_id = refer(cli)
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-02")
+    cli.ok("scope", case_id, "--request", "Police", "--date", "2026-11-02")
+    view = json.loads(cli.ok("show", case_id, "--format", "json").out)
+    (reply,) = [d for d in view["deadlines"] if d["name"] == "agency-reply"]
+    assert reply["due"] == "2026-11-05"  # 3 working days, from the store's setting
+    cli.ok("scope", case_id, "--done")
+
+
+def test_unknown_clock_in_settings(cli: Cli, store: Path) -> None:
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("agency-reply:", "agency-replies:"))
+    found = problems(cli, store)
+    assert len(found) == 1 and "clocks.agency-replies: not a clock of the workflow" in found[0]
+
+
+def test_bad_setting(cli: Cli, store: Path) -> None:
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("prefix: TST", "prefix: tst/x"))
+    found = problems(cli, store)
+    assert len(found) == 1 and "reviewctl.yaml:" in found[0] and "prefix:" in found[0]
