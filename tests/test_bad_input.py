@@ -288,3 +288,26 @@ def test_no_traceback_from_a_subprocess(store: Path) -> None:
     result = run_subprocess("show", "../etc", cwd=store)
     assert result.returncode == USAGE and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+def test_meeting_after_the_recorded_date(cli: Cli, store: Path) -> None:
+    case_id = refer(cli, "sar")
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    err = refused_cleanly(cli, store, USAGE, "decide", case_id, "--conduct", "--rationale", "x",
+                          "--meeting-date", "2026-11-12", "--date", "2026-11-10")
+    assert "--meeting-date 2026-11-12 is after --date 2026-11-10" in err
+
+
+def test_template_errors_change_nothing(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    own = store / "templates" / "no-further-action-letter.md.j2"
+    own.write_text("Dear {{ case.referer }}\n")
+    git(store, "add", "templates")
+    git(store, "commit", "-qm", "bad template")
+    err = refused_cleanly(cli, store, INVALID, "triage", case_id, "--no-further-action", "--reason", "r")
+    assert "no-further-action-letter.md.j2:1:" in err and "referer" in err
+    own.write_text("{{ case.__class__.__mro__ }}\n")
+    git(store, "commit", "-qam", "sneaky template")
+    err = refused_cleanly(cli, store, INVALID, "triage", case_id, "--no-further-action", "--reason", "r")
+    assert "no-further-action-letter.md.j2" in err

@@ -230,3 +230,25 @@ def test_init_in_a_folder_of_an_existing_repo(cli: Cli, tmp_path: Path) -> None:
     assert (repo / "reviews" / "reviewctl.yaml").is_file()
     assert not (repo / "reviews" / ".git").exists()
     assert "reviews/reviewctl.yaml" in git(repo, "show", "--name-only", "--format=", "HEAD")
+
+
+def test_late_reply_and_notes_on_record_steps(cli: Cli, store: Path) -> None:
+    case_id = refer(cli, "sar")
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--request", "Health", "--message", "Chased by phone", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    cli.ok("scope", case_id, "--returned", "Health", "--date", "2026-11-19")
+    scoping = load(store / "cases" / case_id / "scoping.yaml")
+    assert scoping["notes"][0]["note"] == "Chased by phone"
+    assert str(scoping["requests"][0]["returned"]) == "2026-11-19"
+    view = json.loads(cli.ok("show", case_id, "--format", "json").out)
+    (reply,) = [d for d in view["deadlines"] if d["name"] == "agency-reply"]
+    assert (reply["status"], reply["late"]) == ("met", True)
+
+
+def test_written_files_are_readable_and_clean(cli: Cli, store: Path) -> None:
+    case_id = refer(cli, "unknown", "--summary", "A long fictional summary " * 20)
+    cli.ok("triage", case_id, "--no-further-action", "--reason", "r")
+    for path in (store / "cases" / case_id).rglob("*.*"):
+        assert path.stat().st_mode & 0o044 == 0o044, path  # not 0600 from mkstemp
+    assert git(store, "diff", "--check", "HEAD~2", "HEAD") == ""

@@ -72,6 +72,9 @@ def report(outcome: Outcome) -> None:
         emit(outcome.diff)
     else:
         say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}), commit {(outcome.commit or '')[:10]}")
+        for path in outcome.paths:
+            if not path.endswith(".yaml"):
+                say(f"wrote {path}")
 
 
 # Options every mutating command takes.

@@ -107,7 +107,7 @@ def decide(
     parallel: Annotated[list[str] | None, typer.Option("--parallel", help="A parallel process: inquest, trial, other review (repeat).")] = None,
     scope_text: Annotated[str | None, typer.Option("--scope", help="The initial scope of the review.")] = None,
     learning_to: Annotated[str | None, typer.Option("--learning-to", help="Not conducted: the SSCP group that gets the learning.")] = None,
-    case_type: Annotated[str | None, typer.Option("--type", help="Settle the review type if still unknown.")] = None,
+    case_type: Annotated[str | None, typer.Option("--type", help="Settle (or change) the review type at the meeting.")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
 ) -> None:
     """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""

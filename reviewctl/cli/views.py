@@ -47,6 +47,18 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     fields = [(k, view[k]) for k in ("id", "type", "stage", "subject", "referrer", "received",
                                      "incident_date", "summary")]
     fields.append(("agencies", ", ".join(view["agencies"])))
+    triage, decision = view["triage"] or {}, view["decision"] or {}
+    chair = decision.get("chair") or {}
+    fields += [
+        ("triage", " ".join(str(triage[k]) for k in ("outcome", "date") if triage.get(k))),
+        ("triage reason", triage.get("reason")),
+        ("letter", triage.get("letter")),
+        ("decision", " ".join(str(decision[k]) for k in ("outcome", "meeting_date") if decision.get(k))),
+        ("rationale", decision.get("rationale")),
+        ("parallel", ", ".join(decision.get("parallel") or [])),
+        ("chair", " ".join(str(chair[k]) for k in ("outcome", "date") if chair.get(k))),
+        ("learning to", decision.get("learning_to")),
+    ]
     parts = [pairs(fields, fmt)]
     parts += [f"\n{heading}Deadlines\n", table(view["deadlines"], DEADLINE_COLUMNS, fmt)]
     history = [{**h, "from": h.get("from") or ""} for h in view["history"]]

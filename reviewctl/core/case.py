@@ -79,8 +79,15 @@ class InfoRequest(_Strict):
     returned: dt.date | None = None
 
 
+class Note(_Strict):
+    date: dt.date
+    by: str
+    note: str
+
+
 class Scoping(_Strict):
     requests: list[InfoRequest] = []
+    notes: list[Note] = []
     notified: dt.date | None = None
     rapid_review_sent: dt.date | None = None
 

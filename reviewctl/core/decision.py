@@ -51,6 +51,11 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         else:
             meeting = given.meeting_date or options.date
             check_not_future(meeting, options.today, "--meeting-date")
+            if meeting > options.date:
+                raise UsageError(
+                    f"--meeting-date {meeting} is after --date {options.date}; the decision is "
+                    "recorded on or after the meeting"
+                )
             check_date(meeting, edit, "--meeting-date")
             _record_meeting(decision, given, outcome, meeting)
         if given.learning_to:

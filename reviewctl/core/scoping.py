@@ -37,9 +37,10 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         edit = Edit.load(store, case_id)
         case_type = str(edit.case["type"])
         stage = str(edit.case["stage"])
-        recording = changes.request or changes.returned or changes.notified or changes.rapid_review_sent
-        if recording:
+        if changes.request or changes.notified or changes.rapid_review_sent:
             store.workflow.require_record("scope", stage, case_id)
+        if changes.returned:
+            store.workflow.require_record("scope-returned", stage, case_id)
         if (changes.notified or changes.rapid_review_sent) and case_type != "lcspr":
             raise UsageError(
                 f"{case_id}: --notified and --rapid-review-sent are for lcspr cases; "
@@ -67,6 +68,10 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         if changes.done:
             transition = advance(edit, "scope-done", options)
             return finish(edit, "scope-done", f"{stage} -> {transition.to}", options)
+        if options.note:  # no history entry without a move, so the note is kept here
+            scoping.setdefault("notes", yamlio.new_seq()).append(yamlio.new_map({
+                "date": when, "by": store.repo.identity().name, "note": options.note,
+            }))
         return finish(edit, "scope", f"{stage}", options)
 
 
