@@ -55,6 +55,12 @@ def generate(root: Path, count: int, seed: int = 7) -> list[str]:
         folder = root / "cases" / case_id
         folder.mkdir(parents=True)
         (folder / "case.yaml").write_text(case_yaml(case_id, case_type, stage, received, n))
+        if stage in ("scoping", "decision"):
+            asked = received + timedelta(days=1)
+            scoping = f"requests:\n  - agency: Police\n    requested: {asked}\n"
+            if case_type == "lcspr":  # what lcspr needs before the decision meeting
+                scoping += f"notified: {asked}\nrapid_review_sent: {asked + timedelta(days=1)}\n"
+            (folder / "scoping.yaml").write_text(scoping)
         ids.append(case_id)
     subprocess.run(["git", "add", "-A", "cases"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-qm", f"benchmark: {count} synthetic cases"], cwd=root, check=True)

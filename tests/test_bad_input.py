@@ -311,3 +311,143 @@ def test_template_errors_change_nothing(cli: Cli, store: Path) -> None:
     git(store, "commit", "-qam", "sneaky template")
     err = refused_cleanly(cli, store, INVALID, "triage", case_id, "--no-further-action", "--reason", "r")
     assert "no-further-action-letter.md.j2" in err
+
+
+# -- found by review: hand edits that looked valid, odd values, odd environments ----------
+
+@pytest.mark.parametrize("value", ["2026-11-02 00:00:00", "'2026-11-02'"])
+def test_dates_must_be_plain_yaml_dates(cli: Cli, store: Path, value: str) -> None:
+    case_id = refer(cli)
+    _commit_edit(store, case_path(store, case_id), lambda t: t.replace("received: 2026-11-02", f"received: {value}"))
+    for args in (("show", case_id), ("triage", case_id, "--accept", "--reason", "r")):
+        err = refused_cleanly(cli, store, INVALID, *args)
+        assert "received:" in err and "unquoted and without a time" in err
+
+
+def test_binary_and_number_values(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    _commit_edit(store, case_path(store, case_id),
+                 lambda t: t.replace("summary: Fictional summary for tests", "summary: !!binary aGVsbG8="))
+    err = refused_cleanly(cli, store, INVALID, "show", case_id, "--format", "json")
+    assert "summary:" in err
+
+
+def test_duplicate_key_does_not_echo_values(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    _commit_edit(store, case_path(store, case_id), lambda t: t.replace("subject: Child Z", "subject: Child Z\nsubject: Other"))
+    err = refused_cleanly(cli, store, INVALID, "show", case_id)
+    assert "subject: the key appears twice" in err
+    assert "Child Z" not in err and "Other" not in err
+
+
+@pytest.mark.parametrize("args", [
+    ("refer", "--type", "sar", "--subject", " ", "--referrer", "R"),
+    ("refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "R", "--agency", " "),
+    ("triage", "{id}", "--accept", "--reason", "  "),
+    ("triage", "{id}", "--accept"),
+])
+def test_blank_values(cli: Cli, store: Path, args: tuple[str, ...]) -> None:
+    case_id = refer(cli)
+    err = refused_cleanly(cli, store, USAGE, *(a.format(id=case_id) for a in args))
+    assert "blank" in err
+
+
+def test_panel_dates_checked(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    cli.ok("triage", case_id, "--accept", "--reason", "r")
+    err = refused_cleanly(cli, store, USAGE, "scope", case_id, "--notified", "2026-12-25")
+    assert "after today" in err
+    cli.ok("scope", case_id, "--notified", "2026-11-10")
+    err = refused_cleanly(cli, store, USAGE, "scope", case_id, "--rapid-review-sent", "2026-11-09")
+    assert "before the notification" in err
+
+
+def test_settled_type_cannot_become_unknown(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    err = refused_cleanly(cli, store, USAGE, "triage", case_id, "--accept", "--reason", "r", "--type", "unknown")
+    assert "already settled" in err
+
+
+def test_id_with_a_newline(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    refused_cleanly(cli, store, USAGE, "show", case_id + "\n")
+
+
+def test_usage_errors_are_one_line(cli: Cli, store: Path) -> None:
+    for args in (("triage",), ("refer", "--type", "sar"), ("show", "X", "--bogus"), ("nonsense",)):
+        err = refused_cleanly(cli, store, USAGE, *args)
+        assert "--help" in err
+
+
+def test_bad_lock_timeout(cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = refer(cli)
+    monkeypatch.setenv("REVIEWCTL_LOCK_TIMEOUT", "abc")
+    err = refused_cleanly(cli, store, USAGE, "triage", case_id, "--accept", "--reason", "r")
+    assert "REVIEWCTL_LOCK_TIMEOUT" in err
+
+
+def test_template_that_raises(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    (store / "templates" / "no-further-action-letter.md.j2").write_text("line\n{{ 1 / 0 }}\n")
+    git(store, "add", "templates")
+    git(store, "commit", "-qm", "failing template")
+    err = refused_cleanly(cli, store, INVALID, "triage", case_id, "--no-further-action", "--reason", "r")
+    assert "no-further-action-letter.md.j2:2: the template failed (ZeroDivisionError)" in err
+
+
+def test_doctor_after_an_unrelated_commit_still_restores(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    original = case_path(store, case_id).read_text()
+    killed = run_subprocess("triage", case_id, "--accept", "--reason", "r", cwd=store,
+                            env={"REVIEWCTL_FAULT": "after-write"})
+    assert killed.returncode == 137
+    (store / "other.txt").write_text("unrelated\n")
+    git(store, "add", "other.txt")
+    git(store, "commit", "-qm", "unrelated work")
+    assert "put back" in cli.ok("doctor").err
+    assert case_path(store, case_id).read_text() == original
+    assert git(store, "status", "--porcelain") == ""
+
+
+def test_list_names_bad_cases_and_lists_the_rest(cli: Cli, store: Path) -> None:
+    good, bad = refer(cli), refer(cli)
+    _commit_edit(store, case_path(store, bad), lambda t: t.replace("stage: referred", "stage: scopng"))
+    result = cli("list", "--format", "json")
+    assert result.code == INVALID
+    assert [row["id"] for row in __import__("json").loads(result.out)] == [good]
+    assert bad in result.err and "scopng" in result.err
+
+
+# -- init -----------------------------------------------------------------------------
+
+def test_init_quotes_the_partnership(cli: Cli, tmp_path: Path) -> None:
+    cli.ok("init", str(tmp_path / "s"), "--partnership", "Shire: #1 Partnership", "--prefix", "SP")
+    from reviewctl.core.store import Store
+
+    assert Store(tmp_path / "s").config.partnership == "Shire: #1 Partnership"
+
+
+def test_init_refusals(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x")
+    assert cli("init", str(tmp_path / "afile")).code == USAGE
+    assert cli("init", str(tmp_path / "s"), "--prefix", "bad prefix").code == USAGE
+    assert cli("init", str(tmp_path / "s"), "--partnership", "two\nlines").code == USAGE
+    assert not (tmp_path / "s").exists()
+    cli.ok("init", str(tmp_path / "s"))
+    assert cli("init", str(tmp_path / "s")).code == REFUSED
+
+
+def test_init_whose_commit_a_hook_refuses(cli: Cli, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q")
+    (repo / "README").write_text("x\n")
+    git(repo, "add", "README")
+    git(repo, "commit", "-qm", "first")
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    before = snapshot(repo)
+    result = cli("init", str(repo / "reviews"))
+    assert result.code == UNUSABLE and "hook" in result.err
+    assert snapshot(repo) == before

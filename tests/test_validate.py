@@ -116,3 +116,20 @@ def test_bad_setting(cli: Cli, store: Path) -> None:
     config.write_text(config.read_text().replace("prefix: TST", "prefix: tst/x"))
     found = problems(cli, store)
     assert len(found) == 1 and "reviewctl.yaml:" in found[0] and "prefix:" in found[0]
+
+
+def test_history_must_start_with_the_referral(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("step: refer", "step: triage-accept"))
+    found = problems(cli, store)
+    assert len(found) == 1 and "history[0].step" in found[0]
+
+
+def test_requirements_are_checked_again(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    cli.ok("triage", case_id, "--accept", "--reason", "r")
+    cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10", "--done")
+    (store / "cases" / case_id / "scoping.yaml").unlink()
+    found = problems(cli, store)
+    assert any("'scope-done' needs scoping.rapid_review_sent" in p for p in found)

@@ -13,9 +13,15 @@ from reviewctl.errors import UnusableError
 
 
 def _fail(error: GitCommandError, doing: str) -> UnusableError:
-    stderr = str(error.stderr or "").strip().splitlines()
-    detail = stderr[-1].removeprefix("stderr: ").strip(" '") if stderr else str(error.status)
-    return UnusableError(f"git failed while {doing}: {detail}")
+    lines = [line.removeprefix("stderr: ").strip(" '") for line in str(error.stderr or "").splitlines()]
+    lines = [line for line in lines if line]
+    # git's own reason is its first fatal:/error: line; hints after it are less useful.
+    reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), None)
+    if reason is None:
+        reason = lines[-1] if lines else f"exit status {error.status}"
+        if doing == "committing":
+            reason = f"a git hook or setting refused the commit ({reason})"
+    return UnusableError(f"git failed while {doing}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -53,12 +59,6 @@ class GitRepo:
     def head(self) -> str | None:
         try:
             return str(self._repo.git.rev_parse("--verify", "-q", "HEAD"))
-        except GitCommandError:
-            return None
-
-    def branch(self) -> str | None:
-        try:
-            return str(self._repo.git.symbolic_ref("-q", "--short", "HEAD"))
         except GitCommandError:
             return None
 
@@ -100,11 +100,17 @@ class GitRepo:
             paths.append(entry[3:])
         return paths
 
-    def is_tracked(self, path: str) -> bool:
+    def is_step_commit(self, commit: str | None, parent: str | None, case_id: str, step: str) -> bool:
+        """Whether `commit` is reviewctl's commit of `step` for `case_id`, made on `parent`."""
+        if commit is None or commit == parent:
+            return False
         try:
-            return bool(str(self._repo.git.ls_files("--", path)).strip())
+            parents = str(self._repo.git.rev_list("--parents", "-n", "1", commit)).split()[1:]
+            body = str(self._repo.git.log("-1", "--format=%B", commit))
         except GitCommandError:
             return False
+        return (parents == ([parent] if parent else [])
+                and f"Reviewctl-Case: {case_id}" in body and f"Reviewctl-Step: {step}" in body)
 
     def commit(self, message: str, paths: list[str]) -> str:
         """Stage exactly `paths` and commit only them; other staged work is left alone."""

@@ -71,3 +71,7 @@ def render(name: str, context: dict[str, Any], search: list[Path]) -> str:
         raise InvalidDataError(f"{where}: refused by the template sandbox ({error})") from None
     except TemplateError as error:
         raise InvalidDataError(f"{shown}: template error ({error})") from None
+    except Exception as error:  # noqa: BLE001 - a user's template may fail in any way
+        line = _template_line(error, name)
+        where = f"{shown}:{line}" if line else shown
+        raise InvalidDataError(f"{where}: the template failed ({type(error).__name__})") from None

@@ -67,6 +67,12 @@ def _yaml_error(error: YAMLError, shown: str) -> InvalidDataError:
         if mark is not None:
             line = mark.line + 1
         problem = error.problem or error.context or problem
+    # ruamel quotes the values of duplicate keys; those may be personal data.
+    duplicate = re.match(r'found duplicate key "([^"]*)"', problem)
+    if duplicate:
+        return InvalidDataError(located(shown, line, duplicate.group(1),
+                                        "the key appears twice; keep one of them"))
+    problem = re.sub(r"\s*with value.*", "", problem)
     return InvalidDataError(
         located(shown, line, None, f"malformed YAML ({problem}); fix the syntax at this line")
     )

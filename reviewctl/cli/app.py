@@ -60,7 +60,10 @@ def _crash_log() -> str:
     fd, path = tempfile.mkstemp(prefix="reviewctl-crash-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(f"reviewctl {__version__}\n")
-        handle.write("".join(traceback.format_exc()))
+        kind, _, tb = sys.exc_info()
+        # The frames and the exception's type, never its text: the text may quote data.
+        handle.write("".join(traceback.format_list(traceback.extract_tb(tb))))
+        handle.write(f"{kind.__name__ if kind else 'error'}\n")
     return path
 
 
@@ -74,11 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as done:
         return int(done.exit_code)
     except typer.TyperException as error:  # click's usage errors: exit 2
-        show = getattr(error, "show", None)
-        if callable(show):
-            show()
-        else:
-            sys.stderr.write(f"error: {error.format_message()}\n")
+        ctx = getattr(error, "ctx", None)
+        where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        sys.stderr.write(f"error: {error.format_message()}{where}\n")
         return int(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")

@@ -17,7 +17,7 @@ from reviewctl.cli.common import (
 )
 from reviewctl.errors import UsageError
 
-IdArg = Annotated[str, typer.Argument(help="The case id, e.g. SSCP-2026-7KQ4MX.", show_default=False)]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="The case id, e.g. SSCP-2026-7KQ4MX.", show_default=False)]
 
 
 def refer(
@@ -64,8 +64,6 @@ def triage(
 
     if accept == no_further_action:
         raise UsageError("give exactly one of --accept or --no-further-action")
-    if not reason:
-        raise UsageError("--reason is required; say why")
     report(core_triage(
         globals_of(ctx).store(), case_id, accept=accept, reason=reason, new_type=case_type,
         summary=summary, agencies=agency or [], options=step_options(ctx, when, message, dry_run),
@@ -116,8 +114,6 @@ def decide(
 
     if conduct == not_conduct:
         raise UsageError("give exactly one of --conduct or --not-conduct")
-    if not rationale:
-        raise UsageError("--rationale is required; record why")
     given = DecisionInput(
         conduct=conduct, rationale=rationale, chair=chair,
         meeting_date=maybe_date(meeting_date, "--meeting-date"), attendees=attendee or [],

@@ -35,7 +35,7 @@ def init(
 def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     """Show one case: its details, deadlines and history."""
     from reviewctl.cli.output import as_json, emit, pairs, table
-    from reviewctl.core.views import show_case
+    from reviewctl.core.views import history_rows, show_case
 
     _check_format(fmt, ("table", "json", "md"))
     g = globals_of(ctx)
@@ -60,9 +60,11 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         ("learning to", decision.get("learning_to")),
     ]
     parts = [pairs(fields, fmt)]
-    parts += [f"\n{heading}Deadlines\n", table(view["deadlines"], DEADLINE_COLUMNS, fmt)]
-    history = [{**h, "from": h.get("from") or ""} for h in view["history"]]
-    parts += [f"\n{heading}History\n", table(history, ["date", "step", "from", "to", "by", "note"], fmt)]
+    deadlines = [{**d, "status": f"{d['status']} (late)" if d["late"] else d["status"]}
+                 for d in view["deadlines"]]
+    parts += [f"\n{heading}Deadlines\n", table(deadlines, DEADLINE_COLUMNS, fmt)]
+    parts += [f"\n{heading}History\n",
+              table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt)]
     emit("".join(parts))
 
 
@@ -80,8 +82,8 @@ def list_(
     g = globals_of(ctx)
     store = g.store()
     flow = store.workflow
-    if case_type is not None and case_type not in flow.types:
-        raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(flow.types)})")
+    if case_type is not None:
+        flow.check_type(case_type)
     if stage is not None and flow.stage(stage) is None:
         raise UsageError(f"--stage {stage!r} is not a stage (known: {', '.join(s.id for s in flow.stages)})")
     rows, problems = list_cases(store, g.today(), case_type, stage)
@@ -106,7 +108,7 @@ def _tracker_row(row: dict[str, Any]) -> dict[str, Any]:
 def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     """The case's history, and the git commits that touched it."""
     from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.views import case_log
+    from reviewctl.core.views import case_log, history_rows
 
     _check_format(fmt, ("table", "json", "md"))
     g = globals_of(ctx)
@@ -114,7 +116,7 @@ def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     if fmt == "json":
         emit(as_json(data))
         return
-    history = [{**h, "from": h.get("from") or ""} for h in data["history"]]
+    history = history_rows(data["history"])
     commits = [{**c, "commit": c["commit"][:10]} for c in data["commits"]]
     emit(table(history, ["date", "recorded", "step", "from", "to", "by", "note"], fmt)
          + "\n" + table(commits, ["commit", "date", "author", "subject"], fmt))

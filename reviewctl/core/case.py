@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from reviewctl.errors import UsageError
 
@@ -24,11 +24,11 @@ DECISION_FILE = "decision.yaml"
 DOCUMENTS_DIR = "documents"
 
 # An id is only ever letters, digits and hyphens: it can never leave cases/.
-_ID_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+_ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 
 def check_id(case_id: str) -> str:
-    if not _ID_SHAPE.match(case_id):
+    if not _ID_SHAPE.fullmatch(case_id):
         raise UsageError(
             f"{case_id!r} is not a case id (ids are letters, digits and hyphens, "
             "like SSCP-2026-7KQ4MX); `reviewctl list` shows them"
@@ -36,83 +36,85 @@ def check_id(case_id: str) -> str:
     return case_id
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class Strict(BaseModel):
+    # strict: a date must be a YAML date (not text, not a date with a time), text must
+    # be text; anything else would slip past the clocks unseen.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
 
-class HistoryEntry(_Strict):
-    step: str
+# Text that says something: surrounding blanks are not enough.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class HistoryEntry(Strict):
+    step: Text
     date: dt.date
     from_: str | None = Field(alias="from")
-    to: str
-    by: str
+    to: Text
+    by: Text
     recorded: dt.date
     type: str | None = None  # set where the step settled or changed the review type
     note: str | None = None
 
 
-class Triage(_Strict):
+class Triage(Strict):
     outcome: Literal["accepted", "no-further-action"]
-    reason: str
+    reason: Text
     date: dt.date
     letter: str | None = None
     tracker_updated: dt.date | None = None
 
 
-class Case(_Strict):
+class Case(Strict):
     id: str
     type: str
     stage: str
-    subject: str = Field(min_length=1)
-    referrer: str = Field(min_length=1)
+    subject: Text
+    referrer: Text
     received: dt.date
     incident_date: dt.date | None = None
     summary: str | None = None
-    agencies: list[str] = []
+    agencies: list[Text] = []
     triage: Triage | None = None
     history: list[HistoryEntry] = Field(min_length=1)
 
 
-class InfoRequest(_Strict):
-    agency: str
+class InfoRequest(Strict):
+    agency: Text
     requested: dt.date
     returned: dt.date | None = None
 
 
-class Note(_Strict):
+class Note(Strict):
     date: dt.date
-    by: str
-    note: str
+    by: Text
+    note: Text
 
 
-class Scoping(_Strict):
+class Scoping(Strict):
     requests: list[InfoRequest] = []
     notes: list[Note] = []
     notified: dt.date | None = None
     rapid_review_sent: dt.date | None = None
 
 
-class ChairDecision(_Strict):
+class ChairDecision(Strict):
     outcome: Literal["conduct", "not-conduct"]
-    rationale: str
+    rationale: Text
     date: dt.date
 
 
-class Decision(_Strict):
+class Decision(Strict):
     meeting_date: dt.date
-    attendees: list[str] = []
+    attendees: list[Text] = []
     outcome: Literal["conduct", "not-conduct"]
-    rationale: str
-    parallel: list[str] = []
+    rationale: Text
+    parallel: list[Text] = []
     scope: str | None = None
     learning_to: str | None = None
     chair: ChairDecision | None = None
 
 
-MODELS: dict[str, type[BaseModel]] = {
-    CASE_FILE: Case,
-    SCOPING_FILE: Scoping,
-    DECISION_FILE: Decision,
-}
 # Workflow field paths name documents by these short names.
 DOCUMENT_FILES = {"case": CASE_FILE, "scoping": SCOPING_FILE, "decision": DECISION_FILE}
+MODELS: dict[str, type[BaseModel]] = {"case": Case, "scoping": Scoping, "decision": Decision}

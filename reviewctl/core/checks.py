@@ -11,8 +11,9 @@ from typing import Any
 
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case import DOCUMENT_FILES, MODELS, Case
+from reviewctl.core.clocks import is_present, lookup
 from reviewctl.core.schema import errors_of
-from reviewctl.core.workflow import Workflow
+from reviewctl.core.workflow import Transition, Workflow
 from reviewctl.errors import located
 
 Loc = tuple[str | int, ...]
@@ -23,7 +24,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     case: Case | None = None
     for name, data in docs.items():
         filename = DOCUMENT_FILES[name]
-        model, found = errors_of(MODELS[filename], data, f"{folder}/{filename}")
+        model, found = errors_of(MODELS[name], data, f"{folder}/{filename}")
         problems += found
         if isinstance(model, Case):
             case = model
@@ -46,18 +47,27 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
         close = get_close_matches(case.stage, [s.id for s in workflow.stages], n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
-    _check_history(workflow, case, at)
+    _check_history(workflow, case, docs, at)
     return problems
 
 
-def _check_history(workflow: Workflow, case: Case, at: Callable[[Loc, str, str], None]) -> None:
+def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str) -> list[str]:
+    """The fields a transition needs for this type that the case's documents lack."""
+    return [
+        r.field for r in transition.requires
+        if (r.types is None or case_type in r.types) and not is_present(lookup(docs, r.field))
+    ]
+
+
+def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
+                   at: Callable[[Loc, str, str], None]) -> None:
     def bad(i: int, key: str, message: str) -> None:
         at(("history", i, key), f"history[{i}].{key}", message)
 
     history = case.history
     first = history[0]
-    if first.from_ is not None or first.to != workflow.initial:
-        bad(0, "to", f"the history must start with the referral into '{workflow.initial}'")
+    if first.step != "refer" or first.from_ is not None or first.to != workflow.initial:
+        bad(0, "step", f"the history must start with the step 'refer' into '{workflow.initial}'")
     case_type = first.type or case.type
     previous_date = case.received
     for i, entry in enumerate(history):
@@ -76,6 +86,10 @@ def _check_history(workflow: Workflow, case: Case, at: Callable[[Loc, str, str],
         if transition is None or transition.to != entry.to:
             bad(i, "step", f"'{entry.step}' from '{entry.from_}' to '{entry.to}' is not a "
                 f"transition of the workflow for type '{step_type}'")
+        else:
+            for field in missing_requirements(transition, docs, step_type):
+                bad(i, "step", f"'{entry.step}' needs {field}, which the case does not have; "
+                    "put back what was removed")
         case_type = step_type
     last = history[-1]
     if last.to != case.stage:

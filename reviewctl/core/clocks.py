@@ -91,7 +91,8 @@ def deadlines(
 ) -> list[Deadline]:
     """Every started deadline of a case, soonest first.
 
-    On a case that has ended, a deadline that was never met no longer applies.
+    A deadline that was never met stops applying when the case ends, or leaves the
+    stages the clock runs in (`while_in`).
     """
     case = docs.get("case") or {}
     case_type = case.get("type")
@@ -114,7 +115,10 @@ def deadlines(
                 candidates.append((label, item, entry.get(clock.start), entry.get(clock.met)))
         for label, item, start, met in candidates:
             deadline = _one(clock, label, item, start, met, today, due_soon)
-            if deadline is not None and not (ended and deadline.met_on is None):
+            if deadline is None:
+                continue
+            applies = not ended and (clock.while_in is None or case.get("stage") in clock.while_in)
+            if deadline.met_on is not None or applies:
                 found.append(deadline)
     found.sort(key=lambda d: (d.status == "met", d.due))
     return found

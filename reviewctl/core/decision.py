@@ -11,7 +11,17 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.step import Edit, StepOptions, advance, check_date, check_not_future, finish
+from reviewctl.core.step import (
+    Edit,
+    StepOptions,
+    advance,
+    check_date,
+    check_not_future,
+    clean_list,
+    finish,
+    optional_text,
+    required_text,
+)
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
 from reviewctl.errors import UsageError
@@ -31,8 +41,9 @@ class DecisionInput:
 
 
 def decide(store: Store, case_id: str, given: DecisionInput, options: StepOptions) -> Outcome:
-    if not given.rationale.strip():
-        raise UsageError("--rationale is empty; record why")
+    rationale = required_text(given.rationale, "--rationale", "record why")
+    attendees = clean_list(given.attendees, "--attendee")
+    parallel = clean_list(given.parallel, "--parallel")
     outcome = "conduct" if given.conduct else "not-conduct"
     step = f"{'chair' if given.chair else 'decide'}-{outcome}"
     with step_guard(store, case_id):
@@ -46,7 +57,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
                     "the chair's decision takes --rationale, --learning-to and --date"
                 )
             decision["chair"] = yamlio.new_map({
-                "outcome": outcome, "rationale": given.rationale.strip(), "date": options.date,
+                "outcome": outcome, "rationale": rationale, "date": options.date,
             })
         else:
             meeting = given.meeting_date or options.date
@@ -57,22 +68,19 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
                     "recorded on or after the meeting"
                 )
             check_date(meeting, edit, "--meeting-date")
-            _record_meeting(decision, given, outcome, meeting)
-        if given.learning_to:
-            decision["learning_to"] = given.learning_to.strip()
+            _record_meeting(decision, {
+                "meeting_date": meeting, "attendees": yamlio.new_seq(attendees), "outcome": outcome,
+                "rationale": rationale, "parallel": yamlio.new_seq(parallel),
+                "scope": optional_text(given.scope),
+            })
+        learning_to = optional_text(given.learning_to)
+        if learning_to:
+            decision["learning_to"] = learning_to
         transition = advance(edit, step, options, given.new_type)
         return finish(edit, step, f"{source} -> {transition.to}", options)
 
 
-def _record_meeting(decision: Any, given: DecisionInput, outcome: str, meeting: date) -> None:
-    values: dict[str, Any] = {
-        "meeting_date": meeting,
-        "attendees": yamlio.new_seq(given.attendees),
-        "outcome": outcome,
-        "rationale": given.rationale.strip(),
-        "parallel": yamlio.new_seq(given.parallel),
-        "scope": given.scope,
-    }
+def _record_meeting(decision: Any, values: dict[str, Any]) -> None:
     for key, value in values.items():
         if value is None:
             decision.pop(key, None)

@@ -21,16 +21,16 @@ def doctor(store: Store) -> list[str]:
                     "`git status`, restore the files with `git restore`, then delete it"
                 ) from None
             head = store.repo.head()
-            if head == journal.head:
+            if store.repo.is_step_commit(head, journal.head, journal.case_id, journal.step):
+                done.append(
+                    f"'{journal.step}' of {journal.case_id} had been committed ({head}); "
+                    "nothing to put back"
+                )
+            else:
                 restore(store, journal)
                 done.append(
                     f"'{journal.step}' of {journal.case_id} was interrupted before its commit; "
                     f"put back {len(journal.files)} file(s) as they were. Repeat the step."
-                )
-            else:
-                done.append(
-                    f"'{journal.step}' of {journal.case_id} had been committed ({head}); "
-                    "nothing to put back"
                 )
             path.unlink()
         for tmp in sorted(store.cases_dir.rglob(".*.tmp")) if store.cases_dir.is_dir() else []:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from reviewctl.adapters import yamlio
 from reviewctl.adapters.gitrepo import GitRepo
 from reviewctl.core.store import CASES_DIR, CONFIG_FILE, PREFIX_SHAPE, TEMPLATES_DIR
 from reviewctl.core.transaction import write_atomic
@@ -12,8 +13,7 @@ from reviewctl.errors import RefusedError, UsageError
 
 CONFIG_TEMPLATE = """\
 # reviewctl store settings; README.md ("Store settings") explains each one.
-partnership: {partnership}
-# Case ids are PREFIX-YEAR-XXXXXX, e.g. {prefix}-2026-7KQ4MX.
+{partnership}# Case ids are PREFIX-YEAR-XXXXXX, e.g. {prefix}-2026-7KQ4MX.
 prefix: {prefix}
 # A deadline shows as due-soon this many working days before it falls due.
 due_soon_working_days: 3
@@ -41,17 +41,22 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
             f"--prefix {prefix!r} must be 2 to 10 capital letters or digits, starting with a "
             "letter (e.g. SSCP)"
         )
-    if not partnership.strip():
-        raise UsageError("--partnership is empty; give the partnership's name")
+    if not partnership.strip() or "\n" in partnership:
+        raise UsageError("--partnership must be the partnership's name, on one line")
     root = path.expanduser().resolve()
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{path} is a file; give a folder for the store")
     if (root / CONFIG_FILE).exists():
         raise RefusedError(f"{path}: already a reviewctl store ({CONFIG_FILE} exists)")
     made_root = not root.exists()
+    repo: GitRepo | None
     existing_parent = next(p for p in (root, *root.parents) if p.exists())
     repo = GitRepo.find(existing_parent)
     made_repo = repo is None
     files = {
-        root / CONFIG_FILE: CONFIG_TEMPLATE.format(partnership=partnership.strip(), prefix=prefix),
+        # Dumped, not pasted: a name with ':' or '#' must stay one quoted value.
+        root / CONFIG_FILE: CONFIG_TEMPLATE.format(
+            partnership=yamlio.dump({"partnership": partnership.strip()}), prefix=prefix),
         root / CASES_DIR / ".gitkeep": "",
         root / TEMPLATES_DIR / "README.md": TEMPLATES_README,
     }
@@ -68,6 +73,8 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
         rel = [p.relative_to(repo.root).as_posix() for p in files]
         repo.commit("reviewctl: create store", rel)
     except BaseException:
+        if repo is not None and not made_repo and repo.head() is not None:
+            repo.unstage([p.relative_to(repo.root).as_posix() for p in files])
         for file in files:
             file.unlink(missing_ok=True)
         for folder in (root / CASES_DIR, root / TEMPLATES_DIR):

@@ -7,18 +7,20 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case import CASE_FILE, DOCUMENTS_DIR
+from reviewctl.core.case import DOCUMENTS_DIR
 from reviewctl.core.step import (
     Edit,
     StepOptions,
     advance,
     check_not_future,
-    commit_message,
+    clean_list,
     finish,
     history_entry,
+    optional_text,
+    required_text,
 )
 from reviewctl.core.store import Store
-from reviewctl.core.transaction import Outcome, apply, step_guard
+from reviewctl.core.transaction import Outcome, step_guard
 from reviewctl.errors import RefusedError, UsageError
 
 # Crockford's base32: no I, L, O or U, so an id read aloud or retyped is not misread.
@@ -49,11 +51,10 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
           received: date | None, incident_date: date | None, summary: str | None,
           agencies: list[str], options: StepOptions) -> Outcome:
     workflow = store.workflow
-    if case_type not in workflow.types:
-        raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(workflow.types)})")
-    for flag, value in (("--subject", subject), ("--referrer", referrer)):
-        if not value.strip():
-            raise UsageError(f"{flag} is empty; give a {'pseudonym' if flag == '--subject' else 'referrer'}")
+    workflow.check_type(case_type)
+    subject = required_text(subject, "--subject", "give the pseudonym, e.g. 'Child A'")
+    referrer = required_text(referrer, "--referrer", "say who referred")
+    agencies = clean_list(agencies, "--agency")
     received_on = check_not_future(received or options.date, options.today, "--received")
     if incident_date is not None:
         check_not_future(incident_date, options.today, "--incident-date")
@@ -65,9 +66,9 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
     with step_guard(store, case_id):
         by = store.repo.identity().name
         case: Any = yamlio.new_map({
-            "id": case_id, "type": case_type, "stage": workflow.initial, "subject": subject.strip(),
-            "referrer": referrer.strip(), "received": received_on, "incident_date": incident_date,
-            "summary": summary, "agencies": yamlio.new_seq(agencies),
+            "id": case_id, "type": case_type, "stage": workflow.initial, "subject": subject,
+            "referrer": referrer, "received": received_on, "incident_date": incident_date,
+            "summary": optional_text(summary), "agencies": yamlio.new_seq(agencies),
         })
         for key in ("incident_date", "summary"):
             if case[key] is None:
@@ -76,18 +77,14 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
         step = "refer"
         entry = history_entry(step, options.when or received_on, None, workflow.initial, by, options, case_type)
         case["history"] = yamlio.new_seq([entry])
-        edit = Edit(store, case_id, {"case": case})
-        summary_line = f"-> {workflow.initial}"
-        edit.check()
-        changes = {store.case_dir(case_id) / CASE_FILE: yamlio.dump(case)}
-        return apply(store, case_id, step, summary_line, changes,
-                     commit_message(case_id, step, summary_line), options.dry_run)
+        return finish(Edit(store, case_id, {"case": case}), step, f"-> {workflow.initial}", options)
 
 
 def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: str | None,
            summary: str | None, agencies: list[str], options: StepOptions) -> Outcome:
-    if not reason.strip():
-        raise UsageError("--reason is empty; say why the referral was accepted or not")
+    reason = required_text(reason, "--reason", "say why the referral was accepted or not")
+    summary = optional_text(summary)
+    agencies = clean_list(agencies, "--agency")
     step = "triage-accept" if accept else "triage-no-further-action"
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
@@ -102,10 +99,10 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
         when = options.date
         triage_record: Any = yamlio.new_map({
             "outcome": "accepted" if accept else "no-further-action",
-            "reason": reason.strip(), "date": when,
+            "reason": reason, "date": when,
         })
         if not accept:
-            letter = _referrer_letter(edit, reason.strip(), when)
+            letter = _referrer_letter(edit, reason, when)
             triage_record["letter"] = letter
             # Recording the outcome in the store is what updates the tracker.
             triage_record["tracker_updated"] = when

@@ -49,7 +49,9 @@ def _explain(model: type[BaseModel], error: Any) -> str:
     if kind == "missing":
         return "required key is missing; add it"
     if kind.startswith("date"):
-        return f"{error['msg']}; write a date as YYYY-MM-DD"
+        return f"{error['msg']}; write the date as YYYY-MM-DD, unquoted and without a time"
+    if kind == "string_too_short":
+        return "is empty; write something here"
     return str(error["msg"])
 
 

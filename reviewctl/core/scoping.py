@@ -7,7 +7,15 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.step import Edit, StepOptions, advance, check_date, finish
+from reviewctl.core.step import (
+    Edit,
+    StepOptions,
+    advance,
+    check_date,
+    check_not_future,
+    clean_list,
+    finish,
+)
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
 from reviewctl.errors import RefusedError, UsageError
@@ -49,20 +57,21 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         scoping = edit.doc("scoping")
         when = check_date(options.date, edit)
         requests = scoping.setdefault("requests", yamlio.new_seq())
-        for agency in changes.request:
-            _request(edit, requests, agency.strip(), when)
-        for agency in changes.returned:
-            _returned(edit, requests, agency.strip(), when)
-        if changes.notified:
-            scoping["notified"] = check_date(changes.notified, edit, "--notified")
-        if changes.rapid_review_sent:
-            sent = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
-            notified = scoping.get("notified")
-            if isinstance(notified, date) and sent < notified:
-                raise UsageError(
-                    f"{case_id}: --rapid-review-sent {sent} is before the notification ({notified})"
-                )
-            scoping["rapid_review_sent"] = sent
+        for agency in clean_list(changes.request, "--request"):
+            _request(edit, requests, agency, when)
+        for agency in clean_list(changes.returned, "--returned"):
+            _returned(edit, requests, agency, when)
+        for flag, key, value in (("--notified", "notified", changes.notified),
+                                 ("--rapid-review-sent", "rapid_review_sent", changes.rapid_review_sent)):
+            if value is not None:
+                check_not_future(value, options.today, flag)
+                scoping[key] = check_date(value, edit, flag)
+        notified, sent = scoping.get("notified"), scoping.get("rapid_review_sent")
+        if isinstance(notified, date) and isinstance(sent, date) and sent < notified:
+            raise UsageError(
+                f"{case_id}: the rapid review ({sent}) would be sent before the notification "
+                f"({notified}); check both dates"
+            )
         if not requests:
             del scoping["requests"]
         if changes.done:
@@ -76,8 +85,6 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
 
 
 def _request(edit: Edit, requests: Any, agency: str, when: date) -> None:
-    if not agency:
-        raise UsageError("--request names no agency")
     for entry in requests:
         if str(entry.get("agency")).casefold() == agency.casefold() and entry.get("returned") is None:
             raise RefusedError(

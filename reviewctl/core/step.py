@@ -14,8 +14,7 @@ from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import DOCUMENT_FILES
-from reviewctl.core.checks import case_problems
-from reviewctl.core.clocks import is_present, lookup
+from reviewctl.core.checks import case_problems, missing_requirements
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.transaction import Outcome, apply
 from reviewctl.core.workflow import Transition
@@ -104,6 +103,24 @@ def check_date(value: date, edit: Edit, what: str = "--date", not_before_last: b
     return value
 
 
+def required_text(value: str | None, flag: str, fix: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise UsageError(f"{flag} is required and may not be blank; {fix}")
+    return text
+
+
+def optional_text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def clean_list(values: list[str], flag: str) -> list[str]:
+    cleaned = [v.strip() for v in values]
+    if any(not v for v in cleaned):
+        raise UsageError(f"{flag} was given a blank value; name it or leave the option out")
+    return cleaned
+
+
 def check_not_future(value: date, today: date, what: str) -> date:
     if value > today:
         raise UsageError(
@@ -130,18 +147,19 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     """Move the case along `step`: check the transition and its requirements, record it."""
     workflow = edit.store.workflow
     case = edit.case
-    if new_type is not None and new_type not in workflow.types:
-        raise UsageError(f"--type {new_type!r} is not a review type (known: {', '.join(workflow.types)})")
+    if new_type is not None:
+        workflow.check_type(new_type)
+        if new_type == "unknown" and case["type"] != "unknown":
+            raise UsageError(f"{edit.case_id}: --type unknown: the type is already settled as "
+                             f"'{case['type']}'; give the type it should be")
     case_type = new_type or str(case["type"])
     transition = workflow.transition(step, str(case["stage"]), case_type, edit.case_id)
     when = check_date(options.date, edit, not_before_last=True)
     changed_type = new_type if new_type is not None and new_type != case["type"] else None
     if changed_type:
         case["type"] = changed_type
-    missing = [
-        r.hint for r in transition.requires
-        if (r.types is None or case_type in r.types) and not is_present(lookup(edit.docs, r.field))
-    ]
+    lacking = set(missing_requirements(transition, edit.docs, case_type))
+    missing = [r.hint for r in transition.requires if r.field in lacking]
     if missing:
         raise RefusedError(f"{edit.case_id}: cannot {step} yet: {'; '.join(missing)}")
     by = edit.store.repo.identity().name

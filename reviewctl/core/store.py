@@ -78,26 +78,49 @@ class Store:
 
     # -- configuration ----------------------------------------------------------
     @cached_property
-    def config(self) -> Config:
+    def settings(self) -> tuple[Config | None, Workflow | None, list[str]]:
+        """The settings and the workflow, each None when it has problems, and the problems."""
         from reviewctl.adapters import yamlio
-        from reviewctl.core.schema import parse
+        from reviewctl.core.schema import errors_of
+        from reviewctl.core.workflow import apply_limits, load_workflow
 
         path = self.root / CONFIG_FILE
-        raw = yamlio.read_roundtrip(path, self.shown(path))
+        shown = self.shown(path)
+        try:
+            raw = yamlio.read_roundtrip(path, shown)
+        except InvalidDataError as error:
+            return None, None, [error.message]
         if not isinstance(raw, dict):
-            raise InvalidDataError(located(self.shown(path), 1, None, "must be a mapping of settings"))
-        return parse(Config, raw, self.shown(path))
-
-    @cached_property
-    def workflow(self) -> Workflow:
-        from reviewctl.core.workflow import load_workflow
-
-        path = self.workflow_path
-        return load_workflow(path, self.shown(path), self.config.clocks)
+            return None, None, [located(shown, 1, None, "must be a mapping of settings")]
+        config, problems = errors_of(Config, raw, shown)
+        if config is None:
+            return None, None, problems
+        try:
+            flow_path = self._workflow_path(config)
+        except InvalidDataError as error:
+            return config, None, [error.message]
+        flow, problems = load_workflow(flow_path, self.shown(flow_path))
+        if flow is None:
+            return config, None, problems
+        problems = apply_limits(flow, config.clocks, raw, shown)
+        return config, (None if problems else flow), problems
 
     @property
-    def workflow_path(self) -> Path:
-        name = self.config.workflow
+    def config(self) -> Config:
+        config, _, problems = self.settings
+        if config is None:
+            raise InvalidDataError(problems[0])
+        return config
+
+    @property
+    def workflow(self) -> Workflow:
+        _, flow, problems = self.settings
+        if flow is None:
+            raise InvalidDataError(problems[0])
+        return flow
+
+    def _workflow_path(self, config: Config) -> Path:
+        name = config.workflow
         if not name:
             return DEFAULT_WORKFLOW
         path = (self.root / name).resolve()
@@ -168,6 +191,4 @@ def read_documents(store: Store, case_id: str, roundtrip: bool) -> dict[str, Any
         if not isinstance(data, dict):
             raise InvalidDataError(located(shown, 1, None, "must be a mapping of keys"))
         docs[name] = data
-    if "case" not in docs:  # pragma: no cover - existing_case_dir checked it
-        raise UsageError(f"no case {case_id!r}")
     return docs

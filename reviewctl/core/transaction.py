@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 
 from reviewctl.core.store import Store
-from reviewctl.errors import BusyError, RefusedError, UnusableError
+from reviewctl.errors import BusyError, RefusedError, UnusableError, UsageError
 
 LOCK_NAME = "reviewctl.lock"
 JOURNAL_NAME = "reviewctl-journal.json"
@@ -88,11 +88,24 @@ class Journal:
         return cls(**json.loads(text))
 
 
+def _lock_timeout(store: Store) -> float:
+    value = os.environ.get("REVIEWCTL_LOCK_TIMEOUT")
+    if value is None:
+        return store.config.lock_timeout_seconds
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise UsageError(f"REVIEWCTL_LOCK_TIMEOUT {value!r} is not a number of seconds; unset it or give e.g. 10")
+    return seconds
+
+
 @contextmanager
 def store_lock(store: Store) -> Iterator[None]:
     """An exclusive lock on the store; the kernel drops it if the process dies."""
     path = store.repo.git_dir / LOCK_NAME
-    timeout = float(os.environ.get("REVIEWCTL_LOCK_TIMEOUT", store.config.lock_timeout_seconds))
+    timeout = _lock_timeout(store)
     handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held across yield
     try:
         deadline = time.monotonic() + timeout
@@ -190,19 +203,20 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
     diff = render_diff(store, changes)
     if dry_run:
         return Outcome(case_id, step, summary, paths, diff, dry_run=True)
-    created = []
+    created: list[str] = []
     for path in changes:
         folder = path.parent
-        while not folder.exists():
-            created.append(store.repo_path(folder) if folder.is_relative_to(repo.root) else "")
+        while not folder.exists():  # folders below the repository root, as changes lie
+            created.append(store.repo_path(folder))
             folder = folder.parent
     journal = Journal(
         step, case_id, repo.head(),
         {store.repo_path(p): (p.read_text(encoding="utf-8") if p.exists() else None)
          for p in changes},
-        [c for c in created if c],
+        created,
     )
     write_atomic(journal_path(store), journal.dump())
+    commit = None
     try:
         for path, text in changes.items():
             write_atomic(path, text)
@@ -210,7 +224,8 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         commit = repo.commit(message, paths)
         _fault("after-commit")
     except BaseException:
-        restore(store, journal)
+        if commit is None:  # once committed, the step is done: nothing to put back
+            restore(store, journal)
         journal_path(store).unlink(missing_ok=True)
         raise
     journal_path(store).unlink(missing_ok=True)

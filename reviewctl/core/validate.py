@@ -8,12 +8,11 @@ from pathlib import Path
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import check_id
 from reviewctl.core.checks import case_problems
-from reviewctl.core.schema import errors_of
-from reviewctl.core.store import CONFIG_FILE, Config, Store, read_documents
-from reviewctl.core.workflow import check_workflow
+from reviewctl.core.store import Store, read_documents
 from reviewctl.errors import ReviewctlError, located
 
-_TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".csv", ".txt"}
+# YAML files get their conflict markers reported by the loader; these by a scan.
+_SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
 
 
 def validate_store(store: Store) -> list[str]:
@@ -28,28 +27,7 @@ def validate_store(store: Store) -> list[str]:
 
 
 def _settings_problems(store: Store) -> list[str]:
-    path = store.root / CONFIG_FILE
-    shown = store.shown(path)
-    try:
-        raw = yamlio.read_roundtrip(path, shown)
-    except ReviewctlError as error:
-        return [error.message]
-    config, problems = errors_of(Config, raw, shown)
-    if config is None:
-        return problems
-    try:
-        flow_path = store.workflow_path
-        flow_raw = yamlio.read_roundtrip(flow_path, store.shown(flow_path))
-    except ReviewctlError as error:
-        return [error.message]
-    flow, problems = check_workflow(flow_raw, store.shown(flow_path))
-    if flow is None:
-        return problems
-    for clock_id in config.clocks:
-        if flow.clock_for(clock_id) is None:
-            problems.append(located(shown, yamlio.line_of(raw, ("clocks", clock_id)),
-                                    f"clocks.{clock_id}", "not a clock of the workflow"))
-    return problems
+    return store.settings[2]
 
 
 def _journal_problems(store: Store) -> list[str]:
@@ -85,7 +63,7 @@ def _case_folder_problems(store: Store, folder: Path) -> list[str]:
         return [f"{shown}: no case.yaml; a case folder needs one"]
     problems = []
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in _TEXT_SUFFIXES and path.suffix not in {".yaml", ".yml"}:
+        if path.is_file() and path.suffix in _SCANNED_SUFFIXES:
             try:
                 line = yamlio.conflict_marker_line(path.read_text(encoding="utf-8"))
             except UnicodeDecodeError:

@@ -69,6 +69,10 @@ def list_cases(
         except ReviewctlError as error:
             problems.append(error.message)
             continue
+        found = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
+        if found:  # the first is enough to name the case; `validate` lists them all
+            problems.append(found[0])
+            continue
         case = docs["case"]
         if case_type and case.get("type") != case_type:
             continue
@@ -82,3 +86,8 @@ def case_log(store: Store, case_id: str, today: date) -> dict[str, Any]:
     view = show_case(store, case_id, today)
     commits = store.repo.log(store.repo_path(store.case_dir(case_id)))
     return {"id": case_id, "history": view["history"], "commits": commits}
+
+
+def history_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """History entries for a table: the first step comes from nowhere."""
+    return [{**h, "from": h.get("from") or ""} for h in history]

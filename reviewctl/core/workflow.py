@@ -10,19 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.yamlio import line_of
+from reviewctl.core.case import DOCUMENT_FILES, Strict
 from reviewctl.core.schema import errors_of
-from reviewctl.errors import InvalidDataError, RefusedError, located
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 
-DOCUMENTS = ("case", "scoping", "decision")
+DOCUMENTS = tuple(DOCUMENT_FILES)
 DEFAULT_WORKFLOW = Path(__file__).resolve().parent.parent / "workflows" / "default.yaml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class _Strict(Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False)
 
 
 class Stage(_Strict):
@@ -66,6 +67,8 @@ class ClockDef(_Strict):
     met: str
     limit: Limit
     standing: str = ""
+    # An unmet deadline shows only while the case is in one of these stages (all if unset).
+    while_in: list[str] | None = None
 
 
 class Workflow(_Strict):
@@ -129,6 +132,11 @@ class Workflow(_Strict):
                 f"{case_id}: '{step}' is recorded in stage {where}; the case is in '{stage}'"
             )
 
+    def check_type(self, value: str, flag: str = "--type") -> str:
+        if value not in self.types:
+            raise UsageError(f"{flag} {value!r} is not a review type (known: {', '.join(self.types)})")
+        return value
+
     def clock_for(self, clock_id: str) -> ClockDef | None:
         return next((c for c in self.clocks if c.id == clock_id), None)
 
@@ -182,6 +190,9 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
             at(base, f"clocks[{i}].id", f"clock '{c.id}' is defined twice")
         seen.add(c.id)
         check_types((*base, "types"), f"clocks[{i}].types", c.types)
+        for stage in c.while_in or []:
+            if stage not in stage_ids:
+                at((*base, "while_in"), f"clocks[{i}].while_in", f"'{stage}' is not a stage")
         paths = [("start", c.start), ("met", c.met)] if c.each is None else [("each", c.each)]
         for key, value in paths:
             problem = _check_field(value)
@@ -199,17 +210,24 @@ def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[str]]:
     return (flow if not problems else None), problems
 
 
-def load_workflow(path: Path, shown: str, limits: dict[str, Limit] | None = None) -> Workflow:
-    raw = yamlio.read_roundtrip(path, shown)
-    flow, problems = check_workflow(raw, shown)
-    if flow is None:
-        raise InvalidDataError(problems[0])
-    for clock_id, limit in (limits or {}).items():
+def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: Any, shown: str) -> list[str]:
+    """Put a store's clock limits into the workflow; a problem for each unknown clock."""
+    problems = []
+    for clock_id, limit in limits.items():
         clock = flow.clock_for(clock_id)
         if clock is None:
-            raise InvalidDataError(
-                f"reviewctl.yaml: clocks.{clock_id}: not a clock of the workflow "
-                f"(known: {', '.join(c.id for c in flow.clocks)})"
-            )
-        clock.limit = limit
-    return flow
+            problems.append(located(
+                shown, line_of(settings, ("clocks", clock_id)), f"clocks.{clock_id}",
+                f"not a clock of the workflow (known: {', '.join(c.id for c in flow.clocks)})",
+            ))
+        else:
+            clock.limit = limit
+    return problems
+
+
+def load_workflow(path: Path, shown: str) -> tuple[Workflow | None, list[str]]:
+    try:
+        raw = yamlio.read_roundtrip(path, shown)
+    except InvalidDataError as error:
+        return None, [error.message]
+    return check_workflow(raw, shown)
