@@ -334,7 +334,8 @@ def test_binary_and_number_values(cli: Cli, store: Path) -> None:
 
 def test_duplicate_key_does_not_echo_values(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
-    _commit_edit(store, case_path(store, case_id), lambda t: t.replace("subject: Child Z", "subject: Child Z\nsubject: Other"))
+    _commit_edit(store, case_path(store, case_id),
+                 lambda t: t.replace("subject: Child Z", "subject: Child Z\nsubject: Other"))
     err = refused_cleanly(cli, store, INVALID, "show", case_id)
     assert "subject: the key appears twice" in err
     assert "Child Z" not in err and "Other" not in err
