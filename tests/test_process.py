@@ -29,8 +29,10 @@ def test_refer_prints_only_the_id_and_commits_once(cli: Cli, store: Path) -> Non
     for text in ("Child Z", "Fictional School DSL", "Fictional summary"):
         assert text not in message
     assert git(store, "show", "--name-only", "--format=", "HEAD").split() == [
-        f"cases/{case_id}/case.yaml"
+        f"cases/{case_id}/case.yaml", f"cases/{case_id}/documents/2026-11-02-acknowledgement-letter.md",
     ]
+    letter = (store / "cases" / case_id / case["acknowledgement"]).read_text()
+    assert case_id in letter and "Child Z" in letter and "Fictional School DSL" in letter
 
 
 def test_ids_are_unique(cli: Cli, store: Path) -> None:
@@ -144,7 +146,7 @@ def test_store_template_overrides_the_default(cli: Cli, store: Path) -> None:
     git(store, "commit", "-qm", "own letter")
     case_id = refer(cli)
     cli.ok("triage", case_id, "--no-further-action", "--reason", "Because")
-    (letter,) = (store / "cases" / case_id / "documents").iterdir()
+    (letter,) = (store / "cases" / case_id / "documents").glob("*no-further-action-letter.md")
     assert letter.read_text() == f"Ref {case_id}: Because\n"
 
 
@@ -242,7 +244,8 @@ def test_late_reply_and_notes_on_record_steps(cli: Cli, store: Path) -> None:
     cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
     cli.ok("scope", case_id, "--returned", "Health", "--date", "2026-11-19")
     scoping = load(store / "cases" / case_id / "scoping.yaml")
-    assert scoping["notes"][0]["note"] == "Chased by phone"
+    notes = load(store / "cases" / case_id / "notes.yaml")
+    assert (notes["notes"][0]["note"], notes["notes"][0]["step"]) == ("Chased by phone", "scope")
     assert str(scoping["requests"][0]["returned"]) == "2026-11-19"
     view = json.loads(cli.ok("show", case_id, "--format", "json").out)
     (reply,) = [d for d in view["deadlines"] if d["name"] == "agency-reply"]

@@ -59,7 +59,7 @@ def test_duplicate_ids_and_mismatched_folder(cli: Cli, store: Path) -> None:
 def test_conflict_markers_in_a_letter(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     cli.ok("triage", case_id, "--no-further-action", "--reason", "r")
-    (letter,) = (store / "cases" / case_id / "documents").iterdir()
+    (letter,) = (store / "cases" / case_id / "documents").glob("*no-further-action-letter.md")
     letter.write_text("line\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> b\n")
     found = problems(cli, store)
     assert found == [f"cases/{case_id}/documents/{letter.name}:2: git conflict marker; "

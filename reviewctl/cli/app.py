@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import steps, views
+from reviewctl.cli import outcome, review, steps, views
 from reviewctl.cli.common import Globals
 from reviewctl.errors import ExitCode, ReviewctlError
 
@@ -47,6 +47,25 @@ app.command()(steps.refer)
 app.command()(steps.triage)
 app.command()(steps.scope)
 app.command()(steps.decide)
+app.command()(review.notify)
+app.add_typer(review.chronology_app, name="chronology")
+app.command()(review.commission)
+app.add_typer(review.panel_app, name="panel")
+app.command()(review.tor)
+app.command()(review.milestone)
+app.command()(review.engage)
+app.command()(review.checklist)
+app.command("report")(outcome.report_cmd)
+app.command()(outcome.present)
+app.command()(outcome.jcrg)
+app.command()(outcome.approve)
+app.command()(outcome.publish)
+app.command("redaction-check")(outcome.redaction_check)
+app.command()(outcome.actions)
+app.command()(outcome.impact)
+app.command()(outcome.monitor)
+app.command()(outcome.close)
+app.command()(outcome.link)
 app.command()(views.show)
 app.command("list")(views.list_)
 app.command()(views.log)

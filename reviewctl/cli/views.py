@@ -59,6 +59,21 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         ("chair", " ".join(str(chair[k]) for k in ("outcome", "date") if chair.get(k))),
         ("learning to", decision.get("learning_to")),
     ]
+    lead = (view["commission"] or {}).get("lead_reviewer") or {}
+    versions = (view["report"] or {}).get("versions") or []
+    publication = view["publication"] or {}
+    actions = (view["jcrg"] or {}).get("actions") or []
+    fields += [
+        ("lead reviewer", f"{lead['name']} ({lead['organisation']})" if lead else None),
+        ("panel", ", ".join(f"{m['name']} ({m['agency']})" for m in (view["commission"] or {}).get("panel") or [])),
+        ("report", f"version {versions[-1]['version']} of {versions[-1]['date']}" if versions else None),
+        ("approvals", ", ".join(f"{a['role']} (v{a['version']}, {a['date']})"
+                                for a in (view["approvals"] or {}).get("approvals") or [])),
+        ("published", f"{publication['date']} at {publication['where']}" if publication else None),
+        ("actions", f"{sum(1 for a in actions if a.get('signed_off'))} of {len(actions)} signed off"
+         if actions else None),
+        ("links", ", ".join(f"{link['kind']}: {link['case']}" for link in view["links"])),
+    ]
     parts = [pairs(fields, fmt)]
     deadlines = [{**d, "status": f"{d['status']} (late)" if d["late"] else d["status"]}
                  for d in view["deadlines"]]

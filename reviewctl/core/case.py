@@ -19,8 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from reviewctl.errors import UsageError
 
 CASE_FILE = "case.yaml"
-SCOPING_FILE = "scoping.yaml"
-DECISION_FILE = "decision.yaml"
 DOCUMENTS_DIR = "documents"
 
 # An id is only ever letters, digits and hyphens: it can never leave cases/.
@@ -75,6 +73,7 @@ class Case(Strict):
     incident_date: dt.date | None = None
     summary: str | None = None
     agencies: list[Text] = []
+    acknowledgement: str | None = None  # the letter to the referrer
     triage: Triage | None = None
     history: list[HistoryEntry] = Field(min_length=1)
 
@@ -83,17 +82,11 @@ class InfoRequest(Strict):
     agency: Text
     requested: dt.date
     returned: dt.date | None = None
-
-
-class Note(Strict):
-    date: dt.date
-    by: Text
-    note: Text
+    document: str | None = None
 
 
 class Scoping(Strict):
     requests: list[InfoRequest] = []
-    notes: list[Note] = []
     notified: dt.date | None = None
     rapid_review_sent: dt.date | None = None
 
@@ -113,8 +106,8 @@ class Decision(Strict):
     scope: str | None = None
     learning_to: str | None = None
     chair: ChairDecision | None = None
+    conducted_from: dt.date | None = None  # the decision to conduct: review clocks start here
+    record: str | None = None  # the rendered decision record
+    recommendation: str | None = None  # sar/dhr: the written recommendation to the chair
+    referrer_letter: str | None = None  # the outcome letter to the referrer
 
-
-# Workflow field paths name documents by these short names.
-DOCUMENT_FILES = {"case": CASE_FILE, "scoping": SCOPING_FILE, "decision": DECISION_FILE}
-MODELS: dict[str, type[BaseModel]] = {"case": Case, "scoping": Scoping, "decision": Decision}

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 from reviewctl.adapters.yamlio import line_of
-from reviewctl.core.case import DOCUMENT_FILES, MODELS, Case
+from reviewctl.core.case import Case
 from reviewctl.core.clocks import is_present, lookup
+from reviewctl.core.documents import DOCUMENT_FILES, MODELS
 from reviewctl.core.schema import errors_of
 from reviewctl.core.workflow import Transition, Workflow
 from reviewctl.errors import located

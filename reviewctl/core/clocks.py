@@ -26,7 +26,9 @@ def is_present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 
-def due_date(start: date, limit: Limit) -> date:
+def due_date(start: date, limit: Limit | None) -> date:
+    if limit is None:
+        return start
     if limit.working_days is not None:
         return add_working_days(start, limit.working_days)
     assert limit.months is not None
@@ -80,6 +82,7 @@ def _one(
 ) -> Deadline | None:
     if not isinstance(start, date):
         return None  # the clock has not started
+    # A clock with `due` was handed its due date as `start`.
     due = due_date(start, clock.limit)
     met_on = met if isinstance(met, date) else None
     status, left = _status(due, met_on, today, due_soon)
@@ -103,7 +106,8 @@ def deadlines(
             continue
         candidates: list[tuple[str, str | None, Any, Any]]
         if clock.each is None:
-            candidates = [(clock.label, None, lookup(docs, clock.start), lookup(docs, clock.met))]
+            first = lookup(docs, clock.start or clock.due or "")
+            candidates = [(clock.label, None, first, lookup(docs, clock.met))]
         else:
             entries = lookup(docs, clock.each) or []
             candidates = []
@@ -112,12 +116,13 @@ def deadlines(
                     continue
                 item = str(entry.get(clock.item)) if clock.item else None
                 label = f"{clock.label}: {item}" if item else clock.label
-                candidates.append((label, item, entry.get(clock.start), entry.get(clock.met)))
+                first = entry.get(clock.start or clock.due or "")
+                candidates.append((label, item, first, entry.get(clock.met)))
         for label, item, start, met in candidates:
             deadline = _one(clock, label, item, start, met, today, due_soon)
             if deadline is None:
                 continue
-            applies = not ended and (clock.while_in is None or case.get("stage") in clock.while_in)
+            applies = (case.get("stage") in clock.while_in) if clock.while_in is not None else not ended
             if deadline.met_on is not None or applies:
                 found.append(deadline)
     found.sort(key=lambda d: (d.status == "met", d.due))

@@ -20,6 +20,7 @@ from reviewctl.core.step import (
     clean_list,
     finish,
     optional_text,
+    render_document,
     required_text,
 )
 from reviewctl.core.store import Store
@@ -77,7 +78,27 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         if learning_to:
             decision["learning_to"] = learning_to
         transition = advance(edit, step, options, given.new_type)
+        chair_next = any(t.from_ == transition.to and t.step.startswith("chair-")
+                         for t in store.workflow.transitions)
+        _documents(edit, decision, given, chair_next, options.date)
+        if given.conduct and not chair_next:  # the final decision to conduct
+            decision["conducted_from"] = options.date
         return finish(edit, step, f"{source} -> {transition.to}", options)
+
+
+def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool, when: date) -> None:
+    if not given.chair:
+        facts = {k: decision.get(k) for k in ("meeting_date", "attendees", "outcome", "rationale",
+                                              "parallel", "scope")}
+        decision["record"] = render_document(edit, "decision-record.md.j2", "decision-record", when,
+                                             recommendation=chair_next, **facts)
+        if chair_next:
+            decision["recommendation"] = render_document(
+                edit, "chair-recommendation.md.j2", "recommendation-to-independent-chair", when, **facts)
+    if not chair_next:  # the decision is final: tell the referrer
+        decision["referrer_letter"] = render_document(
+            edit, "referrer-decision-letter.md.j2", "referrer-decision-letter", when,
+            conduct=given.conduct, learning_to=decision.get("learning_to") or "")
 
 
 def _record_meeting(decision: Any, values: dict[str, Any]) -> None:

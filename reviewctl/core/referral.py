@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case import DOCUMENTS_DIR
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -17,11 +16,12 @@ from reviewctl.core.step import (
     finish,
     history_entry,
     optional_text,
+    render_document,
     required_text,
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
-from reviewctl.errors import RefusedError, UsageError
+from reviewctl.errors import UsageError
 
 # Crockford's base32: no I, L, O or U, so an id read aloud or retyped is not misread.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -75,9 +75,13 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
                 del case[key]
         case.yaml_set_start_comment(_HEADER)
         step = "refer"
-        entry = history_entry(step, options.when or received_on, None, workflow.initial, by, options, case_type)
-        case["history"] = yamlio.new_seq([entry])
-        return finish(Edit(store, case_id, {"case": case}), step, f"-> {workflow.initial}", options)
+        when = options.when or received_on
+        edit = Edit(store, case_id, {"case": case})
+        case["acknowledgement"] = render_document(edit, "acknowledgement-letter.md.j2",
+                                                  "acknowledgement-letter", when)
+        case["history"] = yamlio.new_seq(
+            [history_entry(step, when, None, workflow.initial, by, options, case_type)])
+        return finish(edit, step, f"-> {workflow.initial}", options)
 
 
 def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: str | None,
@@ -102,29 +106,9 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
             "reason": reason, "date": when,
         })
         if not accept:
-            letter = _referrer_letter(edit, reason, when)
-            triage_record["letter"] = letter
+            triage_record["letter"] = render_document(
+                edit, "no-further-action-letter.md.j2", "no-further-action-letter", when, reason=reason)
             # Recording the outcome in the store is what updates the tracker.
             triage_record["tracker_updated"] = when
         case["triage"] = triage_record
         return finish(edit, step, f"{source} -> {transition.to}", options)
-
-
-def _referrer_letter(edit: Edit, reason: str, when: date) -> str:
-    from reviewctl.adapters.render import render
-
-    store = edit.store
-    context = {
-        "case": {k: edit.case.get(k) for k in ("id", "type", "subject", "referrer", "received")},
-        "partnership": store.config.partnership,
-        "reason": reason,
-        "date": when,
-        "review_name": store.workflow.types.get(str(edit.case["type"]), ""),
-    }
-    text = render("no-further-action-letter.md.j2", context, store.templates_search())
-    name = f"{when.isoformat()}-no-further-action-letter.md"
-    path = store.case_dir(edit.case_id) / DOCUMENTS_DIR / name
-    if path.exists():
-        raise RefusedError(f"{store.shown(path)} already exists; move it aside first")
-    edit.extra[path] = text
-    return f"{DOCUMENTS_DIR}/{name}"

@@ -7,14 +7,18 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.clocks import due_date
+from reviewctl.core.setup import slug
 from reviewctl.core.step import (
     Edit,
     StepOptions,
+    add_note,
     advance,
     check_date,
     check_not_future,
     clean_list,
     finish,
+    render_document,
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
@@ -77,10 +81,7 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         if changes.done:
             transition = advance(edit, "scope-done", options)
             return finish(edit, "scope-done", f"{stage} -> {transition.to}", options)
-        if options.note:  # no history entry without a move, so the note is kept here
-            scoping.setdefault("notes", yamlio.new_seq()).append(yamlio.new_map({
-                "date": when, "by": store.repo.identity().name, "note": options.note,
-            }))
+        add_note(edit, "scope", when, options)
         return finish(edit, "scope", f"{stage}", options)
 
 
@@ -91,7 +92,11 @@ def _request(edit: Edit, requests: Any, agency: str, when: date) -> None:
                 f"{edit.case_id}: {entry['agency']} was already asked on {entry['requested']} "
                 "and has not answered; record its reply with --returned"
             )
-    requests.append(yamlio.new_map({"agency": agency, "requested": when}))
+    clock = edit.store.workflow.clock_for("agency-reply")
+    reply_by = due_date(when, clock.limit) if clock is not None else when
+    document = render_document(edit, "information-request.md.j2", f"information-request-{slug(agency)}",
+                               when, agency=agency, reply_by=reply_by)
+    requests.append(yamlio.new_map({"agency": agency, "requested": when, "document": document}))
 
 
 def _returned(edit: Edit, requests: Any, agency: str, when: date) -> None:

@@ -7,16 +7,18 @@ the new texts to the transaction, which writes them and makes one commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case import DOCUMENT_FILES
+from reviewctl.core.case import DOCUMENTS_DIR
 from reviewctl.core.checks import case_problems, missing_requirements
+from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.store import Store, read_documents
-from reviewctl.core.transaction import Outcome, apply
+from reviewctl.core.transaction import Outcome, apply, step_guard
 from reviewctl.core.workflow import Transition
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
@@ -168,6 +170,59 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     )
     case["stage"] = transition.to
     return transition
+
+
+def add_note(edit: Edit, step: str, when: date, options: StepOptions) -> None:
+    """Keep --message of a step that does not move the case (a move keeps it in history)."""
+    if options.note:
+        notes = edit.doc("notes").setdefault("notes", yamlio.new_seq())
+        notes.append(yamlio.new_map({
+            "date": when, "step": step, "by": edit.store.repo.identity().name, "note": options.note,
+        }))
+
+
+def render_document(edit: Edit, template: str, slug: str, when: date, **context: Any) -> str:
+    """Render `template` into documents/<date>-<slug>.md; returns its path in the case."""
+    from reviewctl.adapters.render import render
+
+    store = edit.store
+    case = edit.case
+    base = {
+        "case": {k: case.get(k) for k in ("id", "type", "stage", "subject", "referrer", "received",
+                                          "incident_date", "agencies")},
+        "review_name": store.workflow.types.get(str(case.get("type")), ""),
+        "partnership": store.config.partnership,
+        "date": when,
+    }
+    text = render(template, {**base, **context}, store.templates_search())
+    folder = store.case_dir(edit.case_id) / DOCUMENTS_DIR
+    name = f"{when.isoformat()}-{slug}.md"
+    counter = 1
+    while (folder / name).exists() or folder / name in edit.extra:
+        counter += 1
+        name = f"{when.isoformat()}-{slug}-{counter}.md"
+    edit.extra[folder / name] = text
+    return f"{DOCUMENTS_DIR}/{name}"
+
+
+def run_record(store: Store, case_id: str, record: str, options: StepOptions,
+               change: Callable[[Edit, date], str | None]) -> Outcome:
+    """A step that records facts: allowed in the workflow's stages for `record`.
+
+    `change` edits the loaded case; it returns the name of a transition to take as
+    well, or None to stay in the stage.
+    """
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        stage = str(edit.case["stage"])
+        store.workflow.require_record(record, stage, case_id)
+        when = check_date(options.date, edit)
+        move = change(edit, when)
+        if move is not None:
+            transition = advance(edit, move, options)
+            return finish(edit, move, f"{stage} -> {transition.to}", options)
+        add_note(edit, record, when, options)
+        return finish(edit, record, stage, options)
 
 
 def commit_message(case_id: str, step: str, summary: str) -> str:

@@ -30,6 +30,7 @@ class Config(BaseModel):
     prefix: str = Field(pattern=PREFIX_SHAPE.pattern)
     due_soon_working_days: int = Field(default=3, ge=0)
     lock_timeout_seconds: float = Field(default=10.0, ge=0)
+    chronology_gap_days: int = Field(default=90, ge=1)
     clocks: dict[str, Limit] = {}
     workflow: str | None = None
 
@@ -175,7 +176,7 @@ class Store:
 def read_documents(store: Store, case_id: str, roundtrip: bool) -> dict[str, Any]:
     """The raw mappings of a case's files by document name; a missing file is absent."""
     from reviewctl.adapters import yamlio
-    from reviewctl.core.case import DOCUMENT_FILES
+    from reviewctl.core.documents import DOCUMENT_FILES
 
     folder = store.existing_case_dir(case_id)
     docs: dict[str, Any] = {}

@@ -10,6 +10,7 @@ behind and `reviewctl doctor` puts them back.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import errno
 import fcntl
@@ -174,15 +175,18 @@ def render_diff(store: Store, changes: dict[Path, str]) -> str:
 
 
 @contextmanager
-def step_guard(store: Store, case_id: str) -> Iterator[None]:
-    """Hold the lock for one step and refuse while the store is not safe to change."""
+def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[None]:
+    """Hold the lock for one step and refuse while the store is not safe to change.
+
+    `locked`: the caller already holds the lock (a step that changes two cases).
+    """
     repo = store.repo
     repo.identity()  # fail before anything is done when git cannot commit
     if repo.head() is None:
         raise UnusableError(
             f"{repo.root}: the repository has no commits yet; commit the store first"
         )
-    with store_lock(store):
+    with contextlib.nullcontext() if locked else store_lock(store):
         refuse_if_interrupted(store)
         folder = store.case_dir(case_id)
         dirty = repo.changed_paths(store.repo_path(folder)) if folder.exists() else []

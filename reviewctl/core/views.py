@@ -7,6 +7,7 @@ from typing import Any
 
 from reviewctl.core.checks import case_problems
 from reviewctl.core.clocks import deadlines
+from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.store import Store, read_documents
 from reviewctl.errors import InvalidDataError, ReviewctlError
 
@@ -50,10 +51,11 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
         "summary": case.get("summary"),
         "agencies": plain(case.get("agencies") or []),
         "triage": plain(case.get("triage")),
-        "scoping": plain(docs.get("scoping")),
-        "decision": plain(docs.get("decision")),
         "history": plain(case.get("history") or []),
     })
+    # Every other file of the case under its document name (null when absent).
+    view.update({name: plain(docs.get(name)) for name in DOCUMENT_FILES if name != "case"})
+    view["links"] = plain((docs.get("links") or {}).get("links") or [])
     return view
 
 

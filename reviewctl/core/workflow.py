@@ -14,7 +14,8 @@ from pydantic import ConfigDict, Field, model_validator
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.yamlio import line_of
-from reviewctl.core.case import DOCUMENT_FILES, Strict
+from reviewctl.core.case import Strict
+from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.schema import errors_of
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 
@@ -63,12 +64,34 @@ class ClockDef(_Strict):
     types: list[str] | None = None
     each: str | None = None
     item: str | None = None
-    start: str
+    start: str | None = None  # with `limit`: the date the clock starts
     met: str
-    limit: Limit
+    limit: Limit | None = None
+    due: str | None = None  # instead of start + limit: the due date itself (each entry's key)
     standing: str = ""
-    # An unmet deadline shows only while the case is in one of these stages (all if unset).
+    # An unmet deadline shows only while the case is in one of these stages; unset, it
+    # shows until the case ends.
     while_in: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _limit_or_due(self) -> ClockDef:
+        if (self.limit is None) == (self.due is None):
+            raise ValueError("give either limit (with start) or due")
+        if self.limit is not None and self.start is None:
+            raise ValueError("a clock with a limit needs start")
+        return self
+
+
+class Bodies(_Strict):
+    national: dict[str, str] = {}
+    publication: dict[str, list[str]] = {}
+    notice_working_days: dict[str, int] = {}
+    libraries: dict[str, list[str]] = {}
+
+
+class ChecklistItem(_Strict):
+    id: str
+    label: str
 
 
 class Workflow(_Strict):
@@ -79,6 +102,9 @@ class Workflow(_Strict):
     clocks: list[ClockDef] = []
     # Steps that record facts without moving the case, and the stages they are allowed in.
     records: dict[str, list[str]] = {}
+    approvals: dict[str, list[str]] = {}
+    bodies: Bodies = Bodies()
+    checklist: list[ChecklistItem] = []
 
     @property
     def initial(self) -> str:
@@ -183,6 +209,8 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         for stage in stages:
             if stage not in stage_ids:
                 at(("records", step), f"records.{step}", f"'{stage}' is not a stage")
+    for type_name in flow.approvals:
+        check_types(("approvals",), f"approvals.{type_name}", [type_name])
     seen: set[str] = set()
     for i, c in enumerate(flow.clocks):
         base = ("clocks", i)
@@ -193,7 +221,11 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         for stage in c.while_in or []:
             if stage not in stage_ids:
                 at((*base, "while_in"), f"clocks[{i}].while_in", f"'{stage}' is not a stage")
-        paths = [("start", c.start), ("met", c.met)] if c.each is None else [("each", c.each)]
+        paths = [("met", c.met)] + ([("start", c.start)] if c.start else [])
+        if c.each is not None:
+            paths = [("each", c.each)]
+        elif c.due is not None:
+            paths.append(("due", c.due))
         for key, value in paths:
             problem = _check_field(value)
             if problem:

@@ -1,0 +1,197 @@
+"""The commands from the report to closure: report, present, jcrg, approve, publish,
+redaction-check, actions, impact, monitor, close; and link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reviewctl.cli.common import (
+    DateOpt,
+    DryRunOpt,
+    FormatOpt,
+    MessageOpt,
+    globals_of,
+    maybe_date,
+    parse_date,
+    report,
+    step_options,
+)
+from reviewctl.cli.steps import IdArg
+from reviewctl.errors import UsageError
+
+
+def report_cmd(
+    ctx: typer.Context, case_id: IdArg,
+    file: Annotated[Path | None, typer.Option("--file", help="A new version of the report (markdown).")] = None,
+    recommendations: Annotated[Path | None, typer.Option("--recommendations", help="The recommendations as a YAML list, instead of the report's section.")] = None,
+    agreed: Annotated[bool, typer.Option("--agreed", help="Mark the current version and its recommendations agreed.")] = False,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Store a report version (--file) or mark it agreed (--agreed)."""
+    from reviewctl.core import report as core
+
+    if (file is None) == (not agreed):
+        raise UsageError("give exactly one of --file REPORT.md or --agreed")
+    options = step_options(ctx, when, message, dry_run)
+    store = globals_of(ctx).store()
+    if file is not None:
+        report(core.add_version(store, case_id, file, recommendations, options))
+    else:
+        report(core.agree(store, case_id, options))
+
+
+def present(
+    ctx: typer.Context, case_id: IdArg,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Record that the lead reviewer presented the report to the JCRG."""
+    from reviewctl.core.report import present as core
+
+    report(core(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run)))
+
+
+def jcrg(
+    ctx: typer.Context, case_id: IdArg,
+    final_report: Annotated[int, typer.Option("--final-report", metavar="VERSION", help="The agreed report version.", show_default=False)],
+    comms_plan: Annotated[Path, typer.Option("--comms-plan", help="The draft communications plan (markdown).", show_default=False)],
+    action: Annotated[list[str] | None, typer.Option("--action", help="An improvement action (repeat, each with --owner, --due, --measure).")] = None,
+    owner: Annotated[list[str] | None, typer.Option("--owner", help="The owning agency of the action.")] = None,
+    due: Annotated[list[str] | None, typer.Option("--due", help="The action's due date.")] = None,
+    measure: Annotated[list[str] | None, typer.Option("--measure", help="The action's measure of success.")] = None,
+    actions: Annotated[Path | None, typer.Option("--actions", help="The actions as YAML: a list of text, owner, due, measure.")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """The JCRG agrees the final report, the improvement actions and the comms plan."""
+    from reviewctl.core.jcrg import actions_file, agree_final, zip_actions
+
+    if actions is not None and action:
+        raise UsageError("give the actions either with --action ... or with --actions FILE, not both")
+    given = actions_file(actions) if actions is not None else zip_actions(
+        action or [], owner or [], [parse_date(d, "--due") for d in due or []], measure or [])
+    report(agree_final(globals_of(ctx).store(), case_id, final_report=final_report, actions=given,
+                       comms_plan=comms_plan, options=step_options(ctx, when, message, dry_run)))
+
+
+def approve(
+    ctx: typer.Context, case_id: IdArg,
+    role: Annotated[str, typer.Option("--role", help="sscp, independent-chair or home-office-qa.", show_default=False)],
+    version: Annotated[int | None, typer.Option("--version", help="The report version approved; default the current one.")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Approve the final report in a role, tied to its exact text and your git identity."""
+    from reviewctl.core.approval import approve as core
+
+    report(core(globals_of(ctx).store(), case_id, role=role, version=version,
+                options=step_options(ctx, when, message, dry_run)))
+
+
+def publish(
+    ctx: typer.Context, case_id: IdArg,
+    where: Annotated[str, typer.Option("--where", help="URL or place of publication.", show_default=False)],
+    embargo_until: Annotated[str | None, typer.Option("--embargo-until", help="Public from this date.")] = None,
+    notified_on: Annotated[str | None, typer.Option("--notified-on", help="When the notifications were sent; default --date.")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Publish: checks redaction, renders the notifications and library submissions."""
+    from reviewctl.core.publication import publish as core
+
+    report(core(globals_of(ctx).store(), case_id, where=where,
+                embargo_until=maybe_date(embargo_until, "--embargo-until"),
+                notified_on=maybe_date(notified_on, "--notified-on"),
+                options=step_options(ctx, when, message, dry_run)))
+
+
+def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
+    """Check every publishable document of a case for confidential identifiers."""
+    from reviewctl.cli.output import say
+    from reviewctl.core.publication import refuse_if_identifiers
+
+    refuse_if_identifiers(globals_of(ctx).store(), case_id)
+    say(f"{case_id}: no confidential identifier in any publishable document")
+
+
+def actions(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(metavar="ID | update ID ACTION | sign-off ID ACTION", help="A case id to list its actions, or a subcommand.")],
+    case_id: Annotated[str | None, typer.Argument(metavar="", show_default=False)] = None,
+    action_id: Annotated[str | None, typer.Argument(metavar="", show_default=False)] = None,
+    progress: Annotated[str | None, typer.Option("--progress", help="update: the progress made.")] = None,
+    evidence: Annotated[Path | None, typer.Option("--evidence", help="update: a text file of evidence to keep.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="update: open, on-track, at-risk or complete.")] = None,
+    fmt: FormatOpt = "table",
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """List a case's actions with RAG status; `actions update` and `actions sign-off` record."""
+    from reviewctl.core import monitoring
+
+    store = globals_of(ctx).store()
+    if first in ("update", "sign-off"):
+        if case_id is None or action_id is None:
+            raise UsageError(f"usage: reviewctl actions {first} ID ACTION")
+        options = step_options(ctx, when, message, dry_run)
+        if first == "update":
+            report(monitoring.update(store, case_id, action_id, progress=progress or "", evidence=evidence,
+                                     status=status, options=options))
+        else:
+            report(monitoring.sign_off(store, case_id, action_id, options))
+        return
+    if case_id is not None:
+        raise UsageError(f"unknown actions subcommand {first!r}; use update or sign-off")
+    from reviewctl.cli.output import as_json, emit, table
+
+    rows = monitoring.action_rows(store, first, globals_of(ctx).today())
+    if fmt == "json":
+        emit(as_json(rows))
+    else:
+        emit(table(rows, ["id", "owner", "due", "status", "rag", "signed_off", "text"], fmt))
+
+
+def impact(
+    ctx: typer.Context, case_id: IdArg,
+    note: Annotated[str, typer.Option("--note", help="The evidence of impact.", show_default=False)],
+    evidence: Annotated[Path | None, typer.Option("--evidence", help="A text file of evidence to keep.")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """The Learning & Development Group's evidence of impact."""
+    from reviewctl.core.monitoring import impact as core
+
+    report(core(globals_of(ctx).store(), case_id, note=note, evidence=evidence,
+                options=step_options(ctx, when, message, dry_run)))
+
+
+def monitor(
+    ctx: typer.Context, case_id: IdArg,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Start the JCRG's monitoring of the action plan (published -> monitoring)."""
+    from reviewctl.core.monitoring import start_monitoring
+
+    report(start_monitoring(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run)))
+
+
+def close(
+    ctx: typer.Context, case_id: IdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Close actions still open, consciously, for this reason.")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Close the case; refused while an action is open unless --reason is given."""
+    from reviewctl.core.monitoring import close as core
+
+    report(core(globals_of(ctx).store(), case_id, reason=reason, options=step_options(ctx, when, message, dry_run)))
+
+
+def link(
+    ctx: typer.Context, case_id: IdArg,
+    other: Annotated[str, typer.Argument(metavar="OTHER", help="The other case's id.")],
+    kind: Annotated[str, typer.Option("--kind", help="parallel, joint or converted.", show_default=False)],
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Link two cases (e.g. a DHR and a SAR about the same death); shown on both."""
+    from reviewctl.core.links import link as core
+
+    report(core(globals_of(ctx).store(), case_id, other, kind, step_options(ctx, when, message, dry_run)))
+
+

@@ -1,0 +1,86 @@
+"""Approvals of the final report, each tied to a report version by its content hash.
+
+The stage `approved` is reached when every role the type needs has approved the
+current text. If the report's text changes afterwards, those approvals are stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.review import sha256
+from reviewctl.core.step import Edit, StepOptions, run_record
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+
+
+@dataclass(frozen=True)
+class ApprovalState:
+    role: str
+    version: int | None
+    by: str | None
+    date: date | None
+    status: str  # valid | stale | missing
+
+
+def final_text_hash(store: Store, case_id: str, docs: dict[str, Any]) -> tuple[int, str]:
+    """The final report's version and the hash of its file's text as it is now."""
+    final = (docs.get("jcrg") or {}).get("final_report")
+    if not final:
+        raise RefusedError(f"{case_id}: no final report agreed by the JCRG yet")
+    version = next((v for v in (docs.get("report") or {}).get("versions") or []
+                    if v["version"] == final["version"]), None)
+    if version is None:
+        raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/jcrg.yaml: final_report: "
+                               f"version {final['version']} is not in report.yaml")
+    path = store.case_dir(case_id) / str(version["file"])
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return int(final["version"]), sha256(text)
+
+
+def approval_states(store: Store, case_id: str, docs: dict[str, Any]) -> list[ApprovalState]:
+    roles = store.workflow.approvals.get(str(docs["case"]["type"]), [])
+    version, digest = final_text_hash(store, case_id, docs)
+    given = (docs.get("approvals") or {}).get("approvals") or []
+    states = []
+    for role in roles:
+        mine = [a for a in given if a["role"] == role]
+        if not mine:
+            states.append(ApprovalState(role, None, None, None, "missing"))
+            continue
+        last = mine[-1]
+        status = "valid" if last["sha256"] == digest and last["version"] == version else "stale"
+        states.append(ApprovalState(role, last["version"], last["by"], last["date"], status))
+    return states
+
+
+def approve(store: Store, case_id: str, *, role: str, version: int | None, options: StepOptions) -> Outcome:
+    def change(edit: Edit, when: date) -> str | None:
+        roles = store.workflow.approvals.get(str(edit.case["type"]), [])
+        if role not in roles:
+            raise UsageError(f"--role {role!r} does not approve a {edit.case['type']} review "
+                             f"(roles: {', '.join(roles)})")
+        current, digest = final_text_hash(store, case_id, edit.docs)
+        final = edit.docs["jcrg"]["final_report"]
+        if digest != final["sha256"]:
+            raise RefusedError(f"{case_id}: the final report's text has changed since the JCRG agreed "
+                               f"version {current}; restore it, or take the new text back through the JCRG")
+        if version is not None and version != current:
+            raise RefusedError(f"{case_id}: version {version} is not the current final report "
+                               f"(version {current} is); approve the current version")
+        states = {s.role: s for s in approval_states(store, case_id, edit.docs)}
+        if states[role].status == "valid":
+            raise RefusedError(f"{case_id}: '{role}' has already approved version {current}")
+        who = store.repo.identity()
+        edit.doc("approvals").setdefault("approvals", yamlio.new_seq()).append(yamlio.new_map({
+            "role": role, "version": current, "sha256": digest, "by": who.name, "email": who.email,
+            "date": when,
+        }))
+        done = all(s.status == "valid" for r, s in states.items() if r != role)
+        return "approve" if done else None
+
+    return run_record(store, case_id, "approve", options, change)

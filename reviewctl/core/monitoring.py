@@ -1,0 +1,150 @@
+"""Monitoring: the action plan's progress and sign-off, evidence of impact, closure."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.clocks import Deadline, deadlines
+from reviewctl.core.setup import slug
+from reviewctl.core.step import Edit, StepOptions, optional_text, required_text, run_record
+from reviewctl.core.store import Store, read_documents
+from reviewctl.core.transaction import Outcome
+from reviewctl.errors import RefusedError, UsageError
+
+EVIDENCE_DIR = "evidence"
+STATUSES = ("open", "on-track", "at-risk", "complete")
+DONE = ("complete", "closed")
+
+
+def rag(action: dict[str, Any], deadline: Deadline | None) -> str:
+    """Red, amber or green from the due date and the reported progress."""
+    if action.get("signed_off") or action.get("status") in DONE:
+        return "complete" if action.get("status") != "closed" else "closed"
+    if deadline is not None and deadline.status == "overdue":
+        return "red"
+    if action.get("status") == "at-risk" or (deadline is not None and deadline.status == "due-soon"):
+        return "amber"
+    return "green"
+
+
+def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
+    docs = read_documents(store, case_id, roundtrip=False)
+    due = {d.item: d for d in deadlines(store.workflow, docs, today, store.config.due_soon_working_days)
+           if d.name == "action"}
+    rows = []
+    for action in (docs.get("jcrg") or {}).get("actions") or []:
+        progress = action.get("progress") or []
+        rows.append({
+            "id": action["id"], "text": action["text"], "owner": action["owner"],
+            "due": action["due"].isoformat(), "measure": action["measure"],
+            "status": action.get("status", "open"), "rag": rag(action, due.get(action["id"])),
+            "last_progress": progress[-1]["note"] if progress else None,
+            "signed_off": action["signed_off"].isoformat() if action.get("signed_off") else None,
+        })
+    return rows
+
+
+def _find(edit: Edit, action_id: str) -> Any:
+    actions = (edit.docs.get("jcrg") or {}).get("actions") or []
+    found = next((a for a in actions if str(a["id"]).casefold() == action_id.strip().casefold()), None)
+    if found is None:
+        known = ", ".join(str(a["id"]) for a in actions) or "none"
+        raise UsageError(f"{edit.case_id}: no action {action_id!r} (actions: {known})")
+    return found
+
+
+def _evidence(edit: Edit, path: Path | None, when: date, label: str) -> str | None:
+    if path is None:
+        return None
+    if not path.is_file():
+        raise UsageError(f"--evidence {path}: no such file")
+    name = f"{when.isoformat()}-{slug(label)}-{path.name}"
+    target = edit.store.case_dir(edit.case_id) / EVIDENCE_DIR / name
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        # Evidence may be a PDF or a picture: copied as it is, not through the text writer.
+        raise UsageError(f"--evidence {path}: only text evidence (UTF-8: .md, .txt, .csv) can be "
+                         "kept in the store; link to other files in --progress instead") from None
+    edit.extra[target] = text
+    return f"{EVIDENCE_DIR}/{name}"
+
+
+def update(store: Store, case_id: str, action_id: str, *, progress: str, evidence: Path | None,
+           status: str | None, options: StepOptions) -> Outcome:
+    note = required_text(progress, "--progress", "say what progress was made")
+    if status is not None and status not in STATUSES:
+        raise UsageError(f"--status {status!r} is not one of: {', '.join(STATUSES)}")
+
+    def change(edit: Edit, when: date) -> None:
+        action = _find(edit, action_id)
+        if action.get("status") in DONE:
+            raise RefusedError(f"{case_id}: action {action['id']} is {action['status']}")
+        entry = yamlio.new_map({"date": when, "note": note, "by": store.repo.identity().name})
+        if status:
+            entry["status"] = status
+            action["status"] = status
+        kept = _evidence(edit, evidence, when, str(action["id"]))
+        if kept:
+            entry["evidence"] = kept
+        action.setdefault("progress", yamlio.new_seq()).append(entry)
+
+    return run_record(store, case_id, "actions", options, change)
+
+
+def sign_off(store: Store, case_id: str, action_id: str, options: StepOptions) -> Outcome:
+    def change(edit: Edit, when: date) -> None:
+        action = _find(edit, action_id)
+        if action.get("signed_off"):
+            raise RefusedError(f"{case_id}: action {action['id']} was signed off on {action['signed_off']}")
+        if action.get("status") == "closed":
+            raise RefusedError(f"{case_id}: action {action['id']} was closed without sign-off")
+        action["signed_off"] = when
+        action["status"] = "complete"
+
+    return run_record(store, case_id, "sign-off", options, change)
+
+
+def impact(store: Store, case_id: str, *, note: str, evidence: Path | None, options: StepOptions) -> Outcome:
+    text = required_text(note, "--note", "describe the evidence of impact")
+
+    def change(edit: Edit, when: date) -> None:
+        entry = yamlio.new_map({"date": when, "note": text, "by": store.repo.identity().name})
+        kept = _evidence(edit, evidence, when, "impact")
+        if kept:
+            entry["evidence"] = kept
+        edit.doc("monitoring").setdefault("impact", yamlio.new_seq()).append(entry)
+
+    return run_record(store, case_id, "impact", options, change)
+
+
+def start_monitoring(store: Store, case_id: str, options: StepOptions) -> Outcome:
+    return run_record(store, case_id, "monitor", options, lambda edit, when: "monitor")
+
+
+def close(store: Store, case_id: str, *, reason: str | None, options: StepOptions) -> Outcome:
+    why = optional_text(reason)
+    if reason is not None and why is None:
+        raise UsageError("--reason was given blank; say why the open actions are being closed")
+
+    def change(edit: Edit, when: date) -> str:
+        actions = (edit.docs.get("jcrg") or {}).get("actions") or []
+        still_open = [a for a in actions if a.get("status") not in DONE and not a.get("signed_off")]
+        if still_open and why is None:
+            raise RefusedError(
+                f"{case_id}: actions still open: {', '.join(str(a['id']) for a in still_open)}; sign "
+                "them off, or close them consciously with --reason TEXT"
+            )
+        for action in still_open:
+            action["status"] = "closed"
+            action["closed_reason"] = why
+        monitoring = edit.doc("monitoring")
+        monitoring["closed"] = when
+        if why:
+            monitoring["close_reason"] = why
+        return "close"
+
+    return run_record(store, case_id, "close", options, change)

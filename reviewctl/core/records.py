@@ -1,0 +1,203 @@
+"""The files a case gains after the decision to conduct: one model per file.
+
+setup.yaml        family and national notices, chronology requests
+chronology/*.yaml one agency's key events each (see chronology.py)
+commission.yaml   lead reviewer and review panel
+review.yaml       terms of reference, milestones, family engagement, conduct checklist
+report.yaml       report versions (content hashes) and recommendations, agreed, presented
+jcrg.yaml         final report version, improvement actions, communications plan
+approvals.yaml    approvals by role, each tied to one report version
+publication.yaml  publication, notifications, library submissions
+monitoring.yaml   evidence of impact, closure
+links.yaml        links to other cases (parallel, joint, converted)
+notes.yaml        --message notes of steps that do not move the case
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from reviewctl.core.case import Strict, Text
+
+
+class Notice(Strict):
+    to: Text
+    date: dt.date
+    document: str | None = None
+
+
+class FamilyNotice(Strict):
+    date: dt.date
+    notified: bool
+    reason: str | None = None  # why notifying was not appropriate
+    document: str | None = None
+
+
+class ChronologyRequest(Strict):
+    agency: Text
+    requested: dt.date
+    received: dt.date | None = None
+    document: str | None = None
+
+
+class Setup(Strict):
+    family: FamilyNotice | None = None
+    national: Notice | None = None
+    chronology_requests: list[ChronologyRequest] = []
+
+
+class LeadReviewer(Strict):
+    name: Text
+    organisation: Text
+    independent: bool
+    date: dt.date
+    letter: str | None = None
+
+
+class PanelMember(Strict):
+    name: Text
+    agency: Text
+    role: Text
+    added: dt.date
+
+
+class Commission(Strict):
+    lead_reviewer: LeadReviewer | None = None
+    panel: list[PanelMember] = []
+
+
+class Milestone(Strict):
+    name: Text
+    due: dt.date
+    met: dt.date | None = None
+
+
+class Engagement(Strict):
+    with_: Text = Field(alias="with")
+    date: dt.date
+    note: Text
+    by: Text
+
+
+class TermsOfReference(Strict):
+    file: Text
+    sha256: Text
+    date: dt.date
+    schedule: str | None = None
+
+
+class Review(Strict):
+    tor: TermsOfReference | None = None
+    milestones: list[Milestone] = []
+    engagement: list[Engagement] = []
+    checklist: dict[str, dt.date] = {}
+
+
+class ReportVersion(Strict):
+    version: int = Field(ge=1)
+    file: Text
+    sha256: Text
+    date: dt.date
+    recommendations: list[Text] = []
+
+
+class Agreed(Strict):
+    version: int
+    date: dt.date
+
+
+class Report(Strict):
+    versions: list[ReportVersion] = []
+    agreed: Agreed | None = None
+    presented: dt.date | None = None
+
+
+class Progress(Strict):
+    date: dt.date
+    note: Text
+    by: Text
+    status: str | None = None
+    evidence: str | None = None
+
+
+class Action(Strict):
+    id: Text
+    text: Text
+    owner: Text
+    due: dt.date
+    measure: Text
+    status: Literal["open", "on-track", "at-risk", "complete", "closed"] = "open"
+    progress: list[Progress] = []
+    signed_off: dt.date | None = None
+    closed_reason: str | None = None
+
+
+class FinalReport(Strict):
+    version: int
+    sha256: Text
+
+
+class Jcrg(Strict):
+    date: dt.date
+    final_report: FinalReport
+    comms_plan: Text
+    actions: list[Action] = Field(min_length=1)
+    action_plan: str | None = None
+
+
+class Approval(Strict):
+    role: Text
+    version: int
+    sha256: Text
+    by: Text
+    email: Text
+    date: dt.date
+
+
+class Approvals(Strict):
+    approvals: list[Approval] = []
+
+
+class Publication(Strict):
+    date: dt.date
+    where: Text
+    embargo_until: dt.date | None = None
+    notifications: list[Notice] = []
+    libraries: list[Notice] = []
+
+
+class Impact(Strict):
+    date: dt.date
+    note: Text
+    by: Text
+    evidence: str | None = None
+
+
+class Monitoring(Strict):
+    impact: list[Impact] = []
+    closed: dt.date | None = None
+    close_reason: str | None = None
+
+
+class Link(Strict):
+    case: Text
+    kind: Literal["parallel", "joint", "converted"]
+    date: dt.date
+
+
+class Links(Strict):
+    links: list[Link] = []
+
+
+class NoteEntry(Strict):
+    date: dt.date
+    step: Text
+    by: Text
+    note: Text
+
+
+class Notes(Strict):
+    notes: list[NoteEntry] = []

@@ -1,0 +1,108 @@
+"""The review report: versions (each with a content hash), recommendations, agreement,
+and the lead reviewer's presentation to the Joint Case Review Group."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.review import read_markdown, sha256
+from reviewctl.core.step import Edit, StepOptions, run_record
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome
+from reviewctl.errors import RefusedError, UsageError
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*\S)\s*$")
+
+
+def parse_recommendations(text: str) -> list[str]:
+    """The numbered items under the first heading that says 'Recommendations'."""
+    found: list[str] = []
+    level = None
+    for line in text.splitlines():
+        heading = _HEADING.match(line)
+        if heading:
+            if level is not None and len(heading.group(1)) <= level:
+                break
+            if level is None and "recommendation" in heading.group(2).lower():
+                level = len(heading.group(1))
+            continue
+        if level is None:
+            continue
+        item = _NUMBERED.match(line)
+        if item:
+            found.append(item.group(2))
+        elif found and line.startswith(("   ", "\t")) and line.strip():
+            found[-1] += " " + line.strip()  # a wrapped item goes on
+    return found
+
+
+def _recommendations_file(path: Path) -> list[str]:
+    data = yamlio.parse_roundtrip(read_markdown(path, "--recommendations"), str(path))
+    items = data.get("recommendations") if isinstance(data, dict) else data
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) and i.strip() for i in items):
+        raise UsageError(f"--recommendations {path}: expected a list of recommendations (text)")
+    return [i.strip() for i in items]
+
+
+def current_version(report: Any) -> Any:
+    versions = (report or {}).get("versions") or []
+    return versions[-1] if versions else None
+
+
+def add_version(store: Store, case_id: str, file: Path, recommendations_file: Path | None,
+                options: StepOptions) -> Outcome:
+    text = read_markdown(file, "--file")
+    recommendations = (_recommendations_file(recommendations_file) if recommendations_file
+                       else parse_recommendations(text))
+    if not recommendations:
+        raise UsageError(
+            f"--file {file}: no recommendations found; put them as a numbered list under a "
+            "'## Recommendations' heading, or give them with --recommendations FILE.yaml"
+        )
+    digest = sha256(text)
+
+    def change(edit: Edit, when: date) -> str | None:
+        report = edit.doc("report")
+        versions = report.setdefault("versions", yamlio.new_seq())
+        latest = current_version(report)
+        if latest is not None and latest["sha256"] == digest:
+            raise RefusedError(f"{case_id}: this is the same text as version {latest['version']}")
+        number = len(versions) + 1
+        name = f"report-v{number}.md"
+        edit.extra[store.case_dir(case_id) / name] = text
+        versions.append(yamlio.new_map({
+            "version": number, "file": name, "sha256": digest, "date": when,
+            "recommendations": yamlio.new_seq(recommendations),
+        }))
+        report.pop("agreed", None)  # agreement was of an earlier version
+        return "report" if str(edit.case["stage"]) == "in-review" else None
+
+    return run_record(store, case_id, "report", options, change)
+
+
+def agree(store: Store, case_id: str, options: StepOptions) -> Outcome:
+    def change(edit: Edit, when: date) -> None:
+        report = edit.doc("report")
+        latest = current_version(report)
+        if latest is None:
+            raise RefusedError(f"{case_id}: no report yet; store one with `reviewctl report ID --file`")
+        if report.get("agreed"):
+            raise RefusedError(f"{case_id}: version {report['agreed']['version']} is already agreed")
+        report["agreed"] = yamlio.new_map({"version": latest["version"], "date": when})
+
+    return run_record(store, case_id, "report", options, change)
+
+
+def present(store: Store, case_id: str, options: StepOptions) -> Outcome:
+    def change(edit: Edit, when: date) -> None:
+        report = edit.doc("report")
+        if current_version(report) is None:
+            raise RefusedError(f"{case_id}: no report to present yet")
+        report["presented"] = when
+
+    return run_record(store, case_id, "present", options, change)

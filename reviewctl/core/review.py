@@ -1,0 +1,119 @@
+"""The review itself: terms of reference and schedule, milestones, family engagement,
+and the conduct checklist."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
+from reviewctl.core.store import Store, read_documents
+from reviewctl.core.transaction import Outcome
+from reviewctl.errors import RefusedError, UsageError
+
+TOR_FILE = "terms-of-reference.md"
+
+
+def read_markdown(path: Path, flag: str) -> str:
+    if not path.is_file():
+        raise UsageError(f"{flag} {path}: no such file; give the path of a markdown file")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag} {path}: not UTF-8 text; save it as UTF-8") from None
+    if not text.strip():
+        raise UsageError(f"{flag} {path}: the file is empty")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_milestones(values: list[str]) -> list[tuple[str, date]]:
+    parsed = []
+    for value in values:
+        name, sep, when = value.rpartition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"--milestone {value!r} must be NAME=YYYY-MM-DD")
+        try:
+            parsed.append((name.strip(), date.fromisoformat(when.strip())))
+        except ValueError:
+            raise UsageError(f"--milestone {value!r}: {when!r} is not a real date (YYYY-MM-DD)") from None
+    return parsed
+
+
+def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], options: StepOptions) -> Outcome:
+    text = read_markdown(file, "--file")
+    schedule = parse_milestones(milestones)
+    if not schedule:
+        raise UsageError("give the schedule as --milestone NAME=DATE (repeat for each milestone)")
+
+    def change(edit: Edit, when: date) -> str:
+        for name, due in schedule:
+            if due < when:
+                raise UsageError(f"--milestone {name}={due} is before the terms of reference ({when})")
+        edit.extra[store.case_dir(case_id) / TOR_FILE] = text
+        review = edit.doc("review")
+        review["milestones"] = yamlio.new_seq(
+            [yamlio.new_map({"name": name, "due": due}) for name, due in schedule])
+        review["tor"] = yamlio.new_map({
+            "file": TOR_FILE, "sha256": sha256(text), "date": when,
+            "schedule": render_document(edit, "tor-schedule.md.j2", "terms-of-reference-schedule",
+                                        when, milestones=[{"name": n, "due": d} for n, d in schedule]),
+        })
+        return "tor"
+
+    return run_record(store, case_id, "tor", options, change)
+
+
+def milestone_met(store: Store, case_id: str, name: str, options: StepOptions) -> Outcome:
+    def change(edit: Edit, when: date) -> None:
+        milestones = (edit.docs.get("review") or {}).get("milestones") or []
+        entry = next((m for m in milestones if str(m["name"]).casefold() == name.strip().casefold()), None)
+        if entry is None:
+            known = ", ".join(str(m["name"]) for m in milestones) or "none"
+            raise UsageError(f"{case_id}: no milestone {name!r} (milestones: {known})")
+        if entry.get("met"):
+            raise RefusedError(f"{case_id}: milestone {entry['name']!r} was already met on {entry['met']}")
+        entry["met"] = when
+
+    return run_record(store, case_id, "milestone", options, change)
+
+
+def engage(store: Store, case_id: str, *, with_whom: str, note: str, options: StepOptions) -> Outcome:
+    who = required_text(with_whom, "--with", "say who, by role (e.g. 'mother', 'family')")
+    text = required_text(note, "--note", "say what happened")
+
+    def change(edit: Edit, when: date) -> None:
+        log = edit.doc("review").setdefault("engagement", yamlio.new_seq())
+        log.append(yamlio.new_map({"with": who, "date": when, "note": text,
+                                   "by": store.repo.identity().name}))
+
+    return run_record(store, case_id, "engage", options, change)
+
+
+def checklist_items(store: Store, case_id: str) -> list[dict[str, Any]]:
+    docs = read_documents(store, case_id, roundtrip=False)
+    ticked = (docs.get("review") or {}).get("checklist") or {}
+    return [{"id": item.id, "label": item.label, "ticked": ticked.get(item.id)}
+            for item in store.workflow.checklist]
+
+
+def tick(store: Store, case_id: str, items: list[str], options: StepOptions) -> Outcome:
+    known = {item.id for item in store.workflow.checklist}
+    for item in items:
+        if item not in known:
+            raise UsageError(f"--tick {item!r} is not a checklist item (items: {', '.join(sorted(known))})")
+
+    def change(edit: Edit, when: date) -> None:
+        checklist = edit.doc("review").setdefault("checklist", yamlio.new_map())
+        for item in items:
+            if item in checklist:
+                raise RefusedError(f"{case_id}: '{item}' was already ticked on {checklist[item]}")
+            checklist[item] = when
+
+    return run_record(store, case_id, "checklist", options, change)
