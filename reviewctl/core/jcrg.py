@@ -9,7 +9,7 @@ from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.review import read_markdown
-from reviewctl.core.step import Edit, StepOptions, render_document, run_record
+from reviewctl.core.step import Edit, StepOptions, render_document, require, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.errors import RefusedError, UsageError
@@ -65,10 +65,9 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
     plan = read_markdown(comms_plan, "--comms-plan")
 
     def change(edit: Edit, when: date) -> str:
-        report: Any = edit.docs.get("report") or {}
-        agreed = report.get("agreed")
-        if not agreed:
-            raise RefusedError(f"{case_id}: no agreed report; mark it with `reviewctl report ID --agreed`")
+        require(edit, "jcrg")  # the report agreed and presented, before anything else
+        report: Any = edit.docs["report"]
+        agreed = report["agreed"]
         if final_report != agreed["version"]:
             raise RefusedError(f"{case_id}: version {final_report} is not the agreed report "
                                f"(version {agreed['version']} is)")

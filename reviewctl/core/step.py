@@ -145,6 +145,17 @@ def history_entry(step: str, when: date, source: str | None, target: str, by: st
     return yamlio.new_map(entry)
 
 
+def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
+    """The transition `step` from the case's stage, refused if anything it needs is missing."""
+    case_type = case_type or str(edit.case["type"])
+    transition = edit.store.workflow.transition(step, str(edit.case["stage"]), case_type, edit.case_id)
+    lacking = set(missing_requirements(transition, edit.docs, case_type))
+    missing = [r.hint for r in transition.requires if r.field in lacking]
+    if missing:
+        raise RefusedError(f"{edit.case_id}: cannot {step} yet: {'; '.join(missing)}")
+    return transition
+
+
 def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = None) -> Transition:
     """Move the case along `step`: check the transition and its requirements, record it."""
     workflow = edit.store.workflow
@@ -160,10 +171,7 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     changed_type = new_type if new_type is not None and new_type != case["type"] else None
     if changed_type:
         case["type"] = changed_type
-    lacking = set(missing_requirements(transition, edit.docs, case_type))
-    missing = [r.hint for r in transition.requires if r.field in lacking]
-    if missing:
-        raise RefusedError(f"{edit.case_id}: cannot {step} yet: {'; '.join(missing)}")
+    require(edit, step, case_type)
     by = edit.store.repo.identity().name
     case["history"].append(
         history_entry(step, when, transition.from_, transition.to, by, options, changed_type)
