@@ -452,3 +452,15 @@ def test_init_whose_commit_a_hook_refuses(cli: Cli, tmp_path: Path) -> None:
     result = cli("init", str(repo / "reviews"))
     assert result.code == UNUSABLE and "hook" in result.err
     assert snapshot(repo) == before
+
+
+def test_impossible_date_in_a_case_file(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    path = case_path(store, case_id)
+    _commit_edit(store, path, lambda t: t.replace("received: 2026-11-02", "received: 2026-02-30"))
+    line = next(i for i, t in enumerate(path.read_text().splitlines(), 1) if t.startswith("received:"))
+    for args in (("show", case_id), ("triage", case_id, "--accept", "--reason", "r")):
+        err = refused_cleanly(cli, store, INVALID, *args)
+        assert f"case.yaml:{line}: 2026-02-30 is not a real date" in err
+    result = cli("list")
+    assert result.code == INVALID and "2026-02-30 is not a real date" in result.err

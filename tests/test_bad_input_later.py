@@ -203,3 +203,22 @@ def test_actions_bad_input(cli: Cli, store: Path, tmp_path: Path) -> None:
            "--evidence", str(text))
     rows = {r.split()[0]: r for r in cli.ok("actions", case_id).out.splitlines()[2:]}
     assert "complete" in rows["A1"] and "amber" in rows["A2"]
+
+
+def test_validate_checks_chronologies_and_published_redaction(cli: Cli, store: Path, tmp_path: Path) -> None:
+    import json
+
+    case_id = to_closed(cli, store, "sar", tmp_path)
+    folder = store / "cases" / case_id
+    (folder / "chronology").mkdir()
+    (folder / "chronology" / "police.yaml").write_text(
+        "agency: Police\nimported: 2026-11-20\nsource_file: p.csv\nevents:\n"
+        "  - {date: 2026-13-01, event: x, source: y, significance: z}\n")
+    (folder / "confidential.yaml").write_text("names: [Pat Fictional-Person]\n")
+    (folder / "report-v1.md").write_text((folder / "report-v1.md").read_text() + "pat  fictional-person\n")
+    result = cli("validate", "--format", "json")
+    assert result.out, result.err
+    found = json.loads(result.out)["problems"]
+    assert any("chronology/police.yaml:5" in p and "date" in p for p in found)
+    assert any("confidential identifier" in p and "report-v1.md:14" in p for p in found), found
+    assert not any("Pat" in p for p in found)

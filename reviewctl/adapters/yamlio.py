@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -78,22 +79,39 @@ def _yaml_error(error: YAMLError, shown: str) -> InvalidDataError:
     )
 
 
-def parse_roundtrip(text: str, shown: str) -> Any:
-    """Parse `text` for editing.  `shown` is the path used in error messages."""
+_DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.-])")
+
+
+def _impossible_date(text: str, shown: str) -> InvalidDataError:
+    # ruamel raises a bare ValueError for a date such as 2026-02-30: find it ourselves.
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _DATE.finditer(line):
+            try:
+                date(*(int(g) for g in match.groups()))
+            except ValueError:
+                return InvalidDataError(located(shown, number, None, f"{match.group(0)} is not a "
+                                                "real date; write a date that exists, as YYYY-MM-DD"))
+    return InvalidDataError(located(shown, None, None, "a value cannot be read; check the dates"))
+
+
+def _load(yaml: YAML, text: str, shown: str) -> Any:
     _check_markers(text, shown)
     try:
-        return _RT.load(text)
+        return yaml.load(text)
     except YAMLError as error:
         raise _yaml_error(error, shown) from None
+    except ValueError:
+        raise _impossible_date(text, shown) from None
+
+
+def parse_roundtrip(text: str, shown: str) -> Any:
+    """Parse `text` for editing.  `shown` is the path used in error messages."""
+    return _load(_RT, text, shown)
 
 
 def parse_safe(text: str, shown: str) -> Any:
     """Parse `text` into plain dicts and lists, fast, for reading many files."""
-    _check_markers(text, shown)
-    try:
-        return _SAFE.load(text)
-    except YAMLError as error:
-        raise _yaml_error(error, shown) from None
+    return _load(_SAFE, text, shown)
 
 
 def read_roundtrip(path: Path, shown: str) -> Any:

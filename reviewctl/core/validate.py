@@ -8,6 +8,8 @@ from pathlib import Path
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import check_id
 from reviewctl.core.checks import case_problems
+from reviewctl.core.redaction import findings
+from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
 from reviewctl.errors import ReviewctlError, located
 
@@ -76,4 +78,29 @@ def _case_folder_problems(store: Store, folder: Path) -> list[str]:
         docs = read_documents(store, folder.name, roundtrip=True)
     except ReviewctlError as error:
         return [*problems, error.message]
-    return problems + case_problems(store.workflow, shown, folder.name, docs)
+    problems += case_problems(store.workflow, shown, folder.name, docs)
+    problems += _chronology_problems(store, folder)
+    try:
+        if "publication" in docs:  # the redaction guard holds after publication too
+            places = findings(store, folder.name)
+            if places:
+                problems.append(f"{shown}: a confidential identifier appears in a published case's "
+                                f"documents at {', '.join(places)}; redact it")
+    except ReviewctlError as error:
+        problems.append(error.message)
+    return problems
+
+
+def _chronology_problems(store: Store, folder: Path) -> list[str]:
+    from reviewctl.core.chronology import CHRONOLOGY_DIR, AgencyChronology
+
+    problems = []
+    for path in sorted((folder / CHRONOLOGY_DIR).glob("*.yaml")):
+        shown = store.shown(path)
+        try:
+            data = yamlio.read_roundtrip(path, shown)
+        except ReviewctlError as error:
+            problems.append(error.message)
+            continue
+        problems += errors_of(AgencyChronology, data, shown)[1]
+    return problems
