@@ -258,3 +258,16 @@ def test_written_files_are_readable_and_clean(cli: Cli, store: Path) -> None:
     for path in (store / "cases" / case_id).rglob("*.*"):
         assert path.stat().st_mode & 0o044 == 0o044, path  # not 0600 from mkstemp
     assert git(store, "diff", "--check", "HEAD~2", "HEAD") == ""
+
+
+def test_template_list_and_print(cli: Cli, store: Path) -> None:
+    def source(name: str) -> str:
+        rows = [line.split() for line in cli.ok("template").out.splitlines()[2:]]
+        return " ".join(next(row[1:] for row in rows if row[0] == name))
+
+    assert source("no-further-action-letter.md.j2") == "built in"
+    assert cli.ok("template", "chronology-template.csv").out.startswith("date,time,event,source,significance")
+    (store / "templates" / "chronology-template.csv").write_text("own\n")
+    assert source("chronology-template.csv") == "templates"
+    assert cli.ok("template", "chronology-template.csv").out == "own\n"
+    assert cli("template", "nope").code == 2

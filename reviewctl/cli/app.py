@@ -70,6 +70,7 @@ app.command()(views.show)
 app.command("list")(views.list_)
 app.command()(views.log)
 app.command()(views.validate)
+app.command()(views.template)
 app.command()(views.doctor)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -153,6 +154,21 @@ def validate(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
         say(f"{len(problems)} problem(s) found" if problems else "the store is valid")
     if problems:
         raise typer.Exit(int(ExitCode.INVALID))
+
+
+def template(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Print this template.")] = None,
+) -> None:
+    """List the templates and where each comes from, or print one (e.g. to start a file)."""
+    from reviewctl.cli.output import emit, table
+    from reviewctl.core.templates import template_list, template_text
+
+    store = globals_of(ctx).store()
+    if name is None:
+        emit(table(template_list(store), ["name", "from"]))
+    else:
+        sys.stdout.write(template_text(store, name))
 
 
 def doctor(ctx: typer.Context) -> None:

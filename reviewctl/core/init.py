@@ -30,8 +30,8 @@ TEMPLATES_README = """\
 # Templates
 
 Letters and documents are rendered from Jinja2 templates. A file here with the same
-name as one of reviewctl's own templates replaces it for this store: copy the
-default from reviewctl's `templates/` folder and edit it.
+name as one of reviewctl's own templates replaces it for this store. `reviewctl
+template` lists them; `reviewctl template NAME > templates/NAME` starts your own.
 """
 
 
