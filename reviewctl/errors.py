@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     INVALID = 3  # data in the store is invalid (YAML, schema, workflow, history)
     UNUSABLE = 4  # no store, not a git repo, no git identity, git failed
     BUSY = 5  # another reviewctl holds the lock, or an interrupted step needs `doctor`
+    OVERDUE = 6  # `due --fail-on-overdue`: something is overdue
     INTERNAL = 70  # a bug: the traceback goes to a log file, never to the terminal
     INTERRUPTED = 130  # Ctrl-C
 

@@ -35,3 +35,23 @@ def test_working_days_between_counts_both_ways() -> None:
 ])
 def test_calendar_months(start: date, months: int, due: date) -> None:
     assert add_months(start, months) == due
+
+
+def test_table_agrees_with_walking_the_calendar() -> None:
+    """The fast table gives the same answers as counting day by day."""
+    from datetime import timedelta
+
+    def walk_add(start: date, count: int) -> date:
+        day = start
+        while count > 0:
+            day += timedelta(days=1)
+            count -= int(is_working_day(day))
+        return day
+
+    start = date(2026, 12, 1)
+    for offset in range(0, 120, 7):
+        for count in (0, 1, 5, 15, 20, 130):
+            day = start + timedelta(days=offset)
+            due = add_working_days(day, count)
+            assert due == walk_add(day, count)
+            assert working_days_between(day, due) == count

@@ -195,7 +195,7 @@ def test_show_list_and_log(cli: Cli, store: Path) -> None:
     staged = json.loads(cli.ok("list", "--stage", "referred", "--format", "json").out)
     assert [r["id"] for r in staged] == [lcspr]
     csv_out = cli.ok("list", "--format", "csv").out.splitlines()
-    assert csv_out[0].startswith("id,type,stage") and len(csv_out) == 3
+    assert csv_out[0].startswith("id,type,converted_from_rapid_review,stage") and len(csv_out) == 3
     assert "| id " in cli.ok("list", "--format", "md").out
     table = cli.ok("show", sar).out
     assert "scoping" in table and "History" in table

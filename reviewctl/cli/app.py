@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import outcome, review, steps, views
+from reviewctl.cli import outcome, reports, review, steps, views
 from reviewctl.cli.common import Globals
 from reviewctl.errors import ExitCode, ReviewctlError
 
@@ -67,7 +67,10 @@ app.command()(outcome.monitor)
 app.command()(outcome.close)
 app.command()(outcome.link)
 app.command()(views.show)
-app.command("list")(views.list_)
+app.command("list")(reports.list_)
+app.command("tracker", help="The tracker (the same as list).")(reports.list_)
+app.command()(reports.due)
+app.command()(reports.stats)
 app.command()(views.log)
 app.command()(views.validate)
 app.command()(views.template)

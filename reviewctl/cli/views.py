@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -82,43 +82,6 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     parts += [f"\n{heading}History\n",
               table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt)]
     emit("".join(parts))
-
-
-def list_(
-    ctx: typer.Context,
-    case_type: Annotated[str | None, typer.Option("--type", help="Only this review type.")] = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only cases in this stage.")] = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """List cases (the tracker) with their next deadline."""
-    from reviewctl.cli.output import as_json, emit, say, table
-    from reviewctl.core.views import list_cases
-
-    _check_format(fmt, ("table", "json", "csv", "md"))
-    g = globals_of(ctx)
-    store = g.store()
-    flow = store.workflow
-    if case_type is not None:
-        flow.check_type(case_type)
-    if stage is not None and flow.stage(stage) is None:
-        raise UsageError(f"--stage {stage!r} is not a stage (known: {', '.join(s.id for s in flow.stages)})")
-    rows, problems = list_cases(store, g.today(), case_type, stage)
-    for problem in problems:
-        say(f"error: {problem}")
-    if fmt == "json":
-        emit(as_json(rows))
-    else:
-        emit(table([_tracker_row(r) for r in rows],
-                   ["id", "type", "stage", "subject", "received", "next_deadline", "due", "status"], fmt))
-    if problems:
-        raise typer.Exit(int(ExitCode.INVALID))
-
-
-def _tracker_row(row: dict[str, Any]) -> dict[str, Any]:
-    pending = [d for d in row["deadlines"] if d["status"] != "met"]
-    nxt = pending[0] if pending else None
-    return {**row, "next_deadline": nxt["label"] if nxt else "",
-            "due": nxt["due"] if nxt else "", "status": nxt["status"] if nxt else ""}
 
 
 def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters.calendar import add_months, add_working_days, working_days_between
-from reviewctl.core.workflow import ClockDef, Limit, Workflow
+
+if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
+    from reviewctl.core.workflow import Limit, Workflow
 
 Documents = dict[str, Any]  # "case" / "scoping" / "decision" -> the file's mapping
 
@@ -65,34 +67,22 @@ class Deadline:
         }
 
 
-def _status(due: date, met_on: date | None, today: date, due_soon: int) -> tuple[str, int | None]:
+# What a deadline is, before "today" is known: cached by bulk reports.
+# (name, label, item, start, due, met_on, standing)
+DeadlineInput = tuple[str, str, str | None, date, date, date | None, str]
+
+
+def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline:
+    name, label, item, start, due, met_on, standing = given
     if met_on is not None:
-        return "met", None
+        return Deadline(name, label, item, start, due, "met", met_on, None, standing)
     left = working_days_between(today, due)
-    if today > due:
-        return "overdue", left
-    if left <= due_soon:
-        return "due-soon", left
-    return "open", left
+    status = "overdue" if today > due else "due-soon" if left <= due_soon else "open"
+    return Deadline(name, label, item, start, due, status, None, left, standing)
 
 
-def _one(
-    clock: ClockDef, label: str, item: str | None, start: Any, met: Any,
-    today: date, due_soon: int,
-) -> Deadline | None:
-    if not isinstance(start, date):
-        return None  # the clock has not started
-    # A clock with `due` was handed its due date as `start`.
-    due = due_date(start, clock.limit)
-    met_on = met if isinstance(met, date) else None
-    status, left = _status(due, met_on, today, due_soon)
-    return Deadline(clock.id, label, item, start, due, status, met_on, left, clock.standing)
-
-
-def deadlines(
-    workflow: Workflow, docs: Documents, today: date, due_soon: int = 3
-) -> list[Deadline]:
-    """Every started deadline of a case, soonest first.
+def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
+    """Every started deadline of a case that still applies, without its status.
 
     A deadline that was never met stops applying when the case ends, or leaves the
     stages the clock runs in (`while_in`).
@@ -100,7 +90,7 @@ def deadlines(
     case = docs.get("case") or {}
     case_type = case.get("type")
     ended = workflow.is_terminal(str(case.get("stage")))
-    found: list[Deadline] = []
+    found: list[DeadlineInput] = []
     for clock in workflow.clocks:
         if clock.types is not None and case_type not in clock.types:
             continue
@@ -118,12 +108,22 @@ def deadlines(
                 label = f"{clock.label}: {item}" if item else clock.label
                 first = entry.get(clock.start or clock.due or "")
                 candidates.append((label, item, first, entry.get(clock.met)))
+        applies = (case.get("stage") in clock.while_in) if clock.while_in is not None else not ended
         for label, item, start, met in candidates:
-            deadline = _one(clock, label, item, start, met, today, due_soon)
-            if deadline is None:
-                continue
-            applies = (case.get("stage") in clock.while_in) if clock.while_in is not None else not ended
-            if deadline.met_on is not None or applies:
-                found.append(deadline)
-    found.sort(key=lambda d: (d.status == "met", d.due))
+            if not isinstance(start, date):
+                continue  # the clock has not started
+            met_on = met if isinstance(met, date) else None
+            if met_on is not None or applies:
+                # A clock with `due` was handed its due date as `start`.
+                found.append((clock.id, label, item, start, due_date(start, clock.limit), met_on,
+                               clock.standing))
     return found
+
+
+def sort_deadlines(found: list[Deadline]) -> list[Deadline]:
+    return sorted(found, key=lambda d: (d.status == "met", d.due))
+
+
+def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int = 3) -> list[Deadline]:
+    """Every started deadline of a case that still applies, soonest first."""
+    return sort_deadlines([with_status(d, today, due_soon) for d in deadline_inputs(workflow, docs)])

@@ -114,6 +114,10 @@ class Store:
         return config
 
     @property
+    def workflow_file(self) -> Path:
+        return self._workflow_path(self.config)
+
+    @property
     def workflow(self) -> Workflow:
         _, flow, problems = self.settings
         if flow is None:

@@ -75,10 +75,15 @@ def _case_folder_problems(store: Store, folder: Path) -> list[str]:
                 problems.append(located(store.shown(path), line, None, "git conflict marker; "
                                         "resolve the merge in this file, then `git add` it"))
     try:
-        docs = read_documents(store, folder.name, roundtrip=True)
+        # The fast loader first; only a case with problems is read again for line numbers.
+        docs = read_documents(store, folder.name, roundtrip=False)
+        found = case_problems(store.workflow, shown, folder.name, docs)
+        if found:
+            docs = read_documents(store, folder.name, roundtrip=True)
+            found = case_problems(store.workflow, shown, folder.name, docs)
     except ReviewctlError as error:
         return [*problems, error.message]
-    problems += case_problems(store.workflow, shown, folder.name, docs)
+    problems += found
     problems += _chronology_problems(store, folder)
     try:
         if "publication" in docs:  # the redaction guard holds after publication too

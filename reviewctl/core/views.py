@@ -9,7 +9,7 @@ from reviewctl.core.checks import case_problems
 from reviewctl.core.clocks import deadlines
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.store import Store, read_documents
-from reviewctl.errors import InvalidDataError, ReviewctlError
+from reviewctl.errors import InvalidDataError
 
 
 def plain(value: Any) -> Any:
@@ -57,31 +57,6 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
     view.update({name: plain(docs.get(name)) for name in DOCUMENT_FILES if name != "case"})
     view["links"] = plain((docs.get("links") or {}).get("links") or [])
     return view
-
-
-def list_cases(
-    store: Store, today: date, case_type: str | None = None, stage: str | None = None,
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every case that passes the filters, and a problem line for each unreadable one."""
-    rows: list[dict[str, Any]] = []
-    problems: list[str] = []
-    for case_id in store.case_ids():
-        try:
-            docs = read_documents(store, case_id, roundtrip=False)
-        except ReviewctlError as error:
-            problems.append(error.message)
-            continue
-        found = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
-        if found:  # the first is enough to name the case; `validate` lists them all
-            problems.append(found[0])
-            continue
-        case = docs["case"]
-        if case_type and case.get("type") != case_type:
-            continue
-        if stage and case.get("stage") != stage:
-            continue
-        rows.append(_summary(store, docs, today))
-    return rows, problems
 
 
 def case_log(store: Store, case_id: str, today: date) -> dict[str, Any]:

@@ -1,0 +1,163 @@
+"""Bulk reports: list/tracker, due, stats.  Data to stdout; messages and progress to stderr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from reviewctl.cli.common import FormatOpt, globals_of, maybe_date
+from reviewctl.errors import ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.core.index import Index, Progress
+    from reviewctl.core.store import Store
+
+TRACKER_COLUMNS = ["id", "type", "stage", "subject", "received", "decision", "decision_date",
+                   "lead_reviewer", "next_deadline", "next_due", "rag", "published", "actions_open",
+                   "actions_overdue"]
+CSV_COLUMNS = [*TRACKER_COLUMNS[:2], "converted_from_rapid_review", *TRACKER_COLUMNS[2:5], "incident_date",
+               *TRACKER_COLUMNS[5:]]
+DUE_COLUMNS = ["case", "type", "stage", "label", "due", "status", "working_days_left"]
+
+
+def _progress() -> Progress | None:
+    """A progress bar on stderr while many cases are read, only on a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    state: dict[str, Any] = {}
+
+    def tick(done: int, total: int) -> None:
+        if total < 500:
+            return
+        if "bar" not in state:
+            from rich.console import Console
+            from rich.progress import Progress as Bar
+
+            state["bar"] = Bar(console=Console(stderr=True), transient=True)
+            state["bar"].start()
+            state["task"] = state["bar"].add_task("reading cases", total=total)
+        state["bar"].update(state["task"], completed=done)
+        if done >= total:
+            state["bar"].stop()
+
+    return tick
+
+
+def _index(store: Store) -> Index:
+    from reviewctl.core.index import load_index
+
+    return load_index(store, _progress())
+
+
+def _problems(index: Index) -> None:
+    from reviewctl.cli.output import say
+
+    for problem in index.problems:
+        say(f"error: {problem}")
+
+
+def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None, title: str) -> None:
+    from reviewctl.cli.output import as_json, emit, table
+
+    if fmt == "xlsx":
+        from reviewctl.adapters.xlsx import write_xlsx
+
+        if output is None:
+            raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
+        write_xlsx(output, rows, columns, title)
+    elif output is not None:
+        raise UsageError("--output is for --format xlsx; redirect other formats with >")
+    elif fmt == "json":
+        emit(as_json(rows))
+    else:
+        emit(table(rows, columns, fmt))
+
+
+def list_(
+    ctx: typer.Context,
+    case_type: Annotated[str | None, typer.Option("--type", help="Only this review type.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only cases in this stage.")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")] = False,
+    received_from: Annotated[str | None, typer.Option("--received-from", help="Received on or after.")] = None,
+    received_to: Annotated[str | None, typer.Option("--received-to", help="Received on or before.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Only cases naming this agency.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or xlsx.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format xlsx.")] = None,
+) -> None:
+    """The tracker: every case with its next deadline and RAG status."""
+    from reviewctl.core.reports import Filters, tracker
+
+    if fmt not in ("table", "json", "csv", "md", "xlsx"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, xlsx")
+    g = globals_of(ctx)
+    filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--received-from"),
+                      maybe_date(received_to, "--received-to"), agency)
+    index = _index(g.store())
+    rows = tracker(index, g.today(), filters)
+    _problems(index)
+    if fmt != "json":
+        rows = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
+    _emit(rows, TRACKER_COLUMNS if fmt in ("table", "md") else CSV_COLUMNS, fmt, output, "Tracker")
+    if index.problems:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[int | None, typer.Option("--within", help="Only deadlines within N working days.", min=0)] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deadlines.")] = False,
+    fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when anything is overdue.")] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Every open deadline across all cases, soonest first."""
+    from reviewctl.core.reports import due as core_due
+
+    if fmt not in ("table", "json", "csv", "md"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md")
+    g = globals_of(ctx)
+    index = _index(g.store())
+    rows = core_due(index, g.today(), within, overdue)
+    _problems(index)
+    _emit(rows, DUE_COLUMNS, fmt, None, "Due")
+    if fail_on_overdue and any(r["status"] == "overdue" for r in rows):
+        raise typer.Exit(int(ExitCode.OVERDUE))
+    if index.problems:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+def stats(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="A calendar year (or with --financial-year, April to March).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Period start.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Period end.")] = None,
+    financial: Annotated[bool, typer.Option("--financial-year", help="Years run April to March (SAB annual reports).")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+) -> None:
+    """The figures for an annual report: referrals, decisions, reviews, actions."""
+    from reviewctl.cli.output import as_json, emit, pairs
+    from reviewctl.core.reports import period
+    from reviewctl.core.reports import stats as core_stats
+
+    if fmt not in ("table", "json", "md"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, md")
+    g = globals_of(ctx)
+    first, last = period(year, maybe_date(start, "--from"), maybe_date(end, "--to"), financial, g.today())
+    index = _index(g.store())
+    figures = core_stats(index, first, last)
+    _problems(index)
+    if fmt == "json":
+        emit(as_json(figures))
+    else:
+        flat: list[tuple[str, Any]] = []
+        for key, value in figures.items():
+            if isinstance(value, dict):
+                flat += [(f"{key}: {k}", v) for k, v in value.items()]
+            else:
+                flat.append((key, value))
+        emit(pairs([(k, "" if v is None else str(v)) for k, v in flat], fmt))
+    if index.problems:
+        raise typer.Exit(int(ExitCode.INVALID))

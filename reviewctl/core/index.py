@@ -1,0 +1,156 @@
+"""The report cache: a summary of every case, kept under .git and never committed.
+
+Each case's summary is keyed by the size, modification time, change time and inode of
+each of its YAML files, the way git's own index tells whether a file has changed.  An
+edit by hand, committed or not, changes those, so the next report parses that case
+again.  A summary whose files changed just before the cache was written is not kept
+(git's "racy" rule): a second edit within the same tick of the file system's clock
+could leave every key the same.  A cache that is missing, unreadable, or from another
+version of reviewctl or other settings is rebuilt silently.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reviewctl import __version__
+from reviewctl.adapters import calendar
+from reviewctl.adapters.gitdir import find_git_dir
+from reviewctl.core.store import CASES_DIR, CONFIG_FILE, Store
+from reviewctl.core.summary import Summary
+from reviewctl.errors import ReviewctlError
+
+CACHE_NAME = "reviewctl-cache.pickle"
+CACHE_FORMAT = 1
+# File times tick in steps of a few milliseconds on common file systems; a file changed
+# this close to the start of a build could change again without its key changing.
+RACY_NS = 50_000_000
+
+Progress = Callable[[int, int], None]
+Signature = tuple[tuple[str, int, int, int, int], ...]
+
+
+@dataclass
+class Index:
+    summaries: list[Summary]
+    problems: list[str]
+    due_soon: int
+    types: list[str]
+    stages: list[str]
+    parsed: int = 0  # cases read from their files this time (0: all from the cache)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _settings_key(store: Store, workflow_file: Path) -> tuple[Any, ...]:
+    files = [store.root / CONFIG_FILE, workflow_file]
+    return (CACHE_FORMAT, __version__, tuple((str(p), _stat_key(p) if p.exists() else None) for p in files))
+
+
+def _signature(folder: Path) -> Signature | None:
+    keys = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".yaml") and entry.is_file():
+                    st = entry.stat()
+                    keys.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    except OSError:
+        return None
+    if not any(k[0] == "case.yaml" for k in keys):
+        return None
+    return tuple(sorted(keys))
+
+
+def _read_cache(path: Path | None) -> dict[str, Any]:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+        return data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT else {}
+    except Exception:  # noqa: BLE001 - any damage means: rebuild
+        return {}
+
+
+def _write_cache(path: Path, data: dict[str, Any]) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-cache.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
+
+
+def _summarise_case(store: Store, case_id: str) -> tuple[str, Any]:
+    from reviewctl.core.checks import case_problems
+    from reviewctl.core.store import read_documents
+    from reviewctl.core.summary import summarise
+
+    try:
+        docs = read_documents(store, case_id, roundtrip=False)
+    except ReviewctlError as error:
+        return "problem", error.message
+    problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
+    if problems:
+        return "problem", problems[0]
+    return "ok", summarise(store.workflow, docs)
+
+
+def load_index(store: Store, progress: Progress | None = None) -> Index:
+    """Every case's summary, from the cache where it is still true, else from its files."""
+    git_dir = find_git_dir(store.root)
+    cache_path = git_dir / CACHE_NAME if git_dir else None
+    cache = _read_cache(cache_path)
+    # The workflow file is named in the settings: the cache says which it was, and a
+    # change to the settings file changes the key anyway.
+    if not cache or cache.get("key") != _settings_key(store, Path(cache.get("workflow_file", ""))):
+        cache = {}
+    else:
+        calendar.preload(cache.get("holidays", {}))
+    if cache:
+        settings, workflow_file = cache["settings"], Path(cache["workflow_file"])
+    else:
+        flow, config = store.workflow, store.config
+        workflow_file = store.workflow_file
+        settings = {"due_soon": config.due_soon_working_days, "types": list(flow.types),
+                    "stages": [s.id for s in flow.stages], "gap_days": config.chronology_gap_days}
+    old: dict[str, tuple[Signature, str, Any]] = cache.get("cases", {})
+    cases_dir = store.root / CASES_DIR
+    names = sorted(os.listdir(cases_dir)) if cases_dir.is_dir() else []
+    fresh: dict[str, tuple[Signature, str, Any]] = {}
+    started = time.time_ns()
+    signatures = {n: sig for n in names if (sig := _signature(cases_dir / n)) is not None}
+    stale = [n for n, sig in signatures.items() if n not in old or old[n][0] != sig]
+    done = 0
+    for name, sig in signatures.items():
+        if name in old and old[name][0] == sig:
+            fresh[name] = old[name]
+            continue
+        kind, value = _summarise_case(store, name)
+        fresh[name] = (sig, kind, value)
+        done += 1
+        if progress is not None:
+            progress(done, len(stale))
+    if cache_path is not None and (done or fresh.keys() != old.keys() or not cache):
+        keep = {n: e for n, e in fresh.items()
+                if max(k[2] for k in e[0]) < started - RACY_NS and max(k[3] for k in e[0]) < started - RACY_NS}
+        _write_cache(cache_path, {"format": CACHE_FORMAT, "key": _settings_key(store, workflow_file),
+                                  "workflow_file": str(workflow_file), "settings": settings,
+                                  "holidays": calendar.known_holidays(), "cases": keep})
+    summaries = [value for _, kind, value in fresh.values() if kind == "ok"]
+    problems = [value for _, kind, value in fresh.values() if kind == "problem"]
+    return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"],
+                 parsed=done, settings=settings)

@@ -1,0 +1,162 @@
+"""Bulk reports over every case: the tracker, what falls due, and the yearly figures."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters.calendar import add_months
+from reviewctl.core.clocks import Deadline, sort_deadlines, with_status
+from reviewctl.core.index import Index
+from reviewctl.core.summary import Summary
+from reviewctl.errors import UsageError
+
+EXPECTED_MONTHS = 6  # the review completion expectation the figures compare against
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass(frozen=True)
+class Filters:
+    case_type: str | None = None
+    stage: str | None = None
+    open_only: bool = False
+    overdue_only: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+    agency: str | None = None
+
+    def check(self, index: Index) -> None:
+        if self.case_type is not None and self.case_type not in index.types:
+            raise UsageError(f"--type {self.case_type!r} is not a review type (known: {', '.join(index.types)})")
+        if self.stage is not None and self.stage not in index.stages:
+            raise UsageError(f"--stage {self.stage!r} is not a stage (known: {', '.join(index.stages)})")
+        if self.received_from and self.received_to and self.received_from > self.received_to:
+            raise UsageError(f"--received-from {self.received_from} is after --received-to {self.received_to}")
+
+    def keep(self, s: Summary, deadlines: list[Deadline]) -> bool:
+        received = s["received"]
+        return not (
+            (self.case_type and s["type"] != self.case_type)
+            or (self.stage and s["stage"] != self.stage)
+            or (self.open_only and s["terminal"])
+            or (self.overdue_only and not any(d.status == "overdue" for d in deadlines))
+            or (self.received_from and received < self.received_from)
+            or (self.received_to and received > self.received_to)
+            or (self.agency and self.agency.casefold() not in (a.casefold() for a in s["agencies"]))
+        )
+
+
+RAG = {"overdue": "red", "due-soon": "amber", "open": "green"}
+
+
+def tracker(index: Index, today: date, filters: Filters) -> list[dict[str, Any]]:
+    """One row per case, as partnerships track them; the JSON shape is documented."""
+    filters.check(index)
+    rows = []
+    for s in index.summaries:
+        due = sort_deadlines([with_status(d, today, index.due_soon) for d in s["deadlines"]])
+        if not filters.keep(s, due):
+            continue
+        pending = [d for d in due if d.status != "met"]
+        nxt = pending[0] if pending else None
+        open_actions = [a for a in s["actions"] if not a[2] and a[3] not in ("complete", "closed")]
+        rows.append({
+            "id": s["id"], "type": s["type"], "converted_from_rapid_review": s["converted"],
+            "stage": s["stage"], "stage_label": s["stage_label"], "subject": s["subject"],
+            "received": _iso(s["received"]), "incident_date": _iso(s["incident_date"]),
+            "decision": s["decision"], "decision_date": _iso(s["decision_date"]),
+            "lead_reviewer": s["lead_reviewer"],
+            "next_deadline": nxt.label if nxt else None, "next_due": _iso(nxt.due) if nxt else None,
+            "rag": RAG[nxt.status] if nxt else None,
+            "published": _iso(s["published"]),
+            "actions_open": len(open_actions),
+            "actions_overdue": sum(1 for a in open_actions if a[1] < today),
+            "deadlines": [d.as_json() for d in due],
+        })
+    return rows
+
+
+def due(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
+    """Every deadline not yet met across all cases, soonest first."""
+    rows = []
+    for s in index.summaries:
+        for given in s["deadlines"]:
+            d = with_status(given, today, index.due_soon)
+            if d.status == "met" or (overdue_only and d.status != "overdue"):
+                continue
+            if within is not None and d.working_days_left is not None and d.working_days_left > within:
+                continue
+            rows.append({"case": s["id"], "type": s["type"], "stage": s["stage"], "clock": d.name,
+                         "label": d.label, "item": d.item, "due": d.due.isoformat(), "status": d.status,
+                         "working_days_left": d.working_days_left})
+    rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))
+    return rows
+
+
+def period(year: int | None, start: date | None, end: date | None, financial: bool, today: date) -> tuple[date, date]:
+    if year is not None and (start or end):
+        raise UsageError("give either --year or --from/--to, not both")
+    if year is not None:
+        return (date(year, 4, 1), date(year + 1, 3, 31)) if financial else (date(year, 1, 1), date(year, 12, 31))
+    if start is None or end is None:
+        if start or end:
+            raise UsageError("give both --from and --to")
+        y = today.year if not financial or today.month >= 4 else today.year - 1
+        return (date(y, 4, 1), date(y + 1, 3, 31)) if financial else (date(y, 1, 1), date(y, 12, 31))
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
+    return start, end
+
+
+def stats(index: Index, start: date, end: date) -> dict[str, Any]:
+    """The figures for an annual report over [start, end]."""
+    def inside(day: Any) -> bool:
+        return isinstance(day, date) and start <= day <= end
+
+    referrals: dict[str, int] = {t: 0 for t in index.types}
+    triage: dict[str, int] = {}
+    decisions = {"conduct": 0, "not-conduct": 0}
+    durations: list[int] = []
+    over = ongoing = published = agreed = completed = overdue = 0
+    for s in index.summaries:
+        facts = s["facts"]
+        if inside(s["received"]):
+            referrals[s["type"]] = referrals.get(s["type"], 0) + 1
+        if inside(facts["triage_date"]):
+            triage[facts["triage_outcome"]] = triage.get(facts["triage_outcome"], 0) + 1
+        if inside(s["decision_date"]) and s["decision"] in decisions:
+            decisions[s["decision"]] += 1
+        begun, done = facts["conducted_from"], facts["agreed"]
+        if inside(done) and isinstance(begun, date):
+            durations.append((done - begun).days)
+            over += done > add_months(begun, EXPECTED_MONTHS)
+        if isinstance(begun, date) and begun <= end and not (isinstance(done, date) and done <= end):
+            ended = facts["ended"]
+            ongoing += not (isinstance(ended, date) and ended <= end)
+        published += inside(s["published"])
+        for _, due_on, signed_off, status in s["actions"]:
+            agreed += inside(done)
+            completed += inside(signed_off)
+            open_at_end = not (isinstance(signed_off, date) and signed_off <= end) and status != "closed"
+            overdue += bool(isinstance(due_on, date) and due_on < end and open_at_end
+                            and isinstance(done, date) and done <= end)
+    return {
+        "from": start.isoformat(), "to": end.isoformat(),
+        "referrals": {**referrals, "total": sum(referrals.values())},
+        "triage": triage,
+        "decisions": decisions,
+        "reviews_completed": {
+            "count": len(durations),
+            "median_days": statistics.median(durations) if durations else None,
+            "longest_days": max(durations) if durations else None,
+            "over_6_months": over,
+        },
+        "reviews_ongoing_at_end": ongoing,
+        "reviews_published": published,
+        "actions": {"agreed": agreed, "completed": completed, "overdue_at_end": overdue},
+    }

@@ -1,0 +1,62 @@
+"""One case boiled down to what bulk reports need: tracker fields, the deadlines
+before "today" is known, and the facts the yearly figures count.
+
+A summary holds only plain values (text, numbers, dates, lists, dicts), so the report
+cache can keep it, and reading it back needs none of the models.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from reviewctl.core.clocks import deadline_inputs
+
+if TYPE_CHECKING:
+    from reviewctl.core.workflow import Workflow
+
+Summary = dict[str, Any]
+
+
+def _final_decision(workflow: Workflow, decision: dict[str, Any]) -> tuple[str | None, date | None]:
+    chair = decision.get("chair") or {}
+    if chair:
+        return chair.get("outcome"), chair.get("date")
+    return decision.get("outcome"), decision.get("meeting_date")
+
+
+def _entered(history: list[dict[str, Any]], stage: str) -> date | None:
+    return next((h.get("date") for h in history if h.get("to") == stage), None)
+
+
+def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
+    case = docs["case"]
+    decision = docs.get("decision") or {}
+    stage = case.get("stage")
+    stage_def = workflow.stage(str(stage))
+    chair_pending = bool(decision) and not decision.get("chair") and stage == "awaiting-chair"
+    outcome, decided = (None, None) if chair_pending or not decision else _final_decision(workflow, decision)
+    history = case.get("history") or []
+    lead = ((docs.get("commission") or {}).get("lead_reviewer") or {}).get("name")
+    jcrg = docs.get("jcrg") or {}
+    triage = case.get("triage") or {}
+    links = (docs.get("links") or {}).get("links") or []
+    return {
+        "id": case.get("id"), "type": case.get("type"), "stage": stage,
+        "stage_label": stage_def.label if stage_def else None,
+        "terminal": workflow.is_terminal(str(stage)),
+        "subject": case.get("subject"), "received": case.get("received"),
+        "incident_date": case.get("incident_date"), "agencies": list(case.get("agencies") or []),
+        "converted": any(link.get("kind") == "converted" for link in links),
+        "decision": outcome, "decision_date": decided, "lead_reviewer": lead,
+        "published": (docs.get("publication") or {}).get("date"),
+        "deadlines": deadline_inputs(workflow, docs),
+        "actions": [(a.get("id"), a.get("due"), a.get("signed_off"), a.get("status"))
+                    for a in jcrg.get("actions") or []],
+        "facts": {
+            "triage_outcome": triage.get("outcome"), "triage_date": triage.get("date"),
+            "conducted_from": decision.get("conducted_from"), "agreed": jcrg.get("date"),
+            "closed": _entered(history, "closed"),
+            "ended": history[-1].get("date") if workflow.is_terminal(str(stage)) and history else None,
+        },
+    }
