@@ -67,7 +67,7 @@ def test_conflict_markers_in_a_letter(cli: Cli, store: Path) -> None:
 
 
 def test_bad_workflow_override(cli: Cli, store: Path) -> None:
-    from reviewctl.core.workflow import DEFAULT_WORKFLOW
+    from reviewctl.core.store import DEFAULT_WORKFLOW
 
     text = DEFAULT_WORKFLOW.read_text().replace("to: decision", "to: decisoin")
     (store / "workflow.yaml").write_text(text)
@@ -84,7 +84,7 @@ def test_bad_workflow_override(cli: Cli, store: Path) -> None:
 
 def test_workflow_override_changes_the_process(cli: Cli, store: Path) -> None:
     """A store can change the process without code: here lcspr skips the rapid review."""
-    from reviewctl.core.workflow import DEFAULT_WORKFLOW
+    from reviewctl.core.store import DEFAULT_WORKFLOW
 
     text = DEFAULT_WORKFLOW.read_text()
     start = text.index("    to: decision\n    requires:\n")

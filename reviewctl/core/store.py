@@ -9,30 +9,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from reviewctl.core.workflow import DEFAULT_WORKFLOW, Limit, Workflow
 from reviewctl.errors import InvalidDataError, UnusableError, UsageError, located
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
+    from reviewctl.core.settings import Config
+    from reviewctl.core.workflow import Workflow
 
 CONFIG_FILE = "reviewctl.yaml"
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"
 PREFIX_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
-
-
-class Config(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    partnership: str = Field(min_length=1)
-    prefix: str = Field(pattern=PREFIX_SHAPE.pattern)
-    due_soon_working_days: int = Field(default=3, ge=0)
-    lock_timeout_seconds: float = Field(default=10.0, ge=0)
-    chronology_gap_days: int = Field(default=90, ge=1)
-    clocks: dict[str, Limit] = {}
-    workflow: str | None = None
+DEFAULT_WORKFLOW = Path(__file__).resolve().parent.parent / "workflows" / "default.yaml"
 
 
 @dataclass
@@ -83,6 +71,7 @@ class Store:
         """The settings and the workflow, each None when it has problems, and the problems."""
         from reviewctl.adapters import yamlio
         from reviewctl.core.schema import errors_of
+        from reviewctl.core.settings import Config
         from reviewctl.core.workflow import apply_limits, load_workflow
 
         path = self.root / CONFIG_FILE

@@ -20,7 +20,6 @@ from reviewctl.core.schema import errors_of
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 
 DOCUMENTS = tuple(DOCUMENT_FILES)
-DEFAULT_WORKFLOW = Path(__file__).resolve().parent.parent / "workflows" / "default.yaml"
 
 
 class _Strict(Strict):

@@ -1,0 +1,20 @@
+"""The model of a store's settings file, reviewctl.yaml."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from reviewctl.core.store import PREFIX_SHAPE
+from reviewctl.core.workflow import Limit
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    partnership: str = Field(min_length=1)
+    prefix: str = Field(pattern=PREFIX_SHAPE.pattern)
+    due_soon_working_days: int = Field(default=3, ge=0)
+    lock_timeout_seconds: float = Field(default=10.0, ge=0)
+    chronology_gap_days: int = Field(default=90, ge=1)
+    clocks: dict[str, Limit] = {}
+    workflow: str | None = None
