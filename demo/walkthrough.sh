@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# A walk through reviewctl: fictional cases of each review type taken through every
-# stage built so far, on a scratch copy of this repository's store.
+# A walk through reviewctl: one fictional case of each review type (lcspr, sar, dhr)
+# taken from referral to closure, plus a referral with no further action and a dhr the
+# Independent Chair decides not to conduct, on a scratch copy of this repository's store.
 #
 # `make demo` runs it from the repository root with the venv's bin on PATH. The
 # repository's own cases are copied, never changed; the copy is deleted at the end.
-# Every date is fixed, so from run to run only the case ids (random by design) and
-# the commit hashes differ.
+# Every date is fixed, and the steps are in date order (30 November 2026 to 14 June
+# 2027), so from run to run only the case ids (random by design) and the commit hashes
+# differ.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/reviewctl-demo.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+# The store is a folder of the scratch directory; the files handed to commands (a
+# chronology, reports, plans) sit beside it.
+store=$scratch/store
+mkdir "$store"
 
 # A fictional identity for every commit, whatever the user's own git settings.
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
@@ -19,10 +25,12 @@ export GIT_COMMITTER_NAME="Demo Business Unit" GIT_COMMITTER_EMAIL=demo@example.
 
 heading() { printf '\n== %s ==\n' "$*"; }
 
-# Print a command as it would be typed (the --store option left out).
+# Print a command as it would be typed from the scratch directory (the --store
+# option left out).
 show_cmd() {
     local line='$ reviewctl' arg
     for arg in "$@"; do
+        arg=${arg#"$scratch"/}
         case $arg in
             *[!A-Za-z0-9_./:=@+-]* | '')
                 if [[ $arg == *"'"* && $arg != *[\"\$\`\\!]* ]]; then
@@ -44,7 +52,18 @@ on() {
     shift
     show_cmd "$@" --date "$day"
     REVIEWCTL_TODAY=$day GIT_AUTHOR_DATE="${day}T10:00:00Z" GIT_COMMITTER_DATE="${day}T10:00:00Z" \
-        reviewctl --store "$scratch" "$@" --date "$day" 2>&1
+        reviewctl --store "$store" "$@" --date "$day" 2>&1
+}
+
+# refused DATE ARGS...: like `on`, for a step that reviewctl must refuse.
+refused() {
+    local status=0
+    on "$@" || status=$?
+    if ((status == 0)); then
+        echo "demo: expected reviewctl to refuse that step" >&2
+        exit 1
+    fi
+    echo "(refused: exit status $status)"
 }
 
 # refer_on VAR DATE ARGS...: record a referral on DATE and keep its new id in VAR.
@@ -53,7 +72,7 @@ refer_on() {
     shift 2
     show_cmd refer "$@" --date "$day"
     id=$(REVIEWCTL_TODAY=$day GIT_AUTHOR_DATE="${day}T10:00:00Z" GIT_COMMITTER_DATE="${day}T10:00:00Z" \
-        reviewctl --store "$scratch" refer "$@" --date "$day")
+        reviewctl --store "$store" refer "$@" --date "$day")
     printf '%s\n' "$id"
     printf -v "$var" '%s' "$id"
 }
@@ -63,117 +82,256 @@ look() {
     local day=$1
     shift
     show_cmd --as-of "$day" "$@"
-    reviewctl --store "$scratch" --as-of "$day" "$@" 2>&1
+    reviewctl --store "$store" --as-of "$day" "$@" 2>&1
+}
+
+# show_file PATH: print a file of the store or the scratch directory, as `cat` would.
+show_file() {
+    local shown=${1#"$store"/}
+    printf '$ cat %s\n' "${shown#"$scratch"/}"
+    cat "$1"
 }
 
 heading "A scratch copy of the store"
-cp "$repo/reviewctl.yaml" "$scratch/"
-cp -R "$repo/cases" "$repo/templates" "$scratch/"
-git -C "$scratch" init -q
-git -C "$scratch" config user.name "Demo Business Unit"
-git -C "$scratch" config user.email demo@example.invalid
-git -C "$scratch" config commit.gpgsign false
-git -C "$scratch" add -A
+cp "$repo/reviewctl.yaml" "$store/"
+cp -R "$repo/cases" "$repo/templates" "$store/"
+git -C "$store" init -q
+git -C "$store" config user.name "Demo Business Unit"
+git -C "$store" config user.email demo@example.invalid
+git -C "$store" config commit.gpgsign false
+git -C "$store" add -A
 GIT_AUTHOR_DATE=2026-11-27T10:00:00Z GIT_COMMITTER_DATE=2026-11-27T10:00:00Z \
-    git -C "$scratch" commit -q -m "Demo: a copy of the repository's store"
+    git -C "$store" commit -q -m "Demo: a copy of the repository's store"
 echo "copied reviewctl.yaml, cases/ and templates/ into a new git repository (removed at the end)"
 
+# The files the reviews hand in: terms of reference, reports, a communications plan.
+cat >"$scratch/tor.md" <<'EOF'
+# Terms of reference (fictional)
+
+Agency contact with the subject and household over the two years before the incident.
+EOF
+cat >"$scratch/comms-plan.md" <<'EOF'
+# Communications plan (fictional)
+
+Family briefed before publication; agencies briefed; learning briefings afterwards.
+EOF
+# write_report FILE SUBJECT: a short fictional report with two recommendations.
+write_report() {
+    cat >"$1" <<EOF
+# Review report: $2 (fictional)
+
+## Findings
+
+Agencies held pieces of the picture, but no one agency saw the whole of it.
+
+## Recommendations
+
+1. The partnership should publish a shared escalation protocol.
+2. Agencies should record who else is involved at every contact.
+EOF
+}
+
 # ---------------------------------------------------------------------------------
-heading "LCSPR: Child D (referral, triage, scoping with rapid review, decision)"
+heading "Referrals and triage (30 November - 7 December 2026)"
+echo "# Child D (lcspr): a school's concern after a serious injury."
 refer_on child 2026-11-30 --type lcspr --subject "Child D" --referrer "Fictional Academy DSL" \
     --received 2026-11-30 --incident-date 2026-11-27 \
     --summary "Child D, aged 7, seriously injured at home; the school had raised concerns." \
     --agency "Fictional Shire Council Children's Social Care" --agency "Fictional Shire Police"
+echo "# Adult C (dhr): a police notification of a sudden death."
+refer_on adult_c 2026-11-30 --type dhr --subject "Adult C" --referrer "Fictional Shire Police PPU" \
+    --received 2026-11-30 --incident-date 2026-11-26 \
+    --summary "Police notification of the sudden death of Adult C." \
+    --agency "Fictional Shire Police" --agency "Fictional Domestic Abuse Service"
 on 2026-12-01 triage "$child" --accept \
     --reason "Serious harm where abuse or neglect is suspected: a notifiable incident." \
     --agency "Fictional Shire ICB"
-on 2026-12-01 scope "$child" --request "Fictional Shire Police" \
-    --request "Fictional Shire Council Children's Social Care" --request "Fictional Shire ICB"
+on 2026-12-01 triage "$adult_c" --accept \
+    --reason "Police notification of a death that may have involved domestic abuse."
 on 2026-12-02 scope "$child" --notified 2026-12-02
-on 2026-12-08 scope "$child" --returned "Fictional Shire Police" \
-    --returned "Fictional Shire Council Children's Social Care"
 
-echo
-echo "# The clocks on 11 December: notification met, one agency still to answer."
-look 2026-12-11 show "$child"
+echo "# Adult B: one death, two statutory reviews. The police notify a possible DHR, Adult"
+echo "# Social Care refers a SAR, and the two cases are linked as parallel reviews."
+refer_on adult_b_dhr 2026-12-02 --type dhr --subject "Adult B" --referrer "Fictional Shire Police PPU" \
+    --received 2026-12-02 --incident-date 2026-11-28 \
+    --summary "Adult B, aged 79, died at home; a family member she lived with has been arrested." \
+    --agency "Fictional Shire Police" --agency "Fictional Shire ICB"
+refer_on adult_b_sar 2026-12-03 --type sar --subject "Adult B" \
+    --referrer "Fictional Shire Council Adult Social Care team manager" \
+    --received 2026-12-03 --incident-date 2026-11-28 \
+    --summary "Adult B had care and support needs; carers had raised concerns before her death." \
+    --agency "Fictional Shire Council Adult Social Care" --agency "Fictional Home Care Agency"
+on 2026-12-03 triage "$adult_b_dhr" --accept \
+    --reason "A death that may have resulted from abuse by a household member (DVCVA 2004 s9)."
+on 2026-12-03 triage "$adult_b_sar" --accept \
+    --reason "An adult with care and support needs died and abuse is suspected (Care Act 2014 s44)."
+on 2026-12-03 link "$adult_b_dhr" "$adult_b_sar" --kind parallel
 
-echo
-echo "# Scoping cannot finish before the rapid review has gone to the National Panel:"
-on 2026-12-14 scope "$child" --done || echo "(refused: exit status $?)"
-on 2026-12-14 scope "$child" --returned "Fictional Shire ICB"
-on 2026-12-16 scope "$child" --rapid-review-sent 2026-12-16
-on 2026-12-16 scope "$child" --done \
+echo "# Adult E (type unknown): a step out of order is refused, with the steps possible now."
+refer_on adult_e 2026-12-04 --type unknown --subject "Adult E" \
+    --referrer "Fictional Housing Association tenancy officer" \
+    --summary "Concern about Adult E's living conditions after a neighbour complaint." \
+    --agency "Fictional Housing Association"
+refused 2026-12-07 decide "$adult_e" --conduct --rationale "Too early."
+on 2026-12-07 triage "$adult_e" --no-further-action \
+    --reason "No death or serious harm, so review criteria not met; passed to Adult Social Care."
+
+# ---------------------------------------------------------------------------------
+heading "Scoping and decisions (7 - 22 December 2026)"
+on 2026-12-07 scope "$adult_c" --done
+on 2026-12-09 decide "$adult_c" --not-conduct \
+    --rationale "No abuse by a relative, partner or household member found: s9 not met." \
+    --attendee "Community Safety Partnership chair" --attendee "Police detective inspector"
+echo "# Child D's scoping cannot finish before the rapid review has gone to the National Panel:"
+refused 2026-12-14 scope "$child" --done
+on 2026-12-14 scope "$adult_b_dhr" --done
+on 2026-12-14 scope "$adult_b_sar" --done
+echo "# Adult C: the Independent Chair agrees not to conduct a DHR; the Home Office is told."
+on 2026-12-15 decide "$adult_c" --chair --not-conduct \
+    --rationale "I agree: the criteria are not met; the learning goes to the L&D Group." \
+    --learning-to "Learning and Development Group"
+on 2026-12-16 notify "$adult_c" --national
+on 2026-12-16 scope "$child" --rapid-review-sent 2026-12-16 --done \
     --message "Rapid review meeting held on 15 December; all three agencies took part."
+on 2026-12-17 decide "$adult_b_dhr" --conduct \
+    --rationale "s9 criteria met: a death at the hands of a household member is alleged." \
+    --attendee "Community Safety Partnership chair" --attendee "SAR subgroup chair" \
+    --parallel "Criminal trial" --parallel "Inquest (opened and adjourned)"
+on 2026-12-17 decide "$adult_b_sar" --conduct \
+    --rationale "s44 criteria met; to run in parallel with the DHR, sharing one chronology." \
+    --attendee "Community Safety Partnership chair" --attendee "SAR subgroup chair" \
+    --parallel "Domestic Homicide Review"
 on 2026-12-21 decide "$child" --conduct \
     --rationale "Rapid review found learning for several agencies; the National Panel agreed." \
     --attendee "Council director of children's services" --attendee "ICB chief nurse" \
     --attendee "Police superintendent" --parallel "Police investigation" \
     --scope "Agency contact with Child D and the household from January 2025."
+on 2026-12-22 decide "$adult_b_dhr" --chair --conduct --rationale "I agree with the recommendation."
+on 2026-12-22 decide "$adult_b_sar" --chair --conduct --rationale "I agree with the recommendation."
 
 # ---------------------------------------------------------------------------------
-heading "SAR: Adult B (recommendation to the Independent Chair, who agrees)"
-refer_on adult_b 2026-11-09 --type sar --subject "Adult B" \
-    --referrer "Fictional Shire Council Adult Social Care team manager" \
-    --received 2026-11-09 --incident-date 2026-11-02 \
-    --summary "Adult B died after long-standing self-neglect; several agencies had contact." \
-    --agency "Fictional Shire ICB" --agency "Fictional Community Health Trust"
-on 2026-11-10 triage "$adult_b" --accept \
-    --reason "Adult B died and neglect may have been a factor (Care Act 2014 s44)."
-on 2026-11-27 scope "$adult_b" --done
-on 2026-12-03 decide "$adult_b" --conduct \
-    --rationale "s44 criteria appear met: a death, and concern about how agencies worked together." \
-    --attendee "SAR subgroup chair" --attendee "Adult Social Care head of service" \
-    --parallel "Inquest (opened and adjourned)"
-echo
-echo "# --dry-run shows what the chair's decision would change, and changes nothing:"
-on 2026-12-08 decide "$adult_b" --chair --conduct \
-    --rationale "I agree with the recommendation." --dry-run
-on 2026-12-08 decide "$adult_b" --chair --conduct \
-    --rationale "I agree with the recommendation."
+heading "Setting up the three reviews (23 December 2026 - 13 January 2027)"
+on 2026-12-23 notify "$child" --family
+on 2026-12-23 notify "$child" --national
+on 2026-12-23 notify "$adult_b_dhr" --national
+on 2026-12-23 notify "$adult_b_dhr" --family
+on 2026-12-23 notify "$adult_b_sar" --family \
+    --not-appropriate "The family is already engaged through the parallel DHR (one contact)."
+on 2026-12-23 chronology request "$child" --agency "Fictional Shire Police" \
+    --agency "Fictional Shire Council Children's Social Care"
+on 2026-12-23 chronology request "$adult_b_dhr" --agency "Fictional Shire Police" \
+    --agency "Fictional Shire ICB"
+on 2026-12-23 chronology request "$adult_b_sar" --agency "Fictional Home Care Agency"
+echo "# The lead reviewer must be independent of every agency involved:"
+on 2027-01-06 commission "$child" --lead-reviewer "A. Reviewer (fictional)" \
+    --organisation "Fictional Independent Reviews Ltd" --declare-independent
+on 2027-01-06 commission "$adult_b_dhr" --lead-reviewer "B. Reviewer (fictional)" \
+    --organisation "Fictional Review Associates" --declare-independent
+on 2027-01-06 commission "$adult_b_sar" --lead-reviewer "B. Reviewer (fictional)" \
+    --organisation "Fictional Review Associates" --declare-independent
+on 2027-01-07 panel add "$child" --name "C. Panellist (fictional)" \
+    --agency "Fictional Shire Police" --role "Detective inspector"
+on 2027-01-07 panel add "$adult_b_dhr" --name "D. Panellist (fictional)" \
+    --agency "Fictional Shire ICB" --role "Designated nurse"
+on 2027-01-07 panel add "$adult_b_sar" --name "E. Panellist (fictional)" \
+    --agency "Fictional Home Care Agency" --role "Registered manager"
+for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
+    on 2027-01-13 tor "$id" --file "$scratch/tor.md" --milestone "Report to the JCRG=2027-04-21"
+done
 
 # ---------------------------------------------------------------------------------
-heading "DHR: Adult C (recommendation not to conduct; the chair agrees)"
-refer_on adult_c 2026-11-16 --type dhr --subject "Adult C" --referrer "Fictional Shire Police PPU" \
-    --received 2026-11-16 --incident-date 2026-11-12 \
-    --summary "Police notification of the sudden death of Adult C." \
-    --agency "Fictional Shire Police" --agency "Fictional Domestic Abuse Service"
-on 2026-11-17 triage "$adult_c" --accept \
-    --reason "Police notification of a death that may have involved domestic abuse."
-on 2026-11-17 scope "$adult_c" --request "Fictional Shire Police" \
-    --request "Fictional Domestic Abuse Service"
-on 2026-11-24 scope "$adult_c" --returned "Fictional Shire Police" \
-    --returned "Fictional Domestic Abuse Service"
-on 2026-11-26 scope "$adult_c" --done
-on 2026-12-02 decide "$adult_c" --not-conduct \
-    --rationale "No abuse by a relative, partner or household member found: s9 not met." \
-    --attendee "Community Safety Partnership chair" --attendee "Police detective inspector"
-on 2026-12-07 decide "$adult_c" --chair --not-conduct \
-    --rationale "I agree: the criteria are not met; the learning goes to the L&D Group." \
-    --learning-to "Learning and Development Group"
+heading "The reviews under way (20 January - 14 April 2027)"
+echo "# Adult B (dhr): two agencies send their key events as CSV; the integrated"
+echo "# chronology merges them by date and flags the likely duplicate."
+cat >"$scratch/police.csv" <<'CSV'
+date,time,event,source,significance
+2026-03-02,22:10,Officers attended after a neighbour heard shouting,Incident log,high
+2026-10-19,,Adult B reported a fall to the call handler,Call record,medium
+CSV
+cat >"$scratch/icb.csv" <<'CSV'
+date,time,event,source,significance
+2026-03-02,,Officers attended after a neighbour reported shouting,GP letter,high
+2026-05-14,10:30,GP review of Adult B's bruising,GP record,high
+CSV
+show_file "$scratch/police.csv"
+on 2027-01-20 chronology import "$adult_b_dhr" "$scratch/police.csv" --agency "Fictional Shire Police"
+on 2027-01-21 chronology import "$adult_b_dhr" "$scratch/icb.csv" --agency "Fictional Shire ICB"
+look 2027-01-21 chronology show "$adult_b_dhr"
+on 2027-02-17 engage "$child" --with "mother" --note "Met at home with an advocate."
+for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
+    on 2027-03-31 checklist "$id" --tick purpose-and-principles --tick methodology --tick guidance \
+        --tick family-engagement --tick analysis --tick learning
+done
+write_report "$scratch/report-child-d.md" "Child D"
+write_report "$scratch/report-adult-b-dhr.md" "Adult B (DHR)"
+write_report "$scratch/report-adult-b-sar.md" "Adult B (SAR)"
+on 2027-04-07 report "$child" --file "$scratch/report-child-d.md"
+on 2027-04-07 report "$adult_b_dhr" --file "$scratch/report-adult-b-dhr.md"
+on 2027-04-07 report "$adult_b_sar" --file "$scratch/report-adult-b-sar.md"
+for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
+    on 2027-04-14 report "$id" --agreed
+done
 
 # ---------------------------------------------------------------------------------
-heading "Unknown type: Adult E (no further action; a letter to the referrer)"
-refer_on adult_e 2026-12-07 --type unknown --subject "Adult E" \
-    --referrer "Fictional Housing Association tenancy officer" \
-    --summary "Concern about Adult E's living conditions after a neighbour complaint." \
-    --agency "Fictional Housing Association"
-echo
-echo "# A step out of order is refused, with the steps possible now:"
-on 2026-12-08 decide "$adult_e" --conduct --rationale "Too early." || echo "(refused: exit status $?)"
-echo
-on 2026-12-09 triage "$adult_e" --no-further-action \
-    --reason "No death or serious harm, so review criteria not met; passed to Adult Social Care."
-echo
-echo "# The letter to the referrer, rendered from templates/no-further-action-letter.md.j2:"
-letter=("$scratch/cases/$adult_e/documents/"*-no-further-action-letter.md)
-echo "\$ cat cases/$adult_e/documents/${letter[0]##*/}"
-cat "${letter[0]}"
+heading "JCRG, approval and publication (21 April - 19 May 2027)"
+for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
+    on 2027-04-21 present "$id"
+done
+on 2027-04-21 jcrg "$child" --final-report 1 --comms-plan "$scratch/comms-plan.md" \
+    --action "Publish a shared escalation protocol" --owner "Fictional Shire Safeguarding Partnership" \
+    --due 2027-05-28 --measure "Protocol published and briefed" \
+    --action "Audit recording of household members" --owner "Fictional Shire ICB" \
+    --due 2027-09-30 --measure "Audit of 50 records reported to the JCRG"
+on 2027-04-21 jcrg "$adult_b_dhr" --final-report 1 --comms-plan "$scratch/comms-plan.md" \
+    --action "Routine enquiry about abuse at GP reviews of injuries" --owner "Fictional Shire ICB" \
+    --due 2027-06-30 --measure "Enquiry recorded in 90% of audited reviews"
+on 2027-04-21 jcrg "$adult_b_sar" --final-report 1 --comms-plan "$scratch/comms-plan.md" \
+    --action "Carers' concerns escalated within 24 hours" --owner "Fictional Home Care Agency" \
+    --due 2027-06-30 --measure "Escalation policy in place; spot check of 20 visits"
+for id in "$child" "$adult_b_sar" "$adult_b_dhr"; do
+    on 2027-04-28 approve "$id" --role sscp
+    on 2027-04-28 approve "$id" --role independent-chair
+done
+on 2027-05-12 approve "$adult_b_dhr" --role home-office-qa
+echo "# Child D: the National Panel, Ofsted and the Secretary of State had the report on"
+echo "# 4 May, at least 7 working days before it is public on 17 May."
+on 2027-05-10 publish "$child" --where "https://example.invalid/reviews/child-d" \
+    --notified-on 2027-05-04 --embargo-until 2027-05-17
+notice=("$store/cases/$child/documents/"*-publication-notification-national-panel.md)
+show_file "${notice[0]}"
+on 2027-05-10 publish "$adult_b_sar" --where "https://example.invalid/reviews/adult-b-sar"
+on 2027-05-19 publish "$adult_b_dhr" --where "https://example.invalid/reviews/adult-b-dhr"
 
 # ---------------------------------------------------------------------------------
-heading "History: Child D's steps and the commits that recorded them"
-look 2026-12-21 log "$child"
+heading "Monitoring the action plans, and closing (24 May - 14 June 2027)"
+for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
+    on 2027-05-24 monitor "$id"
+done
+on 2027-05-26 actions update "$child" A1 --progress "Protocol drafted; consultation closes 4 June." \
+    --status at-risk
+echo "# Child D's action plan with RAG status on 27 May: A1 is due tomorrow and at risk."
+look 2027-05-27 actions "$child"
+echo "# Closing is refused while an action is still open:"
+refused 2027-06-07 close "$child"
+on 2027-06-07 actions sign-off "$child" A1
+on 2027-06-07 impact "$child" --note "Referral audit: concerns escalated in 9 of 10 cases sampled."
+on 2027-06-07 close "$child" --reason "A2 moves to the Learning and Development Group's audit programme."
+on 2027-06-09 actions sign-off "$adult_b_sar" A1
+on 2027-06-09 close "$adult_b_sar"
+on 2027-06-14 actions sign-off "$adult_b_dhr" A1
+on 2027-06-14 close "$adult_b_dhr"
+echo "# Every document of Adult B's SAR, each rendered from a template in templates/:"
+printf '$ ls cases/%s/documents/\n' "$adult_b_sar"
+ls "$store/cases/$adult_b_sar/documents/"
 
-heading "The tracker on 21 December 2026"
-look 2026-12-21 list
-echo
-look 2026-12-21 validate
+# ---------------------------------------------------------------------------------
+heading "History of the three reviews"
+echo "# Child D: each step, and the commits that recorded it."
+look 2027-06-14 log "$child"
+echo "# Adult B's SAR and DHR: what was recorded, the clocks, and the steps."
+look 2027-06-14 show "$adult_b_sar"
+look 2027-06-14 show "$adult_b_dhr"
+
+heading "The tracker on 14 June 2027"
+look 2027-06-14 list
+look 2027-06-14 validate

@@ -13,7 +13,7 @@ from test_full_process import REPORT, stage, to_closed, to_in_review, to_setup
 def test_steps_out_of_order(cli: Cli, store: Path, tmp_path: Path) -> None:
     case_id = to_setup(cli, "lcspr")
     err = refused_cleanly(cli, store, REFUSED, "publish", case_id, "--where", "x")
-    assert "'publish' is recorded in stage 'approved'" in err
+    assert "cannot publish a case in stage 'setup' (it needs stage 'approved')" in err
     err = refused_cleanly(cli, store, REFUSED, "approve", case_id, "--role", "sscp")
     assert "stage 'jcrg-agreed'" in err
     err = refused_cleanly(cli, store, REFUSED, "close", case_id)

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
     from reviewctl.core.index import Index, Progress
     from reviewctl.core.store import Store
 
-TRACKER_COLUMNS = ["id", "type", "stage", "subject", "received", "decision", "decision_date",
-                   "lead_reviewer", "next_deadline", "next_due", "rag", "published", "actions_open",
-                   "actions_overdue"]
-CSV_COLUMNS = [*TRACKER_COLUMNS[:2], "converted_from_rapid_review", *TRACKER_COLUMNS[2:5], "incident_date",
-               *TRACKER_COLUMNS[5:]]
+# A terminal is narrow: the table keeps to what a business manager scans for.
+TABLE_COLUMNS = ["id", "type", "stage", "subject", "received", "next_deadline", "next_due", "rag",
+                 "actions_open"]
+CSV_COLUMNS = ["id", "type", "converted_from_rapid_review", "stage", "subject", "received", "incident_date",
+               "decision", "decision_date", "lead_reviewer", "next_deadline", "next_due", "rag", "published",
+               "actions_open", "actions_overdue"]
 DUE_COLUMNS = ["case", "type", "stage", "label", "due", "status", "working_days_left"]
 
 
@@ -101,7 +102,7 @@ def list_(
     _problems(index)
     if fmt != "json":
         rows = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
-    _emit(rows, TRACKER_COLUMNS if fmt in ("table", "md") else CSV_COLUMNS, fmt, output, "Tracker")
+    _emit(rows, TABLE_COLUMNS if fmt in ("table", "md") else CSV_COLUMNS, fmt, output, "Tracker")
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
 

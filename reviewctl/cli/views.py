@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -71,8 +71,8 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         ("approvals", ", ".join(f"{a['role']} (v{a['version']}, {a['date']})"
                                 for a in (view["approvals"] or {}).get("approvals") or [])),
         ("published", f"{publication['date']} at {publication['where']}" if publication else None),
-        ("actions", f"{sum(1 for a in actions if a.get('signed_off'))} of {len(actions)} signed off"
-         if actions else None),
+        ("actions", (f"{sum(1 for a in actions if a.get('signed_off'))} of {len(actions)} signed off"
+                     f"{_closed(actions)}") if actions else None),
         ("links", ", ".join(f"{link['kind']}: {link['case']}" for link in view["links"])),
     ]
     parts = [pairs(fields, fmt)]
@@ -82,6 +82,11 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     parts += [f"\n{heading}History\n",
               table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt)]
     emit("".join(parts))
+
+
+def _closed(actions: list[dict[str, Any]]) -> str:
+    closed = sum(1 for a in actions if a.get("status") == "closed")
+    return f", {closed} closed without sign-off" if closed else ""
 
 
 def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:

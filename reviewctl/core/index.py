@@ -58,19 +58,22 @@ def _settings_key(store: Store, workflow_file: Path) -> tuple[Any, ...]:
     return (CACHE_FORMAT, __version__, tuple((str(p), _stat_key(p) if p.exists() else None) for p in files))
 
 
-def _signature(folder: Path) -> Signature | None:
+def _signature(folder: str) -> Signature | None:
+    # Called once per case on every report: kept to plain strings and one stat per file.
     keys = []
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.endswith(".yaml") and entry.is_file():
+                name = entry.name
+                if name.endswith(".yaml"):
                     st = entry.stat()
-                    keys.append((entry.name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+                    keys.append((name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
     except OSError:
         return None
+    keys.sort()
     if not any(k[0] == "case.yaml" for k in keys):
         return None
-    return tuple(sorted(keys))
+    return tuple(keys)
 
 
 def _read_cache(path: Path | None) -> dict[str, Any]:
@@ -100,7 +103,7 @@ def _summarise_case(store: Store, case_id: str) -> tuple[str, Any]:
     from reviewctl.core.summary import summarise
 
     try:
-        docs = read_documents(store, case_id, roundtrip=False)
+        docs = read_documents(store, case_id, roundtrip=False, fast=True)
     except ReviewctlError as error:
         return "problem", error.message
     problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
@@ -132,7 +135,8 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
     names = sorted(os.listdir(cases_dir)) if cases_dir.is_dir() else []
     fresh: dict[str, tuple[Signature, str, Any]] = {}
     started = time.time_ns()
-    signatures = {n: sig for n in names if (sig := _signature(cases_dir / n)) is not None}
+    base = str(cases_dir)
+    signatures = {n: sig for n in names if (sig := _signature(os.path.join(base, n))) is not None}
     stale = [n for n, sig in signatures.items() if n not in old or old[n][0] != sig]
     done = 0
     for name, sig in signatures.items():

@@ -166,20 +166,25 @@ class Store:
         return folder
 
 
-def read_documents(store: Store, case_id: str, roundtrip: bool) -> dict[str, Any]:
+def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Any]:
     """The raw mappings of a case's files by document name; a missing file is absent."""
     from reviewctl.adapters import yamlio
     from reviewctl.core.documents import DOCUMENT_FILES
 
     folder = store.existing_case_dir(case_id)
+    present = set(os.listdir(folder))  # one look at the folder, not one stat per document
+    where = store.shown(folder)
     docs: dict[str, Any] = {}
     for name, filename in DOCUMENT_FILES.items():
-        path = folder / filename
-        if not path.is_file():
+        if filename not in present:
             continue
-        shown = store.shown(path)
+        path = folder / filename
+        shown = f"{where}/{filename}"
         text = yamlio.read_text(path, shown)
-        data = yamlio.parse_roundtrip(text, shown) if roundtrip else yamlio.parse_safe(text, shown)
+        if roundtrip:
+            data = yamlio.parse_roundtrip(text, shown)
+        else:
+            data = yamlio.parse_fast(text, shown) if fast else yamlio.parse_safe(text, shown)
         if data is None:
             data = yamlio.new_map() if roundtrip else {}
         if not isinstance(data, dict):

@@ -152,9 +152,9 @@ class Workflow(_Strict):
     def require_record(self, step: str, stage: str, case_id: str) -> None:
         allowed = self.records.get(step, [])
         if stage not in allowed:
-            where = " or ".join(repr(s) for s in allowed) or "no stage of this workflow"
+            where = " or ".join(repr(s) for s in allowed) or "a stage this workflow does not have"
             raise RefusedError(
-                f"{case_id}: '{step}' is recorded in stage {where}; the case is in '{stage}'"
+                f"{case_id}: cannot {step} a case in stage '{stage}' (it needs stage {where})"
             )
 
     def check_type(self, value: str, flag: str = "--type") -> str:
