@@ -1,9 +1,10 @@
-"""Time reviewctl's commands on synthetic stores of two sizes, and print the figures.
+"""Benchmark reviewctl against its floor and its goals, and print the figures.
 
-    python benchmarks/bench.py [--quick] [--sizes 100,10000] [--repeat 5]
+    python benchmarks/bench.py            # stores of 100, 10,000 and 100,000 cases
+    python benchmarks/bench.py --quick    # tiny stores: a smoke run (the test suite uses it)
 
-Each figure is the median wall time of whole `reviewctl` processes, measured in this
-run on this machine.  These are benchmarks, not tests: nothing here passes or fails.
+Every figure is the median wall time of whole processes (or a peak resident size),
+measured in this run, on this machine.  Benchmarks report; they do not pass or fail.
 """
 
 from __future__ import annotations
@@ -11,51 +12,144 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate
+from bare_app import generate as generate_bare
+from generate import generate as generate_store
+
+NAIVE_LOOP = """
+import sys
+from pathlib import Path
+from ruamel.yaml import YAML
+yaml = YAML(typ="rt")
+count = 0
+for path in sorted(Path(sys.argv[1], "cases").glob("*/*.yaml")):
+    yaml.load(path.read_text())
+    count += 1
+print(count)
+"""
 
 
-def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
+def run(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak resident size (KiB) of one process."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "reviewctl", *args], cwd=cwd, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0,):
+        raise SystemExit(f"{' '.join(args)} exited {proc.returncode}: {err.strip()}")
+    return seconds, usage.ru_maxrss
 
 
-def median(args_for: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
-    return statistics.median(timed(args, cwd, env) for args in args_for)
+def median(make: Callable[[int], list[str]], cwd: Path, env: dict[str, str], repeat: int) -> float:
+    return statistics.median(run(make(i), cwd, env)[0] for i in range(repeat))
+
+
+def referred(root: Path, ids: list[str], count: int) -> list[str]:
+    found = [i for i in ids if "stage: referred\n" in (root / "cases" / i / "case.yaml").read_text()]
+    if len(found) < count:
+        raise SystemExit(f"{root}: only {len(found)} referred cases for {count} triage runs")
+    return found[:count]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny stores, for a smoke run")
-    parser.add_argument("--sizes", default="100,2000")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="runs per median")
+    parser.add_argument("--keep", type=Path, help="build the stores here and keep them")
     args = parser.parse_args()
-    sizes = [10, 50] if args.quick else [int(s) for s in args.sizes.split(",")]
-    repeat = 2 if args.quick else args.repeat
-    env = {**os.environ, "REVIEWCTL_TODAY": "2026-11-20"}
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    print(f"{'cases':>8} {'show':>8} {'triage':>8} {'list':>8} {'validate':>9}  (median seconds)")
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in sizes:
-            root = Path(tmp) / f"store-{size}"
-            ids = generate(root, size)
-            referred = [i for i in ids
-                        if "stage: referred" in (root / "cases" / i / "case.yaml").read_text()]
-            show = median([["show", i, "--format", "json"] for i in ids[:repeat]], root, env)
-            triage = median([["triage", i, "--accept", "--reason", "benchmark"]
-                             for i in referred[:repeat]], root, env)
-            listing = median([["list", "--format", "json"]] * repeat, root, env)
-            validate = median([["validate"]] * max(1, repeat // 2), root, env)
-            print(f"{size:>8} {show:>8.3f} {triage:>8.3f} {listing:>8.3f} {validate:>9.3f}")
+    small, medium, large = (30, 300, 600) if args.quick else (100, 10_000, 100_000)
+    repeat = 3 if args.quick else args.repeat
+    python = sys.executable
+    rc = [python, "-m", "reviewctl"]
+    env = {**os.environ, "REVIEWCTL_TODAY": "2026-11-27", "GIT_AUTHOR_NAME": "Benchmark",
+           "GIT_AUTHOR_EMAIL": "bench@example.invalid", "GIT_COMMITTER_NAME": "Benchmark",
+           "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+    os.environ.update({k: env[k] for k in env if k.startswith("GIT_")})
+    work = args.keep or Path(tempfile.mkdtemp(prefix="reviewctl-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{platform.system()} {platform.release()}")
+        bare = work / "bare.py"
+        generate_bare(bare)
+        stores = {}
+        for size in (small, medium, large):
+            root = work / f"store-{size}"
+            if not root.exists():
+                start = time.perf_counter()
+                ids = generate_store(root, size)
+                print(f"built a store of {size:,} cases in {time.perf_counter() - start:.0f} s")
+            else:
+                ids = sorted(os.listdir(root / "cases"))
+            stores[size] = (root, ids)
+        s_root, s_ids = stores[small]
+        m_root, _ = stores[medium]
+        l_root, _ = stores[large]
+        rows: list[tuple[str, str, str]] = []
+
+        def report(name: str, value: str, goal: str = "") -> None:
+            rows.append((name, value, goal))
+            print(f"  {name}: {value}  {goal}", flush=True)
+
+        # 1. --help against the bare app
+        help_rc = median(lambda i: [*rc, "--help"], s_root, env, repeat)
+        help_bare = median(lambda i: [python, str(bare), "--help"], s_root, env, repeat)
+        report("1. --help", f"{help_rc:.3f} s vs bare {help_bare:.3f} s = {help_rc / help_bare:.2f}x", "goal <= 1.2x")
+        # 2. show against the bare app's no-op command
+        show_rc = median(lambda i: [*rc, "show", s_ids[i], "--format", "json"], s_root, env, repeat)
+        show_bare = median(lambda i: [python, str(bare), "show", s_ids[i], "--format", "json"], s_root, env, repeat)
+        report("2. show --format json", f"{show_rc:.3f} s vs bare no-op {show_bare:.3f} s = "
+               f"{show_rc / show_bare:.2f}x", "goal <= 1.5x")
+        # 3. triage (with its commit) in the medium store against the small one
+        triage = {}
+        for size in (small, medium):
+            root, ids = stores[size]
+            todo = referred(root, ids, repeat)
+            triage[size] = statistics.median(
+                run([*rc, "triage", case_id, "--accept", "--reason", "benchmark"], root, env)[0]
+                for case_id in todo)
+        report(f"3. triage in {medium:,} vs {small:,} cases", f"{triage[medium]:.3f} s vs {triage[small]:.3f} s "
+               f"= {triage[medium] / triage[small]:.2f}x", "goal <= 1.2x")
+        # 4. list over the medium store: cold, warm, and the naive loop
+        cache = m_root / ".git" / "reviewctl-cache.pickle"
+        cache.unlink(missing_ok=True)
+        cold, _ = run([*rc, "list", "--format", "json"], m_root, env)
+        time.sleep(0.2)
+        run([*rc, "list", "--format", "json"], m_root, env)  # settles the cache
+        warm = median(lambda i: [*rc, "list", "--format", "json"], m_root, env, repeat)
+        naive = median(lambda i: [python, "-c", NAIVE_LOOP, str(m_root)], m_root, env, max(1, repeat // 2))
+        report(f"4. list --format json, {medium:,} cases", f"warm {warm:.3f} s, cold {cold:.2f} s; naive "
+               f"round-trip loop {naive:.2f} s = {naive / warm:.1f}x slower than warm",
+               "goal warm <= 1 s and >= 20x")
+        # 5. validate over the medium store against the naive loop
+        validate = median(lambda i: [*rc, "validate"], m_root, env, max(1, repeat // 2))
+        report(f"5. validate, {medium:,} cases", f"{validate:.2f} s vs naive loop {naive:.2f} s = "
+               f"{validate / naive:.2f}x", "(reported)")
+        # 6. the large store: list cold and warm, and peak memory
+        (l_root / ".git" / "reviewctl-cache.pickle").unlink(missing_ok=True)
+        l_cold, l_cold_rss = run([*rc, "list", "--format", "json"], l_root, env)
+        time.sleep(0.2)
+        run([*rc, "list", "--format", "json"], l_root, env)
+        warm_runs = [run([*rc, "list", "--format", "json"], l_root, env) for _ in range(max(1, repeat // 2))]
+        l_warm = statistics.median(s for s, _ in warm_runs)
+        peak = max([l_cold_rss, *(r for _, r in warm_runs)]) / 1024
+        report(f"6. list --format json, {large:,} cases", f"warm {l_warm:.2f} s, cold {l_cold:.1f} s, "
+               f"peak memory {peak:.0f} MB", "goal peak <= 500 MB")
+        print("\nreproduce: make bench   (python benchmarks/bench.py)")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -8,8 +8,11 @@ can be handed in (from the report cache), so a warm report need not import `holi
 from __future__ import annotations
 
 import calendar
+import os
+import pickle
 from bisect import bisect_left
 from datetime import date, timedelta
+from pathlib import Path
 
 _HOLIDAYS: dict[int, frozenset[date]] = {}
 _FIRST = 1900  # the table covers whole years from here; it grows on demand
@@ -18,15 +21,52 @@ _cum: list[int] = []  # _cum[i]: working days in [base, base + i] (inclusive)
 _base = date(_FIRST, 1, 1)
 
 
+_CACHE_FILE: Path | None = None
+_CACHE_TAG = "england-and-wales/1"
+
+
+def use_cache_file(path: Path | None, tag: str) -> None:
+    """Keep the bank holidays worked out in a file (under .git), for the next command.
+
+    Importing `holidays` and asking it for a year costs about a tenth of a second, more
+    than a single-case command itself.  `tag` names the reviewctl version, so an upgrade
+    (and with it a newer `holidays`) starts afresh.
+    """
+    global _CACHE_FILE, _CACHE_TAG
+    _CACHE_FILE, _CACHE_TAG = path, f"england-and-wales/{tag}"
+    if path is None or not path.is_file():
+        return
+    try:
+        data = pickle.loads(path.read_bytes())
+        if data.get("tag") == _CACHE_TAG:
+            preload(data["years"])
+    except Exception:  # noqa: BLE001 - a damaged file is only slower: it is rewritten
+        pass
+
+
 def bank_holidays(year: int) -> frozenset[date]:
     if year not in _HOLIDAYS:
-        import holidays  # deferred: a warm report gets the dates from its cache
+        import holidays  # deferred: most commands find the dates in the cache file
 
+        years = range(year - 2, year + 8)  # one call for the years around, then cached
         # subdiv="ENG" gives the England and Wales list; observed (substitute) days are
         # included, e.g. Boxing Day 2026 falls on a Saturday -> Mon 28 Dec.
-        days = holidays.country_holidays("GB", subdiv="ENG", years=year)
-        _HOLIDAYS[year] = frozenset(d for d in days if d.year == year)
+        days = holidays.country_holidays("GB", subdiv="ENG", years=years)
+        for y in years:
+            _HOLIDAYS.setdefault(y, frozenset(d for d in days if d.year == y))
+        _save()
     return _HOLIDAYS[year]
+
+
+def _save() -> None:
+    if _CACHE_FILE is None:
+        return
+    tmp = _CACHE_FILE.with_name(f".{_CACHE_FILE.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(pickle.dumps({"tag": _CACHE_TAG, "years": known_holidays()}))
+        os.replace(tmp, _CACHE_FILE)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def preload(known: dict[int, list[date]]) -> None:

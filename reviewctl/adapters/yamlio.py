@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -20,6 +20,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from reviewctl.errors import InvalidDataError, located
 
+T = TypeVar("T")
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$")
 
 
@@ -114,23 +115,79 @@ def parse_safe(text: str, shown: str) -> Any:
     return _load(_SAFE, text, shown)
 
 
+_FAST: Any = None
+
+
+def _fast_loader() -> Any:
+    """PyYAML's safe loader, reading plain values as YAML 1.2 does (as ruamel does).
+
+    YAML 1.1 would read `no` and `on` as booleans and `12:30` as a number, so a case
+    would read differently here than in `show`; only true/false are booleans here.
+    """
+    global _FAST
+    if _FAST is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        def construct_mapping(self: Any, node: Any, deep: bool = False) -> Any:
+            # A repeated key is an error here as in ruamel, not "the last one wins".
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f'found duplicate key "{key}"', key_node.start_mark)
+                seen.add(key)
+            return base.construct_mapping(self, node, deep)
+
+        loader: Any = type("Yaml12Loader", (base,), {"construct_mapping": construct_mapping})
+        dropped = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+        loader.yaml_implicit_resolvers = {
+            first: [(tag, pattern) for tag, pattern in resolvers if tag not in dropped]
+            for first, resolvers in base.yaml_implicit_resolvers.items()
+        }
+        loader.add_implicit_resolver(
+            "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+        loader.add_implicit_resolver(
+            "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+        loader.add_implicit_resolver(
+            "tag:yaml.org,2002:float",
+            re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+            list("-+0123456789."))
+        _FAST = loader
+    return _FAST
+
+
+def read_checked(path: Path, shown: str,
+                 check: Callable[[Any], tuple[T | None, list[str]]]) -> tuple[T | None, list[str]]:
+    """Parse fast and check; only if there are problems, parse again to learn their lines."""
+    text = read_text(path, shown)
+    result, problems = check(parse_fast(text, shown))
+    if problems:
+        result, problems = check(parse_roundtrip(text, shown))
+    return result, problems
+
+
 def parse_fast(text: str, shown: str) -> Any:
     """Parse `text` into plain dicts and lists as fast as can be, for bulk reports.
 
     PyYAML's loader on libyaml is about three times as fast as ruamel's safe loader,
-    whose C parser still builds every value in Python.  It lets a repeated key pass
-    (the last one wins), so `validate` and single-case commands keep to ruamel.
+    whose C parser still builds every value in Python.
     """
     import yaml
 
     _check_markers(text, shown)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)
+        return yaml.load(text, Loader=_fast_loader())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = error.problem or error.context or "malformed YAML"
+        duplicate = re.match(r'found duplicate key "([^"]*)"', problem)
+        if duplicate:
+            raise InvalidDataError(located(shown, line, duplicate.group(1),
+                                           "the key appears twice; keep one of them")) from None
         raise InvalidDataError(
             located(shown, line, None, f"malformed YAML ({problem}); fix the syntax at this line")) from None
     except yaml.YAMLError:

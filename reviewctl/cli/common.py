@@ -26,7 +26,9 @@ class Globals:
     def store(self) -> Store:
         from reviewctl.core.store import Store
 
-        return Store.find(self.store_path)
+        store = Store.find(self.store_path)
+        store.use_local_caches()
+        return store
 
     def today(self) -> date:
         if self.as_of:

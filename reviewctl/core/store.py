@@ -48,6 +48,15 @@ class Store:
             "or create one with `reviewctl init`"
         )
 
+    def use_local_caches(self) -> None:
+        """Let the calendar keep what it works out under .git, for the next command."""
+        from reviewctl import __version__
+        from reviewctl.adapters import calendar
+        from reviewctl.adapters.gitdir import find_git_dir
+
+        git_dir = find_git_dir(self.root)
+        calendar.use_cache_file(git_dir / "reviewctl-holidays.pickle" if git_dir else None, __version__)
+
     # -- paths ------------------------------------------------------------------
     @property
     def cases_dir(self) -> Path:
@@ -76,13 +85,19 @@ class Store:
 
         path = self.root / CONFIG_FILE
         shown = self.shown(path)
+        raw: Any = None
+
+        def check(data: Any) -> tuple[Config | None, list[str]]:
+            nonlocal raw
+            raw = data
+            if not isinstance(data, dict):
+                return None, [located(shown, 1, None, "must be a mapping of settings")]
+            return errors_of(Config, data, shown)
+
         try:
-            raw = yamlio.read_roundtrip(path, shown)
+            config, problems = yamlio.read_checked(path, shown, check)
         except InvalidDataError as error:
             return None, None, [error.message]
-        if not isinstance(raw, dict):
-            return None, None, [located(shown, 1, None, "must be a mapping of settings")]
-        config, problems = errors_of(Config, raw, shown)
         if config is None:
             return None, None, problems
         try:

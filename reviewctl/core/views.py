@@ -40,10 +40,13 @@ def _summary(store: Store, docs: dict[str, Any], today: date) -> dict[str, Any]:
 
 
 def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
-    docs = read_documents(store, case_id, roundtrip=True)
-    problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
-    if problems:
-        raise InvalidDataError(problems[0])
+    folder = store.shown(store.case_dir(case_id))
+    docs = read_documents(store, case_id, roundtrip=False, fast=True)
+    if case_problems(store.workflow, folder, case_id, docs):  # read again, for line numbers
+        docs = read_documents(store, case_id, roundtrip=True)
+        problems = case_problems(store.workflow, folder, case_id, docs)
+        if problems:
+            raise InvalidDataError(problems[0])
     case = docs["case"]
     view = _summary(store, docs, today)
     view.update({

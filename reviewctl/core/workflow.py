@@ -258,7 +258,6 @@ def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: Any, shown:
 
 def load_workflow(path: Path, shown: str) -> tuple[Workflow | None, list[str]]:
     try:
-        raw = yamlio.read_roundtrip(path, shown)
+        return yamlio.read_checked(path, shown, lambda raw: check_workflow(raw, shown))
     except InvalidDataError as error:
         return None, [error.message]
-    return check_workflow(raw, shown)
