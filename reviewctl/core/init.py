@@ -19,6 +19,8 @@ prefix: {prefix}
 due_soon_working_days: 3
 # Seconds a command waits while another reviewctl command changes the store.
 lock_timeout_seconds: 10
+# The integrated chronology flags a gap between events longer than this.
+chronology_gap_days: 90
 # Change a clock's limit (working_days or months); the clocks are in the workflow.
 clocks:
   agency-reply: {{working_days: 10}}
