@@ -123,6 +123,40 @@ class GitRepo:
         assert head is not None
         return head
 
+    def commit_step(self, message: str, paths: list[str]) -> str:
+        """Commit exactly `paths` on top of HEAD, whatever else is staged, and return it.
+
+        Built from git's plumbing on a temporary index that starts from HEAD: `git commit
+        -- paths` refreshes the whole index twice, which in a store of 10,000 cases costs
+        more than the rest of the step.  Git hooks do not run for these commits; every
+        step checks its own case, and `reviewctl validate` is the check for CI.
+        """
+        head = self.head()
+        index = self.git_dir / f"reviewctl-index-{os.getpid()}"
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            if head is not None:
+                self._repo.git.read_tree(head, env=env)
+            self._repo.git.add("-A", "--", *paths, env=env)
+            tree = str(self._repo.git.write_tree(env=env)).strip()
+            parents = ["-p", head] if head else []
+            commit = str(self._repo.git.commit_tree(tree, *parents, "-m", message)).strip()
+            self._repo.git.update_ref("-m", f"reviewctl: {message.splitlines()[0]}", "HEAD", commit,
+                                      head or "0" * 40)
+        except GitCommandError as error:
+            raise _fail(error, "committing") from None
+        finally:
+            index.unlink(missing_ok=True)
+        self.stage(paths)
+        return commit
+
+    def stage(self, paths: list[str]) -> None:
+        """Bring the index entries of `paths` up to the work tree."""
+        try:
+            self._repo.git.add("-A", "--", *paths)
+        except GitCommandError as error:
+            raise _fail(error, "updating the index") from None
+
     def unstage(self, paths: list[str]) -> None:
         """Put the index entries of `paths` back to HEAD (or drop them if HEAD lacks them)."""
         if not paths:

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 FORMATS_TABLE = ("table", "json", "csv", "md")
@@ -30,6 +31,16 @@ def as_json(data: Any) -> str:
             return "[]\n"
         return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in data) + "\n]\n"
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def stream_json(items: Iterable[Any]) -> None:
+    """A JSON array written an item at a time (one a line): a big report is never one string."""
+    write = sys.stdout.write
+    first = True
+    for item in items:
+        write(("[\n" if first else ",\n") + json.dumps(item, ensure_ascii=False))
+        first = False
+    write("[]\n" if first else "\n]\n")
 
 
 def table(rows: list[dict[str, Any]], columns: list[str], fmt: str = "table") -> str:

@@ -12,6 +12,7 @@ from reviewctl.cli.common import FormatOpt, globals_of, maybe_date
 from reviewctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from reviewctl.cli.common import Globals
     from reviewctl.core.index import Index, Progress
     from reviewctl.core.store import Store
 
@@ -77,6 +78,16 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path
         emit(table(rows, columns, fmt))
 
 
+def _document(g: Globals, template: str, **context: Any) -> None:
+    """A report as a markdown document, from a template the partnership can edit."""
+    from reviewctl.adapters.render import render
+    from reviewctl.cli.output import emit
+
+    store = g.store()
+    base = {"partnership": store.config.partnership, "date": g.today()}
+    emit(render(template, {**base, **context}, store.templates_search()))
+
+
 def list_(
     ctx: typer.Context,
     case_type: Annotated[str | None, typer.Option("--type", help="Only this review type.")] = None,
@@ -100,9 +111,15 @@ def list_(
     index = _index(g.store())
     rows = tracker(index, g.today(), filters)
     _problems(index)
-    if fmt != "json":
-        rows = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
-    _emit(rows, TABLE_COLUMNS if fmt in ("table", "md") else CSV_COLUMNS, fmt, output, "Tracker")
+    if fmt == "json":
+        from reviewctl.cli.output import stream_json
+
+        stream_json(rows)
+    elif fmt == "md":
+        _document(g, "tracker.md.j2", rows=list(rows))
+    else:
+        flat = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
+        _emit(flat, TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt, output, "Tracker")
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
 
@@ -152,6 +169,8 @@ def stats(
     _problems(index)
     if fmt == "json":
         emit(as_json(figures))
+    elif fmt == "md":
+        _document(g, "annual-figures.md.j2", figures=figures)
     else:
         flat: list[tuple[str, Any]] = []
         for key, value in figures.items():

@@ -37,7 +37,7 @@ def check_id(case_id: str) -> str:
 class Strict(BaseModel):
     # strict: a date must be a YAML date (not text, not a date with a time), text must
     # be text; anything else would slip past the clocks unseen.
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, defer_build=True)
 
 
 # Text that says something: surrounding blanks are not enough.

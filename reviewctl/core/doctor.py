@@ -22,6 +22,7 @@ def doctor(store: Store) -> list[str]:
                 ) from None
             head = store.repo.head()
             if store.repo.is_step_commit(head, journal.head, journal.case_id, journal.step):
+                store.repo.stage(list(journal.files))  # the index may not have caught up
                 done.append(
                     f"'{journal.step}' of {journal.case_id} had been committed ({head}); "
                     "nothing to put back"

@@ -28,7 +28,7 @@ from reviewctl.core.summary import Summary
 from reviewctl.errors import ReviewctlError
 
 CACHE_NAME = "reviewctl-cache.pickle"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000
@@ -76,22 +76,38 @@ def _signature(folder: str) -> Signature | None:
     return tuple(keys)
 
 
+CHUNK = 2000  # cases per pickle in the cache file: bounds the pickler's memo
+
+
 def _read_cache(path: Path | None) -> dict[str, Any]:
+    """The header, with `cases` gathered from the chunks that follow it."""
     if path is None or not path.is_file():
         return {}
     try:
         with path.open("rb") as handle:
             data = pickle.load(handle)
-        return data if isinstance(data, dict) and data.get("format") == CACHE_FORMAT else {}
+            if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+                return {}
+            cases: dict[str, Any] = {}
+            for _ in range(data["chunks"]):
+                cases.update(pickle.load(handle))
+        data["cases"] = cases
+        return data
     except Exception:  # noqa: BLE001 - any damage means: rebuild
         return {}
 
 
-def _write_cache(path: Path, data: dict[str, Any]) -> None:
+def _write_cache(path: Path, header: dict[str, Any], cases: dict[str, Any]) -> None:
+    # One pickle per chunk of cases: a single pickle of 100,000 summaries would hold a
+    # memo of every object in it, which costs more memory than the summaries.
+    names = list(cases)
+    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-cache.", suffix=".tmp")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-cache.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump({**header, "chunks": len(chunks)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            for chunk in chunks:
+                pickle.dump({n: cases[n] for n in chunk}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except OSError:
         Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
@@ -153,7 +169,7 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
                 if max(k[2] for k in e[0]) < started - RACY_NS and max(k[3] for k in e[0]) < started - RACY_NS}
         _write_cache(cache_path, {"format": CACHE_FORMAT, "key": _settings_key(store, workflow_file),
                                   "workflow_file": str(workflow_file), "settings": settings,
-                                  "holidays": calendar.known_holidays(), "cases": keep})
+                                  "holidays": calendar.known_holidays()}, keep)
     summaries = [value for _, kind, value in fresh.values() if kind == "ok"]
     problems = [value for _, kind, value in fresh.values() if kind == "problem"]
     return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -54,10 +55,16 @@ class Filters:
 RAG = {"overdue": "red", "due-soon": "amber", "open": "green"}
 
 
-def tracker(index: Index, today: date, filters: Filters) -> list[dict[str, Any]]:
-    """One row per case, as partnerships track them; the JSON shape is documented."""
+def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+    """One row per case, as partnerships track them; the JSON shape is documented.
+
+    Rows are made one at a time, so that 100,000 of them need not sit in memory.
+    """
     filters.check(index)
-    rows = []
+    return _rows(index, today, filters)
+
+
+def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
     for s in index.summaries:
         due = sort_deadlines([with_status(d, today, index.due_soon) for d in s["deadlines"]])
         if not filters.keep(s, due):
@@ -65,7 +72,7 @@ def tracker(index: Index, today: date, filters: Filters) -> list[dict[str, Any]]
         pending = [d for d in due if d.status != "met"]
         nxt = pending[0] if pending else None
         open_actions = [a for a in s["actions"] if not a[2] and a[3] not in ("complete", "closed")]
-        rows.append({
+        yield {
             "id": s["id"], "type": s["type"], "converted_from_rapid_review": s["converted"],
             "stage": s["stage"], "stage_label": s["stage_label"], "subject": s["subject"],
             "received": _iso(s["received"]), "incident_date": _iso(s["incident_date"]),
@@ -77,8 +84,7 @@ def tracker(index: Index, today: date, filters: Filters) -> list[dict[str, Any]]
             "actions_open": len(open_actions),
             "actions_overdue": sum(1 for a in open_actions if a[1] < today),
             "deadlines": [d.as_json() for d in due],
-        })
-    return rows
+        }
 
 
 def due(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:

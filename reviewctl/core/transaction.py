@@ -225,7 +225,7 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         for path, text in changes.items():
             write_atomic(path, text)
             _fault("after-write")
-        commit = repo.commit(message, paths)
+        commit = repo.commit_step(message, paths)
         _fault("after-commit")
     except BaseException:
         if commit is None:  # once committed, the step is done: nothing to put back

@@ -23,7 +23,7 @@ DOCUMENTS = tuple(DOCUMENT_FILES)
 
 
 class _Strict(Strict):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False, defer_build=True)
 
 
 class Stage(_Strict):
