@@ -76,6 +76,10 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
 @pytest.fixture
 def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = init_store(tmp_path / "store", "Fictional Test Partnership", "TST")
+    # Most tests approve without SSH keys; test_signing.py uses a signed store.
+    config = root / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("signed_approvals: true", "signed_approvals: false"))
+    git(root, "commit", "-qam", "plain approvals for tests")
     monkeypatch.chdir(root)
     monkeypatch.setenv("REVIEWCTL_TODAY", TODAY)
     return root

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,11 @@ def _fail(error: GitCommandError, doing: str) -> UnusableError:
         if doing == "committing":
             reason = f"a git hook or setting refused the commit ({reason})"
     return UnusableError(f"git failed while {doing}: {reason}")
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[-1] if lines else "")
 
 
 @dataclass(frozen=True)
@@ -123,7 +129,7 @@ class GitRepo:
         assert head is not None
         return head
 
-    def commit_step(self, message: str, paths: list[str]) -> str:
+    def commit_step(self, message: str, paths: list[str], sign: bool = False) -> str:
         """Commit exactly `paths` on top of HEAD, whatever else is staged, and return it.
 
         Built from git's plumbing on a temporary index that starts from HEAD: `git commit
@@ -140,7 +146,9 @@ class GitRepo:
             self._repo.git.add("-A", "--", *paths, env=env)
             tree = str(self._repo.git.write_tree(env=env)).strip()
             parents = ["-p", head] if head else []
-            commit = str(self._repo.git.commit_tree(tree, *parents, "-m", message)).strip()
+            # -S signs with the user's own git settings (gpg.format=ssh, user.signingkey).
+            signing = ["-S"] if sign else []
+            commit = str(self._repo.git.commit_tree(tree, *parents, *signing, "-m", message)).strip()
             self._repo.git.update_ref("-m", f"reviewctl: {message.splitlines()[0]}", "HEAD", commit,
                                       head or "0" * 40)
         except GitCommandError as error:
@@ -168,6 +176,92 @@ class GitRepo:
                 self._repo.git.reset("-q", "HEAD", "--", *paths)
         except GitCommandError as error:
             raise _fail(error, "restoring the index") from None
+
+    def config(self, key: str) -> str | None:
+        return self._config(key)
+
+    def show_file(self, ref: str, path: str) -> str | None:
+        """The text of `path` at `ref`, or None where it does not exist there."""
+        try:
+            return str(self._repo.git.show(f"{ref}:{path}", strip_newline_in_stdout=False))
+        except GitCommandError:
+            return None
+
+    def resolve(self, ref: str) -> str | None:
+        try:
+            return str(self._repo.git.rev_parse("--verify", "-q", f"{ref}^{{commit}}")).strip()
+        except GitCommandError:
+            return None
+
+    def verify_commit(self, commit: str, allowed_signers: Path) -> tuple[str, str | None]:
+        """The state of a commit's signature, and the signer's principal when it is good.
+
+        'good'; 'unknown-key' (a good signature by a key not in the file); 'tampered'
+        (the commit changed after it was signed); 'unsigned'.
+
+        The allowed-signers file is always passed: without it, git reports an SSH
+        signature as if there were none.
+        """
+        try:
+            status, _, err = self._repo.git.execute(
+                ["git", "-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "verify-commit", "--raw",
+                 commit], with_extended_output=True, with_exceptions=False)
+        except GitCommandError:  # pragma: no cover - execute() was told not to raise
+            return "tampered", None
+        text = str(err)
+        good = re.search(r'Good "git" signature for (\S+) with', text)
+        if status == 0 and good:
+            return "good", good.group(1)
+        if "No principal matched" in text:
+            return "unknown-key", None
+        if not text.strip() or "no signature" in text.lower():
+            return "unsigned", None
+        return "tampered", None
+
+    def commits_with(self, pattern: str) -> list[tuple[str, list[str], str]]:
+        """(commit, parents, message) of every commit whose message matches `pattern`."""
+        sep, end = "\x1f", "\x1e"
+        try:
+            out = str(self._repo.git.log("--all", f"--grep={pattern}", f"--format=%H{sep}%P{sep}%B{end}"))
+        except GitCommandError:
+            return []
+        found = []
+        for record in out.split(end):
+            record = record.strip("\n")
+            if record:
+                commit, parents, body = record.split(sep, 2)
+                found.append((commit, parents.split(), body))
+        return found
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        status, _, _ = self._repo.git.execute(["git", "merge-base", "--is-ancestor", older, newer],
+                                              with_extended_output=True, with_exceptions=False)
+        return status == 0
+
+    def changed_between(self, base: str, head: str, pathspec: str) -> list[str]:
+        try:
+            out = str(self._repo.git.diff("--name-only", f"{base}...{head}", "--", pathspec))
+        except GitCommandError as error:
+            raise _fail(error, "comparing with the base") from None
+        return [line for line in out.splitlines() if line]
+
+    def pull_rebase(self) -> list[str]:
+        """`git pull --rebase`; the paths in conflict if it stopped on one, else []."""
+        status, _, err = self._repo.git.execute(["git", "pull", "--rebase", "-q"], with_extended_output=True,
+                                                with_exceptions=False)
+        if status == 0:
+            return []
+        conflicted = str(self._repo.git.diff("--name-only", "--diff-filter=U")).split()
+        if conflicted:
+            return conflicted
+        raise UnusableError(f"git pull --rebase failed: {_last_line(str(err))}")
+
+    def push(self) -> list[str]:
+        status, _, err = self._repo.git.execute(["git", "push", "-q"], with_extended_output=True,
+                                                with_exceptions=False)
+        if status != 0:
+            raise UnusableError(f"git push failed: {_last_line(str(err))}; sync again to take in others' work")
+        return ["pulled with rebase and pushed"]
 
     def log(self, pathspec: str) -> list[dict[str, str]]:
         """Commits touching `pathspec`, newest first: hash, date, author, subject."""

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import outcome, reports, review, steps, views
+from reviewctl.cli import outcome, reports, review, steps, team, views
 from reviewctl.cli.common import Globals
 from reviewctl.errors import ExitCode, ReviewctlError
 
@@ -74,6 +74,10 @@ app.command()(reports.stats)
 app.command()(views.log)
 app.command()(views.validate)
 app.command()(views.template)
+app.add_typer(team.approvers_app, name="approvers")
+app.command()(team.verify)
+app.command()(team.sync)
+app.command()(team.codeowners)
 app.command()(views.doctor)
 
 

@@ -106,14 +106,18 @@ def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
          + "\n" + table(commits, ["commit", "date", "author", "subject"], fmt))
 
 
-def validate(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+def validate(
+    ctx: typer.Context,
+    base: Annotated[str | None, typer.Option("--base", help="Also check what changed since this ref (a pull request's base).")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
     """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable."""
     from reviewctl.cli.output import as_json, emit, say
     from reviewctl.core.validate import validate_store
 
     _check_format(fmt, ("table", "json"))
     store = globals_of(ctx).store()
-    problems = validate_store(store)
+    problems = validate_store(store, base)
     if fmt == "json":
         emit(as_json({"ok": not problems, "problems": problems}))
     else:

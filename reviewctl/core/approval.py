@@ -58,6 +58,23 @@ def approval_states(store: Store, case_id: str, docs: dict[str, Any]) -> list[Ap
     return states
 
 
+def _check_signing(store: Store, role: str, email: str, case_id: str) -> None:
+    repo = store.repo
+    key = repo.config("user.signingkey")
+    if repo.config("gpg.format") != "ssh" or not key:
+        raise RefusedError(
+            f"{case_id}: approvals in this store are SSH-signed commits, and git has no SSH signing "
+            "key: make one (`ssh-keygen -t ed25519 -f ~/.ssh/reviewctl`), then `git config --global "
+            "gpg.format ssh` and `git config --global user.signingkey ~/.ssh/reviewctl.pub`, and ask "
+            f"an administrator to run `reviewctl approvers add {role} {email} --key reviewctl.pub`"
+        )
+    if email not in store.config.approvers.get(role, []):
+        raise RefusedError(
+            f"{case_id}: {email} does not hold the role '{role}'; an administrator adds it with "
+            f"`reviewctl approvers add {role} {email} --key KEY.pub`"
+        )
+
+
 def approve(store: Store, case_id: str, *, role: str, version: int | None, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> str | None:
         roles = store.workflow.approvals.get(str(edit.case["type"]), [])
@@ -76,6 +93,11 @@ def approve(store: Store, case_id: str, *, role: str, version: int | None, optio
         if states[role].status == "valid":
             raise RefusedError(f"{case_id}: '{role}' has already approved version {current}")
         who = store.repo.identity()
+        if store.config.signed_approvals:
+            _check_signing(store, role, who.email, case_id)
+            edit.sign = True
+        edit.trailers = {"Reviewctl-Role": role, "Reviewctl-Report-Version": str(current),
+                         "Reviewctl-Report-Sha256": digest}
         edit.doc("approvals").setdefault("approvals", yamlio.new_seq()).append(yamlio.new_map({
             "role": role, "version": current, "sha256": digest, "by": who.name, "email": who.email,
             "date": when,

@@ -26,6 +26,12 @@ clocks:
   agency-reply: {{working_days: 10}}
 # A workflow of your own, relative to this file (the default is built in):
 # workflow: workflow.yaml
+# Approvals are SSH-signed commits, checked against .reviewctl/allowed_signers on
+# the base branch. Manage approvers with `reviewctl approvers add|remove|list`.
+signed_approvals: true
+base_branch: main
+# Forge teams by role, for `reviewctl codeowners`, e.g. sscp: "@partnership/sscp".
+teams: {{}}
 """
 
 TEMPLATES_README = """\

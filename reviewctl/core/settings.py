@@ -18,3 +18,10 @@ class Config(BaseModel):
     chronology_gap_days: int = Field(default=90, ge=1)
     clocks: dict[str, Limit] = {}
     workflow: str | None = None
+    # Approvals must be SSH-signed commits (new stores: yes); approvers by role, as
+    # principals of .reviewctl/allowed_signers; the branch whose signers file counts.
+    signed_approvals: bool = False
+    approvers: dict[str, list[str]] = {}
+    base_branch: str = "main"
+    # Forge teams per role, for `reviewctl codeowners`.
+    teams: dict[str, str] = {}

@@ -50,6 +50,8 @@ class Edit:
     docs: dict[str, Any]
     originals: dict[str, str] = field(default_factory=dict)
     extra: dict[Path, str] = field(default_factory=dict)
+    trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
+    sign: bool = False  # make an SSH-signed commit (approvals)
 
     @classmethod
     def load(cls, store: Store, case_id: str) -> Edit:
@@ -233,14 +235,16 @@ def run_record(store: Store, case_id: str, record: str, options: StepOptions,
         return finish(edit, record, stage, options)
 
 
-def commit_message(case_id: str, step: str, summary: str) -> str:
-    # Only the id, the step and stage ids: never a summary, referrer or free text.
-    return f"{case_id}: {step} ({summary})\n\nReviewctl-Case: {case_id}\nReviewctl-Step: {step}\n"
+def commit_message(case_id: str, step: str, summary: str, trailers: dict[str, str] | None = None) -> str:
+    # Only the id, the step, stage ids and trailers: never a summary, referrer or free text.
+    lines = [f"Reviewctl-Case: {case_id}", f"Reviewctl-Step: {step}",
+             *(f"{key}: {value}" for key, value in (trailers or {}).items())]
+    return f"{case_id}: {step} ({summary})\n\n" + "\n".join(lines) + "\n"
 
 
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
     edit.check()  # the new state must be as valid as the old one
     return apply(
         edit.store, edit.case_id, step, summary, edit.changes(),
-        commit_message(edit.case_id, step, summary), options.dry_run,
+        commit_message(edit.case_id, step, summary, edit.trailers), options.dry_run, sign=edit.sign,
     )

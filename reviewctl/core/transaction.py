@@ -200,7 +200,7 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
 
 
 def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Path, str],
-          message: str, dry_run: bool) -> Outcome:
+          message: str, dry_run: bool, sign: bool = False) -> Outcome:
     """Write `changes` and commit them as one step; must run inside `step_guard`."""
     repo = store.repo
     paths = [store.repo_path(p) for p in changes]
@@ -225,7 +225,7 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         for path, text in changes.items():
             write_atomic(path, text)
             _fault("after-write")
-        commit = repo.commit_step(message, paths)
+        commit = repo.commit_step(message, paths, sign=sign)
         _fault("after-commit")
     except BaseException:
         if commit is None:  # once committed, the step is done: nothing to put back

@@ -11,20 +11,68 @@ from reviewctl.core.checks import case_problems
 from reviewctl.core.redaction import findings
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
-from reviewctl.errors import ReviewctlError, located
+from reviewctl.errors import ReviewctlError, UsageError, located
 
 # YAML files get their conflict markers reported by the loader; these by a scan.
 _SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
 
 
-def validate_store(store: Store) -> list[str]:
+def validate_store(store: Store, base: str | None = None) -> list[str]:
+    """Every problem of the store; with `base`, also of what changed since that ref."""
+    from reviewctl.core.verify import approval_problems
+
     problems = _settings_problems(store)
     if problems:
         return problems  # without settings and workflow no case can be judged
     problems += _journal_problems(store)
     problems += _duplicate_problems(store)
-    for folder in sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []:
-        problems += _case_folder_problems(store, folder)
+    folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []
+    readable = []
+    for folder in folders:
+        found = _case_folder_problems(store, folder)
+        problems += found
+        if not found:
+            readable.append(folder.name)
+    with_approvals = [c for c in readable if (store.case_dir(c) / "approvals.yaml").exists()]
+    if with_approvals or base is not None:
+        problems += approval_problems(store, with_approvals, base)
+    if base is not None:
+        problems += _changes_since(store, base)
+    return problems
+
+
+def _changes_since(store: Store, base: str) -> list[str]:
+    """A pull request's changes: histories may only grow, and stages only move with them."""
+    repo = store.repo
+    if repo.resolve(base) is None:
+        raise UsageError(f"--base {base!r} is not a branch or commit of this repository")
+    cases_path = store.repo_path(store.cases_dir)
+    changed = {p[len(cases_path) + 1:].split("/")[0] for p in repo.changed_between(base, "HEAD", cases_path)}
+    problems = []
+    for case_id in sorted(changed):
+        path = f"{cases_path}/{case_id}/case.yaml"
+        before_text, after_text = repo.show_file(base, path), repo.show_file("HEAD", path)
+        if before_text is None or after_text is None:
+            continue  # a new case (checked above), or one removed
+        try:
+            before = yamlio.parse_safe(before_text, f"{base}:{path}") or {}
+            after = yamlio.parse_safe(after_text, f"HEAD:{path}") or {}
+        except ReviewctlError as error:
+            problems.append(error.message)
+            continue
+        old, new = before.get("history") or [], after.get("history") or []
+        shown = store.shown(store.case_dir(case_id) / "case.yaml")
+        if new[:len(old)] != old:
+            at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
+            problems.append(f"{shown}: history[{at}]: an entry of {base} was changed or removed; the history "
+                            "may only grow (put the entry back as it was)")
+        elif before.get("stage") != after.get("stage") and len(new) == len(old):
+            problems.append(f"{shown}: stage: moved from '{before.get('stage')}' to '{after.get('stage')}' "
+                            "with no step in the history; stages move only through reviewctl commands")
+        elif len(new) - len(old) > 1 and any(h.get("step") == "approve" for h in new[len(old):]):
+            steps = ", ".join(str(h.get("step")) for h in new[len(old):])
+            problems.append(f"{shown}: stage: jumped from '{before.get('stage')}' to '{after.get('stage')}' "
+                            f"in one change ({steps}); an approval must be its own reviewed step")
     return problems
 
 

@@ -1,0 +1,96 @@
+"""Approvers, verification, sync and CODEOWNERS: the commands for working as a team."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reviewctl.cli.common import DryRunOpt, FormatOpt, globals_of
+from reviewctl.cli.steps import IdArg
+from reviewctl.errors import ExitCode
+
+approvers_app = typer.Typer(help="Who may approve, by role: add, remove, list.", no_args_is_help=True)
+
+
+@approvers_app.command("add")
+def approvers_add(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="sscp, independent-chair, home-office-qa, jcrg, ...")],
+    principal: Annotated[str, typer.Argument(metavar="PRINCIPAL", help="The approver's email, as git knows it.")],
+    key: Annotated[Path, typer.Option("--key", help="Their SSH public key file (.pub).", show_default=False)],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Give a principal a role, with their SSH key in .reviewctl/allowed_signers."""
+    from reviewctl.cli.common import report
+    from reviewctl.core.approvers import add
+
+    report(add(globals_of(ctx).store(), role, principal, key, dry_run))
+
+
+@approvers_app.command("remove")
+def approvers_remove(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(metavar="ROLE")],
+    principal: Annotated[str, typer.Argument(metavar="PRINCIPAL")],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Take a role from a principal (and their key, once they hold no role)."""
+    from reviewctl.cli.common import report
+    from reviewctl.core.approvers import remove
+
+    report(remove(globals_of(ctx).store(), role, principal, dry_run))
+
+
+@approvers_app.command("list")
+def approvers_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """The approvers by role, with their keys."""
+    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.core.approvers import listing
+
+    rows = listing(globals_of(ctx).store())
+    emit(as_json(rows) if fmt == "json" else table(rows, ["role", "principal", "key"], fmt))
+
+
+def verify(
+    ctx: typer.Context, case_id: IdArg,
+    base: Annotated[str | None, typer.Option("--base", help="The branch whose allowed signers count; default base_branch.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Check each approval of a case: signature, role, and report version. Exit 1 if any is rejected."""
+    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.core.verify import verify as core_verify
+
+    checks = core_verify(globals_of(ctx).store(), case_id, base)
+    rows = [c.as_json() for c in checks]
+    if fmt == "json":
+        emit(as_json(rows))
+    else:
+        emit(table([{**r, "commit": (r["commit"] or "")[:10]} for r in rows],
+                   ["role", "version", "by", "commit", "status", "reason"], fmt))
+    if any(c.status == "rejected" for c in checks):
+        raise typer.Exit(int(ExitCode.REFUSED))
+
+
+def sync(ctx: typer.Context) -> None:
+    """Pull with rebase and push the current branch; a conflict is named and left for you."""
+    from reviewctl.cli.output import say
+    from reviewctl.core.team import sync as core_sync
+
+    for line in core_sync(globals_of(ctx).store()):
+        say(line)
+
+
+def codeowners(ctx: typer.Context, dry_run: DryRunOpt = False) -> None:
+    """Write CODEOWNERS: each gated file of a case to its role's forge team."""
+    from reviewctl.cli.output import emit, say
+    from reviewctl.core.team import codeowners as core
+
+    text = core(globals_of(ctx).store(), dry_run)
+    if dry_run:
+        emit(text)
+    else:
+        say("wrote CODEOWNERS; commit it")
+
+

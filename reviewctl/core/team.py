@@ -1,0 +1,58 @@
+"""Working as a team over a git remote: sync, and CODEOWNERS for the forge."""
+
+from __future__ import annotations
+
+from reviewctl.core.store import CASES_DIR, Store
+from reviewctl.core.transaction import store_lock, write_atomic
+from reviewctl.errors import RefusedError, UsageError
+
+# The files of a case that a role must review in a pull request.
+GATED = {"approvals.yaml": ["sscp", "independent-chair", "home-office-qa"],
+         "jcrg.yaml": ["jcrg"], "report.yaml": ["jcrg"], "publication.yaml": ["sscp"]}
+
+
+def sync(store: Store) -> list[str]:
+    """Pull with rebase, then push the current branch; a conflict is left for the user."""
+    repo = store.repo
+    repo.identity()
+    with store_lock(store):
+        dirty = repo.changed_paths(store.repo_path(store.root))
+        if dirty:
+            raise RefusedError(f"uncommitted changes ({', '.join(dirty[:3])}); commit or discard them, then sync")
+        conflicts = repo.pull_rebase()
+        if conflicts:
+            cases_path = store.repo_path(store.cases_dir)
+            named = []
+            for path in conflicts:
+                rel = path[len(cases_path) + 1:] if path.startswith(cases_path + "/") else path
+                case, _, name = rel.partition("/")
+                named.append(f"case {case}, file {name}" if name else path)
+            raise RefusedError(
+                f"sync stopped on a conflict in {'; '.join(named)}: both sides changed the same lines. "
+                "Nothing is lost: edit the file to keep what is right, `git add` it and `git rebase "
+                "--continue` (or `git rebase --abort` to go back), then sync again"
+            )
+        return repo.push()
+
+
+def codeowners(store: Store, dry_run: bool) -> str:
+    teams = store.config.teams
+    if not teams:
+        raise UsageError("no forge teams in reviewctl.yaml: add e.g. `teams: {sscp: '@partnership/sscp', "
+                         "jcrg: '@partnership/jcrg'}`")
+    root = store.repo_path(store.root)
+    prefix = "" if root == "." else f"{root}/"
+    lines = ["# Written by `reviewctl codeowners`: each gated file of a case, and the teams",
+             "# whose review a pull request changing it needs.", ""]
+    for name, roles in GATED.items():
+        owners = [teams[r] for r in roles if r in teams]
+        if owners:
+            lines.append(f"/{prefix}{CASES_DIR}/*/{name} {' '.join(owners)}")
+    for role, team in sorted(teams.items()):
+        if role not in {r for rs in GATED.values() for r in rs}:
+            lines.append(f"# {role}: {team} (no gated file)")
+    text = "\n".join(lines) + "\n"
+    if not dry_run:
+        target = store.repo.root / "CODEOWNERS"
+        write_atomic(target, text)
+    return text
