@@ -85,9 +85,10 @@ def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, 
     checks = []
     for entry in given:
         role, sha = str(entry.get("role")), str(entry.get("sha256"))
-        made = [(c, t) for c, t in mine if t.get("Reviewctl-Step") == "approve"
-                and t.get("Reviewctl-Role") == role and t.get("Reviewctl-Report-Sha256") == sha
-                and t.get("Reviewctl-Report-Version") == str(entry.get("version"))]
+        by_role = [(c, t) for c, t in mine if t.get("Reviewctl-Step") == "approve"
+                   and t.get("Reviewctl-Role") == role]
+        made = [(c, t) for c, t in by_role if t.get("Reviewctl-Report-Sha256") == sha
+                and t.get("Reviewctl-Report-Version") == str(entry.get("version"))] or by_role[:1]
 
         def result(status: str, reason: str, commit: str | None = None,
                    entry: dict[str, Any] = entry, role: str = role) -> Check:
@@ -99,9 +100,16 @@ def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, 
                                  "no approval commit records it: approvals.yaml was edited by hand, "
                                  "or the commit's trailers were changed"))
             continue
-        commit = made[0][0]
+        commit, tags = made[0]
         state, principal = store.repo.verify_commit(commit, base.signers)
-        if sha != digest:
+        if state == "tampered":
+            checks.append(result("rejected", "the signature does not match the commit: it was changed "
+                                             "(amended, or its trailers edited) after it was signed", commit))
+        elif tags.get("Reviewctl-Report-Sha256") != sha or tags.get("Reviewctl-Report-Version") != str(
+                entry.get("version")):
+            checks.append(result("rejected", "the approval commit's trailers do not match the approval in "
+                                             "approvals.yaml", commit))
+        elif sha != digest:
             checks.append(result("rejected", "it approves an older report version, not the current "
                                              "final report", commit))
         elif state == "unsigned":
@@ -110,9 +118,6 @@ def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, 
         elif state == "unknown-key":
             checks.append(result("rejected", f"signed by a key that is not in the allowed signers of "
                                              f"{base.ref}", commit))
-        elif state == "tampered":
-            checks.append(result("rejected", "the signature does not match the commit: it was changed "
-                                             "(amended, or its trailers edited) after it was signed", commit))
         elif principal not in base.roles.get(role, []):
             checks.append(result("rejected", f"the signer {principal} does not hold the role '{role}' "
                                              f"on {base.ref}", commit))

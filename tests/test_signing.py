@@ -1,0 +1,315 @@
+"""Signed approvals with real SSH keys, and working as a team over a bare remote."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import Cli, git, refer
+from test_full_process import REPORT, stage, to_in_review
+
+from reviewctl.core.init import init_store
+
+PEOPLE = {"alice": "alice@example.invalid", "bob": "bob@example.invalid",
+          "carol": "carol@example.invalid", "mallory": "mallory@example.invalid"}
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> dict[str, Path]:
+    made = {}
+    for name, email in PEOPLE.items():
+        key = tmp_path / "keys" / name
+        key.parent.mkdir(exist_ok=True)
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(key)], check=True)
+        made[name] = key
+    return made
+
+
+def become(repo: Path, name: str, keys: dict[str, Path], email: str | None = None) -> None:
+    """Act as `name` in this clone: identity and SSH signing key."""
+    git(repo, "config", "user.name", name.title())
+    git(repo, "config", "user.email", email or PEOPLE[name])
+    git(repo, "config", "gpg.format", "ssh")
+    git(repo, "config", "user.signingkey", f"{keys[name]}.pub")
+
+
+@pytest.fixture
+def signed(tmp_path: Path, keys: dict[str, Path], cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store that requires signed approvals; alice and bob approve, carol chairs."""
+    root = init_store(tmp_path / "signed", "Fictional Signed Partnership", "SIG")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("REVIEWCTL_TODAY", "2026-11-20")
+    git(root, "branch", "-M", "main")
+    become(root, "alice", keys)
+    cli.ok("approvers", "add", "sscp", PEOPLE["alice"], "--key", f"{keys['alice']}.pub")
+    cli.ok("approvers", "add", "sscp", PEOPLE["bob"], "--key", f"{keys['bob']}.pub")
+    cli.ok("approvers", "add", "independent-chair", PEOPLE["carol"], "--key", f"{keys['carol']}.pub")
+    return root
+
+
+def to_jcrg(cli: Cli, store: Path, tmp_path: Path) -> str:
+    case_id = to_in_review(cli, store, "sar", tmp_path)
+    cli.ok("checklist", case_id, *[a for i in ("purpose-and-principles", "methodology", "guidance",
+                                               "family-engagement", "analysis", "learning") for a in ("--tick", i)])
+    report = tmp_path / "report.md"
+    report.write_text(REPORT)
+    cli.ok("report", case_id, "--file", str(report))
+    cli.ok("report", case_id, "--agreed")
+    cli.ok("present", case_id)
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Plan\n")
+    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan), "--action", "a",
+           "--owner", "Council", "--due", "2027-01-01", "--measure", "m")
+    return case_id
+
+
+def checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    result = cli("verify", case_id, "--format", "json", *args)
+    return json.loads(result.out)  # type: ignore[no-any-return]
+
+
+def test_approvers_are_managed_by_commands(cli: Cli, signed: Path) -> None:
+    rows = json.loads(cli.ok("approvers", "list", "--format", "json").out)
+    assert [(r["role"], r["principal"]) for r in rows] == [
+        ("independent-chair", PEOPLE["carol"]), ("sscp", PEOPLE["alice"]), ("sscp", PEOPLE["bob"])]
+    signers = (signed / ".reviewctl" / "allowed_signers").read_text()
+    assert signers.count('namespaces="git" ssh-ed25519 ') == 3
+    assert PEOPLE["alice"] not in git(signed, "log", "--format=%B")  # commits name the role only
+    cli.ok("approvers", "remove", "sscp", PEOPLE["bob"])
+    assert PEOPLE["bob"] not in (signed / ".reviewctl" / "allowed_signers").read_text()
+    assert cli("approvers", "remove", "sscp", PEOPLE["bob"]).code == 1
+    assert cli("approvers", "add", "sscp", "x@y", "--key", str(signed / "reviewctl.yaml")).code == 2
+
+
+def test_signed_approval_by_the_right_role_is_accepted(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    assert "Good" in subprocess.run(
+        ["git", "-c", f"gpg.ssh.allowedSignersFile={signed / '.reviewctl' / 'allowed_signers'}",
+         "verify-commit", "HEAD"], cwd=signed, capture_output=True, text=True).stderr
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    assert stage(signed, case_id) == "approved"
+    assert [(c["role"], c["status"]) for c in checks(cli, case_id)] == [
+        ("sscp", "valid"), ("independent-chair", "valid")]
+    assert cli.ok("validate").code == 0
+
+
+def test_approve_without_a_signing_key_says_how(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "config", "--unset", "user.signingkey")
+    result = cli("approve", case_id, "--role", "sscp")
+    assert result.code == 1 and "ssh-keygen" in result.err and "user.signingkey" in result.err
+
+
+def _hand_approval(store: Path, case_id: str, role: str, email: str, sign: bool) -> None:
+    """An approval entry and commit made with git, not reviewctl (as a forger would)."""
+    folder = store / "cases" / case_id
+    version = folder / "report.yaml"
+    digest = version.read_text().split("sha256: ")[1].split()[0]
+    with (folder / "approvals.yaml").open("a") as handle:
+        if (folder / "approvals.yaml").stat().st_size == 0:
+            handle.write("approvals:\n")
+        handle.write(f"  - role: {role}\n    version: 1\n    sha256: {digest}\n    by: X\n"
+                     f"    email: {email}\n    date: 2026-11-20\n")
+    git(store, "add", "-A")
+    message = (f"{case_id}: approve (jcrg-agreed)\n\nReviewctl-Case: {case_id}\nReviewctl-Step: approve\n"
+               f"Reviewctl-Role: {role}\nReviewctl-Report-Version: 1\nReviewctl-Report-Sha256: {digest}\n")
+    git(store, "commit", "-q", "-S" if sign else "--no-gpg-sign", "-m", message)
+
+
+def test_unsigned_approval_commit_is_rejected(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    _hand_approval(signed, case_id, "sscp", PEOPLE["alice"], sign=False)
+    (check,) = checks(cli, case_id)
+    assert check["status"] == "rejected" and "not signed" in check["reason"]
+    assert cli("validate").code == 3
+
+
+def test_key_not_in_the_allowed_signers_is_rejected(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                    tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    become(signed, "mallory", keys, email=PEOPLE["alice"])  # pretends to be alice
+    cli.ok("approve", case_id, "--role", "sscp")
+    (check,) = checks(cli, case_id)
+    assert check["status"] == "rejected" and "not in the allowed signers of main" in check["reason"]
+
+
+def test_key_added_by_the_same_branch_is_rejected(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/sneaky")
+    cli.ok("approvers", "add", "sscp", PEOPLE["mallory"], "--key", f"{keys['mallory']}.pub")
+    become(signed, "mallory", keys)
+    cli.ok("approve", case_id, "--role", "sscp")
+    (check,) = checks(cli, case_id, "--base", "main")
+    assert check["status"] == "rejected" and "not in the allowed signers of main" in check["reason"]
+    result = cli("validate", "--base", "main")
+    assert result.code == 3 and "not in the allowed signers of main" in result.out
+
+
+def test_principal_without_the_role_is_rejected(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/carol-as-sscp")
+    config = signed / "reviewctl.yaml"  # the branch gives carol the role by editing the file
+    config.write_text(config.read_text().replace("  sscp:\n", f"  sscp:\n    - {PEOPLE['carol']}\n"))
+    git(signed, "commit", "-qam", "carol joins sscp")
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "sscp")
+    (check,) = checks(cli, case_id, "--base", "main")
+    assert check["status"] == "rejected" and "does not hold the role 'sscp' on main" in check["reason"]
+
+
+def test_approval_of_an_older_version_is_rejected(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    final = signed / "cases" / case_id / "report-v1.md"
+    final.write_text(final.read_text() + "Changed after the approval.\n")
+    git(signed, "commit", "-qam", "edit report")
+    (check,) = checks(cli, case_id)
+    assert check["status"] == "rejected" and "older report version" in check["reason"]
+
+
+def test_amended_by_someone_else_is_rejected(cli: Cli, signed: Path, keys: dict[str, Path],
+                                             tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")  # alice
+    become(signed, "bob", keys)
+    git(signed, "commit", "-q", "--amend", "-S", "--no-edit")  # bob re-signs alice's approval
+    (check,) = checks(cli, case_id)
+    assert check["status"] == "rejected" and "re-made by someone else" in check["reason"]
+
+
+def test_edited_trailers_are_rejected(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    raw = git(signed, "cat-file", "commit", "HEAD")
+    forged = raw.replace("Reviewctl-Report-Version: 1", "Reviewctl-Report-Version: 1 ")
+    forged = forged.replace("(jcrg-agreed)", "(jcrg-agreed, approved by all)")
+    new = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=signed, input=forged,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    git(signed, "update-ref", "HEAD", new)
+    (check,) = checks(cli, case_id)
+    assert check["status"] == "rejected" and "after it was signed" in check["reason"]
+
+
+def test_a_hand_made_approval_without_commit_is_rejected(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    (signed / "cases" / case_id / "approvals.yaml").write_text(
+        "approvals:\n  - role: sscp\n    version: 1\n    sha256: abc\n    by: X\n    email: x@y\n"
+        "    date: 2026-11-20\n")
+    git(signed, "add", "-A")
+    git(signed, "commit", "-qm", "an approval, by hand")
+    (check,) = checks(cli, case_id)
+    assert check["status"] == "rejected" and "no approval commit records it" in check["reason"]
+
+
+def test_forge_approvals_are_shown_not_counted(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = refer(cli, "sar")
+    git(signed, "checkout", "-q", "-b", "review/x")
+    cli.ok("triage", case_id, "--accept", "--reason", "r")
+    git(signed, "checkout", "-q", "main")
+    git(signed, "merge", "-q", "--no-ff", "review/x", "-m",
+        f"Merge review/x\n\n{case_id}\nReviewed-by: Fictional Chair <chair@example.invalid>")
+    found = checks(cli, case_id)
+    assert [(c["status"], c["by"]) for c in found] == [("forge", "Fictional Chair <chair@example.invalid>")]
+
+
+# -- validate --base --------------------------------------------------------------------
+
+def test_validate_base_catches_what_a_pull_request_should_not_do(cli: Cli, signed: Path) -> None:
+    jumper, rewritten, edited = refer(cli), refer(cli), refer(cli)
+    for case_id in (rewritten,):
+        cli.ok("triage", case_id, "--accept", "--reason", "r")
+    git(signed, "checkout", "-q", "-b", "review/bad")
+    path = signed / "cases" / jumper / "case.yaml"
+    steps = [("triage-accept", "referred", "scoping"), ("scope-done", "scoping", "decision"),
+             ("decide-conduct", "decision", "setup"), ("commission", "setup", "commissioned"),
+             ("tor", "commissioned", "in-review"), ("report", "in-review", "report"),
+             ("jcrg", "report", "jcrg-agreed"), ("approve", "jcrg-agreed", "approved"),
+             ("publish", "approved", "published")]
+    text = path.read_text().replace("stage: referred", "stage: published")
+    text += "".join(f"  - step: {s}\n    date: 2026-11-20\n    from: {a}\n    to: {b}\n    by: M\n"
+                    f"    recorded: 2026-11-20\n" for s, a, b in steps)
+    path.write_text(text)
+    other = signed / "cases" / rewritten / "case.yaml"
+    other.write_text(other.read_text().replace("date: 2026-11-20\n    from: referred",
+                                               "date: 2026-11-19\n    from: referred"))
+    third = signed / "cases" / edited / "case.yaml"
+    third.write_text(third.read_text().replace("stage: referred", "stage: scoping"))
+    git(signed, "commit", "-qam", "a bad pull request")
+    result = cli("validate", "--base", "main", "--format", "json")
+    problems = json.loads(result.out)["problems"]
+    assert result.code == 3
+    assert any(jumper in p and "jumped from 'referred' to 'published'" in p for p in problems)
+    assert any(jumper in p and "needs" in p for p in problems)  # the documents the steps need are missing
+    assert any(rewritten in p and "was changed or removed" in p for p in problems)
+    assert any(edited in p and "with no step in the history" in p for p in problems)
+    assert cli("validate", "--base", "nowhere").code == 2
+
+
+# -- a team over a bare remote ----------------------------------------------------------
+
+@pytest.fixture
+def clones(tmp_path: Path, store: Path) -> tuple[Path, Path]:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(store, "remote", "add", "origin", str(remote))
+    git(store, "push", "-q", "-u", "origin", "HEAD:main")
+    first, second = tmp_path / "first", tmp_path / "second"
+    for clone in (first, second):
+        git(tmp_path, "clone", "-q", str(remote), str(clone))
+    return first, second
+
+
+def test_two_clones_create_cases_offline_then_sync(cli: Cli, clones: tuple[Path, Path]) -> None:
+    made = []
+    for clone in clones:
+        made.append(cli.ok("--store", str(clone), "refer", "--type", "sar", "--subject", "Adult Q",
+                           "--referrer", "R", "--summary", "s", "--agency", "Police").out.strip())
+    assert made[0] != made[1]
+    for clone in (*clones, clones[0]):
+        cli.ok("--store", str(clone), "sync")
+    for clone in clones:
+        assert sorted(p.name for p in (clone / "cases").iterdir() if p.is_dir()) == sorted(made)
+        assert cli.ok("--store", str(clone), "validate").code == 0
+
+
+def test_different_files_of_one_case_merge(cli: Cli, clones: tuple[Path, Path]) -> None:
+    first, second = clones
+    case_id = cli.ok("--store", str(first), "refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "R",
+                     "--summary", "s", "--agency", "Police").out.strip()
+    cli.ok("--store", str(first), "triage", case_id, "--accept", "--reason", "r")
+    cli.ok("--store", str(first), "sync")
+    cli.ok("--store", str(second), "sync")
+    cli.ok("--store", str(first), "scope", case_id, "--request", "Health")  # scoping.yaml
+    (second / "cases" / case_id / "notes.yaml").write_text("notes: []\n")  # another file of the case
+    git(second, "add", "-A")
+    git(second, "commit", "-qm", "notes")
+    cli.ok("--store", str(first), "sync")
+    cli.ok("--store", str(second), "sync")
+    cli.ok("--store", str(first), "sync")
+    for clone in clones:
+        assert (clone / "cases" / case_id / "scoping.yaml").exists()
+        assert (clone / "cases" / case_id / "notes.yaml").exists()
+
+
+def test_same_field_conflict_is_reported_and_nothing_is_lost(cli: Cli, clones: tuple[Path, Path]) -> None:
+    first, second = clones
+    case_id = cli.ok("--store", str(first), "refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "R",
+                     "--summary", "s", "--agency", "Police").out.strip()
+    cli.ok("--store", str(first), "sync")
+    cli.ok("--store", str(second), "sync")
+    cli.ok("--store", str(first), "triage", case_id, "--accept", "--reason", "first view")
+    cli.ok("--store", str(second), "triage", case_id, "--no-further-action", "--reason", "second view")
+    mine = git(second, "rev-parse", "HEAD").strip()
+    cli.ok("--store", str(first), "sync")
+    result = cli("--store", str(second), "sync")
+    assert result.code == 1 and f"case {case_id}, file case.yaml" in result.err and "rebase --continue" in result.err
+    assert git(second, "cat-file", "-t", mine).strip() == "commit"  # the second view is still there
+    git(second, "rebase", "--abort")
+    assert git(second, "rev-parse", "HEAD").strip() == mine
