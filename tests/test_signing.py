@@ -313,3 +313,49 @@ def test_same_field_conflict_is_reported_and_nothing_is_lost(cli: Cli, clones: t
     assert git(second, "cat-file", "-t", mine).strip() == "commit"  # the second view is still there
     git(second, "rebase", "--abort")
     assert git(second, "rev-parse", "HEAD").strip() == mine
+
+
+def test_propose_commits_on_a_review_branch_only(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    from conftest import snapshot
+
+    case_id = to_jcrg(cli, signed, tmp_path)
+    before = snapshot(signed)
+    result = cli.ok("approve", case_id, "--role", "sscp", "--propose")
+    assert f"review/{case_id}/approve" in result.err
+    assert snapshot(signed) == before  # HEAD, index and work tree untouched
+    branch = f"review/{case_id}/approve"
+    assert f"Reviewctl-Role: sscp" in git(signed, "log", "-1", "--format=%B", branch)
+    assert "approvals:" in git(signed, "show", f"{branch}:cases/{case_id}/approvals.yaml")
+    git(signed, "checkout", "-q", branch)
+    assert [c["status"] for c in checks(cli, case_id, "--base", "main")] == ["valid"]
+    assert cli("validate", "--base", "main").code == 0
+    git(signed, "checkout", "-q", "main")
+    again = cli.ok("approve", case_id, "--role", "sscp", "--propose")
+    assert f"review/{case_id}/approve-2" in again.err
+
+
+def test_codeowners(cli: Cli, signed: Path) -> None:
+    assert cli("codeowners").code == 2  # no teams yet
+    config = signed / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("teams: {}", "teams: {sscp: '@fictional/sscp', "
+                                                 "independent-chair: '@fictional/chair', jcrg: '@fictional/jcrg'}"))
+    git(signed, "commit", "-qam", "teams")
+    cli.ok("codeowners")
+    owners = (signed / "CODEOWNERS").read_text()
+    assert "/cases/*/approvals.yaml @fictional/sscp @fictional/chair" in owners
+    assert "/cases/*/jcrg.yaml @fictional/jcrg" in owners
+
+
+def test_shipped_ci_files() -> None:
+    from ruamel.yaml import YAML
+
+    root = Path(__file__).resolve().parent.parent
+    hooks = YAML(typ="safe").load((root / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "reviewctl-validate" and hooks[0]["entry"] == "reviewctl validate"
+    github = YAML(typ="safe").load((root / "ci" / "github" / "reviewctl-validate.yml").read_text())
+    assert "pull_request" in github["on"]
+    steps = " ".join(str(s.get("run", "")) for s in github["jobs"]["validate"]["steps"])
+    assert "reviewctl validate --base" in steps
+    gitlab = YAML(typ="safe").load((root / "ci" / "gitlab" / "reviewctl-validate.gitlab-ci.yml").read_text())
+    assert any("reviewctl validate --base" in line for line in gitlab["reviewctl-validate"]["script"])

@@ -158,6 +158,46 @@ class GitRepo:
         self.stage(paths)
         return commit
 
+    def commit_to_branch(self, name: str, message: str, contents: dict[str, str], sign: bool) -> tuple[str, str]:
+        """Commit `contents` (path -> text) on HEAD to a new branch; (branch, commit).
+
+        Only objects and a ref are written: the work tree, the index and the current
+        branch stay exactly as they were.
+        """
+        head = self.head()
+        branch = name
+        counter = 1
+        while self.resolve(f"refs/heads/{branch}") is not None:
+            counter += 1
+            branch = f"{name}-{counter}"
+        index = self.git_dir / f"reviewctl-index-{os.getpid()}"
+        env = {"GIT_INDEX_FILE": str(index)}
+        try:
+            if head is not None:
+                self._repo.git.read_tree(head, env=env)
+            for path, text in contents.items():
+                blob = self._blob(text)
+                self._repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
+            tree = str(self._repo.git.write_tree(env=env)).strip()
+            parents = ["-p", head] if head else []
+            signing = ["-S"] if sign else []
+            commit = str(self._repo.git.commit_tree(tree, *parents, *signing, "-m", message)).strip()
+            self._repo.git.update_ref(f"refs/heads/{branch}", commit, "0" * 40)
+        except GitCommandError as error:
+            raise _fail(error, "committing to a new branch") from None
+        finally:
+            index.unlink(missing_ok=True)
+        return branch, commit
+
+    def _blob(self, text: str) -> str:
+        import subprocess
+
+        done = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=self.root, input=text.encode("utf-8"),
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            raise UnusableError(f"git failed while storing a file: {done.stderr.decode(errors='replace').strip()}")
+        return done.stdout.decode().strip()
+
     def stage(self, paths: list[str]) -> None:
         """Bring the index entries of `paths` up to the work tree."""
         try:

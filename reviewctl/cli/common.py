@@ -59,17 +59,20 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 
 def step_options(ctx: typer.Context, when: str | None, message: str | None,
-                 dry_run: bool) -> StepOptions:
+                 dry_run: bool, propose: bool = False) -> StepOptions:
     from reviewctl.core.step import StepOptions
 
     return StepOptions(today=globals_of(ctx).today(), when=maybe_date(when, "--date"),
-                       note=message, dry_run=dry_run)
+                       note=message, dry_run=dry_run, propose=propose)
 
 
 def report(outcome: Outcome) -> None:
     from reviewctl.cli.output import emit, say
 
-    if outcome.dry_run:
+    if outcome.branch:
+        say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}) proposed on branch {outcome.branch}, "
+            f"commit {(outcome.commit or '')[:10]}; push it and open a pull request")
+    elif outcome.dry_run:
         say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}) [dry run: nothing changed]")
         emit(outcome.diff)
     else:
@@ -83,4 +86,5 @@ def report(outcome: Outcome) -> None:
 DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened (YYYY-MM-DD); default today.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
 MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the case history (not in the commit).")]
+ProposeOpt = Annotated[bool, typer.Option("--propose", help="Commit on a new branch review/ID/STEP for a pull request; the current branch is left as it is.")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")]

@@ -13,6 +13,7 @@ from reviewctl.cli.common import (
     DryRunOpt,
     FormatOpt,
     MessageOpt,
+    ProposeOpt,
     globals_of,
     maybe_date,
     parse_date,
@@ -28,14 +29,14 @@ def report_cmd(
     file: Annotated[Path | None, typer.Option("--file", help="A new version of the report (markdown).")] = None,
     recommendations: Annotated[Path | None, typer.Option("--recommendations", help="The recommendations as a YAML list, instead of the report's section.")] = None,
     agreed: Annotated[bool, typer.Option("--agreed", help="Mark the current version and its recommendations agreed.")] = False,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Store a report version (--file) or mark it agreed (--agreed)."""
     from reviewctl.core import report as core
 
     if (file is None) == (not agreed):
         raise UsageError("give exactly one of --file REPORT.md or --agreed")
-    options = step_options(ctx, when, message, dry_run)
+    options = step_options(ctx, when, message, dry_run, propose)
     store = globals_of(ctx).store()
     if file is not None:
         report(core.add_version(store, case_id, file, recommendations, options))
@@ -45,12 +46,12 @@ def report_cmd(
 
 def present(
     ctx: typer.Context, case_id: IdArg,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Record that the lead reviewer presented the report to the JCRG."""
     from reviewctl.core.report import present as core
 
-    report(core(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run)))
+    report(core(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run, propose)))
 
 
 def jcrg(
@@ -62,7 +63,7 @@ def jcrg(
     due: Annotated[list[str] | None, typer.Option("--due", help="The action's due date.")] = None,
     measure: Annotated[list[str] | None, typer.Option("--measure", help="The action's measure of success.")] = None,
     actions: Annotated[Path | None, typer.Option("--actions", help="The actions as YAML: a list of text, owner, due, measure.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """The JCRG agrees the final report, the improvement actions and the comms plan."""
     from reviewctl.core.jcrg import actions_file, agree_final, zip_actions
@@ -72,20 +73,20 @@ def jcrg(
     given = actions_file(actions) if actions is not None else zip_actions(
         action or [], owner or [], [parse_date(d, "--due") for d in due or []], measure or [])
     report(agree_final(globals_of(ctx).store(), case_id, final_report=final_report, actions=given,
-                       comms_plan=comms_plan, options=step_options(ctx, when, message, dry_run)))
+                       comms_plan=comms_plan, options=step_options(ctx, when, message, dry_run, propose)))
 
 
 def approve(
     ctx: typer.Context, case_id: IdArg,
     role: Annotated[str, typer.Option("--role", help="sscp, independent-chair or home-office-qa.", show_default=False)],
     version: Annotated[int | None, typer.Option("--version", help="The report version approved; default the current one.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Approve the final report in a role, tied to its exact text and your git identity."""
     from reviewctl.core.approval import approve as core
 
     report(core(globals_of(ctx).store(), case_id, role=role, version=version,
-                options=step_options(ctx, when, message, dry_run)))
+                options=step_options(ctx, when, message, dry_run, propose)))
 
 
 def publish(
@@ -93,7 +94,7 @@ def publish(
     where: Annotated[str, typer.Option("--where", help="URL or place of publication.", show_default=False)],
     embargo_until: Annotated[str | None, typer.Option("--embargo-until", help="Public from this date.")] = None,
     notified_on: Annotated[str | None, typer.Option("--notified-on", help="When the notifications were sent; default --date.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Publish: checks redaction, renders the notifications and library submissions."""
     from reviewctl.core.publication import publish as core
@@ -101,7 +102,7 @@ def publish(
     report(core(globals_of(ctx).store(), case_id, where=where,
                 embargo_until=maybe_date(embargo_until, "--embargo-until"),
                 notified_on=maybe_date(notified_on, "--notified-on"),
-                options=step_options(ctx, when, message, dry_run)))
+                options=step_options(ctx, when, message, dry_run, propose)))
 
 
 def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
@@ -122,7 +123,7 @@ def actions(
     evidence: Annotated[Path | None, typer.Option("--evidence", help="update: a text file of evidence to keep.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="update: open, on-track, at-risk or complete.")] = None,
     fmt: FormatOpt = "table",
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """List a case's actions with RAG status; `actions update` and `actions sign-off` record."""
     from reviewctl.core import monitoring
@@ -131,7 +132,7 @@ def actions(
     if first in ("update", "sign-off"):
         if case_id is None or action_id is None:
             raise UsageError(f"usage: reviewctl actions {first} ID ACTION")
-        options = step_options(ctx, when, message, dry_run)
+        options = step_options(ctx, when, message, dry_run, propose)
         if first == "update":
             report(monitoring.update(store, case_id, action_id, progress=progress or "", evidence=evidence,
                                      status=status, options=options))
@@ -153,45 +154,45 @@ def impact(
     ctx: typer.Context, case_id: IdArg,
     note: Annotated[str, typer.Option("--note", help="The evidence of impact.", show_default=False)],
     evidence: Annotated[Path | None, typer.Option("--evidence", help="A text file of evidence to keep.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """The Learning & Development Group's evidence of impact."""
     from reviewctl.core.monitoring import impact as core
 
     report(core(globals_of(ctx).store(), case_id, note=note, evidence=evidence,
-                options=step_options(ctx, when, message, dry_run)))
+                options=step_options(ctx, when, message, dry_run, propose)))
 
 
 def monitor(
     ctx: typer.Context, case_id: IdArg,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Start the JCRG's monitoring of the action plan (published -> monitoring)."""
     from reviewctl.core.monitoring import start_monitoring
 
-    report(start_monitoring(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run)))
+    report(start_monitoring(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run, propose)))
 
 
 def close(
     ctx: typer.Context, case_id: IdArg,
     reason: Annotated[str | None, typer.Option("--reason", help="Close actions still open, consciously, for this reason.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Close the case; refused while an action is open unless --reason is given."""
     from reviewctl.core.monitoring import close as core
 
-    report(core(globals_of(ctx).store(), case_id, reason=reason, options=step_options(ctx, when, message, dry_run)))
+    report(core(globals_of(ctx).store(), case_id, reason=reason, options=step_options(ctx, when, message, dry_run, propose)))
 
 
 def link(
     ctx: typer.Context, case_id: IdArg,
     other: Annotated[str, typer.Argument(metavar="OTHER", help="The other case's id.")],
     kind: Annotated[str, typer.Option("--kind", help="parallel, joint or converted.", show_default=False)],
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Link two cases (e.g. a DHR and a SAR about the same death); shown on both."""
     from reviewctl.core.links import link as core
 
-    report(core(globals_of(ctx).store(), case_id, other, kind, step_options(ctx, when, message, dry_run)))
+    report(core(globals_of(ctx).store(), case_id, other, kind, step_options(ctx, when, message, dry_run, propose)))
 
 

@@ -10,6 +10,7 @@ from reviewctl.cli.common import (
     DateOpt,
     DryRunOpt,
     MessageOpt,
+    ProposeOpt,
     globals_of,
     maybe_date,
     report,
@@ -29,13 +30,13 @@ def refer(
     incident_date: Annotated[str | None, typer.Option("--incident-date", help="Date of the incident.")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Record a new referral; prints only the new case id."""
     from reviewctl.cli.output import emit
     from reviewctl.core.referral import refer as core_refer
 
-    options = step_options(ctx, when, message, dry_run)
+    options = step_options(ctx, when, message, dry_run, propose)
     outcome = core_refer(
         globals_of(ctx).store(), case_type=case_type, subject=subject, referrer=referrer,
         received=maybe_date(received, "--received"),
@@ -57,7 +58,7 @@ def triage(
     case_type: Annotated[str | None, typer.Option("--type", help="Settle or change the review type.")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="Set the referral summary.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="Add an agency involved (repeat).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Triage a referral: --accept (to scoping) or --no-further-action (letter to the referrer)."""
     from reviewctl.core.referral import triage as core_triage
@@ -66,7 +67,7 @@ def triage(
         raise UsageError("give exactly one of --accept or --no-further-action")
     report(core_triage(
         globals_of(ctx).store(), case_id, accept=accept, reason=reason, new_type=case_type,
-        summary=summary, agencies=agency or [], options=step_options(ctx, when, message, dry_run),
+        summary=summary, agencies=agency or [], options=step_options(ctx, when, message, dry_run, propose),
     ))
 
 
@@ -78,7 +79,7 @@ def scope(
     notified: Annotated[str | None, typer.Option("--notified", help="lcspr: date the National Panel was notified.")] = None,
     rapid_review_sent: Annotated[str | None, typer.Option("--rapid-review-sent", help="lcspr: date the rapid review went to the Panel.")] = None,
     done: Annotated[bool, typer.Option("--done", help="Scoping is complete: move to the decision meeting.")] = False,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Record scoping: information requests and replies, lcspr notifications, --done."""
     from reviewctl.core.scoping import ScopeChanges
@@ -90,7 +91,7 @@ def scope(
         rapid_review_sent=maybe_date(rapid_review_sent, "--rapid-review-sent"), done=done,
     )
     report(core_scope(globals_of(ctx).store(), case_id, changes,
-                      step_options(ctx, when, message, dry_run)))
+                      step_options(ctx, when, message, dry_run, propose)))
 
 
 def decide(
@@ -106,7 +107,7 @@ def decide(
     scope_text: Annotated[str | None, typer.Option("--scope", help="The initial scope of the review.")] = None,
     learning_to: Annotated[str | None, typer.Option("--learning-to", help="Not conducted: the SSCP group that gets the learning.")] = None,
     case_type: Annotated[str | None, typer.Option("--type", help="Settle (or change) the review type at the meeting.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""
     from reviewctl.core.decision import DecisionInput
@@ -120,4 +121,4 @@ def decide(
         parallel=parallel or [], scope=scope_text, learning_to=learning_to, new_type=case_type,
     )
     report(core_decide(globals_of(ctx).store(), case_id, given,
-                       step_options(ctx, when, message, dry_run)))
+                       step_options(ctx, when, message, dry_run, propose)))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from reviewctl.cli.common import DryRunOpt, FormatOpt, globals_of
+from reviewctl.cli.common import DryRunOpt, FormatOpt, ProposeOpt, globals_of
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import ExitCode
 
@@ -21,12 +21,13 @@ def approvers_add(
     principal: Annotated[str, typer.Argument(metavar="PRINCIPAL", help="The approver's email, as git knows it.")],
     key: Annotated[Path, typer.Option("--key", help="Their SSH public key file (.pub).", show_default=False)],
     dry_run: DryRunOpt = False,
+    propose: ProposeOpt = False,
 ) -> None:
     """Give a principal a role, with their SSH key in .reviewctl/allowed_signers."""
     from reviewctl.cli.common import report
     from reviewctl.core.approvers import add
 
-    report(add(globals_of(ctx).store(), role, principal, key, dry_run))
+    report(add(globals_of(ctx).store(), role, principal, key, dry_run, propose))
 
 
 @approvers_app.command("remove")
@@ -35,12 +36,13 @@ def approvers_remove(
     role: Annotated[str, typer.Argument(metavar="ROLE")],
     principal: Annotated[str, typer.Argument(metavar="PRINCIPAL")],
     dry_run: DryRunOpt = False,
+    propose: ProposeOpt = False,
 ) -> None:
     """Take a role from a principal (and their key, once they hold no role)."""
     from reviewctl.cli.common import report
     from reviewctl.core.approvers import remove
 
-    report(remove(globals_of(ctx).store(), role, principal, dry_run))
+    report(remove(globals_of(ctx).store(), role, principal, dry_run, propose))
 
 
 @approvers_app.command("list")

@@ -58,7 +58,7 @@ def _config_with(store: Store) -> tuple[Path, Any]:
     return path, yamlio.read_roundtrip(path, store.shown(path))
 
 
-def add(store: Store, role: str, principal: str, key_file: Path, dry_run: bool) -> Outcome:
+def add(store: Store, role: str, principal: str, key_file: Path, dry_run: bool, propose: bool = False) -> Outcome:
     if not _PRINCIPAL.match(principal):
         raise UsageError(f"{principal!r} is not a principal; use the approver's email, without spaces")
     key = _read_key(key_file)
@@ -79,10 +79,10 @@ def add(store: Store, role: str, principal: str, key_file: Path, dry_run: bool) 
         changes = {config_path: yamlio.dump(config), signers_path: text}
         summary = f"{role} += {principal}"
         return apply(store, "approvers", "approvers-add", summary,
-                     changes, _message("approvers-add", role), dry_run)
+                     changes, _message("approvers-add", role), dry_run, propose=propose)
 
 
-def remove(store: Store, role: str, principal: str, dry_run: bool) -> Outcome:
+def remove(store: Store, role: str, principal: str, dry_run: bool, propose: bool = False) -> Outcome:
     signers_path = store.root / SIGNERS_FILE
     store.repo.identity()
     with store_lock(store):
@@ -98,7 +98,7 @@ def remove(store: Store, role: str, principal: str, dry_run: bool) -> Outcome:
             text = "".join(line + "\n" for line in text.splitlines() if line.split()[:1] != [principal])
         changes = {config_path: yamlio.dump(config), signers_path: text}
         return apply(store, "approvers", "approvers-remove", f"{role} -= {principal}",
-                     changes, _message("approvers-remove", role), dry_run)
+                     changes, _message("approvers-remove", role), dry_run, propose=propose)
 
 
 def _message(step: str, role: str) -> str:

@@ -32,4 +32,4 @@ def link(store: Store, case_id: str, other_id: str, kind: str, options: StepOpti
         changes = {**edits[0].changes(), **edits[1].changes()}
         summary = f"{kind} {other_id}"
         return apply(store, case_id, "link", summary, changes,
-                     commit_message(case_id, "link", summary), options.dry_run)
+                     commit_message(case_id, "link", summary), options.dry_run, propose=options.propose)

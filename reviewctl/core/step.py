@@ -31,6 +31,7 @@ class StepOptions:
     when: date | None = None  # --date: when it happened (default: today)
     note: str | None = None  # --message: kept in the history, never in the commit
     dry_run: bool = False
+    propose: bool = False  # commit on a new branch review/<ID>/<step>, not the current one
 
     def __post_init__(self) -> None:
         if self.when is not None:
@@ -247,4 +248,5 @@ def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome
     return apply(
         edit.store, edit.case_id, step, summary, edit.changes(),
         commit_message(edit.case_id, step, summary, edit.trailers), options.dry_run, sign=edit.sign,
+        propose=options.propose,
     )

@@ -71,6 +71,7 @@ class Outcome:
     diff: str
     commit: str | None = None
     dry_run: bool = False
+    branch: str | None = None  # --propose: the branch the commit went on
 
 
 @dataclass
@@ -200,13 +201,21 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
 
 
 def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Path, str],
-          message: str, dry_run: bool, sign: bool = False) -> Outcome:
-    """Write `changes` and commit them as one step; must run inside `step_guard`."""
+          message: str, dry_run: bool, sign: bool = False, propose: bool = False) -> Outcome:
+    """Write `changes` and commit them as one step; must run inside `step_guard`.
+
+    With `propose`, the commit goes on a new branch and the work tree, the index and
+    the current branch are not touched at all.
+    """
     repo = store.repo
     paths = [store.repo_path(p) for p in changes]
     diff = render_diff(store, changes)
     if dry_run:
         return Outcome(case_id, step, summary, paths, diff, dry_run=True)
+    if propose:
+        contents = {store.repo_path(p): text for p, text in changes.items()}
+        branch, proposed = repo.commit_to_branch(f"review/{case_id}/{step}", message, contents, sign)
+        return Outcome(case_id, step, summary, paths, diff, commit=proposed, branch=branch)
     created: list[str] = []
     for path in changes:
         folder = path.parent
@@ -220,7 +229,7 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         created,
     )
     write_atomic(journal_path(store), journal.dump())
-    commit = None
+    commit: str | None = None
     try:
         for path, text in changes.items():
             write_atomic(path, text)
