@@ -325,7 +325,7 @@ def test_propose_commits_on_a_review_branch_only(cli: Cli, signed: Path, keys: d
     assert f"review/{case_id}/approve" in result.err
     assert snapshot(signed) == before  # HEAD, index and work tree untouched
     branch = f"review/{case_id}/approve"
-    assert f"Reviewctl-Role: sscp" in git(signed, "log", "-1", "--format=%B", branch)
+    assert "Reviewctl-Role: sscp" in git(signed, "log", "-1", "--format=%B", branch)
     assert "approvals:" in git(signed, "show", f"{branch}:cases/{case_id}/approvals.yaml")
     git(signed, "checkout", "-q", branch)
     assert [c["status"] for c in checks(cli, case_id, "--base", "main")] == ["valid"]
