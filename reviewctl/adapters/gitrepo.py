@@ -58,7 +58,8 @@ class GitRepo:
     @classmethod
     def init(cls, path: Path) -> GitRepo:
         try:
-            return cls(git.Repo.init(path))
+            # main, as base_branch defaults to it, whatever git's own default is here.
+            return cls(git.Repo.init(path, initial_branch="main"))
         except GitCommandError as error:
             raise _fail(error, f"creating a repository in {path}") from None
 
