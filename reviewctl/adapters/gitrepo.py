@@ -139,10 +139,16 @@ class GitRepo:
         step checks its own case, and `reviewctl validate` is the check for CI.
         """
         head = self.head()
+        # Usually nothing else is staged, and the index itself (with its cached trees)
+        # can be used; otherwise a temporary index starting from HEAD keeps others'
+        # staged work out of the commit.
+        status, _, _ = self._repo.git.execute(["git", "diff", "--cached", "--quiet"], with_extended_output=True,
+                                              with_exceptions=False)
+        own_index = head is not None and status == 0
         index = self.git_dir / f"reviewctl-index-{os.getpid()}"
-        env = {"GIT_INDEX_FILE": str(index)}
+        env = {} if own_index else {"GIT_INDEX_FILE": str(index)}
         try:
-            if head is not None:
+            if head is not None and not own_index:
                 self._repo.git.read_tree(head, env=env)
             self._repo.git.add("-A", "--", *paths, env=env)
             tree = str(self._repo.git.write_tree(env=env)).strip()
@@ -156,7 +162,8 @@ class GitRepo:
             raise _fail(error, "committing") from None
         finally:
             index.unlink(missing_ok=True)
-        self.stage(paths)
+        if not own_index:
+            self.stage(paths)
         return commit
 
     def commit_to_branch(self, name: str, message: str, contents: dict[str, str], sign: bool) -> tuple[str, str]:

@@ -11,12 +11,14 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+if TYPE_CHECKING:  # ruamel loads only when a command edits or checks a file closely
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.error import YAMLError
 
 from reviewctl.errors import InvalidDataError, located
 
@@ -24,7 +26,10 @@ T = TypeVar("T")
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$")
 
 
+@cache
 def _roundtrip() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     # No folding of long text: folded lines end in a space that `git diff --check` flags.
@@ -36,8 +41,11 @@ def _roundtrip() -> YAML:
     return yaml
 
 
-_RT = _roundtrip()
-_SAFE = YAML(typ="safe")
+@cache
+def _safe() -> YAML:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe")
 
 
 def conflict_marker_line(text: str) -> int | None:
@@ -62,6 +70,8 @@ def _check_markers(text: str, shown: str) -> None:
 
 
 def _yaml_error(error: YAMLError, shown: str) -> InvalidDataError:
+    from ruamel.yaml.error import MarkedYAMLError
+
     line = None
     problem = str(error).splitlines()[0] if str(error) else "malformed YAML"
     if isinstance(error, MarkedYAMLError):
@@ -96,6 +106,8 @@ def _impossible_date(text: str, shown: str) -> InvalidDataError:
 
 
 def _load(yaml: YAML, text: str, shown: str) -> Any:
+    from ruamel.yaml.error import YAMLError
+
     _check_markers(text, shown)
     try:
         return yaml.load(text)
@@ -107,12 +119,12 @@ def _load(yaml: YAML, text: str, shown: str) -> Any:
 
 def parse_roundtrip(text: str, shown: str) -> Any:
     """Parse `text` for editing.  `shown` is the path used in error messages."""
-    return _load(_RT, text, shown)
+    return _load(_roundtrip(), text, shown)
 
 
 def parse_safe(text: str, shown: str) -> Any:
     """Parse `text` into plain dicts and lists, for checking without editing."""
-    return _load(_SAFE, text, shown)
+    return _load(_safe(), text, shown)
 
 
 _FAST: Any = None
@@ -211,11 +223,13 @@ def read_text(path: Path, shown: str) -> str:
 
 def dump(data: Any) -> str:
     stream = io.StringIO()
-    _RT.dump(data, stream)
+    _roundtrip().dump(data, stream)
     return stream.getvalue()
 
 
 def new_map(pairs: dict[str, Any] | None = None) -> CommentedMap:
+    from ruamel.yaml.comments import CommentedMap
+
     result = CommentedMap()
     for key, value in (pairs or {}).items():
         result[key] = value
@@ -223,11 +237,17 @@ def new_map(pairs: dict[str, Any] | None = None) -> CommentedMap:
 
 
 def new_seq(items: Sequence[Any] = ()) -> CommentedSeq:
+    from ruamel.yaml.comments import CommentedSeq
+
     return CommentedSeq(items)
 
 
 def line_of(data: Any, loc: Sequence[str | int]) -> int | None:
     """The 1-based line of the node at `loc` in round-trip data, as near as known."""
+    if getattr(data, "lc", None) is None:
+        return None  # plain data from a fast loader has no lines
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     line: int | None = None
     node = data
     for part in loc:

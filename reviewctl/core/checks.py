@@ -12,7 +12,7 @@ from typing import Any
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case import Case
 from reviewctl.core.clocks import is_present, lookup
-from reviewctl.core.documents import DOCUMENT_FILES, MODELS
+from reviewctl.core.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.schema import errors_of
 from reviewctl.core.workflow import Transition, Workflow
 from reviewctl.errors import located
@@ -25,7 +25,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     case: Case | None = None
     for name, data in docs.items():
         filename = DOCUMENT_FILES[name]
-        model, found = errors_of(MODELS[name], data, f"{folder}/{filename}")
+        model, found = errors_of(model_for(name), data, f"{folder}/{filename}")
         problems += found
         if isinstance(model, Case):
             case = model

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from importlib import import_module
 
-from reviewctl.core import records
-from reviewctl.core.case import Case, Decision, Scoping
+from pydantic import BaseModel
 
 DOCUMENT_FILES = {
     "case": "case.yaml", "scoping": "scoping.yaml", "decision": "decision.yaml",
@@ -14,9 +13,19 @@ DOCUMENT_FILES = {
     "publication": "publication.yaml", "monitoring": "monitoring.yaml", "links": "links.yaml",
     "notes": "notes.yaml",
 }
-MODELS: dict[str, type[BaseModel]] = {
-    "case": Case, "scoping": Scoping, "decision": Decision, "setup": records.Setup,
-    "commission": records.Commission, "review": records.Review, "report": records.Report,
-    "jcrg": records.Jcrg, "approvals": records.Approvals, "publication": records.Publication,
-    "monitoring": records.Monitoring, "links": records.Links, "notes": records.Notes,
+# Where each document's model lives: the later stages' models load only for a case
+# that has got that far, which keeps a single-case command quick to start.
+_MODELS = {
+    "case": "case:Case", "scoping": "case:Scoping", "decision": "case:Decision",
+    "setup": "records:Setup", "commission": "records:Commission", "review": "records:Review",
+    "report": "records:Report", "jcrg": "records:Jcrg", "approvals": "records:Approvals",
+    "publication": "records:Publication", "monitoring": "records:Monitoring", "links": "records:Links",
+    "notes": "records:Notes",
 }
+
+
+def model_for(name: str) -> type[BaseModel]:
+    module, _, cls = _MODELS[name].partition(":")
+    model = getattr(import_module(f"reviewctl.core.{module}"), cls)
+    assert isinstance(model, type) and issubclass(model, BaseModel)
+    return model
