@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import Cli, git, refer
 from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
-from test_full_process import REPORT, stage, to_closed, to_in_review, to_setup
+from test_full_process import REPORT, TICK_ALL, stage, to_closed, to_in_review, to_jcrg_agreed, to_setup
 
 
 def test_steps_out_of_order(cli: Cli, store: Path, tmp_path: Path) -> None:
@@ -100,8 +100,7 @@ def test_report_needs_the_checklist(cli: Cli, store: Path, tmp_path: Path) -> No
 
 def test_jcrg_refusals(cli: Cli, store: Path, tmp_path: Path) -> None:
     case_id = to_in_review(cli, store, "sar", tmp_path)
-    cli.ok("checklist", case_id, *[a for i in ("purpose-and-principles", "methodology", "guidance",
-                                               "family-engagement", "analysis", "learning") for a in ("--tick", i)])
+    cli.ok("checklist", case_id, *TICK_ALL)
     report = tmp_path / "report.md"
     report.write_text(REPORT)
     cli.ok("report", case_id, "--file", str(report))
@@ -130,18 +129,7 @@ def test_lcspr_publication_notice_too_late(cli: Cli, store: Path, tmp_path: Path
 
 
 def to_closed_until_approved(cli: Cli, store: Path, tmp_path: Path) -> str:
-    case_id = to_in_review(cli, store, "lcspr", tmp_path)
-    cli.ok("checklist", case_id, *[a for i in ("purpose-and-principles", "methodology", "guidance",
-                                               "family-engagement", "analysis", "learning") for a in ("--tick", i)])
-    report = tmp_path / "report.md"
-    report.write_text(REPORT)
-    cli.ok("report", case_id, "--file", str(report))
-    cli.ok("report", case_id, "--agreed")
-    cli.ok("present", case_id)
-    plan = tmp_path / "plan.md"
-    plan.write_text("# Plan\n")
-    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan), "--action", "a",
-           "--owner", "Council", "--due", "2027-01-01", "--measure", "m")
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
     cli.ok("approve", case_id, "--role", "sscp")
     cli.ok("approve", case_id, "--role", "independent-chair")
     return case_id

@@ -25,6 +25,11 @@ Child Z, fictional. Analysis.
 """
 
 
+# `checklist --tick` for every item of the conduct checklist.
+TICK_ALL = [a for item in ("purpose-and-principles", "methodology", "guidance", "family-engagement",
+                           "analysis", "learning") for a in ("--tick", item)]
+
+
 def load(path: Path) -> dict:  # type: ignore[type-arg]
     return YAML(typ="safe").load(path.read_text())  # type: ignore[no-any-return]
 
@@ -63,12 +68,26 @@ def to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     return case_id
 
 
+def to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    """A case whose final report, actions and plan the JCRG has agreed (all dated today)."""
+    case_id = to_in_review(cli, store, case_type, tmp_path)
+    cli.ok("checklist", case_id, *TICK_ALL)
+    report = tmp_path / "report.md"
+    report.write_text(REPORT)
+    cli.ok("report", case_id, "--file", str(report))
+    cli.ok("report", case_id, "--agreed")
+    cli.ok("present", case_id)
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Plan\n")
+    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan), "--action", "a",
+           "--owner", "Council", "--due", "2027-01-01", "--measure", "m")
+    return case_id
+
+
 def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     case_id = to_in_review(cli, store, case_type, tmp_path)
     cli.ok("engage", case_id, "--with", "mother", "--note", "Met at home", "--date", "2026-11-17")
-    cli.ok("checklist", case_id, *[a for item in ("purpose-and-principles", "methodology", "guidance",
-                                                  "family-engagement", "analysis", "learning")
-                                   for a in ("--tick", item)], "--date", "2026-11-18")
+    cli.ok("checklist", case_id, *TICK_ALL, "--date", "2026-11-18")
     report = tmp_path / "report.md"
     report.write_text(REPORT)
     cli.ok("report", case_id, "--file", str(report), "--date", "2026-11-18")
@@ -160,9 +179,7 @@ def test_chronology_import_and_integrated_view(cli: Cli, store: Path, tmp_path: 
 
 def test_approval_is_stale_when_the_report_changes(cli: Cli, store: Path, tmp_path: Path) -> None:
     case_id = to_in_review(cli, store, "sar", tmp_path)
-    cli.ok("checklist", case_id, *[a for item in ("purpose-and-principles", "methodology", "guidance",
-                                                  "family-engagement", "analysis", "learning")
-                                   for a in ("--tick", item)])
+    cli.ok("checklist", case_id, *TICK_ALL)
     report = tmp_path / "report.md"
     report.write_text(REPORT)
     cli.ok("report", case_id, "--file", str(report))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Cli, git, refer
-from test_full_process import REPORT, stage, to_in_review
+from test_full_process import stage, to_jcrg_agreed
 
 from reviewctl.core.init import init_store
 
@@ -50,19 +50,7 @@ def signed(tmp_path: Path, keys: dict[str, Path], cli: Cli, monkeypatch: pytest.
 
 
 def to_jcrg(cli: Cli, store: Path, tmp_path: Path) -> str:
-    case_id = to_in_review(cli, store, "sar", tmp_path)
-    cli.ok("checklist", case_id, *[a for i in ("purpose-and-principles", "methodology", "guidance",
-                                               "family-engagement", "analysis", "learning") for a in ("--tick", i)])
-    report = tmp_path / "report.md"
-    report.write_text(REPORT)
-    cli.ok("report", case_id, "--file", str(report))
-    cli.ok("report", case_id, "--agreed")
-    cli.ok("present", case_id)
-    plan = tmp_path / "plan.md"
-    plan.write_text("# Plan\n")
-    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan), "--action", "a",
-           "--owner", "Council", "--due", "2027-01-01", "--measure", "m")
-    return case_id
+    return to_jcrg_agreed(cli, store, "sar", tmp_path)
 
 
 def checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
