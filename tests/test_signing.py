@@ -347,3 +347,58 @@ def test_shipped_ci_files() -> None:
     assert "reviewctl validate --base" in steps
     gitlab = YAML(typ="safe").load((root / "ci" / "gitlab" / "reviewctl-validate.gitlab-ci.yml").read_text())
     assert any("reviewctl validate --base" in line for line in gitlab["reviewctl-validate"]["script"])
+
+
+# -- found by review: a branch may not weaken the rules, nor step into an unfinished git operation --
+
+def test_a_branch_cannot_switch_off_signing(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/sneaky")
+    config = signed / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("signed_approvals: true", "signed_approvals: false"))
+    git(signed, "commit", "-qam", "opt out on the branch")
+    _hand_approval(signed, case_id, "sscp", PEOPLE["alice"], sign=False)
+    (check,) = checks(cli, case_id, "--base", "main")
+    assert check["status"] == "rejected" and "not signed" in check["reason"]
+    assert cli("validate", "--base", "main").code == 3
+
+
+def test_no_base_branch_is_an_error_not_a_fallback(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/sneaky")
+    cli.ok("approvers", "add", "sscp", PEOPLE["mallory"], "--key", f"{keys['mallory']}.pub")
+    become(signed, "mallory", keys)
+    cli.ok("approve", case_id, "--role", "sscp")
+    git(signed, "branch", "-q", "-D", "main")
+    result = cli("verify", case_id)
+    assert result.code == 2 and "base branch 'main' is not in this repository" in result.err
+
+
+def test_wildcard_principals_are_refused(cli: Cli, signed: Path, keys: dict[str, Path]) -> None:
+    for principal in ("*", "*@example.invalid", "a,b@example.invalid"):
+        assert cli("approvers", "add", "sscp", principal, "--key", f"{keys['mallory']}.pub").code == 2
+
+
+def test_no_step_during_a_rebase_or_on_a_detached_head(cli: Cli, store: Path) -> None:
+    from test_bad_input import REFUSED, refused_cleanly
+
+    case_id = refer(cli)
+    (store / "notes.txt").write_text("base\n")
+    git(store, "add", "notes.txt")
+    git(store, "commit", "-qm", "notes")
+    git(store, "checkout", "-q", "-b", "feat")
+    (store / "notes.txt").write_text("feat\n")
+    git(store, "commit", "-qam", "feat")
+    git(store, "checkout", "-q", "main")
+    (store / "notes.txt").write_text("main\n")
+    git(store, "commit", "-qam", "main")
+    git(store, "checkout", "-q", "feat")
+    subprocess.run(["git", "rebase", "main"], cwd=store, capture_output=True)
+    err = refused_cleanly(cli, store, REFUSED, "triage", case_id, "--accept", "--reason", "r")
+    assert "a rebase is under way" in err
+    git(store, "rebase", "--abort")
+    git(store, "checkout", "-q", "--detach", "HEAD")
+    err = refused_cleanly(cli, store, REFUSED, "triage", case_id, "--accept", "--reason", "r")
+    assert "HEAD is detached" in err
+    assert "proposed on branch" in cli.ok("triage", case_id, "--accept", "--reason", "r", "--propose").err

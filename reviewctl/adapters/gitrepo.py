@@ -44,6 +44,7 @@ class GitRepo:
         self.root = Path(str(repo.working_tree_dir)).resolve()
         # The common dir is shared by linked worktrees, so one lock covers them all.
         self.git_dir = Path(repo.common_dir).resolve()
+        self._own_git_dir = Path(repo.git_dir).resolve()  # this worktree's: merges, rebases
 
     @classmethod
     def find(cls, path: Path) -> GitRepo | None:
@@ -62,6 +63,17 @@ class GitRepo:
             return cls(git.Repo.init(path, initial_branch="main"))
         except GitCommandError as error:
             raise _fail(error, f"creating a repository in {path}") from None
+
+    def operation_in_progress(self) -> str | None:
+        """A merge, rebase, cherry-pick, revert or bisect under way, if any."""
+        marks = {"MERGE_HEAD": "a merge", "rebase-merge": "a rebase", "rebase-apply": "a rebase",
+                 "CHERRY_PICK_HEAD": "a cherry-pick", "REVERT_HEAD": "a revert", "BISECT_LOG": "a bisect"}
+        return next((what for name, what in marks.items() if (self._own_git_dir / name).exists()), None)
+
+    def on_branch(self) -> bool:
+        status, _, _ = self._repo.git.execute(["git", "symbolic-ref", "-q", "HEAD"], with_extended_output=True,
+                                              with_exceptions=False)
+        return status == 0
 
     def head(self) -> str | None:
         try:

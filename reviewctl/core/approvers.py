@@ -20,7 +20,8 @@ from reviewctl.errors import RefusedError, UsageError
 SIGNERS_FILE = ".reviewctl/allowed_signers"
 _KEY = re.compile(
     r"^((?:ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+)(?: .*)?$")
-_PRINCIPAL = re.compile(r"^[^\s\"#,]+$")
+# Email-like only: allowed_signers reads * and ? as wildcards, and commas as lists.
+_PRINCIPAL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$")
 
 
 def parse_signers(text: str) -> list[tuple[str, str]]:

@@ -189,6 +189,10 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
         )
     with contextlib.nullcontext() if locked else store_lock(store):
         refuse_if_interrupted(store)
+        underway = repo.operation_in_progress()
+        if underway:
+            raise RefusedError(f"{underway} is under way in this repository; finish or abort it "
+                               "(`git status` says how), then repeat the step")
         folder = store.case_dir(case_id)
         dirty = repo.changed_paths(store.repo_path(folder)) if folder.exists() else []
         if dirty:
@@ -216,6 +220,9 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         contents = {store.repo_path(p): text for p, text in changes.items()}
         branch, proposed = repo.commit_to_branch(f"review/{case_id}/{step}", message, contents, sign)
         return Outcome(case_id, step, summary, paths, diff, commit=proposed, branch=branch)
+    if not repo.on_branch():
+        raise RefusedError("HEAD is detached, so the step's commit would belong to no branch; check out "
+                           "a branch (or use --propose), then repeat the step")
     created: list[str] = []
     for path in changes:
         folder = path.parent

@@ -53,22 +53,26 @@ class Base:
     ref: str
     signers: Path
     roles: dict[str, list[str]]
+    signed: bool  # whether approvals must be signed, as the base says (a branch may not opt out)
 
 
 def read_base(store: Store, base: str | None, workdir: Path) -> Base:
     repo = store.repo
     ref = base or store.config.base_branch
+    if repo.resolve(ref) is None and base is None and repo.resolve(f"origin/{ref}") is not None:
+        ref = f"origin/{ref}"
     if repo.resolve(ref) is None:
-        if base is not None:
-            raise UsageError(f"--base {base!r} is not a branch or commit of this repository")
-        ref = "HEAD"  # no base branch here (yet): the current branch is all there is
+        # Never fall back to the branch under review: it could bring its own keys.
+        raise UsageError(f"the base branch {ref!r} is not in this repository; fetch it, or name the base "
+                         "with --base REF (or base_branch in reviewctl.yaml)")
     root = store.repo_path(store.root)
     prefix = "" if root == "." else f"{root}/"
     signers = workdir / "allowed_signers"
     signers.write_text(repo.show_file(ref, f"{prefix}{SIGNERS_FILE}") or "", encoding="utf-8")
     settings = yamlio.parse_safe(repo.show_file(ref, f"{prefix}{CONFIG_FILE}") or "{}", f"{ref}:{CONFIG_FILE}")
     roles = (settings or {}).get("approvers") or {}
-    return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()})
+    signed = bool((settings or {}).get("signed_approvals", store.config.signed_approvals))
+    return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed)
 
 
 def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, list[str], str]]) -> list[Check]:
@@ -80,7 +84,7 @@ def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, 
             digest = final_text_hash(store, case_id, docs)[1]
         except ReviewctlError:
             digest = None
-    required = store.config.signed_approvals
+    required = base.signed
     mine = [(c, t) for c, _, m in commits if (t := trailers(m)).get("Reviewctl-Case") == case_id]
     checks = []
     for entry in given:
@@ -100,8 +104,10 @@ def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, 
                                  "no approval commit records it: approvals.yaml was edited by hand, "
                                  "or the commit's trailers were changed"))
             continue
-        commit, tags = made[0]
-        state, principal = store.repo.verify_commit(commit, base.signers)
+        # Of several commits for one approval, a good signature wins: a later forged or
+        # unsigned copy must not hide the real one.
+        verified = [(c, t, store.repo.verify_commit(c, base.signers)) for c, t in made]
+        commit, tags, (state, principal) = next((v for v in verified if v[2][0] == "good"), verified[0])
         if state == "tampered":
             checks.append(result("rejected", "the signature does not match the commit: it was changed "
                                              "(amended, or its trailers edited) after it was signed", commit))
@@ -156,6 +162,8 @@ def approval_problems(store: Store, case_ids: list[str], base: str | None) -> li
     """For `validate`: every rejected approval, and every approved case short of a role."""
     problems = []
     flow = store.workflow
+    with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
+        signed = read_base(store, base, Path(tmp)).signed
     for case_id, checks in verify_many(store, case_ids, base).items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
@@ -165,7 +173,7 @@ def approval_problems(store: Store, case_ids: list[str], base: str | None) -> li
         case = docs["case"]
         if not any(h.get("step") == "approve" and h.get("to") != h.get("from") for h in case.get("history") or []):
             continue
-        counted = {"valid"} if store.config.signed_approvals else {"valid", "unsigned"}
+        counted = {"valid"} if signed else {"valid", "unsigned"}
         for role in flow.approvals.get(str(case.get("type")), []):
             if not any(c.role == role and c.status in counted for c in checks):
                 problems.append(f"{where}/approvals.yaml: {role}: the case is past approval without a "
