@@ -95,7 +95,7 @@ show_file() {
 heading "A scratch copy of the store"
 cp "$repo/reviewctl.yaml" "$store/"
 cp -R "$repo/cases" "$repo/templates" "$store/"
-git -C "$store" init -q
+git -C "$store" init -q -b main  # the base branch the store's settings name
 git -C "$store" config user.name "Demo Business Unit"
 git -C "$store" config user.email demo@example.invalid
 git -C "$store" config commit.gpgsign false
