@@ -293,11 +293,6 @@ class GitRepo:
                 found.append((commit, parents.split(), body))
         return found
 
-    def is_ancestor(self, older: str, newer: str) -> bool:
-        status, _, _ = self._repo.git.execute(["git", "merge-base", "--is-ancestor", older, newer],
-                                              with_extended_output=True, with_exceptions=False)
-        return status == 0
-
     def changed_between(self, base: str, head: str, pathspec: str) -> list[str]:
         try:
             out = str(self._repo.git.diff("--name-only", f"{base}...{head}", "--", pathspec))

@@ -12,8 +12,6 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-FORMATS_TABLE = ("table", "json", "csv", "md")
-
 
 def emit(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")

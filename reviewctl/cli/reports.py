@@ -78,12 +78,11 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path
         emit(table(rows, columns, fmt))
 
 
-def _document(g: Globals, template: str, **context: Any) -> None:
+def _document(g: Globals, store: Store, template: str, **context: Any) -> None:
     """A report as a markdown document, from a template the partnership can edit."""
     from reviewctl.adapters.render import render
     from reviewctl.cli.output import emit
 
-    store = g.store()
     base = {"partnership": store.config.partnership, "date": g.today()}
     emit(render(template, {**base, **context}, store.templates_search()))
 
@@ -108,7 +107,8 @@ def list_(
     g = globals_of(ctx)
     filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--received-from"),
                       maybe_date(received_to, "--received-to"), agency)
-    index = _index(g.store())
+    store = g.store()
+    index = _index(store)
     rows = tracker(index, g.today(), filters)
     _problems(index)
     if fmt == "json":
@@ -116,7 +116,7 @@ def list_(
 
         stream_json(rows)
     elif fmt == "md":
-        _document(g, "tracker.md.j2", rows=list(rows))
+        _document(g, store, "tracker.md.j2", rows=list(rows))
     else:
         flat = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
         _emit(flat, TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt, output, "Tracker")
@@ -164,13 +164,14 @@ def stats(
         raise UsageError(f"--format {fmt!r} is not one of: table, json, md")
     g = globals_of(ctx)
     first, last = period(year, maybe_date(start, "--from"), maybe_date(end, "--to"), financial, g.today())
-    index = _index(g.store())
+    store = g.store()
+    index = _index(store)
     figures = core_stats(index, first, last)
     _problems(index)
     if fmt == "json":
         emit(as_json(figures))
     elif fmt == "md":
-        _document(g, "annual-figures.md.j2", figures=figures)
+        _document(g, store, "annual-figures.md.j2", figures=figures)
     else:
         flat: list[tuple[str, Any]] = []
         for key, value in figures.items():

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from reviewctl.errors import UsageError
 
-CASE_FILE = "case.yaml"
 DOCUMENTS_DIR = "documents"
 
 # An id is only ever letters, digits and hyphens: it can never leave cases/.

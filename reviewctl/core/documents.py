@@ -6,13 +6,6 @@ from importlib import import_module
 
 from pydantic import BaseModel
 
-DOCUMENT_FILES = {
-    "case": "case.yaml", "scoping": "scoping.yaml", "decision": "decision.yaml",
-    "setup": "setup.yaml", "commission": "commission.yaml", "review": "review.yaml",
-    "report": "report.yaml", "jcrg": "jcrg.yaml", "approvals": "approvals.yaml",
-    "publication": "publication.yaml", "monitoring": "monitoring.yaml", "links": "links.yaml",
-    "notes": "notes.yaml",
-}
 # Where each document's model lives: the later stages' models load only for a case
 # that has got that far, which keeps a single-case command quick to start.
 _MODELS = {
@@ -22,6 +15,8 @@ _MODELS = {
     "publication": "records:Publication", "monitoring": "records:Monitoring", "links": "records:Links",
     "notes": "records:Notes",
 }
+# Each document is the file of its name: `scoping` is scoping.yaml.
+DOCUMENT_FILES = {name: f"{name}.yaml" for name in _MODELS}
 
 
 def model_for(name: str) -> type[BaseModel]:

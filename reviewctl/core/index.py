@@ -16,7 +16,7 @@ import pickle
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,6 @@ class Index:
     types: list[str]
     stages: list[str]
     parsed: int = 0  # cases read from their files this time (0: all from the cache)
-    settings: dict[str, Any] = field(default_factory=dict)
 
 
 def _stat_key(path: Path) -> tuple[int, int, int, int]:
@@ -145,7 +144,7 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
         flow, config = store.workflow, store.config
         workflow_file = store.workflow_file
         settings = {"due_soon": config.due_soon_working_days, "types": list(flow.types),
-                    "stages": [s.id for s in flow.stages], "gap_days": config.chronology_gap_days}
+                    "stages": [s.id for s in flow.stages]}
     old: dict[str, tuple[Signature, str, Any]] = cache.get("cases", {})
     cases_dir = store.root / CASES_DIR
     names = sorted(os.listdir(cases_dir)) if cases_dir.is_dir() else []
@@ -153,7 +152,7 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
     started = time.time_ns()
     base = str(cases_dir)
     signatures = {n: sig for n in names if (sig := _signature(os.path.join(base, n))) is not None}
-    stale = [n for n, sig in signatures.items() if n not in old or old[n][0] != sig]
+    stale = sum(1 for n, sig in signatures.items() if n not in old or old[n][0] != sig)
     done = 0
     for name, sig in signatures.items():
         if name in old and old[name][0] == sig:
@@ -163,7 +162,7 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
         fresh[name] = (sig, kind, value)
         done += 1
         if progress is not None:
-            progress(done, len(stale))
+            progress(done, stale)
     if cache_path is not None and (done or fresh.keys() != old.keys() or not cache):
         keep = {n: e for n, e in fresh.items()
                 if max(k[2] for k in e[0]) < started - RACY_NS and max(k[3] for k in e[0]) < started - RACY_NS}
@@ -172,5 +171,4 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
                                   "holidays": calendar.known_holidays()}, keep)
     summaries = [value for _, kind, value in fresh.values() if kind == "ok"]
     problems = [value for _, kind, value in fresh.values() if kind == "problem"]
-    return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"],
-                 parsed=done, settings=settings)
+    return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"], parsed=done)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reviewctl.adapters.yamlio import line_of
-from reviewctl.errors import InvalidDataError, located
+from reviewctl.errors import located
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -66,11 +66,3 @@ def errors_of(model: type[M], data: Any, shown: str) -> tuple[M | None, list[str
             key = ".".join(str(p) for p in loc) or None
             problems.append(located(shown, line_of(data, loc), key, _explain(model, error)))
         return None, problems
-
-
-def parse(model: type[M], data: Any, shown: str) -> M:
-    """Validate `data` against `model`, raising the first problem as a clear error."""
-    result, problems = errors_of(model, data, shown)
-    if result is None:
-        raise InvalidDataError(problems[0])
-    return result

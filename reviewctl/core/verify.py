@@ -24,7 +24,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.approval import final_text_hash
 from reviewctl.core.approvers import SIGNERS_FILE
 from reviewctl.core.store import CONFIG_FILE, Store, read_documents
-from reviewctl.errors import RefusedError, ReviewctlError, UsageError
+from reviewctl.errors import ReviewctlError, UsageError
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
 
@@ -75,8 +75,8 @@ def read_base(store: Store, base: str | None, workdir: Path) -> Base:
     return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed)
 
 
-def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, list[str], str]]) -> list[Check]:
-    docs = read_documents(store, case_id, roundtrip=False)
+def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
+               commits: list[tuple[str, list[str], str]]) -> list[Check]:
     given = (docs.get("approvals") or {}).get("approvals") or []
     digest: str | None = None
     if given:
@@ -144,44 +144,44 @@ def check_case(store: Store, case_id: str, base: Base, commits: list[tuple[str, 
 
 def verify(store: Store, case_id: str, base: str | None) -> list[Check]:
     store.existing_case_dir(case_id)
-    return verify_many(store, [case_id], base)[case_id]
+    return _verify_all(store, [case_id], base)[1][case_id][1]
 
 
-def verify_many(store: Store, case_ids: list[str], base: str | None) -> dict[str, list[Check]]:
-    """The checks of each case's approvals; the log is read once for them all."""
-    if not case_ids:
-        return {}
+def _verify_all(store: Store, case_ids: list[str], base: str | None
+                ) -> tuple[bool, dict[str, tuple[dict[str, Any], list[Check]]]]:
+    """Whether the base requires signing, and each case's documents and checks.
+
+    The base branch and the log are read once for all the cases.
+    """
     with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
         base_info = read_base(store, base, Path(tmp))
+        if not case_ids:
+            return base_info.signed, {}
         commits = store.repo.commits_with("Reviewctl-Step: approve")
         commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
-        return {case_id: check_case(store, case_id, base_info, commits) for case_id in case_ids}
+        found = {}
+        for case_id in case_ids:
+            docs = read_documents(store, case_id, roundtrip=False)
+            found[case_id] = (docs, check_case(store, case_id, docs, base_info, commits))
+        return base_info.signed, found
 
 
 def approval_problems(store: Store, case_ids: list[str], base: str | None) -> list[str]:
     """For `validate`: every rejected approval, and every approved case short of a role."""
     problems = []
     flow = store.workflow
-    with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
-        signed = read_base(store, base, Path(tmp)).signed
-    for case_id, checks in verify_many(store, case_ids, base).items():
+    signed, found = _verify_all(store, case_ids, base)
+    counted = {"valid"} if signed else {"valid", "unsigned"}
+    for case_id, (docs, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
                 problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
-        docs = read_documents(store, case_id, roundtrip=False)
         case = docs["case"]
         if not any(h.get("step") == "approve" and h.get("to") != h.get("from") for h in case.get("history") or []):
             continue
-        counted = {"valid"} if signed else {"valid", "unsigned"}
         for role in flow.approvals.get(str(case.get("type")), []):
             if not any(c.role == role and c.status in counted for c in checks):
                 problems.append(f"{where}/approvals.yaml: {role}: the case is past approval without a "
                                 "valid approval for this role")
     return problems
-
-
-def refuse_unless_trusted(checks: list[Check], case_id: str) -> None:
-    bad = [c for c in checks if c.status == "rejected"]
-    if bad:
-        raise RefusedError(f"{case_id}: approval by '{bad[0].role}' rejected: {bad[0].reason}")
