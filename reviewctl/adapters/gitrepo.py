@@ -279,10 +279,15 @@ class GitRepo:
         return "tampered", None
 
     def commits_with(self, pattern: str) -> list[tuple[str, list[str], str]]:
-        """(commit, parents, message) of every commit whose message matches `pattern`."""
+        """(commit, parents, message) of every commit in HEAD's history whose message matches `pattern`.
+
+        Only HEAD's history: a commit that lives on another branch is no part of the
+        branch under review.
+        """
         sep, end = "\x1f", "\x1e"
         try:
-            out = str(self._repo.git.log("--all", f"--grep={pattern}", f"--format=%H{sep}%P{sep}%B{end}"))
+            out = str(self._repo.git.log("HEAD", "--fixed-strings", f"--grep={pattern}",
+                                         f"--format=%H{sep}%P{sep}%B{end}"))
         except GitCommandError:
             return []
         found = []
@@ -300,23 +305,41 @@ class GitRepo:
             raise _fail(error, "comparing with the base") from None
         return [line for line in out.splitlines() if line]
 
-    def pull_rebase(self) -> list[str]:
-        """`git pull --rebase`; the paths in conflict if it stopped on one, else []."""
-        status, _, err = self._repo.git.execute(["git", "pull", "--rebase", "-q"], with_extended_output=True,
+    def integrate(self) -> tuple[str, list[str]]:
+        """Take in the upstream's commits: ('rebase' or 'merge', the paths in conflict).
+
+        Local commits are rebased onto the upstream, unless one of them is signed: a
+        rebase makes new commits, and a signature (an approval) would not survive it.
+        Then the upstream is merged in, and every signed commit stays as it was made.
+        """
+        status, _, err = self._repo.git.execute(["git", "fetch", "-q"], with_extended_output=True,
                                                 with_exceptions=False)
+        if status != 0:
+            raise UnusableError(f"git fetch failed: {_last_line(str(err))}")
+        if self.resolve("@{upstream}") is None:
+            raise UnusableError("the current branch has no upstream to sync with; push it once with "
+                                "`git push -u origin BRANCH`, then sync")
+        try:
+            signed = any(c.gpgsig for c in self._repo.iter_commits("@{upstream}..HEAD"))
+        except (GitCommandError, ValueError) as error:
+            raise UnusableError(f"git failed while reading the local commits: {error}") from None
+        mode = "merge" if signed else "rebase"
+        command = (["git", "merge", "-q", "--no-edit", "@{upstream}"] if signed
+                   else ["git", "rebase", "-q", "@{upstream}"])
+        status, _, err = self._repo.git.execute(command, with_extended_output=True, with_exceptions=False)
         if status == 0:
-            return []
+            return mode, []
         conflicted = str(self._repo.git.diff("--name-only", "--diff-filter=U")).split()
         if conflicted:
-            return conflicted
-        raise UnusableError(f"git pull --rebase failed: {_last_line(str(err))}")
+            return mode, conflicted
+        raise UnusableError(f"git {mode} failed: {_last_line(str(err))}")
 
     def push(self) -> list[str]:
         status, _, err = self._repo.git.execute(["git", "push", "-q"], with_extended_output=True,
                                                 with_exceptions=False)
         if status != 0:
             raise UnusableError(f"git push failed: {_last_line(str(err))}; sync again to take in others' work")
-        return ["pulled with rebase and pushed"]
+        return ["pushed"]
 
     def log(self, pathspec: str) -> list[dict[str, str]]:
         """Commits touching `pathspec`, newest first: hash, date, author, subject."""

@@ -57,10 +57,13 @@ def approvers_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 
 def verify(
     ctx: typer.Context, case_id: IdArg,
-    base: Annotated[str | None, typer.Option("--base", help="The branch whose allowed signers count; default base_branch.")] = None,
+    base: Annotated[str | None, typer.Option("--base", help="The branch whose allowed signers and roles count; default: the base the default branch names (or `git config reviewctl.base`).")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Check each approval of a case: signature, role, and report version. Exit 1 if any is rejected."""
+    """Check each approval of a case: signature, role, and report version.
+
+    Exit 1 if an approval is rejected, or a role the case's type needs has no valid approval.
+    """
     from reviewctl.cli.output import as_json, emit, table
     from reviewctl.core.verify import verify as core_verify
 
@@ -71,7 +74,7 @@ def verify(
     else:
         emit(table([{**r, "commit": (r["commit"] or "")[:10]} for r in rows],
                    ["role", "version", "by", "commit", "status", "reason"], fmt))
-    if any(c.status == "rejected" for c in checks):
+    if any(c.status in ("rejected", "missing") for c in checks):
         raise typer.Exit(int(ExitCode.REFUSED))
 
 

@@ -12,6 +12,7 @@ from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.verify import require_verified
 from reviewctl.errors import RefusedError, UsageError
 
 FAMILY = "Person and family"
@@ -31,6 +32,9 @@ def publish(store: Store, case_id: str, *, where: str, embargo_until: date | Non
     place = required_text(where, "--where", "give the web address or place of publication")
 
     def change(edit: Edit, when: date) -> str:
+        # The same verification as `reviewctl verify`: a stage set by hand, or approvals
+        # that do not verify against the base branch, publish nothing.
+        require_verified(store, case_id)
         refuse_if_identifiers(store, case_id)
         case_type = str(edit.case["type"])
         public = embargo_until or when

@@ -12,14 +12,18 @@ GATED = {"approvals.yaml": ["sscp", "independent-chair", "home-office-qa"],
 
 
 def sync(store: Store) -> list[str]:
-    """Pull with rebase, then push the current branch; a conflict is left for the user."""
+    """Take in the upstream's commits, then push the current branch; a conflict is left for the user.
+
+    Local commits are rebased, unless one is signed (an approval): then the upstream is
+    merged, because a rebase would make new, unsigned commits of the approvals.
+    """
     repo = store.repo
     repo.identity()
     with store_lock(store):
         dirty = repo.changed_paths(store.repo_path(store.root))
         if dirty:
             raise RefusedError(f"uncommitted changes ({', '.join(dirty[:3])}); commit or discard them, then sync")
-        conflicts = repo.pull_rebase()
+        mode, conflicts = repo.integrate()
         if conflicts:
             cases_path = store.repo_path(store.cases_dir)
             named = []
@@ -27,12 +31,15 @@ def sync(store: Store) -> list[str]:
                 rel = path[len(cases_path) + 1:] if path.startswith(cases_path + "/") else path
                 case, _, name = rel.partition("/")
                 named.append(f"case {case}, file {name}" if name else path)
+            finish = ("`git rebase --continue` (or `git rebase --abort` to go back)" if mode == "rebase"
+                      else "`git commit` (or `git merge --abort` to go back)")
             raise RefusedError(
                 f"sync stopped on a conflict in {'; '.join(named)}: both sides changed the same lines. "
-                "Nothing is lost: edit the file to keep what is right, `git add` it and `git rebase "
-                "--continue` (or `git rebase --abort` to go back), then sync again"
+                f"Nothing is lost: edit the file to keep what is right, `git add` it and {finish}, "
+                "then sync again"
             )
-        return repo.push()
+        how = "merged, so that signed approvals keep their signatures" if mode == "merge" else "rebased"
+        return [f"took in the upstream's commits ({how})", *repo.push()]
 
 
 def codeowners(store: Store, dry_run: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import check_id
@@ -19,7 +20,7 @@ _SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
 
 def validate_store(store: Store, base: str | None = None) -> list[str]:
     """Every problem of the store; with `base`, also of what changed since that ref."""
-    from reviewctl.core.verify import approval_problems
+    from reviewctl.core.verify import approval_problems, past_approval
 
     problems = _settings_problems(store)
     if problems:
@@ -27,15 +28,18 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     problems += _journal_problems(store)
     problems += _duplicate_problems(store)
     folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []
-    readable = []
+    # Cases that record approvals, or whose stage or history says they were approved:
+    # their approvals are verified against the base.
+    approved: list[str] = []
     for folder in folders:
-        found = _case_folder_problems(store, folder)
+        docs: dict[str, Any] = {}
+        found = _case_folder_problems(store, folder, docs)
         problems += found
-        if not found:
-            readable.append(folder.name)
-    with_approvals = [c for c in readable if (store.case_dir(c) / "approvals.yaml").exists()]
-    if with_approvals or base is not None:
-        problems += approval_problems(store, with_approvals, base)
+        # Even a case with other problems: a forger's edit must not hide behind them.
+        if "case" in docs and ("approvals" in docs or past_approval(store, docs)):
+            approved.append(folder.name)
+    if approved or base is not None:
+        problems += approval_problems(store, approved, base)
     if base is not None:
         problems += _changes_since(store, base)
     return problems
@@ -103,7 +107,8 @@ def _duplicate_problems(store: Store) -> list[str]:
     ]
 
 
-def _case_folder_problems(store: Store, folder: Path) -> list[str]:
+def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> list[str]:
+    """The problems of one case folder; `seen` gets its documents when they could be read."""
     shown = store.shown(folder)
     try:
         check_id(folder.name)
@@ -131,6 +136,7 @@ def _case_folder_problems(store: Store, folder: Path) -> list[str]:
             found = case_problems(store.workflow, shown, folder.name, docs)
     except ReviewctlError as error:
         return [*problems, error.message]
+    seen.update(docs)
     problems += found
     problems += _chronology_problems(store, folder)
     try:

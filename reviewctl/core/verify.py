@@ -1,15 +1,21 @@
 """Which approvals of a case can be trusted.
 
 An approval counts only if all of these hold:
-- an approval commit made it, whose trailers name the case, the role and the report
-  version's content hash;
+- an approval commit in the history of the branch under review (HEAD), not a merge,
+  made it, and its trailers name the case, the role and the report version's content
+  hash; a commit that lives only on another branch counts for nothing here;
 - the commit's SSH signature is good against the allowed-signers file of the *base*
   branch (never the branch under review, which could add its own key);
 - the signer's principal holds the role (in the base branch's settings) and is the
   approver the entry names;
 - the approved version is the current final report.
+The base branch itself is named by the base (or by the user: --base, or the local git
+setting `reviewctl.base`), never by the branch under review.
 Approvals a forge wrote into a merge commit (Reviewed-by:, Approved-by:) are shown,
 but do not count as signed.
+
+A case's stage follows from its approvals: a case in a stage that only the approval
+step reaches must carry a counted approval for every role its type needs.
 """
 
 from __future__ import annotations
@@ -24,9 +30,13 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.approval import final_text_hash
 from reviewctl.core.approvers import SIGNERS_FILE
 from reviewctl.core.store import CONFIG_FILE, Store, read_documents
-from reviewctl.errors import ReviewctlError, UsageError
+from reviewctl.core.workflow import APPROVE_STEP
+from reviewctl.errors import RefusedError, ReviewctlError, UsageError
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
+# Where the base is looked for when neither --base nor `git config reviewctl.base` names it.
+_DEFAULT_BASES = ("origin/HEAD", "main", "origin/main", "master", "origin/master")
+LOCAL_BASE_SETTING = "reviewctl.base"
 
 
 @dataclass(frozen=True)
@@ -35,7 +45,7 @@ class Check:
     version: int | None
     by: str | None
     commit: str | None
-    status: str  # valid | rejected | unsigned | forge
+    status: str  # valid | unsigned | rejected | missing | forge
     reason: str
 
     def as_json(self) -> dict[str, Any]:
@@ -55,41 +65,90 @@ class Base:
     roles: dict[str, list[str]]
     signed: bool  # whether approvals must be signed, as the base says (a branch may not opt out)
 
+    @property
+    def counted(self) -> set[str]:
+        """The statuses that count as an approval under the base's rules."""
+        return {"valid"} if self.signed else {"valid", "unsigned"}
+
+
+def base_ref(store: Store, base: str | None) -> str:
+    """The ref whose signers and roles count: --base, the local git setting, or the base's own choice.
+
+    The branch under review never names its base: it could name itself, and bring its
+    own keys.  Without --base, the default branch (the remote's HEAD, else main or
+    master) is found first, and its reviewctl.yaml may name another base_branch.
+    """
+    repo = store.repo
+    if base is not None:
+        if repo.resolve(base) is None:
+            raise UsageError(f"--base {base!r} is not a branch or commit of this repository; fetch it, "
+                             "or name another")
+        return base
+    local = repo.config(LOCAL_BASE_SETTING)
+    if local:
+        if repo.resolve(local) is None:
+            raise UsageError(f"git config {LOCAL_BASE_SETTING} names {local!r}, which is not in this "
+                             f"repository; fetch it, or change the setting")
+        return local
+    found = next((ref for ref in _DEFAULT_BASES if repo.resolve(ref) is not None), None)
+    if found is None:
+        # Never fall back to the branch under review: it could bring its own keys.
+        raise UsageError("the base branch 'main' is not in this repository; fetch it, or name the base "
+                         f"with --base REF (or `git config {LOCAL_BASE_SETTING} REF` in this clone)")
+    settings = _settings_at(store, found)
+    named = str(settings.get("base_branch") or "").strip()
+    if not named or repo.resolve(named) == repo.resolve(found):
+        return found
+    for ref in (named, f"origin/{named}"):
+        if repo.resolve(ref) is not None:
+            return ref
+    raise UsageError(f"{found}:{CONFIG_FILE}: base_branch: {named!r} is not in this repository; fetch it, "
+                     "or name the base with --base REF")
+
+
+def _prefixed(store: Store, name: str) -> str:
+    root = store.repo_path(store.root)
+    return name if root == "." else f"{root}/{name}"
+
+
+def _settings_at(store: Store, ref: str) -> dict[str, Any]:
+    text = store.repo.show_file(ref, _prefixed(store, CONFIG_FILE)) or "{}"
+    settings = yamlio.parse_safe(text, f"{ref}:{CONFIG_FILE}")
+    return settings if isinstance(settings, dict) else {}
+
 
 def read_base(store: Store, base: str | None, workdir: Path) -> Base:
-    repo = store.repo
-    ref = base or store.config.base_branch
-    if repo.resolve(ref) is None and base is None and repo.resolve(f"origin/{ref}") is not None:
-        ref = f"origin/{ref}"
-    if repo.resolve(ref) is None:
-        # Never fall back to the branch under review: it could bring its own keys.
-        raise UsageError(f"the base branch {ref!r} is not in this repository; fetch it, or name the base "
-                         "with --base REF (or base_branch in reviewctl.yaml)")
-    root = store.repo_path(store.root)
-    prefix = "" if root == "." else f"{root}/"
+    ref = base_ref(store, base)
     signers = workdir / "allowed_signers"
-    signers.write_text(repo.show_file(ref, f"{prefix}{SIGNERS_FILE}") or "", encoding="utf-8")
-    settings = yamlio.parse_safe(repo.show_file(ref, f"{prefix}{CONFIG_FILE}") or "{}", f"{ref}:{CONFIG_FILE}")
-    roles = (settings or {}).get("approvers") or {}
-    signed = bool((settings or {}).get("signed_approvals", store.config.signed_approvals))
+    signers.write_text(store.repo.show_file(ref, _prefixed(store, SIGNERS_FILE)) or "", encoding="utf-8")
+    settings = _settings_at(store, ref)
+    roles = settings.get("approvers") or {}
+    if not isinstance(roles, dict):
+        roles = {}
+    # A base without the setting is read with the model's default, never the branch's value.
+    signed = bool(settings.get("signed_approvals", False))
     return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed)
 
 
 def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                commits: list[tuple[str, list[str], str]]) -> list[Check]:
+    """A row for each approval the case records, then one for each required role without a counted one."""
     given = (docs.get("approvals") or {}).get("approvals") or []
     digest: str | None = None
-    if given:
-        try:
-            digest = final_text_hash(store, case_id, docs)[1]
-        except ReviewctlError:
-            digest = None
+    try:
+        digest = final_text_hash(store, case_id, docs)[1]
+    except (ReviewctlError, KeyError, TypeError, ValueError):  # no final report, or a broken record of it
+        digest = None
     required = base.signed
-    mine = [(c, t) for c, _, m in commits if (t := trailers(m)).get("Reviewctl-Case") == case_id]
+    # A merge commit's message is written by whoever merges: it never makes an approval.
+    mine = [(c, t) for c, parents, m in commits
+            if len(parents) <= 1 and (t := trailers(m)).get("Reviewctl-Case") == case_id]
     checks = []
-    for entry in given:
+    for entry in given if isinstance(given, list) else []:
+        if not isinstance(entry, dict):
+            continue
         role, sha = str(entry.get("role")), str(entry.get("sha256"))
-        by_role = [(c, t) for c, t in mine if t.get("Reviewctl-Step") == "approve"
+        by_role = [(c, t) for c, t in mine if t.get("Reviewctl-Step") == APPROVE_STEP
                    and t.get("Reviewctl-Role") == role]
         made = [(c, t) for c, t in by_role if t.get("Reviewctl-Report-Sha256") == sha
                 and t.get("Reviewctl-Report-Version") == str(entry.get("version"))] or by_role[:1]
@@ -101,8 +160,9 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
         if not made:
             # In a store that records plain approvals this is shown, not rejected.
             checks.append(result("rejected" if required else "unsigned",
-                                 "no approval commit records it: approvals.yaml was edited by hand, "
-                                 "or the commit's trailers were changed"))
+                                 "no approval commit in this branch's history records it: approvals.yaml was "
+                                 "edited by hand, the commit's trailers were changed, or the approval is on "
+                                 "another branch"))
             continue
         # Of several commits for one approval, a good signature wins: a later forged or
         # unsigned copy must not hide the real one.
@@ -133,12 +193,21 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                                  commit))
         else:
             checks.append(result("valid", f"signed by {principal}", commit))
+    case_type = str((docs.get("case") or {}).get("type"))
+    for role in store.workflow.approvals.get(case_type, []):
+        if not any(c.role == role and c.status in base.counted for c in checks):
+            checks.append(Check(role, None, None, None, "missing",
+                                f"no {'valid signed ' if required else ''}approval of the current final "
+                                f"report by this role"))
     for commit, parents, message in commits:
         if len(parents) > 1 and case_id in message:
             for key in ("Reviewed-by", "Approved-by"):
                 for who in re.findall(rf"^{key}: (.+)$", message, re.MULTILINE):
                     checks.append(Check("forge", None, who.strip(), commit, "forge",
                                         f"{key} in a merge commit: shown, but not a signed approval"))
+            if trailers(message).get("Reviewctl-Step") == APPROVE_STEP:
+                checks.append(Check(trailers(message).get("Reviewctl-Role", "?"), None, None, commit, "forge",
+                                    "approval trailers in a merge commit: shown, but not an approval"))
     return checks
 
 
@@ -148,40 +217,61 @@ def verify(store: Store, case_id: str, base: str | None) -> list[Check]:
 
 
 def _verify_all(store: Store, case_ids: list[str], base: str | None
-                ) -> tuple[bool, dict[str, tuple[dict[str, Any], list[Check]]]]:
-    """Whether the base requires signing, and each case's documents and checks.
+                ) -> tuple[Base, dict[str, tuple[dict[str, Any], list[Check]]]]:
+    """The base's rules, and each case's documents and checks.
 
     The base branch and the log are read once for all the cases.
     """
     with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
         base_info = read_base(store, base, Path(tmp))
         if not case_ids:
-            return base_info.signed, {}
+            return base_info, {}
         commits = store.repo.commits_with("Reviewctl-Step: approve")
         commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
         found = {}
         for case_id in case_ids:
             docs = read_documents(store, case_id, roundtrip=False)
             found[case_id] = (docs, check_case(store, case_id, docs, base_info, commits))
-        return base_info.signed, found
+        return base_info, found
+
+
+def past_approval(store: Store, docs: dict[str, Any]) -> bool:
+    """Whether the case's stage or history says it has been approved."""
+    case = docs.get("case") or {}
+    flow = store.workflow
+    if str(case.get("stage")) in flow.after_approval(str(case.get("type"))):
+        return True
+    history = case.get("history") or []
+    return any(isinstance(h, dict) and h.get("step") == APPROVE_STEP and h.get("to") != h.get("from")
+               for h in history)
 
 
 def approval_problems(store: Store, case_ids: list[str], base: str | None) -> list[str]:
     """For `validate`: every rejected approval, and every approved case short of a role."""
     problems = []
-    flow = store.workflow
-    signed, found = _verify_all(store, case_ids, base)
-    counted = {"valid"} if signed else {"valid", "unsigned"}
+    _, found = _verify_all(store, case_ids, base)
     for case_id, (docs, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
                 problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
-        case = docs["case"]
-        if not any(h.get("step") == "approve" and h.get("to") != h.get("from") for h in case.get("history") or []):
+        if not past_approval(store, docs):
             continue
-        for role in flow.approvals.get(str(case.get("type")), []):
-            if not any(c.role == role and c.status in counted for c in checks):
-                problems.append(f"{where}/approvals.yaml: {role}: the case is past approval without a "
-                                "valid approval for this role")
+        stage = (docs.get("case") or {}).get("stage")
+        for check in checks:
+            if check.status == "missing":
+                problems.append(f"{where}/case.yaml: stage: '{stage}' needs a valid approval by the role "
+                                f"'{check.role}' and has none ({check.reason}); stages move only through "
+                                "`reviewctl approve`")
     return problems
+
+
+def require_verified(store: Store, case_id: str) -> None:
+    """Refuse unless every role's approval of the current report verifies against the base."""
+    checks = verify(store, case_id, None)
+    bad = [c for c in checks if c.status in ("rejected", "missing")]
+    if bad:
+        first = bad[0]
+        raise RefusedError(f"{case_id}: the approvals do not verify: {first.role}: {first.reason}"
+                           f"{f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''}; "
+                           f"`reviewctl verify {case_id}` lists them")

@@ -22,6 +22,10 @@ from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 DOCUMENTS = tuple(DOCUMENT_FILES)
 
 
+# The step that the approvals of every role take together (see core/approval.py).
+APPROVE_STEP = "approve"
+
+
 class _Strict(Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False, defer_build=True)
 
@@ -164,6 +168,27 @@ class Workflow(_Strict):
 
     def clock_for(self, clock_id: str) -> ClockDef | None:
         return next((c for c in self.clocks if c.id == clock_id), None)
+
+    def after_approval(self, case_type: str) -> set[str]:
+        """The stages a case of `case_type` can reach only through the approval step.
+
+        A case in one of them must carry a valid approval for every role: its stage
+        and history follow from the approvals, never stand on their own.
+        """
+        def reach(starts: set[str], through_approval: bool) -> set[str]:
+            seen, todo = set(starts), list(starts)
+            while todo:
+                here = todo.pop()
+                for t in self.transitions:
+                    if (t.from_ == here and (t.types is None or case_type in t.types) and t.to not in seen
+                            and (through_approval or t.step != APPROVE_STEP)):
+                        seen.add(t.to)
+                        todo.append(t.to)
+            return seen
+
+        approved = {t.to for t in self.transitions
+                    if t.step == APPROVE_STEP and (t.types is None or case_type in t.types)}
+        return reach(approved, True) - reach({self.initial}, False)
 
 
 def _check_field(path: str) -> str | None:

@@ -1,0 +1,226 @@
+"""Forged approvals: each attack a branch can make on the approval of a report, refused.
+
+Every test here passed the forgery on the code before this file: a stage set by hand,
+a base branch named by the branch itself, an approval that lives on another branch or
+only in a merge commit's message, a publication without verified approvals, and a
+`sync` that dropped the approval's signature.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Cli, git, snapshot
+from ruamel.yaml import YAML
+from test_full_process import stage
+from test_signing import PEOPLE, all_checks, become, checks, keys, signed, to_jcrg
+
+# The steps from jcrg-agreed onwards, as a forger would write them into the history.
+LATER = [("approve", "jcrg-agreed", "approved"), ("publish", "approved", "published"),
+         ("monitor", "published", "monitoring"), ("close", "monitoring", "closed")]
+
+
+def set_stage_by_hand(store: Path, case_id: str, to: str = "approved") -> None:
+    """What a forger does with an editor: the stage, and history entries that look like steps'."""
+    path = store / "cases" / case_id / "case.yaml"
+    yaml = YAML()
+    case = yaml.load(path.read_text())
+    case["stage"] = to
+    for step, source, target in LATER[:[t for _, _, t in LATER].index(to) + 1]:
+        case["history"].append({"step": step, "date": date(2026, 11, 20), "from": source, "to": target,
+                                "by": "Mallory", "recorded": date(2026, 11, 20)})
+    with path.open("w") as handle:
+        yaml.dump(case, handle)
+
+
+def statuses(rows: list[dict]) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return [(r["role"], r["status"]) for r in rows]
+
+
+def test_a_stage_set_by_hand_is_not_an_approval(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/forged")
+    set_stage_by_hand(signed, case_id)
+    git(signed, "commit", "-qam", "approved, by hand")
+    result = cli("verify", case_id, "--base", "main", "--format", "json")
+    assert result.code == 1
+    assert statuses(json.loads(result.out)) == [("sscp", "missing"), ("independent-chair", "missing")]
+    for args in (("validate", "--base", "main"), ("validate",)):
+        result = cli(*args)
+        assert result.code == 3
+        assert f"{case_id}/case.yaml: stage: 'approved' needs a valid approval by the role 'sscp'" in result.out
+        assert "role 'independent-chair'" in result.out
+    before = snapshot(signed)
+    result = cli("publish", case_id, "--where", "https://example.invalid/reviews")
+    assert result.code == 1 and "the approvals do not verify: sscp" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert snapshot(signed) == before
+
+
+def test_a_deleted_approvals_file_with_one_real_approval(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")  # alice, signed: the chair has not approved
+    (signed / "cases" / case_id / "approvals.yaml").unlink()
+    set_stage_by_hand(signed, case_id)
+    git(signed, "commit", "-qam", "approved, by hand")
+    result = cli("verify", case_id, "--format", "json")
+    assert result.code == 1
+    assert statuses(json.loads(result.out)) == [("sscp", "missing"), ("independent-chair", "missing")]
+    assert cli("validate").code == 3
+    assert cli("publish", case_id, "--where", "https://example.invalid/reviews").code == 1
+
+
+@pytest.mark.parametrize("later", ["published", "monitoring", "closed"])
+def test_a_later_stage_needs_approvals_too(cli: Cli, signed: Path, tmp_path: Path,
+                                                           later: str) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    set_stage_by_hand(signed, case_id, later)
+    git(signed, "commit", "-qam", "a later stage, by hand")
+    result = cli("validate")
+    assert result.code == 3
+    assert f"stage: '{later}' needs a valid approval by the role 'sscp'" in result.out
+
+
+def test_one_role_short_is_not_approved(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    set_stage_by_hand(signed, case_id)
+    git(signed, "commit", "-qam", "the chair's approval, by hand")
+    result = cli("verify", case_id, "--format", "json")
+    assert result.code == 1
+    assert statuses(json.loads(result.out)) == [("sscp", "valid"), ("independent-chair", "missing")]
+    result = cli("validate")
+    assert result.code == 3 and "role 'independent-chair'" in result.out and "role 'sscp'" not in result.out
+
+
+def test_a_branch_cannot_name_itself_as_the_base(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/self")
+    config = signed / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("base_branch: main", "base_branch: review/self"))
+    git(signed, "commit", "-qam", "my own base")
+    cli.ok("approvers", "add", "sscp", PEOPLE["mallory"], "--key", f"{keys['mallory']}.pub")
+    cli.ok("approvers", "add", "independent-chair", PEOPLE["mallory"], "--key", f"{keys['mallory']}.pub")
+    become(signed, "mallory", keys)
+    cli.ok("approve", case_id, "--role", "sscp")
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    assert stage(signed, case_id) == "approved"
+    result = cli("verify", case_id, "--format", "json")  # no --base: the base is main's choice
+    assert result.code == 1
+    rows = json.loads(result.out)
+    assert {r["status"] for r in rows} == {"rejected", "missing"}
+    assert all("allowed signers of main" in r["reason"] for r in rows if r["status"] == "rejected")
+    assert cli("validate").code == 3
+    # The local git setting, which no branch can change, names the base too.
+    git(signed, "config", "reviewctl.base", "review/self")
+    assert cli("verify", case_id).code == 0  # this clone's owner chose to trust the branch
+    git(signed, "config", "reviewctl.base", "nowhere")
+    result = cli("verify", case_id)
+    assert result.code == 2 and "reviewctl.base" in result.err
+
+
+def test_the_base_names_another_base(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    """A partnership whose base is `trunk`: main's reviewctl.yaml says so, and trunk's signers count."""
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "branch", "trunk")
+    config = signed / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("base_branch: main", "base_branch: trunk"))
+    git(signed, "commit", "-qam", "the base is trunk")
+    git(signed, "checkout", "-q", "trunk")
+    cli.ok("approvers", "remove", "sscp", PEOPLE["alice"])
+    git(signed, "checkout", "-q", "main")
+    cli.ok("approve", case_id, "--role", "sscp")  # alice: still an approver on main, not on trunk
+    (row,) = checks(cli, case_id)
+    assert row["status"] == "rejected" and "not in the allowed signers of trunk" in row["reason"]
+
+
+def test_an_approval_on_another_branch_does_not_count(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/elsewhere")
+    cli.ok("approve", case_id, "--role", "sscp")  # a real, signed approval, on an unmerged branch
+    git(signed, "checkout", "-q", "main")
+    git(signed, "checkout", "review/elsewhere", "--", f"cases/{case_id}/approvals.yaml")
+    git(signed, "commit", "-qm", "copy the approval over")
+    (row,) = checks(cli, case_id)
+    assert row["status"] == "rejected" and "no approval commit in this branch's history" in row["reason"]
+    assert cli("verify", case_id).code == 1
+
+
+def test_an_approval_only_in_a_merge_commit_does_not_count(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    report = (signed / "cases" / case_id / "report.yaml").read_text()
+    digest = report.split("sha256: ")[1].split()[0]
+    git(signed, "checkout", "-q", "-b", "review/merge")
+    (signed / "cases" / case_id / "approvals.yaml").write_text(
+        f"approvals:\n  - role: sscp\n    version: 1\n    sha256: {digest}\n    by: Alice\n"
+        f"    email: {PEOPLE['alice']}\n    date: 2026-11-20\n")
+    git(signed, "add", "-A")
+    git(signed, "commit", "-q", "--no-gpg-sign", "-m", "an approval, by hand")
+    git(signed, "checkout", "-q", "main")
+    # Alice signs the merge: her key is good, but a merge's message makes no approval.
+    git(signed, "merge", "-q", "--no-ff", "-S", "review/merge", "-m",
+        f"Merge review/merge\n\nReviewctl-Case: {case_id}\nReviewctl-Step: approve\nReviewctl-Role: sscp\n"
+        f"Reviewctl-Report-Version: 1\nReviewctl-Report-Sha256: {digest}\n")
+    rows = all_checks(cli, case_id)
+    assert ("sscp", "rejected") in statuses(rows)
+    assert any(r["status"] == "forge" and "merge commit" in r["reason"] for r in rows)
+    assert cli("verify", case_id).code == 1
+
+
+def test_publish_verifies_like_verify(cli: Cli, signed: Path, keys: dict[str, Path],
+                                      tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    assert stage(signed, case_id) == "approved"
+    # The report changes after approval: the approvals no longer verify, and nothing is published.
+    final = signed / "cases" / case_id / "report-v1.md"
+    final.write_text(final.read_text() + "A paragraph added after the approvals.\n")
+    git(signed, "commit", "-qam", "edit the approved report")
+    before = snapshot(signed)
+    result = cli("publish", case_id, "--where", "https://example.invalid/reviews")
+    assert result.code == 1 and "older report version" in result.err
+    assert snapshot(signed) == before
+    git(signed, "revert", "--no-edit", "HEAD")
+    cli.ok("publish", case_id, "--where", "https://example.invalid/reviews")
+
+
+def test_sync_keeps_a_signed_approval_verifiable(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signed, "remote", "add", "origin", str(remote))
+    git(signed, "push", "-q", "-u", "origin", "main")
+    colleague = tmp_path / "colleague"
+    git(tmp_path, "clone", "-q", str(remote), str(colleague))
+    become(colleague, "bob", keys)
+    cli.ok("--store", str(colleague), "refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "R")
+    cli.ok("--store", str(colleague), "sync")  # the colleague's push comes first
+    cli.ok("approve", case_id, "--role", "sscp")  # alice, signed, not yet pushed
+    approval = git(signed, "rev-parse", "HEAD").strip()
+    result = cli.ok("sync")
+    assert "merged" in result.err
+    assert git(signed, "merge-base", "--is-ancestor", approval, "origin/main") == ""  # the same commit
+    (row,) = checks(cli, case_id, "--base", "origin/main")
+    assert row["status"] == "valid"
+    # Without a signed commit among the local ones, sync still rebases (a straight history).
+    cli.ok("--store", str(colleague), "sync")
+    cli.ok("--store", str(colleague), "refer", "--type", "sar", "--subject", "Adult R", "--referrer", "R")
+    cli.ok("refer", "--type", "sar", "--subject", "Adult S", "--referrer", "R")
+    cli.ok("--store", str(colleague), "sync")
+    assert "rebased" in cli.ok("sync").err
+    assert len(git(signed, "rev-list", "--merges", "HEAD").split()) == 1
+
+
+def test_sync_without_an_upstream_says_how(cli: Cli, signed: Path) -> None:
+    before = snapshot(signed)
+    result = cli("sync")
+    assert result.code == 4 and "no upstream" in result.err and "git push -u origin" in result.err
+    assert len(result.err.strip().splitlines()) == 1
+    assert snapshot(signed) == before
