@@ -224,3 +224,21 @@ def test_sync_without_an_upstream_says_how(cli: Cli, signed: Path) -> None:
     assert result.code == 4 and "no upstream" in result.err and "git push -u origin" in result.err
     assert len(result.err.strip().splitlines()) == 1
     assert snapshot(signed) == before
+
+
+def test_a_branch_cannot_drop_a_role_from_the_workflow(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    from reviewctl.core.store import DEFAULT_WORKFLOW
+
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/no-roles")
+    flow = DEFAULT_WORKFLOW.read_text().replace("sar: [sscp, independent-chair]", "sar: []")
+    assert "sar: []" in flow
+    (signed / "workflow.yaml").write_text(flow)
+    config = signed / "reviewctl.yaml"
+    config.write_text(config.read_text() + "workflow: workflow.yaml\n")
+    set_stage_by_hand(signed, case_id)
+    git(signed, "add", "-A")
+    git(signed, "commit", "-qm", "no approvals needed, and approved")
+    assert cli("verify", case_id, "--base", "main").code == 1
+    result = cli("validate", "--base", "main")
+    assert result.code == 3 and "needs a valid approval by the role 'sscp'" in result.out

@@ -20,7 +20,7 @@ _SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
 
 def validate_store(store: Store, base: str | None = None) -> list[str]:
     """Every problem of the store; with `base`, also of what changed since that ref."""
-    from reviewctl.core.verify import approval_problems, past_approval
+    from reviewctl.core.verify import approval_problems
 
     problems = _settings_problems(store)
     if problems:
@@ -28,18 +28,17 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     problems += _journal_problems(store)
     problems += _duplicate_problems(store)
     folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []
-    # Cases that record approvals, or whose stage or history says they were approved:
-    # their approvals are verified against the base.
-    approved: list[str] = []
+    # Each readable case's record and whether it has approvals: the approvals of those
+    # that have them, or whose stage or history says they were approved, are verified
+    # against the base, even for a case with other problems (a forger's edit must not
+    # hide behind them).
+    cases: dict[str, tuple[Any, bool]] = {}
     for folder in folders:
         docs: dict[str, Any] = {}
-        found = _case_folder_problems(store, folder, docs)
-        problems += found
-        # Even a case with other problems: a forger's edit must not hide behind them.
-        if "case" in docs and ("approvals" in docs or past_approval(store, docs)):
-            approved.append(folder.name)
-    if approved or base is not None:
-        problems += approval_problems(store, approved, base)
+        problems += _case_folder_problems(store, folder, docs)
+        if "case" in docs:
+            cases[folder.name] = (docs["case"], "approvals" in docs)
+    problems += approval_problems(store, cases, base)
     if base is not None:
         problems += _changes_since(store, base)
     return problems

@@ -29,9 +29,9 @@ from typing import Any
 from reviewctl.adapters import yamlio
 from reviewctl.core.approval import final_text_hash
 from reviewctl.core.approvers import SIGNERS_FILE
-from reviewctl.core.store import CONFIG_FILE, Store, read_documents
-from reviewctl.core.workflow import APPROVE_STEP
-from reviewctl.errors import RefusedError, ReviewctlError, UsageError
+from reviewctl.core.store import CONFIG_FILE, DEFAULT_WORKFLOW, Store, read_documents
+from reviewctl.core.workflow import APPROVE_STEP, Workflow, check_workflow, load_workflow
+from reviewctl.errors import InvalidDataError, RefusedError, ReviewctlError, UsageError
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
 # Where the base is looked for when neither --base nor `git config reviewctl.base` names it.
@@ -58,12 +58,13 @@ def trailers(message: str) -> dict[str, str]:
 
 @dataclass
 class Base:
-    """What the base branch says: the allowed signers, and who holds each role."""
+    """What the base branch says: the allowed signers, who holds each role, what needs approval."""
 
     ref: str
     signers: Path
     roles: dict[str, list[str]]
     signed: bool  # whether approvals must be signed, as the base says (a branch may not opt out)
+    workflow: Workflow  # the base's: a branch may not drop a role, or the approval step
 
     @property
     def counted(self) -> set[str]:
@@ -127,7 +128,27 @@ def read_base(store: Store, base: str | None, workdir: Path) -> Base:
         roles = {}
     # A base without the setting is read with the model's default, never the branch's value.
     signed = bool(settings.get("signed_approvals", False))
-    return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed)
+    return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed,
+                _workflow_at(store, ref, settings))
+
+
+def _workflow_at(store: Store, ref: str, settings: dict[str, Any]) -> Workflow:
+    """The workflow as the base has it: the roles each type needs, and the approval step."""
+    name = settings.get("workflow")
+    if not name:
+        if not store.config.workflow:
+            return store.workflow  # the built-in workflow, already loaded
+        flow, problems = load_workflow(DEFAULT_WORKFLOW, str(DEFAULT_WORKFLOW))
+    else:
+        shown = f"{ref}:{name}"
+        text = store.repo.show_file(ref, _prefixed(store, str(name)))
+        if text is None:
+            raise InvalidDataError(f"{ref}:{CONFIG_FILE}: workflow: {name} is not on {ref}; commit it there, "
+                                   "or remove the key")
+        flow, problems = check_workflow(yamlio.parse_safe(text, shown), shown)
+    if flow is None:
+        raise InvalidDataError(problems[0])
+    return flow
 
 
 def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
@@ -194,7 +215,7 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
         else:
             checks.append(result("valid", f"signed by {principal}", commit))
     case_type = str((docs.get("case") or {}).get("type"))
-    for role in store.workflow.approvals.get(case_type, []):
+    for role in base.workflow.approvals.get(case_type, []):
         if not any(c.role == role and c.status in base.counted for c in checks):
             checks.append(Check(role, None, None, None, "missing",
                                 f"no {'valid signed ' if required else ''}approval of the current final "
@@ -213,49 +234,55 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
 
 def verify(store: Store, case_id: str, base: str | None) -> list[Check]:
     store.existing_case_dir(case_id)
-    return _verify_all(store, [case_id], base)[1][case_id][1]
-
-
-def _verify_all(store: Store, case_ids: list[str], base: str | None
-                ) -> tuple[Base, dict[str, tuple[dict[str, Any], list[Check]]]]:
-    """The base's rules, and each case's documents and checks.
-
-    The base branch and the log are read once for all the cases.
-    """
     with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
         base_info = read_base(store, base, Path(tmp))
-        if not case_ids:
-            return base_info, {}
-        commits = store.repo.commits_with("Reviewctl-Step: approve")
-        commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
-        found = {}
-        for case_id in case_ids:
-            docs = read_documents(store, case_id, roundtrip=False)
-            found[case_id] = (docs, check_case(store, case_id, docs, base_info, commits))
-        return base_info, found
+        return _check_cases(store, [case_id], base_info)[case_id][1]
 
 
-def past_approval(store: Store, docs: dict[str, Any]) -> bool:
-    """Whether the case's stage or history says it has been approved."""
-    case = docs.get("case") or {}
-    flow = store.workflow
+def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, tuple[dict[str, Any], list[Check]]]:
+    """Each case's documents and checks; the log is read once for all the cases."""
+    if not case_ids:
+        return {}
+    commits = store.repo.commits_with("Reviewctl-Step: approve")
+    commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
+    found = {}
+    for case_id in case_ids:
+        docs = read_documents(store, case_id, roundtrip=False)
+        found[case_id] = (docs, check_case(store, case_id, docs, base, commits))
+    return found
+
+
+def past_approval(flow: Workflow, case: Any) -> bool:
+    """Whether the case's stage or history says it has been approved, by the workflow `flow`."""
+    if not isinstance(case, dict):
+        return False
     if str(case.get("stage")) in flow.after_approval(str(case.get("type"))):
         return True
     history = case.get("history") or []
-    return any(isinstance(h, dict) and h.get("step") == APPROVE_STEP and h.get("to") != h.get("from")
-               for h in history)
+    return isinstance(history, list) and any(
+        isinstance(h, dict) and h.get("step") == APPROVE_STEP and h.get("to") != h.get("from") for h in history)
 
 
-def approval_problems(store: Store, case_ids: list[str], base: str | None) -> list[str]:
-    """For `validate`: every rejected approval, and every approved case short of a role."""
-    problems = []
-    _, found = _verify_all(store, case_ids, base)
+def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None) -> list[str]:
+    """For `validate`: every rejected approval, and every approved case short of a role.
+
+    `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml.
+    """
+    problems: list[str] = []
+    if base is None and not any(has or past_approval(store.workflow, case) for case, has in cases.values()):
+        return problems  # nothing approved here: no need of a base (`validate --base` always reads it)
+    with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
+        base_info = read_base(store, base, Path(tmp))
+        flows = [store.workflow, base_info.workflow]  # the branch's and the base's say
+        relevant = [case_id for case_id, (case, has_approvals) in cases.items()
+                    if has_approvals or any(past_approval(flow, case) for flow in flows)]
+        found = _check_cases(store, relevant, base_info)
     for case_id, (docs, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
                 problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
-        if not past_approval(store, docs):
+        if not any(past_approval(flow, docs.get("case")) for flow in flows):
             continue
         stage = (docs.get("case") or {}).get("stage")
         for check in checks:

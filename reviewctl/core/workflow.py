@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.yamlio import line_of
@@ -108,6 +108,7 @@ class Workflow(_Strict):
     approvals: dict[str, list[str]] = {}
     bodies: Bodies = Bodies()
     checklist: list[ChecklistItem] = []
+    _after_approval: dict[str, set[str]] = PrivateAttr(default_factory=dict)
 
     @property
     def initial(self) -> str:
@@ -186,9 +187,11 @@ class Workflow(_Strict):
                         todo.append(t.to)
             return seen
 
-        approved = {t.to for t in self.transitions
-                    if t.step == APPROVE_STEP and (t.types is None or case_type in t.types)}
-        return reach(approved, True) - reach({self.initial}, False)
+        if case_type not in self._after_approval:  # validate asks once per case
+            approved = {t.to for t in self.transitions
+                        if t.step == APPROVE_STEP and (t.types is None or case_type in t.types)}
+            self._after_approval[case_type] = reach(approved, True) - reach({self.initial}, False)
+        return self._after_approval[case_type]
 
 
 def _check_field(path: str) -> str | None:
