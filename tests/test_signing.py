@@ -338,6 +338,10 @@ def test_codeowners(cli: Cli, signed: Path) -> None:
     owners = (signed / "CODEOWNERS").read_text()
     assert "/cases/*/approvals.yaml @fictional/sscp @fictional/chair" in owners
     assert "/cases/*/jcrg.yaml @fictional/jcrg" in owners
+    # Who may approve, and the rules and templates, need the approvers' review too.
+    assert "/.reviewctl/ @fictional/sscp @fictional/chair" in owners
+    assert "/reviewctl.yaml @fictional/sscp @fictional/chair" in owners
+    assert "/templates/ @fictional/sscp" in owners
 
 
 def test_shipped_ci_files() -> None:

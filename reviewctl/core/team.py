@@ -9,6 +9,10 @@ from reviewctl.errors import RefusedError, UsageError
 # The files of a case that a role must review in a pull request.
 GATED = {"approvals.yaml": ["sscp", "independent-chair", "home-office-qa"],
          "jcrg.yaml": ["jcrg"], "report.yaml": ["jcrg"], "publication.yaml": ["sscp"]}
+# The store's own rules: who may approve, the settings and workflow, and the templates
+# (code that every later step runs).  A change to any of them needs the approvers' review.
+GATED_STORE = {".reviewctl/": ["sscp", "independent-chair"], "reviewctl.yaml": ["sscp", "independent-chair"],
+               "templates/": ["sscp"]}
 
 
 def sync(store: Store) -> list[str]:
@@ -55,8 +59,17 @@ def codeowners(store: Store, dry_run: bool) -> str:
         owners = [teams[r] for r in roles if r in teams]
         if owners:
             lines.append(f"/{prefix}{CASES_DIR}/*/{name} {' '.join(owners)}")
+    for name, roles in GATED_STORE.items():
+        owners = [teams[r] for r in roles if r in teams]
+        if owners:
+            lines.append(f"/{prefix}{name} {' '.join(owners)}")
+    if store.config.workflow:
+        owners = [teams[r] for r in GATED_STORE["reviewctl.yaml"] if r in teams]
+        if owners:
+            lines.append(f"/{prefix}{store.config.workflow.removeprefix('./')} {' '.join(owners)}")
+    gating = {r for rs in (*GATED.values(), *GATED_STORE.values()) for r in rs}
     for role, team in sorted(teams.items()):
-        if role not in {r for rs in GATED.values() for r in rs}:
+        if role not in gating:
             lines.append(f"# {role}: {team} (no gated file)")
     text = "\n".join(lines) + "\n"
     if not dry_run:
