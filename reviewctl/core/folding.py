@@ -18,8 +18,10 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-# Letters NFKD leaves whole, folded as a reader would.
-_EXTRA = {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l"}
+# Letters NFKD leaves whole, folded as a reader would; modifier letters that are written
+# as apostrophes (OʼBrien) are apostrophes.
+_EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # apostrophes that are "letters"
+          "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l"}
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
 _fold_cache: dict[str, str] = {}

@@ -39,7 +39,12 @@ TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", 
 MIN_PART = 2
 MIN_LINE = 5
 _POSTCODE = re.compile(r"\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b", re.IGNORECASE)
-_NAME_PARTS = re.compile(r"[\s\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
+# A street's kind as it is written in full and shortened, each way round.
+_STREETS = {"road": "rd", "street": "st", "lane": "ln", "avenue": "ave", "close": "cl", "drive": "dr",
+            "court": "ct", "crescent": "cres", "place": "pl", "gardens": "gdns", "terrace": "terr",
+            "square": "sq", "grove": "gr"}
+_STREETS.update({short: full for full, short in list(_STREETS.items())})
+_NAME_PARTS = re.compile(r"[\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
 
 
 class Confidential(Strict):
@@ -96,7 +101,8 @@ class Guard:
                 births.append(when)
         for name in confidential.names:
             add(name, NAME)
-            for part in _NAME_PARTS.split(name):
+            words = name.split()
+            for part in [*words, *(p for w in words for p in _NAME_PARTS.split(w))]:
                 key = folding.key(part)
                 if len(key) >= MIN_PART and key not in TITLES and key not in allowed:
                     add(part, NAME)
@@ -109,6 +115,9 @@ class Guard:
                 if (any(c.isdigit() for c in segment) and len(folding.key(segment)) >= MIN_LINE
                         and not _POSTCODE.fullmatch(segment.strip())):
                     add(segment, ADDRESS)
+                    *street, last = segment.split() or [""]
+                    if folding.key(last) in _STREETS:
+                        add(" ".join([*street, _STREETS[folding.key(last)]]), ADDRESS)
         for value in confidential.other:
             add(value, _other_kind(value, folding.key(value)))
         ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
