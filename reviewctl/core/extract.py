@@ -115,5 +115,10 @@ def extract(path: Path, shown: str) -> Extracted | None:
     spreadsheet saved in another encoding)."""
     if path.suffix.lower() in OFFICE:
         return _office(path, shown)
-    text = decode(path.read_bytes())
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidDataError(f"{shown}: cannot be read ({error.strerror}), so it cannot be checked for "
+                               "identifiers; make it readable, or move it out of the case folder") from None
+    text = decode(data)
     return None if text is None else Extracted(text)
