@@ -140,12 +140,14 @@ def test_redaction_guard(cli: Cli, store: Path, tmp_path: Path) -> None:
     folder = store / "cases" / case_id
     (folder / "confidential.yaml").write_text(
         "# CONFIDENTIAL: never published.\nnames: [Jane Fictional-Example]\ndates_of_birth: [2019-03-04]\n")
+    with (store / "reviewctl.yaml").open("a") as config:  # the test data's "Fictional" is an ordinary word
+        config.write("redaction: {allow: [Fictional]}\n")
     report = folder / "report-v1.md"
     report.write_text(report.read_text() + "\nSeen by JANE\n   fictional-example on 4 March 2019.\n")
     git(store, "add", "-A")
     git(store, "commit", "-qm", "confidential details (fictional)")
     err = refused_cleanly(cli, store, REFUSED, "publish", case_id, "--where", "x", "--notified-on", "2026-11-10")
-    assert f"cases/{case_id}/report-v1.md:15, cases/{case_id}/report-v1.md:16" in err
+    assert f"cases/{case_id}/report-v1.md:15 (name), cases/{case_id}/report-v1.md:16 (name, date of birth);" in err
     assert "Jane" not in err.replace(case_id, "") and "2019" not in err
     assert cli("redaction-check", case_id).code == REFUSED
 
@@ -203,6 +205,8 @@ def test_validate_checks_chronologies_and_published_redaction(cli: Cli, store: P
         "agency: Police\nimported: 2026-11-20\nsource_file: p.csv\nevents:\n"
         "  - {date: 2026-13-01, event: x, source: y, significance: z}\n")
     (folder / "confidential.yaml").write_text("names: [Pat Fictional-Person]\n")
+    with (store / "reviewctl.yaml").open("a") as config:  # the test data's "Fictional" is an ordinary word
+        config.write("redaction: {allow: [Fictional]}\n")
     (folder / "report-v1.md").write_text((folder / "report-v1.md").read_text() + "pat  fictional-person\n")
     result = cli("validate", "--format", "json")
     assert result.out, result.err

@@ -7,7 +7,7 @@ from datetime import date
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import working_days_between
-from reviewctl.core.redaction import findings
+from reviewctl.core.redaction import Findings, findings, text_findings
 from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
 from reviewctl.core.store import Store
@@ -18,13 +18,12 @@ from reviewctl.errors import RefusedError, UsageError
 FAMILY = "Person and family"
 
 
-def refuse_if_identifiers(store: Store, case_id: str) -> None:
-    places = findings(store, case_id)
-    if places:
-        raise RefusedError(
-            f"{case_id}: a confidential identifier appears in {', '.join(places)}; redact it "
-            "(see confidential.yaml) and commit, then repeat"
-        )
+def refuse_if_identifiers(store: Store, case_id: str, found: Findings | None = None,
+                          fix: str = "redact it (see confidential.yaml) and commit, then repeat") -> None:
+    """Refuse while a publishable file (or `found`: text about to be written) holds an identifier."""
+    found = findings(store, case_id) if found is None else found
+    if found:
+        raise RefusedError(f"{case_id}: {found.describe()}; {fix}")
 
 
 def publish(store: Store, case_id: str, *, where: str, embargo_until: date | None,
@@ -63,6 +62,10 @@ def publish(store: Store, case_id: str, *, where: str, embargo_until: date | Non
             doc = render_document(edit, "library-submission.md.j2", f"library-submission-{slug(library)}",
                                   public, library=library, where=place, public=public)
             libraries.append(yamlio.new_map({"to": library, "date": public, "document": doc}))
+        # What this step adds is checked in memory, before anything is written.
+        added = {"--where": place, **{store.shown(path): text for path, text in edit.extra.items()}}
+        refuse_if_identifiers(store, case_id, text_findings(store, case_id, added),
+                              "give a --where without it, and keep it out of the case's details and templates")
         record = edit.doc("publication")
         record.update({"date": public, "where": place})
         if embargo_until is not None:

@@ -1,21 +1,50 @@
 """The redaction guard: nothing publishable may contain an identifier kept in
-confidential.yaml, however it is cased, spaced or broken across lines."""
+confidential.yaml, however it is spelled, cased, accented, marked up or broken.
+
+Text and identifiers are compared folded (folding.py): letters and digits only, so
+spaces, apostrophes, hyphens, markup and line breaks never hide a name. A name is
+checked whole and part by part ("Ms O'Brien"), except initials, titles and the parts
+the store allows as ordinary words (reviewctl.yaml: `redaction: {allow: [Rose]}`).
+Dates of birth are found however they are written (written_dates.py). Every file of
+the case folder is checked except the case's own records; a file that cannot be read
+as text is named, never passed. A finding names the file, the line and the kind of
+identifier, never the identifier.
+"""
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import field_validator
 
 from reviewctl.adapters import yamlio
+from reviewctl.core import folding, written_dates
 from reviewctl.core.case import Strict
+from reviewctl.core.documents import DOCUMENT_FILES
+from reviewctl.core.extract import Extracted, extract
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError
 
 CONFIDENTIAL_FILE = "confidential.yaml"
+NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER = "name", "date of birth", "address", "postcode", "NHS number", "other"
+KINDS = [NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER]
+# Titles are not identifying on their own; initials (one letter) would match every "a".
+TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lady", "lord", "rev", "master"}
+MIN_PART = 2
+MIN_LINE = 5
+_POSTCODE = re.compile(r"\b[a-z]{1,2}[0-9][a-z0-9]?\s*[0-9][a-z]{2}\b", re.IGNORECASE)
+# A street's kind as it is written in full and shortened, each way round.
+_STREETS = {"road": "rd", "street": "st", "lane": "ln", "avenue": "ave", "close": "cl", "drive": "dr",
+            "court": "ct", "crescent": "cres", "place": "pl", "gardens": "gdns", "terrace": "terr",
+            "square": "sq", "grove": "gr"}
+_STREETS.update({short: full for full, short in list(_STREETS.items())})
+_NAME_PARTS = re.compile(r"[\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
 
 
 class Confidential(Strict):
@@ -29,46 +58,175 @@ class Confidential(Strict):
     def _not_blank(cls, values: list[str]) -> list[str]:
         if any(not v.strip() for v in values):
             raise ValueError("an identifier may not be blank")
+        if any(not folding.key(v) for v in values):
+            raise ValueError("an identifier needs at least one letter or digit")
         return values
 
 
-def _spellings(value: date | str) -> list[str]:
-    if isinstance(value, date):
-        return [value.isoformat(), value.strftime("%d/%m/%Y"), f"{value.day} {value:%B %Y}",
-                f"{value.day} {value:%b %Y}"]
-    return [value]
+@dataclass(frozen=True)
+class Needle:
+    key: str  # the folded skeleton: letters and digits only
+    kind: str
 
 
-def identifiers(store: Store, case_id: str) -> list[str]:
+def _other_kind(value: str, key: str) -> str:
+    if _POSTCODE.fullmatch(value.strip()):
+        return POSTCODE
+    return NHS if key.isdigit() and len(key) == 10 else OTHER
+
+
+@dataclass
+class Guard:
+    """The identifiers of one case, prepared once, and the scan of any text against them."""
+
+    needles: list[Needle] = field(default_factory=list)
+    births: list[date] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, confidential: Confidential, allow: Iterable[str] = ()) -> Guard:
+        allowed = {folding.key(a) for a in allow}
+        needles: dict[str, str] = {}
+
+        def add(value: str, kind: str) -> None:
+            key = folding.key(value)
+            if key:
+                needles.setdefault(key, kind)
+
+        births: list[date] = []
+        for value in confidential.dates_of_birth:
+            when = value if isinstance(value, date) else written_dates.parse(folding.fold(value))
+            if when is None:
+                add(str(value), BIRTH)
+            else:
+                births.append(when)
+        for name in confidential.names:
+            add(name, NAME)
+            words = name.split()
+            for part in [*words, *(p for w in words for p in _NAME_PARTS.split(w))]:
+                key = folding.key(part)
+                if len(key) >= MIN_PART and key not in TITLES and key not in allowed:
+                    add(part, NAME)
+        for address in confidential.addresses:
+            for code in _POSTCODE.findall(address):
+                add(code, POSTCODE)
+            add(address, ADDRESS)
+            for segment in re.split(r"[,;\n]+", address):
+                # A line with a number ("12 Fictional Road", "Flat 3B") identifies; a town alone does not.
+                if (any(c.isdigit() for c in segment) and len(folding.key(segment)) >= MIN_LINE
+                        and not _POSTCODE.fullmatch(segment.strip())):
+                    add(segment, ADDRESS)
+                    *street, last = segment.split() or [""]
+                    if folding.key(last) in _STREETS:
+                        add(" ".join([*street, _STREETS[folding.key(last)]]), ADDRESS)
+        for value in confidential.other:
+            add(value, _other_kind(value, folding.key(value)))
+        ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
+        return cls([Needle(k, kind) for k, kind in ordered], births)
+
+    def __bool__(self) -> bool:
+        return bool(self.needles or self.births)
+
+    def scan(self, text: str) -> list[tuple[int, str]]:
+        """(offset in `text`, kind) of every identifier found."""
+        found: list[tuple[int, str]] = []
+        for view in folding.folded_views(text):
+            bones = folding.skeleton(view)
+            for needle in self.needles:
+                at = bones.text.find(needle.key)
+                while at >= 0:
+                    if bones.at_edges(at, at + len(needle.key)):
+                        found.append((bones.origin[at], needle.kind))
+                    at = bones.text.find(needle.key, at + 1)
+            if self.births:
+                found += [(view.origin[w.start], BIRTH) for w in written_dates.find(view.text)
+                          if any(w.means(b) for b in self.births)]
+        return found
+
+    def places(self, extracted: Extracted, shown: str) -> list[str]:
+        """`file:line (kinds)` for each line with an identifier."""
+        starts = folding.line_starts(extracted.text)
+        by_line: dict[int, set[str]] = {}
+        for offset, kind in self.scan(extracted.text):
+            by_line.setdefault(folding.line_of(starts, offset), set()).add(kind)
+        labels = extracted.labels
+        places = []
+        for line, kinds in sorted(by_line.items()):
+            label = labels[line - 1] if labels else str(line)
+            places.append(f"{shown}{':' if label else ''}{label} ({', '.join(k for k in KINDS if k in kinds)})")
+        return places
+
+
+@dataclass
+class Findings:
+    places: list[str] = field(default_factory=list)  # `file:line (kind)`
+    unreadable: list[str] = field(default_factory=list)  # files that cannot be read as text
+
+    def __bool__(self) -> bool:
+        return bool(self.places or self.unreadable)
+
+    def describe(self) -> str:
+        said = []
+        if self.places:
+            said.append(f"a confidential identifier appears in {', '.join(self.places)}")
+        if self.unreadable:
+            said.append(f"{', '.join(self.unreadable)} cannot be read as text, so cannot be checked "
+                        "(save it as UTF-8 text or .docx, or move it out of the case folder)")
+        return "; ".join(said)
+
+
+def guard_for(store: Store, case_id: str) -> Guard:
     path = store.case_dir(case_id) / CONFIDENTIAL_FILE
     if not path.is_file():
-        return []
+        return Guard()
     shown = store.shown(path)
     data = yamlio.parse_roundtrip(yamlio.read_text(path, shown), shown) or {}
     model, problems = errors_of(Confidential, data, shown)
     if model is None:
         raise InvalidDataError(problems[0])
-    values: list[date | str] = [*model.names, *model.dates_of_birth, *model.addresses, *model.other]
-    return [s for v in values for s in _spellings(v)]
+    return Guard.build(model, store.config.redaction.allow)
 
 
-def _pattern(identifier: str) -> re.Pattern[str]:
-    words = identifier.split()
-    return re.compile(r"\b" + r"\s+".join(re.escape(w) for w in words) + r"\b", re.IGNORECASE)
+def _records(folder: Path) -> set[Path]:
+    """The case's own YAML records, which are never published, and confidential.yaml."""
+    return {*(folder / f for f in DOCUMENT_FILES.values()), folder / CONFIDENTIAL_FILE,
+            *(folder / "chronology").glob("*.yaml")}
 
 
 def publishable(store: Store, case_id: str) -> list[Path]:
-    """Every markdown document of the case: reports, plans, letters and notices."""
+    """Every file of the case folder but its records: reports, letters, notices, evidence,
+    whatever their extension (links included, to be named as unreadable)."""
     folder = store.case_dir(case_id)
-    return sorted(p for p in folder.rglob("*.md") if p.is_file())
+    records = _records(folder)
+    found = []
+    for top, dirs, files in os.walk(folder):
+        here = Path(top)
+        found += [here / d for d in dirs if (here / d).is_symlink()]
+        found += [p for p in (here / f for f in files) if p not in records]
+    return sorted(found)
 
 
-def findings(store: Store, case_id: str) -> list[str]:
-    """`file:line` for each place an identifier appears; never the identifier itself."""
-    patterns = [_pattern(i) for i in identifiers(store, case_id)]
-    found: list[str] = []
-    for path in publishable(store, case_id) if patterns else []:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        lines = sorted({text.count("\n", 0, m.start()) + 1 for p in patterns for m in p.finditer(text)})
-        found += [f"{store.shown(path)}:{line}" for line in lines]
+def findings(store: Store, case_id: str) -> Findings:
+    """Where an identifier appears, or a file cannot be checked; never the identifier."""
+    guard = guard_for(store, case_id)
+    result = Findings()
+    if not guard:
+        return result
+    for path in publishable(store, case_id):
+        shown = store.shown(path)
+        extracted = None if path.is_symlink() else extract(path, shown)
+        if extracted is None:
+            result.unreadable.append(shown)
+        else:
+            result.places += guard.places(extracted, shown)
+    return result
+
+
+def text_findings(store: Store, case_id: str, texts: dict[str, str]) -> Findings:
+    """The same check over texts not yet written, by name: an option's value (`--where`,
+    named without a line) or a rendered document (named as its file will be)."""
+    guard = guard_for(store, case_id)
+    found = Findings()
+    for shown, text in texts.items() if guard else ():
+        labels = [""] * (text.count("\n") + 1) if shown.startswith("--") else None
+        found.places += guard.places(Extracted(text, labels), shown)
     return found

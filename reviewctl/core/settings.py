@@ -8,6 +8,14 @@ from reviewctl.core.store import PREFIX_SHAPE
 from reviewctl.core.workflow import Limit
 
 
+class Redaction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # Parts of names that are ordinary words ("Rose", "Hope"): not checked on their own
+    # (the whole name still is). Empty by default: a false alarm is better than a leak.
+    allow: list[str] = []
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -25,3 +33,4 @@ class Config(BaseModel):
     base_branch: str = "main"
     # Forge teams per role, for `reviewctl codeowners`.
     teams: dict[str, str] = {}
+    redaction: Redaction = Redaction()

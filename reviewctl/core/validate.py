@@ -140,10 +140,9 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
     problems += _chronology_problems(store, folder)
     try:
         if "publication" in docs:  # the redaction guard holds after publication too
-            places = findings(store, folder.name)
-            if places:
-                problems.append(f"{shown}: a confidential identifier appears in a published case's "
-                                f"documents at {', '.join(places)}; redact it")
+            guarded = findings(store, folder.name)
+            if guarded:
+                problems.append(f"{shown}: published case: {guarded.describe()}; redact it")
     except ReviewctlError as error:
         problems.append(error.message)
     return problems

@@ -1,0 +1,151 @@
+"""Text folded for comparison, with every folded character traced to its place in the
+original, so that a finding names the line the reader will see.
+
+Folding undoes what makes one spelling look unlike another: HTML entities and tags,
+compatibility forms (fullwidth, ligatures), accents (Zoë, Zoe and a decomposed Zoë are
+one), case, and invisible characters (soft hyphen, zero-width spaces and joiners). The
+*skeleton* keeps only letters and digits, so that every kind of space, apostrophe,
+hyphen, dash, markdown emphasis, link bracket, table bar, blockquote mark and line break
+(a word hyphenated at a line end too) falls away; a match must still begin and end at a
+word's edge, so `Ann` is not found in `Joanne`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+# Letters NFKD leaves whole, folded as a reader would; modifier letters that are written
+# as apostrophes (OʼBrien) are apostrophes.
+_EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # apostrophes that are "letters"
+          "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l"}
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
+_fold_cache: dict[str, str] = {}
+
+
+def fold_char(ch: str) -> str:
+    """One character as it compares: compatibility-decomposed, unaccented, casefolded."""
+    folded = _fold_cache.get(ch)
+    if folded is None:
+        if unicodedata.category(ch) == "Cf":  # soft hyphen, zero-width, BOM, bidi marks
+            folded = ""
+        else:
+            parts = [c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)]
+            folded = "".join(_EXTRA.get(c, c) for c in "".join(parts).casefold())
+        _fold_cache[ch] = folded
+    return folded
+
+
+def fold(text: str) -> str:
+    return "".join(fold_char(c) for c in text)
+
+
+@dataclass
+class Folded:
+    """`text` folded; `origin[i]` is the offset in the original of folded character i."""
+
+    text: str
+    origin: list[int]
+
+
+def _unescape(text: str) -> tuple[str, list[int]]:
+    """HTML entities decoded (twice, for `&amp;#233;`); each decoded character maps to
+    where its entity began."""
+    origin = list(range(len(text)))
+    for _ in range(2):
+        if "&" not in text:
+            break
+        out: list[str] = []
+        where: list[int] = []
+        last = 0
+        for m in _ENTITY.finditer(text):
+            out.append(text[last:m.start()])
+            where += origin[last:m.start()]
+            decoded = html.unescape(m.group())
+            out.append(decoded)
+            where += [origin[m.start()]] * len(decoded)
+            last = m.end()
+        out.append(text[last:])
+        where += origin[last:]
+        text, origin = "".join(out), where
+    return text, origin
+
+
+def _views(text: str) -> list[tuple[str, list[int]]]:
+    """What a reader sees (tags blanked) and, when there are tags, what the markup
+    carries (only the inside of tags: a link's address or an attribute is published too)."""
+    plain, origin = _unescape(text)
+    tags = list(_TAG.finditer(plain))
+    if not tags:
+        return [(plain, origin)]
+    seen = list(plain)
+    markup = [" "] * len(plain)
+    for m in tags:
+        for i in range(m.start(), m.end()):
+            seen[i] = " "
+            markup[i] = plain[i]
+        markup[m.start()] = markup[m.end() - 1] = " "
+    return [("".join(seen), origin), ("".join(markup), origin)]
+
+
+def folded_views(text: str) -> list[Folded]:
+    views = []
+    for plain, origin in _views(text):
+        out: list[str] = []
+        where: list[int] = []
+        if plain.isascii():
+            out.append(plain.lower())
+            where = origin
+        else:
+            for ch, at in zip(plain, origin, strict=True):
+                folded = fold_char(ch)
+                out.append(folded)
+                where += [at] * len(folded)
+        views.append(Folded("".join(out), where))
+    return views
+
+
+@dataclass
+class Skeleton:
+    """Only the letters and digits of a folded text, and where each word begins."""
+
+    text: str
+    origin: list[int]  # offset in the original of each skeleton character
+    starts: set[int] = field(default_factory=set)  # skeleton indexes that begin a word
+
+    def at_edges(self, start: int, end: int) -> bool:
+        return start in self.starts and (end == len(self.text) or end in self.starts)
+
+
+def skeleton(folded: Folded) -> Skeleton:
+    chars: list[str] = []
+    origin: list[int] = []
+    starts: set[int] = set()
+    gap = True
+    for ch, at in zip(folded.text, folded.origin, strict=True):
+        if ch.isalnum():
+            if gap:
+                starts.add(len(chars))
+            chars.append(ch)
+            origin.append(at)
+            gap = False
+        else:
+            gap = True
+    return Skeleton("".join(chars), origin, starts)
+
+
+def key(identifier: str) -> str:
+    """The skeleton of an identifier: folded, letters and digits only."""
+    return "".join(c for c in fold(html.unescape(identifier)) if c.isalnum())
+
+
+def line_starts(text: str) -> list[int]:
+    return [0, *(m.end() for m in re.finditer("\n", text))]
+
+
+def line_of(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset)
