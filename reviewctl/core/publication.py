@@ -31,10 +31,11 @@ def publish(store: Store, case_id: str, *, where: str, embargo_until: date | Non
     place = required_text(where, "--where", "give the web address or place of publication")
 
     def change(edit: Edit, when: date) -> str:
+        # The guard first: redacting a report changes it, and its approvals must be made again.
+        refuse_if_identifiers(store, case_id)
         # The same verification as `reviewctl verify`: a stage set by hand, or approvals
         # that do not verify against the base branch, publish nothing.
         require_verified(store, case_id)
-        refuse_if_identifiers(store, case_id)
         case_type = str(edit.case["type"])
         public = embargo_until or when
         if embargo_until is not None and embargo_until < when:
