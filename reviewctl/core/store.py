@@ -161,7 +161,7 @@ class Store:
 
         own = self.root / TEMPLATES_DIR
         default = default_templates_dir()
-        search = [own] if own.is_dir() else []
+        search = [own] if own.is_dir() or own.is_symlink() else []  # a link is refused when read
         if default.resolve() != own.resolve():
             search.append(default)
         return search

@@ -21,9 +21,10 @@ def template_list(store: Store) -> list[dict[str, str]]:
 
 
 def template_text(store: Store, name: str) -> str:
-    for folder in store.templates_search():
-        path = folder / name
-        if "/" not in name and path.is_file():
-            return path.read_text(encoding="utf-8")
+    from reviewctl.adapters.render import read_template
+
+    found = read_template(name, store.templates_search()) if "/" not in name else None
+    if found is not None:
+        return found[0]
     names = ", ".join(t["name"] for t in template_list(store))
     raise UsageError(f"no template {name!r}; the templates are: {names}")
