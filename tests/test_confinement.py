@@ -151,3 +151,86 @@ def test_the_time_limit_must_be_a_number(cli: Cli, store: Path, monkeypatch: pyt
     monkeypatch.setenv("REVIEWCTL_TEMPLATE_SECONDS", "soon")
     err = refused_cleanly(cli, store, 2, *REFER)
     assert "REVIEWCTL_TEMPLATE_SECONDS" in err
+
+
+# -- case folders and their files are never links -------------------------------------
+
+def outside_copy(store: Path, tmp_path: Path, case_id: str, name: str) -> Path:
+    """Move `name` of the case out of the store and leave a committed link to it behind."""
+    inside = store / "cases" / case_id / name if name else store / "cases" / case_id
+    outside = tmp_path / "outside" / (name or case_id)
+    outside.parent.mkdir(exist_ok=True)
+    shutil.move(inside, outside)
+    inside.symlink_to(outside)
+    commit_all(store, "a link out of the store")
+    return outside
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", ["", "documents", "case.yaml"], ids=["case-folder", "documents", "case-yaml"])
+def test_no_step_writes_through_a_linked_case(cli: Cli, store: Path, tmp_path: Path, name: str) -> None:
+    case_id = refer(cli)
+    outside = outside_copy(store, tmp_path, case_id, name)
+    before = tree(outside.parent)
+    for step in (("triage", case_id, "--no-further-action", "--reason", "Fictional reason"),
+                 ("triage", case_id, "--accept", "--reason", "Fictional reason"),
+                 ("scope", case_id, "--done")):
+        err = refused_cleanly(cli, store, INVALID, *step)
+        assert f"cases/{case_id}{'/' + name if name else ''}: a symbolic link" in err, err
+    assert tree(outside.parent) == before
+
+
+def test_a_link_deeper_in_the_case_stops_every_step(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = refer(cli)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (store / "cases" / case_id / "documents" / "old").symlink_to(outside)
+    commit_all(store)
+    err = refused_cleanly(cli, store, INVALID, "triage", case_id, "--no-further-action", "--reason", "r")
+    assert f"cases/{case_id}/documents/old: a symbolic link" in err
+    assert not list(outside.iterdir())
+
+
+def test_cases_folder_that_is_a_link(cli: Cli, store: Path, tmp_path: Path) -> None:
+    refer(cli)
+    outside = tmp_path / "outside-cases"
+    shutil.move(store / "cases", outside)
+    (store / "cases").symlink_to(outside)
+    commit_all(store)
+    before = tree(outside)
+    err = refused_cleanly(cli, store, INVALID, *REFER)
+    assert "cases: a symbolic link" in err
+    assert tree(outside) == before
+
+
+@pytest.mark.parametrize("name", ["", "case.yaml"], ids=["case-folder", "case-yaml"])
+def test_reports_do_not_read_through_a_link(cli: Cli, store: Path, tmp_path: Path, name: str) -> None:
+    case_id = refer(cli)
+    outside = outside_copy(store, tmp_path, case_id, name)
+    case_yaml = outside / "case.yaml" if not name else outside
+    case_yaml.write_text(case_yaml.read_text().replace("Child Z", "Outside Data"))
+    listed = cli("list")
+    assert "Outside Data" not in listed.out + listed.err
+    assert listed.code == INVALID and "a symbolic link" in listed.err
+    err = refused_cleanly(cli, store, INVALID, "show", case_id)
+    assert "a symbolic link" in err and "Outside Data" not in err
+
+
+def test_chronology_folder_that_is_a_link(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = refer(cli)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "police.yaml").write_text("agency: Police\nsecret: Outside Data\n")
+    (store / "cases" / case_id / "chronology").mkdir()
+    (store / "cases" / case_id / "chronology" / "police.yaml").symlink_to(outside / "police.yaml")
+    commit_all(store)
+    err = refused_cleanly(cli, store, INVALID, "chronology", "show", case_id)
+    assert f"cases/{case_id}/chronology/police.yaml: a symbolic link" in err
+    shutil.rmtree(store / "cases" / case_id / "chronology")
+    (store / "cases" / case_id / "chronology").symlink_to(outside)
+    commit_all(store)
+    err = refused_cleanly(cli, store, INVALID, "chronology", "show", case_id)
+    assert f"cases/{case_id}/chronology: a symbolic link" in err

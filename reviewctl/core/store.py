@@ -173,7 +173,10 @@ class Store:
         return sorted(p.name for p in self.cases_dir.iterdir() if (p / "case.yaml").is_file())
 
     def existing_case_dir(self, case_id: str) -> Path:
+        from reviewctl.core.confinement import refuse_links
+
         folder = self.case_dir(case_id)
+        refuse_links(self, folder)  # a case folder (or cases/) that is a link is never read
         if not (folder / "case.yaml").is_file():
             raise UsageError(
                 f"no case {case_id!r} in {self.shown(self.cases_dir)}; `reviewctl list` shows the ids"
@@ -184,10 +187,16 @@ class Store:
 def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Any]:
     """The raw mappings of a case's files by document name; a missing file is absent."""
     from reviewctl.adapters import yamlio
+    from reviewctl.core.confinement import link_problem
     from reviewctl.core.documents import DOCUMENT_FILES
 
     folder = store.existing_case_dir(case_id)
-    present = set(os.listdir(folder))  # one look at the folder, not one stat per document
+    with os.scandir(folder) as entries:  # one look at the folder, not one stat per document
+        listed = [(entry.name, entry.is_symlink()) for entry in entries]
+    linked = sorted(name for name, link in listed if link)
+    if linked:  # a linked case.yaml, documents/ or chronology/ could lead out of the store
+        raise InvalidDataError(link_problem(store, folder / linked[0]))
+    present = {name for name, _ in listed}
     where = store.shown(folder)
     docs: dict[str, Any] = {}
     for name, filename in DOCUMENT_FILES.items():
