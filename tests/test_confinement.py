@@ -6,11 +6,13 @@ links and real git, and checks that the step refuses with one clear line and cha
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
+from conftest import Cli, git, refer, snapshot
 from test_bad_input import INVALID, refused_cleanly
 
 ACK = "acknowledgement-letter.md.j2"
@@ -234,3 +236,68 @@ def test_chronology_folder_that_is_a_link(cli: Cli, store: Path, tmp_path: Path)
     commit_all(store)
     err = refused_cleanly(cli, store, INVALID, "chronology", "show", case_id)
     assert f"cases/{case_id}/chronology: a symbolic link" in err
+
+
+# -- validate names links as problems, and template changes as notices ----------------
+
+def validated(cli: Cli, store: Path, *args: str) -> dict[str, list[str]]:
+    before = snapshot(store)
+    result = cli("validate", "--format", "json", *args)
+    assert snapshot(store) == before
+    data = json.loads(result.out)
+    assert result.code == (0 if data["ok"] else INVALID), result.err
+    return data  # type: ignore[no-any-return]
+
+
+def test_validate_names_every_link_in_templates_and_cases(cli: Cli, store: Path, tmp_path: Path,
+                                                          private_key: Path) -> None:
+    linked, documents, deep = refer(cli), refer(cli), refer(cli)
+    (store / "templates" / ACK).symlink_to(private_key)
+    (store / "templates" / "inside.md.j2").symlink_to("README.md")
+    outside_copy(store, tmp_path, linked, "")
+    outside_copy(store, tmp_path, documents, "documents")
+    (store / "cases" / deep / "documents" / "key.md").symlink_to(private_key)
+    os.mkfifo(store / "templates" / "pipe.md.j2")
+    found = validated(cli, store)["problems"]
+    assert any(p.startswith(f"templates/{ACK}: a symbolic link") for p in found), found
+    assert any(p.startswith("templates/inside.md.j2: a symbolic link") for p in found)
+    assert any(p.startswith("templates/pipe.md.j2: not a regular file") for p in found)
+    assert any(p.startswith(f"cases/{linked}: a symbolic link") for p in found)
+    assert any(p.startswith(f"cases/{documents}/documents: a symbolic link") for p in found)
+    assert any(p.startswith(f"cases/{deep}/documents/key.md: a symbolic link") for p in found)
+    assert "fictional-not-a-key" not in json.dumps(found)
+
+
+def test_validate_names_linked_templates_and_cases_folders(cli: Cli, store: Path, tmp_path: Path) -> None:
+    refer(cli)
+    shutil.move(store / "templates", tmp_path / "t")
+    (store / "templates").symlink_to(tmp_path / "t")
+    shutil.move(store / "cases", tmp_path / "c")
+    (store / "cases").symlink_to(tmp_path / "c")
+    found = validated(cli, store)["problems"]
+    assert any(p.startswith("templates: the templates folder is a symbolic link") for p in found), found
+    assert any(p.startswith("cases: a symbolic link") for p in found)
+
+
+def test_validate_base_names_every_template_a_branch_changes(cli: Cli, store: Path) -> None:
+    own_template(store, "Old letter {{ case.id }}\n", "old.md.j2")
+    own_template(store, "Kept {{ case.id }}\n", "kept.md.j2")
+    commit_all(store, "templates on main")
+    git(store, "checkout", "-qb", "proposal")
+    own_template(store, "New {{ case.id }}\n")
+    own_template(store, "Kept, changed {{ case.id }}\n", "kept.md.j2")
+    (store / "templates" / "old.md.j2").unlink()
+    shutil.copy(Path(__file__).parent.parent / "reviewctl" / "workflows" / "default.yaml", store / "flow.yaml")
+    (store / "reviewctl.yaml").write_text((store / "reviewctl.yaml").read_text() + "workflow: flow.yaml\n")
+    commit_all(store, "letters changed")
+    data = validated(cli, store, "--base", "main")
+    assert data["ok"] and data["problems"] == []
+    notes = data["notices"]
+    assert any(n.startswith(f"templates/{ACK}: template added") for n in notes), notes
+    assert any(n.startswith("templates/kept.md.j2: template changed") for n in notes)
+    assert any(n.startswith("templates/old.md.j2: template deleted") for n in notes)
+    assert any(n.startswith("flow.yaml: workflow added") for n in notes)
+    assert len(notes) == 4
+    result = cli("validate", "--base", "main")
+    assert result.code == 0
+    assert f"note: templates/{ACK}: template added on this branch" in result.out

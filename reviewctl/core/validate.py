@@ -8,9 +8,11 @@ from pathlib import Path
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import check_id
 from reviewctl.core.checks import case_problems
+from reviewctl.core.confinement import case_tree_problems, link_problem
 from reviewctl.core.redaction import findings
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
+from reviewctl.core.templates import template_problems
 from reviewctl.errors import ReviewctlError, UsageError, located
 
 # YAML files get their conflict markers reported by the loader; these by a scan.
@@ -25,11 +27,16 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     if problems:
         return problems  # without settings and workflow no case can be judged
     problems += _journal_problems(store)
+    problems += template_problems(store)
+    if store.cases_dir.is_symlink():
+        return [*problems, link_problem(store, store.cases_dir)]  # never read cases through a link
     problems += _duplicate_problems(store)
-    folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []
+    folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir() or p.is_symlink()) \
+        if store.cases_dir.is_dir() else []
     readable = []
     for folder in folders:
-        found = _case_folder_problems(store, folder)
+        # A case that is or holds a link is not read at all: the link could lead out of the store.
+        found = case_tree_problems(store, folder) or _case_folder_problems(store, folder)
         problems += found
         if not found:
             readable.append(folder.name)
