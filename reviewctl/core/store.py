@@ -167,16 +167,21 @@ class Store:
         return search
 
     # -- cases ------------------------------------------------------------------
+    @cached_property
+    def _cases_linked(self) -> bool:
+        return os.path.islink(self.cases_dir)
+
     def case_ids(self) -> list[str]:
         if not self.cases_dir.is_dir():
             return []
         return sorted(p.name for p in self.cases_dir.iterdir() if (p / "case.yaml").is_file())
 
     def existing_case_dir(self, case_id: str) -> Path:
-        from reviewctl.core.confinement import refuse_links
-
         folder = self.case_dir(case_id)
-        refuse_links(self, folder)  # a case folder (or cases/) that is a link is never read
+        if self._cases_linked or os.path.islink(folder):  # a linked case (or cases/) is never read
+            from reviewctl.core.confinement import refuse_links
+
+            refuse_links(self, folder)
         if not (folder / "case.yaml").is_file():
             raise UsageError(
                 f"no case {case_id!r} in {self.shown(self.cases_dir)}; `reviewctl list` shows the ids"
