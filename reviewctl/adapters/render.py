@@ -1,20 +1,40 @@
 """The only user of jinja2.
 
-Templates are files a partnership edits, so they run in a sandbox (no reaching into
-Python internals) with StrictUndefined (a missing variable is an error, never a blank
-in a letter).  A store's own `templates/` folder is searched before the defaults.
+Templates are files a partnership edits, and every later step runs them: they are code.
+So they run in a sandbox (no reaching into Python internals) with StrictUndefined (a
+missing variable is an error, never a blank in a letter); they are read only as regular
+files inside their folders (never through a symbolic link, never from a path out of the
+folder, so a committed link to a private key cannot copy it into a letter); and they run
+under limits (numbers, texts and output of bounded size, and a time limit).  A store's
+own `templates/` folder is searched before the defaults.
 """
 
 from __future__ import annotations
 
+import math
+import os
+import signal
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reviewctl.errors import InvalidDataError, UsageError
+
+MAX_DIGITS = 4000  # Python itself will not print an integer of more than 4300 digits
+MAX_LENGTH = 10_000_000  # characters of output, or of any text or list a template builds
+DEFAULT_SECONDS = 5.0
+SECONDS_VARIABLE = "REVIEWCTL_TEMPLATE_SECONDS"
+_MAX_BITS = math.ceil(MAX_DIGITS * math.log2(10))
 
 
 def default_templates_dir() -> Path:
@@ -26,52 +46,238 @@ def default_templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent.parent / "templates"
 
 
-def _template_line(error: BaseException, name: str) -> int | None:
-    tb = error.__traceback__
-    line = None
+class TemplateRefused(InvalidDataError):
+    """A template that is not a regular file inside its folder."""
+
+
+class _Limit(Exception):
+    """A template went over a limit; the message says which."""
+
+
+class _TimeUp(Exception):
+    pass
+
+
+def _shown(path: str | Path) -> str:
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def _link_refusal(path: Path) -> TemplateRefused:
+    return TemplateRefused(
+        f"{_shown(path)}: the template is a symbolic link, and templates are read only as regular "
+        "files inside the templates folder; replace the link with a file holding the template's "
+        "own text (or `git rm` it)"
+    )
+
+
+def _open_folder(folder: Path) -> int | None:
+    if folder.is_symlink():
+        raise TemplateRefused(
+            f"{_shown(folder)}: the templates folder is a symbolic link; make it a real folder "
+            "inside the store, holding the templates themselves"
+        )
+    try:  # O_NOFOLLOW: a link swapped in since the look above fails rather than being followed
+        return os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _read_confined(folder: Path, parts: list[str]) -> str | None:
+    """The text of folder/parts, opened one component at a time with no link followed."""
+    fd = _open_folder(folder)
+    if fd is None:
+        return None
+    try:
+        for i, part in enumerate(parts):
+            path, last = folder.joinpath(*parts[:i + 1]), i == len(parts) - 1
+            try:
+                mode = os.stat(part, dir_fd=fd, follow_symlinks=False).st_mode
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+            if stat.S_ISLNK(mode):
+                raise _link_refusal(path)
+            if not last and not stat.S_ISDIR(mode):
+                return None
+            if last and not stat.S_ISREG(mode):
+                raise TemplateRefused(f"{_shown(path)}: not a regular file; a template must be a plain "
+                                      "text file in the templates folder")
+            # O_NOFOLLOW: a link swapped in since the look above fails rather than being followed.
+            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | (0 if last else os.O_DIRECTORY)
+            try:
+                inner = os.open(part, flags, dir_fd=fd)
+            except OSError:
+                raise _link_refusal(path) from None
+            os.close(fd)
+            fd = inner
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise TemplateRefused(f"{_shown(folder.joinpath(*parts))}: not a regular file; a template "
+                                  "must be a plain text file in the templates folder")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            data = handle.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateRefused(f"{_shown(folder.joinpath(*parts))}: not UTF-8 text; save it as UTF-8") from None
+
+
+def read_template(name: str, search: list[Path]) -> tuple[str, Path] | None:
+    """The text and path of template `name` from the first folder that has it, else None."""
+    parts = name.split("/")
+    if name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+        raise TemplateRefused(
+            f"template name {name!r} reaches outside the templates folder; include, extend or "
+            "import templates by their name inside templates/ (no '..', no leading '/')"
+        )
+    for folder in search:
+        text = _read_confined(folder, parts)
+        if text is not None:
+            return text, folder.joinpath(*parts)
+    return None
+
+
+class _ConfinedLoader(BaseLoader):
+    def __init__(self, search: list[Path]) -> None:
+        self.search = search
+        self.loaded: set[str] = set()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        found = read_template(template, self.search)
+        if found is None:
+            raise TemplateNotFound(template)
+        text, path = found
+        self.loaded.add(str(path))
+        return text, str(path), lambda: True  # one environment per rendering: never reloaded
+
+
+def _check_operands(operator: str, left: Any, right: Any) -> None:
+    ints = isinstance(left, int) and isinstance(right, int)
+    if operator == "**" and ints and right > 0 and abs(left) > 1 and right * math.log2(abs(left)) > _MAX_BITS:
+        raise _Limit(f"computes a number of more than {MAX_DIGITS} digits; templates fill in letters: "
+                     "simplify the expression")
+    if operator == "*" and ints and left.bit_length() + right.bit_length() > _MAX_BITS + 1:
+        raise _Limit(f"computes a number of more than {MAX_DIGITS} digits; templates fill in letters: "
+                     "simplify the expression")
+    sequences = (str, list, tuple)
+    if operator == "*" and isinstance(left, int) != isinstance(right, int):
+        sequence, times = (right, left) if isinstance(left, int) else (left, right)
+        if isinstance(sequence, sequences) and isinstance(times, int) and len(sequence) * times > MAX_LENGTH:
+            raise _Limit(f"builds a text or list longer than {MAX_LENGTH:,}; make it shorter")
+    if (operator == "+" and isinstance(left, sequences) and isinstance(right, sequences)
+            and len(left) + len(right) > MAX_LENGTH):
+        raise _Limit(f"builds a text or list longer than {MAX_LENGTH:,}; make it shorter")
+
+
+class _LimitedEnvironment(ImmutableSandboxedEnvironment):
+    # These operators can build huge numbers or texts from a few characters of template.
+    intercepted_binops = frozenset({"**", "*", "+"})
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        _check_operands(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+
+def _seconds() -> float:
+    value = os.environ.get(SECONDS_VARIABLE)
+    if value is None:
+        return DEFAULT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < 1e6:
+        raise UsageError(f"{SECONDS_VARIABLE} {value!r} is not a number of seconds; unset it or give e.g. 5")
+    return seconds
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in the rendering once `seconds` have passed (main thread, POSIX)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield  # the output loop still checks the clock
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    # It fires again every 0.1 s: a template cannot swallow the first one and run on.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    try:
+        yield
+    finally:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+
+
+def _where(error: BaseException, loader: _ConfinedLoader, shown: str) -> str:
+    """`file:line` of the innermost template the error passed through, else `shown`."""
+    tb, where = error.__traceback__, shown
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(name):
-            line = tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename in loader.loaded:
+            where = f"{_shown(filename)}:{tb.tb_lineno}"
         tb = tb.tb_next
-    return line
+    return where
 
 
 def render(name: str, context: dict[str, Any], search: list[Path]) -> str:
     """Render template `name`, looking in each folder of `search` in turn."""
-    folders = [str(p) for p in search]
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
-        undefined=StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
+    loader = _ConfinedLoader(search)
+    env = _LimitedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=False,
+                              keep_trailing_newline=True)
+    seconds = _seconds()
+    deadline = time.monotonic() + seconds
+    shown = name
     try:
-        template = env.get_template(name)
-    except TemplateNotFound:
-        raise UsageError(
-            f"template {name!r} not found; searched: {', '.join(folders)}"
-        ) from None
+        with _time_limit(seconds):
+            try:
+                template = env.get_template(name)
+            except TemplateNotFound:
+                raise UsageError(
+                    f"template {name!r} not found; searched: {', '.join(str(p) for p in search)}"
+                ) from None
+            shown = _shown(template.filename or name)
+            chunks: list[str] = []
+            size = 0
+            for chunk in template.generate(**context):
+                size += len(chunk)
+                if size > MAX_LENGTH:
+                    raise _Limit(f"writes more than {MAX_LENGTH:,} characters; make the document shorter")
+                if time.monotonic() > deadline:
+                    raise _TimeUp
+                chunks.append(chunk)
+            return "".join(chunks)
+    except (UsageError, TemplateRefused) as error:
+        where = _where(error, loader, "")
+        raise type(error)(f"{where}: {error.message}" if where else error.message) from None
     except TemplateSyntaxError as error:
         raise InvalidDataError(
-            f"{error.filename or name}:{error.lineno}: template syntax error ({error.message})"
+            f"{_shown(error.filename) if error.filename else name}:{error.lineno}: "
+            f"template syntax error ({error.message})"
         ) from None
-    shown = template.filename or name
-    try:
-        return template.render(**context)
     except UndefinedError as error:
-        line = _template_line(error, name)
-        where = f"{shown}:{line}" if line else shown
         raise InvalidDataError(
-            f"{where}: {error.message}; use one of the variables the template is given: "
-            f"{', '.join(sorted(context))}"
+            f"{_where(error, loader, shown)}: {error.message}; use one of the variables the template is "
+            f"given: {', '.join(sorted(context))}"
         ) from None
     except SecurityError as error:
-        line = _template_line(error, name)
-        where = f"{shown}:{line}" if line else shown
-        raise InvalidDataError(f"{where}: refused by the template sandbox ({error})") from None
+        raise InvalidDataError(f"{_where(error, loader, shown)}: refused by the template sandbox ({error})") from None
+    except _Limit as error:
+        raise InvalidDataError(f"{_where(error, loader, shown)}: the template {error}") from None
+    except _TimeUp as error:
+        raise InvalidDataError(
+            f"{_where(error, loader, shown)}: the template ran for more than {seconds:g} s and was stopped; "
+            f"look for loops that run too long (or raise {SECONDS_VARIABLE})"
+        ) from None
     except TemplateError as error:
-        raise InvalidDataError(f"{shown}: template error ({error})") from None
+        raise InvalidDataError(f"{_where(error, loader, shown)}: template error ({error})") from None
     except Exception as error:  # noqa: BLE001 - a user's template may fail in any way
-        line = _template_line(error, name)
-        where = f"{shown}:{line}" if line else shown
+        where = _where(error, loader, shown)
         raise InvalidDataError(f"{where}: the template failed ({type(error).__name__})") from None

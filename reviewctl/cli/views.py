@@ -113,16 +113,20 @@ def validate(
 ) -> None:
     """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable."""
     from reviewctl.cli.output import as_json, emit, say
+    from reviewctl.core.templates import template_changes
     from reviewctl.core.validate import validate_store
 
     _check_format(fmt, ("table", "json"))
     store = globals_of(ctx).store()
     problems = validate_store(store, base)
+    notices = template_changes(store, base) if base is not None else []  # for the reviewer; not problems
     if fmt == "json":
-        emit(as_json({"ok": not problems, "problems": problems}))
+        emit(as_json({"ok": not problems, "problems": problems, "notices": notices}))
     else:
         for problem in problems:
             emit(problem)
+        for notice in notices:
+            emit(f"note: {notice}")
         say(f"{len(problems)} problem(s) found" if problems else "the store is valid")
     if problems:
         raise typer.Exit(int(ExitCode.INVALID))

@@ -16,6 +16,7 @@ from pydantic import field_validator
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import Strict, Text
+from reviewctl.core.confinement import check_case_tree
 from reviewctl.core.schema import errors_of
 from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, run_record
@@ -152,6 +153,7 @@ class Row:
 def integrated(store: Store, case_id: str, gap_days: int = GAP_DAYS) -> list[Row]:
     """Every agency's events merged by date, with likely duplicates and long gaps flagged."""
     read_documents(store, case_id, roundtrip=False)  # the case exists and is readable
+    check_case_tree(store, case_id)  # and no chronology file is a link out of the store
     folder = store.case_dir(case_id) / CHRONOLOGY_DIR
     rows: list[Row] = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:

@@ -161,12 +161,16 @@ class Store:
 
         own = self.root / TEMPLATES_DIR
         default = default_templates_dir()
-        search = [own] if own.is_dir() else []
+        search = [own] if own.is_dir() or own.is_symlink() else []  # a link is refused when read
         if default.resolve() != own.resolve():
             search.append(default)
         return search
 
     # -- cases ------------------------------------------------------------------
+    @cached_property
+    def _cases_linked(self) -> bool:
+        return os.path.islink(self.cases_dir)
+
     def case_ids(self) -> list[str]:
         if not self.cases_dir.is_dir():
             return []
@@ -174,6 +178,10 @@ class Store:
 
     def existing_case_dir(self, case_id: str) -> Path:
         folder = self.case_dir(case_id)
+        if self._cases_linked or os.path.islink(folder):  # a linked case (or cases/) is never read
+            from reviewctl.core.confinement import refuse_links
+
+            refuse_links(self, folder)
         if not (folder / "case.yaml").is_file():
             raise UsageError(
                 f"no case {case_id!r} in {self.shown(self.cases_dir)}; `reviewctl list` shows the ids"
@@ -184,10 +192,16 @@ class Store:
 def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Any]:
     """The raw mappings of a case's files by document name; a missing file is absent."""
     from reviewctl.adapters import yamlio
+    from reviewctl.core.confinement import link_problem
     from reviewctl.core.documents import DOCUMENT_FILES
 
     folder = store.existing_case_dir(case_id)
-    present = set(os.listdir(folder))  # one look at the folder, not one stat per document
+    with os.scandir(folder) as entries:  # one look at the folder, not one stat per document
+        listed = [(entry.name, entry.is_symlink()) for entry in entries]
+    linked = sorted(name for name, link in listed if link)
+    if linked:  # a linked case.yaml, documents/ or chronology/ could lead out of the store
+        raise InvalidDataError(link_problem(store, folder / linked[0]))
+    present = {name for name, _ in listed}
     where = store.shown(folder)
     docs: dict[str, Any] = {}
     for name, filename in DOCUMENT_FILES.items():

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from reviewctl.core.store import Store
+import os
+from pathlib import Path
+
+from reviewctl.core.store import TEMPLATES_DIR, Store
 from reviewctl.errors import UsageError
 
 
@@ -21,9 +24,59 @@ def template_list(store: Store) -> list[dict[str, str]]:
 
 
 def template_text(store: Store, name: str) -> str:
-    for folder in store.templates_search():
-        path = folder / name
-        if "/" not in name and path.is_file():
-            return path.read_text(encoding="utf-8")
+    from reviewctl.adapters.render import read_template
+
+    found = read_template(name, store.templates_search()) if "/" not in name else None
+    if found is not None:
+        return found[0]
     names = ", ".join(t["name"] for t in template_list(store))
     raise UsageError(f"no template {name!r}; the templates are: {names}")
+
+
+def template_problems(store: Store) -> list[str]:
+    """Every link or special file among the store's templates: each would be refused when used."""
+    import stat
+
+    folder = store.root / TEMPLATES_DIR
+    if folder.is_symlink():
+        return [f"{store.shown(folder)}: the templates folder is a symbolic link, so every step that renders "
+                "a letter fails; make it a real folder inside the store, holding the templates themselves"]
+    problems = []
+    for top, folders, files in os.walk(folder):  # os.walk does not go into linked folders
+        for name in sorted(folders + files):
+            path = Path(top) / name
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                problems.append(f"{store.shown(path)}: a symbolic link; templates are read only as regular "
+                                "files inside the templates folder, so a step using it fails: replace the link "
+                                "with a file holding the template's own text (or `git rm` it)")
+            elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
+                problems.append(f"{store.shown(path)}: not a regular file; a template must be a plain text file")
+    return problems
+
+
+def template_changes(store: Store, base: str) -> list[str]:
+    """Each template (and the store's own workflow) a branch adds, changes or deletes since `base`.
+
+    A template is code that every later step runs, so a reviewer should read these as code.
+    """
+    repo = store.repo
+    if repo.resolve(base) is None:
+        raise UsageError(f"--base {base!r} is not a branch or commit of this repository")
+    watched = [store.root / TEMPLATES_DIR]
+    config, _, _ = store.settings
+    if config is not None and config.workflow:
+        watched.append(store.root / config.workflow)
+    notices = []
+    for path in watched:
+        try:  # lexically: a linked folder is judged by validate's problems, not followed here
+            pathspec = Path(os.path.normpath(path)).relative_to(repo.root).as_posix()
+        except ValueError:
+            continue
+        for changed in repo.changed_between(base, "HEAD", pathspec):
+            before, after = repo.show_file(base, changed), repo.show_file("HEAD", changed)
+            how = "added" if before is None else "deleted" if after is None else "changed"
+            what = "workflow" if path != watched[0] else "template"
+            notices.append(f"{store.shown(repo.root / changed)}: {what} {how} on this branch; templates "
+                           "and the workflow are code that every later step runs: review the change as code")
+    return notices

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from reviewctl.core.confinement import check_case_tree, refuse_links
 from reviewctl.core.store import Store
 from reviewctl.errors import BusyError, RefusedError, UnusableError, UsageError
 
@@ -193,6 +194,7 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
         if underway:
             raise RefusedError(f"{underway} is under way in this repository; finish or abort it "
                                "(`git status` says how), then repeat the step")
+        check_case_tree(store, case_id)  # nothing is written through a link, nor read through one
         folder = store.case_dir(case_id)
         dirty = repo.changed_paths(store.repo_path(folder)) if folder.exists() else []
         if dirty:
@@ -212,6 +214,8 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
     the current branch are not touched at all.
     """
     repo = store.repo
+    for path in changes:
+        refuse_links(store, path)
     paths = [store.repo_path(p) for p in changes]
     diff = render_diff(store, changes)
     if dry_run:

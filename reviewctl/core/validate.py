@@ -9,9 +9,11 @@ from typing import Any
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import check_id
 from reviewctl.core.checks import case_problems
+from reviewctl.core.confinement import case_tree_problems, link_problem
 from reviewctl.core.redaction import findings
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
+from reviewctl.core.templates import template_problems
 from reviewctl.errors import ReviewctlError, UsageError, located
 
 # YAML files get their conflict markers reported by the loader; these by a scan.
@@ -26,14 +28,23 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     if problems:
         return problems  # without settings and workflow no case can be judged
     problems += _journal_problems(store)
+    problems += template_problems(store)
+    if store.cases_dir.is_symlink():
+        return [*problems, link_problem(store, store.cases_dir)]  # never read cases through a link
     problems += _duplicate_problems(store)
-    folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir()) if store.cases_dir.is_dir() else []
+    folders = sorted(p for p in store.cases_dir.iterdir() if p.is_dir() or p.is_symlink()) \
+        if store.cases_dir.is_dir() else []
     # Each readable case's record and whether it has approvals: the approvals of those
     # that have them, or whose stage or history says they were approved, are verified
     # against the base, even for a case with other problems (a forger's edit must not
     # hide behind them).
     cases: dict[str, tuple[Any, bool]] = {}
     for folder in folders:
+        # A case that is or holds a link is not read at all: the link could lead out of the store.
+        linked = case_tree_problems(store, folder)
+        if linked:
+            problems += linked
+            continue
         docs: dict[str, Any] = {}
         problems += _case_folder_problems(store, folder, docs)
         if "case" in docs:
