@@ -301,3 +301,20 @@ def test_validate_base_names_every_template_a_branch_changes(cli: Cli, store: Pa
     result = cli("validate", "--base", "main")
     assert result.code == 0
     assert f"note: templates/{ACK}: template added on this branch" in result.out
+
+
+@pytest.mark.parametrize("name", ["../outside.yaml", "/tmp/outside.yaml", "linked.yaml"])
+def test_a_workflow_outside_the_store_is_refused(cli: Cli, store: Path, name: str) -> None:
+    from reviewctl.core.store import DEFAULT_WORKFLOW
+
+    outside = store.parent / "outside.yaml"
+    outside.write_text(DEFAULT_WORKFLOW.read_text())
+    (store / "linked.yaml").symlink_to(outside)
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + f"workflow: {name.replace('/tmp', str(store.parent))}\n")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "a workflow elsewhere")
+    before = snapshot(store)
+    result = cli("refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "R")
+    assert result.code == 3 and "is a link or lies outside the store" in result.err
+    assert snapshot(store) == before

@@ -132,12 +132,16 @@ class Store:
         name = config.workflow
         if not name:
             return DEFAULT_WORKFLOW
-        path = (self.root / name).resolve()
+        given = self.root / name
+        path = given.resolve()
+        where = f"{self.shown(self.root / CONFIG_FILE)}: workflow: {name}"
+        # The workflow decides what every step needs: like a template, a real file in the store.
+        if given.is_symlink() or not path.is_relative_to(self.root.resolve()):
+            raise InvalidDataError(f"{where} is a link or lies outside the store; give the path of a regular "
+                                   "file inside the store, relative to it")
         if not path.is_file():
-            raise InvalidDataError(
-                f"{self.shown(self.root / CONFIG_FILE)}: workflow: {name} does not exist; "
-                "give a workflow file's path relative to the store, or remove the key"
-            )
+            raise InvalidDataError(f"{where} does not exist; give a workflow file's path relative to the store, "
+                                   "or remove the key")
         return path
 
     @cached_property
