@@ -132,7 +132,14 @@ def test_template_command_does_not_print_a_linked_file(cli: Cli, store: Path, pr
     ("{% set ns = namespace(t='x' * 10**6) %}{% for i in range(40) %}{% set ns.t = ns.t + ns.t %}"
      "{% endfor %}{{ ns.t }}", "longer than 10,000,000"),
     ("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "writes more than 10,000,000 characters"),
-], ids=["power-tower", "power", "product", "text-repeat", "list-repeat", "doubling", "output"])
+    ("{{ 'x'|center(10**9) }}", "larger than 10,000,000 to a function or filter"),
+    ("{{ 'x'.ljust(10**9) }}", "larger than 10,000,000 to a function or filter"),
+    ("{{ '{:>1000000000}'.format(1) }}", "formats with a width of more than"),
+    ("{{ '%1000000000d' % 1 }}", "formats with a width of more than"),
+    ("{{ '%*d' % (10**9, 1) }}", "formats with a width"),
+    ("{{ '%1000000000s'|format('x') }}", "formats with a width of more than"),
+], ids=["power-tower", "power", "product", "text-repeat", "list-repeat", "doubling", "output",
+        "center-filter", "ljust-method", "format-width", "percent-width", "percent-star", "format-filter"])
 def test_templates_that_build_huge_values_are_stopped(cli: Cli, store: Path, text: str, says: str) -> None:
     own_template(store, "Dear referrer\n" + text + "\n")
     commit_all(store)

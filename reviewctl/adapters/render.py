@@ -11,8 +11,10 @@ own `templates/` folder is searched before the defaults.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import re
 import signal
 import stat
 import threading
@@ -172,13 +174,59 @@ def _check_operands(operator: str, left: Any, right: Any) -> None:
         raise _Limit(f"builds a text or list longer than {MAX_LENGTH:,}; make it shorter")
 
 
+# A width or count in a format (`{:>1000000000}`, `%1000000000d`) builds a text that long.
+_HUGE_WIDTH = re.compile(r"\{[^{}]*:[^{}]*\d{8,}[^{}]*\}|%[-#0 +]*(?:\d{8,}|\*)")
+
+
+def _check_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A function or filter given a huge number (`center(10**9)`) builds a huge text or list."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_LENGTH:
+            raise _Limit(f"passes a number larger than {MAX_LENGTH:,} to a function or filter; make it smaller")
+
+
+def _check_format(text: Any) -> None:
+    if isinstance(text, str) and _HUGE_WIDTH.search(text):
+        raise _Limit(f"formats with a width of more than {MAX_LENGTH:,} characters (or one given by `*`); "
+                     "give a smaller width")
+
+
+def _limited_filter(function: Callable[..., Any], checks_format: bool) -> Callable[..., Any]:
+    @functools.wraps(function)  # keeps jinja's pass_context / pass_environment marks
+    def limited(*args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args, kwargs)
+        if checks_format:
+            _check_format(next((a for a in args if isinstance(a, str)), None))
+        return function(*args, **kwargs)
+
+    return limited
+
+
 class _LimitedEnvironment(ImmutableSandboxedEnvironment):
     # These operators can build huge numbers or texts from a few characters of template.
-    intercepted_binops = frozenset({"**", "*", "+"})
+    intercepted_binops = frozenset({"**", "*", "+", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters = {name: _limited_filter(f, name == "format") for name, f in self.filters.items()}
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         _check_operands(operator, left, right)
+        if operator == "%":
+            _check_format(left)
+            _check_arguments(right if isinstance(right, tuple) else (right,), {})
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _check_arguments(args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        # `'...'.format` is looked up here before it is called: check the format's widths.
+        if getattr(value, "__name__", None) in ("format", "format_map") and isinstance(
+                getattr(value, "__self__", None), str):
+            _check_format(value.__self__)
+        return super().wrap_str_format(value)
 
 
 def _seconds() -> float:
