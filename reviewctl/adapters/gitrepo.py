@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import os
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import git
 from git.exc import GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from reviewctl.errors import UnusableError
+from reviewctl.adapters import gitlocks
+from reviewctl.errors import ReviewctlError, UnusableError
+
+T = TypeVar("T")
 
 
 def _fail(error: GitCommandError, doing: str) -> UnusableError:
-    lines = [line.removeprefix("stderr: ").strip(" '") for line in str(error.stderr or "").splitlines()]
+    # GitPython indents its "stderr: '...'" line: strip first, or git's reason is missed.
+    lines = [line.strip().removeprefix("stderr: ").strip(" '") for line in str(error.stderr or "").splitlines()]
     lines = [line for line in lines if line]
     # git's own reason is its first fatal:/error: line; hints after it are less useful.
     reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), None)
@@ -45,6 +52,8 @@ class GitRepo:
         # The common dir is shared by linked worktrees, so one lock covers them all.
         self.git_dir = Path(repo.common_dir).resolve()
         self._own_git_dir = Path(repo.git_dir).resolve()  # this worktree's: merges, rebases
+        # Seconds to wait for a lock file another git holds (transaction.py sets it).
+        self.lock_timeout = 10.0
 
     @classmethod
     def find(cls, path: Path) -> GitRepo | None:
@@ -63,6 +72,35 @@ class GitRepo:
             return cls(git.Repo.init(path, initial_branch="main"))
         except GitCommandError as error:
             raise _fail(error, f"creating a repository in {path}") from None
+
+    @property
+    def git_dirs(self) -> list[Path]:
+        return sorted({self.git_dir, self._own_git_dir})
+
+    @property
+    def index_file(self) -> Path:
+        given = os.environ.get("GIT_INDEX_FILE")
+        return Path(given).resolve() if given else self._own_git_dir / "index"
+
+    def wait_for_locks(self) -> None:
+        """Wait (bounded) until no git holds the index, HEAD or the branch; BusyError names a stale lock."""
+        index_lock = self.index_file.with_name(self.index_file.name + ".lock")
+        locks = [index_lock, *gitlocks.ref_locks(self._own_git_dir, self.git_dir)]
+        gitlocks.wait_until_free(locks, self.lock_timeout)
+
+    def _locked(self, run: Callable[[], T]) -> T:
+        """Run a git command, again while it fails only because another git holds a lock."""
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return run()
+            except GitCommandError as error:
+                lock = gitlocks.held_lock(str(error.stderr or ""))
+                if lock is None:
+                    raise
+                if time.monotonic() >= deadline:
+                    raise gitlocks.busy(lock, self.lock_timeout) from None
+                time.sleep(gitlocks.POLL_SECONDS)
 
     def operation_in_progress(self) -> str | None:
         """A merge, rebase, cherry-pick, revert or bisect under way, if any."""
@@ -119,23 +157,34 @@ class GitRepo:
             paths.append(entry[3:])
         return paths
 
-    def is_step_commit(self, commit: str | None, parent: str | None, case_id: str, step: str) -> bool:
-        """Whether `commit` is reviewctl's commit of `step` for `case_id`, made on `parent`."""
-        if commit is None or commit == parent:
-            return False
+    def commits_since(self, since: str | None, limit: int = 10000) -> list[tuple[str, str]]:
+        """(commit, message) of each commit on HEAD's history after `since`, newest first."""
+        sep, end = "\x1f", "\x1e"
         try:
-            parents = str(self._repo.git.rev_list("--parents", "-n", "1", commit)).split()[1:]
-            body = str(self._repo.git.log("-1", "--format=%B", commit))
+            out = str(self._repo.git.log(f"--max-count={limit}", f"--format=%H{sep}%B{end}",
+                                         f"{since}..HEAD" if since else "HEAD"))
         except GitCommandError:
-            return False
-        return (parents == ([parent] if parent else [])
-                and f"Reviewctl-Case: {case_id}" in body and f"Reviewctl-Step: {step}" in body)
+            return []
+        found = []
+        for record in out.split(end):
+            commit, _, body = record.strip("\n").partition(sep)
+            if commit:
+                found.append((commit, body))
+        return found
+
+    def tracked(self, paths: list[str]) -> set[str]:
+        if not paths:
+            return set()
+        try:
+            return set(str(self._repo.git.ls_files("-z", "--", *paths)).split("\0")) - {""}
+        except GitCommandError as error:
+            raise _fail(error, "listing tracked files") from None
 
     def commit(self, message: str, paths: list[str]) -> str:
         """Stage exactly `paths` and commit only them; other staged work is left alone."""
         try:
-            self._repo.git.add("-A", "--", *paths)
-            self._repo.git.commit("-q", "-m", message, "--only", "--", *paths)
+            self._locked(lambda: self._repo.git.add("-A", "--", *paths))
+            self._locked(lambda: self._repo.git.commit("-q", "-m", message, "--only", "--", *paths))
         except GitCommandError as error:
             raise _fail(error, "committing") from None
         head = self.head()
@@ -145,38 +194,67 @@ class GitRepo:
     def commit_step(self, message: str, paths: list[str], sign: bool = False) -> str:
         """Commit exactly `paths` on top of HEAD, whatever else is staged, and return it.
 
-        Built from git's plumbing on a temporary index that starts from HEAD: `git commit
-        -- paths` refreshes the whole index twice, which in a store of 10,000 cases costs
-        more than the rest of the step.  Git hooks do not run for these commits; every
-        step checks its own case, and `reviewctl validate` is the check for CI.
+        Built from git's plumbing on a private index, so that a `git status` that an
+        editor or a shell prompt runs meanwhile (it takes index.lock for a moment) cannot
+        make the step fail: `git commit -- paths` would also refresh the whole index
+        twice, which in a store of 10,000 cases costs more than the rest of the step.
+        Git hooks do not run for these commits; every step checks its own case, and
+        `reviewctl validate` is the check for CI.
+
+        Once HEAD has moved the step is done: the real index is brought up to date
+        after, and if another git holds it for too long, the paths are noted for the
+        next step (or `doctor`) to bring up to date instead of failing the step.
         """
+        self.catch_up_index()
         head = self.head()
-        # Usually nothing else is staged, and the index itself (with its cached trees)
-        # can be used; otherwise a temporary index starting from HEAD keeps others'
-        # staged work out of the commit.
-        status, _, _ = self._repo.git.execute(["git", "diff", "--cached", "--quiet"], with_extended_output=True,
-                                              with_exceptions=False)
-        own_index = head is not None and status == 0
-        index = self.git_dir / f"reviewctl-index-{os.getpid()}"
-        env = {} if own_index else {"GIT_INDEX_FILE": str(index)}
+        real = self.index_file
+        private = self.git_dir / f"reviewctl-index-{os.getpid()}"
+        env = {"GIT_INDEX_FILE": str(private)}
         try:
-            if head is not None and not own_index:
-                self._repo.git.read_tree(head, env=env)
+            # Usually nothing else is staged, and a copy of the index (with its stat
+            # data and cached trees) serves; otherwise an index read from HEAD keeps
+            # others' staged work out of the commit.  copy2 keeps the index's mtime,
+            # which git compares with the files' to spot "racily clean" entries.
+            seen = gitlocks.signature(real)
+            own = head is not None and seen is not None and gitlocks.copy_file(real, private)
+            if own:
+                status, _, _ = self._repo.git.execute(["git", "diff", "--cached", "--quiet"], env=env,
+                                                      with_extended_output=True, with_exceptions=False)
+                own = status == 0
+            if not own:
+                private.unlink(missing_ok=True)
+                if head is not None:
+                    self._repo.git.read_tree(head, env=env)
             self._repo.git.add("-A", "--", *paths, env=env)
             tree = str(self._repo.git.write_tree(env=env)).strip()
             parents = ["-p", head] if head else []
             # -S signs with the user's own git settings (gpg.format=ssh, user.signingkey).
             signing = ["-S"] if sign else []
             commit = str(self._repo.git.commit_tree(tree, *parents, *signing, "-m", message)).strip()
-            self._repo.git.update_ref("-m", f"reviewctl: {message.splitlines()[0]}", "HEAD", commit,
-                                      head or "0" * 40)
+            self._locked(lambda: self._repo.git.update_ref(
+                "-m", f"reviewctl: {message.splitlines()[0]}", "HEAD", commit, head or "0" * 40))
         except GitCommandError as error:
+            private.unlink(missing_ok=True)
             raise _fail(error, "committing") from None
+        except BaseException:
+            private.unlink(missing_ok=True)
+            raise
+        try:
+            if not (own and gitlocks.replace_if_unchanged(private, real, seen)):
+                self.stage(paths)
+        except ReviewctlError:
+            gitlocks.note_unrefreshed(self.git_dir, paths)
         finally:
-            index.unlink(missing_ok=True)
-        if not own_index:
-            self.stage(paths)
+            private.unlink(missing_ok=True)
         return commit
+
+    def catch_up_index(self) -> list[str]:
+        """Bring the index entries a step could not refresh after its commit up to HEAD."""
+        paths = gitlocks.unrefreshed(self.git_dir)
+        if paths:
+            self.unstage(paths)
+            gitlocks.note_unrefreshed(self.git_dir, [])
+        return paths
 
     def commit_to_branch(self, name: str, message: str, contents: dict[str, str], sign: bool) -> tuple[str, str]:
         """Commit `contents` (path -> text) on HEAD to a new branch; (branch, commit).
@@ -221,7 +299,7 @@ class GitRepo:
     def stage(self, paths: list[str]) -> None:
         """Bring the index entries of `paths` up to the work tree."""
         try:
-            self._repo.git.add("-A", "--", *paths)
+            self._locked(lambda: self._repo.git.add("-A", "--", *paths))
         except GitCommandError as error:
             raise _fail(error, "updating the index") from None
 
@@ -231,9 +309,9 @@ class GitRepo:
             return
         try:
             if self.head() is None:
-                self._repo.git.rm("-q", "--cached", "--ignore-unmatch", "-r", "--", *paths)
+                self._locked(lambda: self._repo.git.rm("-q", "--cached", "--ignore-unmatch", "-r", "--", *paths))
             else:
-                self._repo.git.reset("-q", "HEAD", "--", *paths)
+                self._locked(lambda: self._repo.git.reset("-q", "HEAD", "--", *paths))
         except GitCommandError as error:
             raise _fail(error, "restoring the index") from None
 

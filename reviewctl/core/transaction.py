@@ -3,9 +3,10 @@
 Order: take the store's lock; refuse if an earlier step was interrupted; refuse if
 the case's own files have uncommitted edits; (the caller loads, checks and edits in
 memory); write a journal of what the files were; replace each file atomically; commit
-only those paths; drop the journal.  If anything fails in between, the files and the
-index are put back from the journal.  If the process is killed, the journal stays
-behind and `reviewctl doctor` puts them back.
+only those paths; drop the journal.  If anything fails before the commit, the files
+are put back from the journal (the commit is built on a private index, so the real one
+is untouched until HEAD has moved).  If the process is killed, the journal stays behind
+and `reviewctl doctor` puts them back, unless the step's commit was made.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ class Journal:
     head: str | None
     files: dict[str, str | None]  # repo-relative path -> original text (None: absent)
     created_dirs: list[str] = field(default_factory=list)
+    message: str | None = None  # the step's commit message: how `doctor` finds its commit
 
     def dump(self) -> str:
         return json.dumps(self.__dict__, indent=1)
@@ -91,8 +93,8 @@ class Journal:
         return cls(**json.loads(text))
 
 
-def _lock_timeout(store: Store) -> float:
-    value = os.environ.get("REVIEWCTL_LOCK_TIMEOUT")
+def _lock_timeout(store: Store, variable: str = "REVIEWCTL_LOCK_TIMEOUT") -> float:
+    value = os.environ.get(variable)
     if value is None:
         return store.config.lock_timeout_seconds
     try:
@@ -100,8 +102,13 @@ def _lock_timeout(store: Store) -> float:
     except ValueError:
         seconds = -1.0
     if not seconds >= 0:
-        raise UsageError(f"REVIEWCTL_LOCK_TIMEOUT {value!r} is not a number of seconds; unset it or give e.g. 10")
+        raise UsageError(f"{variable} {value!r} is not a number of seconds; unset it or give e.g. 10")
     return seconds
+
+
+def use_git_lock_timeout(store: Store) -> None:
+    """How long git commands wait for a lock file another git holds (index.lock, HEAD.lock)."""
+    store.repo.lock_timeout = _lock_timeout(store, "REVIEWCTL_GIT_LOCK_TIMEOUT")
 
 
 @contextmanager
@@ -148,8 +155,25 @@ def refuse_if_interrupted(store: Store) -> None:
         )
 
 
-def restore(store: Store, journal: Journal) -> None:
-    """Put the journal's files back as they were, and their index entries to HEAD."""
+def committed(store: Store, journal: Journal) -> str | None:
+    """The journal's step's commit, if it was made: on HEAD's history since the journal's HEAD.
+
+    Searched, not only HEAD, because other commits may have been made since (by hand, or
+    a sync).  A journal written before the message was kept matches on the trailers.
+    """
+    def matches(body: str) -> bool:
+        if journal.message is not None:
+            return body.strip() == journal.message.strip()
+        lines = body.splitlines()
+        case_ok = f"Reviewctl-Case: {journal.case_id}" in lines or not any(
+            line.startswith("Reviewctl-Case:") for line in lines)
+        return case_ok and f"Reviewctl-Step: {journal.step}" in lines
+
+    return next((commit for commit, body in store.repo.commits_since(journal.head) if matches(body)), None)
+
+
+def restore(store: Store, journal: Journal, index: bool = True) -> None:
+    """Put the journal's files back as they were, and (with `index`) their index entries to HEAD."""
     root = store.repo.root
     for rel, original in journal.files.items():
         path = root / rel
@@ -161,7 +185,8 @@ def restore(store: Store, journal: Journal) -> None:
         folder = root / rel
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    store.repo.unstage(list(journal.files))
+    if index:
+        store.repo.unstage(list(journal.files))
 
 
 def render_diff(store: Store, changes: dict[Path, str]) -> str:
@@ -227,6 +252,8 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
     if not repo.on_branch():
         raise RefusedError("HEAD is detached, so the step's commit would belong to no branch; check out "
                            "a branch (or use --propose), then repeat the step")
+    use_git_lock_timeout(store)
+    repo.wait_for_locks()  # a lock another git left behind is named before anything is written
     created: list[str] = []
     for path in changes:
         folder = path.parent
@@ -237,7 +264,7 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         step, case_id, repo.head(),
         {store.repo_path(p): (p.read_text(encoding="utf-8") if p.exists() else None)
          for p in changes},
-        created,
+        created, message,
     )
     write_atomic(journal_path(store), journal.dump())
     commit: str | None = None
@@ -248,8 +275,10 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         commit = repo.commit_step(message, paths, sign=sign)
         _fault("after-commit")
     except BaseException:
-        if commit is None:  # once committed, the step is done: nothing to put back
-            restore(store, journal)
+        # Once committed, the step is done: nothing to put back.  The real index is not
+        # touched before the commit, so only the files need putting back.
+        if commit is None and committed(store, journal) is None:
+            restore(store, journal, index=False)
         journal_path(store).unlink(missing_ok=True)
         raise
     journal_path(store).unlink(missing_ok=True)
