@@ -21,7 +21,13 @@ from dataclasses import dataclass, field
 # Letters NFKD leaves whole, folded as a reader would; modifier letters that are written
 # as apostrophes (OʼBrien) are apostrophes.
 _EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # apostrophes that are "letters"
-          "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l"}
+          "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i", "ŀ": "l",
+          # Cyrillic and Greek letters that look Latin (after casefolding): a name typed,
+          # or pasted, with one of them reads the same to every reader of the report.
+          "а": "a", "в": "b", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
+          "о": "o", "р": "p", "ԛ": "q", "с": "c", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d",
+          "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o",
+          "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ɑ": "a", "ɡ": "g"}
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
 _fold_cache: dict[str, str] = {}
