@@ -304,7 +304,8 @@ def test_validate_base_names_every_template_a_branch_changes(cli: Cli, store: Pa
     assert any(n.startswith("templates/kept.md.j2: template changed") for n in notes)
     assert any(n.startswith("templates/old.md.j2: template deleted") for n in notes)
     assert any(n.startswith("flow.yaml: workflow added") for n in notes)
-    assert len(notes) == 4
+    assert any(n.startswith("reviewctl.yaml: settings changed") and "who may approve" in n for n in notes)
+    assert len(notes) == 5
     result = cli("validate", "--base", "main")
     assert result.code == 0
     assert f"note: templates/{ACK}: template added on this branch" in result.out

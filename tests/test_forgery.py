@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import Cli, git, snapshot
 from ruamel.yaml import YAML
-from test_full_process import stage
+from test_full_process import stage, to_jcrg_agreed
 from test_signing import PEOPLE, all_checks, become, checks, keys, signed, to_jcrg
 
 # The steps from jcrg-agreed onwards, as a forger would write them into the history.
@@ -23,15 +23,19 @@ LATER = [("approve", "jcrg-agreed", "approved"), ("publish", "approved", "publis
          ("monitor", "published", "monitoring"), ("close", "monitoring", "closed")]
 
 
-def set_stage_by_hand(store: Path, case_id: str, to: str = "approved") -> None:
-    """What a forger does with an editor: the stage, and history entries that look like steps'."""
+def set_stage_by_hand(store: Path, case_id: str, to: str = "approved", case_type: str | None = None) -> None:
+    """What a forger does with an editor: the stage, and history entries that look like steps'
+    (with `case_type`, the first of them settles that type, as a retyping step's would)."""
     path = store / "cases" / case_id / "case.yaml"
     yaml = YAML()
     case = yaml.load(path.read_text())
     case["stage"] = to
     for step, source, target in LATER[:[t for _, _, t in LATER].index(to) + 1]:
-        case["history"].append({"step": step, "date": date(2026, 11, 20), "from": source, "to": target,
-                                "by": "Mallory", "recorded": date(2026, 11, 20)})
+        entry = {"step": step, "date": date(2026, 11, 20), "from": source, "to": target,
+                 "by": "Mallory", "recorded": date(2026, 11, 20)}
+        if case_type is not None and step == "approve":
+            entry["type"] = case_type
+        case["history"].append(entry)
     with path.open("w") as handle:
         yaml.dump(case, handle)
 
@@ -242,3 +246,76 @@ def test_a_branch_cannot_drop_a_role_from_the_workflow(cli: Cli, signed: Path, t
     assert cli("verify", case_id, "--base", "main").code == 1
     result = cli("validate", "--base", "main")
     assert result.code == 3 and "needs a valid approval by the role 'sscp'" in result.out
+
+
+def test_a_tag_cannot_stand_in_for_the_base(cli: Cli, signed: Path, keys: dict[str, Path], tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/tagged")
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approvers", "add", role, PEOPLE["mallory"], "--key", f"{keys['mallory']}.pub")
+    # git rev-parse prefers refs/tags/X to refs/heads/X and refs/remotes/X.
+    for tag in ("main", "origin/main", "origin/HEAD"):
+        git(signed, "tag", tag)
+    become(signed, "mallory", keys)
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approve", case_id, "--role", role)
+    for args in (("verify", case_id, "--base", "main"), ("verify", case_id), ("validate", "--base", "main")):
+        result = cli(*args)
+        assert result.code == 2 and "both a branch and a tag are named 'main'" in result.err, result
+    result = cli("verify", case_id, "--base", "origin/main")
+    assert result.code == 2 and "not a branch or commit" in result.err
+    git(signed, "tag", "-d", "main")
+    result = cli("verify", case_id, "--format", "json")
+    assert result.code == 1
+    assert all("allowed signers of main" in r["reason"] for r in json.loads(result.out) if r["status"] == "rejected")
+    assert cli("verify", case_id, "--base", "refs/heads/review/tagged").code == 0  # named in full, by choice
+
+
+def retype_by_hand(store: Path, case_id: str, to: str, in_history: bool = False) -> None:
+    path = store / "cases" / case_id / "case.yaml"
+    yaml = YAML()
+    case = yaml.load(path.read_text())
+    case["type"] = to
+    if in_history:  # the last step seems to have settled the new type
+        case["history"][-1]["type"] = to
+    with path.open("w") as handle:
+        yaml.dump(case, handle)
+
+
+def test_a_type_changed_to_unknown_needs_approvals_still(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/untyped")
+    retype_by_hand(signed, case_id, "unknown")
+    set_stage_by_hand(signed, case_id, case_type="unknown")
+    git(signed, "commit", "-qam", "no type, no approvers")
+    for base in ((), ("--base", "main")):
+        result = cli("verify", case_id, "--format", "json", *base)
+        assert result.code == 1
+        # main knows the case as a sar: its roles still count
+        assert statuses(json.loads(result.out)) == [("sscp", "missing"), ("independent-chair", "missing")]
+        assert cli("validate", *base).code == 3
+    assert cli("publish", case_id, "--where", "https://example.invalid/reviews").code == 1
+
+
+def test_a_new_case_of_a_type_without_approvers_cannot_be_approved(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    git(signed, "branch", "early")  # a base that never knew the case
+    case_id = to_jcrg(cli, signed, tmp_path)
+    retype_by_hand(signed, case_id, "unknown")
+    set_stage_by_hand(signed, case_id, case_type="unknown")
+    git(signed, "commit", "-qam", "untyped and approved, by hand")
+    result = cli("validate", "--base", "early")
+    assert result.code == 3 and "no role that approves a case of type 'unknown'" in result.out
+
+
+def test_retyping_a_dhr_drops_no_role(cli: Cli, signed: Path, keys: dict[str, Path], tmp_path: Path) -> None:
+    case_id = to_jcrg_agreed(cli, signed, "dhr", tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/as-a-sar")
+    retype_by_hand(signed, case_id, "sar", in_history=True)  # a sar needs no Home Office QA
+    git(signed, "commit", "-qam", "retyped")
+    cli.ok("approve", case_id, "--role", "sscp")
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    assert stage(signed, case_id) == "approved"
+    result = cli("verify", case_id, "--base", "main", "--format", "json")
+    assert result.code == 1
+    assert ("home-office-qa", "missing") in statuses(json.loads(result.out))

@@ -331,6 +331,44 @@ class GitRepo:
         except GitCommandError:
             return None
 
+    def texts_at(self, commit: str, paths: list[str]) -> dict[str, str | None]:
+        """The text of each of `paths` at `commit` (None where absent), through one cat-file process."""
+        try:
+            tree = self._repo.commit(commit).tree
+        except (ValueError, GitCommandError) as error:
+            raise UnusableError(f"git failed while reading {commit[:10]}: {error}") from None
+        found: dict[str, str | None] = {}
+        for path in paths:
+            try:
+                blob = tree / path
+                found[path] = blob.data_stream.read().decode("utf-8", errors="replace")
+            except (KeyError, AttributeError):  # absent, or a folder
+                found[path] = None
+        return found
+
+    def resolve_branch(self, name: str) -> tuple[str, str] | None:
+        """(full ref, commit) of the branch or remote-tracking branch `name`, or of a full ref
+        or commit id given as such; None where there is none.
+
+        Never a tag: `git rev-parse main` prefers refs/tags/main to refs/heads/main, and a
+        tag is as easy to push as a branch.
+        """
+        if name.startswith("refs/"):
+            candidates = [name]
+        elif re.fullmatch(r"[0-9a-f]{40}", name):
+            found = self.resolve(name)
+            return (name, found) if found is not None else None
+        else:
+            candidates = [f"refs/heads/{name}", f"refs/remotes/{name}"]
+        for ref in candidates:
+            found = self.resolve(ref)
+            if found is not None:
+                return ref, found
+        return None
+
+    def has_tag(self, name: str) -> bool:
+        return self.resolve(f"refs/tags/{name}") is not None
+
     def verify_commit(self, commit: str, allowed_signers: Path) -> tuple[str, str | None]:
         """The state of a commit's signature, and the signer's principal when it is good.
 

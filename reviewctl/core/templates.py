@@ -56,27 +56,36 @@ def template_problems(store: Store) -> list[str]:
 
 
 def template_changes(store: Store, base: str) -> list[str]:
-    """Each template (and the store's own workflow) a branch adds, changes or deletes since `base`.
+    """Each template (and the store's own workflow, settings and signers) a branch adds,
+    changes or deletes since `base`.
 
-    A template is code that every later step runs, so a reviewer should read these as code.
+    A template is code that every later step runs, and the settings and signers say who
+    may approve: a reviewer should read these changes with that in mind.
     """
+    from reviewctl.core.approvers import SIGNERS_FILE
+    from reviewctl.core.store import CONFIG_FILE
+    from reviewctl.core.verify import resolve_base
+
     repo = store.repo
-    if repo.resolve(base) is None:
+    commit = resolve_base(store, base, "--base")
+    if commit is None:
         raise UsageError(f"--base {base!r} is not a branch or commit of this repository")
-    watched = [store.root / TEMPLATES_DIR]
+    code = ("templates and the workflow are code that every later step runs: review the change as code")
+    rules = ("the settings and the allowed signers say who may approve: once merged they are the base's "
+             "rules, so review the change as you would an approval")
+    watched = [(store.root / TEMPLATES_DIR, "template", code)]
     config, _, _ = store.settings
     if config is not None and config.workflow:
-        watched.append(store.root / config.workflow)
+        watched.append((store.root / config.workflow, "workflow", code))
+    watched += [(store.root / CONFIG_FILE, "settings", rules), (store.root / SIGNERS_FILE, "allowed signers", rules)]
     notices = []
-    for path in watched:
+    for path, what, why in watched:
         try:  # lexically: a linked folder is judged by validate's problems, not followed here
             pathspec = Path(os.path.normpath(path)).relative_to(repo.root).as_posix()
         except ValueError:
             continue
-        for changed in repo.changed_between(base, "HEAD", pathspec):
-            before, after = repo.show_file(base, changed), repo.show_file("HEAD", changed)
+        for changed in repo.changed_between(commit, "HEAD", pathspec):
+            before, after = repo.show_file(commit, changed), repo.show_file("HEAD", changed)
             how = "added" if before is None else "deleted" if after is None else "changed"
-            what = "workflow" if path != watched[0] else "template"
-            notices.append(f"{store.shown(repo.root / changed)}: {what} {how} on this branch; templates "
-                           "and the workflow are code that every later step runs: review the change as code")
+            notices.append(f"{store.shown(repo.root / changed)}: {what} {how} on this branch; {why}")
     return notices

@@ -57,9 +57,12 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
 
 def _changes_since(store: Store, base: str) -> list[str]:
     """A pull request's changes: histories may only grow, and stages only move with them."""
+    from reviewctl.core.verify import resolve_base
+
     repo = store.repo
-    if repo.resolve(base) is None:
-        raise UsageError(f"--base {base!r} is not a branch or commit of this repository")
+    name, base = base, resolve_base(store, base, "--base") or ""
+    if not base:
+        raise UsageError(f"--base {name!r} is not a branch or commit of this repository")
     cases_path = store.repo_path(store.cases_dir)
     changed = {p[len(cases_path) + 1:].split("/")[0] for p in repo.changed_between(base, "HEAD", cases_path)}
     problems = []
@@ -69,7 +72,7 @@ def _changes_since(store: Store, base: str) -> list[str]:
         if before_text is None or after_text is None:
             continue  # a new case (checked above), or one removed
         try:
-            before = yamlio.parse_safe(before_text, f"{base}:{path}") or {}
+            before = yamlio.parse_safe(before_text, f"{name}:{path}") or {}
             after = yamlio.parse_safe(after_text, f"HEAD:{path}") or {}
         except ReviewctlError as error:
             problems.append(error.message)
@@ -78,7 +81,7 @@ def _changes_since(store: Store, base: str) -> list[str]:
         shown = store.shown(store.case_dir(case_id) / "case.yaml")
         if new[:len(old)] != old:
             at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
-            problems.append(f"{shown}: history[{at}]: an entry of {base} was changed or removed; the history "
+            problems.append(f"{shown}: history[{at}]: an entry of {name} was changed or removed; the history "
                             "may only grow (put the entry back as it was)")
         elif before.get("stage") != after.get("stage") and len(new) == len(old):
             problems.append(f"{shown}: stage: moved from '{before.get('stage')}' to '{after.get('stage')}' "

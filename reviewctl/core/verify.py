@@ -29,7 +29,7 @@ from typing import Any
 from reviewctl.adapters import yamlio
 from reviewctl.core.approval import final_text_hash
 from reviewctl.core.approvers import SIGNERS_FILE
-from reviewctl.core.store import CONFIG_FILE, DEFAULT_WORKFLOW, Store, read_documents
+from reviewctl.core.store import CASES_DIR, CONFIG_FILE, DEFAULT_WORKFLOW, Store, read_documents
 from reviewctl.core.workflow import APPROVE_STEP, Workflow, check_workflow, load_workflow
 from reviewctl.errors import InvalidDataError, RefusedError, ReviewctlError, UsageError
 
@@ -60,7 +60,8 @@ def trailers(message: str) -> dict[str, str]:
 class Base:
     """What the base branch says: the allowed signers, who holds each role, what needs approval."""
 
-    ref: str
+    ref: str  # as messages name it, e.g. main
+    commit: str  # what it resolved to: every file of the base is read from this commit
     signers: Path
     roles: dict[str, list[str]]
     signed: bool  # whether approvals must be signed, as the base says (a branch may not opt out)
@@ -72,8 +73,21 @@ class Base:
         return {"valid"} if self.signed else {"valid", "unsigned"}
 
 
-def base_ref(store: Store, base: str | None) -> str:
-    """The ref whose signers and roles count: --base, the local git setting, or the base's own choice.
+def resolve_base(store: Store, name: str, given_as: str) -> str | None:
+    """The commit of the base branch `name`: a branch, a remote-tracking branch, a full ref
+    or a commit id, never a tag; refused where a tag of the same name could stand in for it."""
+    repo = store.repo
+    found = repo.resolve_branch(name)
+    if found is not None and not name.startswith("refs/") and repo.has_tag(name):
+        raise UsageError(f"{given_as} {name!r}: both a branch and a tag are named {name!r}, and a tag could "
+                         f"stand in for the base; delete the tag (`git tag -d {name}`) or give the full name "
+                         f"({found[0]})")
+    return found[1] if found is not None else None
+
+
+def base_ref(store: Store, base: str | None) -> tuple[str, str]:
+    """The base whose signers and roles count, as (name, commit): --base, the local git
+    setting, or the base's own choice.
 
     The branch under review never names its base: it could name itself, and bring its
     own keys.  Without --base, the default branch (the remote's HEAD, else main or
@@ -81,29 +95,33 @@ def base_ref(store: Store, base: str | None) -> str:
     """
     repo = store.repo
     if base is not None:
-        if repo.resolve(base) is None:
+        commit = resolve_base(store, base, "--base")
+        if commit is None:
             raise UsageError(f"--base {base!r} is not a branch or commit of this repository; fetch it, "
                              "or name another")
-        return base
+        return base, commit
     local = repo.config(LOCAL_BASE_SETTING)
     if local:
-        if repo.resolve(local) is None:
+        commit = resolve_base(store, local, f"git config {LOCAL_BASE_SETTING}")
+        if commit is None:
             raise UsageError(f"git config {LOCAL_BASE_SETTING} names {local!r}, which is not in this "
                              f"repository; fetch it, or change the setting")
-        return local
-    found = next((ref for ref in _DEFAULT_BASES if repo.resolve(ref) is not None), None)
+        return local, commit
+    found = next(((ref, c) for ref in _DEFAULT_BASES
+                  if (c := resolve_base(store, ref, "the default branch")) is not None), None)
     if found is None:
         # Never fall back to the branch under review: it could bring its own keys.
         raise UsageError("the base branch 'main' is not in this repository; fetch it, or name the base "
                          f"with --base REF (or `git config {LOCAL_BASE_SETTING} REF` in this clone)")
-    settings = _settings_at(store, found)
+    settings = _settings_at(store, found[1])
     named = str(settings.get("base_branch") or "").strip()
-    if not named or repo.resolve(named) == repo.resolve(found):
+    if not named:
         return found
     for ref in (named, f"origin/{named}"):
-        if repo.resolve(ref) is not None:
-            return ref
-    raise UsageError(f"{found}:{CONFIG_FILE}: base_branch: {named!r} is not in this repository; fetch it, "
+        commit = resolve_base(store, ref, f"{found[0]}:{CONFIG_FILE}: base_branch")
+        if commit is not None:
+            return (found[0], commit) if commit == found[1] else (ref, commit)
+    raise UsageError(f"{found[0]}:{CONFIG_FILE}: base_branch: {named!r} is not in this repository; fetch it, "
                      "or name the base with --base REF")
 
 
@@ -112,27 +130,27 @@ def _prefixed(store: Store, name: str) -> str:
     return name if root == "." else f"{root}/{name}"
 
 
-def _settings_at(store: Store, ref: str) -> dict[str, Any]:
-    text = store.repo.show_file(ref, _prefixed(store, CONFIG_FILE)) or "{}"
-    settings = yamlio.parse_safe(text, f"{ref}:{CONFIG_FILE}")
+def _settings_at(store: Store, commit: str) -> dict[str, Any]:
+    text = store.repo.show_file(commit, _prefixed(store, CONFIG_FILE)) or "{}"
+    settings = yamlio.parse_safe(text, f"{commit[:10]}:{CONFIG_FILE}")
     return settings if isinstance(settings, dict) else {}
 
 
 def read_base(store: Store, base: str | None, workdir: Path) -> Base:
-    ref = base_ref(store, base)
+    ref, commit = base_ref(store, base)
     signers = workdir / "allowed_signers"
-    signers.write_text(store.repo.show_file(ref, _prefixed(store, SIGNERS_FILE)) or "", encoding="utf-8")
-    settings = _settings_at(store, ref)
+    signers.write_text(store.repo.show_file(commit, _prefixed(store, SIGNERS_FILE)) or "", encoding="utf-8")
+    settings = _settings_at(store, commit)
     roles = settings.get("approvers") or {}
     if not isinstance(roles, dict):
         roles = {}
     # A base without the setting is read with the model's default, never the branch's value.
     signed = bool(settings.get("signed_approvals", False))
-    return Base(ref, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed,
-                _workflow_at(store, ref, settings))
+    return Base(ref, commit, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed,
+                _workflow_at(store, ref, commit, settings))
 
 
-def _workflow_at(store: Store, ref: str, settings: dict[str, Any]) -> Workflow:
+def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, Any]) -> Workflow:
     """The workflow as the base has it: the roles each type needs, and the approval step."""
     name = settings.get("workflow")
     if not name:
@@ -141,7 +159,7 @@ def _workflow_at(store: Store, ref: str, settings: dict[str, Any]) -> Workflow:
         flow, problems = load_workflow(DEFAULT_WORKFLOW, str(DEFAULT_WORKFLOW))
     else:
         shown = f"{ref}:{name}"
-        text = store.repo.show_file(ref, _prefixed(store, str(name)))
+        text = store.repo.show_file(commit, _prefixed(store, str(name)))
         if text is None:
             raise InvalidDataError(f"{ref}:{CONFIG_FILE}: workflow: {name} is not on {ref}; commit it there, "
                                    "or remove the key")
@@ -152,8 +170,12 @@ def _workflow_at(store: Store, ref: str, settings: dict[str, Any]) -> Workflow:
 
 
 def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
-               commits: list[tuple[str, list[str], str]]) -> list[Check]:
-    """A row for each approval the case records, then one for each required role without a counted one."""
+               commits: list[tuple[str, list[str], str]], base_type: str | None = None) -> list[Check]:
+    """A row for each approval the case records, then one for each required role without a counted one.
+
+    The roles are those of the case's type, and of its type on the base (`base_type`): a
+    branch that changes the type (to `unknown`, or from dhr to sar) drops no role.
+    """
     given = (docs.get("approvals") or {}).get("approvals") or []
     digest: str | None = None
     try:
@@ -215,7 +237,13 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
         else:
             checks.append(result("valid", f"signed by {principal}", commit))
     case_type = str((docs.get("case") or {}).get("type"))
-    for role in base.workflow.approvals.get(case_type, []):
+    types = [case_type] + ([base_type] if base_type and base_type != case_type else [])
+    roles = list(dict.fromkeys(r for t in types for r in base.workflow.approvals.get(t, [])))
+    if not roles:
+        checks.append(Check("(any)", None, None, None, "missing",
+                            f"the workflow names no role that approves a case of type '{case_type}', so it "
+                            "cannot be approved; settle the type first"))
+    for role in roles:
         if not any(c.role == role and c.status in base.counted for c in checks):
             checks.append(Check(role, None, None, None, "missing",
                                 f"no {'valid signed ' if required else ''}approval of the current final "
@@ -243,13 +271,32 @@ def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, tup
     """Each case's documents and checks; the log is read once for all the cases."""
     if not case_ids:
         return {}
+    base_types = _types_at(store, base.commit, case_ids)
     commits = store.repo.commits_with("Reviewctl-Step: approve")
     commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
     found = {}
     for case_id in case_ids:
         docs = read_documents(store, case_id, roundtrip=False)
-        found[case_id] = (docs, check_case(store, case_id, docs, base, commits))
+        found[case_id] = (docs, check_case(store, case_id, docs, base, commits, base_types.get(case_id)))
     return found
+
+
+def _types_at(store: Store, commit: str, case_ids: list[str]) -> dict[str, str]:
+    """Each case's type as the base has it (cases the base does not have are left out)."""
+    paths = {case_id: _prefixed(store, f"{CASES_DIR}/{case_id}/case.yaml") for case_id in case_ids}
+    texts = store.repo.texts_at(commit, list(paths.values()))
+    types = {}
+    for case_id, path in paths.items():
+        text = texts.get(path)
+        if text is None:
+            continue
+        try:
+            case = yamlio.parse_fast(text, f"{commit[:10]}:{path}")
+        except ReviewctlError:
+            continue  # a base that cannot be read gives no type; the branch's own type still counts
+        if isinstance(case, dict) and case.get("type") is not None:
+            types[case_id] = str(case["type"])
+    return types
 
 
 def past_approval(flow: Workflow, case: Any) -> bool:
@@ -286,7 +333,9 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
             continue
         stage = (docs.get("case") or {}).get("stage")
         for check in checks:
-            if check.status == "missing":
+            if check.status == "missing" and check.role == "(any)":
+                problems.append(f"{where}/case.yaml: stage: '{stage}' cannot stand: {check.reason}")
+            elif check.status == "missing":
                 problems.append(f"{where}/case.yaml: stage: '{stage}' needs a valid approval by the role "
                                 f"'{check.role}' and has none ({check.reason}); stages move only through "
                                 "`reviewctl approve`")
