@@ -319,3 +319,26 @@ def test_retyping_a_dhr_drops_no_role(cli: Cli, signed: Path, keys: dict[str, Pa
     result = cli("verify", case_id, "--base", "main", "--format", "json")
     assert result.code == 1
     assert ("home-office-qa", "missing") in statuses(json.loads(result.out))
+
+
+@pytest.mark.parametrize("target", ["documents/.approved", "../../../../etc/hostname", "report-v2.md"])
+def test_an_approved_report_cannot_be_swapped_for_another_file(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                             tmp_path: Path, target: str) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    git(signed, "checkout", "-q", "-b", "review/swap")
+    folder = signed / "cases" / case_id
+    (folder / "documents" / ".approved").write_text((folder / "report-v1.md").read_text())
+    (folder / "report-v1.md").write_text("# Review report\n\nNo recommendations.\n")
+    record = folder / "report.yaml"
+    record.write_text(record.read_text().replace("file: report-v1.md", f"file: {target}"))
+    git(signed, "add", "-A")
+    git(signed, "commit", "-qm", "the approved text moved aside")
+    assert cli("verify", case_id, "--base", "main").code == 1
+    result = cli("validate", "--base", "main")
+    assert result.code == 3
+    assert f"{case_id}/report.yaml: versions[0]: a report version of main was changed or removed" in result.out
+    assert "is report-v1.md (as `reviewctl report` wrote it)" in result.out
+    assert cli("publish", case_id, "--where", "https://example.invalid/reviews").code in (1, 3)

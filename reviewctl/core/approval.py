@@ -6,6 +6,7 @@ current text. If the report's text changes afterwards, those approvals are stale
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -37,8 +38,14 @@ def final_text_hash(store: Store, case_id: str, docs: dict[str, Any]) -> tuple[i
     if version is None:
         raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/jcrg.yaml: final_report: "
                                f"version {final['version']} is not in report.yaml")
-    path = store.case_dir(case_id) / str(version["file"])
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    name = str(version["file"])
+    if not re.fullmatch(rf"report-v{final['version']}\.(md|docx)", name):
+        # Never a file elsewhere: the approved text is the version's own file (see records.ReportVersion).
+        raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/report.yaml: versions: file: {name!r} "
+                               f"is not version {final['version']}'s own file; put back "
+                               f"report-v{final['version']}.md")
+    path = store.case_dir(case_id) / name
+    text = path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else ""
     return int(final["version"]), sha256(text)
 
 

@@ -16,9 +16,10 @@ notes.yaml        --message notes of steps that do not move the case
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from reviewctl.core.case import Strict, Text
 
@@ -102,6 +103,16 @@ class ReportVersion(Strict):
     sha256: Text
     date: dt.date
     recommendations: list[Text] = []
+
+    @model_validator(mode="after")
+    def _own_file(self) -> ReportVersion:
+        # `reviewctl report` names each version's file; pointing a version at another file
+        # (a copy of the approved text, or one outside the case) would let the report that
+        # is read and published differ from the one that was approved.
+        if not re.fullmatch(rf"report-v{self.version}\.(md|docx)", self.file):
+            raise ValueError(f"file: version {self.version}'s file is report-v{self.version}.md (as "
+                             f"`reviewctl report` wrote it), not {self.file!r}; put the name back")
+        return self
 
 
 class Agreed(Strict):

@@ -52,7 +52,8 @@ def _explain(model: type[BaseModel], error: Any) -> str:
         return f"{error['msg']}; write the date as YYYY-MM-DD, unquoted and without a time"
     if kind == "string_too_short":
         return "is empty; write something here"
-    return str(error["msg"])
+    # pydantic prefixes the message of our own validators; the message says enough.
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def errors_of(model: type[M], data: Any, shown: str) -> tuple[M | None, list[str]]:

@@ -55,8 +55,15 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     return problems
 
 
+# Records a pull request may only add to: (file, key, what an entry is).  An entry of the
+# base that is changed or removed rewrites what was recorded (a history step, a report
+# version that an approval names, an approval).
+_GROW_ONLY = [("case.yaml", "history", "an entry"), ("report.yaml", "versions", "a report version"),
+              ("approvals.yaml", "approvals", "an approval")]
+
+
 def _changes_since(store: Store, base: str) -> list[str]:
-    """A pull request's changes: histories may only grow, and stages only move with them."""
+    """A pull request's changes: records may only grow, and stages only move with the history."""
     from reviewctl.core.verify import resolve_base
 
     repo = store.repo
@@ -67,23 +74,32 @@ def _changes_since(store: Store, base: str) -> list[str]:
     changed = {p[len(cases_path) + 1:].split("/")[0] for p in repo.changed_between(base, "HEAD", cases_path)}
     problems = []
     for case_id in sorted(changed):
-        path = f"{cases_path}/{case_id}/case.yaml"
-        before_text, after_text = repo.show_file(base, path), repo.show_file("HEAD", path)
-        if before_text is None or after_text is None:
-            continue  # a new case (checked above), or one removed
-        try:
-            before = yamlio.parse_safe(before_text, f"{name}:{path}") or {}
-            after = yamlio.parse_safe(after_text, f"HEAD:{path}") or {}
-        except ReviewctlError as error:
-            problems.append(error.message)
+        loaded: dict[str, tuple[Any, Any]] = {}
+        rewritten: set[str] = set()
+        for filename, key, what in _GROW_ONLY:
+            path = f"{cases_path}/{case_id}/{filename}"
+            before_text, after_text = repo.show_file(base, path), repo.show_file("HEAD", path)
+            if before_text is None:
+                continue  # new here: checked as the store is
+            try:
+                before = yamlio.parse_safe(before_text, f"{name}:{path}") or {}
+                after = yamlio.parse_safe(after_text or "{}", f"HEAD:{path}") or {}
+            except ReviewctlError as error:
+                problems.append(error.message)
+                continue
+            loaded[filename] = (before, after)
+            old, new = before.get(key) or [], after.get(key) or []
+            if new[:len(old)] != old:
+                at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
+                rewritten.add(filename)
+                problems.append(f"{store.shown(store.case_dir(case_id) / filename)}: {key}[{at}]: {what} of "
+                                f"{name} was changed or removed; {key} may only grow (put it back as it was)")
+        if "case.yaml" not in loaded or "case.yaml" in rewritten:
             continue
+        before, after = loaded["case.yaml"]
         old, new = before.get("history") or [], after.get("history") or []
         shown = store.shown(store.case_dir(case_id) / "case.yaml")
-        if new[:len(old)] != old:
-            at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
-            problems.append(f"{shown}: history[{at}]: an entry of {name} was changed or removed; the history "
-                            "may only grow (put the entry back as it was)")
-        elif before.get("stage") != after.get("stage") and len(new) == len(old):
+        if before.get("stage") != after.get("stage") and len(new) == len(old):
             problems.append(f"{shown}: stage: moved from '{before.get('stage')}' to '{after.get('stage')}' "
                             "with no step in the history; stages move only through reviewctl commands")
         elif len(new) - len(old) > 1 and any(h.get("step") == "approve" for h in new[len(old):]):
