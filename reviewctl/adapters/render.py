@@ -34,6 +34,7 @@ from reviewctl.errors import InvalidDataError, UsageError
 
 MAX_DIGITS = 4000  # Python itself will not print an integer of more than 4300 digits
 MAX_LENGTH = 10_000_000  # characters of output, or of any text or list a template builds
+MAX_MEMORY = 1024 * 2**20  # bytes of address space a rendering may add
 DEFAULT_SECONDS = 5.0
 SECONDS_VARIABLE = "REVIEWCTL_TEMPLATE_SECONDS"
 _MAX_BITS = math.ceil(MAX_DIGITS * math.log2(10))
@@ -264,6 +265,34 @@ def _time_limit(seconds: float) -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
 
 
+@contextmanager
+def _memory_limit(extra: int) -> Iterator[None]:
+    """Let the rendering take at most `extra` bytes more address space (POSIX with /proc).
+
+    The operator and argument checks stop the obvious ways to build a huge value; a
+    filter such as `replace` or a chain of `~` can still multiply a text, and this
+    turns that into a MemoryError instead of a machine that swaps or an OOM kill.
+    """
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:
+        yield  # already as tight
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def _where(error: BaseException, loader: _ConfinedLoader, shown: str) -> str:
     """`file:line` of the innermost template the error passed through, else `shown`."""
     tb, where = error.__traceback__, shown
@@ -284,7 +313,7 @@ def render(name: str, context: dict[str, Any], search: list[Path]) -> str:
     deadline = time.monotonic() + seconds
     shown = name
     try:
-        with _time_limit(seconds):
+        with _time_limit(seconds), _memory_limit(MAX_MEMORY):
             try:
                 template = env.get_template(name)
             except TemplateNotFound:
@@ -319,6 +348,11 @@ def render(name: str, context: dict[str, Any], search: list[Path]) -> str:
         raise InvalidDataError(f"{_where(error, loader, shown)}: refused by the template sandbox ({error})") from None
     except _Limit as error:
         raise InvalidDataError(f"{_where(error, loader, shown)}: the template {error}") from None
+    except MemoryError as error:
+        raise InvalidDataError(
+            f"{_where(error, loader, shown)}: the template needed more than {MAX_MEMORY // 2**20} MB of memory "
+            "and was stopped; look for filters or joins that build very long texts"
+        ) from None
     except _TimeUp as error:
         raise InvalidDataError(
             f"{_where(error, loader, shown)}: the template ran for more than {seconds:g} s and was stopped; "
