@@ -17,6 +17,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 # Letters NFKD leaves whole, folded as a reader would; modifier letters that are written
 # as apostrophes (OʼBrien) are apostrophes.
@@ -27,9 +28,25 @@ _EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # 
           "а": "a", "в": "b", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
           "о": "o", "р": "p", "ԛ": "q", "с": "c", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d",
           "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o",
-          "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ɑ": "a", "ɡ": "g"}
+          "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ɑ": "a", "ɡ": "g",
+          # Small capitals (ǫ stays o: NFKD makes it an o with a hook, which it is), Armenian
+          # letters that look Latin, and z with a stroke or a hook.
+          "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
+          "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q", "ʀ": "r",
+          "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+          "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "ƶ": "z", "ȥ": "z",
+          # Hangul fillers (U+3164 and U+FFA0 decompose to U+1160) and the braille blank
+          # show nothing, like a zero-width space.
+          "\u115f": "", "\u1160": "", "\u2800": ""}
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_HIDING = {"rt", "rp", "script", "style", "template"}
+_HIDDEN_STYLE = re.compile(r"\shidden(?![\w-])|display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _fold_cache: dict[str, str] = {}
 
 
@@ -81,21 +98,76 @@ def _unescape(text: str) -> tuple[str, list[int]]:
     return text, origin
 
 
+def _hidden(tags: list[re.Match[str]], end: int) -> list[tuple[int, int]]:
+    """Where the content of an element a reader does not see lies: one with a `hidden`
+    attribute or a style of `display: none` or `visibility: hidden`, a ruby annotation,
+    a script, a style sheet or a template (to the end when it is never closed)."""
+    spans: list[tuple[int, int]] = []
+    hiding, depth, begin = "", 0, 0
+    for m in tags:
+        tag = m.group()
+        named = _TAG_NAME.match(tag)
+        if named is None:  # a comment, blanked already
+            continue
+        name, closing = named.group(1).lower(), tag.startswith("</")
+        empty = tag.endswith("/>") or name in _VOID
+        if not hiding:
+            if not closing and not empty and (name in _HIDING or _HIDDEN_STYLE.search(tag)):
+                hiding, depth, begin = name, 1, m.end()
+        elif name == hiding and not empty:
+            depth += -1 if closing else 1
+            if not depth:
+                spans.append((begin, m.start()))
+                hiding = ""
+    return [*spans, (begin, end)] if hiding else spans
+
+
+def _percent_decoded(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """`Zo%C3%AB` as `Zoë`: each decoded character maps to where its escapes began."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in _PERCENT.finditer(text):
+        out.append(text[last:m.start()])
+        where += origin[last:m.start()]
+        decoded = unquote(m.group())
+        out.append(decoded)
+        where += [origin[m.start()]] * len(decoded)
+        last = m.end()
+    out.append(text[last:])
+    where += origin[last:]
+    return "".join(out), where
+
+
 def _views(text: str) -> list[tuple[str, list[int]]]:
-    """What a reader sees (tags blanked) and, when there are tags, what the markup
-    carries (only the inside of tags: a link's address or an attribute is published too)."""
+    """What a reader sees (tags blanked); when there are tags, what the markup carries
+    (only the inside of tags: a link's address or an attribute is published too); when
+    something is hidden (a hidden element, a markdown link's target), what a reader sees
+    without it, so that `Example<span hidden>x</span>ton` reads as it shows; and when
+    there are %XX escapes, the text with them decoded (`Zo%C3%AB` in a web address)."""
     plain, origin = _unescape(text)
     tags = list(_TAG.finditer(plain))
-    if not tags:
-        return [(plain, origin)]
-    seen = list(plain)
-    markup = [" "] * len(plain)
-    for m in tags:
-        for i in range(m.start(), m.end()):
-            seen[i] = " "
-            markup[i] = plain[i]
-        markup[m.start()] = markup[m.end() - 1] = " "
-    return [("".join(seen), origin), ("".join(markup), origin)]
+    views = [(plain, origin)]
+    if tags:
+        seen = list(plain)
+        markup = [" "] * len(plain)
+        for m in tags:
+            for i in range(m.start(), m.end()):
+                seen[i] = " "
+                markup[i] = plain[i]
+            markup[m.start()] = markup[m.end() - 1] = " "
+        views = [("".join(seen), origin), ("".join(markup), origin)]
+    hidden = _hidden(tags, len(plain))
+    if "](" in plain:
+        hidden += [m.span() for m in _LINK_TARGET.finditer(plain)]
+    if hidden:
+        reader = list(views[0][0])
+        for start, end in hidden:
+            reader[start:end] = " " * (end - start)
+        views.append(("".join(reader), origin))
+    if "%" in plain and _PERCENT.search(plain):
+        views.append(_percent_decoded(plain, origin))
+    return views
 
 
 def folded_views(text: str) -> list[Folded]:
@@ -127,14 +199,26 @@ class Skeleton:
         return start in self.starts and (end == len(self.text) or end in self.starts)
 
 
-def skeleton(folded: Folded) -> Skeleton:
+def case_edges(text: str) -> set[int]:
+    """Offsets in `text` of a capital that follows a small letter (`ZoeExampleton`,
+    `#ZoeTestperson`): a word's edge too, as a reader sees one."""
+    edges: set[int] = set()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not (word.islower() or word.isupper() or word.istitle()):
+            edges.update(m.start() + i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower())
+    return edges
+
+
+def skeleton(folded: Folded, edges: set[int] | frozenset[int] = frozenset()) -> Skeleton:
+    """`edges`: offsets in the original (see case_edges) that begin a word as well."""
     chars: list[str] = []
     origin: list[int] = []
     starts: set[int] = set()
     gap = True
     for ch, at in zip(folded.text, folded.origin, strict=True):
         if ch.isalnum():
-            if gap:
+            if gap or (at in edges and origin[-1] != at):
                 starts.add(len(chars))
             chars.append(ch)
             origin.append(at)

@@ -67,6 +67,7 @@ class Confidential(Strict):
 class Needle:
     key: str  # the folded skeleton: letters and digits only
     kind: str
+    family: bool = False  # a surname, found as a family's too (`the Exampletons`)
 
 
 def _other_kind(value: str, key: str) -> str:
@@ -86,6 +87,7 @@ class Guard:
     def build(cls, confidential: Confidential, allow: Iterable[str] = ()) -> Guard:
         allowed = {folding.key(a) for a in allow}
         needles: dict[str, str] = {}
+        families: set[str] = set()
 
         def add(value: str, kind: str) -> None:
             key = folding.key(value)
@@ -102,6 +104,8 @@ class Guard:
         for name in confidential.names:
             add(name, NAME)
             words = name.split()
+            # The surname (the last word) and the whole name may be written as a family's.
+            families.update(folding.key(p) for p in [name, words[-1], *_NAME_PARTS.split(words[-1])])
             for part in [*words, *(p for w in words for p in _NAME_PARTS.split(w))]:
                 key = folding.key(part)
                 if len(key) >= MIN_PART and key not in TITLES and key not in allowed:
@@ -121,7 +125,7 @@ class Guard:
         for value in confidential.other:
             add(value, _other_kind(value, folding.key(value)))
         ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
-        return cls([Needle(k, kind) for k, kind in ordered], births)
+        return cls([Needle(k, kind, kind == NAME and k in families) for k, kind in ordered], births)
 
     def __bool__(self) -> bool:
         return bool(self.needles or self.births)
@@ -129,18 +133,31 @@ class Guard:
     def scan(self, text: str) -> list[tuple[int, str]]:
         """(offset in `text`, kind) of every identifier found."""
         found: list[tuple[int, str]] = []
+        edges = folding.case_edges(text)
         for view in folding.folded_views(text):
-            bones = folding.skeleton(view)
+            bones = folding.skeleton(view, edges)
             for needle in self.needles:
                 at = bones.text.find(needle.key)
                 while at >= 0:
-                    if bones.at_edges(at, at + len(needle.key)):
+                    end = at + len(needle.key)
+                    if at in bones.starts and (bones.at_edges(at, end) or
+                                               (needle.family and self._plural(text, bones, at, end))):
                         found.append((bones.origin[at], needle.kind))
                     at = bones.text.find(needle.key, at + 1)
             if self.births:
                 found += [(view.origin[w.start], BIRTH) for w in written_dates.find(view.text)
                           if any(w.means(b) for b in self.births)]
         return found
+
+    @staticmethod
+    def _plural(text: str, bones: folding.Skeleton, at: int, end: int) -> bool:
+        """A name written as a family's (`the Exampletons`, `the Exampletons' report`):
+        `s` or `es` to the word's edge, when the surname begins with a capital as names do,
+        so that a surname that is also a word (`Baker`) is not found in `the bakers`."""
+        first = text[bones.origin[at]]
+        if not (first.isupper() or first == "&"):
+            return False
+        return any(bones.text.startswith(tail, end) and bones.at_edges(at, end + len(tail)) for tail in ("s", "es"))
 
     def places(self, extracted: Extracted, shown: str) -> list[str]:
         """`file:line (kinds)` for each line with an identifier."""
