@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -46,6 +46,7 @@ _HIDDEN_STYLE = re.compile(r"\shidden(?![\w-])|display\s*:\s*none|visibility\s*:
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ALNUM = re.compile(r"[^\W_]+")  # what str.isalnum says is a letter or digit
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _fold_cache: dict[str, str] = {}
 
@@ -73,6 +74,7 @@ class Folded:
 
     text: str
     origin: list[int]
+    hidden: list[tuple[int, int]] = field(default_factory=list)  # ranges of the original a reader does not see
 
 
 def _unescape(text: str) -> tuple[str, list[int]]:
@@ -99,25 +101,27 @@ def _unescape(text: str) -> tuple[str, list[int]]:
 
 
 def _hidden(tags: list[re.Match[str]], end: int) -> list[tuple[int, int]]:
-    """Where the content of an element a reader does not see lies: one with a `hidden`
+    """Where an element a reader does not see lies, tags included: one with a `hidden`
     attribute or a style of `display: none` or `visibility: hidden`, a ruby annotation,
-    a script, a style sheet or a template (to the end when it is never closed)."""
+    a script, a style sheet or a template (to the end when it is never closed); a comment."""
     spans: list[tuple[int, int]] = []
     hiding, depth, begin = "", 0, 0
     for m in tags:
         tag = m.group()
         named = _TAG_NAME.match(tag)
-        if named is None:  # a comment, blanked already
+        if named is None:  # a comment
+            if not hiding:
+                spans.append(m.span())
             continue
         name, closing = named.group(1).lower(), tag.startswith("</")
         empty = tag.endswith("/>") or name in _VOID
         if not hiding:
             if not closing and not empty and (name in _HIDING or _HIDDEN_STYLE.search(tag)):
-                hiding, depth, begin = name, 1, m.end()
+                hiding, depth, begin = name, 1, m.start()
         elif name == hiding and not empty:
             depth += -1 if closing else 1
             if not depth:
-                spans.append((begin, m.start()))
+                spans.append((begin, m.end()))
                 hiding = ""
     return [*spans, (begin, end)] if hiding else spans
 
@@ -139,12 +143,12 @@ def _percent_decoded(text: str, origin: list[int]) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def _views(text: str) -> list[tuple[str, list[int]]]:
+def _views(text: str) -> tuple[list[tuple[str, list[int]]], list[tuple[int, int]]]:
     """What a reader sees (tags blanked); when there are tags, what the markup carries
-    (only the inside of tags: a link's address or an attribute is published too); when
-    something is hidden (a hidden element, a markdown link's target), what a reader sees
-    without it, so that `Example<span hidden>x</span>ton` reads as it shows; and when
-    there are %XX escapes, the text with them decoded (`Zo%C3%AB` in a web address)."""
+    (only the inside of tags: a link's address or an attribute is published too); and
+    when there are %XX escapes, the text with them decoded (`Zo%C3%AB` in a web address).
+    With them, the ranges of the original that a reader does not see: the content of a
+    hidden element, a markdown link's target."""
     plain, origin = _unescape(text)
     tags = list(_TAG.finditer(plain))
     views = [(plain, origin)]
@@ -160,31 +164,48 @@ def _views(text: str) -> list[tuple[str, list[int]]]:
     hidden = _hidden(tags, len(plain))
     if "](" in plain:
         hidden += [m.span() for m in _LINK_TARGET.finditer(plain)]
-    if hidden:
-        reader = list(views[0][0])
-        for start, end in hidden:
-            reader[start:end] = " " * (end - start)
-        views.append(("".join(reader), origin))
     if "%" in plain and _PERCENT.search(plain):
         views.append(_percent_decoded(plain, origin))
-    return views
+    return views, [(origin[start], origin[end - 1] + 1) for start, end in hidden if end > start]
 
 
 def folded_views(text: str) -> list[Folded]:
+    """The views of `text` (see _views), folded; the first carries the hidden ranges."""
     views = []
-    for plain, origin in _views(text):
+    found, hidden = _views(text)
+    for plain, origin in found:
+        if plain.isascii():
+            views.append(Folded(plain.lower(), origin))
+            continue
+        table = {ord(c): fold_char(c) for c in set(plain)}
+        if all(len(folded) == 1 for folded in table.values()):  # the common case, at the speed of C
+            views.append(Folded(plain.translate(table), origin))
+            continue
         out: list[str] = []
         where: list[int] = []
-        if plain.isascii():
-            out.append(plain.lower())
-            where = origin
-        else:
-            for ch, at in zip(plain, origin, strict=True):
-                folded = fold_char(ch)
-                out.append(folded)
-                where += [at] * len(folded)
+        for ch, at in zip(plain, origin, strict=True):
+            folded = table[ord(ch)]
+            out.append(folded)
+            where += [at] * len(folded)
         views.append(Folded("".join(out), where))
+    views[0].hidden = sorted(hidden)
     return views
+
+
+def reader(view: Folded) -> Folded:
+    """The view as a reader sees it: its hidden ranges taken out."""
+    text: list[str] = []
+    origin: list[int] = []
+    done = 0
+    for start, end in view.hidden:
+        cut, resume = bisect_left(view.origin, start), bisect_left(view.origin, end)
+        if resume > done:
+            text.append(view.text[done:max(cut, done)])
+            origin += view.origin[done:max(cut, done)]
+            done = resume
+    text.append(view.text[done:])
+    origin += view.origin[done:]
+    return Folded("".join(text), origin)
 
 
 @dataclass
@@ -215,17 +236,44 @@ def skeleton(folded: Folded, edges: set[int] | frozenset[int] = frozenset()) -> 
     chars: list[str] = []
     origin: list[int] = []
     starts: set[int] = set()
-    gap = True
-    for ch, at in zip(folded.text, folded.origin, strict=True):
-        if ch.isalnum():
-            if gap or (at in edges and origin[-1] != at):
-                starts.add(len(chars))
-            chars.append(ch)
-            origin.append(at)
-            gap = False
-        else:
-            gap = True
+    for run in _ALNUM.finditer(folded.text):
+        starts.add(len(origin))
+        chars.append(run.group())
+        origin += folded.origin[run.start():run.end()]
+    for edge in edges:  # origins only grow: each view keeps the order of the original
+        at = bisect_left(origin, edge)
+        if 0 < at < len(origin) and origin[at] == edge and origin[at - 1] != edge:
+            starts.add(at)
     return Skeleton("".join(chars), origin, starts)
+
+
+def without(bones: Skeleton, hidden: list[tuple[int, int]]) -> tuple[Skeleton, list[int]]:
+    """The skeleton as a reader sees it: the characters of the `hidden` ranges (sorted)
+    taken out, so `Example<span hidden>x</span>ton` joins up; and the indexes where
+    something was taken out, the only places where it can find what `bones` does not."""
+    starts = sorted(bones.starts)
+    text: list[str] = []
+    origin: list[int] = []
+    kept: set[int] = set()
+    joins: list[int] = []
+
+    def keep(first: int, last: int) -> None:
+        shift = len(origin) - first
+        kept.update(s + shift for s in starts[bisect_left(starts, first):bisect_left(starts, last)])
+        text.append(bones.text[first:last])
+        origin.extend(bones.origin[first:last])
+
+    done = 0
+    for start, end in hidden:
+        cut, resume = bisect_left(bones.origin, start), bisect_left(bones.origin, end)
+        if resume <= done:
+            continue
+        keep(done, max(cut, done))
+        joins.append(len(origin))
+        kept.add(len(origin))  # what follows a hidden range begins a word, as after a space
+        done = resume
+    keep(done, len(bones.text))
+    return Skeleton("".join(text), origin, kept), joins
 
 
 def key(identifier: str) -> str:

@@ -44,6 +44,9 @@ _STREETS = {"road": "rd", "street": "st", "lane": "ln", "avenue": "ave", "close"
             "court": "ct", "crescent": "cres", "place": "pl", "gardens": "gdns", "terrace": "terr",
             "square": "sq", "grove": "gr"}
 _STREETS.update({short: full for full, short in list(_STREETS.items())})
+# Bidirectional embeddings, overrides and isolates: "\u202enotelpmaxE\u202c" shows as a
+# name that the text does not hold, so a text with them is not checked but refused.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NAME_PARTS = re.compile(r"[\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
 
 
@@ -136,18 +139,31 @@ class Guard:
         edges = folding.case_edges(text)
         for view in folding.folded_views(text):
             bones = folding.skeleton(view, edges)
+            self._match(text, bones, found)
+            dated = [view]
+            if view.hidden:  # as a reader sees it: only around what was taken out can it differ
+                reader, joins = folding.without(bones, view.hidden)
+                self._match(text, reader, found, joins)
+                dated.append(folding.reader(view))
+            if self.births:
+                found += [(part.origin[w.start], BIRTH) for part in dated for w in written_dates.find(part.text)
+                          if any(w.means(b) for b in self.births)]
+        return found
+
+    def _match(self, text: str, bones: folding.Skeleton, found: list[tuple[int, str]],
+               joins: list[int] | None = None) -> None:
+        """Every needle in `bones` (or only where it spans one of `joins`)."""
+        reach = max((len(n.key) for n in self.needles), default=0) + 2
+        spans = [(0, len(bones.text))] if joins is None else [(max(0, j - reach), j + reach) for j in joins]
+        for low, high in spans:
             for needle in self.needles:
-                at = bones.text.find(needle.key)
+                at = bones.text.find(needle.key, low, high)
                 while at >= 0:
                     end = at + len(needle.key)
                     if at in bones.starts and (bones.at_edges(at, end) or
                                                (needle.family and self._plural(text, bones, at, end))):
                         found.append((bones.origin[at], needle.kind))
-                    at = bones.text.find(needle.key, at + 1)
-            if self.births:
-                found += [(view.origin[w.start], BIRTH) for w in written_dates.find(view.text)
-                          if any(w.means(b) for b in self.births)]
-        return found
+                    at = bones.text.find(needle.key, at + 1, high)
 
     @staticmethod
     def _plural(text: str, bones: folding.Skeleton, at: int, end: int) -> bool:
@@ -177,9 +193,10 @@ class Guard:
 class Findings:
     places: list[str] = field(default_factory=list)  # `file:line (kind)`
     unreadable: list[str] = field(default_factory=list)  # files that cannot be read as text
+    bidi: list[str] = field(default_factory=list)  # files whose text can show what it does not hold
 
     def __bool__(self) -> bool:
-        return bool(self.places or self.unreadable)
+        return bool(self.places or self.unreadable or self.bidi)
 
     def describe(self) -> str:
         said = []
@@ -188,6 +205,9 @@ class Findings:
         if self.unreadable:
             said.append(f"{', '.join(self.unreadable)} cannot be read as text, so cannot be checked "
                         "(save it as UTF-8 text or .docx, or move it out of the case folder)")
+        if self.bidi:
+            said.append(f"{', '.join(self.bidi)} contains bidirectional control characters, which can hide "
+                        "text, so cannot be checked (remove them)")
         return "; ".join(said)
 
 
@@ -222,19 +242,62 @@ def publishable(store: Store, case_id: str) -> list[Path]:
     return sorted(found)
 
 
+class _Names:
+    """The names of a case's files and folders, which are published with them: each is
+    scanned once, and one that holds an identifier (or bidirectional controls) is shown
+    as `<file 2 of 3, name withheld>`, never by its name."""
+
+    def __init__(self, store: Store, guard: Guard, folder: Path, found: Findings) -> None:
+        self.store, self.guard, self.folder, self.found = store, guard, folder, found
+        self.said: set[str] = set()
+        self.kinds: dict[str, set[str]] = {}  # by name: `documents` is scanned once, not once a file
+
+    def _withheld(self, path: Path) -> str:
+        folder = path.is_dir() and not path.is_symlink()
+        kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
+        what = "folder" if folder else "file"
+        return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
+
+    def shown(self, path: Path) -> str:
+        """`path` as a message may show it; its names' findings are added once."""
+        shown = self.store.shown(self.folder)
+        here = self.folder
+        for part in path.relative_to(self.folder).parts:
+            here = here / part
+            kinds = self.kinds.get(part)
+            if kinds is None:
+                kinds = self.kinds[part] = {kind for _, kind in self.guard.scan(part)}
+            hidden = _BIDI.search(part) is not None
+            if not (kinds or hidden):
+                shown = f"{shown}/{part}"
+                continue
+            shown = f"{shown}/{self._withheld(here)}"
+            if shown not in self.said:
+                self.said.add(shown)
+                if kinds:
+                    self.found.places.append(f"{shown} ({', '.join(k for k in KINDS if k in kinds)}, in its name)")
+                if hidden:
+                    self.found.bidi.append(f"{shown} (its name)")
+        return shown
+
+
 def findings(store: Store, case_id: str) -> Findings:
-    """Where an identifier appears, or a file cannot be checked; never the identifier."""
+    """Where an identifier appears, or a file cannot be checked; never the identifier,
+    and never the name of a file or folder that holds one."""
     guard = guard_for(store, case_id)
     result = Findings()
     if not guard:
         return result
+    names = _Names(store, guard, store.case_dir(case_id), result)
     for path in publishable(store, case_id):
-        shown = store.shown(path)
+        shown = names.shown(path)
         extracted = None if path.is_symlink() else extract(path, shown)
         if extracted is None:
             result.unreadable.append(shown)
-        else:
-            result.places += guard.places(extracted, shown)
+            continue
+        if _BIDI.search(extracted.text):
+            result.bidi.append(shown)
+        result.places += guard.places(extracted, shown)
     return result
 
 
@@ -245,5 +308,7 @@ def text_findings(store: Store, case_id: str, texts: dict[str, str]) -> Findings
     found = Findings()
     for shown, text in texts.items() if guard else ():
         labels = [""] * (text.count("\n") + 1) if shown.startswith("--") else None
+        if _BIDI.search(text):
+            found.bidi.append(shown)
         found.places += guard.places(Extracted(text, labels), shown)
     return found
