@@ -248,6 +248,14 @@ def test_bidirectional_controls_are_refused_not_read(cli: Cli, store: Path, tmp_
     quoted_nothing(err, case_id)
 
 
+def test_bidirectional_controls_in_what_publish_adds_are_refused(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = approved_with_secrets(cli, store, tmp_path, {})
+    err = refused_cleanly(cli, store, REFUSED, "publish", case_id, "--where",
+                          "https://example.invalid/\u202enotelpmaxE\u202c", "--notified-on", "2026-11-10")
+    assert "error: " + case_id + ": --where, " in err and "contain bidirectional control characters" in err, err
+    quoted_nothing(err, case_id)
+
+
 def test_an_rtf_file_is_read_as_it_shows(cli: Cli, store: Path, tmp_path: Path) -> None:
     rtf = (b"{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 Clean first paragraph.\\par\n"
            b"Ex{\\b ample}ton was seen.\\par\nSiobh\\'e1n moved.\\par\nZo\\u235?.\\par\n"

@@ -7,7 +7,10 @@ one), case, and invisible characters (soft hyphen, zero-width spaces and joiners
 *skeleton* keeps only letters and digits, so that every kind of space, apostrophe,
 hyphen, dash, markdown emphasis, link bracket, table bar, blockquote mark and line break
 (a word hyphenated at a line end too) falls away; a match must still begin and end at a
-word's edge, so `Ann` is not found in `Joanne`.
+word's edge, so `Ann` is not found in `Joanne` (a small letter followed by a capital is
+an edge too: `#ZoeExampleton`). Text is read as a reader sees it as well: without hidden
+elements, comments and markdown link targets (`Example<span hidden>x</span>ton`), and
+with %XX escapes decoded.
 """
 
 from __future__ import annotations

@@ -5,10 +5,13 @@ Text and identifiers are compared folded (folding.py): letters and digits only, 
 spaces, apostrophes, hyphens, markup and line breaks never hide a name. A name is
 checked whole and part by part ("Ms O'Brien"), except initials, titles and the parts
 the store allows as ordinary words (reviewctl.yaml: `redaction: {allow: [Rose]}`).
-Dates of birth are found however they are written (written_dates.py). Every file of
-the case folder is checked except the case's own records; a file that cannot be read
-as text is named, never passed. A finding names the file, the line and the kind of
-identifier, never the identifier.
+A surname is found as a family's too ("the Exampletons"). Dates of birth are found
+however they are written (written_dates.py). Every file of the case folder is checked
+except the case's own records, and so are the names of its files and folders, which are
+published with them; a file that cannot be read as text, or holds bidirectional controls
+(which can show text it does not hold), is named, never passed. A finding names the
+file, the line and the kind of identifier, never the identifier, and never the name of a
+file or folder that holds one (`<file 2 of 3, name withheld>`).
 """
 
 from __future__ import annotations
@@ -206,7 +209,8 @@ class Findings:
             said.append(f"{', '.join(self.unreadable)} cannot be read as text, so cannot be checked "
                         "(save it as UTF-8 text or .docx, or move it out of the case folder)")
         if self.bidi:
-            said.append(f"{', '.join(self.bidi)} contains bidirectional control characters, which can hide "
+            verb = "contains" if len(self.bidi) == 1 else "contain"
+            said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "
                         "text, so cannot be checked (remove them)")
         return "; ".join(said)
 
