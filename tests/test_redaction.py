@@ -228,3 +228,76 @@ def test_initials_and_titles_are_not_checked_alone() -> None:
     guard = Guard.build(Confidential.model_validate({"names": ["J. Mr Testperson"]}))
     assert guard.places(Extracted("J is a letter. Mr Smith came."), "x") == []
     assert guard.places(Extracted("Mr Testperson came."), "x") == ["x:1 (name)"]
+
+
+def test_a_family_name_is_found_but_not_an_ordinary_plural() -> None:
+    guard = Guard.build(Confidential.model_validate({"names": ["Jean Baker"]}))
+    assert guard.places(Extracted("Jeans were bought.\nThe bakers' shop.\nJean's coat."), "x") == ["x:3 (name)"]
+    found = guard.places(Extracted("The Bakers moved.\nThe Bakers' flat.\nThe BAKERS.\nBakeres"), "x")
+    assert found == ["x:1 (name)", "x:2 (name)", "x:3 (name)", "x:4 (name)"]
+
+
+# -- what hides text from the guard but not from a reader -------------------------------
+
+def test_bidirectional_controls_are_refused_not_read(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # U+202E shows the reversed text as the surname; the text itself never holds it.
+    case_id = approved_with_secrets(cli, store, tmp_path, {"documents/note.md": "Seen: \u202enotelpmaxE\u202c.\n"})
+    err = refused_cleanly(cli, store, REFUSED, "publish", case_id, *WHERE)
+    assert f"cases/{case_id}/documents/note.md contains bidirectional control characters" in err, err
+    assert "remove them" in err
+    quoted_nothing(err, case_id)
+
+
+def test_bidirectional_controls_in_what_publish_adds_are_refused(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = approved_with_secrets(cli, store, tmp_path, {})
+    err = refused_cleanly(cli, store, REFUSED, "publish", case_id, "--where",
+                          "https://example.invalid/\u202enotelpmaxE\u202c", "--notified-on", "2026-11-10")
+    assert "error: " + case_id + ": --where, " in err and "contain bidirectional control characters" in err, err
+    quoted_nothing(err, case_id)
+
+
+def test_an_rtf_file_is_read_as_it_shows(cli: Cli, store: Path, tmp_path: Path) -> None:
+    rtf = (b"{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Arial;}}\\f0 Clean first paragraph.\\par\n"
+           b"Ex{\\b ample}ton was seen.\\par\nSiobh\\'e1n moved.\\par\nZo\\u235?.\\par\n"
+           b"{\\pict\\pngblip 2015030520150305}Opt\\-ional end.}")
+    case_id = approved_with_secrets(cli, store, tmp_path, {"evidence/letter.rtf": rtf, "evidence/old.txt": rtf})
+    err = refused_cleanly(cli, store, REFUSED, "redaction-check", case_id)
+    for name in ("letter.rtf", "old.txt"):  # an RTF file is known by its content, whatever its name
+        for place in ["paragraph 2 (name)", "paragraph 3 (name)", "paragraph 4 (name)"]:
+            assert f"cases/{case_id}/evidence/{name}:{place}" in err, (place, err)
+        assert f"{name}:paragraph 1 " not in err and f"{name}:paragraph 5" not in err
+    quoted_nothing(err, case_id)
+
+
+def test_file_and_folder_names_are_checked_and_never_shown(cli: Cli, store: Path, tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "evidence/a-clean.md": "ok\n",
+        "evidence/ZoeTestperson interview.md": "ok\nZoë was seen.\n",
+        "evidence/notes.md": "ok\n",
+        "evidence/2015-03-05/b.md": "ok\n",
+        "evidence/2015-03-05/c.md": "ok\n",
+        "evidence/police/d.md": "ok\n",
+    }
+    case_id = approved_with_secrets(cli, store, tmp_path, files)
+    err = refused_cleanly(cli, store, REFUSED, "redaction-check", case_id)
+    evidence = f"cases/{case_id}/evidence"
+    named = f"{evidence}/<file 1 of 3, name withheld>"  # in code point order, capitals first
+    assert f"{named} (name, other, in its name)" in err and f"{named}:2 (name)" in err, err
+    dated = f"{evidence}/<folder 1 of 2, name withheld>"  # a date of birth, written as a folder's name
+    assert err.count(f"{dated} (date of birth, in its name)") == 1, err
+    assert "notes.md" not in err and "a-clean.md" not in err and "police" not in err
+    quoted_nothing(err, case_id)
+    assert "interview" not in err and "03-05" not in err
+
+
+def test_a_withheld_name_is_not_shown_when_a_file_cannot_be_read(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = approved_with_secrets(cli, store, tmp_path, {"evidence/Exampleton family.docx": b"not a zip",
+                                                           "evidence/Exampleton scan.pdf": b"%PDF\x00\xff"})
+    err = refused_cleanly(cli, store, INVALID, "redaction-check", case_id)
+    assert f"cases/{case_id}/evidence/<file 1 of 2, name withheld>: not a readable .docx file" in err, err
+    quoted_nothing(err, case_id)
+    (store / "cases" / case_id / "evidence" / "Exampleton family.docx").unlink()
+    git(store, "commit", "-qam", "removed")
+    err = refused_cleanly(cli, store, REFUSED, "redaction-check", case_id)
+    assert f"cases/{case_id}/evidence/<file 1 of 1, name withheld> cannot be read as text" in err, err
+    quoted_nothing(err, case_id)

@@ -4,12 +4,19 @@ Text files (markdown, plain text, HTML, CSV and anything else that is UTF-8 or c
 UTF-16 mark) are read as they are: folding.py deals with markup. Office files are zip
 archives of XML: a .docx gives one line per paragraph of its document, headers, footers,
 notes and comments (tracked deletions and field codes included), and the addresses its
-links point to; .odt, .xlsx, .pptx and their kin give every text node. Anything else
+links point to; .odt, .xlsx, .pptx and their kin give every text node. An RTF file
+(whatever its name) gives one line per paragraph of its text, with formatting groups,
+escaped characters (`\\'e1`, `\\u225`) and optional hyphens undone, so that
+`Ex{\\b ample}ton` reads as it shows; every destination is kept (what a reader does not
+see is published with the file too) but pictures and other binary data. Anything else
 cannot be checked and is said to be so, never passed in silence.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -23,6 +30,16 @@ _MAX_UNPACKED = 256 * 1024 * 1024  # an archive that unpacks to more than this i
 _TEXT_TAGS = {"t", "delText", "instrText"}  # text, tracked deletions, field codes (HYPERLINK "...")
 _SPACE_TAGS = {"tab", "br", "cr"}
 _LINK_ATTRIBUTES = {"Target", "href"}  # relationship targets (.docx), xlink:href (.odt)
+# A control word and its number, a \\'hh escape, a control symbol, a brace, line breaks, text.
+_RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?[0-9]{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])"
+                        rb"|[\r\n]+|([^\\{}\r\n]+)", re.DOTALL)
+# Destinations of binary data (pictures, embedded objects, themes), skipped as hex noise.
+_RTF_BINARY = {b"pict", b"objdata", b"themedata", b"colorschememapping", b"datastore", b"blipuid", b"panose",
+               b"fontemb"}
+_RTF_WORDS = {b"par": "\n", b"line": "\n", b"row": "\n", b"sect": "\n", b"page": "\n", b"tab": " ",
+              b"cell": " ", b"emdash": "-", b"endash": "-", b"lquote": "'", b"rquote": "'", b"ldblquote": '"',
+              b"rdblquote": '"', b"bullet": " ", b"emspace": " ", b"enspace": " "}
+_RTF_SYMBOLS = {b"~": "\u00a0", b"_": "-", b"\\": "\\", b"{": "{", b"}": "}", b"\n": "\n", b"\r": "\n"}
 
 
 @dataclass
@@ -94,6 +111,66 @@ def _office(path: Path, shown: str) -> Extracted:
     return Extracted("\n".join(line.replace("\n", " ") for line in text), labels)
 
 
+def _rtf(data: bytes) -> Extracted:
+    """The text of an RTF document: one line per paragraph."""
+    out: list[str] = []
+    raw = bytearray()  # 8-bit text and \\'hh escapes, decoded together in the document's code page
+    codepage = "cp1252"
+    skip, uc, fallback = False, 1, 0  # in a binary destination; \\uN fallback length; fallback left to drop
+    stack: list[tuple[bool, int]] = []
+    at = 0
+
+    def flush() -> None:
+        if raw:
+            out.append(raw.decode(codepage, errors="replace"))
+            raw.clear()
+
+    while at < len(data):
+        m = _RTF_TOKEN.match(data, at)
+        if m is None:  # a lone backslash at the very end
+            break
+        at = m.end()
+        word, number, hexa, symbol, brace, text = m.groups()
+        if brace is not None:
+            flush()
+            fallback = 0
+            if brace == b"{":
+                stack.append((skip, uc))
+            elif stack:
+                skip, uc = stack.pop()
+        elif word is not None:
+            if word == b"bin" and number:  # binary data of that many bytes follows
+                at += max(0, int(number))
+            if word in _RTF_BINARY:
+                skip = True
+            elif word == b"uc" and number:
+                uc = max(0, int(number))
+            elif word == b"ansicpg" and number:
+                flush()
+                with contextlib.suppress(LookupError):
+                    codepage = codecs.lookup(f"cp{int(number)}").name
+            elif word == b"u" and number:
+                flush()
+                if not skip:
+                    out.append(chr(int(number) % 65536))
+                fallback = uc
+            elif word in _RTF_WORDS and not skip:
+                flush()
+                out.append(_RTF_WORDS[word])
+        elif hexa is not None or text is not None:
+            chars = bytes.fromhex(hexa.decode()) if hexa is not None else text
+            dropped = min(fallback, len(chars))  # the plain spelling after \\uN, for readers without Unicode
+            fallback -= dropped
+            if not skip:
+                raw.extend(chars[dropped:])
+        elif symbol is not None and symbol in _RTF_SYMBOLS and not skip:
+            flush()
+            out.append(_RTF_SYMBOLS[symbol])
+    flush()
+    lines = "".join(out).split("\n")
+    return Extracted("\n".join(lines), [f"paragraph {n}" for n in range(1, len(lines) + 1)])
+
+
 def decode(data: bytes) -> str | None:
     """`data` as text, or None when it is not text this guard can read."""
     for mark, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
@@ -120,5 +197,7 @@ def extract(path: Path, shown: str) -> Extracted | None:
     except OSError as error:
         raise InvalidDataError(f"{shown}: cannot be read ({error.strerror}), so it cannot be checked for "
                                "identifiers; make it readable, or move it out of the case folder") from None
+    if data.lstrip()[:5] == b"{\\rtf":
+        return _rtf(data)
     text = decode(data)
     return None if text is None else Extracted(text)

@@ -7,7 +7,10 @@ one), case, and invisible characters (soft hyphen, zero-width spaces and joiners
 *skeleton* keeps only letters and digits, so that every kind of space, apostrophe,
 hyphen, dash, markdown emphasis, link bracket, table bar, blockquote mark and line break
 (a word hyphenated at a line end too) falls away; a match must still begin and end at a
-word's edge, so `Ann` is not found in `Joanne`.
+word's edge, so `Ann` is not found in `Joanne` (a small letter followed by a capital is
+an edge too: `#ZoeExampleton`). Text is read as a reader sees it as well: without hidden
+elements, comments and markdown link targets (`Example<span hidden>x</span>ton`), and
+with %XX escapes decoded.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 # Letters NFKD leaves whole, folded as a reader would; modifier letters that are written
 # as apostrophes (OʼBrien) are apostrophes.
@@ -27,9 +31,26 @@ _EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # 
           "а": "a", "в": "b", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
           "о": "o", "р": "p", "ԛ": "q", "с": "c", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d",
           "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o",
-          "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ɑ": "a", "ɡ": "g"}
+          "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ɑ": "a", "ɡ": "g",
+          # Small capitals (ǫ stays o: NFKD makes it an o with a hook, which it is), Armenian
+          # letters that look Latin, and z with a stroke or a hook.
+          "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
+          "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q", "ʀ": "r",
+          "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+          "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "ƶ": "z", "ȥ": "z",
+          # Hangul fillers (U+3164 and U+FFA0 decompose to U+1160) and the braille blank
+          # show nothing, like a zero-width space.
+          "\u115f": "", "\u1160": "", "\u2800": ""}
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+_HIDING = {"rt", "rp", "script", "style", "template"}
+_HIDDEN_STYLE = re.compile(r"\shidden(?![\w-])|display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+_LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_ALNUM = re.compile(r"[^\W_]+")  # what str.isalnum says is a letter or digit
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _fold_cache: dict[str, str] = {}
 
 
@@ -56,6 +77,7 @@ class Folded:
 
     text: str
     origin: list[int]
+    hidden: list[tuple[int, int]] = field(default_factory=list)  # ranges of the original a reader does not see
 
 
 def _unescape(text: str) -> tuple[str, list[int]]:
@@ -81,38 +103,112 @@ def _unescape(text: str) -> tuple[str, list[int]]:
     return text, origin
 
 
-def _views(text: str) -> list[tuple[str, list[int]]]:
-    """What a reader sees (tags blanked) and, when there are tags, what the markup
-    carries (only the inside of tags: a link's address or an attribute is published too)."""
+def _hidden(tags: list[re.Match[str]], end: int) -> list[tuple[int, int]]:
+    """Where an element a reader does not see lies, tags included: one with a `hidden`
+    attribute or a style of `display: none` or `visibility: hidden`, a ruby annotation,
+    a script, a style sheet or a template (to the end when it is never closed); a comment."""
+    spans: list[tuple[int, int]] = []
+    hiding, depth, begin = "", 0, 0
+    for m in tags:
+        tag = m.group()
+        named = _TAG_NAME.match(tag)
+        if named is None:  # a comment
+            if not hiding:
+                spans.append(m.span())
+            continue
+        name, closing = named.group(1).lower(), tag.startswith("</")
+        empty = tag.endswith("/>") or name in _VOID
+        if not hiding:
+            if not closing and not empty and (name in _HIDING or _HIDDEN_STYLE.search(tag)):
+                hiding, depth, begin = name, 1, m.start()
+        elif name == hiding and not empty:
+            depth += -1 if closing else 1
+            if not depth:
+                spans.append((begin, m.end()))
+                hiding = ""
+    return [*spans, (begin, end)] if hiding else spans
+
+
+def _percent_decoded(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """`Zo%C3%AB` as `Zoë`: each decoded character maps to where its escapes began."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in _PERCENT.finditer(text):
+        out.append(text[last:m.start()])
+        where += origin[last:m.start()]
+        decoded = unquote(m.group())
+        out.append(decoded)
+        where += [origin[m.start()]] * len(decoded)
+        last = m.end()
+    out.append(text[last:])
+    where += origin[last:]
+    return "".join(out), where
+
+
+def _views(text: str) -> tuple[list[tuple[str, list[int]]], list[tuple[int, int]]]:
+    """What a reader sees (tags blanked); when there are tags, what the markup carries
+    (only the inside of tags: a link's address or an attribute is published too); and
+    when there are %XX escapes, the text with them decoded (`Zo%C3%AB` in a web address).
+    With them, the ranges of the original that a reader does not see: the content of a
+    hidden element, a markdown link's target."""
     plain, origin = _unescape(text)
     tags = list(_TAG.finditer(plain))
-    if not tags:
-        return [(plain, origin)]
-    seen = list(plain)
-    markup = [" "] * len(plain)
-    for m in tags:
-        for i in range(m.start(), m.end()):
-            seen[i] = " "
-            markup[i] = plain[i]
-        markup[m.start()] = markup[m.end() - 1] = " "
-    return [("".join(seen), origin), ("".join(markup), origin)]
+    views = [(plain, origin)]
+    if tags:
+        seen = list(plain)
+        markup = [" "] * len(plain)
+        for m in tags:
+            for i in range(m.start(), m.end()):
+                seen[i] = " "
+                markup[i] = plain[i]
+            markup[m.start()] = markup[m.end() - 1] = " "
+        views = [("".join(seen), origin), ("".join(markup), origin)]
+    hidden = _hidden(tags, len(plain))
+    if "](" in plain:
+        hidden += [m.span() for m in _LINK_TARGET.finditer(plain)]
+    if "%" in plain and _PERCENT.search(plain):
+        views.append(_percent_decoded(plain, origin))
+    return views, [(origin[start], origin[end - 1] + 1) for start, end in hidden if end > start]
 
 
 def folded_views(text: str) -> list[Folded]:
+    """The views of `text` (see _views), folded; the first carries the hidden ranges."""
     views = []
-    for plain, origin in _views(text):
+    found, hidden = _views(text)
+    for plain, origin in found:
+        if plain.isascii():
+            views.append(Folded(plain.lower(), origin))
+            continue
+        table = {ord(c): fold_char(c) for c in set(plain)}
+        if all(len(folded) == 1 for folded in table.values()):  # the common case, at the speed of C
+            views.append(Folded(plain.translate(table), origin))
+            continue
         out: list[str] = []
         where: list[int] = []
-        if plain.isascii():
-            out.append(plain.lower())
-            where = origin
-        else:
-            for ch, at in zip(plain, origin, strict=True):
-                folded = fold_char(ch)
-                out.append(folded)
-                where += [at] * len(folded)
+        for ch, at in zip(plain, origin, strict=True):
+            folded = table[ord(ch)]
+            out.append(folded)
+            where += [at] * len(folded)
         views.append(Folded("".join(out), where))
+    views[0].hidden = sorted(hidden)
     return views
+
+
+def reader(view: Folded) -> Folded:
+    """The view as a reader sees it: its hidden ranges taken out."""
+    text: list[str] = []
+    origin: list[int] = []
+    done = 0
+    for start, end in view.hidden:
+        cut, resume = bisect_left(view.origin, start), bisect_left(view.origin, end)
+        if resume > done:
+            text.append(view.text[done:max(cut, done)])
+            origin += view.origin[done:max(cut, done)]
+            done = resume
+    text.append(view.text[done:])
+    origin += view.origin[done:]
+    return Folded("".join(text), origin)
 
 
 @dataclass
@@ -127,21 +223,60 @@ class Skeleton:
         return start in self.starts and (end == len(self.text) or end in self.starts)
 
 
-def skeleton(folded: Folded) -> Skeleton:
+def case_edges(text: str) -> set[int]:
+    """Offsets in `text` of a capital that follows a small letter (`ZoeExampleton`,
+    `#ZoeTestperson`): a word's edge too, as a reader sees one."""
+    edges: set[int] = set()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not (word.islower() or word.isupper() or word.istitle()):
+            edges.update(m.start() + i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower())
+    return edges
+
+
+def skeleton(folded: Folded, edges: set[int] | frozenset[int] = frozenset()) -> Skeleton:
+    """`edges`: offsets in the original (see case_edges) that begin a word as well."""
     chars: list[str] = []
     origin: list[int] = []
     starts: set[int] = set()
-    gap = True
-    for ch, at in zip(folded.text, folded.origin, strict=True):
-        if ch.isalnum():
-            if gap:
-                starts.add(len(chars))
-            chars.append(ch)
-            origin.append(at)
-            gap = False
-        else:
-            gap = True
+    for run in _ALNUM.finditer(folded.text):
+        starts.add(len(origin))
+        chars.append(run.group())
+        origin += folded.origin[run.start():run.end()]
+    for edge in edges:  # origins only grow: each view keeps the order of the original
+        at = bisect_left(origin, edge)
+        if 0 < at < len(origin) and origin[at] == edge and origin[at - 1] != edge:
+            starts.add(at)
     return Skeleton("".join(chars), origin, starts)
+
+
+def without(bones: Skeleton, hidden: list[tuple[int, int]]) -> tuple[Skeleton, list[int]]:
+    """The skeleton as a reader sees it: the characters of the `hidden` ranges (sorted)
+    taken out, so `Example<span hidden>x</span>ton` joins up; and the indexes where
+    something was taken out, the only places where it can find what `bones` does not."""
+    starts = sorted(bones.starts)
+    text: list[str] = []
+    origin: list[int] = []
+    kept: set[int] = set()
+    joins: list[int] = []
+
+    def keep(first: int, last: int) -> None:
+        shift = len(origin) - first
+        kept.update(s + shift for s in starts[bisect_left(starts, first):bisect_left(starts, last)])
+        text.append(bones.text[first:last])
+        origin.extend(bones.origin[first:last])
+
+    done = 0
+    for start, end in hidden:
+        cut, resume = bisect_left(bones.origin, start), bisect_left(bones.origin, end)
+        if resume <= done:
+            continue
+        keep(done, max(cut, done))
+        joins.append(len(origin))
+        kept.add(len(origin))  # what follows a hidden range begins a word, as after a space
+        done = resume
+    keep(done, len(bones.text))
+    return Skeleton("".join(text), origin, kept), joins
 
 
 def key(identifier: str) -> str:

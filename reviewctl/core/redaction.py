@@ -5,10 +5,13 @@ Text and identifiers are compared folded (folding.py): letters and digits only, 
 spaces, apostrophes, hyphens, markup and line breaks never hide a name. A name is
 checked whole and part by part ("Ms O'Brien"), except initials, titles and the parts
 the store allows as ordinary words (reviewctl.yaml: `redaction: {allow: [Rose]}`).
-Dates of birth are found however they are written (written_dates.py). Every file of
-the case folder is checked except the case's own records; a file that cannot be read
-as text is named, never passed. A finding names the file, the line and the kind of
-identifier, never the identifier.
+A surname is found as a family's too ("the Exampletons"). Dates of birth are found
+however they are written (written_dates.py). Every file of the case folder is checked
+except the case's own records, and so are the names of its files and folders, which are
+published with them; a file that cannot be read as text, or holds bidirectional controls
+(which can show text it does not hold), is named, never passed. A finding names the
+file, the line and the kind of identifier, never the identifier, and never the name of a
+file or folder that holds one (`<file 2 of 3, name withheld>`).
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ _STREETS = {"road": "rd", "street": "st", "lane": "ln", "avenue": "ave", "close"
             "court": "ct", "crescent": "cres", "place": "pl", "gardens": "gdns", "terrace": "terr",
             "square": "sq", "grove": "gr"}
 _STREETS.update({short: full for full, short in list(_STREETS.items())})
+# Bidirectional embeddings, overrides and isolates: "\u202enotelpmaxE\u202c" shows as a
+# name that the text does not hold, so a text with them is not checked but refused.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NAME_PARTS = re.compile(r"[\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
 
 
@@ -67,6 +73,7 @@ class Confidential(Strict):
 class Needle:
     key: str  # the folded skeleton: letters and digits only
     kind: str
+    family: bool = False  # a surname, found as a family's too (`the Exampletons`)
 
 
 def _other_kind(value: str, key: str) -> str:
@@ -86,6 +93,7 @@ class Guard:
     def build(cls, confidential: Confidential, allow: Iterable[str] = ()) -> Guard:
         allowed = {folding.key(a) for a in allow}
         needles: dict[str, str] = {}
+        families: set[str] = set()
 
         def add(value: str, kind: str) -> None:
             key = folding.key(value)
@@ -102,6 +110,8 @@ class Guard:
         for name in confidential.names:
             add(name, NAME)
             words = name.split()
+            # The surname (the last word) and the whole name may be written as a family's.
+            families.update(folding.key(p) for p in [name, words[-1], *_NAME_PARTS.split(words[-1])])
             for part in [*words, *(p for w in words for p in _NAME_PARTS.split(w))]:
                 key = folding.key(part)
                 if len(key) >= MIN_PART and key not in TITLES and key not in allowed:
@@ -121,7 +131,7 @@ class Guard:
         for value in confidential.other:
             add(value, _other_kind(value, folding.key(value)))
         ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
-        return cls([Needle(k, kind) for k, kind in ordered], births)
+        return cls([Needle(k, kind, kind == NAME and k in families) for k, kind in ordered], births)
 
     def __bool__(self) -> bool:
         return bool(self.needles or self.births)
@@ -129,18 +139,44 @@ class Guard:
     def scan(self, text: str) -> list[tuple[int, str]]:
         """(offset in `text`, kind) of every identifier found."""
         found: list[tuple[int, str]] = []
+        edges = folding.case_edges(text)
         for view in folding.folded_views(text):
-            bones = folding.skeleton(view)
-            for needle in self.needles:
-                at = bones.text.find(needle.key)
-                while at >= 0:
-                    if bones.at_edges(at, at + len(needle.key)):
-                        found.append((bones.origin[at], needle.kind))
-                    at = bones.text.find(needle.key, at + 1)
+            bones = folding.skeleton(view, edges)
+            self._match(text, bones, found)
+            dated = [view]
+            if view.hidden:  # as a reader sees it: only around what was taken out can it differ
+                reader, joins = folding.without(bones, view.hidden)
+                self._match(text, reader, found, joins)
+                dated.append(folding.reader(view))
             if self.births:
-                found += [(view.origin[w.start], BIRTH) for w in written_dates.find(view.text)
+                found += [(part.origin[w.start], BIRTH) for part in dated for w in written_dates.find(part.text)
                           if any(w.means(b) for b in self.births)]
         return found
+
+    def _match(self, text: str, bones: folding.Skeleton, found: list[tuple[int, str]],
+               joins: list[int] | None = None) -> None:
+        """Every needle in `bones` (or only where it spans one of `joins`)."""
+        reach = max((len(n.key) for n in self.needles), default=0) + 2
+        spans = [(0, len(bones.text))] if joins is None else [(max(0, j - reach), j + reach) for j in joins]
+        for low, high in spans:
+            for needle in self.needles:
+                at = bones.text.find(needle.key, low, high)
+                while at >= 0:
+                    end = at + len(needle.key)
+                    if at in bones.starts and (bones.at_edges(at, end) or
+                                               (needle.family and self._plural(text, bones, at, end))):
+                        found.append((bones.origin[at], needle.kind))
+                    at = bones.text.find(needle.key, at + 1, high)
+
+    @staticmethod
+    def _plural(text: str, bones: folding.Skeleton, at: int, end: int) -> bool:
+        """A name written as a family's (`the Exampletons`, `the Exampletons' report`):
+        `s` or `es` to the word's edge, when the surname begins with a capital as names do,
+        so that a surname that is also a word (`Baker`) is not found in `the bakers`."""
+        first = text[bones.origin[at]]
+        if not (first.isupper() or first == "&"):
+            return False
+        return any(bones.text.startswith(tail, end) and bones.at_edges(at, end + len(tail)) for tail in ("s", "es"))
 
     def places(self, extracted: Extracted, shown: str) -> list[str]:
         """`file:line (kinds)` for each line with an identifier."""
@@ -160,9 +196,10 @@ class Guard:
 class Findings:
     places: list[str] = field(default_factory=list)  # `file:line (kind)`
     unreadable: list[str] = field(default_factory=list)  # files that cannot be read as text
+    bidi: list[str] = field(default_factory=list)  # files whose text can show what it does not hold
 
     def __bool__(self) -> bool:
-        return bool(self.places or self.unreadable)
+        return bool(self.places or self.unreadable or self.bidi)
 
     def describe(self) -> str:
         said = []
@@ -171,6 +208,10 @@ class Findings:
         if self.unreadable:
             said.append(f"{', '.join(self.unreadable)} cannot be read as text, so cannot be checked "
                         "(save it as UTF-8 text or .docx, or move it out of the case folder)")
+        if self.bidi:
+            verb = "contains" if len(self.bidi) == 1 else "contain"
+            said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "
+                        "text, so cannot be checked (remove them)")
         return "; ".join(said)
 
 
@@ -205,19 +246,62 @@ def publishable(store: Store, case_id: str) -> list[Path]:
     return sorted(found)
 
 
+class _Names:
+    """The names of a case's files and folders, which are published with them: each is
+    scanned once, and one that holds an identifier (or bidirectional controls) is shown
+    as `<file 2 of 3, name withheld>`, never by its name."""
+
+    def __init__(self, store: Store, guard: Guard, folder: Path, found: Findings) -> None:
+        self.store, self.guard, self.folder, self.found = store, guard, folder, found
+        self.said: set[str] = set()
+        self.kinds: dict[str, set[str]] = {}  # by name: `documents` is scanned once, not once a file
+
+    def _withheld(self, path: Path) -> str:
+        folder = path.is_dir() and not path.is_symlink()
+        kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
+        what = "folder" if folder else "file"
+        return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
+
+    def shown(self, path: Path) -> str:
+        """`path` as a message may show it; its names' findings are added once."""
+        shown = self.store.shown(self.folder)
+        here = self.folder
+        for part in path.relative_to(self.folder).parts:
+            here = here / part
+            kinds = self.kinds.get(part)
+            if kinds is None:
+                kinds = self.kinds[part] = {kind for _, kind in self.guard.scan(part)}
+            hidden = _BIDI.search(part) is not None
+            if not (kinds or hidden):
+                shown = f"{shown}/{part}"
+                continue
+            shown = f"{shown}/{self._withheld(here)}"
+            if shown not in self.said:
+                self.said.add(shown)
+                if kinds:
+                    self.found.places.append(f"{shown} ({', '.join(k for k in KINDS if k in kinds)}, in its name)")
+                if hidden:
+                    self.found.bidi.append(f"{shown} (its name)")
+        return shown
+
+
 def findings(store: Store, case_id: str) -> Findings:
-    """Where an identifier appears, or a file cannot be checked; never the identifier."""
+    """Where an identifier appears, or a file cannot be checked; never the identifier,
+    and never the name of a file or folder that holds one."""
     guard = guard_for(store, case_id)
     result = Findings()
     if not guard:
         return result
+    names = _Names(store, guard, store.case_dir(case_id), result)
     for path in publishable(store, case_id):
-        shown = store.shown(path)
+        shown = names.shown(path)
         extracted = None if path.is_symlink() else extract(path, shown)
         if extracted is None:
             result.unreadable.append(shown)
-        else:
-            result.places += guard.places(extracted, shown)
+            continue
+        if _BIDI.search(extracted.text):
+            result.bidi.append(shown)
+        result.places += guard.places(extracted, shown)
     return result
 
 
@@ -228,5 +312,7 @@ def text_findings(store: Store, case_id: str, texts: dict[str, str]) -> Findings
     found = Findings()
     for shown, text in texts.items() if guard else ():
         labels = [""] * (text.count("\n") + 1) if shown.startswith("--") else None
+        if _BIDI.search(text):
+            found.bidi.append(shown)
         found.places += guard.places(Extracted(text, labels), shown)
     return found

@@ -1,7 +1,8 @@
 """Dates as people write them, found in folded text (see folding.py): "5 March 2015",
 "5th of March 2015", "March 5, 2015", "fifth of March 2015", "5/3/2015", "05.03.15",
-"5-3-2015", "2015-03-05", "20150305". Numbers alone are read day first, as in England:
-"3/5/2015" is the 3rd of May."""
+"5-3-2015", "05 03 2015", "05_03_2015", "2015-03-05", "20150305", "2015 March 5",
+"2015-Mar-05", and with a roman month "5.III.2015", "5 iii 2015". Numbers alone are read
+day first, as in England: "3/5/2015" is the 3rd of May."""
 
 from __future__ import annotations
 
@@ -19,12 +20,17 @@ _UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "ei
 _WORD_DAY = rf"(?:(?P<tens>twenty|thirty)[^a-z0-9]{{0,2}})?(?P<unit>{'|'.join(_UNITS)})"
 _DAY = rf"(?:(?P<d>\d{{1,2}})(?:st|nd|rd|th)?|{_WORD_DAY})"
 _YEAR = r"(?P<y>\d{4}|'?\d{2})(?![0-9])"
+_YEAR4 = r"(?P<y>\d{4})"
 _GAP = r"[^a-z0-9]{0,8}"  # spaces, commas, full stops, markdown emphasis, line breaks
 _SEP = r"[^a-z0-9]{1,8}"
-_NUM = r"\s*[/.\\\-‐‑‒–—―−]\s*"  # every dash a date is written with
+_NUM = r"(?:\s*[/.\\_\-‐‑‒–—―−]\s*|\s+)"  # every dash a date is written with, or only spaces
+_ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"]
+_ROMAN_MONTH = r"(?P<r>xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)(?![a-z])"
 _PATTERNS = [
     re.compile(rf"(?<![a-z0-9]){_DAY}{_GAP}(?:of{_SEP})?{_MONTH}{_GAP}{_YEAR}"),
     re.compile(rf"(?<![a-z0-9]){_MONTH}{_GAP}(?:the{_SEP})?{_DAY}{_SEP}(?:of{_SEP})?{_YEAR}"),
+    re.compile(rf"(?<![a-z0-9]){_YEAR4}{_GAP}{_MONTH}{_GAP}(?:the{_SEP})?{_DAY}(?![0-9])"),
+    re.compile(rf"(?<![0-9.])(?P<d>\d{{1,2}}){_NUM}{_ROMAN_MONTH}{_NUM}(?P<y>\d{{4}}|\d{{2}})(?![0-9])"),
     re.compile(rf"(?<![0-9.])(?P<d>\d{{1,2}}){_NUM}(?P<mn>\d{{1,2}}){_NUM}(?P<y>\d{{4}}|\d{{2}})(?![0-9])"),
     re.compile(rf"(?<![0-9.])(?P<y>\d{{4}}){_NUM}(?P<mn>\d{{1,2}}){_NUM}(?P<d>\d{{1,2}})(?![0-9])"),
     re.compile(r"(?<![0-9])(?P<compact>\d{8})(?![0-9])"),
@@ -65,7 +71,10 @@ def find(text: str) -> Iterator[Written]:
                 yield Written(m.start(), int(digits[6:]), int(digits[4:6]), int(digits[:4]))
                 yield Written(m.start(), int(digits[:2]), int(digits[2:4]), int(digits[4:]))
                 continue
-            month = (_MONTHS.index(groups["m"][:3]) + 1) if groups.get("m") else int(groups["mn"])
+            if groups.get("m"):
+                month = _MONTHS.index(groups["m"][:3]) + 1
+            else:
+                month = _ROMAN.index(groups["r"]) + 1 if groups.get("r") else int(groups["mn"])
             year = groups["y"].lstrip("'")
             yield Written(m.start(), _day(m), month, int(year), century=len(year) == 4)
 
