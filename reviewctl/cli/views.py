@@ -112,7 +112,7 @@ def validate(
     fmt: FormatOpt = "table",
 ) -> None:
     """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable."""
-    from reviewctl.cli.output import as_json, emit, say
+    from reviewctl.cli.output import as_json, emit, printable, say
     from reviewctl.core.validate import validate_store
 
     _check_format(fmt, ("table", "json"))
@@ -122,7 +122,7 @@ def validate(
         emit(as_json({"ok": not problems, "problems": problems}))
     else:
         for problem in problems:
-            emit(problem)
+            emit(printable(problem))
         say(f"{len(problems)} problem(s) found" if problems else "the store is valid")
     if problems:
         raise typer.Exit(int(ExitCode.INVALID))

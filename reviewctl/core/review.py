@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
+from reviewctl.core.step import Edit, StepOptions, check_plausible, render_document, required_text, run_record
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.transaction import Outcome
 from reviewctl.errors import RefusedError, UsageError
@@ -40,9 +40,10 @@ def parse_milestones(values: list[str]) -> list[tuple[str, date]]:
         if not sep or not name.strip():
             raise UsageError(f"--milestone {value!r} must be NAME=YYYY-MM-DD")
         try:
-            parsed.append((name.strip(), date.fromisoformat(when.strip())))
+            due = date.fromisoformat(when.strip())
         except ValueError:
             raise UsageError(f"--milestone {value!r}: {when!r} is not a real date (YYYY-MM-DD)") from None
+        parsed.append((name.strip(), check_plausible(due, f"--milestone {value!r}:")))
     return parsed
 
 
