@@ -160,7 +160,7 @@ DATE_OPTIONS: list[tuple[str, ...]] = [
     ("triage", "{A}", "--accept", "--reason", "r", "--date", "{d}"),
     ("scope", "{A}", "--notified", "{d}"), ("scope", "{A}", "--rapid-review-sent", "{d}"),
     ("decide", "{B}", "--conduct", "--rationale", "r", "--meeting-date", "{d}"),
-    ("milestone", "{C}", "Panel 2={d}"),
+    ("milestone", "{C}", "Panel 1", "--date", "{d}"),
     ("tor", "{C}", "--file", "{F}/tor.md", "--milestone", "Panel 2={d}"),
     ("publish", "{C}", "--where", "w", "--embargo-until", "{d}"),
     ("jcrg", "{C}", "--final-report", "1", "--comms-plan", "{F}/tor.md", "--action", "a", "--owner", "o",
