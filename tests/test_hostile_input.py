@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import Cli, git, refer, snapshot
 from test_bad_input import INVALID, UNUSABLE, USAGE, refused_cleanly
-from test_bad_input_corpus import ALIAS_BOMB
+from test_bad_input_corpus import ALIAS_BOMB, alias_bomb
 
 ESCAPE = "\x1b[31m"
 HOSTILE_AGENCY = f"Fictional {ESCAPE}Police\r\x07"
@@ -41,10 +41,36 @@ def test_alias_bomb_in_a_case_is_refused_before_it_expands(cli: Cli, store: Path
         assert where in err and "write the values out in full" in err, err
     result = cli("validate")
     assert result.code == INVALID and where in result.out
+    # Ampersands and asterisks in text are not anchors: such a case reads and steps as ever.
+    other = cli.ok("refer", "--type", "sar", "--subject", "Adult *Q*", "--referrer", "Police & Health",
+                   "--summary", "*emphasis* & more, &amp; [*x*]").out.strip()
+    assert "Police & Health" in cli.ok("show", other).out
+    cli.ok("triage", other, "--accept", "--reason", "r", "--agency", "A & B")
     # The bulk report names the case, and lists nothing it cannot trust.
     result = cli("list", "--format", "json")
-    assert result.code == INVALID and json.loads(result.out) == []
+    assert result.code == INVALID and [r["id"] for r in json.loads(result.out)] == [other]
     assert "anchors and aliases" in result.err
+
+
+def test_billion_laughs_in_a_process_with_little_memory(cli: Cli, store: Path) -> None:
+    import resource
+
+    case_id = refer(cli)
+    notes = store / "cases" / case_id / "notes.yaml"
+    notes.write_text(alias_bomb(9))  # 9 ** 9 values once expanded
+    commit_all(store)
+    before = snapshot(store)
+
+    def limit() -> None:  # an expansion fails fast here instead of eating the machine
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    for args in (("show", case_id), ("triage", case_id, "--accept", "--reason", "r")):
+        result = subprocess.run([sys.executable, "-m", "reviewctl", *args], cwd=store, capture_output=True,
+                                text=True, timeout=60, preexec_fn=limit)
+        assert result.returncode == INVALID, result.stderr
+        assert result.stderr == (f"error: cases/{case_id}/notes.yaml:1: ya0: YAML anchors and aliases "
+                                 "(&name, *name) are not allowed; write the values out in full\n")
+    assert snapshot(store) == before
 
 
 def test_alias_in_the_settings_is_refused(cli: Cli, store: Path) -> None:
@@ -53,13 +79,6 @@ def test_alias_in_the_settings_is_refused(cli: Cli, store: Path) -> None:
     commit_all(store)
     err = refused_cleanly(cli, store, INVALID, "list")
     assert "reviewctl.yaml:" in err and "extra: YAML anchors and aliases" in err
-
-
-def test_ampersands_and_asterisks_in_text_are_not_aliases(cli: Cli, store: Path) -> None:
-    case_id = cli.ok("refer", "--type", "sar", "--subject", "Adult *Q*", "--referrer", "Police & Health",
-                     "--summary", "*emphasis* & more, &amp; [*x*]").out.strip()
-    assert "Police & Health" in cli.ok("show", case_id).out
-    cli.ok("triage", case_id, "--accept", "--reason", "r", "--agency", "A & B")
 
 
 # -- empty and read-only stores --------------------------------------------------------
