@@ -237,6 +237,8 @@ CORPUS += [
     (("show", "{A}", "--format", "xlsx"), USAGE), (("due", "--format", "\r"), USAGE),
     (("approve", "{C}", "--role", "../sscp"), REFUSED),
     (("link", "{A}", "{B}", "--kind", "\x07"), USAGE),
+    (("link", "{A}", "{B}", "--kind", "a\u2028b\x85c"), USAGE),
+    (("show", "{A}", "--format", "\u202emd"), USAGE),
 ]
 
 # Files in the store that no loader may expand, or that are empty.

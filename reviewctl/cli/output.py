@@ -13,10 +13,10 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-# C0 and C1 control characters, DEL, and the bidirectional overrides that can reorder
-# what a terminal shows: a summary or agency name could otherwise move the cursor,
-# recolour the screen or rewrite the line above.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters, DEL, the line and paragraph separators, and the
+# bidirectional overrides that reorder what a terminal shows: a summary or an agency's
+# name could otherwise move the cursor, recolour the screen or rewrite the line above.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
