@@ -251,6 +251,9 @@ def test_milestone_dates_are_plausible(cli: Cli, store: Path) -> None:
                  ("tor", case_id, "--file", str(store.parent / "tor.md"), "--milestone", "Panel 2=0001-01-01")):
         err = refused_cleanly(cli, store, USAGE, *args)
         assert "not a plausible date" in err, err
+    err = refused_cleanly(cli, store, USAGE, "tor", case_id, "--file", str(store.parent / "tor.md"),
+                          "--milestone", "Panel 2=2035-01-01")
+    assert "--milestone Panel 2: 2035-01-01 is more than 5 years after today" in err, err
 
 
 # -- xlsx output paths ------------------------------------------------------------------
@@ -269,3 +272,23 @@ def test_xlsx_to_a_fifo_does_not_hang(store: Path, tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "reviewctl", "list", "--format", "xlsx", "--output", str(fifo)],
                             cwd=store, capture_output=True, text=True, timeout=60)
     assert result.returncode == USAGE and "not a regular file" in result.stderr
+
+
+def test_planned_dates_are_not_years_away(cli: Cli, store: Path, tmp_path: Path) -> None:
+    from test_full_process import REPORT, TICK_ALL, to_in_review
+
+    case_id = to_in_review(cli, store, "sar", tmp_path)
+    cli.ok("checklist", case_id, *TICK_ALL)
+    (tmp_path / "report.md").write_text(REPORT)
+    cli.ok("report", case_id, "--file", str(tmp_path / "report.md"))
+    cli.ok("report", case_id, "--agreed")
+    cli.ok("present", case_id)
+    (tmp_path / "plan.md").write_text("# Plan\n")
+    jcrg = ("jcrg", case_id, "--final-report", "1", "--comms-plan", str(tmp_path / "plan.md"), "--action", "a",
+            "--owner", "Council", "--measure", "m", "--due")
+    err = refused_cleanly(cli, store, USAGE, *jcrg, "2031-11-21")
+    assert "--due 2031-11-21 is more than 5 years after today (2026-11-20)" in err
+    (tmp_path / "actions.yaml").write_text("- {text: t, owner: Council, due: 0001-01-01, measure: m}\n")
+    err = refused_cleanly(cli, store, USAGE, *jcrg[:6], "--actions", str(tmp_path / "actions.yaml"))
+    assert "--due 0001-01-01 is not a plausible date" in err
+    cli.ok(*jcrg, "2031-11-20")  # five years ahead is still a plan

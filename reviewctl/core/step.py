@@ -139,6 +139,19 @@ def check_plausible(value: date, what: str) -> date:
     return value
 
 
+PLANNING_YEARS = 5  # a deadline, milestone or embargo further ahead than this is a slip
+
+
+def check_planned(value: date, today: date, what: str) -> date:
+    """A date planned ahead (an action's due date, a milestone, an embargo): not years away."""
+    check_plausible(value, what)
+    if value.year - today.year > PLANNING_YEARS or (
+            value.year - today.year == PLANNING_YEARS and (value.month, value.day) > (today.month, today.day)):
+        raise UsageError(f"{what} {value} is more than {PLANNING_YEARS} years after today ({today}); "
+                         "check the year")
+    return value
+
+
 def check_not_future(value: date, today: date, what: str) -> date:
     if value > today:
         raise UsageError(
