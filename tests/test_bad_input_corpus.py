@@ -242,15 +242,18 @@ CORPUS += [
 ]
 
 # Files in the store that no loader may expand, or that are empty.
-PREPARED: list[tuple[str, Prepare, tuple[str, ...], int]] = []
-for label, text in (("empty", ""), ("comments", "# nothing but a comment\n"), ("blank", "  \n\n\t\n"),
-                    ("bomb", ALIAS_BOMB), ("alias", "id: &i TST-2026-XXXXXX\nsubject: *i\n")):
+# (what is wrong, how to make it so, the command, its exit code, what its error must say)
+PREPARED: list[tuple[str, Prepare, tuple[str, ...], int, str]] = []
+ALIASES = "YAML anchors and aliases (&name, *name) are not allowed; write the values out in full"
+for label, text, needle in (("empty", "", "is empty"), ("comments", "# nothing but a comment\n", "is empty"),
+                            ("blank", "  \n\n  \n", "is empty"), ("bomb", ALIAS_BOMB, ALIASES),
+                            ("alias", "id: &i TST-2026-XXXXXX\nsubject: *i\n", ALIASES)):
     for command in (("show", "{A}"), ("log", "{A}"), ("triage", "{A}", "--accept", "--reason", "r"),
                     ("actions", "{A}")):
-        PREPARED.append((f"case.yaml {label}", _case_file("case.yaml", text), command, INVALID))
+        PREPARED.append((f"case.yaml {label}", _case_file("case.yaml", text), command, INVALID, needle))
 for command in (("show", "{A}"), ("list",), ("refer", "--type", "sar", "--subject", "S", "--referrer", "R")):
-    PREPARED.append(("reviewctl.yaml alias", _config("extra: &e 1\nmore: *e\n"), command, INVALID))
-PREPARED.append(("notes.yaml bomb", _case_file("notes.yaml", ALIAS_BOMB), ("show", "{A}"), INVALID))
+    PREPARED.append(("reviewctl.yaml alias", _config("extra: &e 1\nmore: *e\n"), command, INVALID, ALIASES))
+PREPARED.append(("notes.yaml bomb", _case_file("notes.yaml", ALIAS_BOMB), ("show", "{A}"), INVALID, ALIASES))
 
 
 def _expand(args: tuple[str, ...], template: Template) -> list[str]:
@@ -262,14 +265,14 @@ def _expand(args: tuple[str, ...], template: Template) -> list[str]:
     return out
 
 
-def _check(cli: Cli, root: Path, args: list[str], code: int) -> None:
+def _check(cli: Cli, root: Path, args: list[str], code: int, needle: str = "") -> None:
     before = snapshot(root)
     result = cli(*args)
     assert result.code == code, (result.code, result.err)
     assert result.out == ""
     lines = result.err.splitlines()
     assert len(lines) == 1 and result.err.endswith("\n"), result.err
-    assert lines[0].startswith("error: ")
+    assert lines[0].startswith("error: ") and needle in lines[0], lines[0]
     assert "Traceback" not in result.err
     assert snapshot(root) == before
     assert not (root / ".git" / "reviewctl-journal.json").exists()
@@ -284,12 +287,12 @@ def test_corpus(cli: Cli, corpus_store: Path, template: Template, args: tuple[st
     _check(cli, corpus_store, _expand(args, template), code)
 
 
-@pytest.mark.parametrize(("label", "prepare", "args", "code"), PREPARED,
+@pytest.mark.parametrize(("label", "prepare", "args", "code", "needle"), PREPARED,
                          ids=[f"{p[0]}: {' '.join(p[2])}" for p in PREPARED])
 def test_corpus_store_files(cli: Cli, corpus_store: Path, template: Template, label: str, prepare: Prepare,
-                            args: tuple[str, ...], code: int) -> None:
+                            args: tuple[str, ...], code: int, needle: str) -> None:
     prepare(corpus_store, template.ids)
-    _check(cli, corpus_store, _expand(args, template), code)
+    _check(cli, corpus_store, _expand(args, template), code, needle)
 
 
 def test_the_corpus_is_big_enough() -> None:
