@@ -15,7 +15,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 _HOLIDAYS: dict[int, frozenset[date]] = {}
-_FIRST = 1900  # the table covers whole years from here; it grows on demand
+# The years dates may fall in: before 1900 is a typing slip in a case review, and the
+# table of working days is built year by year up to the latest date asked about, so a
+# year such as 9999 would take minutes (and 10000 is not a date at all).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+_FIRST = FIRST_YEAR  # the table covers whole years from here; it grows on demand
 _table_years: tuple[int, int] | None = None
 _cum: list[int] = []  # _cum[i]: working days in [base, base + i] (inclusive)
 _base = date(_FIRST, 1, 1)

@@ -69,6 +69,58 @@ def _check_markers(text: str, shown: str) -> None:
         )
 
 
+# An anchor (`&name`) or alias (`*name`) where a value starts: after a space, a line
+# start, or a flow bracket or comma.  Only text that matches is scanned for events, so a
+# case without `&` or `*` pays for two substring searches and nothing more.
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
+
+
+def _check_aliases(text: str, shown: str) -> None:
+    """Refuse anchors and aliases before any loader expands them.
+
+    reviewctl never writes them (see `_roundtrip`), and an alias that refers to a list of
+    aliases nine times over ("billion laughs") makes a tiny file grow into billions of
+    values when a step walks or writes it.  Reading the events expands nothing.
+    """
+    if ("&" not in text and "*" not in text) or not _MAYBE_ALIAS.search(text):
+        return
+    import yaml
+
+    parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    keys: list[list[Any]] = []  # per open collection: [is_mapping, expecting_key, last key]
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                keys.pop()
+                _value_done(keys)
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+                key = next((str(k[2]) for k in reversed(keys) if k[0] and k[2] is not None), None)
+                raise InvalidDataError(located(
+                    shown, event.start_mark.line + 1, key,
+                    "YAML anchors and aliases (&name, *name) are not allowed; write the values out in full"))
+            if isinstance(event, yaml.MappingStartEvent):
+                keys.append([True, True, None])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                keys.append([False, False, None])
+            elif keys and keys[-1][0] and keys[-1][1]:
+                keys[-1][1:] = [False, event.value]
+            else:
+                _value_done(keys)
+    except yaml.YAMLError:
+        return  # malformed: the loader reports it, with its line, before it builds anything
+    finally:
+        parser.dispose()
+
+
+def _value_done(keys: list[list[Any]]) -> None:
+    if keys and keys[-1][0]:
+        keys[-1][1] = True
+
+
 def _yaml_error(error: YAMLError, shown: str) -> InvalidDataError:
     from ruamel.yaml.error import MarkedYAMLError
 
@@ -109,6 +161,7 @@ def _load(yaml: YAML, text: str, shown: str) -> Any:
     from ruamel.yaml.error import YAMLError
 
     _check_markers(text, shown)
+    _check_aliases(text, shown)
     try:
         return yaml.load(text)
     except YAMLError as error:
@@ -190,6 +243,7 @@ def parse_fast(text: str, shown: str) -> Any:
     import yaml
 
     _check_markers(text, shown)
+    _check_aliases(text, shown)
     try:
         return yaml.load(text, Loader=_fast_loader())
     except yaml.MarkedYAMLError as error:
@@ -265,6 +319,6 @@ def line_of(data: Any, loc: Sequence[str | int]) -> int | None:
                 break
         except (KeyError, IndexError, TypeError):
             break
-    if line is None and getattr(data, "lc", None) is not None:
-        line = data.lc.line + 1
+    if line is None and getattr(data, "lc", None) is not None and data.lc.line is not None:
+        line = data.lc.line + 1  # a map made in memory (an empty file) has no line
     return line

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
 import traceback
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from reviewctl import __version__
 from reviewctl.cli import outcome, reports, review, steps, team, views
 from reviewctl.cli.common import Globals
-from reviewctl.errors import ExitCode, ReviewctlError
+from reviewctl.cli.output import printable
+from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
 
 app = typer.Typer(
     name="reviewctl",
@@ -94,19 +97,57 @@ def _crash_log() -> str:
     return path
 
 
+def _check_arguments(argv: list[str]) -> None:
+    """Refuse what no option can mean, before any command sees it.
+
+    Python hands bytes that are not UTF-8 over as lone surrogates, which nothing can
+    write to YAML or git; a NUL cannot reach a real program's arguments at all.
+    """
+    for number, arg in enumerate(argv, start=1):
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):
+            raise UsageError(f"argument {number} is not UTF-8 text; set a UTF-8 locale or retype it")
+        if "\x00" in arg:
+            raise UsageError(f"argument {number} contains a NUL character; remove it")
+
+
+def _os_error(error: OSError) -> ReviewctlError:
+    """A file system refusal as one line that says what to do; never a crash."""
+    if error.errno == errno.ENAMETOOLONG:
+        return UsageError("a name or path is too long for the file system; use a shorter one")
+    where = f"{error.filename}: " if isinstance(error.filename, str) and len(error.filename) < 300 else ""
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return UnusableError(f"{where}cannot write here ({error.strerror}); make the store writable "
+                             "(or work in a clone you can write to), then repeat")
+    if error.errno == errno.ENOSPC:
+        return UnusableError(f"{where}the disk is full; free some space, then repeat")
+    return UnusableError(f"{where}{error.strerror or 'a file system error'}; check the path, then repeat")
+
+
+@cache
+def _command() -> Any:  # typer's own click Command
+    # typer builds the click commands anew on every call (50 ms): once per process is enough
+    # for a test suite or a script that calls main() many times.
+    return typer.main.get_command(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app and return its exit code (documented in README.md)."""
     try:
-        result = app(args=argv, prog_name="reviewctl", standalone_mode=False)
+        _check_arguments(sys.argv[1:] if argv is None else argv)
+        result = _command()(args=argv, prog_name="reviewctl", standalone_mode=False)
     except ReviewctlError as error:
-        sys.stderr.write(f"error: {error.message}\n")
+        sys.stderr.write(f"error: {printable(error.message)}\n")
         return int(error.exit_code)
+    except OSError as error:  # after ReviewctlError: a read-only store, a full disk, a long name
+        failure = _os_error(error)
+        sys.stderr.write(f"error: {printable(failure.message)}\n")
+        return int(failure.exit_code)
     except typer.Exit as done:
         return int(done.exit_code)
     except typer.TyperException as error:  # click's usage errors: exit 2
         ctx = getattr(error, "ctx", None)
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-        sys.stderr.write(f"error: {error.format_message()}{where}\n")
+        sys.stderr.write(f"error: {printable(error.format_message())}{where}\n")
         return int(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")

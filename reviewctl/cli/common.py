@@ -31,7 +31,7 @@ class Globals:
         return store
 
     def today(self) -> date:
-        if self.as_of:
+        if self.as_of is not None:  # given but blank is a mistake, not "today"
             return parse_date(self.as_of, "--as-of")
         env = os.environ.get("REVIEWCTL_TODAY")
         if env:
@@ -41,11 +41,22 @@ class Globals:
 
 def parse_date(value: str, flag: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        parsed = date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
             f"{flag} {value!r} is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-02"
         ) from None
+    return plausible_date(parsed, flag)
+
+
+def plausible_date(value: date, flag: str) -> date:
+    """Refuse a year that is surely a slip (0001, 9999): the calendar counts 1900 to 2199."""
+    from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise UsageError(f"{flag} {value} is not a plausible date; give one in the years {FIRST_YEAR} "
+                         f"to {LAST_YEAR}, as YYYY-MM-DD")
+    return value
 
 
 def maybe_date(value: str | None, flag: str) -> date | None:

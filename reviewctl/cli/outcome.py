@@ -110,7 +110,9 @@ def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
     from reviewctl.cli.output import say
     from reviewctl.core.publication import refuse_if_identifiers
 
-    refuse_if_identifiers(globals_of(ctx).store(), case_id)
+    store = globals_of(ctx).store()
+    store.existing_case_dir(case_id)  # a case that does not exist has nothing to check, and is not clean
+    refuse_if_identifiers(store, case_id)
     say(f"{case_id}: no confidential identifier in any publishable document")
 
 

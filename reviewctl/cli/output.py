@@ -8,9 +8,46 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable
 from typing import Any
+
+# C0 and C1 control characters, DEL, the line and paragraph separators, and the
+# bidirectional overrides that reorder what a terminal shows: a summary or an agency's
+# name could otherwise move the cursor, recolour the screen or rewrite the line above.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x1b`, `\\n`)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(), f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                             else f"\\u{ord(m.group()):04x}"), text)
+
+
+def escaped(value: Any) -> Any:
+    """`value` for a table or a markdown document: strings made printable, lists and maps too."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, list):
+        return [escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: escaped(v) for k, v in value.items()}
+    return value
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV
+# injection"); a leading apostrophe makes it text.  Numbers are left as numbers.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def emit(text: str) -> None:
@@ -49,9 +86,9 @@ def table(rows: list[dict[str, Any]], columns: list[str], fmt: str = "table") ->
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            writer.writerow(["" if row.get(c) is None else defused(row.get(c)) for c in columns])
         return out.getvalue()
-    body = [["" if row.get(c) is None else row.get(c) for c in columns] for row in rows]
+    body = [["" if row.get(c) is None else escaped(row.get(c)) for c in columns] for row in rows]
     style = "github" if fmt == "md" else "simple"
     if not body:
         return "(none)\n"

@@ -55,10 +55,10 @@ def _index(store: Store) -> Index:
 
 
 def _problems(index: Index) -> None:
-    from reviewctl.cli.output import say
+    from reviewctl.cli.output import printable, say
 
     for problem in index.problems:
-        say(f"error: {problem}")
+        say(f"error: {printable(problem)}")
 
 
 def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None, title: str) -> None:
@@ -67,15 +67,27 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path
     if fmt == "xlsx":
         from reviewctl.adapters.xlsx import write_xlsx
 
-        if output is None:
-            raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
-        write_xlsx(output, rows, columns, title)
+        write_xlsx(_xlsx_path(output), rows, columns, title)
     elif output is not None:
         raise UsageError("--output is for --format xlsx; redirect other formats with >")
     elif fmt == "json":
         emit(as_json(rows))
     else:
         emit(table(rows, columns, fmt))
+
+
+def _xlsx_path(output: Path | None) -> Path:
+    """Check --output before any case is read: a folder that exists, a name that is free or a file."""
+    if output is None or not str(output).strip():
+        raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
+    if output.is_dir():
+        raise UsageError(f"--output {output} is a folder; give a file name in it, e.g. {output / 'tracker.xlsx'}")
+    if not output.parent.is_dir():
+        raise UsageError(f"--output {output}: the folder {output.parent} does not exist; create it first "
+                         "or give a path in a folder that exists")
+    if output.exists() and not output.is_file():
+        raise UsageError(f"--output {output} is not a regular file; give the path of an .xlsx file")
+    return output
 
 
 def _document(g: Globals, store: Store, template: str, **context: Any) -> None:
@@ -104,6 +116,8 @@ def list_(
 
     if fmt not in ("table", "json", "csv", "md", "xlsx"):
         raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, xlsx")
+    if fmt == "xlsx":
+        _xlsx_path(output)
     g = globals_of(ctx)
     filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--received-from"),
                       maybe_date(received_to, "--received-to"), agency)
@@ -116,7 +130,9 @@ def list_(
 
         stream_json(rows)
     elif fmt == "md":
-        _document(g, store, "tracker.md.j2", rows=list(rows))
+        from reviewctl.cli.output import escaped
+
+        _document(g, store, "tracker.md.j2", rows=[escaped(r) for r in rows])
     else:
         flat = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
         _emit(flat, TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt, output, "Tracker")
@@ -171,7 +187,9 @@ def stats(
     if fmt == "json":
         emit(as_json(figures))
     elif fmt == "md":
-        _document(g, store, "annual-figures.md.j2", figures=figures)
+        from reviewctl.cli.output import escaped
+
+        _document(g, store, "annual-figures.md.j2", figures=escaped(figures))
     else:
         flat: list[tuple[str, Any]] = []
         for key, value in figures.items():

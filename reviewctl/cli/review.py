@@ -72,7 +72,7 @@ def chronology_show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "md") -
     from dataclasses import asdict
 
     from reviewctl.adapters.render import render
-    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.cli.output import as_json, emit, escaped, table
     from reviewctl.core.chronology import integrated
     from reviewctl.core.views import show_case
 
@@ -89,7 +89,7 @@ def chronology_show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "md") -
                    ["date", "time", "agency", "event", "source", "significance", "flags"], "csv"))
     else:
         case = show_case(store, case_id, g.today())
-        emit(render("integrated-chronology.md.j2", {"case": case, "events": rows},
+        emit(render("integrated-chronology.md.j2", {"case": escaped(case), "events": escaped(rows)},
                     store.templates_search()))
 
 

@@ -112,7 +112,7 @@ def validate(
     fmt: FormatOpt = "table",
 ) -> None:
     """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable."""
-    from reviewctl.cli.output import as_json, emit, say
+    from reviewctl.cli.output import as_json, emit, printable, say
     from reviewctl.core.templates import template_changes
     from reviewctl.core.validate import validate_store
 
@@ -124,9 +124,9 @@ def validate(
         emit(as_json({"ok": not problems, "problems": problems, "notices": notices}))
     else:
         for problem in problems:
-            emit(problem)
+            emit(printable(problem))
         for notice in notices:
-            emit(f"note: {notice}")
+            emit(printable(f"note: {notice}"))
         say(f"{len(problems)} problem(s) found" if problems else "the store is valid")
     if problems:
         raise typer.Exit(int(ExitCode.INVALID))

@@ -101,7 +101,10 @@ def _write_cache(path: Path, header: dict[str, Any], cases: dict[str, Any]) -> N
     # memo of every object in it, which costs more memory than the summaries.
     names = list(cases)
     chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-cache.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-cache.", suffix=".tmp")
+    except OSError:
+        return  # a store that cannot be written (read-only) is still read
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump({**header, "chunks": len(chunks)}, handle, protocol=pickle.HIGHEST_PROTOCOL)

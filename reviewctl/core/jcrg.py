@@ -9,7 +9,7 @@ from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.review import read_markdown
-from reviewctl.core.step import Edit, StepOptions, render_document, require, run_record
+from reviewctl.core.step import Edit, StepOptions, check_planned, render_document, require, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.errors import RefusedError, UsageError
@@ -73,6 +73,7 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
                                f"(version {agreed['version']} is)")
         version = next(v for v in report["versions"] if v["version"] == final_report)
         for a in actions:
+            check_planned(a.due, options.today, "--due")
             if a.due <= when:
                 raise UsageError(f"--due {a.due} for '{a.owner}' is not after the JCRG meeting ({when})")
         rows = [yamlio.new_map({"id": f"A{i}", "text": a.text, "owner": a.owner, "due": a.due,

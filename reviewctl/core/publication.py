@@ -9,7 +9,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import working_days_between
 from reviewctl.core.redaction import Findings, findings, text_findings
 from reviewctl.core.setup import slug
-from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
+from reviewctl.core.step import Edit, StepOptions, check_planned, render_document, required_text, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.core.verify import require_verified
@@ -38,6 +38,8 @@ def publish(store: Store, case_id: str, *, where: str, embargo_until: date | Non
         require_verified(store, case_id)
         case_type = str(edit.case["type"])
         public = embargo_until or when
+        if embargo_until is not None:
+            check_planned(embargo_until, options.today, "--embargo-until")
         if embargo_until is not None and embargo_until < when:
             raise UsageError(f"--embargo-until {embargo_until} is before --date {when}")
         sent = notified_on or when

@@ -108,6 +108,11 @@ def period(year: int | None, start: date | None, end: date | None, financial: bo
     if year is not None and (start or end):
         raise UsageError("give either --year or --from/--to, not both")
     if year is not None:
+        from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
+
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise UsageError(f"--year {year} is not a year reviewctl counts in; give one from {FIRST_YEAR} "
+                             f"to {LAST_YEAR}")
         return (date(year, 4, 1), date(year + 1, 3, 31)) if financial else (date(year, 1, 1), date(year, 12, 31))
     if start is None or end is None:
         if start or end:

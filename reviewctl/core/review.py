@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
+from reviewctl.core.step import (
+    Edit,
+    StepOptions,
+    check_planned,
+    render_document,
+    required_text,
+    run_record,
+)
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.transaction import Outcome
 from reviewctl.errors import RefusedError, UsageError
@@ -33,22 +40,23 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def parse_milestones(values: list[str]) -> list[tuple[str, date]]:
+def parse_milestones(values: list[str], today: date) -> list[tuple[str, date]]:
     parsed = []
     for value in values:
         name, sep, when = value.rpartition("=")
         if not sep or not name.strip():
             raise UsageError(f"--milestone {value!r} must be NAME=YYYY-MM-DD")
         try:
-            parsed.append((name.strip(), date.fromisoformat(when.strip())))
+            due = date.fromisoformat(when.strip())
         except ValueError:
             raise UsageError(f"--milestone {value!r}: {when!r} is not a real date (YYYY-MM-DD)") from None
+        parsed.append((name.strip(), check_planned(due, today, f"--milestone {name.strip()}:")))
     return parsed
 
 
 def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], options: StepOptions) -> Outcome:
     text = read_markdown(file, "--file")
-    schedule = parse_milestones(milestones)
+    schedule = parse_milestones(milestones, options.today)
     if not schedule:
         raise UsageError("give the schedule as --milestone NAME=DATE (repeat for each milestone)")
 

@@ -22,7 +22,8 @@ from reviewctl.errors import RefusedError, UsageError
 
 def slug(text: str) -> str:
     """A file-name-safe form of an agency or body name (never of a person)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    # Cut to 60 characters: a file name has a limit (255 bytes), an agency's name has none.
+    return re.sub(r"[^a-z0-9]+", "-", text.lower())[:60].strip("-") or "x"
 
 
 def notify(store: Store, case_id: str, *, family: bool, national: bool,

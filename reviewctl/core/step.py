@@ -34,7 +34,9 @@ class StepOptions:
     propose: bool = False  # commit on a new branch review/<ID>/<step>, not the current one
 
     def __post_init__(self) -> None:
+        check_plausible(self.today, "today (--as-of)")
         if self.when is not None:
+            check_plausible(self.when, "--date")
             check_not_future(self.when, self.today, "--date")
 
     @property
@@ -90,6 +92,7 @@ class Edit:
 
 def check_date(value: date, edit: Edit, what: str = "--date", not_before_last: bool = False) -> date:
     """Refuse a date before the referral, or after today."""
+    check_plausible(value, what)
     case = edit.case
     received = case.get("received")
     if isinstance(received, date) and value < received:
@@ -124,6 +127,29 @@ def clean_list(values: list[str], flag: str) -> list[str]:
     if any(not v for v in cleaned):
         raise UsageError(f"{flag} was given a blank value; name it or leave the option out")
     return cleaned
+
+
+def check_plausible(value: date, what: str) -> date:
+    """Refuse a year that is surely a slip (0001, 9999): the working-day calendar's years."""
+    from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise UsageError(f"{what} {value} is not a plausible date; give one in the years {FIRST_YEAR} "
+                         f"to {LAST_YEAR}, as YYYY-MM-DD")
+    return value
+
+
+PLANNING_YEARS = 5  # a deadline, milestone or embargo further ahead than this is a slip
+
+
+def check_planned(value: date, today: date, what: str) -> date:
+    """A date planned ahead (an action's due date, a milestone, an embargo): not years away."""
+    check_plausible(value, what)
+    if value.year - today.year > PLANNING_YEARS or (
+            value.year - today.year == PLANNING_YEARS and (value.month, value.day) > (today.month, today.day)):
+        raise UsageError(f"{what} {value} is more than {PLANNING_YEARS} years after today ({today}); "
+                         "check the year")
+    return value
 
 
 def check_not_future(value: date, today: date, what: str) -> date:

@@ -219,6 +219,9 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
         else:
             data = yamlio.parse_fast(text, shown) if fast else yamlio.parse_safe(text, shown)
         if data is None:
+            if name == "case":  # every other document may start empty; the case cannot
+                raise InvalidDataError(located(shown, None, None, "is empty (no keys at all); bring back the "
+                                               "last committed version with `git restore`, then repeat"))
             data = yamlio.new_map() if roundtrip else {}
         if not isinstance(data, dict):
             raise InvalidDataError(located(shown, 1, None, "must be a mapping of keys"))

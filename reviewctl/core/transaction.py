@@ -179,7 +179,7 @@ def restore(store: Store, journal: Journal, index: bool = True) -> None:
         path = root / rel
         if original is None:
             path.unlink(missing_ok=True)
-        else:
+        elif not _holds(path, original):  # untouched files are not rewritten: a read-only folder
             write_atomic(path, original)
     for rel in sorted(journal.created_dirs, key=len, reverse=True):
         folder = root / rel
@@ -187,6 +187,13 @@ def restore(store: Store, journal: Journal, index: bool = True) -> None:
             folder.rmdir()
     if index:
         store.repo.unstage(list(journal.files))
+
+
+def _holds(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") == text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def render_diff(store: Store, changes: dict[Path, str]) -> str:
