@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -256,6 +257,29 @@ for command in (("show", "{A}"), ("list",), ("refer", "--type", "sar", "--subjec
 PREPARED.append(("notes.yaml bomb", _case_file("notes.yaml", ALIAS_BOMB), ("show", "{A}"), INVALID, ALIASES))
 
 
+def _case_edit(name: str, edit: Callable[[str], str]) -> Prepare:
+    def prepare(root: Path, ids: dict[str, str]) -> None:
+        path = root / "cases" / ids["A"] / name
+        path.write_text(edit(path.read_text()))
+        git(root, "commit", "-qam", "hand edit")
+    return prepare
+
+
+# Nested thousands deep: a RecursionError in ruamel, a segmentation fault in libyaml.
+DEEP = "nested too deep (more than 64 levels)"
+for label, edit in (("deep flow", lambda t: t + "extra: " + "[" * 50000 + "]" * 50000 + "\n"),
+                    ("deep flow 1000", lambda t: t + "extra: " + "{a: " * 1000 + "1" + "}" * 1000 + "\n"),
+                    ("deep block", lambda t: t + "extra:\n" + "".join(" " * i + "k:\n" for i in range(1, 200))),
+                    ("deep dashes", lambda t: t + "extra:\n  " + "- " * 5000 + "x\n")):
+    for command in (("show", "{A}"), ("log", "{A}"), ("triage", "{A}", "--accept", "--reason", "r")):
+        PREPARED.append((f"case.yaml {label}", _case_edit("case.yaml", edit), command, INVALID, DEEP))
+# A date the calendar cannot count to, written by hand: named, never a crash.
+FAR = "is outside the years 1900 to 2199; correct the date"
+for command in (("show", "{A}"), ("log", "{A}"), ("triage", "{A}", "--accept", "--reason", "r")):
+    PREPARED.append(("case.yaml far date", _case_edit("case.yaml", lambda t: re.sub(
+        r"^received: .*$", "received: 9999-12-31", t, flags=re.MULTILINE)), command, INVALID, FAR))
+
+
 def _expand(args: tuple[str, ...], template: Template) -> list[str]:
     out = []
     for arg in args:
@@ -297,3 +321,21 @@ def test_corpus_store_files(cli: Cli, corpus_store: Path, template: Template, la
 
 def test_the_corpus_is_big_enough() -> None:
     assert len(CORPUS) + len(PREPARED) >= 150
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t + "extra: " + "[" * 50000 + "]" * 50000 + "\n",
+    lambda t: re.sub(r"^received: .*$", "received: 9999-12-31", t, flags=re.MULTILINE),
+], ids=["deep", "far-date"])
+@pytest.mark.parametrize("command", [("list",), ("due",), ("stats",), ("validate",)])
+def test_reports_name_a_hostile_case_and_go_on(cli: Cli, corpus_store: Path, template: Template,
+                                               edit: Callable[[str], str], command: tuple[str, ...]) -> None:
+    """A report reads every other case, names the bad one in one line, and exits 3."""
+    _case_edit("case.yaml", edit)(corpus_store, template.ids)
+    result = cli(*command)
+    assert result.code == INVALID and "Traceback" not in result.err
+    case = template.ids["A"]
+    named = [line for line in (result.err + result.out).splitlines() if case in line and "case.yaml" in line]
+    assert len(named) == 1 or (command == ("validate",) and named), (result.out, result.err)  # validate: every problem
+    if command == ("list",):
+        assert template.ids["B"] in result.out  # the other cases are still reported

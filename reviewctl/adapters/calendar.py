@@ -14,6 +14,8 @@ from bisect import bisect_left
 from datetime import date, timedelta
 from pathlib import Path
 
+from reviewctl.errors import InvalidDataError
+
 _HOLIDAYS: dict[int, frozenset[date]] = {}
 # The years dates may fall in: before 1900 is a typing slip in a case review, and the
 # table of working days is built year by year up to the latest date asked about, so a
@@ -89,6 +91,11 @@ def is_working_day(day: date) -> bool:
 
 def _ensure(first: int, last: int) -> None:
     global _table_years, _cum, _base
+    if first < FIRST_YEAR or last > LAST_YEAR:
+        # A date in the store that validation missed: a clear refusal, never a crash.
+        year = first if first < FIRST_YEAR else last
+        raise InvalidDataError(f"a date in the year {year} is outside the years {FIRST_YEAR} to {LAST_YEAR} "
+                               "that the calendar counts in; `reviewctl validate` names the file and key")
     if _table_years and _table_years[0] <= first and last <= _table_years[1]:
         return
     lo = min(first, _table_years[0]) if _table_years else first

@@ -116,6 +116,42 @@ def _check_aliases(text: str, shown: str) -> None:
         parser.dispose()
 
 
+# reviewctl's files nest a few levels deep; a value nested thousands deep makes the
+# parsers recurse until Python gives up (RecursionError) or libyaml overflows the C
+# stack (a segmentation fault that would kill CI).
+MAX_DEPTH = 64
+_DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH * 2},}}\S|(?:-[ \t]+){{{MAX_DEPTH},}}", re.MULTILINE)
+
+
+def _check_depth(text: str, shown: str) -> None:
+    """Refuse a value nested more than MAX_DEPTH deep, before any parser recurses into it."""
+    deep = _DEEP_INDENT.search(text)
+    if deep is not None:
+        raise InvalidDataError(located(shown, text.count("\n", 0, deep.start()) + 1, None,
+                                       f"nested too deep (more than {MAX_DEPTH} levels); reviewctl's files are "
+                                       "a few levels deep: put the file back as reviewctl wrote it"))
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return  # cannot open that many: the usual case costs two counts
+    depth, quote, line = 0, "", 1
+    for index, ch in enumerate(text):
+        if ch == "\n":
+            line += 1
+        if quote:
+            if ch == quote and (quote == "'" or text[index - 1] != "\\"):
+                quote = ""
+        elif ch in "'\"" and (index == 0 or text[index - 1] in " \t\n[{,:"):
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InvalidDataError(located(shown, line, None,
+                                               f"nested too deep (more than {MAX_DEPTH} levels); reviewctl's "
+                                               "files are a few levels deep: put the file back as reviewctl "
+                                               "wrote it"))
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+
+
 def _value_done(keys: list[list[Any]]) -> None:
     if keys and keys[-1][0]:
         keys[-1][1] = True
@@ -161,6 +197,7 @@ def _load(yaml: YAML, text: str, shown: str) -> Any:
     from ruamel.yaml.error import YAMLError
 
     _check_markers(text, shown)
+    _check_depth(text, shown)
     _check_aliases(text, shown)
     try:
         return yaml.load(text)
@@ -243,6 +280,7 @@ def parse_fast(text: str, shown: str) -> Any:
     import yaml
 
     _check_markers(text, shown)
+    _check_depth(text, shown)
     _check_aliases(text, shown)
     try:
         return yaml.load(text, Loader=_fast_loader())

@@ -7,8 +7,10 @@ can collect them all and a command can refuse with the first.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case import Case
 from reviewctl.core.clocks import is_present, lookup
@@ -20,6 +22,17 @@ from reviewctl.errors import located
 Loc = tuple[str | int, ...]
 
 
+def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
+    """Every date in `data` outside the years the calendar counts in (a slip such as 0001 or 9999)."""
+    if isinstance(data, date):
+        return [] if FIRST_YEAR <= data.year <= LAST_YEAR else [(loc, data)]
+    if isinstance(data, dict):
+        return [f for key, value in data.items() for f in _far_dates(value, (*loc, key))]
+    if isinstance(data, list):
+        return [f for i, value in enumerate(data) for f in _far_dates(value, (*loc, i))]
+    return []
+
+
 def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     case: Case | None = None
@@ -27,6 +40,9 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
         filename = DOCUMENT_FILES[name]
         model, found = errors_of(model_for(name), data, f"{folder}/{filename}")
         problems += found
+        for loc, day in _far_dates(data):
+            problems.append(located(f"{folder}/{filename}", line_of(data, loc), ".".join(map(str, loc)),
+                                    f"{day} is outside the years {FIRST_YEAR} to {LAST_YEAR}; correct the date"))
         if isinstance(model, Case):
             case = model
     if case is None:
