@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,20 +45,24 @@ def refuse_links(store: Store, path: Path) -> None:
             raise InvalidDataError(link_problem(store, current))
 
 
-def case_tree_problems(store: Store, folder: Path) -> list[str]:
-    """Every link or special file in the case folder `folder` (or the folder itself being a link)."""
-    if folder.is_symlink():
-        return [link_problem(store, folder)]
-    problems = []
+def odd_entries(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """Each link (True) or special file such as a pipe (False) below `folder`."""
     for top, folders, files in os.walk(folder):  # os.walk does not go into linked folders
         for name in sorted(folders + files):
             path = Path(top) / name
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
-                problems.append(link_problem(store, path))
+                yield path, True
             elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
-                problems.append(special_problem(store, path))
-    return problems
+                yield path, False
+
+
+def case_tree_problems(store: Store, folder: Path) -> list[str]:
+    """Every link or special file in the case folder `folder` (or the folder itself being a link)."""
+    if folder.is_symlink():
+        return [link_problem(store, folder)]
+    return [link_problem(store, path) if link else special_problem(store, path)
+            for path, link in odd_entries(folder)]
 
 
 def check_case_tree(store: Store, case_id: str) -> None:

@@ -35,24 +35,17 @@ def template_text(store: Store, name: str) -> str:
 
 def template_problems(store: Store) -> list[str]:
     """Every link or special file among the store's templates: each would be refused when used."""
-    import stat
+    from reviewctl.core.confinement import odd_entries
 
     folder = store.root / TEMPLATES_DIR
     if folder.is_symlink():
         return [f"{store.shown(folder)}: the templates folder is a symbolic link, so every step that renders "
                 "a letter fails; make it a real folder inside the store, holding the templates themselves"]
-    problems = []
-    for top, folders, files in os.walk(folder):  # os.walk does not go into linked folders
-        for name in sorted(folders + files):
-            path = Path(top) / name
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                problems.append(f"{store.shown(path)}: a symbolic link; templates are read only as regular "
-                                "files inside the templates folder, so a step using it fails: replace the link "
-                                "with a file holding the template's own text (or `git rm` it)")
-            elif not (stat.S_ISDIR(mode) or stat.S_ISREG(mode)):
-                problems.append(f"{store.shown(path)}: not a regular file; a template must be a plain text file")
-    return problems
+    return [f"{store.shown(path)}: a symbolic link; templates are read only as regular files inside the "
+            "templates folder, so a step using it fails: replace the link with a file holding the template's "
+            "own text (or `git rm` it)" if link
+            else f"{store.shown(path)}: not a regular file; a template must be a plain text file"
+            for path, link in odd_entries(folder)]
 
 
 def template_changes(store: Store, base: str) -> list[str]:
