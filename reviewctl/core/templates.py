@@ -56,8 +56,8 @@ def template_changes(store: Store, base: str) -> list[str]:
     may approve: a reviewer should read these changes with that in mind.
     """
     from reviewctl.core.approvers import SIGNERS_FILE
+    from reviewctl.core.base import resolve_base
     from reviewctl.core.store import CONFIG_FILE
-    from reviewctl.core.verify import resolve_base
 
     repo = store.repo
     commit = resolve_base(store, base, "--base")

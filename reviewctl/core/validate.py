@@ -64,7 +64,7 @@ _GROW_ONLY = [("case.yaml", "history", "an entry"), ("report.yaml", "versions", 
 
 def _changes_since(store: Store, base: str) -> list[str]:
     """A pull request's changes: records may only grow, and stages only move with the history."""
-    from reviewctl.core.verify import resolve_base
+    from reviewctl.core.base import resolve_base
 
     repo = store.repo
     name, base = base, resolve_base(store, base, "--base") or ""
