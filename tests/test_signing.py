@@ -315,9 +315,9 @@ def test_propose_commits_on_a_review_branch_only(cli: Cli, signed: Path, keys: d
     case_id = to_jcrg(cli, signed, tmp_path)
     before = snapshot(signed)
     result = cli.ok("approve", case_id, "--role", "sscp", "--propose")
-    assert f"review/{case_id}/approve" in result.err
+    assert f"review/{case_id}/approve-sscp" in result.err
     assert snapshot(signed) == before  # HEAD, index and work tree untouched
-    branch = f"review/{case_id}/approve"
+    branch = f"review/{case_id}/approve-sscp"
     assert "Reviewctl-Role: sscp" in git(signed, "log", "-1", "--format=%B", branch)
     assert "approvals:" in git(signed, "show", f"{branch}:cases/{case_id}/approvals.yaml")
     git(signed, "checkout", "-q", branch)
@@ -325,7 +325,7 @@ def test_propose_commits_on_a_review_branch_only(cli: Cli, signed: Path, keys: d
     assert cli("validate", "--base", "main").code == 0
     git(signed, "checkout", "-q", "main")
     again = cli.ok("approve", case_id, "--role", "sscp", "--propose")
-    assert f"review/{case_id}/approve-2" in again.err
+    assert f"review/{case_id}/approve-sscp-2" in again.err
 
 
 def test_codeowners(cli: Cli, signed: Path) -> None:
@@ -341,7 +341,7 @@ def test_codeowners(cli: Cli, signed: Path) -> None:
     # Who may approve, and the rules and templates, need the approvers' review too.
     assert "/.reviewctl/ @fictional/sscp @fictional/chair" in owners
     assert "/reviewctl.yaml @fictional/sscp @fictional/chair" in owners
-    assert "/templates/ @fictional/sscp" in owners
+    assert "/templates/ @fictional/sscp @fictional/chair" in owners
 
 
 def test_shipped_ci_files() -> None:
@@ -384,6 +384,13 @@ def test_no_base_branch_is_an_error_not_a_fallback(cli: Cli, signed: Path, keys:
     assert result.code == 2 and "base branch 'main' is not in this repository" in result.err
 
 
+def test_a_role_nobody_approves_in_is_refused(cli: Cli, signed: Path, keys: dict[str, Path]) -> None:
+    from test_bad_input import USAGE, refused_cleanly
+
+    err = refused_cleanly(cli, signed, USAGE, "approvers", "add", "sccp", PEOPLE["bob"], "--key", f"{keys['bob']}.pub")
+    assert "'sccp' is not a role that approves" in err and "did you mean 'sscp'?" in err
+
+
 def test_wildcard_principals_are_refused(cli: Cli, signed: Path, keys: dict[str, Path]) -> None:
     for principal in ("*", "*@example.invalid", "a,b@example.invalid"):
         assert cli("approvers", "add", "sscp", principal, "--key", f"{keys['mallory']}.pub").code == 2
@@ -411,3 +418,38 @@ def test_no_step_during_a_rebase_or_on_a_detached_head(cli: Cli, store: Path) ->
     err = refused_cleanly(cli, store, REFUSED, "triage", case_id, "--accept", "--reason", "r")
     assert "HEAD is detached" in err
     assert "proposed on branch" in cli.ok("triage", case_id, "--accept", "--reason", "r", "--propose").err
+
+
+def test_approvals_in_parallel_pull_requests(cli: Cli, signed: Path, keys: dict[str, Path], tmp_path: Path) -> None:
+    """Each role proposes on a branch of its own; both merge; `approve ID` then records the case approved."""
+    case_id = to_jcrg(cli, signed, tmp_path)
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signed, "remote", "add", "origin", str(remote))
+    git(signed, "push", "-q", "-u", "origin", "main")
+    cli.ok("approve", case_id, "--role", "sscp", "--propose")  # alice
+    git(signed, "push", "-q", "origin", f"review/{case_id}/approve-sscp")
+    git(signed, "branch", "-D", f"review/{case_id}/approve-sscp")  # as on another clone: only the remote has it
+    git(signed, "fetch", "-q")
+    become(signed, "carol", keys)
+    result = cli.ok("approve", case_id, "--role", "independent-chair", "--propose")
+    assert f"review/{case_id}/approve-independent-chair" in result.err
+    for branch in (f"origin/review/{case_id}/approve-sscp", f"review/{case_id}/approve-independent-chair"):
+        git(signed, "merge", "-q", "--no-ff", "--no-edit", branch)  # the forge's merge of each pull request
+    assert stage(signed, case_id) == "jcrg-agreed"  # each proposal knew only its own approval
+    assert [c["status"] for c in checks(cli, case_id)] == ["valid", "valid"]
+    result = cli("approve", case_id, "--role", "sscp")
+    assert result.code == 1 and f"`reviewctl approve {case_id}` (no --role)" in result.err
+    cli.ok("approve", case_id)
+    assert stage(signed, case_id) == "approved"
+    assert cli("verify", case_id).code == 0 and cli("validate").code == 0
+    assert "Reviewctl-Role" not in git(signed, "log", "-1", "--format=%B")  # it approved nothing itself
+
+
+def test_approve_without_a_role_waits_for_every_role(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    from test_bad_input import REFUSED, refused_cleanly
+
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    err = refused_cleanly(cli, signed, REFUSED, "approve", case_id)
+    assert "waiting for: independent-chair" in err

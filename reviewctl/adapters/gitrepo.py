@@ -265,7 +265,10 @@ class GitRepo:
         head = self.head()
         branch = name
         counter = 1
-        while self.resolve(f"refs/heads/{branch}") is not None:
+        # Taken here, or already pushed by someone: a second proposal must not push over it.
+        remotes = [remote.name for remote in self._repo.remotes]
+        while any(self.resolve(ref) is not None
+                  for ref in (f"refs/heads/{branch}", *(f"refs/remotes/{r}/{branch}" for r in remotes))):
             counter += 1
             branch = f"{name}-{counter}"
         index = self.git_dir / f"reviewctl-index-{os.getpid()}"

@@ -319,12 +319,15 @@ def dump(data: Any) -> str:
     return stream.getvalue()
 
 
-def new_map(pairs: dict[str, Any] | None = None) -> CommentedMap:
+def new_map(pairs: dict[str, Any] | None = None, one_line: bool = False) -> CommentedMap:
+    """A mapping to add to a loaded document; `one_line` writes it as `{key: value, ...}`."""
     from ruamel.yaml.comments import CommentedMap
 
     result = CommentedMap()
     for key, value in (pairs or {}).items():
         result[key] = value
+    if one_line:
+        result.fa.set_flow_style()
     return result
 
 

@@ -78,11 +78,15 @@ def jcrg(
 
 def approve(
     ctx: typer.Context, case_id: IdArg,
-    role: Annotated[str, typer.Option("--role", help="sscp, independent-chair or home-office-qa.", show_default=False)],
+    role: Annotated[str | None, typer.Option("--role", help="sscp, independent-chair or home-office-qa; leave it out to record a case approved whose approvals came in by separate pull requests.", show_default=False)] = None,
     version: Annotated[int | None, typer.Option("--version", help="The report version approved; default the current one.")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
-    """Approve the final report in a role, tied to its exact text and your git identity."""
+    """Approve the final report in a role, tied to its exact text and your git identity.
+
+    Without --role: once every role's approval is in (merged from separate pull
+    requests) and verifies, record the case as approved.
+    """
     from reviewctl.core.approval import approve as core
 
     report(core(globals_of(ctx).store(), case_id, role=role, version=version,

@@ -82,7 +82,10 @@ def _check_signing(store: Store, role: str, email: str, case_id: str) -> None:
         )
 
 
-def approve(store: Store, case_id: str, *, role: str, version: int | None, options: StepOptions) -> Outcome:
+def approve(store: Store, case_id: str, *, role: str | None, version: int | None, options: StepOptions) -> Outcome:
+    if role is None:
+        return settle(store, case_id, options)
+
     def change(edit: Edit, when: date) -> str | None:
         roles = store.workflow.approvals.get(str(edit.case["type"]), [])
         if role not in roles:
@@ -98,18 +101,43 @@ def approve(store: Store, case_id: str, *, role: str, version: int | None, optio
                                f"(version {current} is); approve the current version")
         states = {s.role: s for s in approval_states(store, case_id, edit.docs)}
         if states[role].status == "valid":
-            raise RefusedError(f"{case_id}: '{role}' has already approved version {current}")
+            hint = ("; every role has: record the case approved with `reviewctl approve "
+                    f"{case_id}` (no --role)" if all(s.status == "valid" for s in states.values()) else "")
+            raise RefusedError(f"{case_id}: '{role}' has already approved version {current}{hint}")
         who = store.repo.identity()
         if store.config.signed_approvals:
             _check_signing(store, role, who.email, case_id)
             edit.sign = True
         edit.trailers = {"Reviewctl-Role": role, "Reviewctl-Report-Version": str(current),
                          "Reviewctl-Report-Sha256": digest}
+        # One line per approval: approvals proposed in parallel then merge line by line
+        # (`merge=union` in .gitattributes), with no line of one entry taken for another's.
         edit.doc("approvals").setdefault("approvals", yamlio.new_seq()).append(yamlio.new_map({
             "role": role, "version": current, "sha256": digest, "by": who.name, "email": who.email,
             "date": when,
-        }))
+        }, one_line=True))
         done = all(s.status == "valid" for r, s in states.items() if r != role)
         return "approve" if done else None
+
+    return run_record(store, case_id, "approve", options, change)
+
+
+def settle(store: Store, case_id: str, options: StepOptions) -> Outcome:
+    """Record the case approved once every role's approval is in and verifies.
+
+    Approvals proposed in parallel, one pull request per role, each leave the case in
+    its stage (each knew of only its own approval); once both are merged, this step
+    moves it on.  It adds no approval, so it needs no signature.
+    """
+    from reviewctl.core.verify import require_verified
+
+    def change(edit: Edit, when: date) -> str:
+        states = approval_states(store, case_id, edit.docs)
+        waiting = [s.role for s in states if s.status != "valid"]
+        if waiting:
+            raise RefusedError(f"{case_id}: not every role has approved the current final report yet "
+                               f"(waiting for: {', '.join(waiting)}); approve with --role ROLE")
+        require_verified(store, case_id)
+        return "approve"
 
     return run_record(store, case_id, "approve", options, change)

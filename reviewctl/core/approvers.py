@@ -62,6 +62,13 @@ def _config_with(store: Store) -> tuple[Path, Any]:
 def add(store: Store, role: str, principal: str, key_file: Path, dry_run: bool, propose: bool = False) -> Outcome:
     if not _PRINCIPAL.match(principal):
         raise UsageError(f"{principal!r} is not a principal; use the approver's email, without spaces")
+    known_roles = sorted({r for roles in store.workflow.approvals.values() for r in roles})
+    if role not in known_roles:  # a typo would make an approver who can never approve
+        from difflib import get_close_matches
+
+        close = get_close_matches(role, known_roles, n=1)
+        raise UsageError(f"{role!r} is not a role that approves in this store's workflow"
+                         f"{f' (did you mean {close[0]!r}?)' if close else ''}; the roles: {', '.join(known_roles)}")
     key = _read_key(key_file)
     signers_path = store.root / SIGNERS_FILE
     store.repo.identity()

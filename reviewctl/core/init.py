@@ -43,6 +43,14 @@ template` lists them; `reviewctl template NAME > templates/NAME` starts your own
 """
 
 
+GITATTRIBUTES = """\
+# Approvals proposed in parallel (one pull request per role) each add one line to the
+# case's approvals.yaml: git keeps both lines when it merges them, where it would
+# otherwise stop on a conflict. `reviewctl validate` checks the result.
+cases/*/approvals.yaml merge=union
+"""
+
+
 def init_store(path: Path, partnership: str, prefix: str) -> Path:
     if not PREFIX_SHAPE.match(prefix):
         raise UsageError(
@@ -68,6 +76,8 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
         root / CASES_DIR / ".gitkeep": "",
         root / TEMPLATES_DIR / "README.md": TEMPLATES_README,
     }
+    if not (root / ".gitattributes").exists():  # an existing repository's own is left alone
+        files[root / ".gitattributes"] = GITATTRIBUTES
     existing = [p for p in files if p.exists()]
     if existing:
         raise RefusedError(f"{existing[0]} already exists; choose an empty folder")

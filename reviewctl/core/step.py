@@ -271,8 +271,11 @@ def commit_message(case_id: str, step: str, summary: str, trailers: dict[str, st
 
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
     edit.check()  # the new state must be as valid as the old one
+    # Each role proposes its approval on a branch of its own: two approvers in parallel
+    # must not push to the same branch.
+    role = edit.trailers.get("Reviewctl-Role")
     return apply(
         edit.store, edit.case_id, step, summary, edit.changes(),
         commit_message(edit.case_id, step, summary, edit.trailers), options.dry_run, sign=edit.sign,
-        propose=options.propose,
+        propose=options.propose, branch=f"review/{edit.case_id}/{step}-{role}" if role else None,
     )

@@ -239,11 +239,12 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
 
 
 def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Path, str],
-          message: str, dry_run: bool, sign: bool = False, propose: bool = False) -> Outcome:
+          message: str, dry_run: bool, sign: bool = False, propose: bool = False,
+          branch: str | None = None) -> Outcome:
     """Write `changes` and commit them as one step; must run inside `step_guard`.
 
-    With `propose`, the commit goes on a new branch and the work tree, the index and
-    the current branch are not touched at all.
+    With `propose`, the commit goes on a new branch (`branch`, default review/ID/STEP)
+    and the work tree, the index and the current branch are not touched at all.
     """
     repo = store.repo
     for path in changes:
@@ -254,8 +255,8 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         return Outcome(case_id, step, summary, paths, diff, dry_run=True)
     if propose:
         contents = {store.repo_path(p): text for p, text in changes.items()}
-        branch, proposed = repo.commit_to_branch(f"review/{case_id}/{step}", message, contents, sign)
-        return Outcome(case_id, step, summary, paths, diff, commit=proposed, branch=branch)
+        made, proposed = repo.commit_to_branch(branch or f"review/{case_id}/{step}", message, contents, sign)
+        return Outcome(case_id, step, summary, paths, diff, commit=proposed, branch=made)
     if not repo.on_branch():
         raise RefusedError("HEAD is detached, so the step's commit would belong to no branch; check out "
                            "a branch (or use --propose), then repeat the step")

@@ -86,8 +86,9 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
             # In a store that records plain approvals this is shown, not rejected.
             checks.append(result("rejected" if required else "unsigned",
                                  "no approval commit in this branch's history records it: approvals.yaml was "
-                                 "edited by hand, the commit's trailers were changed, or the approval is on "
-                                 "another branch"))
+                                 "edited by hand, the commit's trailers were changed, the approval is on "
+                                 "another branch, or its pull request was squash-merged (merge approvals with "
+                                 "a merge commit)"))
             continue
         # Of several commits for one approval, a good signature wins: a later forged or
         # unsigned copy must not hide the real one.
