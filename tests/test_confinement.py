@@ -141,9 +141,10 @@ def test_template_command_does_not_print_a_linked_file(cli: Cli, store: Path, pr
     ("{% set a = 'x' * 9999999 %}{{ a|replace('x', 'x' * 300) }}", "needed more than 1024 MB of memory"),
     ("{% set a = 'x' * 9999999 %}{{ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a"
      " ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a ~ a }}", "10,000,000"),
+    ("{% for i in range(200000) %}{% endfor %}", "asks for a range or number too large (Range too big"),
 ], ids=["power-tower", "power", "product", "text-repeat", "list-repeat", "doubling", "output",
         "center-filter", "ljust-method", "format-width", "percent-width", "percent-star", "format-filter",
-        "replace-filter", "tilde-chain"])
+        "replace-filter", "tilde-chain", "range"])
 def test_templates_that_build_huge_values_are_stopped(cli: Cli, store: Path, text: str, says: str) -> None:
     own_template(store, "Dear referrer\n" + text + "\n")
     commit_all(store)

@@ -25,7 +25,9 @@ def _fail(error: GitCommandError, doing: str) -> UnusableError:
     lines = [line for line in lines if line]
     # git's own reason is its first fatal:/error: line; hints after it are less useful.
     reason = next((line for line in lines if line.startswith(("fatal:", "error:"))), None)
-    if reason is None:
+    if reason is not None:  # the message says "git failed" already; a trailing '?' is GitPython's quoting
+        reason = reason.removeprefix("fatal:").removeprefix("error:").strip().rstrip("?")
+    else:
         reason = lines[-1] if lines else f"exit status {error.status}"
         if doing == "committing":
             reason = f"a git hook or setting refused the commit ({reason})"
@@ -425,7 +427,7 @@ class GitRepo:
         return [line for line in out.splitlines() if line]
 
     def integrate(self) -> tuple[str, list[str]]:
-        """Take in the upstream's commits: ('rebase' or 'merge', the paths in conflict).
+        """Take in the upstream's commits: ('rebase', 'merge' or 'none', the paths in conflict).
 
         Local commits are rebased onto the upstream, unless one of them is signed: a
         rebase makes new commits, and a signature (an approval) would not survive it.
@@ -442,6 +444,8 @@ class GitRepo:
             signed = any(c.gpgsig for c in self._repo.iter_commits("@{upstream}..HEAD"))
         except (GitCommandError, ValueError) as error:
             raise UnusableError(f"git failed while reading the local commits: {error}") from None
+        if self.resolve("@{upstream}") == self.resolve("HEAD") or self._is_ancestor("@{upstream}", "HEAD"):
+            return "none", []  # nothing to take in
         mode = "merge" if signed else "rebase"
         command = (["git", "merge", "-q", "--no-edit", "@{upstream}"] if signed
                    else ["git", "rebase", "-q", "@{upstream}"])
@@ -452,6 +456,11 @@ class GitRepo:
         if conflicted:
             return mode, conflicted
         raise UnusableError(f"git {mode} failed: {_last_line(str(err))}")
+
+    def _is_ancestor(self, older: str, newer: str) -> bool:
+        status, _, _ = self._repo.git.execute(["git", "merge-base", "--is-ancestor", older, newer],
+                                              with_extended_output=True, with_exceptions=False)
+        return status == 0
 
     def push(self) -> list[str]:
         status, _, err = self._repo.git.execute(["git", "push", "-q"], with_extended_output=True,

@@ -348,6 +348,10 @@ def render(name: str, context: dict[str, Any], search: list[Path]) -> str:
         raise InvalidDataError(f"{_where(error, loader, shown)}: refused by the template sandbox ({error})") from None
     except _Limit as error:
         raise InvalidDataError(f"{_where(error, loader, shown)}: the template {error}") from None
+    except OverflowError as error:  # range(10**20), or a number too large for a float
+        # Its text is the sandbox's or Python's own ("Range too big ..."), never the case's data.
+        raise InvalidDataError(f"{_where(error, loader, shown)}: the template asks for a range or number too "
+                               f"large ({error}); templates fill in letters: make it smaller") from None
     except MemoryError as error:
         raise InvalidDataError(
             f"{_where(error, loader, shown)}: the template needed more than {MAX_MEMORY // 2**20} MB of memory "

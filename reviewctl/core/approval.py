@@ -73,7 +73,7 @@ def _check_signing(store: Store, role: str, email: str, case_id: str) -> None:
             f"{case_id}: approvals in this store are SSH-signed commits, and git has no SSH signing "
             "key: make one (`ssh-keygen -t ed25519 -f ~/.ssh/reviewctl`), then `git config --global "
             "gpg.format ssh` and `git config --global user.signingkey ~/.ssh/reviewctl.pub`, and ask "
-            f"an administrator to run `reviewctl approvers add {role} {email} --key reviewctl.pub`"
+            f"an administrator to run `reviewctl approvers add {role} {email} --key ~/.ssh/reviewctl.pub`"
         )
     if email not in store.config.approvers.get(role, []):
         raise RefusedError(

@@ -23,7 +23,8 @@ def refuse_if_identifiers(store: Store, case_id: str, found: Findings | None = N
     """Refuse while a publishable file (or `found`: text about to be written) holds an identifier."""
     found = findings(store, case_id) if found is None else found
     if found:
-        raise RefusedError(f"{case_id}: {found.describe()}; {fix}")
+        # The fix for an identifier; a file that cannot be checked says its own fix.
+        raise RefusedError(f"{case_id}: {found.describe()}{f'; {fix}' if found.places else ''}")
 
 
 def publish(store: Store, case_id: str, *, where: str, embargo_until: date | None,

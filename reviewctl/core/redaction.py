@@ -207,7 +207,8 @@ class Findings:
             said.append(f"a confidential identifier appears in {', '.join(self.places)}")
         if self.unreadable:
             said.append(f"{', '.join(self.unreadable)} cannot be read as text, so cannot be checked "
-                        "(save it as UTF-8 text or .docx, or move it out of the case folder)")
+                        "(save it as UTF-8 text or .docx, put the file itself in place of a link, or move it out of "
+                        "the case folder)")
         if self.bidi:
             verb = "contains" if len(self.bidi) == 1 else "contain"
             said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "

@@ -42,6 +42,8 @@ def sync(store: Store) -> list[str]:
                 f"Nothing is lost: edit the file to keep what is right, `git add` it and {finish}, "
                 "then sync again"
             )
+        if mode == "none":
+            return ["the upstream had nothing new", *repo.push()]
         how = "merged, so that signed approvals keep their signatures" if mode == "merge" else "rebased"
         return [f"took in the upstream's commits ({how})", *repo.push()]
 
