@@ -139,7 +139,7 @@ def test_the_base_names_another_base(cli: Cli, signed: Path, tmp_path: Path) -> 
     git(signed, "checkout", "-q", "main")
     cli.ok("approve", case_id, "--role", "sscp")  # alice: still an approver on main, not on trunk
     (row,) = checks(cli, case_id)
-    assert row["status"] == "rejected" and "not in the allowed signers of trunk" in row["reason"]
+    assert row["status"] == "rejected" and "does not hold the role 'sscp' on trunk" in row["reason"]
 
 
 def test_an_approval_on_another_branch_does_not_count(cli: Cli, signed: Path, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,14 @@ def test_approvers_are_managed_by_commands(cli: Cli, signed: Path) -> None:
     signers = (signed / ".reviewctl" / "allowed_signers").read_text()
     assert signers.count('namespaces="git" ssh-ed25519 ') == 3
     assert PEOPLE["alice"] not in git(signed, "log", "--format=%B")  # commits name the role only
-    cli.ok("approvers", "remove", "sscp", PEOPLE["bob"])
-    assert PEOPLE["bob"] not in (signed / ".reviewctl" / "allowed_signers").read_text()
+    cli.ok("approvers", "remove", "sscp", PEOPLE["bob"])  # bob leaves: a former approver, key kept
+    assert PEOPLE["bob"] in (signed / ".reviewctl" / "allowed_signers").read_text()
+    rows = json.loads(cli.ok("approvers", "list", "--format", "json").out)
+    assert {"role": "sscp", "principal": PEOPLE["bob"], "until": "2026-11-20"}.items() <= rows[-1].items()
     assert cli("approvers", "remove", "sscp", PEOPLE["bob"]).code == 1
+    cli.ok("approvers", "remove", "sscp", PEOPLE["bob"], "--revoke")  # a lost key: it goes
+    assert PEOPLE["bob"] not in (signed / ".reviewctl" / "allowed_signers").read_text()
+    assert all(r["principal"] != PEOPLE["bob"] for r in json.loads(cli.ok("approvers", "list", "--format", "json").out))
     assert cli("approvers", "add", "sscp", "x@y", "--key", str(signed / "reviewctl.yaml")).code == 2
 
 
@@ -453,3 +459,32 @@ def test_approve_without_a_role_waits_for_every_role(cli: Cli, signed: Path, tmp
     cli.ok("approve", case_id, "--role", "sscp")
     err = refused_cleanly(cli, signed, REFUSED, "approve", case_id)
     assert "waiting for: independent-chair" in err
+
+
+def test_an_approver_who_leaves_keeps_their_approvals(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                      tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")  # alice
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    become(signed, "alice", keys)
+    left = date.today().isoformat()  # the approvals' commits carry the real clock's date
+    cli.ok("--as-of", left, "approvers", "remove", "independent-chair", PEOPLE["carol"])
+    rows = checks(cli, case_id)
+    assert [r["status"] for r in rows] == ["valid", "valid"]
+    assert f"who held the role until {left}" in rows[1]["reason"]
+    assert cli("validate").code == 0
+    # She kept her key: a new approval, even dated back, is not in main's history and does not count.
+    other = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/after-leaving")
+    become(signed, "carol", keys)
+    _hand_approval(signed, other, "independent-chair", PEOPLE["carol"], sign=True)
+    git(signed, "commit", "-q", "--amend", "--no-edit", "-S", "--date", "2026-11-01T10:00:00")
+    (row,) = checks(cli, other, "--base", "main")
+    assert row["status"] == "rejected" and f"held it until {left}" in row["reason"]
+    # A revoked key: nothing it signed counts any more.
+    git(signed, "checkout", "-q", "main")
+    become(signed, "alice", keys)
+    cli.ok("approvers", "remove", "independent-chair", PEOPLE["carol"], "--revoke")
+    assert [r["status"] for r in checks(cli, case_id)] == ["valid", "rejected"]
+    assert cli("validate").code == 3

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -444,7 +445,7 @@ class GitRepo:
             signed = any(c.gpgsig for c in self._repo.iter_commits("@{upstream}..HEAD"))
         except (GitCommandError, ValueError) as error:
             raise UnusableError(f"git failed while reading the local commits: {error}") from None
-        if self.resolve("@{upstream}") == self.resolve("HEAD") or self._is_ancestor("@{upstream}", "HEAD"):
+        if self.resolve("@{upstream}") == self.resolve("HEAD") or self.is_ancestor("@{upstream}", "HEAD"):
             return "none", []  # nothing to take in
         mode = "merge" if signed else "rebase"
         command = (["git", "merge", "-q", "--no-edit", "@{upstream}"] if signed
@@ -457,10 +458,17 @@ class GitRepo:
             return mode, conflicted
         raise UnusableError(f"git {mode} failed: {_last_line(str(err))}")
 
-    def _is_ancestor(self, older: str, newer: str) -> bool:
+    def is_ancestor(self, older: str, newer: str) -> bool:
         status, _, _ = self._repo.git.execute(["git", "merge-base", "--is-ancestor", older, newer],
                                               with_extended_output=True, with_exceptions=False)
         return status == 0
+
+    def commit_date(self, commit: str) -> date:
+        """The day `commit` was committed, in its own time zone."""
+        try:
+            return datetime.fromisoformat(str(self._repo.git.log("-1", "--format=%cI", commit)).strip()).date()
+        except (GitCommandError, ValueError) as error:
+            raise UnusableError(f"git failed while reading the date of {commit[:10]}: {error}") from None
 
     def push(self) -> list[str]:
         status, _, err = self._repo.git.execute(["git", "push", "-q"], with_extended_output=True,

@@ -35,24 +35,29 @@ def approvers_remove(
     ctx: typer.Context,
     role: Annotated[str, typer.Argument(metavar="ROLE")],
     principal: Annotated[str, typer.Argument(metavar="PRINCIPAL")],
+    revoke: Annotated[bool, typer.Option("--revoke", help="A lost or stolen key: take the key too, and every approval it made stops counting.")] = False,
     dry_run: DryRunOpt = False,
     propose: ProposeOpt = False,
 ) -> None:
-    """Take a role from a principal (and their key, once they hold no role)."""
+    """Take a role from a principal who leaves it: their approvals merged until today still count.
+
+    With --revoke, their key goes too, and none of their approvals counts any more.
+    """
     from reviewctl.cli.common import report
     from reviewctl.core.approvers import remove
 
-    report(remove(globals_of(ctx).store(), role, principal, dry_run, propose))
+    globs = globals_of(ctx)
+    report(remove(globs.store(), role, principal, dry_run, propose, today=globs.today(), revoke=revoke))
 
 
 @approvers_app.command("list")
 def approvers_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
-    """The approvers by role, with their keys."""
+    """The approvers by role, with their keys; former approvers show until when they held it."""
     from reviewctl.cli.output import as_json, emit, table
     from reviewctl.core.approvers import listing
 
     rows = listing(globals_of(ctx).store())
-    emit(as_json(rows) if fmt == "json" else table(rows, ["role", "principal", "key"], fmt))
+    emit(as_json(rows) if fmt == "json" else table(rows, ["role", "principal", "key", "until"], fmt))
 
 
 def verify(

@@ -8,6 +8,7 @@ these commands, each a commit.
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -90,23 +91,42 @@ def add(store: Store, role: str, principal: str, key_file: Path, dry_run: bool, 
                      changes, _message("approvers-add", role), dry_run, propose=propose)
 
 
-def remove(store: Store, role: str, principal: str, dry_run: bool, propose: bool = False) -> Outcome:
+def remove(store: Store, role: str, principal: str, dry_run: bool, propose: bool = False, *,
+           today: date, revoke: bool = False) -> Outcome:
+    """Take a role from a principal.
+
+    Someone who leaves stays a former approver of the role until `today`: their key
+    stays, and the approvals they made that were merged by then still count, so the
+    cases they approved stay valid.  `revoke` (a lost or stolen key) takes the key and
+    every former role too, and their approvals stop counting.
+    """
     signers_path = store.root / SIGNERS_FILE
     store.repo.identity()
     with store_lock(store):
         config_path, config = _config_with(store)
         _guarded(store, [config_path, signers_path])
         members = (config.get("approvers") or {}).get(role) or []
-        if principal not in members:
+        formers = config.get("former_approvers") or {}
+        was_former = any(isinstance(f, dict) and f.get("principal") == principal
+                         for f in formers.get(role) or [])
+        if principal not in members and not (revoke and was_former):
             raise RefusedError(f"{principal} does not hold the role '{role}' (holders: {', '.join(members) or 'none'})")
-        members.remove(principal)
-        still = any(principal in (m or []) for m in (config.get("approvers") or {}).values())
+        if principal in members:
+            members.remove(principal)
         text = signers_path.read_text(encoding="utf-8") if signers_path.exists() else ""
-        if not still:  # no role left: the key goes too
-            text = "".join(line + "\n" for line in text.splitlines() if line.split()[:1] != [principal])
+        if revoke:
+            for entries in formers.values():
+                entries[:] = [f for f in entries or [] if not (isinstance(f, dict) and f.get("principal") == principal)]
+            still = any(principal in (m or []) for m in (config.get("approvers") or {}).values())
+            if not still:  # no role left: the key goes too
+                text = "".join(line + "\n" for line in text.splitlines() if line.split()[:1] != [principal])
+        else:
+            config.setdefault("former_approvers", yamlio.new_map()).setdefault(role, yamlio.new_seq()).append(
+                yamlio.new_map({"principal": principal, "until": today}, one_line=True))
         changes = {config_path: yamlio.dump(config), signers_path: text}
-        return apply(store, "approvers", "approvers-remove", f"{role} -= {principal}",
-                     changes, _message("approvers-remove", role), dry_run, propose=propose)
+        step = "approvers-revoke" if revoke else "approvers-remove"
+        return apply(store, "approvers", step, f"{role} -= {principal}", changes, _message(step, role),
+                     dry_run, propose=propose)
 
 
 def _message(step: str, role: str) -> str:
@@ -118,9 +138,15 @@ def listing(store: Store) -> list[dict[str, str]]:
     path = store.root / SIGNERS_FILE
     keys = dict(parse_signers(path.read_text(encoding="utf-8"))) if path.exists() else {}
     rows = []
+
+    def shown(key: str | None) -> str:
+        return f"{key.split()[0]} …{key.split()[1][-12:]}" if key else "(no key!)"
+
     for role, principals in sorted(store.config.approvers.items()):
         for principal in principals:
-            key = keys.get(principal)
-            rows.append({"role": role, "principal": principal,
-                         "key": f"{key.split()[0]} …{key.split()[1][-12:]}" if key else "(no key!)"})
+            rows.append({"role": role, "principal": principal, "key": shown(keys.get(principal)), "until": ""})
+    for role, formers in sorted(store.config.former_approvers.items()):
+        for former in formers:
+            rows.append({"role": role, "principal": former.principal, "key": shown(keys.get(former.principal)),
+                         "until": former.until.isoformat()})
     return rows

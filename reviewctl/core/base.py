@@ -10,7 +10,8 @@ rev-parse` would prefer to a branch of the same name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ class Base:
     roles: dict[str, list[str]]
     signed: bool  # whether approvals must be signed, as the base says (a branch may not opt out)
     workflow: Workflow  # the base's: a branch may not drop a role, or the approval step
+    former: dict[str, list[tuple[str, date]]] = field(default_factory=dict)  # role -> (principal, until)
 
     @property
     def counted(self) -> set[str]:
@@ -116,7 +118,18 @@ def read_base(store: Store, base: str | None, workdir: Path) -> Base:
     # A base without the setting is read with the model's default, never the branch's value.
     signed = bool(settings.get("signed_approvals", False))
     return Base(ref, commit, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed,
-                _workflow_at(store, ref, commit, settings))
+                _workflow_at(store, ref, commit, settings), _former(settings))
+
+
+def _former(settings: dict[str, Any]) -> dict[str, list[tuple[str, date]]]:
+    """`former_approvers` as the base has it; an entry that is not (principal, date) counts for nothing."""
+    raw = settings.get("former_approvers")
+    found: dict[str, list[tuple[str, date]]] = {}
+    for role, entries in (raw.items() if isinstance(raw, dict) else []):
+        for entry in entries if isinstance(entries, list) else []:
+            if isinstance(entry, dict) and isinstance(entry.get("until"), date):
+                found.setdefault(str(role), []).append((str(entry.get("principal")), entry["until"]))
+    return found
 
 
 def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, Any]) -> Workflow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewctl.core.store import PREFIX_SHAPE
@@ -14,6 +16,15 @@ class Redaction(BaseModel):
     # Parts of names that are ordinary words ("Rose", "Hope"): not checked on their own
     # (the whole name still is). Empty by default: a false alarm is better than a leak.
     allow: list[str] = []
+
+
+class FormerApprover(BaseModel):
+    """Someone who held a role until a date: their approvals merged by then still count."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    principal: str = Field(min_length=1)
+    until: date
 
 
 class Config(BaseModel):
@@ -30,6 +41,7 @@ class Config(BaseModel):
     # principals of .reviewctl/allowed_signers; the branch whose signers file counts.
     signed_approvals: bool = False
     approvers: dict[str, list[str]] = {}
+    former_approvers: dict[str, list[FormerApprover]] = {}  # written by `approvers remove`
     base_branch: str = "main"
     # Forge teams per role, for `reviewctl codeowners`.
     teams: dict[str, str] = {}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -110,15 +111,20 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
         elif state == "unknown-key":
             checks.append(result("rejected", f"signed by a key that is not in the allowed signers of "
                                              f"{base.ref}", commit))
-        elif principal not in base.roles.get(role, []):
+        elif principal not in base.roles.get(role, []) and not (until := _former_until(store, base, role,
+                                                                                       principal, commit)):
+            former = [u for p, u in base.former.get(role, []) if p == principal]
+            why = (f"; they held it until {former[-1]}, and only their approvals merged into {base.ref} by then "
+                   "count" if former else "")
             checks.append(result("rejected", f"the signer {principal} does not hold the role '{role}' "
-                                             f"on {base.ref}", commit))
+                                             f"on {base.ref}{why}", commit))
         elif principal != entry.get("email"):
             checks.append(result("rejected", f"signed by {principal}, but the approval names "
                                              f"{entry.get('email')}: the commit was re-made by someone else",
                                  commit))
         else:
-            checks.append(result("valid", f"signed by {principal}", commit))
+            held = f" (who held the role until {until})" if principal not in base.roles.get(role, []) else ""
+            checks.append(result("valid", f"signed by {principal}{held}", commit))
     case_type = str((docs.get("case") or {}).get("type"))
     types = [case_type] + ([base_type] if base_type and base_type != case_type else [])
     roles = list(dict.fromkeys(r for t in types for r in base.workflow.approvals.get(t, [])))
@@ -141,6 +147,20 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                 checks.append(Check(trailers(message).get("Reviewctl-Role", "?"), None, None, commit, "forge",
                                     "approval trailers in a merge commit: shown, but not an approval"))
     return checks
+
+
+def _former_until(store: Store, base: Base, role: str, principal: str | None, commit: str) -> date | None:
+    """The date a former holder of `role` held it until, if this approval of theirs counts.
+
+    It counts when it was merged into the base and committed by that date: a leaver who
+    kept the key cannot approve anything new, even with a commit dated in the past, since
+    a new approval is not in the base's history.
+    """
+    for former, until in base.former.get(role, []):
+        if (former == principal and store.repo.is_ancestor(commit, base.commit)
+                and store.repo.commit_date(commit) <= until):
+            return until
+    return None
 
 
 def verify(store: Store, case_id: str, base: str | None) -> list[Check]:
