@@ -261,7 +261,7 @@ def test_a_tag_cannot_stand_in_for_the_base(cli: Cli, signed: Path, keys: dict[s
         cli.ok("approve", case_id, "--role", role)
     for args in (("verify", case_id, "--base", "main"), ("verify", case_id), ("validate", "--base", "main")):
         result = cli(*args)
-        assert result.code == 2 and "both a branch and a tag are named 'main'" in result.err, result
+        assert result.code == 2 and "'main' names both refs/heads/main and refs/tags/main" in result.err, result
     result = cli("verify", case_id, "--base", "origin/main")
     assert result.code == 2 and "not a branch or commit" in result.err
     git(signed, "tag", "-d", "main")
@@ -342,3 +342,57 @@ def test_an_approved_report_cannot_be_swapped_for_another_file(cli: Cli, signed:
     assert f"{case_id}/report.yaml: versions[0]: a report version of main was changed or removed" in result.out
     assert "is report-v1.md (as `reviewctl report` wrote it)" in result.out
     assert cli("publish", case_id, "--where", "https://example.invalid/reviews").code in (1, 3)
+
+
+def mallory_base(cli: Cli, signed: Path, keys: dict[str, Path], case_id: str) -> None:
+    """On branch review/evil: Mallory holds both roles and has approved both."""
+    git(signed, "checkout", "-q", "-b", "review/evil")
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approvers", "add", role, PEOPLE["mallory"], "--key", f"{keys['mallory']}.pub")
+    become(signed, "mallory", keys)
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approve", case_id, "--role", role)
+
+
+def test_a_tag_named_like_a_full_ref_cannot_stand_in(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                     tmp_path: Path) -> None:
+    """`git rev-parse refs/heads/origin/main` falls back to the tag refs/tags/refs/heads/origin/main."""
+    case_id = to_jcrg(cli, signed, tmp_path)
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signed, "remote", "add", "origin", str(remote))
+    git(signed, "push", "-q", "-u", "origin", "main")
+    mallory_base(cli, signed, keys, case_id)
+    for name in ("refs/heads/origin/main", "refs/heads/origin/HEAD", "refs/heads/main"):
+        git(signed, "tag", name)
+    git(signed, "branch", "-D", "main")  # as in CI: no local main, only origin's
+    for args in (("validate", "--base", "origin/main"), ("verify", case_id, "--base", "origin/main")):
+        assert cli(*args).code in (1, 3), args
+    assert cli("verify", case_id).code == 1
+
+
+def test_a_branch_named_like_a_remote_branch_cannot_stand_in(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                             tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signed, "remote", "add", "origin", str(remote))
+    git(signed, "push", "-q", "-u", "origin", "main")
+    mallory_base(cli, signed, keys, case_id)
+    git(signed, "branch", "origin/main")  # a local branch that shadows the remote-tracking one
+    result = cli("verify", case_id, "--base", "origin/main")
+    assert result.code == 2 and "names both refs/heads/origin/main and refs/remotes/origin/main" in result.err
+
+
+def test_a_branch_pushed_as_head_is_not_the_remote_default(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                           tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    mallory_base(cli, signed, keys, case_id)
+    config = signed / "reviewctl.yaml"  # so that the ref would name no other base
+    config.write_text(config.read_text().replace("base_branch: main\n", ""))
+    git(signed, "commit", "-qam", "no base_branch")
+    # What a CI checkout's fetch of refs/heads/* makes of a branch called HEAD: a plain ref.
+    git(signed, "update-ref", "refs/remotes/origin/HEAD", "review/evil")
+    rows = json.loads(cli("verify", case_id, "--format", "json").out)
+    assert {r["status"] for r in rows} == {"rejected", "missing"}  # main is the base, not that ref
+    assert cli("validate").code == 3

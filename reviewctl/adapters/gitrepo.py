@@ -352,28 +352,38 @@ class GitRepo:
                 found[path] = None
         return found
 
-    def resolve_branch(self, name: str) -> tuple[str, str] | None:
-        """(full ref, commit) of the branch or remote-tracking branch `name`, or of a full ref
-        or commit id given as such; None where there is none.
+    def exact_ref(self, ref: str) -> str | None:
+        """The commit the full ref name `ref` points at, with none of rev-parse's guessing.
 
-        Never a tag: `git rev-parse main` prefers refs/tags/main to refs/heads/main, and a
-        tag is as easy to push as a branch.
+        `git rev-parse refs/heads/x` falls back to refs/tags/refs/heads/x when the branch
+        is missing, and a tag of that name is as easy to push as a branch: show-ref reads
+        only the ref named.  A remote's HEAD counts only as what it is in a clone, a
+        symbolic ref to one of that remote's branches (a branch pushed as HEAD is not).
         """
+        if ref.startswith("refs/remotes/") and ref.endswith("/HEAD"):
+            status, target, _ = self._repo.git.execute(["git", "symbolic-ref", "-q", ref],
+                                                       with_extended_output=True, with_exceptions=False)
+            remote = ref.removesuffix("HEAD")
+            if status != 0 or not str(target).strip().startswith(remote) or str(target).strip() == ref:
+                return None
+            ref = str(target).strip()
+        status, out, _ = self._repo.git.execute(["git", "show-ref", "--verify", "--", ref],
+                                                with_extended_output=True, with_exceptions=False)
+        if status != 0 or not str(out).strip():
+            return None
+        return self.resolve(str(out).split()[0])
+
+    def refs_named(self, name: str) -> list[tuple[str, str]]:
+        """(full ref, commit) of every branch, remote-tracking branch and tag called `name`;
+        a full ref name or a commit id given as such is itself."""
         if name.startswith("refs/"):
             candidates = [name]
         elif re.fullmatch(r"[0-9a-f]{40}", name):
             found = self.resolve(name)
-            return (name, found) if found is not None else None
+            return [(name, found)] if found is not None else []
         else:
-            candidates = [f"refs/heads/{name}", f"refs/remotes/{name}"]
-        for ref in candidates:
-            found = self.resolve(ref)
-            if found is not None:
-                return ref, found
-        return None
-
-    def has_tag(self, name: str) -> bool:
-        return self.resolve(f"refs/tags/{name}") is not None
+            candidates = [f"refs/heads/{name}", f"refs/remotes/{name}", f"refs/tags/{name}"]
+        return [(ref, commit) for ref in candidates if (commit := self.exact_ref(ref)) is not None]
 
     def verify_commit(self, commit: str, allowed_signers: Path) -> tuple[str, str | None]:
         """The state of a commit's signature, and the signer's principal when it is good.

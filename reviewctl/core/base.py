@@ -46,14 +46,16 @@ class Base:
 
 def resolve_base(store: Store, name: str, given_as: str) -> str | None:
     """The commit of the base branch `name`: a branch, a remote-tracking branch, a full ref
-    or a commit id, never a tag; refused where a tag of the same name could stand in for it."""
-    repo = store.repo
-    found = repo.resolve_branch(name)
-    if found is not None and not name.startswith("refs/") and repo.has_tag(name):
-        raise UsageError(f"{given_as} {name!r}: both a branch and a tag are named {name!r}, and a tag could "
-                         f"stand in for the base; delete the tag (`git tag -d {name}`) or give the full name "
-                         f"({found[0]})")
-    return found[1] if found is not None else None
+    or a commit id, never a tag; refused where the name is ambiguous, since a tag or a
+    branch pushed as `origin/main` could then stand in for the real one."""
+    found = store.repo.refs_named(name)
+    if len(found) > 1:
+        refs = " and ".join(ref for ref, _ in found)
+        raise UsageError(f"{given_as} {name!r} names both {refs}, and the wrong one could stand in for the base; "
+                         f"delete the one that should not be there, or give the full name ({found[0][0]})")
+    if not found or (found[0][0].startswith("refs/tags/") and not name.startswith("refs/")):
+        return None
+    return found[0][1]
 
 
 def base_ref(store: Store, base: str | None) -> tuple[str, str]:

@@ -12,7 +12,8 @@ GATED = {"approvals.yaml": ["sscp", "independent-chair", "home-office-qa"],
 # The store's own rules: who may approve, the settings and workflow, and the templates
 # (code that every later step runs).  A change to any of them needs the approvers' review.
 GATED_STORE = {".reviewctl/": ["sscp", "independent-chair"], "reviewctl.yaml": ["sscp", "independent-chair"],
-               "templates/": ["sscp", "independent-chair"]}
+               "templates/": ["sscp", "independent-chair"], "CODEOWNERS": ["sscp", "independent-chair"],
+               ".gitattributes": ["sscp", "independent-chair"]}
 
 
 def sync(store: Store) -> list[str]:
