@@ -197,10 +197,7 @@ def test_publish_verifies_like_verify(cli: Cli, signed: Path, keys: dict[str, Pa
 def test_sync_keeps_a_signed_approval_verifiable(cli: Cli, signed: Path, keys: dict[str, Path],
                                                  tmp_path: Path) -> None:
     case_id = to_jcrg(cli, signed, tmp_path)
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    git(signed, "remote", "add", "origin", str(remote))
-    git(signed, "push", "-q", "-u", "origin", "main")
+    remote = with_remote(signed, tmp_path)
     colleague = tmp_path / "colleague"
     git(tmp_path, "clone", "-q", str(remote), str(colleague))
     become(colleague, "bob", keys)
@@ -344,6 +341,15 @@ def test_an_approved_report_cannot_be_swapped_for_another_file(cli: Cli, signed:
     assert cli("publish", case_id, "--where", "https://example.invalid/reviews").code in (1, 3)
 
 
+def with_remote(signed: Path, tmp_path: Path) -> Path:
+    """A bare remote `origin` that has main."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(signed, "remote", "add", "origin", str(remote))
+    git(signed, "push", "-q", "-u", "origin", "main")
+    return remote
+
+
 def mallory_base(cli: Cli, signed: Path, keys: dict[str, Path], case_id: str) -> None:
     """On branch review/evil: Mallory holds both roles and has approved both."""
     git(signed, "checkout", "-q", "-b", "review/evil")
@@ -358,10 +364,7 @@ def test_a_tag_named_like_a_full_ref_cannot_stand_in(cli: Cli, signed: Path, key
                                                      tmp_path: Path) -> None:
     """`git rev-parse refs/heads/origin/main` falls back to the tag refs/tags/refs/heads/origin/main."""
     case_id = to_jcrg(cli, signed, tmp_path)
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    git(signed, "remote", "add", "origin", str(remote))
-    git(signed, "push", "-q", "-u", "origin", "main")
+    with_remote(signed, tmp_path)
     mallory_base(cli, signed, keys, case_id)
     for name in ("refs/heads/origin/main", "refs/heads/origin/HEAD", "refs/heads/main"):
         git(signed, "tag", name)
@@ -374,10 +377,7 @@ def test_a_tag_named_like_a_full_ref_cannot_stand_in(cli: Cli, signed: Path, key
 def test_a_branch_named_like_a_remote_branch_cannot_stand_in(cli: Cli, signed: Path, keys: dict[str, Path],
                                                              tmp_path: Path) -> None:
     case_id = to_jcrg(cli, signed, tmp_path)
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", str(remote))
-    git(signed, "remote", "add", "origin", str(remote))
-    git(signed, "push", "-q", "-u", "origin", "main")
+    with_remote(signed, tmp_path)
     mallory_base(cli, signed, keys, case_id)
     git(signed, "branch", "origin/main")  # a local branch that shadows the remote-tracking one
     result = cli("verify", case_id, "--base", "origin/main")
