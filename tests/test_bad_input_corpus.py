@@ -71,6 +71,8 @@ def template(_isolated_home: None, tmp_path_factory: pytest.TempPathFactory) -> 
     (files / "chronology.csv").write_text("date,time,event,source,significance\n2026-02-30,,e,s,high\n")
     (files / "folder").mkdir()
     os.mkfifo(files / "fifo")
+    with (files / "huge.md").open("wb") as huge:  # sparse: 21 MB on paper, nothing on disk
+        huge.truncate(21 * 2**20)
     saved, old_today = Path.cwd(), os.environ.get("REVIEWCTL_TODAY")
     os.chdir(root)
     os.environ["REVIEWCTL_TODAY"] = TODAY
@@ -210,11 +212,13 @@ CORPUS += [
 for file_args in (("report", "{C}", "--file"), ("tor", "{C}", "--milestone", "P=2026-12-01", "--file"),
                   ("jcrg", "{C}", "--final-report", "1", "--comms-plan"), ("chronology", "import", "{C}",
                                                                             "--agency", "Police")):
-    for bad_file in ("{F}/folder", "{F}/fifo", "/dev/zero", "{F}/missing.md", LONG):
+    for bad_file in ("{F}/folder", "{F}/fifo", "/dev/zero", "{F}/missing.md", LONG, "{F}/huge.md"):
         CORPUS.append(((*file_args, bad_file), USAGE))
 CORPUS += [
     (("report", "{C}", "--file", "{F}/empty.md"), USAGE), (("report", "{C}", "--file", "{F}/binary.md"), USAGE),
     (("chronology", "import", "{C}", "--agency", "Police", "{F}/bomb.yaml"), INVALID),
+    (("approvers", "add", "sscp", "x@example.invalid", "--key", "{F}/huge.md"), USAGE),
+    (("approvers", "add", "sscp", "x@example.invalid", "--key", "/dev/zero"), USAGE),
     (("chronology", "import", "{C}", "--agency", "Police", "{F}/chronology.csv"), USAGE),
 ]
 

@@ -41,7 +41,9 @@ def parse_signers(text: str) -> list[tuple[str, str]]:
 def _read_key(path: Path) -> str:
     if not path.is_file():
         raise UsageError(f"--key {path}: no such file; give the approver's public key (.pub)")
-    match = _KEY.match(path.read_text(encoding="utf-8", errors="replace").strip())
+    with path.open("rb") as handle:  # a public key is one short line: never read a huge file whole
+        head = handle.read(16384).decode("utf-8", errors="replace")
+    match = _KEY.match(head.strip())
     if match is None:
         raise UsageError(f"--key {path}: not an SSH public key (like `ssh-ed25519 AAAA...`); "
                          "give the .pub file, never the private key")

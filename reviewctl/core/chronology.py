@@ -96,13 +96,10 @@ def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
 
 def read_events(path: Path) -> list[dict[str, Any]]:
     """The events of an agency's file, every row checked; the first bad row is an error."""
+    from reviewctl.core.inputs import read_input
+
     shown = str(path)
-    if not path.is_file():
-        raise UsageError(f"{shown}: no such file")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{shown}: not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a spreadsheet)") from None
+    text = read_input(path, "", "save it as UTF-8 (CSV UTF-8 in a spreadsheet)")
     is_yaml = path.suffix.lower() in (".yaml", ".yml")
     rows = _rows_from_yaml(text, shown) if is_yaml else _rows_from_csv(text, shown)
     if not rows:

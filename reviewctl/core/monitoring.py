@@ -59,16 +59,13 @@ def _find(edit: Edit, action_id: str) -> Any:
 def _evidence(edit: Edit, path: Path | None, when: date, label: str) -> str | None:
     if path is None:
         return None
-    if not path.is_file():
-        raise UsageError(f"--evidence {path}: no such file")
+    from reviewctl.core.inputs import read_input
+
     name = f"{when.isoformat()}-{slug(label)}-{path.name}"
     target = edit.store.case_dir(edit.case_id) / EVIDENCE_DIR / name
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        # Evidence may be a PDF or a picture: copied as it is, not through the text writer.
-        raise UsageError(f"--evidence {path}: only text evidence (UTF-8: .md, .txt, .csv) can be "
-                         "kept in the store; link to other files in --progress instead") from None
+    # Evidence may be a PDF or a picture: only text is kept, through the text writer.
+    text = read_input(path, "--evidence", "only text evidence (UTF-8: .md, .txt, .csv) can be kept in the store; "
+                      "link to other files in --progress instead")
     edit.extra[target] = text
     return f"{EVIDENCE_DIR}/{name}"
 

@@ -25,12 +25,9 @@ TOR_FILE = "terms-of-reference.md"
 
 
 def read_markdown(path: Path, flag: str) -> str:
-    if not path.is_file():
-        raise UsageError(f"{flag} {path}: no such file; give the path of a markdown file")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{flag} {path}: not UTF-8 text; save it as UTF-8") from None
+    from reviewctl.core.inputs import read_input
+
+    text = read_input(path, flag)
     if not text.strip():
         raise UsageError(f"{flag} {path}: the file is empty")
     return text if text.endswith("\n") else text + "\n"
