@@ -396,3 +396,48 @@ def test_a_branch_pushed_as_head_is_not_the_remote_default(cli: Cli, signed: Pat
     rows = json.loads(cli("verify", case_id, "--format", "json").out)
     assert {r["status"] for r in rows} == {"rejected", "missing"}  # main is the base, not that ref
     assert cli("validate").code == 3
+
+
+def test_revoking_a_key_takes_every_role(cli: Cli, signed: Path, keys: dict[str, Path]) -> None:
+    cli.ok("approvers", "add", "independent-chair", PEOPLE["alice"], "--key", f"{keys['alice']}.pub")
+    cli.ok("approvers", "remove", "sscp", PEOPLE["alice"], "--revoke")
+    assert PEOPLE["alice"] not in (signed / ".reviewctl" / "allowed_signers").read_text()
+    rows = json.loads(cli.ok("approvers", "list", "--format", "json").out)
+    assert all(r["principal"] != PEOPLE["alice"] for r in rows)
+
+
+def test_a_plain_approval_of_another_text_does_not_count(cli: Cli, store: Path, tmp_path: Path) -> None:
+    """In a store that records plain approvals, an entry with no commit counts only for the current text."""
+    case_id = to_jcrg_agreed(cli, store, "sar", tmp_path)
+    (store / "cases" / case_id / "approvals.yaml").write_text(
+        "approvals:\n" + "".join(f"  - {{role: {role}, version: 1, sha256: '0000', by: X, email: x@example.invalid,"
+                                 " date: 2026-11-20}\n" for role in ("sscp", "independent-chair")))
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "approvals by hand")
+    result = cli("verify", case_id, "--format", "json")
+    assert result.code == 1
+    assert {r["status"] for r in json.loads(result.out)} == {"rejected", "missing"}
+    assert cli("approve", case_id).code == 1
+
+
+def test_records_that_are_not_lists_do_not_crash_validate(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg(cli, signed, tmp_path)
+    git(signed, "checkout", "-q", "-b", "review/odd")
+    (signed / "cases" / case_id / "report.yaml").write_text("- x\n")
+    path = signed / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("history:\n", "history: {}\nold_history:\n", 1))
+    git(signed, "commit", "-qam", "odd records")
+    result = cli("validate", "--base", "main")
+    assert result.code == 3 and "Traceback" not in result.err and "internal error" not in result.err
+
+
+def test_a_report_that_is_not_utf8_is_named(cli: Cli, signed: Path, tmp_path: Path) -> None:
+    from test_bad_input import INVALID, refused_cleanly
+
+    case_id = to_jcrg(cli, signed, tmp_path)
+    report = signed / "cases" / case_id / "report-v1.md"
+    report.write_bytes(report.read_bytes() + b"\xff\xfe caf\xe9\n")
+    git(signed, "commit", "-qam", "a report saved in another encoding")
+    for args in (("approve", case_id, "--role", "sscp"), ("approve", case_id)):
+        err = refused_cleanly(cli, signed, INVALID, *args)
+        assert "report-v1.md: not UTF-8 text" in err

@@ -117,11 +117,13 @@ def remove(store: Store, role: str, principal: str, dry_run: bool, propose: bool
             members.remove(principal)
         text = signers_path.read_text(encoding="utf-8") if signers_path.exists() else ""
         if revoke:
+            # A lost key signs for every role its holder had: it loses them all, and the key goes.
+            for holders in (config.get("approvers") or {}).values():
+                if principal in (holders or []):
+                    holders.remove(principal)
             for entries in formers.values():
                 entries[:] = [f for f in entries or [] if not (isinstance(f, dict) and f.get("principal") == principal)]
-            still = any(principal in (m or []) for m in (config.get("approvers") or {}).values())
-            if not still:  # no role left: the key goes too
-                text = "".join(line + "\n" for line in text.splitlines() if line.split()[:1] != [principal])
+            text = "".join(line + "\n" for line in text.splitlines() if line.split()[:1] != [principal])
         else:
             config.setdefault("former_approvers", yamlio.new_map()).setdefault(role, yamlio.new_seq()).append(
                 yamlio.new_map({"principal": principal, "until": today}, one_line=True))

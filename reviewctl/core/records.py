@@ -16,7 +16,6 @@ notes.yaml        --message notes of steps that do not move the case
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -109,10 +108,15 @@ class ReportVersion(Strict):
         # `reviewctl report` names each version's file; pointing a version at another file
         # (a copy of the approved text, or one outside the case) would let the report that
         # is read and published differ from the one that was approved.
-        if not re.fullmatch(rf"report-v{self.version}\.(md|docx)", self.file):
-            raise ValueError(f"file: version {self.version}'s file is report-v{self.version}.md (as "
+        if self.file != own_report_file(self.version):
+            raise ValueError(f"file: version {self.version}'s file is {own_report_file(self.version)} (as "
                              f"`reviewctl report` wrote it), not {self.file!r}; put the name back")
         return self
+
+
+def own_report_file(version: int) -> str:
+    """The file `reviewctl report` writes a report version to, in the case's folder."""
+    return f"report-v{version}.md"
 
 
 class Agreed(Strict):

@@ -87,8 +87,11 @@ def _changes_since(store: Store, base: str) -> list[str]:
             except ReviewctlError as error:
                 problems.append(error.message)
                 continue
+            # A file that is not a mapping, or a record that is not a list, is reported by the
+            # schema checks; here it is read as holding nothing, never a crash.
+            before, after = (d if isinstance(d, dict) else {} for d in (before, after))
             loaded[filename] = (before, after)
-            old, new = before.get(key) or [], after.get(key) or []
+            old, new = (v if isinstance(v, list) else [] for v in (before.get(key), after.get(key)))
             if new[:len(old)] != old:
                 at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
                 rewritten.add(filename)
@@ -97,13 +100,14 @@ def _changes_since(store: Store, base: str) -> list[str]:
         if "case.yaml" not in loaded or "case.yaml" in rewritten:
             continue
         before, after = loaded["case.yaml"]
-        old, new = before.get("history") or [], after.get("history") or []
+        old, new = (v if isinstance(v, list) else [] for v in (before.get("history"), after.get("history")))
         shown = store.shown(store.case_dir(case_id) / "case.yaml")
         if before.get("stage") != after.get("stage") and len(new) == len(old):
             problems.append(f"{shown}: stage: moved from '{before.get('stage')}' to '{after.get('stage')}' "
                             "with no step in the history; stages move only through reviewctl commands")
-        elif len(new) - len(old) > 1 and any(h.get("step") == "approve" for h in new[len(old):]):
-            steps = ", ".join(str(h.get("step")) for h in new[len(old):])
+        elif len(new) - len(old) > 1 and any(isinstance(h, dict) and h.get("step") == "approve"
+                                             for h in new[len(old):]):
+            steps = ", ".join(str(h.get("step") if isinstance(h, dict) else h) for h in new[len(old):])
             problems.append(f"{shown}: stage: jumped from '{before.get('stage')}' to '{after.get('stage')}' "
                             f"in one change ({steps}); an approval must be its own reviewed step")
     return problems

@@ -83,6 +83,10 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                    entry: dict[str, Any] = entry, role: str = role) -> Check:
             return Check(role, entry.get("version"), entry.get("email"), commit, status, reason)
 
+        if sha != digest:  # whatever else holds, an approval of another text does not count
+            checks.append(result("rejected", "it approves an older report version, not the current "
+                                             "final report", made[0][0] if made else None))
+            continue
         if not made:
             # In a store that records plain approvals this is shown, not rejected.
             checks.append(result("rejected" if required else "unsigned",
@@ -102,9 +106,6 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                 entry.get("version")):
             checks.append(result("rejected", "the approval commit's trailers do not match the approval in "
                                              "approvals.yaml", commit))
-        elif sha != digest:
-            checks.append(result("rejected", "it approves an older report version, not the current "
-                                             "final report", commit))
         elif state == "unsigned":
             checks.append(result("rejected" if required else "unsigned",
                                  "the approval commit is not signed", commit))
@@ -201,8 +202,11 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
     `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml.
     """
     problems: list[str] = []
-    if base is None and not any(has or past_approval(store.workflow, case) for case, has in cases.values()):
-        return problems  # nothing approved here: no need of a base (`validate --base` always reads it)
+    # Nothing approved here, by the built-in workflow: no need of a base (`validate --base`
+    # always reads it).  A store's own workflow is the branch's say, so the base is read.
+    if base is None and not store.config.workflow and not any(
+            has or past_approval(store.workflow, case) for case, has in cases.values()):
+        return problems
     with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
         base_info = read_base(store, base, Path(tmp))
         flows = [store.workflow, base_info.workflow]  # the branch's and the base's say
