@@ -198,8 +198,9 @@ def test_edited_trailers_are_rejected(cli: Cli, signed: Path, tmp_path: Path) ->
 
 def test_a_hand_made_approval_without_commit_is_rejected(cli: Cli, signed: Path, tmp_path: Path) -> None:
     case_id = to_jcrg(cli, signed, tmp_path)
+    digest = (signed / "cases" / case_id / "report.yaml").read_text().split("sha256: ")[1].split()[0]
     (signed / "cases" / case_id / "approvals.yaml").write_text(
-        "approvals:\n  - role: sscp\n    version: 1\n    sha256: abc\n    by: X\n    email: x@y\n"
+        f"approvals:\n  - role: sscp\n    version: 1\n    sha256: {digest}\n    by: X\n    email: x@y\n"
         "    date: 2026-11-20\n")
     git(signed, "add", "-A")
     git(signed, "commit", "-qm", "an approval, by hand")
