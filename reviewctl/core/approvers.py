@@ -127,7 +127,9 @@ def remove(store: Store, role: str, principal: str, dry_run: bool, propose: bool
         else:
             config.setdefault("former_approvers", yamlio.new_map()).setdefault(role, yamlio.new_seq()).append(
                 yamlio.new_map({"principal": principal, "until": today}, one_line=True))
-        changes = {config_path: yamlio.dump(config), signers_path: text}
+        changes = {config_path: yamlio.dump(config)}
+        if not signers_path.exists() or signers_path.read_text(encoding="utf-8") != text:  # a leaver's key stays
+            changes[signers_path] = text
         step = "approvers-revoke" if revoke else "approvers-remove"
         return apply(store, "approvers", step, f"{role} -= {principal}", changes, _message(step, role),
                      dry_run, propose=propose)
