@@ -19,6 +19,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -80,6 +81,24 @@ class Folded:
     hidden: list[tuple[int, int]] = field(default_factory=list)  # ranges of the original a reader does not see
 
 
+def _substitute(text: str, origin: list[int], pattern: re.Pattern[str],
+                decode: Callable[[str], str]) -> tuple[str, list[int]]:
+    """`text` with each match of `pattern` decoded; each decoded character maps to where its match began."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in pattern.finditer(text):
+        out.append(text[last:m.start()])
+        where += origin[last:m.start()]
+        decoded = decode(m.group())
+        out.append(decoded)
+        where += [origin[m.start()]] * len(decoded)
+        last = m.end()
+    out.append(text[last:])
+    where += origin[last:]
+    return "".join(out), where
+
+
 def _unescape(text: str) -> tuple[str, list[int]]:
     """HTML entities decoded (twice, for `&amp;#233;`); each decoded character maps to
     where its entity began."""
@@ -87,19 +106,7 @@ def _unescape(text: str) -> tuple[str, list[int]]:
     for _ in range(2):
         if "&" not in text:
             break
-        out: list[str] = []
-        where: list[int] = []
-        last = 0
-        for m in _ENTITY.finditer(text):
-            out.append(text[last:m.start()])
-            where += origin[last:m.start()]
-            decoded = html.unescape(m.group())
-            out.append(decoded)
-            where += [origin[m.start()]] * len(decoded)
-            last = m.end()
-        out.append(text[last:])
-        where += origin[last:]
-        text, origin = "".join(out), where
+        text, origin = _substitute(text, origin, _ENTITY, html.unescape)
     return text, origin
 
 
@@ -131,19 +138,7 @@ def _hidden(tags: list[re.Match[str]], end: int) -> list[tuple[int, int]]:
 
 def _percent_decoded(text: str, origin: list[int]) -> tuple[str, list[int]]:
     """`Zo%C3%AB` as `Zoë`: each decoded character maps to where its escapes began."""
-    out: list[str] = []
-    where: list[int] = []
-    last = 0
-    for m in _PERCENT.finditer(text):
-        out.append(text[last:m.start()])
-        where += origin[last:m.start()]
-        decoded = unquote(m.group())
-        out.append(decoded)
-        where += [origin[m.start()]] * len(decoded)
-        last = m.end()
-    out.append(text[last:])
-    where += origin[last:]
-    return "".join(out), where
+    return _substitute(text, origin, _PERCENT, unquote)
 
 
 def _views(text: str) -> tuple[list[tuple[str, list[int]]], list[tuple[int, int]]]:
