@@ -224,10 +224,9 @@ def _lock_index_once_committed(store: Path) -> None:
     hook.chmod(0o755)
 
 
-def test_an_index_that_cannot_be_refreshed_after_the_commit_is_not_a_failed_step(
-        cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    case_id, other = refer(cli), refer(cli)
-    # Someone's staged work: the step commits on an index of its own, then must refresh the real one.
+def _triage_with_the_index_locked_after_its_commit(cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   case_id: str) -> None:
+    """Someone's staged work, then a triage whose index refresh is blocked once HEAD has moved."""
     (store / "staged.txt").write_text("staged by hand\n")
     git(store, "add", "staged.txt")
     monkeypatch.setenv("REVIEWCTL_GIT_LOCK_TIMEOUT", "0.3")
@@ -235,6 +234,13 @@ def test_an_index_that_cannot_be_refreshed_after_the_commit_is_not_a_failed_step
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     (store / ".git" / "hooks" / "reference-transaction").unlink()
     (store / ".git" / "index.lock").unlink()
+
+
+def test_an_index_that_cannot_be_refreshed_after_the_commit_is_not_a_failed_step(
+        cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id, other = refer(cli), refer(cli)
+    # The step commits on an index of its own, then must refresh the real one.
+    _triage_with_the_index_locked_after_its_commit(cli, store, monkeypatch, case_id)
     assert stage(store, case_id) == "scoping"  # the work tree keeps what was committed
     assert "Reviewctl-Step: triage-accept" in git(store, "log", "-1", "--format=%B")
     assert not (store / JOURNAL).exists()
@@ -245,13 +251,7 @@ def test_an_index_that_cannot_be_refreshed_after_the_commit_is_not_a_failed_step
 
 def test_doctor_refreshes_an_index_a_step_could_not(cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = refer(cli)
-    (store / "staged.txt").write_text("staged by hand\n")
-    git(store, "add", "staged.txt")
-    monkeypatch.setenv("REVIEWCTL_GIT_LOCK_TIMEOUT", "0.3")
-    _lock_index_once_committed(store)
-    cli.ok("triage", case_id, "--accept", "--reason", "r")
-    (store / ".git" / "hooks" / "reference-transaction").unlink()
-    (store / ".git" / "index.lock").unlink()
+    _triage_with_the_index_locked_after_its_commit(cli, store, monkeypatch, case_id)
     assert git(store, "status", "--porcelain") != "A  staged.txt\n"  # the index lags behind HEAD
     assert "brought the index up to date for 1 committed file(s)" in cli.ok("doctor").err
     assert git(store, "status", "--porcelain") == "A  staged.txt\n"
