@@ -52,7 +52,8 @@ def refer(
         received=maybe_date(received, "--received"),
         incident_date=maybe_date(incident_date, "--incident-date"),
         summary=summary, agencies=agency or [], options=options,
-        identifying=with_values(None, given, []) if given else None,
+        identifying=with_values(None, given, [], {"name": "--name", "dob": "--dob", "address": "--address"})
+        if given else None,
     )
     if dry_run:
         report(outcome)

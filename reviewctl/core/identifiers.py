@@ -19,7 +19,7 @@ from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
 from reviewctl.core import folding
 from reviewctl.core.case import Strict
-from reviewctl.core.keys import Keystore, identities, recipients, unwrap, who_can_read, wrap
+from reviewctl.core.keys import Keystore, KeysUnavailable, identities, recipients, unwrap, who_can_read, wrap
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
@@ -84,7 +84,7 @@ def case_keys(store: Store, case_id: str) -> list[str]:
     keystore = Keystore(store)
     secrets = unwrap(store, keystore, case_id, identities(store))
     if secrets is None:
-        raise RefusedError(f"{case_id}: its key is not in the key store {keystore.path} ({keystore.source}); "
+        raise KeysUnavailable(f"{case_id}: its key is not in the key store {keystore.path} ({keystore.source}); "
                            "point REVIEWCTL_KEYSTORE (or `git config reviewctl.keystore`) at the team's key "
                            "store, or restore it from its backup")
     return secrets
@@ -128,8 +128,12 @@ def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[s
     return Sealed(ciphertext, secrets, entry)
 
 
-def with_values(confidential: Confidential | None, add: list[str], remove: list[str]) -> Confidential:
-    """`confidential` with `--set KIND=VALUE` added and `--remove KIND=VALUE` taken away."""
+def with_values(confidential: Confidential | None, add: list[str], remove: list[str],
+                flags: dict[str, str] | None = None) -> Confidential:
+    """`confidential` with `--set KIND=VALUE` added and `--remove KIND=VALUE` taken away.
+
+    `flags`: how a message names each kind's option, where it is not `--set KIND=` (refer's --dob).
+    """
     data: dict[str, list[Any]] = {key: list(getattr(confidential, key)) if confidential else []
                                   for key in KINDS.values()}
     for flag, items, adding in (("--set", add, True), ("--remove", remove, False)):
@@ -140,14 +144,15 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
                 raise UsageError(f"{flag} {kind.strip() or item!r}=…: give KIND=VALUE, KIND one of "
                                  f"{', '.join(KINDS)}")
             value = value.strip()
+            named = (flags or {}).get(kind, f"{flag} {kind}=…")
             if not value:
-                raise UsageError(f"{flag} {kind}=: the value is blank; give the identifier")
+                raise UsageError(f"{named}: the value is blank; give the identifier")
             parsed: Any = value
             if key == "dates_of_birth":
                 try:
                     parsed = dt.date.fromisoformat(value)
                 except ValueError:
-                    raise UsageError(f"{flag} dob=…: not a date; write it as YYYY-MM-DD") from None
+                    raise UsageError(f"{named}: not a date; write it as YYYY-MM-DD") from None
             if adding:
                 if parsed not in data[key]:
                     data[key].append(parsed)

@@ -41,6 +41,10 @@ class Member:
         return f"{self.name} ({self.recipient.short})"
 
 
+class KeysUnavailable(RefusedError):
+    """The identifiers cannot be read here: no identity, or not one of the recipients'."""
+
+
 def recipients(store: Store) -> list[Member]:
     """The team's recipients, as committed in the store (empty if none are listed)."""
     path = store.root / RECIPIENTS_FILE
@@ -82,7 +86,7 @@ def identities(store: Store) -> Identities:
         source = str(path)
     path = path.expanduser()
     if not path.is_file():
-        raise RefusedError(f"no identity to read the identifiers: {source} does not exist; give your private "
+        raise KeysUnavailable(f"no identity to read the identifiers: {source} does not exist; give your private "
                            f"key with --identity FILE or {IDENTITY_ENV} (they can be read by: "
                            f"{who_can_read(store)})")
     try:
@@ -154,7 +158,7 @@ def unwrap(store: Store, keystore: Keystore, case_id: str, mine: Identities) -> 
     try:
         text = mine.decrypt(entry).decode("ascii")
     except CryptoError as error:
-        raise RefusedError(f"{keystore.file(case_id)}: {error}; it can be read by the keys of: "
+        raise KeysUnavailable(f"{keystore.file(case_id)}: {error}; it can be read by the keys of: "
                            f"{who_can_read(store)}") from None
     except UnicodeDecodeError:
         raise InvalidDataError(f"{keystore.file(case_id)}: not a key-store entry; restore it from "

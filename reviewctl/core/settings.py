@@ -33,7 +33,8 @@ class Retention(BaseModel):
         return self
 
     def __str__(self) -> str:
-        parts = [f"{self.years} years" if self.years else "", f"{self.months} months" if self.months else ""]
+        parts = [f"{self.years} year{'s' * (self.years != 1)}" if self.years else "",
+                 f"{self.months} month{'s' * (self.months != 1)}" if self.months else ""]
         return " ".join(p for p in parts if p)
 
 
