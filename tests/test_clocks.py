@@ -215,7 +215,7 @@ def test_next_steps_name_what_is_missing(cli: Cli, store: Path) -> None:
     assert (step["step"], step["to"], step["ready"]) == ("scope-done", "decision", False)
     assert [m["field"] for m in step["missing"]] == ["scoping.notified", "scoping.rapid_review_sent"]
     out = cli.ok("next", case_id).out
-    assert "reviewctl scope ID --notified DATE" in out and "scope-returned" in out
+    assert f"reviewctl scope {case_id} --notified DATE" in out and "scope-returned" in out
     assert "Next steps" in cli.ok("show", case_id).out
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10")
     (step,) = json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
