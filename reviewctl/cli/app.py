@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import outcome, privacy, reports, review, steps, team, views
+from reviewctl.cli import clock, outcome, privacy, reports, review, steps, team, views
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -71,6 +71,8 @@ app.command()(outcome.monitor)
 app.command()(outcome.close)
 app.command()(outcome.link)
 app.command()(views.show)
+app.add_typer(clock.clock_app, name="clock")
+app.command("next")(clock.next_)
 app.command("list")(reports.list_)
 app.command("tracker", help="The tracker (the same as list).")(reports.list_)
 app.command()(reports.due)
