@@ -393,3 +393,18 @@ def test_migrate_encrypts_plain_files_in_one_commit(cli: Cli, team: Path, tmp_pa
     for case_id in cases:
         assert NAME in shown(cli, tmp_path, case_id)
     assert "nothing to migrate" in cli.ok("confidential", "migrate").err
+
+
+def test_a_purge_killed_after_its_commit_is_finished_by_running_it_again(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = closed_case(cli, team)
+    from conftest import run_subprocess
+
+    done = run_subprocess("purge", case_id, "--reason", "referred in error", "--force", cwd=team,
+                          env={"REVIEWCTL_FAULT": "after-commit"})
+    assert done.returncode == 137
+    assert (tmp_path / "keystore" / f"{case_id}.age").exists()  # the commit was made, the key not yet gone
+    cli.ok("doctor")
+    result = cli.ok("purge", case_id, "--reason", "finish it")
+    assert "interrupted purge" in result.err
+    assert not (tmp_path / "keystore" / f"{case_id}.age").exists()
+    refused_cleanly(cli, team, REFUSED, "purge", case_id, "--reason", "again")

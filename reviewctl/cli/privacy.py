@@ -163,6 +163,9 @@ def purge(
 
     outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force,
                                   step_options(ctx, when, message, dry_run))
+    if outcome is None:
+        say(warning or "")
+        return
     report(outcome)
     if warning:
         say(f"warning: {warning}")

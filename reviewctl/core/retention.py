@@ -87,7 +87,8 @@ def listing(store: Store, today: date, everything: bool = False) -> tuple[list[D
     return sorted(rows, key=lambda r: (r.destroy_from, r.case)), sorted(unset)
 
 
-def purge(store: Store, case_id: str, reason: str, force: bool, options: StepOptions) -> tuple[Outcome, str | None]:
+def purge(store: Store, case_id: str, reason: str, force: bool,
+          options: StepOptions) -> tuple[Outcome | None, str | None]:
     """Destroy a case's identifiers; (the outcome, a warning for what history still holds)."""
     reason = required_text(reason, "--reason", "say why the identifiers are destroyed (e.g. the retention schedule)")
     _check_types(store)
@@ -95,6 +96,11 @@ def purge(store: Store, case_id: str, reason: str, force: bool, options: StepOpt
         edit = Edit.load(store, case_id)
         case = edit.case
         if case.get(PURGED_KEY):
+            keystore = Keystore(store)
+            if keystore.read(case_id) is not None and not options.dry_run:
+                # A purge killed after its commit left the key behind: finish it.
+                keystore.remove(case_id)
+                return None, f"{case_id}: removed its key, which an interrupted purge had left in {keystore.path}"
             raise RefusedError(f"{case_id}: its identifiers were already purged on {case[PURGED_KEY].get('date')}")
         kind = identifiers.stored_as(store, case_id)
         if kind is None:
