@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import outcome, reports, review, steps, team, views
+from reviewctl.cli import corrections, outcome, reports, review, steps, team, views
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -82,6 +82,8 @@ app.command()(team.verify)
 app.command()(team.sync)
 app.command()(team.codeowners)
 app.command()(views.doctor)
+for _command_fn in (corrections.amend, corrections.withdraw, corrections.reopen, corrections.retype):
+    app.command()(_command_fn)
 
 
 def _crash_log() -> str:
