@@ -76,7 +76,7 @@ def test_a_second_summary_at_triage_is_refused_too(cli: Cli, store: Path) -> Non
 
 def test_amend_bad_input(cli: Cli, store: Path) -> None:
     case_id = to_scoping(cli)
-    cli.ok("scope", case_id, "--notified", "2026-11-04", "--rapid-review-sent", "2026-11-10")
+    cli.ok("scope", case_id, "--notified", "2026-11-04", "--rapid-review-sent", "2026-11-10", "--request", "Police")
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "scoping.notifed", "2026-11-05", "--reason", "r")
     assert "scoping.notifed is not a field" in err and "notified" in err
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "nowhere.key", "x", "--reason", "r")
@@ -101,8 +101,17 @@ def test_amend_bad_input(cli: Cli, store: Path) -> None:
     assert "retype" in err
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.agencies", "Health", "--reason", "r")
     assert "list or a record" in err
-    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.triage.outcome", "maybe", "--reason", "r")
-    assert "accepted, no-further-action" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.triage.outcome", "no-further-action",
+                          "--reason", "r")
+    assert "reopen the case and decide again" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.triage.date", "2026-11-31", "--reason", "r")
+    assert "is a date" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "scoping.requests.9.returned", "2026-11-05",
+                          "--reason", "r")
+    assert "no entry of scoping.requests" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "scoping.requests.Police.requested", "2026-11-01",
+                          "--reason", "r")
+    assert "scoping.requests.1.requested 2026-11-01 is before the referral was received" in err
     err = refused_cleanly(cli, store, REFUSED, "amend", case_id, "case.incident_date", "2026-11-01", "--reason", "r")
     assert "nothing is recorded at case.incident_date" in err
 
@@ -234,6 +243,8 @@ def test_retype(cli: Cli, store: Path) -> None:
     assert "is not a review type" in err
     err = refused_cleanly(cli, store, USAGE, "retype", case_id, "--type", "dhr", "--reason", "r")
     assert "already of type 'dhr'" in err
+    err = refused_cleanly(cli, store, USAGE, "retype", case_id, "--type", "unknown", "--reason", "r")
+    assert "give the type it should be" in err
     err = refused_cleanly(cli, store, USAGE, "retype", case_id, "--type", "sar", "--reason", "")
     assert "--reason is required" in err
     assert cli.ok("validate").code == 0

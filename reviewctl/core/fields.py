@@ -24,6 +24,10 @@ _SEALED_DOCS = {"approvals": "approvals are signed", "notes": "notes only grow"}
 _SEALED_KEYS = {"sha256", "file", "version", "document", "letter", "record", "recommendation", "referrer_letter",
                 "acknowledgement", "action_plan", "comms_plan", "schedule", "final_report", "versions"}
 
+# Values that decided where the case went: a different outcome is a new decision, not a correction.
+_DECIDING = {"outcome": "it decided the case's stage; reopen the case and decide again",
+             "status": "record an action's progress with `reviewctl actions update`"}
+
 
 @dataclass(frozen=True)
 class Field:
@@ -91,6 +95,8 @@ def resolve(docs: dict[str, Any], path: str) -> Field:
             raise UsageError(f"{shown} is not a field (fields of {'.'.join(parts[:depth])}: {known})")
         if part in _SEALED_KEYS:
             raise UsageError(f"{shown} cannot be amended: it ties the record to a file or an approved text")
+        if part in _DECIDING:
+            raise UsageError(f"{shown} cannot be amended: {_DECIDING[part]}")
         parent, key, annotation = node, found[0], found[1]
         node = node.get(key) if isinstance(node, dict) else None
     return Field(".".join(parts), parent, key, annotation)

@@ -53,7 +53,9 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         if changes.request:
             store.workflow.require_record("scope", stage, case_id)
         if changes.notified or changes.rapid_review_sent:
-            store.workflow.require_record("notify-panel", stage, case_id)
+            # A store's workflow written before `notify-panel` existed records them with `scope`.
+            record = "notify-panel" if "notify-panel" in store.workflow.records else "scope"
+            store.workflow.require_record(record, stage, case_id)
         if changes.returned:
             store.workflow.require_record("scope-returned", stage, case_id)
         # An unsettled case may turn out to be lcspr: what that type needs can be recorded first.
