@@ -85,6 +85,10 @@ def test_amend_bad_input(cli: Cli, store: Path) -> None:
     assert "scoping.notified is a date" in err
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "scoping.notified", "2026-11-12", "--reason", "r")
     assert "scoping.rapid_review_sent 2026-11-10 would be before scoping.notified (2026-11-12)" in err
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "scoping.rapid_review_sent", "2026-11-11",
+                          "--reason", "r")
+    assert "scoping.rapid_review_sent 2026-11-11 would be after the step 'scope-done' of 2026-11-10" in err
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.received", "2026-11-05", "--reason", "r")
     assert "case.received 2026-11-05 would be after the step 'refer' of 2026-11-02" in err
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "scoping.notified", "2026-10-30", "--reason", "r")
@@ -256,3 +260,18 @@ def test_a_case_past_the_chair_cannot_become_lcspr(cli: Cli, store: Path) -> Non
     cli.ok("decide", case_id, "--conduct", "--rationale", "met", "--date", "2026-11-05")
     err = refused_cleanly(cli, store, REFUSED, "retype", case_id, "--type", "lcspr", "--reason", "r")
     assert "cannot take the step 'decide-conduct' from 'decision' to 'awaiting-chair'" in err
+
+
+def test_validate_catches_a_change_of_type_made_by_hand(cli: Cli, store: Path) -> None:
+    case_id = to_scoping(cli, "sar")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    path = store / "cases" / case_id / "case.yaml"
+    text = path.read_text().replace("type: sar\n", "type: lcspr\n", 1)
+    lines = text.split("\ntriage:")  # the history comes before the triage record
+    entry = ("  - step: retype\n    date: 2026-11-05\n    from: decision\n    to: decision\n"
+             "    by: Someone\n    recorded: 2026-11-05\n    type: lcspr\n    reason: by hand\n")
+    path.write_text(lines[0] + "\n" + entry.rstrip("\n") + "\ntriage:" + lines[1])
+    git(store, "commit", "-qam", "by hand")
+    result = cli("validate")
+    assert result.code == 3 and "'lcspr' cannot stand here" in result.out + result.err
+    assert "serious incident notification" in result.out + result.err

@@ -53,6 +53,7 @@ def clashes(workflow: Workflow, docs: dict[str, Any]) -> list[str]:
                 found.append(f"case.received {received} would be after the step '{entry.get('step')}' "
                              f"of {entry['date']}")
                 break
+    found += _after_the_step(workflow, docs)
     for clock in workflow.clocks:
         if clock.start is None:
             continue
@@ -66,6 +67,23 @@ def clashes(workflow: Workflow, docs: dict[str, Any]) -> list[str]:
         if isinstance(start, date) and isinstance(met, date) and met < start:
             found.append(f"{clock.met} {met} would be before {clock.start} ({start}), where the clock "
                          f"'{clock.id}' starts")
+    return found
+
+
+def _after_the_step(workflow: Workflow, docs: dict[str, Any]) -> list[str]:
+    """A date a step of the history needed cannot come after that step."""
+    found = []
+    case_type = None
+    for entry in (docs.get("case") or {}).get("history") or []:
+        case_type = entry.get("type") or case_type
+        transition = workflow.find(str(entry.get("step")), str(entry.get("from")), str(case_type))
+        if transition is None or not isinstance(entry.get("date"), date):
+            continue
+        for req in transition.requires:
+            value = lookup(docs, req.field)
+            if isinstance(value, date) and value > entry["date"] and (req.types is None or case_type in req.types):
+                found.append(f"{req.field} {value} would be after the step '{entry.get('step')}' of "
+                             f"{entry['date']}, which needed it")
     return found
 
 

@@ -99,6 +99,11 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
             bad(i, "from", f"'{entry.from_}' does not follow on from '{prior.to}'; "
                 "entries may only be appended by reviewctl commands")
         step_type = entry.type or case_type
+        if step_type != case_type:  # a change of type: the case must stand as if it had been that type
+            from reviewctl.core.typerule import type_problems
+
+            for problem in type_problems(workflow, docs, step_type, upto=i)[:1]:
+                bad(i, "type", f"'{step_type}' cannot stand here: {problem}")
         if entry.step in Act.IN_PLACE:  # a correction or a change of type: the case stays where it is
             if entry.to != entry.from_:
                 bad(i, "to", f"'{entry.step}' does not move a case: put back '{entry.from_}'")

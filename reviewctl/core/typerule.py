@@ -14,10 +14,13 @@ from reviewctl.core.checks import missing_requirements
 from reviewctl.core.workflow import Act, Workflow
 
 
-def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str) -> list[str]:
-    """Why the case cannot become `new_type` where it stands (empty when it can)."""
+def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto: int | None = None) -> list[str]:
+    """Why the case cannot become `new_type` where it stands (empty when it can).
+
+    `upto`: only the history before that entry (validate checks a change of type where it was made).
+    """
     problems: list[str] = []
-    for entry in (docs["case"].get("history") or [])[1:]:
+    for entry in (docs["case"].get("history") or [])[1:upto]:
         step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
         if step in Act.IN_PLACE:
             continue
