@@ -335,3 +335,41 @@ look 2027-06-14 show "$adult_b_dhr"
 heading "The tracker on 14 June 2027"
 look 2027-06-14 list
 look 2027-06-14 validate
+
+# ---------------------------------------------------------------------------------
+heading "Real identifiers, kept encrypted (15 June 2027 - 8 June 2028)"
+# The team's keys: a fictional SSH key of the business unit's, made for the demo. The
+# key store, which holds each case's own key, lives outside the repository.
+ssh-keygen -q -t ed25519 -N "" -C demo-business-unit -f "$scratch/demo-key"
+ssh-keygen -q -t ed25519 -N "" -C demo-chair -f "$scratch/chair-key"
+export REVIEWCTL_KEYSTORE=$scratch/keystore REVIEWCTL_IDENTITY=$scratch/demo-key
+echo "# Who can read the identifiers: the team's recipients, each a commit."
+show_cmd recipients add business-unit --key "$scratch/demo-key.pub"
+reviewctl --store "$store" recipients add business-unit --key "$scratch/demo-key.pub" 2>&1
+echo "# A referral whose real (fictional) name and date of birth are encrypted at once:"
+refer_on child_f 2027-06-15 --type lcspr --subject "Child F" --referrer "Fictional Shire Police" \
+    --name "Effie Madeup-Example" --dob 2021-02-03 --agency "Fictional Shire Police" \
+    --summary "Child F, aged 6, injured at home."
+echo "# The guard at the point of entry: a real name in free text is refused, never repeated."
+refused 2027-06-16 triage "$child_f" --accept --reason "Effie's nursery raised a concern."
+on 2027-06-16 triage "$child_f" --accept --reason "Child F's nursery raised a concern."
+echo "# Identifiers added to a closed case; the chair becomes a recipient too (every case key is"
+echo "# re-encrypted for the new set)."
+on 2027-06-17 confidential "$child" --set "name=Dee Imaginary-Example" --set "address=4 Madeup Row, Nowhereton"
+show_cmd recipients add chair --key "$scratch/chair-key.pub"
+reviewctl --store "$store" recipients add chair --key "$scratch/chair-key.pub" 2>&1
+look 2027-06-17 recipients list
+echo "# Decrypted in memory only: to the terminal, or to a file when asked."
+look 2027-06-17 --identity "$scratch/chair-key" confidential "$child_f" --show --output "$scratch/child-f.yaml"
+show_file "$scratch/child-f.yaml"
+printf '$ head -2 cases/%s/identifiers.age\n' "$child_f"
+head -2 "$store/cases/$child_f/identifiers.age"
+echo "# A year after Child D's review closed, its identifiers are due for destruction."
+look 2028-06-08 retention
+on 2028-06-08 purge "$child" --reason "Retention schedule: one year after closure (fictional)."
+echo "# Child D's key is gone from the key store (only Child F's is left), so no copy of its"
+echo "# identifiers in any commit or clone can be read again; and it takes none again."
+printf '$ ls keystore/\n'
+ls "$scratch/keystore"
+refused 2028-06-08 confidential "$child" --set "name=Dee Imaginary-Example"
+

@@ -63,8 +63,10 @@ def test_lcspr_front_of_process(cli: Cli, store: Path) -> None:
     assert deadlines[("rapid-review", None)]["due"] == "2026-11-25"
     assert deadlines[("rapid-review", None)]["status"] == "met"
     assert deadlines[("agency-reply", "Police")]["status"] == "met"
-    # Once the meeting has gone ahead, the unanswered request no longer counts as overdue.
-    assert ("agency-reply", "Health") not in deadlines
+    # Once the meeting has gone ahead, the unanswered request is no longer overdue but stays
+    # visible as missed: due 18 Nov, scoping ended on 19 Nov.
+    health = deadlines[("agency-reply", "Health")]
+    assert (health["status"], health["days_late"], health["working_days_left"]) == ("missed", 1, None)
     assert set(view) >= {"id", "type", "stage", "subject", "received", "history", "deadlines"}
 
 
@@ -250,7 +252,7 @@ def test_late_reply_and_notes_on_record_steps(cli: Cli, store: Path) -> None:
     assert str(scoping["requests"][0]["returned"]) == "2026-11-19"
     view = json.loads(cli.ok("show", case_id, "--format", "json").out)
     (reply,) = [d for d in view["deadlines"] if d["name"] == "agency-reply"]
-    assert (reply["status"], reply["late"]) == ("met", True)
+    assert (reply["status"], reply["late"]) == ("met-late", True)
 
 
 def test_written_files_are_readable_and_clean(cli: Cli, store: Path) -> None:

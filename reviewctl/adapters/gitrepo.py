@@ -259,8 +259,9 @@ class GitRepo:
             gitlocks.note_unrefreshed(self.git_dir, [])
         return paths
 
-    def commit_to_branch(self, name: str, message: str, contents: dict[str, str], sign: bool) -> tuple[str, str]:
-        """Commit `contents` (path -> text) on HEAD to a new branch; (branch, commit).
+    def commit_to_branch(self, name: str, message: str, contents: dict[str, str | None],
+                         sign: bool) -> tuple[str, str]:
+        """Commit `contents` (path -> text, None: deleted) on HEAD to a new branch; (branch, commit).
 
         Only objects and a ref are written: the work tree, the index and the current
         branch stay exactly as they were.
@@ -280,6 +281,9 @@ class GitRepo:
             if head is not None:
                 self._repo.git.read_tree(head, env=env)
             for path, text in contents.items():
+                if text is None:
+                    self._repo.git.update_index("--force-remove", "--", path, env=env)
+                    continue
                 blob = self._blob(text)
                 self._repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
             tree = str(self._repo.git.write_tree(env=env)).strip()

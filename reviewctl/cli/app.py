@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import corrections, outcome, reports, review, steps, team, views
+from reviewctl.cli import clock, corrections, outcome, privacy, reports, review, steps, team, views
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -40,9 +40,10 @@ def _globals(
     ctx: typer.Context,
     store: Annotated[Path | None, typer.Option("--store", envvar="REVIEWCTL_STORE", help="The store's folder; default: found by walking up from here.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Today's date for clocks (YYYY-MM-DD); also REVIEWCTL_TODAY.")] = None,
+    identity: Annotated[Path | None, typer.Option("--identity", help="Your private key (age or ssh-ed25519) that reads the cases' identifiers; also REVIEWCTL_IDENTITY; default ~/.ssh/id_ed25519.", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
 ) -> None:
-    ctx.obj = Globals(store, as_of)
+    ctx.obj = Globals(store, as_of, identity)
 
 
 app.command()(views.init)
@@ -70,6 +71,8 @@ app.command()(outcome.monitor)
 app.command()(outcome.close)
 app.command()(outcome.link)
 app.command()(views.show)
+app.add_typer(clock.clock_app, name="clock")
+app.command("next")(clock.next_)
 app.command("list")(reports.list_)
 app.command("tracker", help="The tracker (the same as list).")(reports.list_)
 app.command()(reports.due)
@@ -82,6 +85,10 @@ app.command()(team.verify)
 app.command()(team.sync)
 app.command()(team.codeowners)
 app.command()(views.doctor)
+app.command()(privacy.confidential)
+app.add_typer(privacy.recipients_app, name="recipients")
+app.command()(privacy.retention)
+app.command()(privacy.purge)
 for _command_fn in (corrections.amend, corrections.withdraw, corrections.reopen, corrections.retype):
     app.command()(_command_fn)
 

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 class Globals:
     store_path: Path | None
     as_of: str | None
+    identity: Path | None = None
 
     def store(self) -> Store:
         from reviewctl.core.store import Store
 
         store = Store.find(self.store_path)
+        store.identity_file = self.identity
         store.use_local_caches()
         return store
 
@@ -89,7 +91,9 @@ def report(outcome: Outcome) -> None:
     else:
         say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}), commit {(outcome.commit or '')[:10]}")
         for path in outcome.paths:
-            if not path.endswith(".yaml"):
+            if path in outcome.removed:
+                say(f"removed {path}")
+            elif not path.endswith(".yaml"):
                 say(f"wrote {path}")
 
 

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 TABLE_COLUMNS = ["id", "type", "stage", "subject", "received", "next_deadline", "next_due", "rag",
                  "actions_open"]
 CSV_COLUMNS = ["id", "type", "converted_from_rapid_review", "stage", "subject", "received", "incident_date",
-               "decision", "decision_date", "lead_reviewer", "next_deadline", "next_due", "rag", "published",
-               "actions_open", "actions_overdue"]
-DUE_COLUMNS = ["case", "type", "stage", "label", "due", "status", "working_days_left"]
+               "decision", "decision_date", "lead_reviewer", "next_deadline", "next_due", "next_due_original",
+               "next_due_why", "rag", "published", "actions_open", "actions_overdue"]
+DUE_COLUMNS = ["case", "type", "stage", "label", "original_due", "due", "status", "working_days_left", "why"]
 
 
 def _progress() -> Progress | None:

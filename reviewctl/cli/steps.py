@@ -30,18 +30,30 @@ def refer(
     incident_date: Annotated[str | None, typer.Option("--incident-date", help="Date of the incident.")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
+    name: Annotated[list[str] | None, typer.Option("--name", help="The subject's real name (repeat for others), kept encrypted; needs recipients.")] = None,
+    dob: Annotated[list[str] | None, typer.Option("--dob", help="A real date of birth (YYYY-MM-DD), kept encrypted.")] = None,
+    address: Annotated[list[str] | None, typer.Option("--address", help="A real address, kept encrypted.")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
-    """Record a new referral; prints only the new case id."""
+    """Record a new referral; prints only the new case id.
+
+    Real identifiers given with --name, --dob and --address are encrypted for the team's
+    recipients at once, and every later step's text is checked against them.
+    """
     from reviewctl.cli.output import emit
+    from reviewctl.core.identifiers import with_values
     from reviewctl.core.referral import refer as core_refer
 
     options = step_options(ctx, when, message, dry_run, propose)
+    given = [*(f"name={v}" for v in name or []), *(f"dob={v}" for v in dob or []),
+             *(f"address={v}" for v in address or [])]
     outcome = core_refer(
         globals_of(ctx).store(), case_type=case_type, subject=subject, referrer=referrer,
         received=maybe_date(received, "--received"),
         incident_date=maybe_date(incident_date, "--incident-date"),
         summary=summary, agencies=agency or [], options=options,
+        identifying=with_values(None, given, [], {"name": "--name", "dob": "--dob", "address": "--address"})
+        if given else None,
     )
     if dry_run:
         report(outcome)

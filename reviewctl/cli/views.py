@@ -12,7 +12,7 @@ from reviewctl.cli.common import FormatOpt, globals_of
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import ExitCode, UsageError
 
-DEADLINE_COLUMNS = ["label", "due", "status", "met_on", "working_days_left"]
+DEADLINE_COLUMNS = ["label", "original_due", "due", "status", "met_on", "working_days_left", "why"]
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
@@ -76,9 +76,11 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         ("links", ", ".join(f"{link['kind']}: {link['case']}" for link in view["links"])),
     ]
     parts = [pairs(fields, fmt)]
-    deadlines = [{**d, "status": f"{d['status']} (late)" if d["late"] else d["status"]}
-                 for d in view["deadlines"]]
+    from reviewctl.cli.clock import clock_status, next_text
+
+    deadlines = [{**d, "status": clock_status(d)} for d in view["deadlines"]]
     parts += [f"\n{heading}Deadlines\n", table(deadlines, DEADLINE_COLUMNS, fmt)]
+    parts += [f"\n{heading}Next steps\n", next_text(view["next"], fmt)]
     parts += [f"\n{heading}History\n",
               table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt)]
     emit("".join(parts))

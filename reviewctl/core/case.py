@@ -67,6 +67,16 @@ class Triage(Strict):
     tracker_updated: dt.date | None = None
 
 
+class Purged(Strict):
+    """The case's identifiers were destroyed (`reviewctl purge`): when, by whom and why."""
+
+    date: dt.date
+    by: Text
+    reason: Text
+    recorded: dt.date
+    forced: bool = False
+
+
 class Case(Strict):
     id: str
     type: str
@@ -80,6 +90,7 @@ class Case(Strict):
     acknowledgement: str | None = None  # the letter to the referrer
     triage: Triage | None = None
     history: list[HistoryEntry] = Field(min_length=1)
+    identifiers_purged: Purged | None = None
 
 
 class InfoRequest(Strict):

@@ -65,6 +65,10 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
     _check_history(workflow, case, docs, at)
+    if "clocks" in docs:
+        from reviewctl.core.clockrecords import clock_record_problems
+
+        problems += clock_record_problems(workflow, folder, docs)
     return problems
 
 

@@ -1,17 +1,32 @@
-"""Deadlines from the workflow's clocks: when each falls due and where it stands."""
+"""Deadlines from the workflow's clocks: when each falls due and where it stands.
+
+A clock's due date starts as the workflow's limit from its start (the original due
+date) and is revised by what the case's clocks.yaml records: each pause, once resumed,
+moves it on by the working days it lasted (calendar days for a month clock or a fixed
+due date), and an extension sets it to the date agreed.  Both dates are kept, and why.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters.calendar import add_months, add_working_days, working_days_between
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
-    from reviewctl.core.workflow import Limit, Workflow
+    from reviewctl.core.workflow import ClockDef, Limit, Workflow
 
 Documents = dict[str, Any]  # "case" / "scoping" / "decision" -> the file's mapping
+
+# Units a clock counts in: the unit a pause moves its due date by.
+WORKING_DAYS, MONTHS, FIXED = "working_days", "months", "due"
+# A pause or an extension as recorded, in plain values (the report cache keeps them):
+# ("pause", paused, resumed or None, reason, for) / ("extension", date, to, reason, agreed_by)
+Change = tuple[str, date, date | None, str, str | None]
+# The statuses of a deadline that is settled: it will not change any more.
+SETTLED = ("met", "met-late", "missed")
 
 
 def lookup(docs: Documents, path: str) -> Any:
@@ -37,21 +52,99 @@ def due_date(start: date, limit: Limit | None) -> date:
     return add_months(start, limit.months)
 
 
+def unit_of(clock: ClockDef) -> str:
+    if clock.limit is None:
+        return FIXED
+    return WORKING_DAYS if clock.limit.working_days is not None else MONTHS
+
+
+def paused_length(unit: str, paused: date, resumed: date) -> int:
+    """How long a pause lasted: the working days from the day paused up to the day before
+    it resumed (a pause from Friday to Monday costs one), or calendar days for a clock
+    counted in months or given a fixed due date."""
+    if unit == WORKING_DAYS:
+        one = timedelta(days=1)
+        return working_days_between(paused - one, resumed - one)
+    return (resumed - paused).days
+
+
+def shift(due: date, unit: str, length: int) -> date:
+    return add_working_days(due, length) if unit == WORKING_DAYS else due + timedelta(days=length)
+
+
+def _units(unit: str, length: int) -> str:
+    word = "working day" if unit == WORKING_DAYS else "day"
+    return f"{length} {word}{'' if length == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A clock's due date as it stood on one day, and how it got there."""
+
+    due: date
+    paused_since: date | None
+    why: list[str]
+    # (date, event, due after it) for the clock's story
+    events: list[tuple[date, str, date]]
+
+
+def revise(original: date, unit: str, changes: Iterable[Change], as_of: date) -> Revision:
+    """The due date as of `as_of`: resumed pauses and extensions recorded by then.
+
+    A pause still open on `as_of` moves nothing yet: the clock is paused, not late.
+    """
+    due, paused_since = original, None
+    why: list[str] = []
+    events: list[tuple[date, str, date]] = []
+    for kind, begun, end, reason, other in sorted(changes, key=lambda c: c[1]):
+        if begun > as_of:
+            continue
+        if kind == "pause":
+            what = f"{reason}; for {other}" if other else reason
+            events.append((begun, f"paused ({what})", due))
+            if end is None or end > as_of:
+                paused_since = begun
+                continue
+            length = paused_length(unit, begun, end)
+            due = shift(due, unit, length)
+            why.append(f"paused {begun} to {end} ({what}): +{_units(unit, length)}")
+            events.append((end, f"resumed after {_units(unit, length)}", due))
+        else:
+            assert end is not None
+            agreed = f"; agreed by {other}" if other else ""
+            due = end
+            why.append(f"extended on {begun} to {end} ({reason}{agreed})")
+            events.append((begun, f"extended ({reason}{agreed})", due))
+    return Revision(due, paused_since, why, events)
+
+
 @dataclass(frozen=True)
 class Deadline:
     name: str
     label: str
     item: str | None
     start: date
-    due: date
-    status: str  # met | open | due-soon | overdue
+    due: date  # the revised due date: the one that counts
+    status: str  # met | met-late | missed | paused | open | due-soon | overdue
     met_on: date | None
     working_days_left: int | None
     standing: str
+    original_due: date | None = None  # None: the same as `due`
+    why: str | None = None
+    days_late: int | None = None  # met late or missed: calendar days after the due date
+    paused_since: date | None = None
 
     @property
     def late(self) -> bool:
-        return self.met_on is not None and self.met_on > self.due
+        return self.status in ("met-late", "missed")
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED
+
+    @property
+    def first_due(self) -> date:
+        return self.original_due or self.due
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -59,37 +152,102 @@ class Deadline:
             "label": self.label,
             "item": self.item,
             "start": self.start.isoformat(),
+            "original_due": self.first_due.isoformat(),
             "due": self.due.isoformat(),
+            "revised": self.due != self.first_due or self.why is not None,
+            "why": self.why,
             "status": self.status,
             "met_on": self.met_on.isoformat() if self.met_on else None,
             "late": self.late,
+            "days_late": self.days_late,
+            "paused_since": self.paused_since.isoformat() if self.paused_since else None,
             "working_days_left": self.working_days_left,
         }
 
 
 # What a deadline is, before "today" is known: cached by bulk reports.
-# (name, label, item, start, due, met_on, standing)
-DeadlineInput = tuple[str, str, str | None, date, date, date | None, str]
+# (name, label, item, start, original due, met_on, standing, unit, changes, stopped)
+# `stopped`: the day the case moved on from the stages the clock runs in (None: it runs).
+DeadlineInput = tuple[str, str, str | None, date, date, date | None, str, str, tuple[Change, ...], date | None]
 
 
-def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline:
-    name, label, item, start, due, met_on, standing = given
+def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
+    """The deadline as it stood on `today`; None where it had not started, or had stopped
+    applying before it fell due (nothing was missed)."""
+    name, label, item, start, original, met_on, standing, unit, changes, stopped = given
+    if unit != FIXED and start > today:
+        return None  # `show --as-of` a day before the clock started
+    if met_on is not None and met_on > today:
+        met_on = None  # as it stood then: not met yet
+    if stopped is not None and stopped > today:
+        stopped = None
+    as_of = met_on or stopped or today
+    rev = revise(original, unit, changes, as_of)
+    due = rev.due
+    if rev.paused_since is not None and met_on is not None:
+        due = shift(due, unit, paused_length(unit, rev.paused_since, met_on))  # met while paused
+    why = "; ".join(rev.why) or None
+
+    def made(status: str, left: int | None = None, late: int | None = None) -> Deadline:
+        return Deadline(name, label, item, start, due, status, met_on, left, standing,
+                        original if original != due or why else None, why, late,
+                        rev.paused_since if status == "paused" else None)
+
     if met_on is not None:
-        return Deadline(name, label, item, start, due, "met", met_on, None, standing)
+        return made("met") if met_on <= due else made("met-late", late=(met_on - due).days)
+    if stopped is not None:
+        if rev.paused_since is not None or stopped <= due:
+            return None  # the case moved on before the clock fell due
+        return made("missed", late=(stopped - due).days)
+    if rev.paused_since is not None:
+        return made("paused")
     left = working_days_between(today, due)
-    status = "overdue" if today > due else "due-soon" if left <= due_soon else "open"
-    return Deadline(name, label, item, start, due, status, None, left, standing)
+    return made("overdue" if today > due else "due-soon" if left <= due_soon else "open", left)
+
+
+def statuses(inputs: Iterable[DeadlineInput], today: date, due_soon: int) -> list[Deadline]:
+    """Every deadline as it stood on `today`, soonest first."""
+    return sort_deadlines([d for given in inputs if (d := with_status(given, today, due_soon)) is not None])
+
+
+def recorded_changes(docs: Documents) -> dict[tuple[str, str | None], tuple[Change, ...]]:
+    """The pauses and extensions of clocks.yaml, by (clock, item)."""
+    found: dict[tuple[str, str | None], tuple[Change, ...]] = {}
+    for record in (docs.get("clocks") or {}).get("clocks") or []:
+        if not isinstance(record, dict):
+            continue
+        changes: list[Change] = [
+            ("pause", p["paused"], p.get("resumed"), str(p.get("reason")), p.get("for"))
+            for p in record.get("pauses") or [] if isinstance(p, dict) and isinstance(p.get("paused"), date)]
+        changes += [
+            ("extension", e["date"], e["to"], str(e.get("reason")), e.get("agreed_by"))
+            for e in record.get("extensions") or []
+            if isinstance(e, dict) and isinstance(e.get("date"), date) and isinstance(e.get("to"), date)]
+        item = record.get("item")
+        found[(str(record.get("clock")), None if item is None else str(item))] = tuple(changes)
+    return found
+
+
+def _stopped(history: list[Any], runs: Callable[[Any], bool]) -> date | None:
+    """The day the case last left the stages in which a clock runs."""
+    last = None
+    for entry in history:
+        if isinstance(entry, dict) and runs(entry.get("from")) and not runs(entry.get("to")):
+            last = entry.get("date")
+    return last if isinstance(last, date) else None
 
 
 def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
-    """Every started deadline of a case that still applies, without its status.
+    """Every started deadline of a case, without its status.
 
-    A deadline that was never met stops applying when the case ends, or leaves the
-    stages the clock runs in (`while_in`).
+    A deadline that was never met stops running when the case ends, or leaves the
+    stages the clock runs in (`while_in`); it is then missed if it had fallen due.
     """
     case = docs.get("case") or {}
     case_type = case.get("type")
-    ended = workflow.is_terminal(str(case.get("stage")))
+    stage = case.get("stage")
+    history = case.get("history") or []
+    changes = recorded_changes(docs) if "clocks" in docs else {}
     found: list[DeadlineInput] = []
     for clock in workflow.clocks:
         if clock.types is not None and case_type not in clock.types:
@@ -108,22 +266,28 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
                 label = f"{clock.label}: {item}" if item else clock.label
                 first = entry.get(clock.start or clock.due or "")
                 candidates.append((label, item, first, entry.get(clock.met)))
-        applies = (case.get("stage") in clock.while_in) if clock.while_in is not None else not ended
+        while_in = clock.while_in
+
+        def runs(at: Any, while_in: list[str] | None = while_in) -> bool:
+            return at in while_in if while_in is not None else at is not None and not workflow.is_terminal(str(at))
+
+        stopped = None if runs(stage) else (_stopped(history, runs) or date.min)
+        unit = unit_of(clock)
         for label, item, start, met in candidates:
             if not isinstance(start, date):
                 continue  # the clock has not started
             met_on = met if isinstance(met, date) else None
-            if met_on is not None or applies:
-                # A clock with `due` was handed its due date as `start`.
-                found.append((clock.id, label, item, start, due_date(start, clock.limit), met_on,
-                               clock.standing))
+            # A clock with `due` was handed its due date as `start`.
+            found.append((clock.id, label, item, start, due_date(start, clock.limit), met_on, clock.standing,
+                          unit, changes.get((clock.id, item), ()),
+                          None if stopped is None else max(stopped, start)))
     return found
 
 
 def sort_deadlines(found: list[Deadline]) -> list[Deadline]:
-    return sorted(found, key=lambda d: (d.status == "met", d.due))
+    return sorted(found, key=lambda d: (d.settled, d.due))
 
 
 def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int = 3) -> list[Deadline]:
-    """Every started deadline of a case that still applies, soonest first."""
-    return sort_deadlines([with_status(d, today, due_soon) for d in deadline_inputs(workflow, docs)])
+    """Every started deadline of a case that still applies or was missed, soonest first."""
+    return statuses(deadline_inputs(workflow, docs), today, due_soon)

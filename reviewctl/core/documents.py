@@ -13,7 +13,7 @@ _MODELS = {
     "setup": "records:Setup", "commission": "records:Commission", "review": "records:Review",
     "report": "records:Report", "jcrg": "records:Jcrg", "approvals": "records:Approvals",
     "publication": "records:Publication", "monitoring": "records:Monitoring", "links": "records:Links",
-    "notes": "records:Notes",
+    "notes": "records:Notes", "clocks": "clockrecords:Clocks",
 }
 # Each document is the file of its name: `scoping` is scoping.yaml.
 DOCUMENT_FILES = {name: f"{name}.yaml" for name in _MODELS}

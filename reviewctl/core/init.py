@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 from reviewctl.adapters import yamlio
+from reviewctl.adapters.files import write_atomic
 from reviewctl.adapters.gitrepo import GitRepo
 from reviewctl.core.store import CASES_DIR, CONFIG_FILE, PREFIX_SHAPE, TEMPLATES_DIR
-from reviewctl.core.transaction import write_atomic
 from reviewctl.errors import RefusedError, UsageError
 
 CONFIG_TEMPLATE = """\

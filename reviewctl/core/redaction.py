@@ -23,18 +23,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pydantic import field_validator
-
-from reviewctl.adapters import yamlio
 from reviewctl.core import folding, written_dates
-from reviewctl.core.case import Strict
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.extract import Extracted, extract
-from reviewctl.core.schema import errors_of
+from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
 from reviewctl.core.store import Store
-from reviewctl.errors import InvalidDataError
 
-CONFIDENTIAL_FILE = "confidential.yaml"
+CONFIDENTIAL_FILE = LEGACY_FILE
 NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER = "name", "date of birth", "address", "postcode", "NHS number", "other"
 KINDS = [NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER]
 # Titles are not identifying on their own; initials (one letter) would match every "a".
@@ -51,22 +46,6 @@ _STREETS.update({short: full for full, short in list(_STREETS.items())})
 # name that the text does not hold, so a text with them is not checked but refused.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NAME_PARTS = re.compile(r"[\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
-
-
-class Confidential(Strict):
-    names: list[str] = []
-    dates_of_birth: list[date | str] = []
-    addresses: list[str] = []
-    other: list[str] = []
-
-    @field_validator("names", "addresses", "other")
-    @classmethod
-    def _not_blank(cls, values: list[str]) -> list[str]:
-        if any(not v.strip() for v in values):
-            raise ValueError("an identifier may not be blank")
-        if any(not folding.key(v) for v in values):
-            raise ValueError("an identifier needs at least one letter or digit")
-        return values
 
 
 @dataclass(frozen=True)
@@ -128,6 +107,8 @@ class Guard:
                     *street, last = segment.split() or [""]
                     if folding.key(last) in _STREETS:
                         add(" ".join([*street, _STREETS[folding.key(last)]]), ADDRESS)
+        for value in confidential.nhs_numbers:
+            add(value, NHS)
         for value in confidential.other:
             add(value, _other_kind(value, folding.key(value)))
         ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
@@ -217,20 +198,16 @@ class Findings:
 
 
 def guard_for(store: Store, case_id: str) -> Guard:
-    path = store.case_dir(case_id) / CONFIDENTIAL_FILE
-    if not path.is_file():
-        return Guard()
-    shown = store.shown(path)
-    data = yamlio.parse_roundtrip(yamlio.read_text(path, shown), shown) or {}
-    model, problems = errors_of(Confidential, data, shown)
-    if model is None:
-        raise InvalidDataError(problems[0])
-    return Guard.build(model, store.config.redaction.allow)
+    """The case's identifiers, decrypted in memory, ready to scan with."""
+    from reviewctl.core import identifiers
+
+    confidential = identifiers.read(store, case_id)
+    return Guard.build(confidential, store.config.redaction.allow) if confidential else Guard()
 
 
 def _records(folder: Path) -> set[Path]:
-    """The case's own YAML records, which are never published, and confidential.yaml."""
-    return {*(folder / f for f in DOCUMENT_FILES.values()), folder / CONFIDENTIAL_FILE,
+    """The case's own YAML records, which are never published, and its identifiers."""
+    return {*(folder / f for f in DOCUMENT_FILES.values()), folder / CONFIDENTIAL_FILE, folder / IDENTIFIERS_FILE,
             *(folder / "chronology").glob("*.yaml")}
 
 
@@ -306,10 +283,10 @@ def findings(store: Store, case_id: str) -> Findings:
     return result
 
 
-def text_findings(store: Store, case_id: str, texts: dict[str, str]) -> Findings:
+def text_findings(store: Store, case_id: str, texts: dict[str, str], guard: Guard | None = None) -> Findings:
     """The same check over texts not yet written, by name: an option's value (`--where`,
     named without a line) or a rendered document (named as its file will be)."""
-    guard = guard_for(store, case_id)
+    guard = guard_for(store, case_id) if guard is None else guard
     found = Findings()
     for shown, text in texts.items() if guard else ():
         labels = [""] * (text.count("\n") + 1) if shown.startswith("--") else None

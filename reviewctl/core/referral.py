@@ -7,6 +7,9 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core import identifiers
+from reviewctl.core.confidential import keystore_written
+from reviewctl.core.identifiers import Confidential
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -50,7 +53,8 @@ def new_case_id(store: Store, year: int) -> str:
 
 def refer(store: Store, *, case_type: str, subject: str, referrer: str,
           received: date | None, incident_date: date | None, summary: str | None,
-          agencies: list[str], options: StepOptions) -> Outcome:
+          agencies: list[str], options: StepOptions, identifying: Confidential | None = None) -> Outcome:
+    """Record a new referral; `identifying`: its real identifiers, kept encrypted from the start."""
     workflow = store.workflow
     workflow.check_type(case_type)
     subject = required_text(subject, "--subject", "give the pseudonym, e.g. 'Child A'")
@@ -82,7 +86,14 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
                                                   "acknowledgement-letter", when)
         case["history"] = yamlio.new_seq(
             [history_entry(step, when, None, workflow.initial, by, options, case_type)])
-        return finish(edit, step, f"-> {workflow.initial}", options)
+        if not identifying:
+            return finish(edit, step, f"-> {workflow.initial}", options)
+        identifiers.require_recipients(store)
+        sealed = identifiers.seal(store, case_id, identifying)
+        edit.extra[store.case_dir(case_id) / identifiers.IDENTIFIERS_FILE] = sealed.ciphertext
+        edit.identifiers = identifying
+        with keystore_written(store, case_id, sealed.entry, options.dry_run):
+            return finish(edit, step, f"-> {workflow.initial}", options)
 
 
 def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: str | None,

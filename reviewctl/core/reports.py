@@ -5,11 +5,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from reviewctl.adapters.calendar import add_months
-from reviewctl.core.clocks import Deadline, sort_deadlines, with_status
+from reviewctl.core.clocks import Deadline, statuses, with_status
 from reviewctl.core.index import Index
 from reviewctl.core.summary import Summary
 from reviewctl.errors import UsageError
@@ -50,7 +50,7 @@ class Filters:
         )
 
 
-RAG = {"overdue": "red", "due-soon": "amber", "open": "green"}
+RAG = {"overdue": "red", "due-soon": "amber", "open": "green", "paused": "paused"}
 
 
 def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
@@ -64,10 +64,11 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, A
 
 def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
     for s in index.summaries:
-        due = sort_deadlines([with_status(d, today, index.due_soon) for d in s["deadlines"]])
+        due = statuses(s["deadlines"], today, index.due_soon)
         if not filters.keep(s, due):
             continue
-        pending = [d for d in due if d.status != "met"]
+        # The next deadline is the soonest that runs; a paused one only when nothing else does.
+        pending = sorted((d for d in due if not d.settled), key=lambda d: d.status == "paused")
         nxt = pending[0] if pending else None
         open_actions = [a for a in s["actions"] if not a[2] and a[3] not in ("complete", "closed")]
         yield {
@@ -77,6 +78,7 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
             "decision": s["decision"], "decision_date": _iso(s["decision_date"]),
             "lead_reviewer": s["lead_reviewer"],
             "next_deadline": nxt.label if nxt else None, "next_due": _iso(nxt.due) if nxt else None,
+            "next_due_original": _iso(nxt.first_due) if nxt else None, "next_due_why": nxt.why if nxt else None,
             "rag": RAG[nxt.status] if nxt else None,
             "published": _iso(s["published"]),
             "actions_open": len(open_actions),
@@ -86,18 +88,18 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
 
 
 def due(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
-    """Every deadline not yet met across all cases, soonest first."""
+    """Every deadline not yet met across all cases, soonest first (a paused one too)."""
     rows = []
     for s in index.summaries:
-        for given in s["deadlines"]:
-            d = with_status(given, today, index.due_soon)
-            if d.status == "met" or (overdue_only and d.status != "overdue"):
+        for d in statuses(s["deadlines"], today, index.due_soon):
+            if d.settled or (overdue_only and d.status != "overdue"):
                 continue
             if within is not None and d.working_days_left is not None and d.working_days_left > within:
                 continue
             rows.append({"case": s["id"], "type": s["type"], "stage": s["stage"], "clock": d.name,
-                         "label": d.label, "item": d.item, "due": d.due.isoformat(), "status": d.status,
-                         "working_days_left": d.working_days_left})
+                         "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
+                         "due": d.due.isoformat(), "why": d.why, "status": d.status,
+                         "paused_since": _iso(d.paused_since), "working_days_left": d.working_days_left})
     rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))
     return rows
 
@@ -171,4 +173,26 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         "reviews_ongoing_at_end": ongoing,
         "reviews_published": published,
         "actions": {"agreed": agreed, "completed": completed, "overdue_at_end": overdue},
+        "timescales": timescales(index, start, end),
     }
+
+
+def timescales(index: Index, start: date, end: date) -> dict[str, int]:
+    """Deadlines settled in [start, end] (met, met late or missed), judged against the
+    original due date and against the revised one (after pauses and extensions)."""
+    counts = dict.fromkeys(("settled", "revised", "within_original", "within_revised", "met_late", "missed"), 0)
+    for s in index.summaries:
+        for given in s["deadlines"]:
+            d = with_status(given, end, index.due_soon)
+            if d is None or not d.settled:
+                continue
+            settled_on = d.met_on or d.due + timedelta(days=d.days_late or 0)
+            if not start <= settled_on <= end:
+                continue
+            counts["settled"] += 1
+            counts["revised"] += d.due != d.first_due
+            counts["within_original"] += d.met_on is not None and d.met_on <= d.first_due
+            counts["within_revised"] += d.status == "met"
+            counts["met_late"] += d.status == "met-late"
+            counts["missed"] += d.status == "missed"
+    return counts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reviewctl.core.store import PREFIX_SHAPE
 from reviewctl.core.workflow import Limit
@@ -16,6 +16,26 @@ class Redaction(BaseModel):
     # Parts of names that are ordinary words ("Rose", "Hope"): not checked on their own
     # (the whole name still is). Empty by default: a false alarm is better than a leak.
     allow: list[str] = []
+
+
+class Retention(BaseModel):
+    """How long a closed case's identifiers are kept, counted from the day it closed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    years: int = Field(default=0, ge=0, le=200)
+    months: int = Field(default=0, ge=0, le=2400)
+
+    @model_validator(mode="after")
+    def _some(self) -> Retention:
+        if not (self.years or self.months):
+            raise ValueError("give years or months (or both), more than none")
+        return self
+
+    def __str__(self) -> str:
+        parts = [f"{self.years} year{'s' * (self.years != 1)}" if self.years else "",
+                 f"{self.months} month{'s' * (self.months != 1)}" if self.months else ""]
+        return " ".join(p for p in parts if p)
 
 
 class FormerApprover(BaseModel):
@@ -46,3 +66,5 @@ class Config(BaseModel):
     # Forge teams per role, for `reviewctl codeowners`.
     teams: dict[str, str] = {}
     redaction: Redaction = Redaction()
+    # Per review type, from your retention schedule: `retention: {lcspr: {years: 25}}`.
+    retention: dict[str, Retention] = {}

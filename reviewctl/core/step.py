@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import DOCUMENTS_DIR
@@ -20,6 +20,9 @@ from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.transaction import Outcome, apply, step_guard
 from reviewctl.core.workflow import Transition
+
+if TYPE_CHECKING:
+    from reviewctl.core.identifiers import Confidential
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 
@@ -52,7 +55,8 @@ class Edit:
     case_id: str
     docs: dict[str, Any]
     originals: dict[str, str] = field(default_factory=dict)
-    extra: dict[Path, str] = field(default_factory=dict)
+    extra: dict[Path, str | None] = field(default_factory=dict)  # None: delete the file
+    identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
     trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
     sign: bool = False  # make an SSH-signed commit (approvals)
     rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
@@ -84,9 +88,9 @@ class Edit:
         if problems:
             raise InvalidDataError(problems[0])
 
-    def changes(self) -> dict[Path, str]:
+    def changes(self) -> dict[Path, str | None]:
         folder = self.store.case_dir(self.case_id)
-        out: dict[Path, str] = {}
+        out: dict[Path, str | None] = {}
         for name, data in self.docs.items():
             text = yamlio.dump(data)
             if text != self.originals.get(name):
@@ -288,11 +292,14 @@ def commit_message(case_id: str, step: str, summary: str, trailers: dict[str, st
 
 
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
+    from reviewctl.core.entryguard import check_entry
+
+    edit.check()  # the new state must be as valid as the old one
+    check_entry(edit)  # no identifier reaches the store through what this step writes
     if not edit.rewrites:
         from reviewctl.core.recorded import refuse_overwrites
 
         refuse_overwrites(edit.store.workflow, edit.case_id, edit.before, edit.docs)
-    edit.check()  # the new state must be as valid as the old one
     # Each role proposes its approval on a branch of its own: two approvers in parallel
     # must not push to the same branch.
     role = edit.trailers.get("Reviewctl-Role")

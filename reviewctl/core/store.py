@@ -26,6 +26,7 @@ DEFAULT_WORKFLOW = Path(__file__).resolve().parent.parent / "workflows" / "defau
 @dataclass
 class Store:
     root: Path
+    identity_file: Path | None = None  # --identity: the private key that reads identifiers
 
     @classmethod
     def find(cls, explicit: Path | None = None, cwd: Path | None = None) -> Store:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from reviewctl.adapters.files import write_atomic
 from reviewctl.core.store import CASES_DIR, Store
-from reviewctl.core.transaction import store_lock, write_atomic
+from reviewctl.core.transaction import store_lock
 from reviewctl.errors import RefusedError, UsageError
 
 # The files of a case that a role must review in a pull request.

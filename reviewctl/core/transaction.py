@@ -17,14 +17,14 @@ import errno
 import fcntl
 import json
 import os
-import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from reviewctl.adapters.files import remove_durably, write_atomic
 from reviewctl.core.confinement import check_case_tree, refuse_links
 from reviewctl.core.store import Store
 from reviewctl.errors import BusyError, RefusedError, UnusableError, UsageError
@@ -40,28 +40,6 @@ def _fault(point: str) -> None:
         os._exit(137)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes 0600 files: keep an existing file's mode, else the umask's default.
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass
 class Outcome:
     """What a step did (or, with --dry-run, would do)."""
@@ -74,6 +52,7 @@ class Outcome:
     commit: str | None = None
     dry_run: bool = False
     branch: str | None = None  # --propose: the branch the commit went on
+    removed: list[str] = field(default_factory=list)  # the paths the step deleted
 
 
 @dataclass
@@ -196,14 +175,14 @@ def _holds(path: Path, text: str) -> bool:
         return False
 
 
-def render_diff(store: Store, changes: dict[Path, str]) -> str:
+def render_diff(store: Store, changes: dict[Path, str | None]) -> str:
     out: list[str] = []
     for path, new in changes.items():
         old = path.read_text(encoding="utf-8") if path.exists() else ""
         rel = store.repo_path(path)
         out += difflib.unified_diff(
-            old.splitlines(keepends=True), new.splitlines(keepends=True),
-            fromfile=f"a/{rel}" if path.exists() else "/dev/null", tofile=f"b/{rel}",
+            old.splitlines(keepends=True), (new or "").splitlines(keepends=True),
+            fromfile=f"a/{rel}" if path.exists() else "/dev/null", tofile="/dev/null" if new is None else f"b/{rel}",
         )
     return "".join(out)
 
@@ -238,10 +217,10 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
         yield
 
 
-def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Path, str],
+def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[Path, str | None],
           message: str, dry_run: bool, sign: bool = False, propose: bool = False,
           branch: str | None = None) -> Outcome:
-    """Write `changes` and commit them as one step; must run inside `step_guard`.
+    """Write `changes` (None: delete the file) and commit them as one step; must run inside `step_guard`.
 
     With `propose`, the commit goes on a new branch (`branch`, default review/ID/STEP)
     and the work tree, the index and the current branch are not touched at all.
@@ -250,7 +229,7 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
     for path in changes:
         refuse_links(store, path)
     paths = [store.repo_path(p) for p in changes]
-    diff = render_diff(store, changes)
+    diff = render_diff(store, dict(changes))
     if dry_run:
         return Outcome(case_id, step, summary, paths, diff, dry_run=True)
     if propose:
@@ -263,7 +242,9 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
     use_git_lock_timeout(store)
     repo.wait_for_locks()  # a lock another git left behind is named before anything is written
     created: list[str] = []
-    for path in changes:
+    for path, text in changes.items():
+        if text is None:  # a deletion creates no folder
+            continue
         folder = path.parent
         while not folder.exists():  # folders below the repository root, as changes lie
             created.append(store.repo_path(folder))
@@ -278,7 +259,10 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
     commit: str | None = None
     try:
         for path, text in changes.items():
-            write_atomic(path, text)
+            if text is None:
+                remove_durably(path)
+            else:
+                write_atomic(path, text)
             _fault("after-write")
         commit = repo.commit_step(message, paths, sign=sign)
         _fault("after-commit")
@@ -290,4 +274,5 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: dict[Pat
         journal_path(store).unlink(missing_ok=True)
         raise
     journal_path(store).unlink(missing_ok=True)
-    return Outcome(case_id, step, summary, paths, diff, commit=commit)
+    removed = [store.repo_path(p) for p, text in changes.items() if text is None]
+    return Outcome(case_id, step, summary, paths, diff, commit=commit, removed=removed)

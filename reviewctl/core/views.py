@@ -8,6 +8,7 @@ from typing import Any
 from reviewctl.core.checks import case_problems
 from reviewctl.core.clocks import deadlines
 from reviewctl.core.documents import DOCUMENT_FILES
+from reviewctl.core.nextsteps import next_steps
 from reviewctl.core.store import Store, read_documents
 from reviewctl.errors import InvalidDataError
 
@@ -39,7 +40,8 @@ def _summary(store: Store, docs: dict[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
+def checked_documents(store: Store, case_id: str) -> dict[str, Any]:
+    """A case's documents, refused with the first problem if they are not valid."""
     folder = store.shown(store.case_dir(case_id))
     docs = read_documents(store, case_id, roundtrip=False, fast=True)
     if case_problems(store.workflow, folder, case_id, docs):  # read again, for line numbers
@@ -47,6 +49,11 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
         problems = case_problems(store.workflow, folder, case_id, docs)
         if problems:
             raise InvalidDataError(problems[0])
+    return docs
+
+
+def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
+    docs = checked_documents(store, case_id)
     case = docs["case"]
     view = _summary(store, docs, today)
     view.update({
@@ -59,6 +66,7 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
     # Every other file of the case under its document name (null when absent).
     view.update({name: plain(docs.get(name)) for name in DOCUMENT_FILES if name != "case"})
     view["links"] = plain((docs.get("links") or {}).get("links") or [])
+    view["next"] = next_steps(store.workflow, docs)
     from reviewctl.core.approval import approval_notes
 
     view["approval_status"] = plain(approval_notes(docs))

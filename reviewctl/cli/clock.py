@@ -1,0 +1,133 @@
+"""`reviewctl clock pause|resume|extend|list` and `reviewctl next`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from reviewctl.cli.common import DateOpt, DryRunOpt, FormatOpt, ProposeOpt, globals_of, parse_date, report, step_options
+from reviewctl.cli.steps import IdArg
+from reviewctl.errors import UsageError
+
+clock_app = typer.Typer(help="A case's clocks: pause, resume, extend, and each clock's story.", no_args_is_help=True)
+
+ClockArg = Annotated[str, typer.Argument(
+    metavar="CLOCK", show_default=False,
+    help="A clock id (e.g. rapid-review); for a clock run per entry, CLOCK:ITEM (e.g. chronology-return:Police).")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (required).", show_default=False)]
+
+
+@clock_app.command("pause")
+def pause(
+    ctx: typer.Context, case_id: IdArg, clock: ClockArg, reason: ReasonOpt = "",
+    waits_for: Annotated[str | None, typer.Option("--for", help="The parallel proceeding waited for (e.g. criminal trial).")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
+) -> None:
+    """Stop a running clock (e.g. the review waits for a criminal trial or an inquest)."""
+    from reviewctl.core.clockstory import pause as core_pause
+
+    report(core_pause(globals_of(ctx).store(), case_id, clock, reason, waits_for,
+                      step_options(ctx, when, None, dry_run, propose)))
+
+
+@clock_app.command("resume")
+def resume(
+    ctx: typer.Context, case_id: IdArg, clock: ClockArg,
+    when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
+) -> None:
+    """Restart a paused clock: its due date moves on by the working days it was paused."""
+    from reviewctl.core.clockstory import resume as core_resume
+
+    report(core_resume(globals_of(ctx).store(), case_id, clock, step_options(ctx, when, None, dry_run, propose)))
+
+
+@clock_app.command("extend")
+def extend(
+    ctx: typer.Context, case_id: IdArg, clock: ClockArg,
+    to: Annotated[str, typer.Option("--to", help="The new due date (later than the current one).", show_default=False)] = "",
+    reason: ReasonOpt = "",
+    agreed_by: Annotated[str | None, typer.Option("--agreed-by", help="Who agreed it (e.g. National Panel).")] = None,
+    when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
+) -> None:
+    """Give a clock a later due date, with the reason (and who agreed it)."""
+    from reviewctl.core.clockstory import extend as core_extend
+
+    if not to.strip():
+        raise UsageError("--to is required: give the new due date as YYYY-MM-DD")
+    options = step_options(ctx, when, None, dry_run, propose)
+    report(core_extend(globals_of(ctx).store(), case_id, clock, parse_date(to, "--to"), reason, agreed_by, options))
+
+
+@clock_app.command("list")
+def list_clocks(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+    """Every clock of the case with its whole story: started, due, pauses, extensions, outcome."""
+    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.core.clockstory import clock_story
+    from reviewctl.core.views import checked_documents
+
+    if fmt not in ("table", "json", "csv", "md"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md")
+    g = globals_of(ctx)
+    store = g.store()
+    clocks = clock_story(store.workflow, checked_documents(store, case_id), g.today(),
+                         store.config.due_soon_working_days)
+    if fmt == "json":
+        emit(as_json(clocks))
+        return
+    heading = "## " if fmt == "md" else ""
+    rows = [{**c, "status": clock_status(c)} for c in clocks]
+    story = [{"clock": c["clock"], **event} for c in clocks for event in c["story"]]
+    if fmt == "csv":
+        emit(table(story, ["clock", "date", "event", "due"], fmt))
+        return
+    emit(f"{heading}Clocks\n" + table(rows, CLOCK_COLUMNS, fmt)
+         + f"\n{heading}Story\n" + table(story, ["clock", "date", "event", "due"], fmt))
+
+
+CLOCK_COLUMNS = ["clock", "started", "original_due", "due", "status", "met_on"]
+
+
+def clock_status(clock: dict[str, Any]) -> str:
+    status = str(clock["status"])
+    if clock.get("days_late"):
+        return f"{status} ({clock['days_late']} days late)"
+    if clock.get("paused_since"):
+        return f"{status} since {clock['paused_since']}"
+    return status
+
+
+def next_(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+    """The steps allowed now, and for each what is still missing and the command that records it."""
+    from reviewctl.cli.output import as_json, emit
+
+    if fmt not in ("table", "json", "md"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, md")
+    g = globals_of(ctx)
+    view = _next_of(g.store(), case_id)
+    emit(as_json(view) if fmt == "json" else next_text(view, fmt))
+
+
+def _next_of(store: Any, case_id: str) -> dict[str, Any]:
+    from reviewctl.core.nextsteps import next_steps
+    from reviewctl.core.views import checked_documents
+
+    return next_steps(store.workflow, checked_documents(store, case_id))
+
+
+def next_text(view: dict[str, Any], fmt: str = "table") -> str:
+    """The steps as a table: one row per step, one more per missing thing."""
+    from reviewctl.cli.output import table
+
+    if view["terminal"] and not view["steps"]:
+        lines = f"the case has ended in stage '{view['stage']}'; no further step\n"
+    else:
+        rows: list[dict[str, Any]] = []
+        for step in view["steps"]:
+            first = {"step": step["step"], "to": step["to"], "ready": "yes" if step["ready"] else "no"}
+            hints = [m["hint"] for m in step["missing"]] or [""]
+            rows += [{**first, "still missing": hints[0]}] + [{"still missing": h} for h in hints[1:]]
+        lines = table(rows, ["step", "to", "ready", "still missing"], fmt)
+    if view["records"]:
+        lines += f"\nalso recorded in stage '{view['stage']}': {', '.join(view['records'])}\n"
+    return lines

@@ -1,0 +1,168 @@
+"""Identifiers kept encrypted, who can read them, and retention: confidential,
+recipients, retention, purge."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reviewctl.cli.common import DateOpt, DryRunOpt, FormatOpt, MessageOpt, globals_of, report, step_options
+from reviewctl.errors import UsageError
+
+recipients_app = typer.Typer(help="Who can read the cases' identifiers: add, remove, list.", no_args_is_help=True)
+
+
+def confidential(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="ID|migrate", help="The case id; or `migrate` to encrypt every plain confidential.yaml.", show_default=False)],
+    set_: Annotated[list[str] | None, typer.Option("--set", help="Add an identifier: KIND=VALUE, KIND one of name, dob, address, nhs, other (repeat).")] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="Take an identifier away: KIND=VALUE (repeat).")] = None,
+    show: Annotated[bool, typer.Option("--show", help="Decrypt to the terminal (never to a file unless --output is given).")] = False,
+    output: Annotated[Path | None, typer.Option("--output", help="With --show: write the identifiers to this new file (mode 0600).")] = None,
+    edit: Annotated[bool, typer.Option("--edit", help="Open $EDITOR on them in a private temporary file, removed after.")] = False,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Set, show or edit a case's real identifiers, kept encrypted for the team's recipients.
+
+    Example: reviewctl confidential SSCP-2026-7KQ4MX --set "name=Zoë Fictional" --set dob=2019-03-14
+    """
+    from reviewctl.cli.output import emit, say
+    from reviewctl.core import confidential as core
+
+    store = globals_of(ctx).store()
+    if case_id == "migrate":
+        if set_ or remove or show or edit or output:
+            raise UsageError("`confidential migrate` takes only --dry-run")
+        outcome, cases = core.migrate(store, dry_run)
+        if outcome is None:
+            say("no case keeps plain confidential.yaml; nothing to migrate")
+            return
+        report(outcome)
+        say(f"encrypted the identifiers of {len(cases)} cases. The plain text is still in git's history: to "
+            "remove it, rewrite history (e.g. `git filter-repo --path-glob 'cases/*/confidential.yaml' "
+            "--invert-paths`), force-push, and have everyone clone afresh")
+        return
+    chosen = sum([bool(set_ or remove), show, edit])
+    if chosen != 1:
+        raise UsageError("say one of --set/--remove, --show or --edit")
+    if output is not None and not show:
+        raise UsageError("--output goes with --show")
+    if show:
+        text = core.show(store, case_id)
+        if output is not None:
+            _write_private(output, text)
+            say(f"wrote {output} (only you can read it); delete it when you are done")
+        elif not sys.stdout.isatty():
+            raise UsageError("standard output is not a terminal, and the identifiers are not written to files "
+                             "or pipes unless asked; give --output FILE to write them to a file")
+        else:
+            emit(text.rstrip("\n") if text else f"{case_id} keeps no identifiers")
+        return
+    options = step_options(ctx, when, message, dry_run)
+    if edit:
+        outcome = core.edit_in_editor(store, case_id, options)
+        if outcome is None:
+            say(f"{case_id}: no change")
+            return
+    else:
+        outcome = core.set_values(store, case_id, set_ or [], remove or [], options)
+    report(outcome)
+
+
+def _write_private(path: Path, text: str) -> None:
+    import os
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise UsageError(f"--output {path}: already exists; give a new file's name") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+@recipients_app.command("add")
+def recipients_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A short name for the key's holder, e.g. alex.b")],
+    key: Annotated[str, typer.Option("--key", help="Their age public key (age1...) or ssh-ed25519 public key, or a .pub file.", show_default=False)],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Let someone read the identifiers: every case key is re-encrypted for the new set.
+
+    Example: reviewctl recipients add alex.b --key ~/.ssh/id_ed25519.pub
+    """
+    from reviewctl.core.recipients import add
+
+    report(add(globals_of(ctx).store(), name, key, dry_run))
+
+
+@recipients_app.command("remove")
+def recipients_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME")],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Stop someone reading the identifiers: every case gets a new key, in one commit.
+
+    Old commits stay readable to a copy of the old key store that they kept.
+    """
+    from reviewctl.core.recipients import remove
+
+    report(remove(globals_of(ctx).store(), name, dry_run))
+
+
+@recipients_app.command("list")
+def recipients_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """The recipients: who can read the identifiers."""
+    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.core.recipients import listing
+
+    rows = listing(globals_of(ctx).store())
+    emit(as_json(rows) if fmt == "json" else table(rows, ["name", "key"], fmt))
+
+
+def retention(
+    ctx: typer.Context,
+    everything: Annotated[bool, typer.Option("--all", help="Every closed case with its destruction date, not only those due.")] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """The closed cases whose identifiers are due for destruction under the retention schedule.
+
+    Example: reviewctl retention --format csv
+    """
+    from reviewctl.cli.output import as_json, emit, say, table
+    from reviewctl.core.retention import listing
+
+    globs = globals_of(ctx)
+    rows, unset = listing(globs.store(), globs.today(), everything)
+    data = [r.as_row() for r in rows]
+    emit(as_json(data) if fmt == "json" else table(
+        data, ["case", "type", "stage", "closed", "keep", "destroy_from", "identifiers"], fmt))
+    if unset:
+        say(f"no retention period is set for {', '.join(unset)}: set it in reviewctl.yaml, e.g. "
+            f"`retention: {{{unset[0]}: {{years: 15}}}}` from your retention schedule")
+
+
+def purge(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the retention schedule's rule).", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Destroy them before the retention period has run.")] = False,
+    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+) -> None:
+    """Destroy a case's identifiers for good: its key is deleted from the key store, so no
+    copy in any commit or clone can be read again. The pseudonymised case stays.
+
+    Example: reviewctl purge SSCP-2026-7KQ4MX --reason "retention schedule: 15 years after closure"
+    """
+    from reviewctl.cli.output import say
+    from reviewctl.core.retention import purge as core_purge
+
+    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force,
+                                  step_options(ctx, when, message, dry_run))
+    report(outcome)
+    if warning:
+        say(f"warning: {warning}")

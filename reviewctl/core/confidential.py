@@ -1,0 +1,168 @@
+"""`reviewctl confidential`: set, show and edit a case's identifiers, and migrate a
+store's plain confidential.yaml files to encrypted ones."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from reviewctl.core import identifiers
+from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
+from reviewctl.core.keys import Keystore
+from reviewctl.core.step import Edit, StepOptions, commit_message, finish
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
+from reviewctl.errors import RefusedError, UsageError
+
+PURGED_KEY = "identifiers_purged"
+
+
+def refuse_if_purged(edit: Edit) -> None:
+    purged = edit.case.get(PURGED_KEY)
+    if purged:
+        raise RefusedError(f"{edit.case_id}: its identifiers were purged on {purged.get('date')}; "
+                           "a purged case takes no identifiers again")
+
+
+@contextlib.contextmanager
+def keystore_written(store: Store, case_id: str, entry: str | None, dry_run: bool) -> Iterator[None]:
+    """Write a new case key before the commit that needs it; take it back if the commit fails."""
+    if entry is None or dry_run:
+        yield
+        return
+    keystore = Keystore(store)
+    before = keystore.read(case_id)
+    keystore.write(case_id, entry)
+    try:
+        yield
+    except BaseException:
+        if before is None:
+            keystore.remove(case_id)
+        else:
+            keystore.write(case_id, before)
+        raise
+
+
+def save(edit: Edit, confidential: Confidential, step: str, options: StepOptions) -> Outcome:
+    """Encrypt `confidential` into the case (plain confidential.yaml goes), as the step `step`."""
+    store, case_id = edit.store, edit.case_id
+    identifiers.require_recipients(store)
+    kind = identifiers.stored_as(store, case_id)
+    secrets = identifiers.case_keys(store, case_id) if kind == "encrypted" else None
+    sealed = identifiers.seal(store, case_id, confidential, secrets)
+    folder = store.case_dir(case_id)
+    edit.extra[folder / IDENTIFIERS_FILE] = sealed.ciphertext
+    if kind == "plain":
+        edit.extra[folder / LEGACY_FILE] = None
+    edit.identifiers = confidential
+    with keystore_written(store, case_id, sealed.entry, options.dry_run):
+        return finish(edit, step, "identifiers", options)
+
+
+def set_values(store: Store, case_id: str, add: list[str], remove: list[str], options: StepOptions) -> Outcome:
+    if not add and not remove:
+        raise UsageError("say what to change with --set KIND=VALUE or --remove KIND=VALUE "
+                         "(or use --show, --edit)")
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        refuse_if_purged(edit)
+        current = identifiers.read(store, case_id)
+        return save(edit, identifiers.with_values(current, add, remove), "confidential", options)
+
+
+def show(store: Store, case_id: str) -> str:
+    from reviewctl.core.store import read_documents
+
+    case = read_documents(store, case_id, roundtrip=False)["case"]
+    purged = case.get(PURGED_KEY) if isinstance(case, dict) else None
+    if purged:
+        raise RefusedError(f"{case_id}: its identifiers were purged on {purged.get('date')}; they cannot be shown")
+    confidential = identifiers.read(store, case_id)
+    return confidential.as_yaml() if confidential else ""
+
+
+def _private_folder() -> str:
+    # In memory where the system has it, so the plain text never reaches a disk.
+    shm = Path("/dev/shm")
+    return tempfile.mkdtemp(prefix="reviewctl-", dir=str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None)
+
+
+def edit_in_editor(store: Store, case_id: str, options: StepOptions,
+                   run_editor: Callable[[Path], None] | None = None) -> Outcome | None:
+    """Open $EDITOR on the identifiers in a private temporary file, removed after; None if unchanged."""
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        refuse_if_purged(edit)
+        current = identifiers.read(store, case_id) or Confidential()
+        folder = _private_folder()
+        try:
+            path = Path(folder) / f"{case_id}-identifiers.yaml"
+            original = current.as_yaml() if current else "names: []\ndates_of_birth: []\naddresses: []\n"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(original)
+            (run_editor or _run_editor)(path)
+            text = path.read_text(encoding="utf-8")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if text == original:
+            return None
+        changed = identifiers.parse(text, "the edited identifiers")
+        return save(edit, changed, "confidential", options)
+
+
+def _run_editor(path: Path) -> None:
+    import shlex
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise UsageError("no editor: set EDITOR (e.g. `export EDITOR=nano`), or use --set KIND=VALUE")
+    try:
+        done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+    except OSError as error:
+        raise UsageError(f"EDITOR {editor!r} cannot be run ({error.strerror}); set EDITOR to your editor") from None
+    if done.returncode != 0:
+        raise RefusedError(f"the editor exited with {done.returncode}; nothing was changed")
+
+
+def migrate(store: Store, dry_run: bool) -> tuple[Outcome | None, list[str]]:
+    """Encrypt every case's plain confidential.yaml, in one commit; (outcome, the cases)."""
+    identifiers.require_recipients(store)
+    with store_lock(store):
+        refuse_if_interrupted(store)
+        cases = [c for c in store.case_ids() if identifiers.stored_as(store, c) == "plain"]
+        if not cases:
+            return None, []
+        changes: dict[Path, str | None] = {}
+        entries: dict[str, str] = {}
+        for case_id in cases:
+            with step_guard(store, case_id, locked=True):
+                pass  # the same checks as a step: no uncommitted edits, no links
+            confidential = identifiers.read(store, case_id) or Confidential()
+            sealed = identifiers.seal(store, case_id, confidential)
+            folder = store.case_dir(case_id)
+            changes[folder / IDENTIFIERS_FILE] = sealed.ciphertext
+            changes[folder / LEGACY_FILE] = None
+            assert sealed.entry is not None
+            entries[case_id] = sealed.entry
+        message = commit_message("store", "confidential-migrate", f"{len(cases)} cases").replace(
+            "Reviewctl-Case: store\n", "")
+        keystore = Keystore(store)
+        written: list[str] = []
+        try:
+            if not dry_run:
+                for case_id, entry in entries.items():
+                    keystore.write(case_id, entry)
+                    written.append(case_id)
+            outcome = apply(store, "store", "confidential-migrate", f"{len(cases)} cases", changes, message, dry_run)
+        except BaseException:
+            for case_id in written:
+                keystore.remove(case_id)
+            raise
+        return outcome, cases
+

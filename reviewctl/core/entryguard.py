@@ -1,0 +1,89 @@
+"""The guard at the point of entry: before a step writes anything, every text it adds
+(the options' free text, the files it takes in, the documents it renders) is checked
+against the case's identifiers, with the same normalisation as the publication guard.
+
+A match is refused, naming the option (or the file) and the kind of identifier, never
+the identifier. Only what the step adds is checked: values already in the case were
+checked when they came in, and machine-made values (stage ids, dates, the git user
+who ran the step) are not free text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.documents import DOCUMENT_FILES
+from reviewctl.errors import RefusedError, ReviewctlError
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import Edit
+
+# The keys whose values are made by reviewctl, not typed by someone.
+_MADE = {"step", "from", "to", "by", "stage", "type", "id", "role", "version", "outcome", "document", "letter",
+         "acknowledgement", "commit", "file", "status", "kind", "agreed_by_role"}
+# The option a recorded key came from, where its name differs (`note` is --message).
+_OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--rationale",
+           "where": "--where", "subject": "--subject", "referrer": "--referrer", "agencies": "--agency"}
+
+
+def _strings(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if str(key) not in _MADE:
+                yield from _strings(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for item in data:
+            yield from _strings(item, path)
+    elif isinstance(data, str):
+        yield path, data
+
+
+def added_texts(edit: Edit) -> dict[str, str]:
+    """What the step adds, by how a message names it: `--summary`, or a file's path."""
+    from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
+
+    texts: dict[str, str] = {}
+    for name, data in edit.docs.items():
+        before: str | None = edit.originals.get(name)
+        old = Counter(text for _, text in _strings(yamlio.parse_safe(before, name) if before else None))
+        for path, text in _strings(data):
+            if old[text] > 0:
+                old[text] -= 1
+                continue
+            key = path[-1] if path else name
+            label = _OPTION.get(key) or f"--{key.replace('_', '-')} ({DOCUMENT_FILES[name]}: {'.'.join(path)})"
+            texts[label] = f"{texts[label]}\n{text}" if label in texts else text
+    for target, added in edit.extra.items():
+        if added is not None and target.name not in (IDENTIFIERS_FILE, LEGACY_FILE):
+            texts[edit.store.shown(target)] = added
+    return texts
+
+
+def check_entry(edit: Edit) -> None:
+    """Refuse the step if anything it adds holds one of the case's identifiers."""
+    from reviewctl.core import identifiers
+    from reviewctl.core.redaction import Guard, text_findings
+
+    store = edit.store
+    confidential = edit.identifiers
+    if confidential is None and identifiers.stored_as(store, edit.case_id) is None:
+        return
+    texts = added_texts(edit)
+    if not texts:
+        return
+    if confidential is None:
+        try:
+            confidential = identifiers.read(store, edit.case_id)
+        except ReviewctlError as error:
+            raise type(error)(f"{edit.case_id}: what this step writes must be checked against the case's "
+                              f"identifiers first, and they cannot be read here: {error.message}") from None
+    if not confidential:
+        return
+    guard = Guard.build(confidential, store.config.redaction.allow)
+    found = text_findings(store, edit.case_id, texts, guard)
+    if found:
+        raise RefusedError(f"{edit.case_id}: {found.describe()}; nothing was written: use the case's pseudonym "
+                           "instead, and keep real identifiers in `reviewctl confidential`")

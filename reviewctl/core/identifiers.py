@@ -1,0 +1,177 @@
+"""A case's identifiers: real names, dates of birth, addresses, NHS numbers and others.
+
+They are kept in `identifiers.age` in the case's folder, age-encrypted under the case's
+own key (keys.py), and are decrypted in memory only: for the redaction guard, the
+guard at the point of entry, and `reviewctl confidential --show/--edit`. A store made
+before encryption keeps them in plain `confidential.yaml`, which is still read until
+`reviewctl confidential migrate` encrypts it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import field_validator
+
+from reviewctl.adapters import agecrypt, yamlio
+from reviewctl.adapters.agecrypt import CryptoError
+from reviewctl.core import folding
+from reviewctl.core.case import Strict
+from reviewctl.core.keys import Keystore, KeysUnavailable, identities, recipients, unwrap, who_can_read, wrap
+from reviewctl.core.schema import errors_of
+from reviewctl.core.store import Store
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+
+IDENTIFIERS_FILE = "identifiers.age"
+LEGACY_FILE = "confidential.yaml"
+# `--set KIND=VALUE`: the kinds, and the list each goes in.
+KINDS = {"name": "names", "dob": "dates_of_birth", "address": "addresses", "nhs": "nhs_numbers", "other": "other"}
+
+
+class Confidential(Strict):
+    names: list[str] = []
+    dates_of_birth: list[dt.date | str] = []
+    addresses: list[str] = []
+    nhs_numbers: list[str] = []
+    other: list[str] = []
+
+    @field_validator("names", "addresses", "nhs_numbers", "other")
+    @classmethod
+    def _not_blank(cls, values: list[str]) -> list[str]:
+        if any(not v.strip() for v in values):
+            raise ValueError("an identifier may not be blank")
+        if any(not folding.key(v) for v in values):
+            raise ValueError("an identifier needs at least one letter or digit")
+        return values
+
+    def __bool__(self) -> bool:
+        return any((self.names, self.dates_of_birth, self.addresses, self.nhs_numbers, self.other))
+
+    def as_yaml(self) -> str:
+        data = {key: list(getattr(self, key)) for key in KINDS.values() if getattr(self, key)}
+        return yamlio.dump(yamlio.new_map(data))
+
+
+def parse(text: str, shown: str) -> Confidential:
+    data = yamlio.parse_roundtrip(text, shown) or {}
+    model, problems = errors_of(Confidential, data, shown)
+    if model is None:
+        raise InvalidDataError(problems[0])
+    return model
+
+
+@dataclass
+class Sealed:
+    """A case's identifiers encrypted: the case file's text, and its key-store entry."""
+
+    ciphertext: str
+    secrets: list[str]  # the case's keys, newest first (the first encrypts)
+    entry: str | None  # a new key-store entry to write, or None when the key is unchanged
+
+
+def stored_as(store: Store, case_id: str) -> str | None:
+    """"encrypted", "plain" (confidential.yaml, from before encryption) or None."""
+    folder = store.case_dir(case_id)
+    if (folder / IDENTIFIERS_FILE).is_file():
+        return "encrypted"
+    return "plain" if (folder / LEGACY_FILE).is_file() else None
+
+
+def case_keys(store: Store, case_id: str) -> list[str]:
+    """The case's keys from the key store, read with your identity."""
+    keystore = Keystore(store)
+    secrets = unwrap(store, keystore, case_id, identities(store))
+    if secrets is None:
+        raise KeysUnavailable(f"{case_id}: its key is not in the key store {keystore.path} ({keystore.source}); "
+                           "point REVIEWCTL_KEYSTORE (or `git config reviewctl.keystore`) at the team's key "
+                           "store, or restore it from its backup")
+    return secrets
+
+
+def read(store: Store, case_id: str) -> Confidential | None:
+    """The case's identifiers, decrypted in memory; None if it has none."""
+    folder = store.case_dir(case_id)
+    kind = stored_as(store, case_id)
+    if kind is None:
+        return None
+    if kind == "plain":
+        path = folder / LEGACY_FILE
+        shown = store.shown(path)
+        return parse(yamlio.read_text(path, shown), shown)
+    path = folder / IDENTIFIERS_FILE
+    shown = store.shown(path)
+    secrets = case_keys(store, case_id)
+    try:
+        text = agecrypt.secret_identities("\n".join(secrets), "the case's key").decrypt(
+            path.read_text(encoding="ascii", errors="replace"))
+    except CryptoError as error:
+        raise InvalidDataError(f"{shown}: cannot be decrypted: {error}; bring back the last good version "
+                               "with `git restore` (or from an earlier commit)") from None
+    try:
+        return parse(text.decode("utf-8"), f"{shown} (decrypted)")
+    except UnicodeDecodeError:
+        raise InvalidDataError(f"{shown}: decrypts to something that is not text; bring back the last "
+                               "good version with `git restore`") from None
+
+
+def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None) -> Sealed:
+    """Encrypt under the case's key (a new one if `secrets` is None)."""
+    entry = None
+    if secrets is None:
+        secret, _ = agecrypt.new_secret()
+        secrets = [secret]
+        entry = wrap(secrets, recipients(store), case_id)
+    public = agecrypt.secret_identities(secrets[0], "the case's key").native[0].to_public()
+    ciphertext = agecrypt.encrypt(confidential.as_yaml().encode("utf-8"), [agecrypt.Recipient(str(public))])
+    return Sealed(ciphertext, secrets, entry)
+
+
+def with_values(confidential: Confidential | None, add: list[str], remove: list[str],
+                flags: dict[str, str] | None = None) -> Confidential:
+    """`confidential` with `--set KIND=VALUE` added and `--remove KIND=VALUE` taken away.
+
+    `flags`: how a message names each kind's option, where it is not `--set KIND=` (refer's --dob).
+    """
+    data: dict[str, list[Any]] = {key: list(getattr(confidential, key)) if confidential else []
+                                  for key in KINDS.values()}
+    for flag, items, adding in (("--set", add, True), ("--remove", remove, False)):
+        for item in items:
+            kind, sep, value = item.partition("=")
+            key = KINDS.get(kind.strip().lower())
+            if not sep or key is None:
+                raise UsageError(f"{flag} {kind.strip() or item!r}=…: give KIND=VALUE, KIND one of "
+                                 f"{', '.join(KINDS)}")
+            value = value.strip()
+            named = (flags or {}).get(kind, f"{flag} {kind}=…")
+            if not value:
+                raise UsageError(f"{named}: the value is blank; give the identifier")
+            parsed: Any = value
+            if key == "dates_of_birth":
+                try:
+                    parsed = dt.date.fromisoformat(value)
+                except ValueError:
+                    raise UsageError(f"{named}: not a date; write it as YYYY-MM-DD") from None
+            if adding:
+                if parsed not in data[key]:
+                    data[key].append(parsed)
+            elif parsed in data[key]:
+                data[key].remove(parsed)
+            else:
+                raise UsageError(f"{flag} {kind}=…: the case has no such {kind}; "
+                                 "`reviewctl confidential ID --show` lists them")
+    model, problems = errors_of(Confidential, data, "the identifiers")
+    if model is None:
+        raise UsageError(problems[0])
+    return model
+
+
+def require_recipients(store: Store) -> None:
+    if not recipients(store):
+        raise RefusedError("no recipients are listed, so nobody could read the identifiers; add the team's "
+                           "keys first with `reviewctl recipients add NAME --key PUBLIC_KEY`")
+
+
+def readers(store: Store) -> str:
+    return who_can_read(store)

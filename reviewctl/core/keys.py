@@ -1,0 +1,171 @@
+"""The keys around a case's identifiers: the team's recipients, your identity, the key store.
+
+Each case's identifiers are encrypted with age under a key of the case's own. That key
+lives in the key store, a folder outside the repository (never versioned), encrypted in
+turn for the team's recipients (`.reviewctl/recipients.yaml`, in git). Purging a case
+deletes its key from the key store, and every copy of its ciphertext, in every commit
+and every clone, can no longer be read (crypto-shredding).
+
+Where the key store is: REVIEWCTL_KEYSTORE, then `git config reviewctl.keystore`, then
+~/.local/share/reviewctl/keys/<PREFIX>. A team shares it as it shares other confidential
+files (a restricted network folder), and backs it up.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reviewctl.adapters import agecrypt, yamlio
+from reviewctl.adapters.agecrypt import CryptoError, Identities, Recipient
+from reviewctl.adapters.files import remove_durably, write_atomic
+from reviewctl.core.store import Store
+from reviewctl.errors import InvalidDataError, RefusedError, UnusableError, UsageError, located
+
+RECIPIENTS_FILE = ".reviewctl/recipients.yaml"
+KEYSTORE_ENV = "REVIEWCTL_KEYSTORE"
+IDENTITY_ENV = "REVIEWCTL_IDENTITY"
+DEFAULT_IDENTITY = Path("~/.ssh/id_ed25519")
+NAME_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    recipient: Recipient
+
+    @property
+    def shown(self) -> str:
+        return f"{self.name} ({self.recipient.short})"
+
+
+class KeysUnavailable(RefusedError):
+    """The identifiers cannot be read here: no identity, or not one of the recipients'."""
+
+
+def recipients(store: Store) -> list[Member]:
+    """The team's recipients, as committed in the store (empty if none are listed)."""
+    path = store.root / RECIPIENTS_FILE
+    if not path.is_file():
+        return []
+    shown = store.shown(path)
+    data = yamlio.read_roundtrip(path, shown) or {}
+    listed = data.get("recipients") if isinstance(data, dict) else None
+    if not isinstance(listed, list):
+        raise InvalidDataError(located(shown, 1, "recipients", "must be a list of {name, key}; "
+                                       "change it with `reviewctl recipients add/remove`"))
+    members = []
+    for i, entry in enumerate(listed):
+        line = yamlio.line_of(data, ("recipients", i))
+        if not (isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("key"), str)):
+            raise InvalidDataError(located(shown, line, f"recipients[{i}]", "must have a name and a key"))
+        try:
+            members.append(Member(entry["name"], agecrypt.parse_recipient(entry["key"])))
+        except CryptoError as error:
+            raise InvalidDataError(located(shown, line, f"recipients[{i}].key", f"{error}; fix it or "
+                                           "remove the recipient with `reviewctl recipients remove`")) from None
+    return members
+
+
+def who_can_read(store: Store) -> str:
+    members = recipients(store)
+    return ", ".join(m.shown for m in members) if members else "nobody (no recipients are listed)"
+
+
+def identities(store: Store) -> Identities:
+    """Your private key: --identity, then REVIEWCTL_IDENTITY, then ~/.ssh/id_ed25519."""
+    if store.identity_file is not None:
+        path, source = store.identity_file, f"--identity {store.identity_file}"
+    elif os.environ.get(IDENTITY_ENV):
+        path = Path(os.environ[IDENTITY_ENV])
+        source = f"{IDENTITY_ENV} {path}"
+    else:
+        path = DEFAULT_IDENTITY
+        source = str(path)
+    path = path.expanduser()
+    if not path.is_file():
+        raise KeysUnavailable(f"no identity to read the identifiers: {source} does not exist; give your private "
+                           f"key with --identity FILE or {IDENTITY_ENV} (they can be read by: "
+                           f"{who_can_read(store)})")
+    try:
+        return agecrypt.load_identity(path, source)
+    except CryptoError as error:
+        raise UsageError(f"{error}") from None
+
+
+class Keystore:
+    """The folder of case keys, each `<ID>.age`, encrypted for the team's recipients."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        given = os.environ.get(KEYSTORE_ENV) or store.repo.config("reviewctl.keystore")
+        if given:
+            self.path = Path(given).expanduser()
+            self.source = f"{KEYSTORE_ENV}" if os.environ.get(KEYSTORE_ENV) else "git config reviewctl.keystore"
+        else:
+            data = Path(os.environ.get("XDG_DATA_HOME") or "~/.local/share").expanduser()
+            self.path = data / "reviewctl" / "keys" / store.config.prefix
+            self.source = "the default key store"
+        resolved = self.path.resolve()
+        # Inside the repository, the keys would be committed (or copied with the folder),
+        # and purging could not erase them.
+        for inside in {store.repo.root.resolve(), store.root.resolve()}:
+            if resolved == inside or resolved.is_relative_to(inside):
+                raise UnusableError(f"the key store {self.path} ({self.source}) is inside the repository; "
+                                    "keep it in a folder outside it, e.g. a restricted shared folder")
+
+    def file(self, case_id: str) -> Path:
+        return self.path / f"{case_id}.age"
+
+    def read(self, case_id: str) -> str | None:
+        path = self.file(case_id)
+        if path.is_symlink():
+            raise UnusableError(f"{path} is a link; the key store holds regular files only")
+        try:
+            return path.read_text(encoding="ascii")
+        except FileNotFoundError:
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            raise UnusableError(f"{path}: cannot be read ({error}); restore it from the key store's backup") from None
+
+    def write(self, case_id: str, text: str) -> None:
+        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_atomic(self.file(case_id), text, mode=0o600)
+
+    def remove(self, case_id: str) -> None:
+        remove_durably(self.file(case_id))
+
+    def case_ids(self) -> list[str]:
+        return sorted(p.stem for p in self.path.glob("*.age")) if self.path.is_dir() else []
+
+
+def wrap(secrets: list[str], members: list[Member], case_id: str) -> str:
+    """A case's keys (newest first) as a key-store entry for `members`."""
+    if not members:
+        raise RefusedError("no recipients are listed, so nobody could read the identifiers; add yourself "
+                           "first with `reviewctl recipients add NAME --key YOUR_PUBLIC_KEY`")
+    text = f"# reviewctl: the key of {case_id}'s identifiers\n" + "".join(f"{s}\n" for s in secrets)
+    return agecrypt.encrypt(text.encode("ascii"), [m.recipient for m in members])
+
+
+def unwrap(store: Store, keystore: Keystore, case_id: str, mine: Identities) -> list[str] | None:
+    """The case's keys from the key store (newest first), or None where it has none."""
+    entry = keystore.read(case_id)
+    if entry is None:
+        return None
+    try:
+        text = mine.decrypt(entry).decode("ascii")
+    except CryptoError as error:
+        raise KeysUnavailable(f"{keystore.file(case_id)}: {error}; it can be read by the keys of: "
+                           f"{who_can_read(store)}") from None
+    except UnicodeDecodeError:
+        raise InvalidDataError(f"{keystore.file(case_id)}: not a key-store entry; restore it from "
+                               "the key store's backup") from None
+    secrets = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    try:
+        agecrypt.secret_identities("\n".join(secrets), str(keystore.file(case_id)))
+    except CryptoError as error:
+        raise InvalidDataError(f"{error}; restore it from the key store's backup") from None
+    return secrets

@@ -1,0 +1,128 @@
+"""Retention: which closed cases are due for their identifiers to be destroyed, and the
+purge that destroys them (crypto-shredding: the case's key goes from the key store, so
+every copy of its ciphertext, in every commit and every clone, becomes unreadable).
+
+The pseudonymised case, its history and its learning stay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from reviewctl.adapters import yamlio
+from reviewctl.adapters.calendar import add_months
+from reviewctl.core import identifiers
+from reviewctl.core.confidential import PURGED_KEY
+from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
+from reviewctl.core.keys import Keystore
+from reviewctl.core.step import Edit, StepOptions, check_date, finish, required_text
+from reviewctl.core.store import CONFIG_FILE, Store, read_documents
+from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.errors import InvalidDataError, RefusedError
+
+
+@dataclass(frozen=True)
+class Due:
+    case: str
+    type: str
+    stage: str
+    closed: date
+    keep: str  # the retention period, as written
+    destroy_from: date
+    identifiers: str  # encrypted, plain, purged or none
+
+    def as_row(self) -> dict[str, str]:
+        return {"case": self.case, "type": self.type, "stage": self.stage, "closed": self.closed.isoformat(),
+                "keep": self.keep, "destroy_from": self.destroy_from.isoformat(), "identifiers": self.identifiers}
+
+
+def _closed_on(store: Store, docs: dict[str, object]) -> date | None:
+    case = docs["case"]
+    assert isinstance(case, dict)
+    if not store.workflow.is_terminal(str(case.get("stage"))):
+        return None
+    history = case.get("history") or []
+    last = history[-1] if isinstance(history, list) and history else {}
+    when = last.get("date") if isinstance(last, dict) else None
+    return when if isinstance(when, date) else None
+
+
+def _check_types(store: Store) -> None:
+    for case_type in store.config.retention:
+        if case_type not in store.workflow.types:
+            raise InvalidDataError(f"{store.shown(store.root / CONFIG_FILE)}: retention.{case_type}: not a review "
+                                   f"type; give one of {', '.join(store.workflow.types)}")
+
+
+def due_date(store: Store, case_id: str, docs: dict[str, object]) -> tuple[date, Due] | None:
+    closed = _closed_on(store, docs)
+    case = docs["case"]
+    assert isinstance(case, dict)
+    period = store.config.retention.get(str(case.get("type")))
+    if closed is None or period is None:
+        return None
+    destroy = add_months(closed, period.years * 12 + period.months)
+    state = "purged" if case.get(PURGED_KEY) else identifiers.stored_as(store, case_id) or "none"
+    return destroy, Due(case_id, str(case.get("type")), str(case.get("stage")), closed, str(period), destroy, state)
+
+
+def listing(store: Store, today: date, everything: bool = False) -> tuple[list[Due], list[str]]:
+    """The closed cases past retention whose identifiers are still there (all closed cases
+    with `everything`), and the types that have no retention period set."""
+    _check_types(store)
+    rows = []
+    unset: set[str] = set()
+    for case_id in store.case_ids():
+        docs = read_documents(store, case_id, roundtrip=False, fast=True)
+        found = due_date(store, case_id, docs)
+        case = docs["case"]
+        if found is None:
+            if _closed_on(store, docs) is not None and str(case.get("type")) not in store.config.retention:
+                unset.add(str(case.get("type")))
+            continue
+        destroy, row = found
+        if everything or (destroy <= today and row.identifiers in ("encrypted", "plain")):
+            rows.append(row)
+    return sorted(rows, key=lambda r: (r.destroy_from, r.case)), sorted(unset)
+
+
+def purge(store: Store, case_id: str, reason: str, force: bool, options: StepOptions) -> tuple[Outcome, str | None]:
+    """Destroy a case's identifiers; (the outcome, a warning for what history still holds)."""
+    reason = required_text(reason, "--reason", "say why the identifiers are destroyed (e.g. the retention schedule)")
+    _check_types(store)
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        case = edit.case
+        if case.get(PURGED_KEY):
+            raise RefusedError(f"{case_id}: its identifiers were already purged on {case[PURGED_KEY].get('date')}")
+        kind = identifiers.stored_as(store, case_id)
+        if kind is None:
+            raise RefusedError(f"{case_id}: has no identifiers to purge")
+        when = check_date(options.date, edit)
+        found = due_date(store, case_id, edit.docs)
+        if not force:
+            if found is None:
+                why = ("it is not closed" if _closed_on(store, edit.docs) is None
+                       else f"no retention period is set for {case['type']} in {CONFIG_FILE}")
+                raise RefusedError(f"{case_id}: not due for destruction ({why}); to destroy the identifiers "
+                                   "anyway, say --force with the --reason")
+            if found[0] > options.today:
+                raise RefusedError(f"{case_id}: kept until {found[0]} ({found[1].keep} from closure on "
+                                   f"{found[1].closed}); to destroy the identifiers sooner, say --force with the "
+                                   "--reason")
+        folder = store.case_dir(case_id)
+        edit.extra[folder / (IDENTIFIERS_FILE if kind == "encrypted" else LEGACY_FILE)] = None
+        record = {"date": when, "by": store.repo.identity().name, "reason": reason, "recorded": options.today}
+        if force:
+            record["forced"] = True
+        case[PURGED_KEY] = yamlio.new_map(record)
+        outcome = finish(edit, "purge", "identifiers destroyed", options)
+        if not options.dry_run:
+            # After the commit: had it failed, the identifiers would still be readable.
+            Keystore(store).remove(case_id)
+        warning = None
+        if kind == "plain":
+            warning = (f"{case_id}: its identifiers were kept in plain text, which git's history still holds; "
+                       "only rewriting history (git filter-repo) and every clone can remove them")
+        return outcome, warning

@@ -1,0 +1,395 @@
+"""Identifiers encrypted at rest, the team's recipients, the guard at the point of entry,
+retention and the purge that really erases (issue 13).
+
+Real age encryption (pyrage), real ssh-ed25519 keys from ssh-keygen, real git.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import Cli, git, refer, snapshot
+from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
+
+from reviewctl.adapters import agecrypt
+
+NAME = "Zoë Quillfeather-Imaginary"  # plainly fictional, and no word of the store's letters
+DOB = "2019-03-14"
+ADDRESS = "12 Imaginary Road, Nowhereton, ZZ9 9ZZ"
+
+
+@pytest.fixture(scope="session")
+def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real ssh-ed25519 key pair per test run."""
+    folder = tmp_path_factory.mktemp("sshkey")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alex@example.invalid",
+                    "-f", str(folder / "id_ed25519")], check=True)
+    return folder / "id_ed25519"
+
+
+def age_key(folder: Path, name: str) -> tuple[Path, str]:
+    secret, public = agecrypt.new_secret()
+    path = folder / f"{name}.key"
+    path.write_text(f"# {name}\n{secret}\n")
+    return path, public.key
+
+
+@pytest.fixture
+def team(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, ssh_key: Path) -> Path:
+    """A store whose one recipient (alex, an ssh key) is you; the key store outside the repo."""
+    monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(tmp_path / "keystore"))
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
+    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
+    return store
+
+
+def with_name(cli: Cli, *extra: str) -> str:
+    return refer(cli, "lcspr", "--name", NAME, "--dob", DOB, *extra)
+
+
+def every_blob(root: Path) -> list[bytes]:
+    listed = git(root, "rev-list", "--all", "--objects").split("\n")
+    shas = [line.split()[0] for line in listed if line.strip()]
+    blobs = []
+    for sha in shas:
+        if git(root, "cat-file", "-t", sha).strip() == "blob":
+            blobs.append(subprocess.run(["git", "cat-file", "blob", sha], cwd=root, check=True,
+                                        capture_output=True).stdout)
+    return blobs
+
+
+def shown(cli: Cli, tmp_path: Path, case_id: str, *before: str) -> str:
+    out = tmp_path / f"shown-{len(list(tmp_path.glob('shown-*')))}.yaml"
+    cli.ok(*before, "confidential", case_id, "--show", "--output", str(out))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    return out.read_text(encoding="utf-8")
+
+
+# -- encrypted at rest ---------------------------------------------------------------
+
+def test_referral_with_a_name_keeps_it_encrypted(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli, "--address", ADDRESS)
+    folder = team / "cases" / case_id
+    text = (folder / "identifiers.age").read_text()
+    assert text.startswith("-----BEGIN AGE ENCRYPTED FILE-----")
+    assert not (folder / "confidential.yaml").exists()
+    for blob in every_blob(team):
+        for secret in (NAME, "Quillfeather", DOB, "ZZ9 9ZZ"):
+            assert secret.encode() not in blob
+    entry = tmp_path / "keystore" / f"{case_id}.age"
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert "AGE-SECRET-KEY" not in entry.read_text()  # the case key is itself encrypted
+    assert NAME in shown(cli, tmp_path, case_id)
+    message = git(team, "log", "-1", "--format=%B")
+    assert "Quillfeather" not in message and case_id in message
+
+
+def test_show_refuses_a_pipe_and_an_existing_file(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli)
+    err = refused_cleanly(cli, team, USAGE, "confidential", case_id, "--show")
+    assert "not a terminal" in err and "--output" in err
+    existing = tmp_path / "there.yaml"
+    existing.write_text("keep me")
+    refused_cleanly(cli, team, USAGE, "confidential", case_id, "--show", "--output", str(existing))
+    assert existing.read_text() == "keep me"
+
+
+def test_set_and_remove_identifiers(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = refer(cli)
+    cli.ok("confidential", case_id, "--set", f"name={NAME}", "--set", "nhs=999 000 1112")
+    assert "999 000 1112" in shown(cli, tmp_path, case_id)
+    cli.ok("confidential", case_id, "--remove", "nhs=999 000 1112")
+    text = shown(cli, tmp_path, case_id)
+    assert NAME in text and "1112" not in text
+    refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "shoe=9")
+    refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "dob=14/03/2019")
+    refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "name=  ")
+    refused_cleanly(cli, team, USAGE, "confidential", case_id, "--remove", "name=Nobody Else")
+
+
+def test_edit_in_a_private_file_that_is_removed(cli: Cli, team: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = with_name(cli)
+    seen = tmp_path / "seen"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nstat -c %a "$1" > {seen}\necho "$1" >> {seen}\n'
+                      'printf "other:\\n  - ref 55-ABC-Imaginary\\n" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    cli.ok("confidential", case_id, "--edit")
+    mode, path = seen.read_text().split()
+    assert mode == "600" and not Path(path).exists()
+    assert "55-ABC-Imaginary" in shown(cli, tmp_path, case_id)
+
+
+def test_no_recipients_when_identifiers_are_set(cli: Cli, store: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(tmp_path / "keystore"))
+    err = refused_cleanly(cli, store, REFUSED, "refer", "--type", "sar", "--subject", "Adult Q",
+                          "--referrer", "Fictional GP", "--name", NAME)
+    assert "no recipients" in err and "recipients add" in err
+    assert not (tmp_path / "keystore").exists() or not any((tmp_path / "keystore").iterdir())
+
+
+@pytest.mark.parametrize("key", [
+    "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC",
+    "age1notakey",
+    "ssh-ed25519 AAAAnotbase64!!",
+    "",
+])
+def test_a_key_that_is_not_an_age_or_ssh_ed25519_public_key(cli: Cli, team: Path, key: str) -> None:
+    err = refused_cleanly(cli, team, USAGE, "recipients", "add", "bob", "--key", key)
+    assert "--key" in err
+
+
+def test_a_private_key_given_as_a_recipient_is_refused_and_not_repeated(cli: Cli, team: Path,
+                                                                       ssh_key: Path, tmp_path: Path) -> None:
+    secret = ssh_key.read_text()
+    err = refused_cleanly(cli, team, USAGE, "recipients", "add", "bob", "--key", secret)
+    assert "private key" in err and secret.splitlines()[1] not in err
+    age_file, _ = age_key(tmp_path, "bob")
+    err = refused_cleanly(cli, team, USAGE, "recipients", "add", "bob", "--key", str(age_file))
+    assert "private key" in err and "AGE-SECRET" not in err
+    err = refused_cleanly(cli, team, USAGE, "recipients", "add", "bob", "--key", str(ssh_key))
+    assert "private key" in err
+
+
+def test_a_recipient_name_or_key_twice(cli: Cli, team: Path, ssh_key: Path) -> None:
+    refused_cleanly(cli, team, REFUSED, "recipients", "add", "alex", "--key", f"{ssh_key}.pub")
+    refused_cleanly(cli, team, REFUSED, "recipients", "add", "alex2", "--key", f"{ssh_key}.pub")
+    refused_cleanly(cli, team, USAGE, "recipients", "add", "alex b", "--key", f"{ssh_key}.pub")
+    refused_cleanly(cli, team, REFUSED, "recipients", "remove", "nobody")
+
+
+def test_without_a_matching_identity_the_error_says_who_can_read(cli: Cli, team: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = with_name(cli)
+    stranger, _ = age_key(tmp_path, "stranger")
+    err = refused_cleanly(cli, team, REFUSED, "--identity", str(stranger), "confidential", case_id, "--show",
+                          "--output", str(tmp_path / "x.yaml"))
+    assert "alex (ssh-ed25519 …" in err and NAME not in err
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "absent"))
+    err = refused_cleanly(cli, team, REFUSED, "redaction-check", case_id)
+    assert "no identity" in err and "alex" in err
+    # A step that writes free text cannot be checked without the key: it is refused too.
+    err = refused_cleanly(cli, team, REFUSED, "triage", case_id, "--accept", "--reason", "Criteria met")
+    assert "cannot be read here" in err
+
+
+def test_a_passphrase_protected_ssh_key_is_named(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli)
+    locked = tmp_path / "locked"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "a passphrase", "-f", str(locked)], check=True)
+    err = refused_cleanly(cli, team, USAGE, "--identity", str(locked), "confidential", case_id, "--show",
+                          "--output", str(tmp_path / "x.yaml"))
+    assert "passphrase" in err
+
+
+def test_a_damaged_ciphertext(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli)
+    path = team / "cases" / case_id / "identifiers.age"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2][:10] + ("A" if lines[2][10] != "A" else "B") + lines[2][11:]
+    path.write_text("\n".join(lines) + "\n")
+    git(team, "commit", "-qam", "damage")
+    err = refused_cleanly(cli, team, INVALID, "confidential", case_id, "--show", "--output", str(tmp_path / "x"))
+    assert "identifiers.age" in err and "cannot be decrypted" in err
+
+
+def test_the_key_store_may_not_be_inside_the_repository(cli: Cli, team: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(team / "keys"))
+    err = refused_cleanly(cli, team, 4, "refer", "--type", "sar", "--subject", "Adult Q",
+                          "--referrer", "Fictional GP", "--name", NAME)
+    assert "inside the repository" in err
+
+
+# -- the guard at the point of entry -----------------------------------------------------
+
+@pytest.mark.parametrize(("args", "option", "kind"), [
+    (["--reason", "Zoe QUILLFEATHER was harmed"], "--reason", "name"),
+    (["--reason", "Criteria met", "--summary", "the Quillfeathers’ home"], "--summary", "name"),
+    (["--reason", "Criteria met", "-m", "born 14th March 2019"], "--message", "date of birth"),
+    (["--reason", "Criteria met", "--agency", "Quill-feather Imaginary Trust"], "--agency", "name"),
+])
+def test_free_text_with_an_identifier_is_refused_naming_the_option(cli: Cli, team: Path, args: list[str],
+                                                                   option: str, kind: str) -> None:
+    case_id = with_name(cli)
+    err = refused_cleanly(cli, team, REFUSED, "triage", case_id, "--accept", *args)
+    assert f"{option} ({kind})" in err
+    assert "Quillfeather" not in err and "2019" not in err
+
+
+def test_the_guard_works_from_the_referral_itself(cli: Cli, team: Path) -> None:
+    err = refused_cleanly(cli, team, REFUSED, "refer", "--type", "lcspr", "--subject", "Child Z",
+                          "--referrer", "Fictional School DSL", "--summary", "Zoë Quillfeather-Imaginary fell",
+                          "--name", NAME)
+    assert "--summary (name)" in err
+    assert not any((team.parent / "keystore").glob("*.age")) if (team.parent / "keystore").exists() else True
+
+
+def test_a_file_taken_in_is_checked(cli: Cli, team: Path, tmp_path: Path) -> None:
+    from test_full_process import TICK_ALL, to_in_review
+
+    case_id = to_in_review(cli, team, "lcspr", tmp_path)
+    cli.ok("confidential", case_id, "--set", f"name={NAME}")
+    cli.ok("checklist", case_id, *TICK_ALL)
+    report = tmp_path / "draft.md"
+    recommendations = "\n## Recommendations\n\n1. Share information at referral.\n"
+    report.write_text("# Draft\n\nThe review of Child Z.\n\nIt met Z. Quill\u00adfeather-Imaginary twice.\n"
+                      + recommendations)
+    err = refused_cleanly(cli, team, REFUSED, "report", case_id, "--file", str(report))
+    assert "report-v1.md:5 (name)" in err and "Quill" not in err
+    report.write_text("# Draft\n\nThe review of Child Z.\n" + recommendations)
+    cli.ok("report", case_id, "--file", str(report))
+
+
+def test_without_identifiers_nothing_is_decrypted(cli: Cli, team: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = refer(cli)
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", "/nonexistent/key")
+    cli.ok("triage", case_id, "--accept", "--reason", f"{NAME} is only words without identifiers")
+
+
+# -- recipients ----------------------------------------------------------------------
+
+def test_adding_a_recipient_lets_them_read_every_case(cli: Cli, team: Path, tmp_path: Path) -> None:
+    first, second = with_name(cli), with_name(cli)
+    bob, bob_public = age_key(tmp_path, "bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    for case_id in (first, second):
+        assert NAME in shown(cli, tmp_path, case_id, "--identity", str(bob))
+    listing = cli.ok("recipients", "list", "--format", "json").out
+    assert '"bob"' in listing and bob_public not in listing
+
+
+def test_removing_a_recipient_gives_every_case_a_new_key_in_one_commit(cli: Cli, team: Path, tmp_path: Path) -> None:
+    cases = [with_name(cli), with_name(cli)]
+    bob, bob_public = age_key(tmp_path, "bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    old_store = {c: (tmp_path / "keystore" / f"{c}.age").read_text() for c in cases}
+    cli.ok("recipients", "remove", "bob")
+    changed = git(team, "show", "--name-only", "--format=", "HEAD").split()
+    assert sorted(changed) == sorted([".reviewctl/recipients.yaml", *(f"cases/{c}/identifiers.age" for c in cases)])
+    for case_id in cases:
+        err = cli("--identity", str(bob), "confidential", case_id, "--show", "--output", str(tmp_path / "b"))
+        assert err.code == REFUSED and "alex" in err.err
+        assert NAME in shown(cli, tmp_path, case_id)  # alex still reads, with the new key
+        # What removal cannot do: bob's copy of the old key store still reads the old commit.
+        old_secret = agecrypt.load_identity(bob, "bob").decrypt(old_store[case_id]).decode()
+        old_text = git(team, "show", f"HEAD~1:cases/{case_id}/identifiers.age")
+        keys = agecrypt.secret_identities("\n".join(line for line in old_secret.splitlines()
+                                                    if line.startswith("AGE-")), "old")
+        assert NAME in keys.decrypt(old_text).decode()
+        with pytest.raises(agecrypt.CryptoError):  # but not the new one
+            keys.decrypt((team / "cases" / case_id / "identifiers.age").read_text())
+
+
+def test_the_last_recipient_cannot_go_while_cases_have_identifiers(cli: Cli, team: Path) -> None:
+    with_name(cli)
+    err = refused_cleanly(cli, team, REFUSED, "recipients", "remove", "alex")
+    assert "last recipient" in err
+
+
+# -- retention and purge ---------------------------------------------------------------
+
+def closed_case(cli: Cli, team: Path) -> str:
+    """A case ended at triage (no further action) on 2026-11-20, with identifiers."""
+    case_id = with_name(cli)
+    cli.ok("triage", case_id, "--no-further-action", "--reason", "Single agency matter")
+    return case_id
+
+
+def set_retention(team: Path, text: str = "retention:\n  lcspr: {years: 1}\n") -> None:
+    config = team / "reviewctl.yaml"
+    config.write_text(config.read_text() + text)
+    git(team, "commit", "-qam", "retention")
+
+
+def test_retention_lists_what_is_due(cli: Cli, team: Path) -> None:
+    case_id = closed_case(cli, team)
+    open_case = with_name(cli)
+    result = cli.ok("retention")
+    assert "no retention period is set for lcspr" in result.err
+    set_retention(team)
+    assert case_id not in cli.ok("retention").out
+    due = cli.ok("--as-of", "2027-11-20", "retention", "--format", "json").out
+    assert case_id in due and open_case not in due and '"destroy_from": "2027-11-20"' in due
+    assert case_id in cli.ok("retention", "--all").out
+
+
+def test_a_retention_setting_for_an_unknown_type(cli: Cli, team: Path) -> None:
+    set_retention(team, "retention:\n  lscpr: {years: 1}\n")
+    err = refused_cleanly(cli, team, INVALID, "retention")
+    assert "retention.lscpr" in err and "lcspr" in err
+    set_retention(team, "  sar: {years: 0}\n")
+    refused_cleanly(cli, team, INVALID, "retention")
+
+
+def test_purge_before_retention_needs_force_and_a_reason(cli: Cli, team: Path) -> None:
+    case_id = closed_case(cli, team)
+    set_retention(team)
+    err = refused_cleanly(cli, team, REFUSED, "purge", case_id, "--reason", "tidy up")
+    assert "kept until 2027-11-20" in err and "--force" in err
+    refused_cleanly(cli, team, USAGE, "purge", case_id, "--reason", " ", "--force")
+    open_case = with_name(cli)
+    err = refused_cleanly(cli, team, REFUSED, "purge", open_case, "--reason", "tidy up")
+    assert "not closed" in err
+
+
+def test_purge_erases_for_every_commit_and_clone(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = closed_case(cli, team)
+    cli.ok("confidential", case_id, "--set", f"address={ADDRESS}")
+    set_retention(team)
+    clone = tmp_path / "clone"
+    git(team, "clone", "-q", str(team), str(clone))
+    cli.ok("--as-of", "2027-11-21", "purge", case_id, "--reason", "Retention schedule: 1 year after closure")
+    assert not (tmp_path / "keystore" / f"{case_id}.age").exists()
+    assert not (team / "cases" / case_id / "identifiers.age").exists()
+    case_yaml = (team / "cases" / case_id / "case.yaml").read_text()
+    assert "identifiers_purged:" in case_yaml and "Retention schedule" in case_yaml
+    assert "by: Test Business Unit" in case_yaml
+    # No blob of the repository, or of the clone made before, holds the plain text...
+    for root in (team, clone):
+        for blob in every_blob(root):
+            assert b"Quillfeather" not in blob and b"ZZ9 9ZZ" not in blob
+    # ...and no key the team holds reads any of the ciphertexts history keeps.
+    texts = [git(team, "show", f"{sha}:cases/{case_id}/identifiers.age")
+             for sha in git(team, "log", "--format=%H", "--", f"cases/{case_id}/identifiers.age").split()
+             if git(team, "ls-tree", sha, f"cases/{case_id}/identifiers.age").strip()]
+    assert len(texts) == 2
+    mine = agecrypt.load_identity(Path(os.environ["REVIEWCTL_IDENTITY"]), "mine")
+    for text in texts:
+        with pytest.raises(agecrypt.CryptoError):
+            mine.decrypt(text)
+    err = refused_cleanly(cli, team, REFUSED, "confidential", case_id, "--set", f"name={NAME}")
+    assert "purged" in err
+    refused_cleanly(cli, team, REFUSED, "--as-of", "2027-11-22", "purge", case_id, "--reason", "again")
+    assert "the store is valid" in cli.ok("validate").out + cli.ok("validate").err
+
+
+def test_a_dry_run_purge_keeps_the_key(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = closed_case(cli, team)
+    before = snapshot(team)
+    cli.ok("purge", case_id, "--reason", "referred in error", "--force", "--dry-run")
+    assert snapshot(team) == before and (tmp_path / "keystore" / f"{case_id}.age").exists()
+
+
+# -- migration from plain confidential.yaml --------------------------------------------
+
+def test_migrate_encrypts_plain_files_in_one_commit(cli: Cli, team: Path, tmp_path: Path) -> None:
+    cases = [refer(cli), refer(cli)]
+    for case_id in cases:
+        (team / "cases" / case_id / "confidential.yaml").write_text(f"names: [{NAME}]\n")
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "identifiers, before encryption")
+    result = cli.ok("confidential", "migrate")
+    assert "history" in result.err and "filter-repo" in result.err
+    changed = git(team, "show", "--name-status", "--format=", "HEAD").split("\n")
+    assert sum(line.startswith("D") for line in changed) == 2 and sum(line.startswith("A") for line in changed) == 2
+    for case_id in cases:
+        assert NAME in shown(cli, tmp_path, case_id)
+    assert "nothing to migrate" in cli.ok("confidential", "migrate").err
