@@ -77,7 +77,7 @@ def test_xlsx_export(cli: Cli, store: Path, tmp_path: Path) -> None:
     cli.ok("list", "--format", "xlsx", "--output", str(out))
     assert snapshot(store) == before
     sheet = load_workbook(out).active
-    assert [c.value for c in sheet[1]][:3] == ["id", "type", "converted_from_rapid_review"]
+    assert [c.value for c in sheet[1]][:3] == ["Case", "Type", "Converted from rapid review"]
     assert sheet["A2"].value == case_id
 
 

@@ -22,6 +22,16 @@ TABLE_COLUMNS = ["id", "type", "stage", "subject", "received", "next_deadline", 
 CSV_COLUMNS = ["id", "type", "converted_from_rapid_review", "stage", "subject", "received", "incident_date",
                "decision", "decision_date", "lead_reviewer", "next_deadline", "next_due", "next_due_original",
                "next_due_why", "rag", "published", "actions_open", "actions_overdue"]
+# What a person reads at the top of each spreadsheet column (csv keeps the stable names).
+XLSX_HEADERS = {
+    "id": "Case", "type": "Type", "converted_from_rapid_review": "Converted from rapid review", "stage": "Stage",
+    "subject": "Subject (pseudonym)", "received": "Received", "incident_date": "Incident date",
+    "decision": "Decision", "decision_date": "Decision date", "lead_reviewer": "Lead reviewer",
+    "next_deadline": "Next deadline", "next_due": "Next due", "next_due_original": "Originally due",
+    "next_due_why": "Why moved", "rag": "RAG", "published": "Published", "actions_open": "Actions open",
+    "actions_overdue": "Actions overdue",
+}
+XLSX_DATES = frozenset({"received", "incident_date", "decision_date", "next_due", "next_due_original", "published"})
 DUE_COLUMNS = ["case", "type", "stage", "label", "original_due", "due", "status", "working_days_left", "why"]
 
 
@@ -67,7 +77,7 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path
     if fmt == "xlsx":
         from reviewctl.adapters.xlsx import write_xlsx
 
-        write_xlsx(_xlsx_path(output), rows, columns, title)
+        write_xlsx(_xlsx_path(output), rows, columns, title, XLSX_HEADERS, XLSX_DATES, "rag")
     elif output is not None:
         raise UsageError("--output is for --format xlsx; redirect other formats with >")
     elif fmt == "json":
