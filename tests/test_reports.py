@@ -199,7 +199,7 @@ def test_warm_report_imports_only_what_it_needs(cli: Cli, store: Path) -> None:
     rows(cli)
     probe = ("import sys, io, contextlib\nfrom reviewctl.cli.app import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n    code = main(sys.argv[1:])\n"
-             "heavy = {'git', 'jinja2', 'tabulate', 'ruamel', 'holidays', 'openpyxl'}\n"
+             "heavy = {'git', 'jinja2', 'tabulate', 'ruamel', 'holidays', 'openpyxl', 'docx', 'lxml'}\n"
              "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}), code)\n")
     env = {**os.environ}
     warm = subprocess.run([sys.executable, "-c", probe, "list", "--format", "json"], cwd=store,

@@ -68,7 +68,10 @@ def publish(store: Store, case_id: str, *, where: str, embargo_until: date | Non
                                   public, library=library, where=place, public=public)
             libraries.append(yamlio.new_map({"to": library, "date": public, "document": doc}))
         # What this step adds is checked in memory, before anything is written.
-        added = {"--where": place, **{store.shown(path): text for path, text in edit.extra.items() if text is not None}}
+        from reviewctl.core.entryguard import file_text
+
+        added = {"--where": place, **{store.shown(path): file_text(store, path, text)
+                                      for path, text in edit.extra.items() if text is not None}}
         refuse_if_identifiers(store, case_id, text_findings(store, case_id, added),
                               "give a --where without it, and keep it out of the case's details and templates")
         record = edit.doc("publication")

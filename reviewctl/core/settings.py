@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -68,3 +69,11 @@ class Config(BaseModel):
     redaction: Redaction = Redaction()
     # Per review type, from your retention schedule: `retention: {lcspr: {years: 25}}`.
     retention: dict[str, Retention] = {}
+    # The formats each rendered letter and document is written in: `documents: [md, docx]`.
+    documents: list[Literal["md", "docx"]] = Field(default=["md"], min_length=1)
+
+    @model_validator(mode="after")
+    def _formats_once(self) -> Config:
+        if len(set(self.documents)) != len(self.documents):
+            raise ValueError("documents: each format once, e.g. [md, docx]")
+        return self
