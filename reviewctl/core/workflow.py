@@ -147,6 +147,14 @@ class ChecklistItem(_Strict):
     label: str
 
 
+class Imports(_Strict):
+    """Cases brought in from an earlier tracker (`reviewctl import`): the history's second
+    entry is this step, from the first stage straight to the stage the case had reached."""
+
+    step: str = "import"
+    to: list[str] = []  # the stages an import may reach (never one an approval stands behind)
+
+
 class Workflow(_Strict):
     version: int
     types: dict[str, str]
@@ -160,6 +168,7 @@ class Workflow(_Strict):
     checklist: list[ChecklistItem] = []
     # The step that creates a case: the first entry of every history.
     referral_step: str = Act.REFER
+    imports: Imports | None = None
     _after_approval: dict[str, set[str]] = PrivateAttr(default_factory=dict)
 
     @property
@@ -317,6 +326,12 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
                 at(("records", step), f"records.{step}", f"'{stage}' is not a stage")
     for type_name in flow.approvals:
         check_types(("approvals",), f"approvals.{type_name}", [type_name])
+    for stage in flow.imports.to if flow.imports else []:
+        if stage not in stage_ids:
+            at(("imports", "to"), "imports.to", f"'{stage}' is not a stage")
+        elif any(stage in flow.after_approval(ty) for ty in flow.types):
+            at(("imports", "to"), "imports.to", f"'{stage}' comes after approval, which an import cannot "
+               "give; import such cases at the stage before it")
     seen: set[str] = set()
     for i, c in enumerate(flow.clocks):
         base = ("clocks", i)
