@@ -50,7 +50,7 @@ def test_tracker_columns_and_filters(cli: Cli, store: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize(("args", "expected"), [
     (("--type", "lcsp"), "not a review type"),
     (("--stage", "publish"), "not a stage"),
-    (("--received-from", "2026-12-01", "--received-to", "2026-11-01"), "is after --received-to"),
+    (("--received-from", "2026-12-01", "--received-to", "2026-11-01"), "is after --to"),
     (("--received-from", "2026-13-01"), "not a real date"),
     (("--format", "pdf"), "not one of"),
     (("--format", "xlsx"), "give --output"),

@@ -23,12 +23,6 @@ def import_(
     Every row is checked first: if any is bad, nothing is imported, and each bad row is
     named with its row number and column. The stage each case had reached is recorded as
     an imported history. Prints the new ids.
-
-    Examples:
-
-      reviewctl template import-map.yaml > map.yaml
-
-      reviewctl import tracker.xlsx --map map.yaml --dry-run
     """
     from reviewctl.cli.output import emit, printable, say, table
     from reviewctl.core.importer import RowErrors, run_import

@@ -100,6 +100,23 @@ def _xlsx_path(output: Path | None) -> Path:
     return output
 
 
+def _unknown_agency(index: Index, agency: str) -> None:
+    """A note on stderr when no case names the agency at all, with the nearest name that one does."""
+    from reviewctl.cli.output import printable, say
+    from reviewctl.core.suggest import canonical, did_you_mean
+
+    known = sorted({str(a) for s in index.summaries for a in s["agencies"]})
+    if canonical(agency, known) is None:
+        say(printable(f"note: no case names the agency {agency!r}{did_you_mean(agency, known)}"))
+
+
+def _renamed(value: str | None, old: str | None, flag: str, old_flag: str) -> str | None:
+    """An option under its new name, or its old (hidden, deprecated) one: never both."""
+    if old is not None and value is not None:
+        raise UsageError(f"{old_flag} is the old spelling of {flag}; give {flag} once")
+    return old if value is None else value
+
+
 def _document(g: Globals, store: Store, template: str, **context: Any) -> None:
     """A report as a markdown document, from a template the partnership can edit."""
     from reviewctl.adapters.render import render
@@ -115,8 +132,10 @@ def list_(
     stage: Annotated[str | None, typer.Option("--stage", help="Only cases in this stage.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")] = False,
-    received_from: Annotated[str | None, typer.Option("--received-from", help="Received on or after.")] = None,
-    received_to: Annotated[str | None, typer.Option("--received-to", help="Received on or before.")] = None,
+    received_from: Annotated[str | None, typer.Option("--from", help="Received on or after.")] = None,
+    received_to: Annotated[str | None, typer.Option("--to", help="Received on or before.")] = None,
+    old_from: Annotated[str | None, typer.Option("--received-from", hidden=True, help="Deprecated spelling of --from.")] = None,
+    old_to: Annotated[str | None, typer.Option("--received-to", hidden=True, help="Deprecated spelling of --to.")] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="Only cases naming this agency.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or xlsx.")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format xlsx.")] = None,
@@ -129,12 +148,16 @@ def list_(
     if fmt == "xlsx":
         _xlsx_path(output)
     g = globals_of(ctx)
-    filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--received-from"),
-                      maybe_date(received_to, "--received-to"), agency)
+    received_from = _renamed(received_from, old_from, "--from", "--received-from")
+    received_to = _renamed(received_to, old_to, "--to", "--received-to")
+    filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--from"),
+                      maybe_date(received_to, "--to"), agency)
     store = g.store()
     index = _index(store)
     rows = tracker(index, g.today(), filters)
     _problems(index)
+    if agency is not None:
+        _unknown_agency(index, agency)
     if fmt == "json":
         from reviewctl.cli.output import stream_json
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 _MADE = {"step", "from", "to", "by", "stage", "type", "id", "role", "version", "outcome", "document", "letter",
          "acknowledgement", "commit", "file", "status", "kind", "agreed_by_role", "sha256", "email"}
 # The option a recorded key came from, where its name differs (`note` is --message).
-_OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--rationale",
+_OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--reason",
            "where": "--where", "subject": "--subject", "referrer": "--referrer", "agencies": "--agency"}
 
 

@@ -56,7 +56,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
           agencies: list[str], options: StepOptions, identifying: Confidential | None = None) -> Outcome:
     """Record a new referral; `identifying`: its real identifiers, kept encrypted from the start."""
     workflow = store.workflow
-    workflow.check_type(case_type)
+    case_type = workflow.check_type(case_type)
     subject = required_text(subject, "--subject", "give the pseudonym, e.g. 'Child A'")
     referrer = required_text(referrer, "--referrer", "say who referred")
     agencies = clean_list(agencies, "--agency")

@@ -211,7 +211,7 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     workflow = edit.store.workflow
     case = edit.case
     if new_type is not None:
-        workflow.check_type(new_type)
+        new_type = workflow.check_type(new_type)
         if new_type == "unknown" and case["type"] != "unknown":
             raise UsageError(f"{edit.case_id}: --type unknown: the type is already settled as "
                              f"'{case['type']}'; give the type it should be")

@@ -249,9 +249,14 @@ class Workflow(_Strict):
             )
 
     def check_type(self, value: str, flag: str = "--type") -> str:
-        if value not in self.types:
-            raise UsageError(f"{flag} {value!r} is not a review type (known: {', '.join(self.types)})")
-        return value
+        """The type `value` names, in any capitals; refused with the nearest type otherwise."""
+        from reviewctl.core.suggest import canonical, did_you_mean
+
+        found = canonical(value, self.types)
+        if found is None:
+            raise UsageError(f"{flag} {value!r} is not a review type{did_you_mean(value, self.types)} "
+                             f"(known: {', '.join(self.types)})")
+        return found
 
     def clock_for(self, clock_id: str) -> ClockDef | None:
         return next((c for c in self.clocks if c.id == clock_id), None)

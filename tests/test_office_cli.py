@@ -1,0 +1,99 @@
+"""A friendlier command line (issue 12): bare help, -V, plain metavars and examples,
+any capitals for types and stages, did-you-mean, and the new spellings beside the old."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Cli, refer, run_subprocess
+from test_bad_input import REFUSED, USAGE, refused_cleanly
+
+from reviewctl import __version__
+
+
+def test_bare_reviewctl_prints_the_help_and_succeeds(cli: Cli) -> None:
+    result = cli()
+    assert result.code == 0 and "Usage: reviewctl" in result.out and "Commands" in result.out
+    assert result.err == ""
+
+
+def test_dash_v_prints_the_version(cli: Cli) -> None:
+    assert cli("-V").out.strip() == f"reviewctl {__version__}"
+
+
+COMMANDS = ["init", "refer", "triage", "scope", "decide", "notify", "commission", "tor", "milestone", "engage",
+            "checklist", "report", "present", "jcrg", "approve", "publish", "redaction-check", "actions", "impact",
+            "monitor", "close", "link", "show", "next", "list", "tracker", "due", "stats", "log", "validate",
+            "template", "verify", "sync", "codeowners", "doctor", "confidential", "retention", "purge", "import",
+            "search", "schema", "amend", "withdraw", "reopen", "retype", "chronology request", "chronology import",
+            "chronology show", "panel add", "panel remove", "clock pause", "clock resume", "clock extend",
+            "clock list", "approvers add", "approvers remove", "approvers list", "recipients add",
+            "recipients remove", "recipients list"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_has_plain_metavars_and_ends_with_examples(cli: Cli, command: str) -> None:
+    result = cli(*command.split(), "--help")
+    assert result.code == 0, result.err
+    assert not re.search(r"<[a-z\[\], ]+>", result.out), result.out
+    examples = result.out[result.out.index("Examples:"):]
+    assert f"reviewctl {command}" in examples
+
+
+def test_metavars_say_what_to_type(cli: Cli) -> None:
+    help_text = cli("refer", "--help").out
+    assert re.search(r"--received\s+DATE", help_text) and re.search(r"--subject\s+TEXT", help_text)
+    assert re.search(r"--type\s+TYPE", help_text)
+    assert "Usage: reviewctl show [OPTIONS] ID" in cli("show", "--help").out
+    assert re.search(r"--output\s+-o\s+PATH", cli("list", "--help").out)
+
+
+def test_types_and_stages_in_any_capitals(cli: Cli, store: Path) -> None:
+    case_id = cli.ok("refer", "--type", "LCSPR", "--subject", "Child Z", "--referrer", "DSL",
+                     "--received", "2026-11-02", "--summary", "s", "--agency", "Police").out.strip()
+    shown = json.loads(cli.ok("show", case_id, "--format", "json").out)
+    assert shown["type"] == "lcspr"
+    assert [r["id"] for r in json.loads(cli.ok("list", "--type", "Lcspr", "--stage", "REFERRED",
+                                               "--format", "json").out)] == [case_id]
+
+
+def test_did_you_mean(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    err = refused_cleanly(cli, store, USAGE, "refer", "--type", "lcsrp", "--subject", "Child Z", "--referrer", "R")
+    assert "is not a review type (did you mean 'lcspr'?)" in err
+    result = cli("list", "--stage", "scopng")
+    assert result.code == USAGE and "(did you mean 'scoping'?)" in result.err
+    err = refused_cleanly(cli, store, USAGE, "show", case_id.lower())
+    assert f"(did you mean '{case_id}'?)" in err
+    err = refused_cleanly(cli, store, USAGE, "show", case_id[:-1] + ("A" if case_id[-1] != "A" else "B"))
+    assert f"(did you mean '{case_id}'?)" in err
+    result = cli.ok("list", "--agency", "Polcie")
+    assert "note: no case names the agency 'Polcie' (did you mean 'Police'?)" in result.err
+    assert cli.ok("list", "--agency", "police").err == ""
+    cli.ok("triage", case_id, "--accept", "--reason", "r")
+    cli.ok("scope", case_id, "--request", "Health")
+    err = refused_cleanly(cli, store, REFUSED, "scope", case_id, "--returned", "Helth")
+    assert "(did you mean 'Health'?)" in err
+
+
+def test_new_spellings_and_the_old_ones_still_work(cli: Cli, store: Path) -> None:
+    refer(cli)
+    assert len(json.loads(cli.ok("list", "--from", "2026-11-02", "--to", "2026-11-02", "--format", "json").out)) == 1
+    assert json.loads(cli.ok("list", "--received-from", "2026-11-03", "--format", "json").out) == []
+    err = refused_cleanly(cli, store, USAGE, "list", "--from", "2026-11-02", "--received-from", "2026-11-02")
+    assert "--received-from is the old spelling of --from" in err
+    assert "--received-from" not in cli("list", "--help").out  # hidden, kept for scripts
+    sar = refer(cli, "sar")
+    cli.ok("triage", sar, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", sar, "--done", "--date", "2026-11-04")
+    cli.ok("decide", sar, "--conduct", "--reason", "Recommend a SAR", "--date", "2026-11-05")
+    cli.ok("decide", sar, "--chair", "--conduct", "--rationale", "Agreed", "--date", "2026-11-06")
+    assert "--rationale" not in cli("decide", "--help").out
+
+
+def test_help_as_a_process_is_quick_to_start(store: Path) -> None:
+    done = run_subprocess("--help", cwd=store)
+    assert done.returncode == 0 and "Examples" not in done.stdout  # the root help lists the commands
