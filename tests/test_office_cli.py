@@ -97,3 +97,63 @@ def test_new_spellings_and_the_old_ones_still_work(cli: Cli, store: Path) -> Non
 def test_help_as_a_process_is_quick_to_start(store: Path) -> None:
     done = run_subprocess("--help", cwd=store)
     assert done.returncode == 0 and "Examples" not in done.stdout  # the root help lists the commands
+
+
+def test_search_by_pseudonym_summary_agency_and_report(cli: Cli, store: Path, tmp_path: Path) -> None:
+    from test_full_process import TICK_ALL, to_in_review
+
+    child = cli.ok("refer", "--type", "lcspr", "--subject", "Child Zoë", "--referrer", "DSL", "--received",
+                   "2026-11-02", "--summary", "Neglect at a fictional nursery", "--agency", "Early Years").out.strip()
+    adult = to_in_review(cli, store, "sar", tmp_path)
+    cli.ok("checklist", adult, *TICK_ALL)
+    report = tmp_path / "r.md"
+    report.write_text("# Report\n\nThe escalation policy was not followed.\n\n## Recommendations\n\n1. Review it.\n")
+    cli.ok("report", adult, "--file", str(report))
+
+    def found(*words: str) -> list[str]:
+        return [r["id"] for r in json.loads(cli.ok("search", *words, "--format", "json").out)]
+
+    assert found("zoe") == [child]  # any capitals, no accent needed
+    assert found("NURSERY") == [child]
+    assert found("early years") == [child]
+    assert found("escalation") == [adult]
+    hits = json.loads(cli.ok("search", "escalation policy", "--format", "json").out)
+    assert hits[0]["matched"] == ["report"]
+    assert found("police") == [adult]  # an agency of the case (and words of its report)
+    assert found("nothing-like-this") == []
+    table = cli.ok("search", "nursery")
+    assert child in table.out and "1 case(s) found" in table.err
+    refused_cleanly(cli, store, USAGE, "search", " ")
+
+
+def test_schema_from_the_models_and_init_wires_them_for_editors(cli: Cli, store: Path, tmp_path: Path) -> None:
+    import yaml
+
+    settings = json.loads((store / ".vscode" / "settings.json").read_text())
+    mapping = settings["yaml.schemas"]
+    assert mapping["./.reviewctl/schema/case.schema.json"] == "cases/*/case.yaml"
+    assert mapping["./.reviewctl/schema/reviewctl.schema.json"] == "reviewctl.yaml"
+    committed = __import__("conftest").git(store, "ls-files")
+    assert ".reviewctl/schema/case.schema.json" in committed and ".vscode/settings.json" in committed
+    case_schema = json.loads((store / ".reviewctl" / "schema" / "case.schema.json").read_text())
+    assert {"id", "type", "stage", "subject", "history"} <= set(case_schema["properties"])
+    assert case_schema["additionalProperties"] is False
+    history = case_schema["$defs"]["HistoryEntry"]
+    assert "from" in history["properties"] and "from_" not in history["properties"]
+    config = json.loads((store / ".reviewctl" / "schema" / "reviewctl.schema.json").read_text())
+    assert "documents" in config["properties"] and "prefix" in config["required"]
+    # The schema accepts a real case file and rejects a misspelt key, as the models do.
+    case_id = refer(cli)
+    data = yaml.safe_load((store / "cases" / case_id / "case.yaml").read_text())
+    assert set(data) <= set(case_schema["properties"])
+    # Written again on demand; other VS Code settings are kept.
+    (store / ".vscode" / "settings.json").write_text('{"editor.tabSize": 2}')
+    result = cli.ok("schema")
+    assert "wrote .reviewctl/schema/case.schema.json" in result.err
+    again = json.loads((store / ".vscode" / "settings.json").read_text())
+    assert again["editor.tabSize"] == 2 and "./.reviewctl/schema/jcrg.schema.json" in again["yaml.schemas"]
+    out = tmp_path / "schemas"
+    cli.ok("schema", "--output", str(out))
+    assert (out / "jcrg.schema.json").is_file() and (out / "reviewctl.schema.json").is_file()
+    (store / ".vscode" / "settings.json").write_text("// a comment\n{}")
+    refused_cleanly(cli, store, USAGE, "schema")

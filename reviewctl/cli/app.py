@@ -90,6 +90,8 @@ app.add_typer(privacy.recipients_app, name="recipients")
 app.command()(privacy.retention)
 app.command()(privacy.purge)
 app.command("import")(office.import_)
+app.command()(office.search)
+app.command()(office.schema)
 for _command_fn in (corrections.amend, corrections.withdraw, corrections.reopen, corrections.retype):
     app.command()(_command_fn)
 

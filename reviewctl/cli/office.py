@@ -44,3 +44,63 @@ def import_(
     for item in planned:
         emit(item.case_id)
     say(f"imported {len(planned)} case(s), commit {(outcome.commit or '')[:10]}")
+
+
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all of them), in any capitals or accents.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+) -> None:
+    """Find cases by pseudonym, summary, agency, theme or report text (from the report cache)."""
+    from reviewctl.cli.output import as_json, emit, say, table
+    from reviewctl.cli.reports import _index, _problems
+    from reviewctl.core.search import search as core_search
+    from reviewctl.errors import UsageError
+
+    if fmt not in ("table", "json", "csv"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv")
+    if not text.strip():
+        raise UsageError("give the words to find, e.g. reviewctl search escalation")
+    index = _index(globals_of(ctx).store())
+    found = core_search(index, text)
+    _problems(index)
+    if fmt == "json":
+        emit(as_json(found))
+    else:
+        rows = [{**r, "matched": ", ".join(r["matched"])} for r in found]
+        emit(table(rows, ["id", "type", "stage", "subject", "matched"], fmt))
+        if fmt == "table":
+            say(f"{len(found)} case(s) found")
+    if index.problems:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+def schema(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write only the schemas, into this folder (default: the store's .reviewctl/schema, with .vscode/settings.json).")] = None,
+) -> None:
+    """Write a JSON Schema for each file of a case and for reviewctl.yaml, for editors.
+
+    By default into the store, with .vscode/settings.json naming each schema for its
+    files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
+    Run it again after upgrading reviewctl, and commit the files.
+    """
+    from reviewctl.adapters.files import write_atomic
+    from reviewctl.cli.output import say
+    from reviewctl.core.jsonschema import schemas, store_files
+    from reviewctl.errors import UsageError
+
+    if output is not None:
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"--output {output} is a file; give a folder for the schemas")
+        import json
+
+        for name, body in schemas().items():
+            write_atomic(output / name, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        say(f"wrote {len(schemas())} schemas in {output}")
+        return
+    store = globals_of(ctx).store()
+    for path, text in store_files(store.root).items():
+        write_atomic(path, text)
+        say(f"wrote {store.shown(path)}")
+    say("commit them, so that everyone's editor checks the store's files")
