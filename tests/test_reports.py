@@ -222,4 +222,6 @@ def test_single_case_command_does_not_read_other_cases(cli: Cli, store: Path) ->
 def test_data_on_stdout_messages_on_stderr(cli: Cli, store: Path) -> None:
     refer(cli)
     result = cli.ok("list", "--format", "csv")
-    assert result.err == "" and result.out.startswith("id,")
+    # The one message: "today" is set (REVIEWCTL_TODAY), so the clocks are as of that day.
+    assert result.err == "note: clocks as of 2026-11-20 (REVIEWCTL_TODAY), not today's date\n"
+    assert result.out.startswith("id,")

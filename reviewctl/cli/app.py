@@ -23,7 +23,7 @@ app = typer.Typer(
     name="reviewctl",
     help="Statutory case reviews (LCSPR, SAR, DHR) kept in a git repository.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion: case ids, types, stages, agencies (cli/helptext.py)
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -123,6 +123,7 @@ def polish(command: Any, path: str = "") -> None:
     for param in command.params:
         if param.metavar is None:
             param.metavar = _metavar(param)
+        completes(param)
         if param.param_type_name == "argument":
             # The name column already says what to type (ID, PATH): no `<str>` beside it, and
             # the usage line as man pages write it (ID, [NAME]).
@@ -143,3 +144,53 @@ def polish(command: Any, path: str = "") -> None:
     examples = EXAMPLES.get(path)
     if examples and not subcommands:
         command.epilog = "Examples:\n\n" + "\n\n".join(f"  {e}" for e in examples)
+
+
+# -- shell completion: case ids, types, stages and agencies, read from the store ----------
+
+def _store(ctx: Any) -> Any:
+    from pathlib import Path
+
+    from reviewctl.core.store import Store
+
+    given = ctx.find_root().params.get("store")
+    return Store.find(Path(given) if given else None)
+
+
+def _complete(values: Any) -> Any:
+    """A completion function: the values that start with what is typed (any capitals); never a crash."""
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[str]:
+        try:
+            found = sorted(set(values(_store(ctx))))
+        except Exception:  # noqa: BLE001 - a shell's completion must never print a traceback
+            return []
+        typed = incomplete.casefold()
+        return [v for v in found if v.casefold().startswith(typed)]
+
+    return complete
+
+
+def _agencies(store: Any) -> list[str]:
+    from reviewctl.core.index import load_index
+
+    return [str(a) for s in load_index(store).summaries for a in s["agencies"]]
+
+
+_COMPLETERS = {
+    "case_id": _complete(lambda store: store.case_ids()),
+    "other": _complete(lambda store: store.case_ids()),
+    "case_type": _complete(lambda store: list(store.workflow.types)),
+    "stage": _complete(lambda store: [s.id for s in store.workflow.stages]),
+    "agency": _complete(_agencies),
+    "request": _complete(_agencies),
+    "returned": _complete(_agencies),
+}
+
+
+def completes(param: Any) -> None:
+    """Give `param` the completion of what it names, where the store knows the values."""
+    completer = _COMPLETERS.get(str(param.name))
+    if str(param.name) == "to" and param.metavar == "STAGE":
+        completer = _COMPLETERS["stage"]
+    if completer is not None and getattr(param, "_custom_shell_complete", None) is None:
+        param._custom_shell_complete = completer

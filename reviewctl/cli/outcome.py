@@ -158,6 +158,7 @@ def actions(
     from reviewctl.cli.output import as_json, emit, table
 
     rows = monitoring.action_rows(store, first, globals_of(ctx).today())
+    globals_of(ctx).note_as_of()
     if fmt == "json":
         emit(as_json(rows))
     else:

@@ -147,6 +147,8 @@ def list_(
         raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, xlsx")
     if fmt == "xlsx":
         _xlsx_path(output)
+    elif output is not None:  # before any case is read
+        raise UsageError("--output is for --format xlsx; redirect other formats with >")
     g = globals_of(ctx)
     received_from = _renamed(received_from, old_from, "--from", "--received-from")
     received_to = _renamed(received_to, old_to, "--to", "--received-to")
@@ -156,6 +158,7 @@ def list_(
     index = _index(store)
     rows = tracker(index, g.today(), filters)
     _problems(index)
+    g.note_as_of()
     if agency is not None:
         _unknown_agency(index, agency)
     if fmt == "json":
@@ -189,6 +192,7 @@ def due(
     index = _index(g.store())
     rows = core_due(index, g.today(), within, overdue)
     _problems(index)
+    g.note_as_of()
     _emit(rows, DUE_COLUMNS, fmt, None, "Due")
     if fail_on_overdue and any(r["status"] == "overdue" for r in rows):
         raise typer.Exit(int(ExitCode.OVERDUE))
@@ -217,6 +221,7 @@ def stats(
     index = _index(store)
     figures = core_stats(index, first, last)
     _problems(index)
+    g.note_as_of()
     if fmt == "json":
         emit(as_json(figures))
     elif fmt == "md":
