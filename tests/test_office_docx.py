@@ -20,7 +20,8 @@ LETTERHEAD = "Fictional Shire Safeguarding Partnership - letterhead"
 
 def set_formats(store: Path, formats: str) -> None:
     config = store / "reviewctl.yaml"
-    config.write_text(config.read_text() + f"documents: {formats}\n")
+    assert "\ndocuments: [md]\n" in config.read_text()  # init writes the default, to be changed
+    config.write_text(config.read_text().replace("\ndocuments: [md]\n", f"\ndocuments: {formats}\n"))
     git(store, "commit", "-qam", "documents as Word too")
 
 

@@ -32,6 +32,9 @@ signed_approvals: true
 base_branch: main
 # Forge teams by role, for `reviewctl codeowners`, e.g. sscp: "@partnership/sscp".
 teams: {{}}
+# Letters and documents as markdown, and as Word files too with [md, docx]
+# (on templates/reference.docx, your letterhead, when there is one).
+documents: [md]
 """
 
 TEMPLATES_README = """\
