@@ -57,6 +57,9 @@ class Edit:
     originals: dict[str, str] = field(default_factory=dict)
     extra: dict[Path, str | None] = field(default_factory=dict)  # None: delete the file
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
+    guard_optional: bool = False  # a step that may go on when the identifiers cannot be read (purge)
+    rendered: set[Path] = field(default_factory=set)  # the documents this step rendered from templates
+    rendered_dates: set[date] = field(default_factory=set)  # the dates it rendered into them
     trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
     sign: bool = False  # make an SSH-signed commit (approvals)
     rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
@@ -261,6 +264,9 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
         counter += 1
         name = f"{when.isoformat()}-{slug}-{counter}.md"
     edit.extra[folder / name] = text
+    edit.rendered.add(folder / name)
+    edit.rendered_dates.update(v for v in (when, case.get("received"), case.get("incident_date"))
+                               if isinstance(v, date))
     return f"{DOCUMENTS_DIR}/{name}"
 
 
