@@ -1,0 +1,76 @@
+"""Bar charts for the site's figures, as geometry an SVG template draws.
+
+Each bar carries its number as text beside it, and each chart has a table of the same
+figures under it: the chart is a picture of the table, never the only way to read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+LABEL_WIDTH = 230.0
+BAR_LEFT, BAR_RIGHT = 240.0, 700.0
+ROW = 28.0
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    height: float
+    bars: list[dict[str, Any]]
+    total: int
+
+    @property
+    def description(self) -> str:
+        return "; ".join(f"{b['label']}: {b['value']}" for b in self.bars)
+
+
+def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]]) -> Chart:
+    most = max((v for _, v in items), default=0) or 1
+    bars = []
+    for i, (label, value) in enumerate(items):
+        length = round((BAR_RIGHT - BAR_LEFT) * value / most, 1)
+        bars.append({"label": label, "value": value, "y": round(8 + i * ROW, 1), "width": max(length, 1.0 if value
+                                                                                             else 0.0),
+                     "text_x": round(BAR_LEFT + length + 6, 1)})
+    return Chart(chart_id, title, 16 + len(items) * ROW, bars, sum(v for _, v in items))
+
+
+def monthly(received: list[date], today: date, months: int = 12) -> list[tuple[str, int]]:
+    """Referrals received in each of the last `months` months, up to today's month."""
+    keys = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        keys.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    counts = dict.fromkeys(reversed(keys), 0)
+    for day in received:
+        key = (day.year, day.month)
+        if key in counts:
+            counts[key] += 1
+    return [(date(y, m, 1).strftime("%b %Y"), n) for (y, m), n in counts.items()]
+
+
+def figure_charts(figures: dict[str, Any], type_labels: dict[str, str]) -> list[Chart]:
+    """The charts of one period's figures (the shape `reviewctl stats --format json` has)."""
+    referrals = figures["referrals"]
+    timescales = figures["timescales"]
+    actions = figures["actions"]
+    words = {"accepted": "Accepted for scoping", "no-further-action": "No further action"}
+    return [
+        bar_chart("referrals", "Referrals received, by review type",
+                  [(type_labels.get(t, t), n) for t, n in referrals.items() if t != "total"]),
+        bar_chart("triage", "Triage outcomes", [(words.get(k, k), n) for k, n in figures["triage"].items()]),
+        bar_chart("decisions", "Decisions", [("To conduct a review", figures["decisions"]["conduct"]),
+                                             ("Not to conduct", figures["decisions"]["not-conduct"])]),
+        bar_chart("timescales", "Deadlines settled in the period",
+                  [("Met within the original due date", timescales["within_original"]),
+                   ("Met within the revised due date", timescales["within_revised"]),
+                   ("Met late", timescales["met_late"]), ("Missed", timescales["missed"])]),
+        bar_chart("actions", "Improvement actions",
+                  [("Agreed", actions["agreed"]), ("Completed", actions["completed"]),
+                   ("Overdue at the end", actions["overdue_at_end"])]),
+    ]
