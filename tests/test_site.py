@@ -216,3 +216,16 @@ def test_due_ics_uid_is_stable_so_a_reimport_updates(cli: Cli, store: Path) -> N
 def test_due_refuses_an_unknown_format(cli: Cli, store: Path, fmt: str) -> None:
     result = cli("due", "--format", fmt)
     assert result.code == USAGE and "ics" in result.err
+
+
+def test_site_benchmark_quick_run() -> None:
+    """The benchmark runs on a tiny store (its figures are printed, never asserted)."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "site.py"
+    result = subprocess.run([sys.executable, str(script), "--quick", "--repeat", "1"], capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"  1\. site, 300 cases .* warm \d+\.\d+ s", result.stdout)
+    assert re.search(r"  2\. (tracker of 300 cases|no chromium)", result.stdout)

@@ -73,6 +73,7 @@ def test_tracker_in_chromium_matches_list(browser: str, demo: tuple[Path, Path],
     assert [case for case, _ in rows(dom)] == listed(cli)
     assert all(shown for _, shown in rows(dom))
     assert dom.count('<button type="button" class="sort">') == 9
+    assert f"Showing {len(listed(cli))} of {len(listed(cli))} cases." in dom
 
 
 @pytest.mark.parametrize(("address", "filters"), [
@@ -86,7 +87,7 @@ def test_tracker_filters_from_the_address(browser: str, demo: tuple[Path, Path],
     dom = dump_dom(browser, (out / "index.html").as_uri() + address)
     shown = [case for case, visible in rows(dom) if visible]
     assert shown == listed(cli, *filters) and shown
-    assert f"Showing {len(shown)} of {len(rows(dom))}." in dom
+    assert f"Showing {len(shown)} of {len(shown)} cases that match ({len(rows(dom))} in all)." in dom
 
 
 def test_tracker_filters_by_rag_and_sorts(browser: str, demo: tuple[Path, Path], cli: Cli) -> None:
@@ -97,6 +98,39 @@ def test_tracker_filters_by_rag_and_sorts(browser: str, demo: tuple[Path, Path],
     dom = dump_dom(browser, (out / "index.html").as_uri() + "#sort=id&order=desc")
     assert [case for case, _ in rows(dom)] == sorted(listed(cli), reverse=True)
     assert 'data-key="id" aria-sort="descending"' in dom
+
+
+def shown_rows(dom: str) -> list[str]:
+    """The rows on screen: neither filtered out (hidden) nor waiting for "Show all" (later)."""
+    return [m.group(1) for m in re.finditer(r'<tr data-case="([^"]+)"([^>]*)>', dom)
+            if "hidden" not in m.group(2) and "later" not in m.group(2)]
+
+
+def test_a_long_tracker_shows_its_first_page_until_show_all(browser: str, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch, cli: Cli) -> None:
+    """150 cases: the first 100 are laid out, the rest wait for "Show all" (#all=1); filters
+    and sorting still work over every case."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import generate
+
+    store = tmp_path / "store"
+    generate(store, 150)
+    monkeypatch.chdir(store)
+    out = tmp_path / "site"
+    cli.ok("site", str(out))
+    every = listed(cli)
+    dom = dump_dom(browser, (out / "index.html").as_uri())
+    assert shown_rows(dom) == every[:100] and [case for case, _ in rows(dom)] == every
+    assert "Showing 100 of 150 cases." in dom and '<button type="button" class="more">Show all 150</button>' in dom
+    dom = dump_dom(browser, (out / "index.html").as_uri() + "#all=1")
+    assert shown_rows(dom) == every and '<button type="button" class="more" hidden="">' in dom
+    dom = dump_dom(browser, (out / "index.html").as_uri() + "#sort=id&order=desc")
+    assert shown_rows(dom) == sorted(every, reverse=True)[:100]
+    sar = listed(cli, "--type", "sar")
+    dom = dump_dom(browser, (out / "index.html").as_uri() + "#type=sar")
+    assert shown_rows(dom) == sar[:100] and f"Showing {min(len(sar), 100)} of {len(sar)} cases that match" in dom
 
 
 def test_case_page_opens_with_its_timeline(browser: str, demo: tuple[Path, Path], cli: Cli) -> None:

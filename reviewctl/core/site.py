@@ -11,7 +11,8 @@ removed when the site is written again.
 from __future__ import annotations
 
 import os
-import tempfile
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +26,7 @@ from reviewctl.core.store import CASES_DIR, Store
 from reviewctl.errors import UsageError
 
 MARKER = ".reviewctl-site"
-ASSETS = ("site.css", "site.js")
+ASSETS = ("site.css", "early.js", "site.js")
 # The top-level pages: (file, template, title)
 PAGES = (("index.html", "tracker.html.j2", "Tracker"), ("due.html", "due.html.j2", "Due"),
          ("figures.html", "figures.html.j2", "Annual figures"), ("actions.html", "actions.html.j2", "Actions"))
@@ -62,22 +63,56 @@ def check_out(store: Store, out: Path) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename: a link planted at `path` is replaced, not followed."""
+    """Write `path`, never through a link planted there (O_NOFOLLOW: it is removed instead)."""
     data = text.encode("utf-8")
     try:
         if path.read_bytes() == data and not path.is_symlink():
             return  # unchanged: a static host or a sync tool sees no change
     except OSError:
         pass
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".site.", suffix=".tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        fd = os.open(path, flags, 0o644)
+    except OSError:
+        if not path.is_symlink():
+            raise
+        path.unlink()
+        fd = os.open(path, flags, 0o644)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+class Writer:
+    """Writes pages on a thread of its own: a file system's writes overlap the rendering
+    (templates render on the main thread, where their time limit's signal arrives)."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue[tuple[Path, str] | None] = queue.Queue(maxsize=256)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="reviewctl-site-writer", daemon=True)
+
+    def _run(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            if self.error is None:
+                try:
+                    _write(*job)
+                except BaseException as error:  # noqa: BLE001 - raised again on the main thread
+                    self.error = error
+
+    def put(self, path: Path, text: str) -> None:
+        if self.error is not None:
+            raise self.error
+        self.jobs.put((path, text))
+
+    def __enter__(self) -> Writer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
 
 
 def _asset(store: Store, name: str) -> str:
@@ -116,8 +151,9 @@ def write_site(store: Store, index: Index, today: date, out: Path) -> Written:
             written.append(case["page"])  # render_each takes one context, then gives its page
             yield {**base, "root": "../", "here": None, "title": case["id"], "case": case}
 
-    for text in render_each("site/case.html.j2", contexts(), search, autoescape=True):
-        _write(target / "cases" / written[-1], text)
+    with Writer() as writer:  # the files are written while the next pages render
+        for text in render_each("site/case.html.j2", contexts(), search, autoescape=True):
+            writer.put(target / "cases" / written[-1], text)
     removed, kept = 0, set(written)
     for entry in os.scandir(target / "cases"):
         if entry.name.endswith(".html") and entry.name not in kept:

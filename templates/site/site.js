@@ -1,9 +1,11 @@
-/* reviewctl site: sorting and filtering of the tables. The tables work without it.
+/* reviewctl site: sorting, filtering and paging of the tables. The tables work without it.
    Filters and sort order are read from the address (#type=sar&stage=report&sort=due&order=desc,
-   or ?type=sar), and written back to it, so a filtered view can be bookmarked or shared. */
+   or ?type=sar), and written back to it, so a filtered view can be bookmarked or shared;
+   #all=1 shows every row of a long table at once. */
 (function () {
   "use strict";
   var state = new URLSearchParams(location.hash.replace(/^#/, "") || location.search.replace(/^\?/, ""));
+  var each = function (list, fn) { Array.prototype.forEach.call(list, fn); };
 
   function save() {
     var text = state.toString();
@@ -16,10 +18,51 @@
     return cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
   }
 
-  function sortBy(table, header, order) {
+  /* A long table shows its first rows (page size) until "Show all" is chosen: laying out
+     10,000 rows takes a browser seconds, and nobody reads them all on screen. */
+  function Table(table) {
+    this.table = table;
+    this.body = table.tBodies[0];
+    this.size = Number(table.getAttribute("data-page-size")) || 0;
+    this.count = document.querySelector('[data-count-for="' + table.id + '"]');
+    this.noun = this.count ? this.count.getAttribute("data-noun") || "rows" : "rows";
+    this.more = null;
+    if (this.size && this.count) {
+      this.more = document.createElement("button");
+      this.more.type = "button";
+      this.more.className = "more";
+      this.count.insertAdjacentElement("afterend", this.more);
+      this.more.addEventListener("click", this.showAll.bind(this));
+    }
+  }
+
+  Table.prototype.showAll = function () {
+    state.set("all", "1");
+    save();
+    this.refresh();
+  };
+
+  Table.prototype.refresh = function () {
+    var all = state.get("all") === "1", size = this.size, matching = 0, total = this.body.rows.length;
+    each(this.body.rows, function (row) {
+      if (row.hidden) { return; }
+      matching += 1;
+      row.classList.toggle("later", Boolean(size) && !all && matching > size);
+    });
+    var shown = size && !all ? Math.min(matching, size) : matching;
+    if (this.count) {
+      this.count.textContent = "Showing " + shown + " of " + matching + " " + this.noun +
+        (matching < total ? " that match (" + total + " in all)." : ".");
+    }
+    if (this.more) {
+      this.more.hidden = shown >= matching;
+      this.more.textContent = "Show all " + matching;
+    }
+  };
+
+  Table.prototype.sortBy = function (header, order) {
     var index = header.cellIndex, numeric = header.getAttribute("data-type") === "number";
-    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-    var keyed = rows.map(function (row, i) {
+    var keyed = Array.prototype.map.call(this.body.rows, function (row, i) {
       var v = cellValue(row, index);
       return { row: row, i: i, v: numeric ? (v === "" ? -Infinity : Number(v)) : v };
     });
@@ -31,13 +74,14 @@
     });
     var fragment = document.createDocumentFragment();
     keyed.forEach(function (k) { fragment.appendChild(k.row); });
-    body.appendChild(fragment);
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
+    this.body.appendChild(fragment);
+    each(this.table.tHead.rows[0].cells, function (th) { th.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", order);
-  }
+  };
 
-  function setUpSorting(table) {
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+  Table.prototype.setUpSorting = function () {
+    var self = this;
+    each(this.table.tHead.rows[0].cells, function (th) {
       var key = th.getAttribute("data-key");
       if (!key) { return; }
       var button = document.createElement("button");
@@ -48,33 +92,27 @@
       th.appendChild(button);
       button.addEventListener("click", function () {
         var order = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
-        sortBy(table, th, order);
+        self.sortBy(th, order);
         state.set("sort", key);
         state.set("order", order === "ascending" ? "asc" : "desc");
         save();
+        self.refresh();
       });
       if (state.get("sort") === key) {
-        sortBy(table, th, state.get("order") === "desc" ? "descending" : "ascending");
+        self.sortBy(th, state.get("order") === "desc" ? "descending" : "ascending");
       }
     });
-  }
+  };
 
-  function setUpFilters(form) {
-    var table = document.getElementById(form.getAttribute("data-filter-for"));
-    if (!table) { return; }
-    var count = document.querySelector('[data-count-for="' + table.id + '"]');
-    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
-    var total = table.tBodies[0].rows.length;
+  Table.prototype.setUpFilters = function (form) {
+    var self = this, selects = Array.prototype.slice.call(form.querySelectorAll("select"));
 
     function apply() {
       var wanted = selects.filter(function (s) { return s.value; });
-      var shown = 0;
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var keep = wanted.every(function (s) { return row.getAttribute("data-" + s.name) === s.value; });
-        row.hidden = !keep;
-        shown += keep ? 1 : 0;
+      each(self.body.rows, function (row) {
+        row.hidden = !wanted.every(function (s) { return row.getAttribute("data-" + s.name) === s.value; });
       });
-      if (count) { count.textContent = "Showing " + shown + " of " + total + "."; }
+      self.refresh();
     }
 
     selects.forEach(function (select) {
@@ -95,10 +133,15 @@
     });
     form.hidden = false;
     if (selects.some(function (s) { return s.value; })) { apply(); }
-  }
+  };
 
-  Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), setUpSorting);
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-filter-for]"), setUpFilters);
+  each(document.querySelectorAll("table[data-sortable]"), function (element) {
+    var table = new Table(element);
+    table.setUpSorting();
+    var form = document.querySelector('form[data-filter-for="' + element.id + '"]');
+    if (form) { table.setUpFilters(form); }
+    table.refresh();
+  });
   // When the page was ready, in ms from navigation: the benchmark reads it.
   document.documentElement.setAttribute("data-ready-ms", String(Math.round(performance.now())));
 })();
