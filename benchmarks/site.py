@@ -17,6 +17,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,11 +32,18 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 from browser import dump_dom, find_chromium  # noqa: E402 - after the path is set
 from generate import generate as generate_store  # noqa: E402
 
+CPU: list[float] = []  # the processor time of each timed run (user + system)
+
 
 def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
+    """Wall time of one whole process; its processor time goes to CPU (on a shared machine
+    the wall time also counts the others' work)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
     return elapsed
@@ -71,12 +79,15 @@ def main() -> None:
         timed([*rc, "site", str(out)], root, env)  # settles the cache
         # Each warm run a day later: every page changes (its statuses and "as of" move with
         # the date), as when the site is written each morning.
+        CPU.clear()
         warm = statistics.median(timed([*rc, "site", str(out)], root, {**env, "REVIEWCTL_TODAY": f"2026-12-0{i + 1}"})
                                  for i in range(args.repeat))
+        cpu = statistics.median(CPU)
         pages = sum(1 for _ in (out / "cases").iterdir())
         size_mb = sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20
         print(f"  1. site, {size:,} cases ({pages:,} case pages, {size_mb:.0f} MB): warm {warm:.2f} s "
-              f"(median of {args.repeat}), cold cache {cold:.1f} s  goal warm < 10 s")
+              f"(median of {args.repeat}; processor time {cpu:.2f} s), cold cache {cold:.1f} s  goal warm < 10 s")
+        print(f"     load average while measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         browser = find_chromium()
         if browser is None:
             print("  2. no chromium on PATH: the page-open figure needs it (apt-get install chromium)")

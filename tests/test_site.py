@@ -229,3 +229,9 @@ def test_site_benchmark_quick_run() -> None:
     assert result.returncode == 0, result.stderr
     assert re.search(r"  1\. site, 300 cases .* warm \d+\.\d+ s", result.stdout)
     assert re.search(r"  2\. (tracker of 300 cases|no chromium)", result.stdout)
+
+
+def test_template_prints_a_site_template_to_start_from(cli: Cli, store: Path) -> None:
+    text = cli.ok("template", "site/case.html.j2").out
+    assert '{% extends "site/base.html.j2" %}' in text and "<svg" in text
+    assert cli("template", "site/../reviewctl.yaml").code != 0

@@ -148,6 +148,7 @@ class _ConfinedLoader(BaseLoader):
         self.search = search
         self.loaded: set[str] = set()
         self.compiled: Any = None  # the template render_each compiled
+        self.shown = ""  # its file name, as messages show it
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         found = read_template(template, self.search)
@@ -244,10 +245,15 @@ def _seconds() -> float:
     return seconds
 
 
+def _alarmed() -> bool:
+    """Whether _time_limit's alarm can stop a rendering here (the main thread, on POSIX)."""
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+
+
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     """Raise _TimeUp in the rendering once `seconds` have passed (main thread, POSIX)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if not _alarmed():
         yield  # the output loop still checks the clock
         return
 
@@ -321,8 +327,10 @@ def render_each(name: str, contexts: Iterable[dict[str, Any]], search: list[Path
     env = _LimitedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=autoescape,
                               keep_trailing_newline=True)
     seconds = _seconds()
-    for context in contexts:
-        yield _render_one(env, loader, name, seconds, context)
+    # One memory limit for the batch: reading /proc for each of 10,000 pages costs more than the page.
+    with _memory_limit(MAX_MEMORY):
+        for context in contexts:
+            yield _render_one(env, loader, name, seconds, context)
 
 
 def _render_one(env: _LimitedEnvironment, loader: _ConfinedLoader, name: str, seconds: float,
@@ -330,7 +338,7 @@ def _render_one(env: _LimitedEnvironment, loader: _ConfinedLoader, name: str, se
     deadline = time.monotonic() + seconds
     shown = name
     try:
-        with _time_limit(seconds), _memory_limit(MAX_MEMORY):
+        with _time_limit(seconds):
             template = loader.compiled
             if template is None:
                 try:
@@ -339,8 +347,15 @@ def _render_one(env: _LimitedEnvironment, loader: _ConfinedLoader, name: str, se
                     raise UsageError(
                         f"template {name!r} not found; searched: {', '.join(str(p) for p in loader.search)}"
                     ) from None
-                loader.compiled = template
-            shown = _shown(template.filename or name)
+                loader.compiled, loader.shown = template, _shown(template.filename or name)
+            shown = loader.shown
+            if _alarmed():
+                # The alarm stops a rendering that runs too long, and the memory limit one that
+                # grows too big: the text is built in one go, and its length checked after.
+                text: str = template.render(**context)
+                if len(text) > MAX_LENGTH:
+                    raise _Limit(f"writes more than {MAX_LENGTH:,} characters; make the document shorter")
+                return text
             chunks: list[str] = []
             size = 0
             for count, chunk in enumerate(template.generate(**context)):
