@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-LABEL_WIDTH = 230.0
-BAR_LEFT, BAR_RIGHT = 240.0, 700.0
-ROW = 28.0
+# Each bar has its label above it, left-aligned (a long label is never cut off), and its
+# number after it.
+BAR_LEFT, BAR_RIGHT = 0.0, 720.0
+ROW = 44.0
 
 
 # A chart is a plain dict (id, title, height, bars, total, description): a template reads
@@ -24,10 +25,10 @@ def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]]) -> Chart:
     bars = []
     for i, (label, value) in enumerate(items):
         length = round((BAR_RIGHT - BAR_LEFT) * value / most, 1)
-        bars.append({"label": label, "value": value, "y": round(8 + i * ROW, 1), "width": max(length, 1.0 if value
-                                                                                             else 0.0),
-                     "text_x": round(BAR_LEFT + length + 6, 1)})
-    return {"id": chart_id, "title": title, "height": 16 + len(items) * ROW, "bars": bars,
+        y = round(4 + i * ROW, 1)
+        bars.append({"label": label, "value": value, "label_y": y + 13, "y": y + 18, "text_y": y + 33,
+                     "width": max(length, 1.0 if value else 0.0), "text_x": round(BAR_LEFT + length + 6, 1)})
+    return {"id": chart_id, "title": title, "height": 8 + len(items) * ROW, "bars": bars,
             "total": sum(v for _, v in items), "description": "; ".join(f"{b['label']}: {b['value']}" for b in bars)}
 
 
