@@ -121,9 +121,15 @@ def test_site_escapes_what_the_cases_say(cli: Cli, store: Path, tmp_path: Path) 
 def test_site_never_shows_a_cases_identifiers(cli: Cli, team: Path, tmp_path: Path) -> None:  # noqa: F811
     case_id = refer(cli, "lcspr", "--name", NAME, "--dob", DOB, "--address", ADDRESS)
     cli.ok("triage", case_id, "--accept", "--reason", "Meets the criteria", "--date", "2026-11-03")
+    # and a case from before encryption, whose identifiers are still plain confidential.yaml
+    old = refer(cli, "sar")
+    (team / "cases" / old / "confidential.yaml").write_text(f"names: [{NAME}]\ndates_of_birth: [{DOB}]\n"
+                                                             f"addresses: ['{ADDRESS}']\n")
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "a case from before encryption")
     out = tmp_path / "site"
     build(cli, out)
-    assert (out / "cases" / f"{case_id}.html").is_file()
+    assert (out / "cases" / f"{case_id}.html").is_file() and (out / "cases" / f"{old}.html").is_file()
     pieces = [NAME, "Quillfeather", "Zoë", "Zoe", DOB, "14/03/2019", "14 March 2019", "Imaginary Road", "ZZ9 9ZZ",
               "Nowhereton"]
     for path in out.rglob("*"):
