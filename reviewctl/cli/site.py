@@ -30,7 +30,8 @@ def site(
     written = write_site(store, index, g.today(), out)
     _problems(index)
     gone = f"; removed {written.removed} page(s) of cases no longer in the store" if written.removed else ""
-    say(f"wrote {written.pages} pages and {written.cases} case pages to {out}{gone}; "
+    pages = f"{written.cases} case page{'' if written.cases == 1 else 's'}"
+    say(f"wrote {written.pages} pages and {pages} to {out}{gone}; "
         f"open {(written.folder / 'index.html').as_uri()}")
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
