@@ -211,14 +211,15 @@ def test_next_steps_name_what_is_missing(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     view = json.loads(cli.ok("show", case_id, "--format", "json").out)
-    (step,) = view["next"]["steps"]
+    (step,) = [s for s in view["next"]["steps"] if s["step"] != "withdraw"]  # withdrawing needs nothing
     assert (step["step"], step["to"], step["ready"]) == ("scope-done", "decision", False)
     assert [m["field"] for m in step["missing"]] == ["scoping.notified", "scoping.rapid_review_sent"]
     out = cli.ok("next", case_id).out
     assert f"reviewctl scope {case_id} --notified DATE" in out and "scope-returned" in out
     assert "Next steps" in cli.ok("show", case_id).out
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10")
-    (step,) = json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
+    (step,) = [s for s in json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
+               if s["step"] != "withdraw"]
     assert step["ready"] and step["missing"] == []
 
 
@@ -227,8 +228,10 @@ def test_next_for_an_unsettled_type_and_an_ended_case(cli: Cli, store: Path) -> 
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     cli.ok("scope", case_id, "--done")
     steps = json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
-    assert {s["step"] for s in steps} == {"decide-conduct", "decide-not-conduct"}
-    assert all("settle the review type" in s["missing"][0]["hint"] for s in steps)
+    assert {s["step"] for s in steps} == {"decide-conduct", "decide-not-conduct", "withdraw"}
+    assert all("settle the review type" in s["missing"][0]["hint"] for s in steps if s["step"] != "withdraw")
     ended = refer(cli)
     cli.ok("triage", ended, "--no-further-action", "--reason", "r")
-    assert "no further step" in cli.ok("next", ended).out
+    # An ended case goes on only by a reopening, to the workflow's re-entry point.
+    steps = json.loads(cli.ok("next", ended, "--format", "json").out)["steps"]
+    assert [(s["step"], s["to"]) for s in steps] == [("reopen", "referred")]

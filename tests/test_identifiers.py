@@ -408,3 +408,14 @@ def test_a_purge_killed_after_its_commit_is_finished_by_running_it_again(cli: Cl
     assert "interrupted purge" in result.err
     assert not (tmp_path / "keystore" / f"{case_id}.age").exists()
     refused_cleanly(cli, team, REFUSED, "purge", case_id, "--reason", "again")
+
+
+def test_amending_a_name_out_of_free_text_does_not_copy_it_into_the_history(cli: Cli, team: Path) -> None:
+    case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School DSL",
+                     "--summary", "Zoe Quillfeather was hurt").out.strip()
+    cli.ok("confidential", case_id, "--set", f"name={NAME}")
+    cli.ok("amend", case_id, "case.summary", "Child Z was hurt", "--reason", "A real name was typed in")
+    text = (team / "cases" / case_id / "case.yaml").read_text()
+    assert "Quillfeather" not in text and "withheld" in text
+    # What git's history holds from before is another matter: README says so.
+    assert "Quillfeather" in git(team, "show", "HEAD~2:cases/" + case_id + "/case.yaml")

@@ -489,3 +489,33 @@ def test_an_approver_who_leaves_keeps_their_approvals(cli: Cli, signed: Path, ke
     cli.ok("approvers", "remove", "independent-chair", PEOPLE["carol"], "--revoke")
     assert [r["status"] for r in checks(cli, case_id)] == ["valid", "rejected"]
     assert cli("validate").code == 3
+
+
+def test_a_revision_supersedes_signed_approvals(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                tmp_path: Path) -> None:
+    """After `report --revision`, signed approvals of the old text stop counting; the new text is approved anew."""
+    from test_full_process import REPORT
+
+    case_id = to_jcrg(cli, signed, tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    become(signed, "carol", keys)
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    revised = tmp_path / "revised.md"
+    revised.write_text(REPORT + "\nWhat the QA panel asked for.\n")
+    cli.ok("report", case_id, "--file", str(revised), "--revision", "--reason", "QA panel")
+    assert stage(signed, case_id) == "report"
+    assert [(c["role"], c["status"]) for c in checks(cli, case_id)] == [
+        ("sscp", "superseded"), ("independent-chair", "superseded")]
+    assert cli.ok("validate").code == 0
+    # The JCRG agrees version 2: approvals of version 1 still do not count.
+    cli.ok("report", case_id, "--agreed")
+    cli.ok("jcrg", case_id, "--final-report", "2", "--comms-plan", str(tmp_path / "plan.md"), "--action", "a",
+           "--owner", "Council", "--due", "2027-01-01", "--measure", "m")
+    assert {c["status"] for c in checks(cli, case_id)} == {"superseded"}
+    assert cli("approve", case_id).code == 1  # no role has approved version 2
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    become(signed, "alice", keys)
+    cli.ok("approve", case_id, "--role", "sscp")
+    assert stage(signed, case_id) == "approved"
+    assert [c["status"] for c in checks(cli, case_id)] == ["superseded", "superseded", "valid", "valid"]
+    assert cli.ok("validate").code == 0

@@ -241,3 +241,17 @@ def test_template_prints_a_site_template_to_start_from(cli: Cli, store: Path) ->
     text = cli.ok("template", "site/case.html.j2").out
     assert '{% extends "site/base.html.j2" %}' in text and "<svg" in text
     assert cli("template", "site/../reviewctl.yaml").code != 0
+
+
+def test_site_timeline_shows_moves_not_corrections(cli: Cli, store: Path, tmp_path: Path) -> None:
+    """An amend is in the history but leaves the case where it was: no stage of its own."""
+    case_id = refer(cli, "sar")
+    cli.ok("triage", case_id, "--accept", "--reason", "Meets the criteria", "--date", "2026-11-03")
+    cli.ok("amend", case_id, "case.subject", "Adult Y", "--reason", "Pseudonym mistyped", "--date", "2026-11-04")
+    out = tmp_path / "site"
+    build(cli, out)
+    page = (out / "cases" / f"{case_id}.html").read_text()
+    stages = page.split('<h2 id="stages">')[1].split("</table>")[0]
+    assert re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>', stages) == [
+        ("Referral received", "2026-11-02"), ("Triage accepted; initial scoping and information sharing", "2026-11-03")]
+    assert f"<h1>{case_id}: Adult Y</h1>" in page

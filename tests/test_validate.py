@@ -69,7 +69,7 @@ def test_conflict_markers_in_a_letter(cli: Cli, store: Path) -> None:
 def test_bad_workflow_override(cli: Cli, store: Path) -> None:
     from reviewctl.core.store import DEFAULT_WORKFLOW
 
-    text = DEFAULT_WORKFLOW.read_text().replace("to: decision", "to: decisoin")
+    text = DEFAULT_WORKFLOW.read_text().replace("to: decision", "to: decisoin", 1)
     (store / "workflow.yaml").write_text(text)
     config = store / "reviewctl.yaml"
     config.write_text(config.read_text() + "workflow: workflow.yaml\n")

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import clock, outcome, privacy, reports, review, site, steps, team, views
+from reviewctl.cli import clock, corrections, outcome, privacy, reports, review, site, steps, team, views
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -90,6 +90,8 @@ app.command()(privacy.confidential)
 app.add_typer(privacy.recipients_app, name="recipients")
 app.command()(privacy.retention)
 app.command()(privacy.purge)
+for _command_fn in (corrections.amend, corrections.withdraw, corrections.reopen, corrections.retype):
+    app.command()(_command_fn)
 
 
 def _crash_log() -> str:

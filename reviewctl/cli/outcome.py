@@ -29,17 +29,25 @@ def report_cmd(
     file: Annotated[Path | None, typer.Option("--file", help="A new version of the report (markdown).")] = None,
     recommendations: Annotated[Path | None, typer.Option("--recommendations", help="The recommendations as a YAML list, instead of the report's section.")] = None,
     agreed: Annotated[bool, typer.Option("--agreed", help="Mark the current version and its recommendations agreed.")] = False,
+    revision: Annotated[bool, typer.Option("--revision", help="A revision after the JCRG or approval (with --reason): the case goes back, and earlier approvals stop counting.")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the report is revised (with --revision).")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
-    """Store a report version (--file) or mark it agreed (--agreed)."""
+    """Store a report version (--file), a revision (--file --revision --reason), or mark it agreed (--agreed)."""
     from reviewctl.core import report as core
+    from reviewctl.core.step import required_text
 
     if (file is None) == (not agreed):
         raise UsageError("give exactly one of --file REPORT.md or --agreed")
+    if (revision or reason is not None) and file is None:
+        raise UsageError("--revision and --reason go with --file REPORT.md")
+    if reason is not None and not revision:
+        raise UsageError("--reason goes with --revision; add --revision, or leave --reason out")
+    why = required_text(reason, "--reason", "say why the report is revised") if revision else None
     options = step_options(ctx, when, message, dry_run, propose)
     store = globals_of(ctx).store()
     if file is not None:
-        report(core.add_version(store, case_id, file, recommendations, options))
+        report(core.add_version(store, case_id, file, recommendations, options, revision=why))
     else:
         report(core.agree(store, case_id, options))
 

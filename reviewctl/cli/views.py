@@ -68,8 +68,8 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         ("lead reviewer", f"{lead['name']} ({lead['organisation']})" if lead else None),
         ("panel", ", ".join(f"{m['name']} ({m['agency']})" for m in (view["commission"] or {}).get("panel") or [])),
         ("report", f"version {versions[-1]['version']} of {versions[-1]['date']}" if versions else None),
-        ("approvals", ", ".join(f"{a['role']} (v{a['version']}, {a['date']})"
-                                for a in (view["approvals"] or {}).get("approvals") or [])),
+        ("approvals", ", ".join(f"{a['role']} (v{a['version']}, {a['date']}{'' if a['counts'] else '; ' + a['note']})"
+                                for a in view["approval_status"])),
         ("published", f"{publication['date']} at {publication['where']}" if publication else None),
         ("actions", (f"{sum(1 for a in actions if a.get('signed_off'))} of {len(actions)} signed off"
                      f"{_closed(actions)}") if actions else None),

@@ -16,6 +16,7 @@ from reviewctl.core.review import sha256
 from reviewctl.core.step import Edit, StepOptions, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 
@@ -28,11 +29,40 @@ class ApprovalState:
     status: str  # valid | stale | missing
 
 
+def revised_after(docs: dict[str, Any], version: Any) -> int | None:
+    """The latest version stored by a revision after `version`: approvals of `version` no longer count."""
+    later: list[int] = [v["version"] for v in (docs.get("report") or {}).get("versions") or []
+             if isinstance(v, dict) and v.get("revision") and isinstance(v.get("version"), int)
+             and isinstance(version, int) and v["version"] > version]
+    return max(later) if later else None
+
+
+def approval_notes(docs: dict[str, Any]) -> list[dict[str, Any]]:
+    """For `show`: each approval, and whether it is of the report as it now stands."""
+    final = ((docs.get("jcrg") or {}).get("final_report") or {}).get("version")
+    notes = []
+    for entry in (docs.get("approvals") or {}).get("approvals") or []:
+        revised = revised_after(docs, entry.get("version"))
+        if revised is not None:
+            note = f"no longer counts: the report was revised (version {revised})"
+        elif entry.get("version") != final:
+            note = f"no longer counts: the JCRG's final report is version {final}"
+        else:
+            note = ""
+        notes.append({"role": entry.get("role"), "version": entry.get("version"), "date": entry.get("date"),
+                      "counts": not note, "note": note})
+    return notes
+
+
 def final_text_hash(store: Store, case_id: str, docs: dict[str, Any]) -> tuple[int, str]:
     """The final report's version and the hash of its file's text as it is now."""
     final = (docs.get("jcrg") or {}).get("final_report")
     if not final:
         raise RefusedError(f"{case_id}: no final report agreed by the JCRG yet")
+    revised = revised_after(docs, final.get("version"))
+    if revised is not None:
+        raise RefusedError(f"{case_id}: the report was revised (version {revised}) after the JCRG agreed version "
+                           f"{final['version']}; take the new version through the JCRG")
     version = next((v for v in (docs.get("report") or {}).get("versions") or []
                     if v["version"] == final["version"]), None)
     if version is None:
@@ -120,9 +150,9 @@ def approve(store: Store, case_id: str, *, role: str | None, version: int | None
             "date": when,
         }, one_line=True))
         done = all(s.status == "valid" for r, s in states.items() if r != role)
-        return "approve" if done else None
+        return Act.APPROVE if done else None
 
-    return run_record(store, case_id, "approve", options, change)
+    return run_record(store, case_id, Act.APPROVE, options, change)
 
 
 def settle(store: Store, case_id: str, options: StepOptions) -> Outcome:
@@ -141,6 +171,6 @@ def settle(store: Store, case_id: str, options: StepOptions) -> Outcome:
             raise RefusedError(f"{case_id}: not every role has approved the current final report yet "
                                f"(waiting for: {', '.join(waiting)}); approve with --role ROLE")
         require_verified(store, case_id)
-        return "approve"
+        return Act.APPROVE
 
-    return run_record(store, case_id, "approve", options, change)
+    return run_record(store, case_id, Act.APPROVE, options, change)

@@ -52,6 +52,11 @@ class HistoryEntry(Strict):
     recorded: dt.date
     type: str | None = None  # set where the step settled or changed the review type
     note: str | None = None
+    reason: str | None = None  # why: a correction, withdrawal, reopening, change of type or revision
+    # A correction (`amend`): the field as `show` names it, and its value before and after.
+    field: str | None = None
+    old: dt.date | bool | int | str | None = None
+    new: dt.date | bool | int | str | None = None
 
 
 class Triage(Strict):

@@ -16,7 +16,7 @@ from reviewctl.core.case import Case
 from reviewctl.core.clocks import is_present, lookup
 from reviewctl.core.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.schema import errors_of
-from reviewctl.core.workflow import Transition, Workflow
+from reviewctl.core.workflow import Act, Transition, Workflow
 from reviewctl.errors import located
 
 Loc = tuple[str | int, ...]
@@ -87,8 +87,8 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
 
     history = case.history
     first = history[0]
-    if first.step != "refer" or first.from_ is not None or first.to != workflow.initial:
-        bad(0, "step", f"the history must start with the step 'refer' into '{workflow.initial}'")
+    if first.step != workflow.referral_step or first.from_ is not None or first.to != workflow.initial:
+        bad(0, "step", f"the history must start with the step '{workflow.referral_step}' into '{workflow.initial}'")
     case_type = first.type or case.type
     previous_date = case.received
     for i, entry in enumerate(history):
@@ -103,6 +103,16 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
             bad(i, "from", f"'{entry.from_}' does not follow on from '{prior.to}'; "
                 "entries may only be appended by reviewctl commands")
         step_type = entry.type or case_type
+        if step_type != case_type:  # a change of type: the case must stand as if it had been that type
+            from reviewctl.core.typerule import type_problems
+
+            for problem in type_problems(workflow, docs, step_type, upto=i)[:1]:
+                bad(i, "type", f"'{step_type}' cannot stand here: {problem}")
+        if entry.step in Act.IN_PLACE:  # a correction or a change of type: the case stays where it is
+            if entry.to != entry.from_:
+                bad(i, "to", f"'{entry.step}' does not move a case: put back '{entry.from_}'")
+            case_type = step_type
+            continue
         transition = workflow.find(entry.step, str(entry.from_), step_type)
         if transition is None or transition.to != entry.to:
             bad(i, "step", f"'{entry.step}' from '{entry.from_}' to '{entry.to}' is not a "

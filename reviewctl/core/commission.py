@@ -8,6 +8,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.step import Edit, StepOptions, render_document, required_text, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError
 
 
@@ -36,9 +37,9 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
         edit.doc("commission")["lead_reviewer"] = yamlio.new_map({
             "name": name, "organisation": org, "independent": True, "date": when, "letter": letter,
         })
-        return "commission"
+        return Act.COMMISSION
 
-    return run_record(store, case_id, "commission", options, change)
+    return run_record(store, case_id, Act.COMMISSION, options, change)
 
 
 def panel_add(store: Store, case_id: str, *, name: str, agency: str, role: str,

@@ -25,6 +25,7 @@ from reviewctl.core.step import (
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.core.workflow import Act
 from reviewctl.errors import UsageError
 
 
@@ -46,7 +47,8 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
     attendees = clean_list(given.attendees, "--attendee")
     parallel = clean_list(given.parallel, "--parallel")
     outcome = "conduct" if given.conduct else "not-conduct"
-    step = f"{'chair' if given.chair else 'decide'}-{outcome}"
+    step = {(False, True): Act.DECIDE_CONDUCT, (False, False): Act.DECIDE_NOT_CONDUCT,
+            (True, True): Act.CHAIR_CONDUCT, (True, False): Act.CHAIR_NOT_CONDUCT}[given.chair, given.conduct]
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         source = str(edit.case["stage"])
@@ -78,8 +80,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         if learning_to:
             decision["learning_to"] = learning_to
         transition = advance(edit, step, options, given.new_type)
-        chair_next = any(t.from_ == transition.to and t.step.startswith("chair-")
-                         for t in store.workflow.transitions)
+        chair_next = store.workflow.decided_by_chair(transition.to)
         _documents(edit, decision, given, chair_next, options.date)
         if given.conduct and not chair_next:  # the final decision to conduct
             decision["conducted_from"] = options.date

@@ -12,6 +12,7 @@ from reviewctl.core.review import read_markdown
 from reviewctl.core.step import Edit, StepOptions, check_planned, render_document, require, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 COMMS_PLAN = "communications-plan.md"
@@ -65,7 +66,7 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
     plan = read_markdown(comms_plan, "--comms-plan")
 
     def change(edit: Edit, when: date) -> str:
-        require(edit, "jcrg")  # the report agreed and presented, before anything else
+        require(edit, Act.JCRG)  # the report agreed and presented, before anything else
         report: Any = edit.docs["report"]
         agreed = report["agreed"]
         if final_report != agreed["version"]:
@@ -90,6 +91,6 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
         jcrg["action_plan"] = render_document(
             edit, "action-plan.md.j2", "improvement-action-plan", when,
             actions=[dict(r) for r in rows], recommendations=list(version["recommendations"]))
-        return "jcrg"
+        return Act.JCRG
 
-    return run_record(store, case_id, "jcrg", options, change)
+    return run_record(store, case_id, Act.JCRG, options, change)

@@ -12,6 +12,7 @@ from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, optional_text, required_text, run_record
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 EVIDENCE_DIR = "evidence"
@@ -119,7 +120,7 @@ def impact(store: Store, case_id: str, *, note: str, evidence: Path | None, opti
 
 
 def start_monitoring(store: Store, case_id: str, options: StepOptions) -> Outcome:
-    return run_record(store, case_id, "monitor", options, lambda edit, when: "monitor")
+    return run_record(store, case_id, Act.MONITOR, options, lambda edit, when: Act.MONITOR)
 
 
 def close(store: Store, case_id: str, *, reason: str | None, options: StepOptions) -> Outcome:
@@ -142,6 +143,6 @@ def close(store: Store, case_id: str, *, reason: str | None, options: StepOption
         monitoring["closed"] = when
         if why:
             monitoring["close_reason"] = why
-        return "close"
+        return Act.CLOSE
 
-    return run_record(store, case_id, "close", options, change)
+    return run_record(store, case_id, Act.CLOSE, options, change)

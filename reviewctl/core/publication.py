@@ -13,6 +13,7 @@ from reviewctl.core.step import Edit, StepOptions, check_planned, render_documen
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.core.verify import require_verified
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 FAMILY = "Person and family"
@@ -76,6 +77,6 @@ def publish(store: Store, case_id: str, *, where: str, embargo_until: date | Non
             record["embargo_until"] = embargo_until
         record["notifications"] = yamlio.new_seq(notices)
         record["libraries"] = yamlio.new_seq(libraries)
-        return "publish"
+        return Act.PUBLISH
 
-    return run_record(store, case_id, "publish", options, change)
+    return run_record(store, case_id, Act.PUBLISH, options, change)

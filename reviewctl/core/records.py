@@ -102,6 +102,7 @@ class ReportVersion(Strict):
     sha256: Text
     date: dt.date
     recommendations: list[Text] = []
+    revision: str | None = None  # why: a version stored after the JCRG or approval (`report --revision`)
 
     @model_validator(mode="after")
     def _own_file(self) -> ReportVersion:

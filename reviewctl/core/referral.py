@@ -24,6 +24,7 @@ from reviewctl.core.step import (
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.core.workflow import Act
 from reviewctl.errors import UsageError
 
 # Crockford's base32: no I, L, O or U, so an id read aloud or retyped is not misread.
@@ -78,7 +79,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
             if case[key] is None:
                 del case[key]
         case.yaml_set_start_comment(_HEADER)
-        step = "refer"
+        step = workflow.referral_step
         when = options.when or received_on
         edit = Edit(store, case_id, {"case": case})
         case["acknowledgement"] = render_document(edit, "acknowledgement-letter.md.j2",
@@ -100,7 +101,7 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
     reason = required_text(reason, "--reason", "say why the referral was accepted or not")
     summary = optional_text(summary)
     agencies = clean_list(agencies, "--agency")
-    step = "triage-accept" if accept else "triage-no-further-action"
+    step = Act.TRIAGE_ACCEPT if accept else Act.TRIAGE_NO_FURTHER_ACTION
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         case = edit.case

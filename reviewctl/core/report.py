@@ -4,15 +4,18 @@ and the lead reviewer's presentation to the Joint Case Review Group."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.records import own_report_file
 from reviewctl.core.review import read_markdown, sha256
-from reviewctl.core.step import Edit, StepOptions, run_record
+from reviewctl.core.step import Edit, StepOptions, advance, check_date, finish, run_record
 from reviewctl.core.store import Store
-from reviewctl.core.transaction import Outcome
+from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -55,7 +58,8 @@ def current_version(report: Any) -> Any:
 
 
 def add_version(store: Store, case_id: str, file: Path, recommendations_file: Path | None,
-                options: StepOptions) -> Outcome:
+                options: StepOptions, revision: str | None = None) -> Outcome:
+    """A new version of the report; with `revision` (its reason) after the JCRG or approval."""
     text = read_markdown(file, "--file")
     recommendations = (_recommendations_file(recommendations_file) if recommendations_file
                        else parse_recommendations(text))
@@ -73,16 +77,39 @@ def add_version(store: Store, case_id: str, file: Path, recommendations_file: Pa
         if latest is not None and latest["sha256"] == digest:
             raise RefusedError(f"{case_id}: this is the same text as version {latest['version']}")
         number = len(versions) + 1
-        name = f"report-v{number}.md"
+        name = own_report_file(number)
         edit.extra[store.case_dir(case_id) / name] = text
-        versions.append(yamlio.new_map({
+        version = yamlio.new_map({
             "version": number, "file": name, "sha256": digest, "date": when,
             "recommendations": yamlio.new_seq(recommendations),
-        }))
-        report.pop("agreed", None)  # agreement was of an earlier version
-        return "report" if str(edit.case["stage"]) == "in-review" else None
+        })
+        if revision:
+            version["revision"] = revision
+        versions.append(version)
+        if not revision:  # agreement was of an earlier version (a revision keeps it: the JCRG's step needs it)
+            report.pop("agreed", None)
+        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        return Act.REPORT if store.workflow.for_action(Act.REPORT, stage, case_type) else None
 
-    return run_record(store, case_id, "report", options, change)
+    if revision is not None:
+        return _revise(store, case_id, revision, change, options)
+    return run_record(store, case_id, Act.REPORT, options, change)
+
+
+def _revise(store: Store, case_id: str, reason: str, change: Callable[[Edit, date], str | None],
+            options: StepOptions) -> Outcome:
+    """The report revised after the JCRG or approval: the case goes back where the workflow says."""
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        if store.workflow.for_action(Act.REVISE, stage, case_type) is None:
+            allowed = store.workflow.sources(Act.REVISE)
+            raise RefusedError(f"{case_id}: --revision is for a report the JCRG agreed or that was approved "
+                               f"(stages {', '.join(allowed) or 'none in this workflow'}); in stage '{stage}' "
+                               "store a new version with --file alone")
+        change(edit, check_date(options.date, edit))
+        transition = advance(edit, Act.REVISE, options, reason=reason)
+        return finish(edit, Act.REVISE, f"{stage} -> {transition.to}", options)
 
 
 def agree(store: Store, case_id: str, options: StepOptions) -> Outcome:
@@ -91,11 +118,11 @@ def agree(store: Store, case_id: str, options: StepOptions) -> Outcome:
         latest = current_version(report)
         if latest is None:
             raise RefusedError(f"{case_id}: no report yet; store one with `reviewctl report ID --file`")
-        if report.get("agreed"):
+        if report.get("agreed") and report["agreed"]["version"] == latest["version"]:
             raise RefusedError(f"{case_id}: version {report['agreed']['version']} is already agreed")
         report["agreed"] = yamlio.new_map({"version": latest["version"], "date": when})
 
-    return run_record(store, case_id, "report", options, change)
+    return run_record(store, case_id, Act.REPORT, options, change)
 
 
 def present(store: Store, case_id: str, options: StepOptions) -> Outcome:

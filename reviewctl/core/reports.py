@@ -14,8 +14,6 @@ from reviewctl.core.index import Index
 from reviewctl.core.summary import Summary
 from reviewctl.errors import UsageError
 
-EXPECTED_MONTHS = 6  # the review completion expectation the figures compare against
-
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
@@ -147,7 +145,9 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         begun, done = facts["conducted_from"], facts["agreed"]
         if inside(done) and isinstance(begun, date):
             durations.append((done - begun).days)
-            over += done > add_months(begun, EXPECTED_MONTHS)
+            # The expected length is the type's review clock, so a store's override reaches it.
+            expected = facts.get("expected_months")
+            over += isinstance(expected, int) and done > add_months(begun, expected)
         if isinstance(begun, date) and begun <= end and not (isinstance(done, date) and done <= end):
             ended = facts["ended"]
             ongoing += not (isinstance(ended, date) and ended <= end)
@@ -167,7 +167,8 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
             "count": len(durations),
             "median_days": statistics.median(durations) if durations else None,
             "longest_days": max(durations) if durations else None,
-            "over_6_months": over,
+            "over_expected": over,
+            "over_6_months": over,  # the old name of over_expected: a store's own template may use it
         },
         "reviews_ongoing_at_end": ongoing,
         "reviews_published": published,

@@ -19,6 +19,7 @@ from reviewctl.core.step import (
 )
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 TOR_FILE = "terms-of-reference.md"
@@ -70,9 +71,9 @@ def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], option
             "schedule": render_document(edit, "tor-schedule.md.j2", "terms-of-reference-schedule",
                                         when, milestones=[{"name": n, "due": d} for n, d in schedule]),
         })
-        return "tor"
+        return Act.TOR
 
-    return run_record(store, case_id, "tor", options, change)
+    return run_record(store, case_id, Act.TOR, options, change)
 
 
 def milestone_met(store: Store, case_id: str, name: str, options: StepOptions) -> Outcome:

@@ -22,6 +22,7 @@ from reviewctl.core.step import (
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 
@@ -49,11 +50,16 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         edit = Edit.load(store, case_id)
         case_type = str(edit.case["type"])
         stage = str(edit.case["stage"])
-        if changes.request or changes.notified or changes.rapid_review_sent:
+        if changes.request:
             store.workflow.require_record("scope", stage, case_id)
+        if changes.notified or changes.rapid_review_sent:
+            # A store's workflow written before `notify-panel` existed records them with `scope`.
+            record = "notify-panel" if "notify-panel" in store.workflow.records else "scope"
+            store.workflow.require_record(record, stage, case_id)
         if changes.returned:
             store.workflow.require_record("scope-returned", stage, case_id)
-        if (changes.notified or changes.rapid_review_sent) and case_type != "lcspr":
+        # An unsettled case may turn out to be lcspr: what that type needs can be recorded first.
+        if (changes.notified or changes.rapid_review_sent) and case_type not in ("lcspr", "unknown"):
             raise UsageError(
                 f"{case_id}: --notified and --rapid-review-sent are for lcspr cases; "
                 f"this case is '{case_type}'"
@@ -79,8 +85,8 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         if not requests:
             del scoping["requests"]
         if changes.done:
-            transition = advance(edit, "scope-done", options)
-            return finish(edit, "scope-done", f"{stage} -> {transition.to}", options)
+            transition = advance(edit, Act.SCOPE_DONE, options)
+            return finish(edit, Act.SCOPE_DONE, f"{stage} -> {transition.to}", options)
         add_note(edit, "scope", when, options)
         return finish(edit, "scope", f"{stage}", options)
 

@@ -17,6 +17,7 @@ from reviewctl.core.step import (
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 
@@ -54,7 +55,8 @@ def notify(store: Store, case_id: str, *, family: bool, national: bool,
         body = store.workflow.bodies.national.get(case_type)
         if body is None:
             raise RefusedError(f"{case_id}: a '{case_type}' review has no national body to notify")
-        conducted = str(edit.case["stage"]) != "not-conducted"
+        stage = str(edit.case["stage"])
+        conducted = not (store.workflow.is_terminal(stage) and stage in store.workflow.reached_by(*Act.NOT_CONDUCT))
         decision = edit.docs.get("decision") or {}
         setup["national"] = yamlio.new_map({
             "to": body, "date": when,

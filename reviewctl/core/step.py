@@ -59,11 +59,16 @@ class Edit:
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
     trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
     sign: bool = False  # make an SSH-signed commit (approvals)
+    rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
+    before: dict[str, Any] = field(default_factory=dict)  # the documents as loaded, plain
 
     @classmethod
     def load(cls, store: Store, case_id: str) -> Edit:
+        from reviewctl.core.recorded import plain_copy
+
         docs = read_documents(store, case_id, roundtrip=True)
-        edit = cls(store, case_id, docs, {name: yamlio.dump(d) for name, d in docs.items()})
+        edit = cls(store, case_id, docs, {name: yamlio.dump(d) for name, d in docs.items()},
+                   before=plain_copy(docs))
         edit.check()
         return edit
 
@@ -166,7 +171,7 @@ def check_not_future(value: date, today: date, what: str) -> date:
 
 
 def history_entry(step: str, when: date, source: str | None, target: str, by: str,
-                  options: StepOptions, case_type: str | None = None) -> Any:
+                  options: StepOptions, case_type: str | None = None, reason: str | None = None) -> Any:
     entry: dict[str, Any] = {
         "step": step, "date": when, "from": source, "to": target, "by": by,
         "recorded": options.today,
@@ -175,7 +180,18 @@ def history_entry(step: str, when: date, source: str | None, target: str, by: st
         entry["type"] = case_type
     if options.note:
         entry["note"] = options.note
+    if reason:
+        entry["reason"] = reason
     return yamlio.new_map(entry)
+
+
+def check_new_type(edit: Edit, new_type: str, step: str) -> None:
+    """Refuse a change of type while what the new type needs before this stage is missing."""
+    from reviewctl.core.typerule import type_problems
+
+    problems = type_problems(edit.store.workflow, edit.docs, new_type)
+    if problems:
+        raise RefusedError(f"{edit.case_id}: cannot {step} as '{new_type}' yet: {'; '.join(problems)}")
 
 
 def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
@@ -189,7 +205,8 @@ def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
     return transition
 
 
-def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = None) -> Transition:
+def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = None,
+            reason: str | None = None) -> Transition:
     """Move the case along `step`: check the transition and its requirements, record it."""
     workflow = edit.store.workflow
     case = edit.case
@@ -203,11 +220,12 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     when = check_date(options.date, edit, not_before_last=True)
     changed_type = new_type if new_type is not None and new_type != case["type"] else None
     if changed_type:
+        check_new_type(edit, changed_type, step)
         case["type"] = changed_type
     require(edit, step, case_type)
     by = edit.store.repo.identity().name
     case["history"].append(
-        history_entry(step, when, transition.from_, transition.to, by, options, changed_type)
+        history_entry(transition.step, when, transition.from_, transition.to, by, options, changed_type, reason)
     )
     case["stage"] = transition.to
     return transition
@@ -278,6 +296,10 @@ def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome
 
     edit.check()  # the new state must be as valid as the old one
     check_entry(edit)  # no identifier reaches the store through what this step writes
+    if not edit.rewrites:
+        from reviewctl.core.recorded import refuse_overwrites
+
+        refuse_overwrites(edit.store.workflow, edit.case_id, edit.before, edit.docs)
     # Each role proposes its approval on a branch of its own: two approvers in parallel
     # must not push to the same branch.
     role = edit.trailers.get("Reviewctl-Role")

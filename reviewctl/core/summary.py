@@ -8,12 +8,10 @@ cache can keep it, and reading it back needs none of the models.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reviewctl.core.clocks import deadline_inputs
-
-if TYPE_CHECKING:
-    from reviewctl.core.workflow import Workflow
+from reviewctl.core.workflow import Act, Workflow
 
 Summary = dict[str, Any]
 
@@ -25,8 +23,8 @@ def _final_decision(workflow: Workflow, decision: dict[str, Any]) -> tuple[str |
     return decision.get("outcome"), decision.get("meeting_date")
 
 
-def _entered(history: list[dict[str, Any]], stage: str) -> date | None:
-    return next((h.get("date") for h in history if h.get("to") == stage), None)
+def _entered(history: list[dict[str, Any]], stages: set[str]) -> date | None:
+    return next((h.get("date") for h in reversed(history) if h.get("to") in stages), None)
 
 
 def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
@@ -34,7 +32,7 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
     decision = docs.get("decision") or {}
     stage = case.get("stage")
     stage_def = workflow.stage(str(stage))
-    chair_pending = bool(decision) and not decision.get("chair") and stage == "awaiting-chair"
+    chair_pending = bool(decision) and not decision.get("chair") and workflow.decided_by_chair(str(stage))
     outcome, decided = (None, None) if chair_pending or not decision else _final_decision(workflow, decision)
     history = case.get("history") or []
     lead = ((docs.get("commission") or {}).get("lead_reviewer") or {}).get("name")
@@ -53,14 +51,17 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
         "deadlines": deadline_inputs(workflow, docs),
         "actions": [(a.get("id"), a.get("due"), a.get("signed_off"), a.get("status"))
                     for a in jcrg.get("actions") or []],
-        # For the site: the stages the case passed through, and what each action is.
-        "stages": [(h.get("to"), h.get("date")) for h in history if isinstance(h, dict)],
+        # For the site: the stages the case passed through (not the steps that leave it where
+        # it is, as amend does), and what each action is.
+        "stages": [(h.get("to"), h.get("date")) for h in history
+                   if isinstance(h, dict) and h.get("from") != h.get("to")],
         "plan": [(a.get("text"), a.get("owner"), a.get("measure"),
                   ((a.get("progress") or [{}])[-1] or {}).get("note")) for a in jcrg.get("actions") or []],
         "facts": {
             "triage_outcome": triage.get("outcome"), "triage_date": triage.get("date"),
             "conducted_from": decision.get("conducted_from"), "agreed": jcrg.get("date"),
-            "closed": _entered(history, "closed"),
+            "closed": _entered(history, workflow.reached_by(Act.CLOSE)),
+            "expected_months": workflow.expected_months(str(case.get("type"))),
             "ended": history[-1].get("date") if workflow.is_terminal(str(stage)) and history else None,
         },
     }

@@ -15,6 +15,7 @@ from reviewctl.core.redaction import findings
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
 from reviewctl.core.templates import template_problems
+from reviewctl.core.workflow import Act
 from reviewctl.errors import ReviewctlError, UsageError, located
 
 # YAML files get their conflict markers reported by the loader; these by a scan.
@@ -74,6 +75,7 @@ def _changes_since(store: Store, base: str) -> list[str]:
     cases_path = store.repo_path(store.cases_dir)
     changed = {p[len(cases_path) + 1:].split("/")[0] for p in repo.changed_between(base, "HEAD", cases_path)}
     problems = []
+    approve_steps = store.workflow.steps_of(Act.APPROVE)
     for case_id in sorted(changed):
         loaded: dict[str, tuple[Any, Any]] = {}
         rewritten: set[str] = set()
@@ -106,7 +108,7 @@ def _changes_since(store: Store, base: str) -> list[str]:
         if before.get("stage") != after.get("stage") and len(new) == len(old):
             problems.append(f"{shown}: stage: moved from '{before.get('stage')}' to '{after.get('stage')}' "
                             "with no step in the history; stages move only through reviewctl commands")
-        elif len(new) - len(old) > 1 and any(isinstance(h, dict) and h.get("step") == "approve"
+        elif len(new) - len(old) > 1 and any(isinstance(h, dict) and h.get("step") in approve_steps
                                              for h in new[len(old):]):
             steps = ", ".join(str(h.get("step") if isinstance(h, dict) else h) for h in new[len(old):])
             problems.append(f"{shown}: stage: jumped from '{before.get('stage')}' to '{after.get('stage')}' "

@@ -26,10 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reviewctl.core.approval import final_text_hash
+from reviewctl.core.approval import final_text_hash, revised_after
 from reviewctl.core.base import Base, read_base, types_at
 from reviewctl.core.store import Store, read_documents
-from reviewctl.core.workflow import APPROVE_STEP, Workflow
+from reviewctl.core.workflow import APPROVE_STEP, Act, Workflow
 from reviewctl.errors import RefusedError, ReviewctlError
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
@@ -41,7 +41,7 @@ class Check:
     version: int | None
     by: str | None
     commit: str | None
-    status: str  # valid | unsigned | rejected | missing | forge
+    status: str  # valid | unsigned | rejected | missing | forge | superseded
     reason: str
 
     def as_json(self) -> dict[str, Any]:
@@ -83,6 +83,11 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                    entry: dict[str, Any] = entry, role: str = role) -> Check:
             return Check(role, entry.get("version"), entry.get("email"), commit, status, reason)
 
+        revised = revised_after(docs, entry.get("version"))
+        if revised is not None:  # shown, never counted: the report was revised since
+            checks.append(result("superseded", f"it approves version {entry.get('version')}; the report was "
+                                               f"revised since (version {revised})"))
+            continue
         if sha != digest:  # whatever else holds, an approval of another text does not count
             checks.append(result("rejected", "it approves an older report version, not the current "
                                              "final report", made[0][0] if made else None))
@@ -176,7 +181,7 @@ def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, tup
     if not case_ids:
         return {}
     base_types = types_at(store, base.commit, case_ids)
-    commits = store.repo.commits_with("Reviewctl-Step: approve")
+    commits = store.repo.commits_with(f"Reviewctl-Step: {APPROVE_STEP}")
     commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
     found = {}
     for case_id in case_ids:
@@ -192,8 +197,15 @@ def past_approval(flow: Workflow, case: Any) -> bool:
     if str(case.get("stage")) in flow.after_approval(str(case.get("type"))):
         return True
     history = case.get("history") or []
-    return isinstance(history, list) and any(
-        isinstance(h, dict) and h.get("step") == APPROVE_STEP and h.get("to") != h.get("from") for h in history)
+    if not isinstance(history, list):
+        return False
+    # A revision (or a reopening) sends the case back: only approvals since the last one count.
+    back = flow.steps_of(*Act.BACK)
+    since = [h for h in history if isinstance(h, dict)]
+    starts = [i for i, h in enumerate(since) if h.get("step") in back]
+    approve = flow.steps_of(Act.APPROVE)
+    return any(h.get("step") in approve and h.get("to") != h.get("from")
+               for h in since[starts[-1] + 1 if starts else 0:])
 
 
 def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None) -> list[str]:

@@ -67,6 +67,9 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
     view.update({name: plain(docs.get(name)) for name in DOCUMENT_FILES if name != "case"})
     view["links"] = plain((docs.get("links") or {}).get("links") or [])
     view["next"] = next_steps(store.workflow, docs)
+    from reviewctl.core.approval import approval_notes
+
+    view["approval_status"] = plain(approval_notes(docs))
     return view
 
 
@@ -78,4 +81,12 @@ def case_log(store: Store, case_id: str, today: date) -> dict[str, Any]:
 
 def history_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """History entries for a table: the first step comes from nowhere."""
-    return [{**h, "from": h.get("from") or ""} for h in history]
+    return [{**h, "from": h.get("from") or "", "note": _note(h)} for h in history]
+
+
+def _note(entry: dict[str, Any]) -> str:
+    """The note column: a correction's old and new value, a type change, and why, beside any --message."""
+    parts = [f"{entry['field']}: {entry.get('old')} -> {entry.get('new')}" if entry.get("field") else "",
+             f"type {entry['type']}" if entry.get("type") and entry.get("from") == entry.get("to") else "",
+             f"reason: {entry['reason']}" if entry.get("reason") else "", entry.get("note") or ""]
+    return "; ".join(p for p in parts if p)

@@ -20,10 +20,52 @@ from reviewctl.core.schema import errors_of
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 
 DOCUMENTS = tuple(DOCUMENT_FILES)
+# The field a decision to conduct records: the review clocks that start there give a review's expected length.
+CONDUCTED_FROM = "decision.conducted_from"
 
 
-# The step that the approvals of every role take together (see core/approval.py).
-APPROVE_STEP = "approve"
+class Act:
+    """What reviewctl's commands do, by name: the only vocabulary the code uses for steps.
+
+    A workflow names its own steps and stages; each transition says which of these it
+    is (`action:`, default its step id), so a store can rename or add steps and stages
+    without the code knowing their ids.
+    """
+
+    REFER = "refer"
+    TRIAGE_ACCEPT = "triage-accept"
+    TRIAGE_NO_FURTHER_ACTION = "triage-no-further-action"
+    SCOPE_DONE = "scope-done"
+    DECIDE_CONDUCT = "decide-conduct"
+    DECIDE_NOT_CONDUCT = "decide-not-conduct"
+    CHAIR_CONDUCT = "chair-conduct"
+    CHAIR_NOT_CONDUCT = "chair-not-conduct"
+    COMMISSION = "commission"
+    TOR = "tor"
+    REPORT = "report"
+    JCRG = "jcrg"
+    APPROVE = "approve"  # the step that the approvals of every role take together (core/approval.py)
+    PUBLISH = "publish"
+    MONITOR = "monitor"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+    REOPEN = "reopen"
+    REVISE = "revise"  # a new report version after the JCRG or approval sends the case back
+    # Steps that stay in the stage and are no transition: a correction, a change of type.
+    AMEND = "amend"
+    RETYPE = "retype"
+    # Who decides: the meeting, or the Independent Chair on its written recommendation.
+    CHAIR = (CHAIR_CONDUCT, CHAIR_NOT_CONDUCT)
+    NOT_CONDUCT = (DECIDE_NOT_CONDUCT, CHAIR_NOT_CONDUCT)
+    # Steps that send a case back, after which steps may record afresh.
+    BACK = (REOPEN, REVISE)
+    IN_PLACE = (AMEND, RETYPE)
+
+
+ACTIONS = frozenset(v for k, v in vars(Act).items() if k.isupper() and isinstance(v, str))
+
+# The trailer step of approval commits (verify reads it): the action, the same in every workflow.
+APPROVE_STEP = Act.APPROVE
 
 
 class _Strict(Strict):
@@ -48,6 +90,14 @@ class Transition(_Strict):
     to: str
     types: list[str] | None = None
     requires: list[Requirement] = []
+    action: str | None = None  # which of reviewctl's actions (Act) takes it; default the step id
+
+    @property
+    def does(self) -> str:
+        return self.action or self.step
+
+    def applies(self, case_type: str) -> bool:
+        return self.types is None or case_type in self.types
 
 
 class Limit(_Strict):
@@ -108,6 +158,8 @@ class Workflow(_Strict):
     approvals: dict[str, list[str]] = {}
     bodies: Bodies = Bodies()
     checklist: list[ChecklistItem] = []
+    # The step that creates a case: the first entry of every history.
+    referral_step: str = Act.REFER
     _after_approval: dict[str, set[str]] = PrivateAttr(default_factory=dict)
 
     @property
@@ -122,32 +174,57 @@ class Workflow(_Strict):
         return bool(stage and stage.terminal)
 
     def find(self, step: str, stage: str, case_type: str) -> Transition | None:
-        for t in self.transitions:
-            if t.step == step and t.from_ == stage and (t.types is None or case_type in t.types):
-                return t
-        return None
+        """The transition with the step id `step` (as the history names it) from `stage`."""
+        return next((t for t in self.transitions if t.step == step and t.from_ == stage and t.applies(case_type)),
+                    None)
+
+    def for_action(self, action: str, stage: str, case_type: str) -> Transition | None:
+        """The transition that the command `action` takes from `stage` for this type."""
+        return next((t for t in self.transitions if t.does == action and t.from_ == stage and t.applies(case_type)),
+                    None)
+
+    def steps_of(self, *actions: str) -> set[str]:
+        """The step ids the workflow gives these actions."""
+        return {t.step for t in self.transitions if t.does in actions}
+
+    def reached_by(self, *actions: str) -> set[str]:
+        """The stages these actions lead to."""
+        return {t.to for t in self.transitions if t.does in actions}
+
+    def sources(self, action: str) -> list[str]:
+        """The stages `action` leaves from, in the workflow's order."""
+        froms = {t.from_ for t in self.transitions if t.does == action}
+        return [s.id for s in self.stages if s.id in froms]
+
+    def decided_by_chair(self, stage: str) -> bool:
+        """Whether the Independent Chair's decision is what a case in `stage` waits for."""
+        return any(t.from_ == stage and t.does in Act.CHAIR for t in self.transitions)
+
+    def expected_months(self, case_type: str) -> int | None:
+        """How long a review of this type is expected to take: its clock from the decision to conduct."""
+        months = [c.limit.months for c in self.clocks
+                  if c.start == CONDUCTED_FROM and c.limit is not None and c.limit.months is not None
+                  and (c.types is None or case_type in c.types)]
+        return max(months) if months else None
 
     def transition(self, step: str, stage: str, case_type: str, case_id: str) -> Transition:
         """The transition for `step` from `stage`, or a refusal that says what is allowed."""
-        found = self.find(step, stage, case_type)
+        found = self.for_action(step, stage, case_type)
         if found is not None:
             return found
         if self.is_terminal(stage):
             raise RefusedError(
                 f"{case_id}: the case is closed in stage '{stage}'; no further step is possible"
             )
-        same_step = [t for t in self.transitions if t.step == step and t.from_ == stage]
+        same_step = [t for t in self.transitions if t.does == step and t.from_ == stage]
         if same_step:
             allowed = sorted({ty for t in same_step for ty in (t.types or [])})
             raise RefusedError(
                 f"{case_id}: '{step}' is not possible for a case of type '{case_type}' "
                 f"(allowed for: {', '.join(allowed)}); settle the type first with --type"
             )
-        here = sorted(
-            {t.step for t in self.transitions
-             if t.from_ == stage and (t.types is None or case_type in t.types)}
-        )
-        froms = sorted({t.from_ for t in self.transitions if t.step == step})
+        here = sorted({t.does for t in self.transitions if t.from_ == stage and t.applies(case_type)})
+        froms = sorted({t.from_ for t in self.transitions if t.does == step})
         where = f"it needs stage {' or '.join(repr(s) for s in froms)}" if froms else "unknown step"
         nexts = f"; possible now: {', '.join(here)}" if here else ""
         raise RefusedError(
@@ -181,15 +258,14 @@ class Workflow(_Strict):
             while todo:
                 here = todo.pop()
                 for t in self.transitions:
-                    if (t.from_ == here and (t.types is None or case_type in t.types) and t.to not in seen
-                            and (through_approval or t.step != APPROVE_STEP)):
+                    if (t.from_ == here and t.applies(case_type) and t.to not in seen
+                            and (through_approval or t.does != Act.APPROVE) and t.does not in Act.BACK):
                         seen.add(t.to)
                         todo.append(t.to)
             return seen
 
         if case_type not in self._after_approval:  # validate asks once per case
-            approved = {t.to for t in self.transitions
-                        if t.step == APPROVE_STEP and (t.types is None or case_type in t.types)}
+            approved = {t.to for t in self.transitions if t.does == Act.APPROVE and t.applies(case_type)}
             self._after_approval[case_type] = reach(approved, True) - reach({self.initial}, False)
         return self._after_approval[case_type]
 
@@ -227,6 +303,9 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
             if value not in stage_ids:
                 at((*base, end), f"transitions[{i}].{end}", f"'{value}' is not a stage")
         check_types((*base, "types"), f"transitions[{i}].types", t.types)
+        if t.action is not None and t.action not in ACTIONS:
+            at((*base, "action"), f"transitions[{i}].action",
+               f"'{t.action}' is not an action of reviewctl (known: {', '.join(sorted(ACTIONS))})")
         for j, req in enumerate(t.requires):
             problem = _check_field(req.field)
             if problem:

@@ -1,0 +1,81 @@
+"""Cases as they really run: withdrawn before a decision, reopened after an end, retyped.
+
+Which stages allow each is the workflow's: `withdraw` and `reopen` are transitions
+there (the re-entry points of an ended case are where its `reopen` transitions lead).
+A change of type is checked as core/typerule.py says.
+"""
+
+from __future__ import annotations
+
+from reviewctl.core.step import (
+    Edit,
+    StepOptions,
+    advance,
+    check_date,
+    check_new_type,
+    finish,
+    history_entry,
+    required_text,
+)
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.core.workflow import Act
+from reviewctl.errors import RefusedError, UsageError
+
+
+def withdraw(store: Store, case_id: str, reason: str, options: StepOptions) -> Outcome:
+    reason = required_text(reason, "--reason", "say why it is withdrawn (a duplicate, referred in error, ...)")
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        if store.workflow.for_action(Act.WITHDRAW, stage, case_type) is None:
+            allowed = store.workflow.sources(Act.WITHDRAW)
+            raise RefusedError(f"{case_id}: a case in stage '{stage}' cannot be withdrawn: only before the decision "
+                               f"to conduct (stages {', '.join(allowed) or 'none in this workflow'}); "
+                               "end it through its own steps instead")
+        transition = advance(edit, Act.WITHDRAW, options, reason=reason)
+        return finish(edit, Act.WITHDRAW, f"{stage} -> {transition.to}", options)
+
+
+def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOptions) -> Outcome:
+    reason = required_text(reason, "--reason", "say why the case is reopened (new information, a challenge, ...)")
+    target = required_text(target, "--to", "name the stage the case goes back to")
+    workflow = store.workflow
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        if not workflow.is_terminal(stage):
+            raise RefusedError(f"{case_id}: the case is in stage '{stage}' and has not ended; only an ended case "
+                               "is reopened")
+        points = [t for t in workflow.transitions if t.does == Act.REOPEN and t.from_ == stage
+                  and t.applies(case_type)]
+        chosen = next((t for t in points if t.to == target), None)
+        if chosen is None:
+            allowed = ", ".join(t.to for t in points) or "none: this workflow does not reopen it"
+            what = "is not a re-entry point" if workflow.stage(target) else "names no stage of the workflow"
+            raise UsageError(f"{case_id}: --to {what} for a case in '{stage}' (re-entry points: {allowed})")
+        case = edit.case
+        when = check_date(options.date, edit, not_before_last=True)
+        case["history"].append(history_entry(chosen.step, when, stage, chosen.to, store.repo.identity().name,
+                                             options, reason=reason))
+        case["stage"] = chosen.to
+        return finish(edit, Act.REOPEN, f"{stage} -> {chosen.to}", options)
+
+
+def retype(store: Store, case_id: str, new_type: str, reason: str, options: StepOptions) -> Outcome:
+    reason = required_text(reason, "--reason", "say why the review type changes")
+    store.workflow.check_type(new_type)
+    with step_guard(store, case_id):
+        edit = Edit.load(store, case_id)
+        case = edit.case
+        stage, old = str(case["stage"]), str(case["type"])
+        if new_type == old:
+            raise UsageError(f"{case_id}: the case is already of type '{old}'; nothing to change")
+        if new_type == "unknown":
+            raise UsageError(f"{case_id}: --type unknown: the type is settled as '{old}'; give the type it should be")
+        check_new_type(edit, new_type, Act.RETYPE)
+        when = check_date(options.date, edit, not_before_last=True)
+        case["history"].append(history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name, options,
+                                             new_type, reason))
+        case["type"] = new_type
+        return finish(edit, Act.RETYPE, f"{old} -> {new_type}", options)
