@@ -28,7 +28,8 @@ from reviewctl.core.summary import Summary
 from reviewctl.errors import ReviewctlError
 
 CACHE_NAME = "reviewctl-cache.pickle"
-CACHE_FORMAT = 4  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months
+CACHE_FORMAT = 5  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
+# 5: the stages a case passed through and what each action is (the site)
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000

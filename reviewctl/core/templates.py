@@ -26,7 +26,8 @@ def template_list(store: Store) -> list[dict[str, str]]:
 def template_text(store: Store, name: str) -> str:
     from reviewctl.adapters.render import read_template
 
-    found = read_template(name, store.templates_search()) if "/" not in name else None
+    # The site's templates sit in their own folder: `reviewctl template site/case.html.j2`.
+    found = read_template(name, store.templates_search()) if "/" not in name.removeprefix("site/") else None
     if found is not None:
         return found[0]
     names = ", ".join(t["name"] for t in template_list(store))
