@@ -412,3 +412,19 @@ refused 2028-06-15 reopen "$adult_g" --to scoping --reason "Not a duplicate: a s
 on 2028-06-15 reopen "$adult_g" --to referred --reason "Not a duplicate: a second incident"
 on 2028-06-15 retype "$adult_g" --type dhr --reason "The police confirmed a domestic homicide"
 look 2028-06-15 show "$adult_g"
+
+heading "Deadlines in the calendar, and the dashboard in the browser"
+echo "# Every open deadline as an all-day event; its UID (case, clock, item) stays the same,"
+echo "# so importing the file again into Outlook or Google Calendar updates the events."
+show_cmd --as-of 2028-06-15 due --format ics
+reviewctl --store "$store" --as-of 2028-06-15 due --format ics >"$scratch/deadlines.ics"
+printf '$ grep -c BEGIN:VEVENT deadlines.ics\n'
+grep -c BEGIN:VEVENT "$scratch/deadlines.ics"
+printf '$ sed -n 7,16p deadlines.ics\n'
+sed -n 7,16p "$scratch/deadlines.ics"
+echo "# The store as a static site: the tracker, each case's timeline, what is due, the"
+echo "# annual figures and the improvement actions. No server, nothing fetched from the network."
+site_dir="${TMPDIR:-/tmp}/reviewctl-demo-site"
+look 2028-06-15 site "$site_dir"
+echo
+echo "Open the dashboard in a browser: file://$site_dir/index.html"
