@@ -575,3 +575,10 @@ def test_changes_to_identifiers_are_in_the_history_without_their_values(cli: Cli
     history = (team / "cases" / case_id / "case.yaml").read_text()
     assert "step: confidential" in history and "police's referral form" in history
     assert "Quillfeather" not in history
+
+
+def test_retention_counts_from_closure_not_from_a_later_correction(cli: Cli, team: Path) -> None:
+    case_id = closed_case(cli, team)  # ended 2026-11-20
+    set_retention(team)
+    cli.ok("--as-of", "2027-01-05", "confidential", case_id, "--set", "address=1 Nowhere Lane")
+    assert '"destroy_from": "2027-11-20"' in cli.ok("retention", "--all", "--format", "json").out

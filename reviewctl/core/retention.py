@@ -44,8 +44,9 @@ def _closed_on(store: Store, docs: dict[str, object]) -> date | None:
     if not store.workflow.is_terminal(str(case.get("stage"))):
         return None
     history = case.get("history") or []
-    last = history[-1] if isinstance(history, list) and history else {}
-    when = last.get("date") if isinstance(last, dict) else None
+    # The day it entered the stage: a correction or a purge afterwards does not move it.
+    entered = [e for e in history if isinstance(e, dict) and e.get("step") not in Act.IN_PLACE]
+    when = entered[-1].get("date") if entered else None
     return when if isinstance(when, date) else None
 
 
