@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit bench bench-redaction clean
+.PHONY: install demo test lint typecheck unit bench bench-redaction bench-site clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,15 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
-bench: $(STAMP) bench-redaction
+bench: $(STAMP) bench-redaction bench-site
 	$(BIN)/python benchmarks/bench.py
 
 bench-redaction: $(STAMP)
 	$(BIN)/python benchmarks/redaction.py
+
+# The site of 10,000 cases: written warm, and its tracker opened in headless Chromium.
+bench-site: $(STAMP)
+	$(BIN)/python benchmarks/site.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -257,6 +257,16 @@ show_file "$scratch/police.csv"
 on 2027-01-20 chronology import "$adult_b_dhr" "$scratch/police.csv" --agency "Fictional Shire Police"
 on 2027-01-21 chronology import "$adult_b_dhr" "$scratch/icb.csv" --agency "Fictional Shire ICB"
 look 2027-01-21 chronology show "$adult_b_dhr"
+echo "# Adult B (dhr): the review waits for the criminal trial, so its completion clock pauses."
+on 2027-01-25 clock pause "$adult_b_dhr" review-publication \
+    --reason "Waiting for the criminal trial: witnesses cannot be interviewed before it" --for "Criminal trial"
+echo "# Child D: the National Panel agrees a later date for the review."
+on 2027-02-01 clock extend "$child" review-publication --to 2027-08-31 \
+    --reason "The police investigation delayed agency interviews" --agreed-by "National Panel"
+echo "# A paused clock is not red, and the original due date stays beside the revised one:"
+look 2027-02-01 due
+on 2027-03-01 clock resume "$adult_b_dhr" review-publication
+look 2027-03-01 clock list "$adult_b_dhr"
 on 2027-02-17 engage "$child" --with "mother" --note "Met at home with an advocate."
 for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
     on 2027-03-31 checklist "$id" --tick purpose-and-principles --tick methodology --tick guidance \
@@ -268,6 +278,10 @@ write_report "$scratch/report-adult-b-sar.md" "Adult B (SAR)"
 on 2027-04-07 report "$child" --file "$scratch/report-child-d.md"
 on 2027-04-07 report "$adult_b_dhr" --file "$scratch/report-adult-b-dhr.md"
 on 2027-04-07 report "$adult_b_sar" --file "$scratch/report-adult-b-sar.md"
+echo "# The chronologies never returned stay visible as missed once the report is in,"
+echo "# and what next names what each step still needs, with the command that records it:"
+look 2027-04-07 show "$child"
+look 2027-04-07 next "$adult_b_sar"
 for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
     on 2027-04-14 report "$id" --agreed
 done
@@ -373,3 +387,44 @@ printf '$ ls keystore/\n'
 ls "$scratch/keystore"
 refused 2028-06-08 confidential "$child" --set "name=Dee Imaginary-Example"
 
+# ---------------------------------------------------------------------------------
+heading "Cases as they really run: a correction, a change of type, a withdrawal, a reopening"
+echo "# A referral of unsettled type turns out to be about a child: lcspr needs the serious"
+echo "# incident notification and the rapid review before the decision to conduct."
+refer_on child_h 2028-06-12 --type unknown --subject "Child H" --referrer "Fictional Health Visitor" \
+    --received 2028-06-12 --summary "Fictional: a referral whose review type is not yet settled" \
+    --agency Police --agency Health
+on 2028-06-12 triage "$child_h" --accept --reason "Meets the criteria for scoping"
+on 2028-06-13 scope "$child_h" --done
+refused 2028-06-13 decide "$child_h" --type lcspr --conduct --rationale "Criteria met"
+on 2028-06-14 scope "$child_h" --notified 2028-06-13 --rapid-review-sent 2028-06-14
+echo "# Recording the notification again is refused: a correction goes through amend."
+refused 2028-06-14 scope "$child_h" --notified 2028-06-12
+on 2028-06-14 amend "$child_h" scoping.notified 2028-06-12 --reason "The notification went on the day of the referral"
+on 2028-06-14 decide "$child_h" --type lcspr --conduct --rationale "Criteria met"
+look 2028-06-14 log "$child_h"
+
+echo "# A duplicate referral is withdrawn, then reopened when it proves to be a second incident."
+refer_on adult_g 2028-06-15 --type sar --subject "Adult G" --referrer "Fictional Care Provider" \
+    --received 2028-06-15 --summary "Fictional: a referral that looked like a duplicate" --agency Police
+on 2028-06-15 withdraw "$adult_g" --reason "A duplicate of an earlier referral"
+refused 2028-06-15 reopen "$adult_g" --to scoping --reason "Not a duplicate: a second incident"
+on 2028-06-15 reopen "$adult_g" --to referred --reason "Not a duplicate: a second incident"
+on 2028-06-15 retype "$adult_g" --type dhr --reason "The police confirmed a domestic homicide"
+look 2028-06-15 show "$adult_g"
+
+heading "Deadlines in the calendar, and the dashboard in the browser"
+echo "# Every open deadline as an all-day event; its UID (case, clock, item) stays the same,"
+echo "# so importing the file again into Outlook or Google Calendar updates the events."
+show_cmd --as-of 2028-06-15 due --format ics
+reviewctl --store "$store" --as-of 2028-06-15 due --format ics >"$scratch/deadlines.ics"
+printf '$ grep -c BEGIN:VEVENT deadlines.ics\n'
+grep -c BEGIN:VEVENT "$scratch/deadlines.ics"
+printf '$ sed -n 7,16p deadlines.ics\n'
+sed -n 7,16p "$scratch/deadlines.ics"
+echo "# The store as a static site: the tracker, each case's timeline, what is due, the"
+echo "# annual figures and the improvement actions. No server, nothing fetched from the network."
+site_dir="${TMPDIR:-/tmp}/reviewctl-demo-site"
+look 2028-06-15 site "$site_dir"
+echo
+echo "Open the dashboard in a browser: file://$site_dir/index.html"

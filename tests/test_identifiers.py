@@ -47,6 +47,13 @@ def team(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli,
     return store
 
 
+def key_file(tmp_path: Path, case_id: str) -> Path:
+    """The case's entry in the key store: one folder per store, by the store's id."""
+    folders = [p for p in (tmp_path / "keystore").iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders
+    return folders[0] / f"{case_id}.age"
+
+
 def with_name(cli: Cli, *extra: str) -> str:
     return refer(cli, "lcspr", "--name", NAME, "--dob", DOB, *extra)
 
@@ -80,7 +87,7 @@ def test_referral_with_a_name_keeps_it_encrypted(cli: Cli, team: Path, tmp_path:
     for blob in every_blob(team):
         for secret in (NAME, "Quillfeather", DOB, "ZZ9 9ZZ"):
             assert secret.encode() not in blob
-    entry = tmp_path / "keystore" / f"{case_id}.age"
+    entry = key_file(tmp_path, case_id)
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert "AGE-SECRET-KEY" not in entry.read_text()  # the case key is itself encrypted
     assert NAME in shown(cli, tmp_path, case_id)
@@ -270,7 +277,7 @@ def test_removing_a_recipient_gives_every_case_a_new_key_in_one_commit(cli: Cli,
     cases = [with_name(cli), with_name(cli)]
     bob, bob_public = age_key(tmp_path, "bob")
     cli.ok("recipients", "add", "bob", "--key", bob_public)
-    old_store = {c: (tmp_path / "keystore" / f"{c}.age").read_text() for c in cases}
+    old_store = {c: (key_file(tmp_path, c)).read_text() for c in cases}
     cli.ok("recipients", "remove", "bob")
     changed = git(team, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(changed) == sorted([".reviewctl/recipients.yaml", *(f"cases/{c}/identifiers.age" for c in cases)])
@@ -347,7 +354,7 @@ def test_purge_erases_for_every_commit_and_clone(cli: Cli, team: Path, tmp_path:
     clone = tmp_path / "clone"
     git(team, "clone", "-q", str(team), str(clone))
     cli.ok("--as-of", "2027-11-21", "purge", case_id, "--reason", "Retention schedule: 1 year after closure")
-    assert not (tmp_path / "keystore" / f"{case_id}.age").exists()
+    assert not (key_file(tmp_path, case_id)).exists()
     assert not (team / "cases" / case_id / "identifiers.age").exists()
     case_yaml = (team / "cases" / case_id / "case.yaml").read_text()
     assert "identifiers_purged:" in case_yaml and "Retention schedule" in case_yaml
@@ -375,7 +382,7 @@ def test_a_dry_run_purge_keeps_the_key(cli: Cli, team: Path, tmp_path: Path) -> 
     case_id = closed_case(cli, team)
     before = snapshot(team)
     cli.ok("purge", case_id, "--reason", "referred in error", "--force", "--dry-run")
-    assert snapshot(team) == before and (tmp_path / "keystore" / f"{case_id}.age").exists()
+    assert snapshot(team) == before and (key_file(tmp_path, case_id)).exists()
 
 
 # -- migration from plain confidential.yaml --------------------------------------------
@@ -402,9 +409,176 @@ def test_a_purge_killed_after_its_commit_is_finished_by_running_it_again(cli: Cl
     done = run_subprocess("purge", case_id, "--reason", "referred in error", "--force", cwd=team,
                           env={"REVIEWCTL_FAULT": "after-commit"})
     assert done.returncode == 137
-    assert (tmp_path / "keystore" / f"{case_id}.age").exists()  # the commit was made, the key not yet gone
+    assert (key_file(tmp_path, case_id)).exists()  # the commit was made, the key not yet gone
     cli.ok("doctor")
     result = cli.ok("purge", case_id, "--reason", "finish it")
     assert "interrupted purge" in result.err
-    assert not (tmp_path / "keystore" / f"{case_id}.age").exists()
+    assert not (key_file(tmp_path, case_id)).exists()
     refused_cleanly(cli, team, REFUSED, "purge", case_id, "--reason", "again")
+
+
+def test_amending_a_name_out_of_free_text_does_not_copy_it_into_the_history(cli: Cli, team: Path) -> None:
+    case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School DSL",
+                     "--summary", "Zoe Quillfeather was hurt").out.strip()
+    cli.ok("confidential", case_id, "--set", f"name={NAME}")
+    cli.ok("amend", case_id, "case.summary", "Child Z was hurt", "--reason", "A real name was typed in")
+    text = (team / "cases" / case_id / "case.yaml").read_text()
+    assert "Quillfeather" not in text and "withheld" in text
+    # What git's history holds from before is another matter: README says so.
+    assert "Quillfeather" in git(team, "show", "HEAD~2:cases/" + case_id + "/case.yaml")
+
+
+# -- what an independent attack on this feature found --------------------------------------
+
+def test_stores_that_share_a_key_store_never_see_each_others_keys(
+        cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewctl.core.init import init_store
+
+    first = with_name(cli)
+    other = init_store(tmp_path / "other", "Another Fictional Partnership", "TST")
+    monkeypatch.chdir(other)
+    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
+    _, stranger = age_key(tmp_path, "stranger")
+    cli.ok("recipients", "add", "stranger", "--key", stranger)  # re-wraps this store's keys only
+    other_case = with_name(cli)
+    folders = sorted(p for p in (tmp_path / "keystore").iterdir())
+    assert len(folders) == 2  # one folder per store, by its id
+    entry = next(f / f"{first}.age" for f in folders if (f / f"{first}.age").exists())
+    assert not (entry.parent / f"{other_case}.age").exists()
+    stranger_id = agecrypt.load_identity(tmp_path / "stranger.key", "stranger")
+    with pytest.raises(agecrypt.CryptoError):
+        stranger_id.decrypt(entry.read_text())
+
+
+def test_a_recipient_added_on_a_branch_gets_nothing_until_merged(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli)
+    git(team, "checkout", "-qb", "sneaky")
+    _, mallory = age_key(tmp_path, "mallory")
+    recipients = team / ".reviewctl" / "recipients.yaml"
+    recipients.write_text(recipients.read_text() + f"  - {{name: mallory, key: {mallory}}}\n")
+    err = refused_cleanly(cli, team, REFUSED, "refer", "--type", "sar", "--subject", "Adult Q",
+                          "--referrer", "Fictional GP", "--name", NAME)
+    assert "uncommitted" in err
+    git(team, "commit", "-qam", "a recipient, by hand")
+    err = refused_cleanly(cli, team, REFUSED, "refer", "--type", "sar", "--subject", "Adult Q",
+                          "--referrer", "Fictional GP", "--name", NAME)
+    assert "mallory" in err and "base branch (main)" in err
+    _, bob = age_key(tmp_path, "bob")
+    refused_cleanly(cli, team, REFUSED, "recipients", "add", "bob", "--key", bob)
+    assert NAME in shown(cli, tmp_path, case_id)  # reading needs no trust in the list
+
+
+def test_every_free_text_field_is_guarded_panel_roles_too(cli: Cli, team: Path, tmp_path: Path) -> None:
+    from test_full_process import to_in_review
+
+    case_id = to_in_review(cli, team, "lcspr", tmp_path)
+    cli.ok("confidential", case_id, "--set", f"name={NAME}")
+    err = refused_cleanly(cli, team, REFUSED, "panel", "add", case_id, "--name", "Panel Member Two",
+                          "--agency", "Police", "--role", "aunt of Zoë Quillfeather")
+    assert "--role" in err and "Quillfeather" not in err
+    # The workflow's own words (roles, stages) need no key: approving is not blocked.
+    cli.ok("panel", "add", case_id, "--name", "Panel Member Three", "--agency", "Health", "--role", "Nurse")
+
+
+def test_a_file_named_with_an_identifier_is_not_named_in_the_refusal(cli: Cli, team: Path, tmp_path: Path) -> None:
+    from test_full_process import to_in_review
+
+    case_id = to_in_review(cli, team, "lcspr", tmp_path)
+    cli.ok("confidential", case_id, "--set", f"name={NAME}")
+    err = refused_cleanly(cli, team, REFUSED, "chronology", "request", case_id, "--agency", "Quillfeather Trust")
+    assert "name withheld" in err and "quillfeather" not in err.lower()
+
+
+def test_errors_never_repeat_what_may_be_an_identifier(cli: Cli, team: Path) -> None:
+    case_id = with_name(cli)
+    for given in ("Effie Secretname", "=Effie Secretname", "shoe=Effie Secretname"):
+        err = refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", given)
+        assert "Secretname" not in err
+    for args in (["case.received", "Effie Secretname"], ["Effie Secretname", "x"]):
+        err = refused_cleanly(cli, team, USAGE, "amend", case_id, *args, "--reason", "typo")
+        assert "Secretname" not in err
+    err = refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "nhs=Effie")
+    assert "10 digits" in err and "Effie" not in err
+
+
+def test_removal_rekeys_the_keys_of_cases_on_other_branches_too(cli: Cli, team: Path, tmp_path: Path) -> None:
+    _, bob_public = age_key(tmp_path, "bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    proposed = cli.ok("refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "Fictional GP",
+                      "--name", NAME, "--propose").out.strip()
+    assert not (team / "cases" / proposed).exists()
+    entries = list(key_file(tmp_path, "x").parent.glob("*.age"))
+    assert len(entries) == 1  # the proposed case's key, its case on a branch only
+    cli.ok("recipients", "remove", "bob")
+    with pytest.raises(agecrypt.CryptoError):
+        agecrypt.load_identity(tmp_path / "bob.key", "bob").decrypt(entries[0].read_text())
+
+
+def test_purge_needs_no_key_and_works_when_the_key_is_already_gone(cli: Cli, team: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = closed_case(cli, team), closed_case(cli, team)
+    key_file(tmp_path, second).unlink()
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "no-such-key"))
+    cli.ok("purge", first, "--reason", "Referred in error", "--force")
+    cli.ok("purge", second, "--reason", "Referred in error", "--force")
+    history = (team / "cases" / first / "case.yaml").read_text()
+    assert "step: purge" in history and "Referred in error" in history
+    assert any(row.split()[2:3] == ["purge"] for row in cli.ok("log", first).out.splitlines())
+
+
+def test_purging_a_case_that_once_kept_plain_identifiers_warns(cli: Cli, team: Path) -> None:
+    case_id = closed_case(cli, team)
+    cli.ok("purge", case_id, "--reason", "tidy", "--force")  # encrypted from the start: no warning
+    other = refer(cli)
+    (team / "cases" / other / "confidential.yaml").write_text(f"names: [{NAME}]\n")
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "identifiers before encryption")
+    cli.ok("confidential", "migrate")
+    result = cli.ok("purge", other, "--reason", "tidy", "--force")
+    assert "plain text" in result.err and "filter-repo" in result.err
+
+
+def test_show_output_and_dry_runs_keep_identifiers_out_of_the_repository_and_stdout(cli: Cli, team: Path) -> None:
+    case_id = with_name(cli)
+    for target in ("ids.yaml", f"cases/{case_id}/ids.yaml"):
+        err = refused_cleanly(cli, team, USAGE, "confidential", case_id, "--show", "--output", target)
+        assert "inside the repository" in err
+    other = refer(cli)
+    (team / "cases" / other / "confidential.yaml").write_text(f"names: [{NAME}]\n")
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "identifiers before encryption")
+    result = cli.ok("confidential", "migrate", "--dry-run")
+    assert "Quillfeather" not in result.out + result.err and "would encrypt" in result.err
+
+
+def test_an_editor_that_saves_something_other_than_utf8(cli: Cli, team: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = with_name(cli)
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "names: [Eff\\377ie]\\n" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    err = refused_cleanly(cli, team, USAGE, "confidential", case_id, "--edit")
+    assert "UTF-8" in err
+
+
+def test_a_child_referred_on_the_day_it_was_born(cli: Cli, team: Path) -> None:
+    case_id = refer(cli, "lcspr", "--name", NAME, "--dob", "2026-11-02")  # received 2 November, as is the letter
+    assert case_id
+    err = refused_cleanly(cli, team, REFUSED, "triage", case_id, "--accept", "--reason", "born 2 Nov 2026")
+    assert "date of birth" in err
+
+
+def test_changes_to_identifiers_are_in_the_history_without_their_values(cli: Cli, team: Path) -> None:
+    case_id = refer(cli)
+    cli.ok("confidential", case_id, "--set", f"name={NAME}", "-m", "From the police's referral form")
+    history = (team / "cases" / case_id / "case.yaml").read_text()
+    assert "step: confidential" in history and "police's referral form" in history
+    assert "Quillfeather" not in history
+
+
+def test_retention_counts_from_closure_not_from_a_later_correction(cli: Cli, team: Path) -> None:
+    case_id = closed_case(cli, team)  # ended 2026-11-20
+    set_retention(team)
+    cli.ok("--as-of", "2027-01-05", "confidential", case_id, "--set", "address=1 Nowhere Lane")
+    assert '"destroy_from": "2027-11-20"' in cli.ok("retention", "--all", "--format", "json").out

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import clock, corrections, office, outcome, privacy, reports, review, steps, team, views
+from reviewctl.cli import clock, corrections, office, outcome, privacy, reports, review, site, steps, team, views
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -77,6 +77,7 @@ app.command("list")(reports.list_)
 app.command("tracker", help="The tracker (the same as list).")(reports.list_)
 app.command()(reports.due)
 app.command()(reports.stats)
+app.command()(site.site)
 app.command()(views.log)
 app.command()(views.validate)
 app.command()(views.template)

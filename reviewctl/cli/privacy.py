@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from reviewctl.cli.common import DateOpt, DryRunOpt, FormatOpt, MessageOpt, globals_of, report, step_options
 from reviewctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.core.transaction import Outcome
 
 recipients_app = typer.Typer(help="Who can read the cases' identifiers: add, remove, list.", no_args_is_help=True)
 
@@ -40,8 +43,9 @@ def confidential(
         if outcome is None:
             say("no case keeps plain confidential.yaml; nothing to migrate")
             return
-        report(outcome)
-        say(f"encrypted the identifiers of {len(cases)} cases. The plain text is still in git's history: to "
+        _report(outcome)
+        say(f"{'would encrypt' if dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
+            "is still in git's history: to "
             "remove it, rewrite history (e.g. `git filter-repo --path-glob 'cases/*/confidential.yaml' "
             "--invert-paths`), force-push, and have everyone clone afresh")
         return
@@ -53,7 +57,7 @@ def confidential(
     if show:
         text = core.show(store, case_id)
         if output is not None:
-            _write_private(output, text)
+            _write_private(store.root, output, text)
             say(f"wrote {output} (only you can read it); delete it when you are done")
         elif not sys.stdout.isatty():
             raise UsageError("standard output is not a terminal, and the identifiers are not written to files "
@@ -69,11 +73,33 @@ def confidential(
             return
     else:
         outcome = core.set_values(store, case_id, set_ or [], remove or [], options)
-    report(outcome)
+    _report(outcome)
 
 
-def _write_private(path: Path, text: str) -> None:
+def _report(outcome: Outcome) -> None:
+    """As `report`, but a dry run names the files and never prints their text: a diff of
+    identifiers would show them (a plain confidential.yaml being removed)."""
+    from reviewctl.cli.output import say
+
+    if not outcome.dry_run:
+        report(outcome)
+        return
+    say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}) [dry run: nothing changed]")
+    for path in outcome.paths:
+        say(f"would {'remove' if path in outcome.removed else 'write'} {path}")
+
+
+def _write_private(root: Path, path: Path, text: str) -> None:
     import os
+
+    from reviewctl.adapters.gitdir import find_git_dir
+
+    where = path.expanduser().absolute().parent.resolve()
+    git_dir = find_git_dir(root)
+    tops = {root.resolve(), *([git_dir.parent.resolve()] if git_dir else [])}
+    if any(where == top or where.is_relative_to(top) for top in tops):
+        raise UsageError(f"--output {path}: inside the repository, where it could be committed; write it outside "
+                         "(e.g. in your home folder), and delete it when you are done")
 
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -109,9 +135,14 @@ def recipients_remove(
 
     Old commits stay readable to a copy of the old key store that they kept.
     """
+    from reviewctl.cli.output import say
     from reviewctl.core.recipients import remove
 
-    report(remove(globals_of(ctx).store(), name, dry_run))
+    outcome, missing = remove(globals_of(ctx).store(), name, dry_run)
+    report(outcome)
+    if missing:
+        say(f"warning: no key in the key store for {', '.join(missing)}, so their identifiers were not re-keyed "
+            "(nobody can read them); restore the key store from its backup, or purge them")
 
 
 @recipients_app.command("list")
@@ -166,6 +197,6 @@ def purge(
     if outcome is None:
         say(warning or "")
         return
-    report(outcome)
+    _report(outcome)
     if warning:
         say(f"warning: {warning}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reviewctl.cli.common import FormatOpt, globals_of, maybe_date
+from reviewctl.cli.common import globals_of, maybe_date
 from reviewctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -181,19 +181,26 @@ def due(
     within: Annotated[int | None, typer.Option("--within", help="Only deadlines within N working days.", min=0)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deadlines.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when anything is overdue.")] = False,
-    fmt: FormatOpt = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or ics (a calendar feed).")] = "table",
 ) -> None:
     """Every open deadline across all cases, soonest first."""
     from reviewctl.core.reports import due as core_due
 
-    if fmt not in ("table", "json", "csv", "md"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md")
+    if fmt not in ("table", "json", "csv", "md", "ics"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, ics")
     g = globals_of(ctx)
-    index = _index(g.store())
+    store = g.store()
+    index = _index(store)
     rows = core_due(index, g.today(), within, overdue)
     _problems(index)
     g.note_as_of()
-    _emit(rows, DUE_COLUMNS, fmt, None, "Due")
+    if fmt == "ics":  # a calendar feed: every open deadline as an all-day event
+        from reviewctl.adapters.ics import due_calendar
+
+        # Written as it is: iCalendar lines end in CRLF.
+        sys.stdout.write(due_calendar(rows, store.config.partnership, g.today()).decode("utf-8"))
+    else:
+        _emit(rows, DUE_COLUMNS, fmt, None, "Due")
     if fail_on_overdue and any(r["status"] == "overdue" for r in rows):
         raise typer.Exit(int(ExitCode.OVERDUE))
     if index.problems:

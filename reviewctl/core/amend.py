@@ -99,6 +99,22 @@ def _check_value(edit: Edit, path: str, value: Any, today: date) -> None:
         check_date(value, edit, path)
 
 
+WITHHELD = "(withheld: it held one of the case's identifiers)"
+
+
+def _kept(store: Store, case_id: str, old: Any) -> Any:
+    """The old value as the history keeps it: a value that held one of the case's
+    identifiers (the usual reason to correct free text) is not copied into the history."""
+    from reviewctl.core import identifiers
+    from reviewctl.core.redaction import Guard
+
+    if not isinstance(old, str) or identifiers.stored_as(store, case_id) is None:
+        return old
+    confidential = identifiers.read(store, case_id)
+    guard = Guard.build(confidential, store.config.redaction.allow) if confidential else None
+    return WITHHELD if guard and guard.scan(old) else old
+
+
 def amend(store: Store, case_id: str, path: str, value: str, reason: str, options: StepOptions) -> Outcome:
     reason = required_text(reason, "--reason", "say why the value is corrected")
     with step_guard(store, case_id):
@@ -121,7 +137,7 @@ def amend(store: Store, case_id: str, path: str, value: str, reason: str, option
         stage = str(case["stage"])
         when = check_date(options.date, edit, not_before_last=True)
         entry = history_entry(Act.AMEND, when, stage, stage, store.repo.identity().name, options, reason=reason)
-        entry.update({"field": field.path, "old": old, "new": new})
+        entry.update({"field": field.path, "old": _kept(store, case_id, old), "new": new})
         case["history"].append(entry)
         edit.rewrites = True
         from reviewctl.core.step import finish

@@ -17,6 +17,7 @@ from reviewctl.core.keys import Keystore
 from reviewctl.core.step import Edit, StepOptions, commit_message, finish
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 PURGED_KEY = "identifiers_purged"
@@ -60,8 +61,19 @@ def save(edit: Edit, confidential: Confidential, step: str, options: StepOptions
     if kind == "plain":
         edit.extra[folder / LEGACY_FILE] = None
     edit.identifiers = confidential
+    record_in_history(edit, step, options)
     with keystore_written(store, case_id, sealed.entry, options.dry_run):
         return finish(edit, step, "identifiers", options)
+
+
+def record_in_history(edit: Edit, step: str, options: StepOptions, reason: str | None = None) -> None:
+    """A history entry that says the identifiers changed (who, when, why), never what they are."""
+    from reviewctl.core.step import check_date, history_entry
+
+    stage = str(edit.case["stage"])
+    when = check_date(options.date, edit, not_before_last=True)
+    edit.case["history"].append(history_entry(step, when, stage, stage, edit.store.repo.identity().name, options,
+                                              reason=reason))
 
 
 def set_values(store: Store, case_id: str, add: list[str], remove: list[str], options: StepOptions) -> Outcome:
@@ -72,7 +84,7 @@ def set_values(store: Store, case_id: str, add: list[str], remove: list[str], op
         edit = Edit.load(store, case_id)
         refuse_if_purged(edit)
         current = identifiers.read(store, case_id)
-        return save(edit, identifiers.with_values(current, add, remove), "confidential", options)
+        return save(edit, identifiers.with_values(current, add, remove), Act.IDENTIFIERS, options)
 
 
 def show(store: Store, case_id: str) -> str:
@@ -106,14 +118,36 @@ def edit_in_editor(store: Store, case_id: str, options: StepOptions,
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(original)
-            (run_editor or _run_editor)(path)
-            text = path.read_text(encoding="utf-8")
+            with _cleaned_up_on_signals():
+                (run_editor or _run_editor)(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise UsageError("the edited identifiers are not UTF-8 text; nothing was changed (and the "
+                                 "private file is gone): save as UTF-8 and edit again") from None
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         if text == original:
             return None
         changed = identifiers.parse(text, "the edited identifiers")
-        return save(edit, changed, "confidential", options)
+        return save(edit, changed, Act.IDENTIFIERS, options)
+
+
+@contextlib.contextmanager
+def _cleaned_up_on_signals() -> Iterator[None]:
+    """A terminal closed (SIGHUP) or a kill (SIGTERM) unwinds like Ctrl-C, so the private
+    file with the plain identifiers is removed on the way out."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    saved = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def _run_editor(path: Path) -> None:

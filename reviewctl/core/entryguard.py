@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from reviewctl.core.step import Edit
     from reviewctl.core.store import Store
 
-# The keys whose values are made by reviewctl, not typed by someone.
-_MADE = {"step", "from", "to", "by", "stage", "type", "id", "role", "version", "outcome", "document", "letter",
-         "acknowledgement", "commit", "file", "status", "kind", "agreed_by_role", "sha256", "email"}
+# The keys whose values are made by reviewctl, never typed by someone: the git user who
+# ran a step, hashes, the paths of the documents it rendered.
+_MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded"}
 # The option a recorded key came from, where its name differs (`note` is --message).
 _OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--reason",
            "where": "--where", "subject": "--subject", "referrer": "--referrer", "agencies": "--agency"}
@@ -43,17 +43,30 @@ def _strings(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str,
         yield path, data
 
 
+def _vocabulary(edit: Edit) -> set[str]:
+    """The workflow's own words (stage, type, step and role ids), which a step records as
+    they are: not free text, so a step that adds only these needs no key."""
+    flow = edit.store.workflow
+    words = {*flow.types, *(s.id for s in flow.stages), *(t.step for t in flow.transitions), *flow.records,
+             *(r for roles in flow.approvals.values() for r in roles)}
+    return words | {"accepted", "no-further-action", "conduct", "not-conduct", "open", "on-track", "at-risk",
+                    "complete", "closed"}
+
+
 def added_texts(edit: Edit) -> dict[str, str]:
     """What the step adds, by how a message names it: `--summary`, or a file's path."""
     from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
 
     texts: dict[str, str] = {}
+    vocabulary = _vocabulary(edit)
     for name, data in edit.docs.items():
         before: str | None = edit.originals.get(name)
         old = Counter(text for _, text in _strings(yamlio.parse_safe(before, name) if before else None))
         for path, text in _strings(data):
             if old[text] > 0:
                 old[text] -= 1
+                continue
+            if text in vocabulary:
                 continue
             key = path[-1] if path else name
             label = _OPTION.get(key) or f"--{key.replace('_', '-')} ({DOCUMENT_FILES[name]}: {'.'.join(path)})"
@@ -81,6 +94,7 @@ def file_text(store: Store, target: Path, data: str | bytes) -> str:
 def check_entry(edit: Edit) -> None:
     """Refuse the step if anything it adds holds one of the case's identifiers."""
     from reviewctl.core import identifiers
+    from reviewctl.core.keys import KeysUnavailable
     from reviewctl.core.redaction import Guard, text_findings
 
     store = edit.store
@@ -94,12 +108,41 @@ def check_entry(edit: Edit) -> None:
         try:
             confidential = identifiers.read(store, edit.case_id)
         except ReviewctlError as error:
+            if edit.guard_optional and isinstance(error, KeysUnavailable):  # a purge must not need its key
+                return
             raise type(error)(f"{edit.case_id}: what this step writes must be checked against the case's "
                               f"identifiers first, and they cannot be read here: {error.message}") from None
     if not confidential:
         return
-    guard = Guard.build(confidential, store.config.redaction.allow)
-    found = text_findings(store, edit.case_id, texts, guard)
+    allow = store.config.redaction.allow
+    guard = Guard.build(confidential, allow)
+    # A letter is dated the day of the step: a child referred on the day it was born must
+    # not have its own acknowledgement refused for the date reviewctl put in it.
+    rendered_guard = Guard.build(confidential.model_copy(update={"dates_of_birth": [
+        d for d in confidential.dates_of_birth if d not in edit.rendered_dates]}), allow)
+    withheld = _withheld_names(edit, guard, rendered_guard, texts)
+    found = text_findings(store, edit.case_id, {withheld.get(k, k): v for k, v in texts.items()
+                                                if k not in edit_rendered(edit)}, guard)
+    rendered = {withheld.get(k, k): v for k, v in texts.items() if k in edit_rendered(edit)}
+    found_rendered = text_findings(store, edit.case_id, rendered, rendered_guard)
+    found.places += found_rendered.places
+    found.bidi += found_rendered.bidi
+    found.places += [f"{label} (its name)" for label in withheld.values()]
     if found:
         raise RefusedError(f"{edit.case_id}: {found.describe()}; nothing was written: use the case's pseudonym "
                            "instead, and keep real identifiers in `reviewctl confidential`")
+
+
+def edit_rendered(edit: Edit) -> set[str]:
+    return {edit.store.shown(path) for path in edit.rendered}
+
+
+def _withheld_names(edit: Edit, guard: Any, rendered_guard: Any, texts: dict[str, str]) -> dict[str, str]:
+    """The files whose own names hold an identifier, each to be named without its name."""
+    withheld: dict[str, str] = {}
+    folder = edit.store.shown(edit.store.case_dir(edit.case_id))
+    rendered = edit_rendered(edit)
+    for number, label in enumerate(sorted(k for k in texts if not k.startswith("--")), start=1):
+        if (rendered_guard if label in rendered else guard).scan(label.removeprefix(folder)):
+            withheld[label] = f"{folder}/<file {number} this step writes, name withheld>"
+    return withheld

@@ -62,7 +62,7 @@ def _model_key(model: type[BaseModel], key: str) -> tuple[str, Any] | None:
 def resolve(docs: dict[str, Any], path: str) -> Field:
     parts = [p.strip() for p in path.strip().split(".")]
     if len(parts) < 2 or parts[0] not in DOCUMENT_FILES or not all(parts):
-        raise UsageError(f"{path!r} is not a field: give document.key as `show --format json` names it, e.g. "
+        raise UsageError(f"{_named(path)} is not a field: give document.key as `show --format json` names it, e.g. "
                          f"scoping.notified or case.subject (documents: {', '.join(DOCUMENT_FILES)})")
     doc = parts[0]
     if doc in _SEALED_DOCS or ".".join(parts[:2]) in _OWN_STEP:
@@ -130,16 +130,17 @@ def convert(field: Field, value: str) -> Any:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise UsageError(f"{field.path} is a date; {value!r} is not one: write it as YYYY-MM-DD") from None
+            raise UsageError(f"{field.path} is a date, and the value given is not one: "
+                             "write it as YYYY-MM-DD") from None
     if kind is bool:
         if text.lower() in ("true", "yes"):
             return True
         if text.lower() in ("false", "no"):
             return False
-        raise UsageError(f"{field.path} is true or false, not {value!r}")
+        raise UsageError(f"{field.path} is true or false, and the value given is neither")
     if kind is int:
         if not text.lstrip("-").isdigit():
-            raise UsageError(f"{field.path} is a whole number, not {value!r}")
+            raise UsageError(f"{field.path} is a whole number, and the value given is not one")
         return int(text)
     if typing.get_origin(kind) is typing.Literal:
         allowed = [str(a) for a in typing.get_args(kind)]
@@ -152,3 +153,12 @@ def convert(field: Field, value: str) -> Any:
         return text
     raise UsageError(f"{field.path} holds a list or a record, not one value; amend one of its fields "
                      f"(e.g. {field.path}.1.<key>)")
+
+
+def _named(path: str) -> str:
+    # A field's name is short and made of keys; anything else may be a value typed in the
+    # wrong place (a real name), which a message must not repeat.
+    from reviewctl.core.documents import DOCUMENT_FILES
+
+    first = path.split(".", 1)[0]
+    return repr(path) if first in DOCUMENT_FILES and len(path) <= 80 and path.isprintable() else "the FIELD given"

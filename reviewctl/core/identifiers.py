@@ -19,7 +19,16 @@ from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
 from reviewctl.core import folding
 from reviewctl.core.case import Strict
-from reviewctl.core.keys import Keystore, KeysUnavailable, identities, recipients, unwrap, who_can_read, wrap
+from reviewctl.core.keys import (
+    Keystore,
+    KeysUnavailable,
+    identities,
+    recipients,
+    trusted_recipients,
+    unwrap,
+    who_can_read,
+    wrap,
+)
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
@@ -42,8 +51,18 @@ class Confidential(Strict):
     def _not_blank(cls, values: list[str]) -> list[str]:
         if any(not v.strip() for v in values):
             raise ValueError("an identifier may not be blank")
+        if any(not v.replace("\n", " ").isprintable() for v in values):
+            raise ValueError("an identifier may not hold control characters")
         if any(not folding.key(v) for v in values):
             raise ValueError("an identifier needs at least one letter or digit")
+        return values
+
+    @field_validator("nhs_numbers")
+    @classmethod
+    def _ten_digits(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not (sum(c.isdigit() for c in value) == 10 and all(c.isdigit() or c in " -" for c in value)):
+                raise ValueError("an NHS number is 10 digits (spaces and hyphens allowed)")
         return values
 
     def __bool__(self) -> bool:
@@ -107,8 +126,9 @@ def read(store: Store, case_id: str) -> Confidential | None:
         text = agecrypt.secret_identities("\n".join(secrets), "the case's key").decrypt(
             path.read_text(encoding="ascii", errors="replace"))
     except CryptoError as error:
-        raise InvalidDataError(f"{shown}: cannot be decrypted: {error}; bring back the last good version "
-                               "with `git restore` (or from an earlier commit)") from None
+        raise InvalidDataError(f"{shown}: cannot be decrypted with the case's key in the key store: {error}; "
+                               "if the recipients changed lately, pull the latest commits; else bring back the "
+                               "last good version with `git restore` (or from an earlier commit)") from None
     try:
         return parse(text.decode("utf-8"), f"{shown} (decrypted)")
     except UnicodeDecodeError:
@@ -122,7 +142,7 @@ def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[s
     if secrets is None:
         secret, _ = agecrypt.new_secret()
         secrets = [secret]
-        entry = wrap(secrets, recipients(store), case_id)
+        entry = wrap(secrets, trusted_recipients(store), case_id)
     public = agecrypt.secret_identities(secrets[0], "the case's key").native[0].to_public()
     ciphertext = agecrypt.encrypt(confidential.as_yaml().encode("utf-8"), [agecrypt.Recipient(str(public))])
     return Sealed(ciphertext, secrets, entry)
@@ -141,8 +161,9 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
             kind, sep, value = item.partition("=")
             key = KINDS.get(kind.strip().lower())
             if not sep or key is None:
-                raise UsageError(f"{flag} {kind.strip() or item!r}=…: give KIND=VALUE, KIND one of "
-                                 f"{', '.join(KINDS)}")
+                # What was given is not repeated: it may be the identifier itself, typed without its KIND.
+                raise UsageError(f"{flag}: give KIND=VALUE, KIND one of {', '.join(KINDS)} (the value given has "
+                                 "no known KIND before an '=')")
             value = value.strip()
             named = (flags or {}).get(kind, f"{flag} {kind}=…")
             if not value:

@@ -28,8 +28,9 @@ from reviewctl.core.summary import Summary
 from reviewctl.errors import ReviewctlError
 
 CACHE_NAME = "reviewctl-cache.pickle"
-CACHE_FORMAT = 5  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
-# 5: each summary keeps its searchable text (`reviewctl search`)
+CACHE_FORMAT = 6  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
+# 5: the stages a case passed through and what each action is (the site);
+# 6: each summary keeps its searchable text (`reviewctl search`)
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000

@@ -29,6 +29,7 @@ KEYSTORE_ENV = "REVIEWCTL_KEYSTORE"
 IDENTITY_ENV = "REVIEWCTL_IDENTITY"
 DEFAULT_IDENTITY = Path("~/.ssh/id_ed25519")
 NAME_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
+_STORE_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,33 @@ class KeysUnavailable(RefusedError):
     """The identifiers cannot be read here: no identity, or not one of the recipients'."""
 
 
+def store_id(store: Store) -> str | None:
+    """The store's own id, made when its first recipient is added: its key store's folder."""
+    path = store.root / RECIPIENTS_FILE
+    if not path.is_file():
+        return None
+    data = yamlio.read_roundtrip(path, store.shown(path))
+    value = data.get("store") if isinstance(data, dict) else None
+    if not (isinstance(value, str) and _STORE_ID.match(value)):
+        raise InvalidDataError(located(store.shown(path), 1, "store", "must be the store's id (32 hex digits), as "
+                                       "`reviewctl recipients add` wrote it; bring back the committed file"))
+    return value
+
+
 def recipients(store: Store) -> list[Member]:
-    """The team's recipients, as committed in the store (empty if none are listed)."""
+    """The team's recipients, as the work tree lists them (empty if none are listed)."""
     path = store.root / RECIPIENTS_FILE
     if not path.is_file():
         return []
-    shown = store.shown(path)
-    data = yamlio.read_roundtrip(path, shown) or {}
+    return members_in(yamlio.read_roundtrip(path, store.shown(path)), store.shown(path))
+
+
+def members_in(data: object, shown: str) -> list[Member]:
     listed = data.get("recipients") if isinstance(data, dict) else None
     if not isinstance(listed, list):
         raise InvalidDataError(located(shown, 1, "recipients", "must be a list of {name, key}; "
                                        "change it with `reviewctl recipients add/remove`"))
+    assert isinstance(data, dict)
     members = []
     for i, entry in enumerate(listed):
         line = yamlio.line_of(data, ("recipients", i))
@@ -74,6 +91,34 @@ def who_can_read(store: Store) -> str:
     return ", ".join(m.shown for m in members) if members else "nobody (no recipients are listed)"
 
 
+def trusted_recipients(store: Store) -> list[Member]:
+    """The recipients a case key may be encrypted for: the committed list, and only those
+    the base branch lists too.
+
+    A branch (or a hand edit) that adds a key must not get the identifiers encrypted for
+    it before the change is reviewed and merged into the base.
+    """
+    members = recipients(store)
+    if store.repo.changed_paths(RECIPIENTS_FILE):
+        raise RefusedError(f"{RECIPIENTS_FILE} has uncommitted edits; change the recipients only with "
+                           "`reviewctl recipients add/remove` (discard the edit with `git restore`)")
+    from reviewctl.core.base import base_ref
+
+    try:
+        base, commit = base_ref(store, None)
+    except UsageError:
+        return members  # no base branch (a store not yet shared): the committed list is all there is
+    text = store.repo.show_file(commit, RECIPIENTS_FILE)
+    on_base = {m.recipient for m in members_in(yamlio.parse_roundtrip(text, f"{base}:{RECIPIENTS_FILE}"),
+                                                 f"{base}:{RECIPIENTS_FILE}")} if text else set()
+    unknown = [m.name for m in members if m.recipient not in on_base]
+    if unknown:
+        raise RefusedError(f"{RECIPIENTS_FILE} lists {', '.join(unknown)}, who the base branch ({base}) does not; "
+                           "identifiers are encrypted only for recipients merged into the base: merge that change "
+                           "through review first, or work on the base branch")
+    return members
+
+
 def identities(store: Store) -> Identities:
     """Your private key: --identity, then REVIEWCTL_IDENTITY, then ~/.ssh/id_ed25519."""
     if store.identity_file is not None:
@@ -85,6 +130,8 @@ def identities(store: Store) -> Identities:
         path = DEFAULT_IDENTITY
         source = str(path)
     path = path.expanduser()
+    if path.is_dir():
+        raise UsageError(f"{source} is a folder; give the private key file itself")
     if not path.is_file():
         raise KeysUnavailable(f"no identity to read the identifiers: {source} does not exist; give your private "
                            f"key with --identity FILE or {IDENTITY_ENV} (they can be read by: "
@@ -102,12 +149,17 @@ class Keystore:
         self.store = store
         given = os.environ.get(KEYSTORE_ENV) or store.repo.config("reviewctl.keystore")
         if given:
-            self.path = Path(given).expanduser()
+            self.base = Path(given).expanduser()
             self.source = f"{KEYSTORE_ENV}" if os.environ.get(KEYSTORE_ENV) else "git config reviewctl.keystore"
         else:
             data = Path(os.environ.get("XDG_DATA_HOME") or "~/.local/share").expanduser()
-            self.path = data / "reviewctl" / "keys" / store.config.prefix
+            self.base = data / "reviewctl" / "keys"
             self.source = "the default key store"
+        # One folder per store, by the store's own id: stores that share a key store (or its
+        # default) never see, re-encrypt or hand over each other's keys.
+        self.path = self.base / (store_id(store) or "no-recipients-yet")
+        if self.base.exists() and not self.base.is_dir():
+            raise UnusableError(f"the key store {self.base} ({self.source}) is not a folder; point it at a folder")
         resolved = self.path.resolve()
         # Inside the repository, the keys would be committed (or copied with the folder),
         # and purging could not erase them.

@@ -9,6 +9,7 @@ old commits' ciphertext.
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,17 @@ from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
 from reviewctl.core import identifiers
 from reviewctl.core.identifiers import IDENTIFIERS_FILE
-from reviewctl.core.keys import NAME_SHAPE, RECIPIENTS_FILE, Keystore, Member, identities, recipients, unwrap, wrap
+from reviewctl.core.keys import (
+    NAME_SHAPE,
+    RECIPIENTS_FILE,
+    Keystore,
+    Member,
+    identities,
+    recipients,
+    trusted_recipients,
+    unwrap,
+    wrap,
+)
 from reviewctl.core.step import commit_message
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, store_lock
@@ -54,7 +65,8 @@ def _entries(store: Store) -> tuple[Path, Any]:
     path = store.root / RECIPIENTS_FILE
     data = yamlio.read_roundtrip(path, store.shown(path)) if path.exists() else None
     if not isinstance(data, dict):
-        data = yamlio.new_map({"recipients": yamlio.new_seq()})
+        # The store's own id names its folder in the key store (keys.py).
+        data = yamlio.new_map({"store": secrets.token_hex(16), "recipients": yamlio.new_seq()})
         data.yaml_set_start_comment(_HEADER)
     return path, data
 
@@ -95,7 +107,7 @@ def add(store: Store, name: str, key: str, dry_run: bool) -> Outcome:
     with store_lock(store):
         path, data = _entries(store)
         _guarded(store, [path])
-        members = recipients(store)
+        members = trusted_recipients(store)
         if any(m.name == name for m in members):
             raise RefusedError(f"{name} is already a recipient; remove them first to change their key")
         if any(m.recipient == recipient for m in members):
@@ -121,35 +133,46 @@ def add(store: Store, name: str, key: str, dry_run: bool) -> Outcome:
             raise
 
 
-def remove(store: Store, name: str, dry_run: bool) -> Outcome:
+def remove(store: Store, name: str, dry_run: bool) -> tuple[Outcome, list[str]]:
+    """Take a recipient away; (the outcome, the cases whose key was missing and so not re-keyed)."""
     store.repo.identity()
     with store_lock(store):
         path, data = _entries(store)
         _guarded(store, [path])
-        members = recipients(store)
+        members = trusted_recipients(store)
         if not any(m.name == name for m in members):
             names = ", ".join(m.name for m in members) or "none"
             raise RefusedError(f"{name} is not a recipient (recipients: {names})")
         remaining = [m for m in members if m.name != name]
         data["recipients"][:] = [e for e in data["recipients"] if e.get("name") != name]
-        encrypted = [c for c in store.case_ids() if identifiers.stored_as(store, c) == "encrypted"]
-        if encrypted and not remaining:
-            raise RefusedError(f"{name} is the last recipient, and {len(encrypted)} cases have identifiers; "
-                               "add another recipient first")
-        changes: dict[Path, str | None] = {path: yamlio.dump(data)}
         keystore = Keystore(store)
+        encrypted = [c for c in store.case_ids() if identifiers.stored_as(store, c) == "encrypted"]
+        held = keystore.case_ids()
+        if (encrypted or held) and not remaining:
+            raise RefusedError(f"{name} is the last recipient, and {len(set(encrypted) | set(held))} cases have "
+                               "identifiers; add another recipient first")
+        changes: dict[Path, str | None] = {path: yamlio.dump(data)}
+        mine = identities(store)
         both: dict[str, str] = {}
         final: dict[str, str] = {}
-        for case_id in encrypted:  # every case gets a new key, which the removed key cannot read
+        missing: list[str] = []
+        for case_id in encrypted:  # every case here gets a new key, which the removed key never read
             _guarded(store, [store.case_dir(case_id)])
-            old = identifiers.case_keys(store, case_id)
+            old = unwrap(store, keystore, case_id, mine)
+            if old is None:  # its key is lost (or purged elsewhere): nothing to re-key
+                missing.append(case_id)
+                continue
             confidential = identifiers.read(store, case_id) or identifiers.Confidential()
-            fresh = identifiers.seal(store, case_id, confidential)  # a new key (its entry unused)
+            fresh = identifiers.seal(store, case_id, confidential, [agecrypt.new_secret()[0]])
             changes[store.case_dir(case_id) / IDENTIFIERS_FILE] = fresh.ciphertext
             # Until the commit is made both keys are kept, so a crash loses nothing.
             both[case_id] = wrap([*fresh.secrets, *old], remaining, case_id)
             final[case_id] = wrap(fresh.secrets, remaining, case_id)
-        # Cases whose identifiers were purged or removed keep no key worth re-encrypting.
+        for case_id in held:  # keys of cases not in this work tree (another branch): for the rest only
+            if case_id not in final:
+                secrets_held = unwrap(store, keystore, case_id, mine)
+                if secrets_held is not None:
+                    final[case_id] = wrap(secrets_held, remaining, case_id)
         before = {} if dry_run else _rewrite(keystore, both)
         try:
             outcome = apply(store, "store", "recipients-remove", f"- {name}", changes,
@@ -159,7 +182,7 @@ def remove(store: Store, name: str, dry_run: bool) -> Outcome:
             raise
         if not dry_run:
             _rewrite(keystore, final)
-        return outcome
+        return outcome, missing
 
 
 def listing(store: Store) -> list[dict[str, str]]:

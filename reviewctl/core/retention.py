@@ -13,12 +13,13 @@ from datetime import date
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core import identifiers
-from reviewctl.core.confidential import PURGED_KEY
+from reviewctl.core.confidential import PURGED_KEY, record_in_history
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
 from reviewctl.core.keys import Keystore
 from reviewctl.core.step import Edit, StepOptions, check_date, finish, required_text
 from reviewctl.core.store import CONFIG_FILE, Store, read_documents
 from reviewctl.core.transaction import Outcome, step_guard
+from reviewctl.core.workflow import Act
 from reviewctl.errors import InvalidDataError, RefusedError
 
 
@@ -43,8 +44,9 @@ def _closed_on(store: Store, docs: dict[str, object]) -> date | None:
     if not store.workflow.is_terminal(str(case.get("stage"))):
         return None
     history = case.get("history") or []
-    last = history[-1] if isinstance(history, list) and history else {}
-    when = last.get("date") if isinstance(last, dict) else None
+    # The day it entered the stage: a correction or a purge afterwards does not move it.
+    entered = [e for e in history if isinstance(e, dict) and e.get("step") not in Act.IN_PLACE]
+    when = entered[-1].get("date") if entered else None
     return when if isinstance(when, date) else None
 
 
@@ -123,12 +125,14 @@ def purge(store: Store, case_id: str, reason: str, force: bool,
         if force:
             record["forced"] = True
         case[PURGED_KEY] = yamlio.new_map(record)
-        outcome = finish(edit, "purge", "identifiers destroyed", options)
+        record_in_history(edit, Act.PURGE, options, reason=reason)
+        edit.guard_optional = True  # the key may already be gone, and the step destroys it anyway
+        outcome = finish(edit, Act.PURGE, "identifiers destroyed", options)
         if not options.dry_run:
             # After the commit: had it failed, the identifiers would still be readable.
             Keystore(store).remove(case_id)
         warning = None
-        if kind == "plain":
-            warning = (f"{case_id}: its identifiers were kept in plain text, which git's history still holds; "
-                       "only rewriting history (git filter-repo) and every clone can remove them")
+        if kind == "plain" or store.repo.log(store.repo_path(folder / LEGACY_FILE)):
+            warning = (f"{case_id}: its identifiers were once kept in plain text (confidential.yaml), which git's "
+                       "history still holds; only rewriting history (git filter-repo) and every clone can remove them")
         return outcome, warning

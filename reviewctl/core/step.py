@@ -57,6 +57,9 @@ class Edit:
     originals: dict[str, str] = field(default_factory=dict)
     extra: dict[Path, str | bytes | None] = field(default_factory=dict)  # None: delete; bytes: a Word document
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
+    guard_optional: bool = False  # a step that may go on when the identifiers cannot be read (purge)
+    rendered: set[Path] = field(default_factory=set)  # the documents this step rendered from templates
+    rendered_dates: set[date] = field(default_factory=set)  # the dates it rendered into them
     trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
     sign: bool = False  # make an SSH-signed commit (approvals)
     rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
@@ -263,12 +266,18 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
               for kind in ("md", "docx")):
         counter += 1
         stem = f"{when.isoformat()}-{slug}-{counter}"
+    written = []
     if "md" in formats:
         edit.extra[folder / f"{stem}.md"] = text
+        written.append(folder / f"{stem}.md")
     if "docx" in formats:
         from reviewctl.core.office import word_copy
 
         edit.extra[folder / f"{stem}.docx"] = word_copy(store, text, f"{edit.case_id} {slug}", when)
+        written.append(folder / f"{stem}.docx")
+    edit.rendered.update(written)
+    edit.rendered_dates.update(v for v in (when, case.get("received"), case.get("incident_date"))
+                               if isinstance(v, date))
     return f"{DOCUMENTS_DIR}/{stem}.{formats[0] if len(formats) == 1 else 'md'}"
 
 

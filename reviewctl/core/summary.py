@@ -51,6 +51,12 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
         "deadlines": deadline_inputs(workflow, docs),
         "actions": [(a.get("id"), a.get("due"), a.get("signed_off"), a.get("status"))
                     for a in jcrg.get("actions") or []],
+        # For the site: the stages the case passed through (not the steps that leave it where
+        # it is, as amend does), and what each action is.
+        "stages": [(h.get("to"), h.get("date")) for h in history
+                   if isinstance(h, dict) and h.get("from") != h.get("to")],
+        "plan": [(a.get("text"), a.get("owner"), a.get("measure"),
+                  ((a.get("progress") or [{}])[-1] or {}).get("note")) for a in jcrg.get("actions") or []],
         "facts": {
             "triage_outcome": triage.get("outcome"), "triage_date": triage.get("date"),
             "conducted_from": decision.get("conducted_from"), "agreed": jcrg.get("date"),

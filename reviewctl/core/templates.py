@@ -29,7 +29,8 @@ def template_text(store: Store, name: str) -> str:
     if name.lower().endswith(".docx"):
         raise UsageError(f"{name} is a Word document (the reference for letters written as .docx): open it "
                          "in Word rather than print it")
-    found = read_template(name, store.templates_search()) if "/" not in name else None
+    # The site's templates sit in their own folder: `reviewctl template site/case.html.j2`.
+    found = read_template(name, store.templates_search()) if "/" not in name.removeprefix("site/") else None
     if found is not None:
         return found[0]
     names = ", ".join(t["name"] for t in template_list(store))

@@ -254,9 +254,10 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[
     for path in changes:
         refuse_links(store, path)
     paths = [store.repo_path(p) for p in changes]
+    removed = [store.repo_path(p) for p, text in changes.items() if text is None]
     diff = render_diff(store, dict(changes))
     if dry_run:
-        return Outcome(case_id, step, summary, paths, diff, dry_run=True)
+        return Outcome(case_id, step, summary, paths, diff, dry_run=True, removed=removed)
     if propose:
         contents = {store.repo_path(p): text for p, text in changes.items()}
         made, proposed = repo.commit_to_branch(branch or f"review/{case_id}/{step}", message, contents, sign)
@@ -298,5 +299,4 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[
         journal_path(store).unlink(missing_ok=True)
         raise
     journal_path(store).unlink(missing_ok=True)
-    removed = [store.repo_path(p) for p, text in changes.items() if text is None]
     return Outcome(case_id, step, summary, paths, diff, commit=commit, removed=removed)

@@ -54,12 +54,14 @@ class Act:
     # Steps that stay in the stage and are no transition: a correction, a change of type.
     AMEND = "amend"
     RETYPE = "retype"
+    IDENTIFIERS = "confidential"  # the case's identifiers were set or changed (never their values)
+    PURGE = "purge"  # the case's identifiers were destroyed
     # Who decides: the meeting, or the Independent Chair on its written recommendation.
     CHAIR = (CHAIR_CONDUCT, CHAIR_NOT_CONDUCT)
     NOT_CONDUCT = (DECIDE_NOT_CONDUCT, CHAIR_NOT_CONDUCT)
     # Steps that send a case back, after which steps may record afresh.
     BACK = (REOPEN, REVISE)
-    IN_PLACE = (AMEND, RETYPE)
+    IN_PLACE = (AMEND, RETYPE, IDENTIFIERS, PURGE)
 
 
 ACTIONS = frozenset(v for k, v in vars(Act).items() if k.isupper() and isinstance(v, str))
