@@ -205,7 +205,10 @@ on 2026-12-21 decide "$child" --conduct \
     --rationale "Rapid review found learning for several agencies; the National Panel agreed." \
     --attendee "Council director of children's services" --attendee "ICB chief nurse" \
     --attendee "Police superintendent" --parallel "Police investigation" \
-    --scope "Agency contact with Child D and the household from January 2025."
+    --scope "Agency contact with Child D and the household from January 2025." \
+    --partner "local-authority=Fictional Director; Director of Children's Services" \
+    --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
+    --partner "police=Fictional Superintendent; Head of Public Protection"
 on 2026-12-22 decide "$adult_b_dhr" --chair --conduct --rationale "I agree with the recommendation."
 on 2026-12-22 decide "$adult_b_sar" --chair --conduct --rationale "I agree with the recommendation."
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
+from conftest import PARTNERS, Cli, git, refer
 from ruamel.yaml import YAML
 
 REPORT = """# Review report
@@ -45,7 +45,8 @@ def to_setup(cli: Cli, case_type: str) -> str:
         cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10",
                "--date", "2026-11-10")
     cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
-    cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", "--date", "2026-11-11")
+    partners = PARTNERS if case_type == "lcspr" else ()
+    cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", *partners, "--date", "2026-11-11")
     if case_type != "lcspr":
         cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "agreed", "--date", "2026-11-12")
     return case_id
@@ -134,7 +135,7 @@ def test_referral_to_closed(cli: Cli, store: Path, tmp_path: Path, case_type: st
     sent_to = [n["to"] for n in publication["notifications"]]
     libraries = [n["to"] for n in publication["libraries"]]
     expected = {"lcspr": (["National Panel", "Ofsted", "Secretary of State"], ["NSPCC"]),
-                "sar": ([], ["SCIE"]), "dhr": (["Home Office"], [])}[case_type]
+                "sar": ([], ["SCIE"]), "dhr": (["Home Office", "Domestic Abuse Commissioner"], [])}[case_type]
     assert sent_to == ["Person and family", *expected[0]] and libraries == expected[1]
     for document in [n["document"] for n in publication["notifications"]]:
         assert (store / "cases" / case_id / document).is_file()
