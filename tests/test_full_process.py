@@ -85,6 +85,14 @@ def to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str
     return case_id
 
 
+def home_office_approves(cli: Cli, case_id: str, tmp_path: Path, day: str) -> None:
+    """dhr: the final report submitted to the Home Office, and its QA Panel's approving letter."""
+    letter = tmp_path / "qa-letter.md"
+    letter.write_text("# Home Office Quality Assurance Panel\n\nThe Panel approves the report for publication.\n")
+    cli.ok("home-office", "submit", case_id, "--date", day)
+    cli.ok("home-office", "qa", case_id, "--outcome", "approved", "--letter", str(letter), "--date", day)
+
+
 def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     case_id = to_in_review(cli, store, case_type, tmp_path)
     cli.ok("engage", case_id, "--with", "mother", "--note", "Met at home", "--date", "2026-11-17")
@@ -103,6 +111,8 @@ def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
            "--date", "2026-11-19")
     roles = ["sscp", "independent-chair"] + (["home-office-qa"] if case_type == "dhr" else [])
     for role in roles:
+        if role == "home-office-qa":
+            home_office_approves(cli, case_id, tmp_path, "2026-11-19")
         cli.ok("approve", case_id, "--role", role, "--date", "2026-11-19")
     assert stage(store, case_id) == "approved"
     cli.ok("publish", case_id, "--where", "https://example.invalid/reviews", "--notified-on", "2026-11-19",

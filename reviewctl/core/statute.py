@@ -62,6 +62,7 @@ class Statute(_Data):
     proceedings: list[str] = []  # kinds of parallel proceeding
     subject: dict[str, Vocabulary] = {}  # subject details: field -> its fixed values
     themes: list[str] = []  # learning themes; a store adds its own under `themes:`
+    home_office_qa: list[str] = []  # types whose report the Home Office quality-assures before publication
     month_end: MonthEnd = "leave"  # a month clock ending on a non-working day: left, or moved on
 
 
