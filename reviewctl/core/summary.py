@@ -57,5 +57,19 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
             "closed": _entered(history, workflow.reached_by(Act.CLOSE)),
             "expected_months": workflow.expected_months(str(case.get("type"))),
             "ended": history[-1].get("date") if workflow.is_terminal(str(stage)) and history else None,
+            **_statutory_facts(docs),
         },
+    }
+
+
+def _statutory_facts(docs: dict[str, Any]) -> dict[str, Any]:
+    """What the statutory figures count: the publication route, the findings of a review
+    not published (for the annual report), and the learning themes."""
+    publication = docs.get("publication") or {}
+    final = ((docs.get("jcrg") or {}).get("final_report") or {}).get("version")
+    versions = (docs.get("report") or {}).get("versions") or []
+    findings = next((list(v.get("recommendations") or []) for v in versions if v.get("version") == final), [])
+    return {
+        "route": publication.get("route"), "route_reason": publication.get("route_reason"),
+        "findings": findings, "themes": list((docs.get("profile") or {}).get("themes") or []),
     }
