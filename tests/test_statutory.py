@@ -138,3 +138,21 @@ def test_the_chair_decides_on_behalf_of_the_body(cli: Cli, store: Path, case_typ
     assert (decision["body"], decision["decided_for"]) == (body, "Independent Chair")
     letter = (store / "cases" / case_id / decision["referrer_letter"]).read_text()
     assert f"Independent Chair, on behalf of the {body}" in letter
+
+
+def test_the_dhr_label_is_a_setting(cli: Cli, store: Path) -> None:
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + "type_labels: {dhr: Domestic Abuse Related Death Review}\n")
+    git(store, "commit", "-qam", "the Victims and Prisoners Act 2024 is commenced")
+    case_id = to_decision(cli, "dhr")
+    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend", "--date", "2027-01-11")
+    decision = load(store / "cases" / case_id / "decision.yaml")
+    assert "Domestic Abuse Related Death Review" in (store / "cases" / case_id / decision["record"]).read_text()
+
+
+def test_a_label_for_a_type_the_workflow_lacks_is_invalid(cli: Cli, store: Path) -> None:
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + "type_labels: {darr: Domestic Abuse Related Death Review}\n")
+    git(store, "commit", "-qam", "a slip")
+    err = refused_cleanly(cli, store, INVALID, "list")
+    assert "type_labels.darr" in err and "known: lcspr, sar, dhr, unknown" in err

@@ -63,7 +63,8 @@ def themes(index: Index, start: date, end: date) -> dict[str, int]:
 def not_published(index: Index, start: date, end: date) -> list[dict[str, Any]]:
     """Reviews whose report was not published, decided in the period: their findings."""
     inside = _inside(start, end)
-    return [{"id": s["id"], "type": s["type"], "subject": s["subject"], "date": s["published"].isoformat(),
+    return [{"id": s["id"], "type": s["type"], "subject": s["subject"],
+             "date": s["facts"]["publication_date"].isoformat(),
              "reason": s["facts"].get("route_reason"), "findings": s["facts"].get("findings") or []}
             for s in index.summaries
-            if s["facts"].get("route") == "not-published" and inside(s["published"])]
+            if s["facts"].get("route") == "not-published" and inside(s["facts"].get("publication_date"))]
