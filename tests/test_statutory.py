@@ -123,6 +123,7 @@ def test_an_lcspr_decision_without_every_partner_is_refused(cli: Cli, store: Pat
     assert decision["partners"]["police"] == {"name": "Fictional Superintendent", "role": "Head of Public Protection"}
     record = (store / "cases" / case_id / decision["record"]).read_text()
     assert "Head of Public Protection" in record and "Designated Nurse for Safeguarding" in record
+    assert "police: Fictional Superintendent (Head of Public Protection)" in cli.ok("show", case_id).out
 
 
 @pytest.mark.parametrize(("case_type", "body"), [("sar", "Safeguarding Adults Board"),

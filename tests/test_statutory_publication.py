@@ -93,6 +93,7 @@ def test_publication_notice_is_a_deadline_per_body(cli: Cli, store: Path, tmp_pa
     assert sorted((r["item"], r["due"]) for r in due) == [
         ("National Panel", "2026-12-24"), ("Ofsted", "2026-12-24"), ("Secretary of State", "2026-12-24")]
     cli.ok("publish", case_id, "--sent", "Ofsted=2026-11-20")
+    assert "publication planned  2027-01-07" in cli.ok("show", case_id).out
     err = refused_cleanly(cli, store, USAGE, "publish", case_id, "--sent", "Home Office=2026-11-20")
     assert "known: National Panel, Ofsted, Secretary of State" in err
     statuses = {item: d["status"] for (name, item), d in clocks(cli, case_id).items() if name == "publication-notice"}
@@ -136,6 +137,9 @@ def test_a_sar_not_published_goes_on_to_monitoring(cli: Cli, store: Path, tmp_pa
     assert publication["route"] == "not-published" and "where" not in publication
     assert [n["to"] for n in publication["notifications"]] == ["Person and family"]
     assert publication.get("libraries") == [] and "online_from" not in publication
+    shown = cli.ok("show", case_id).out
+    assert "not-published The family asked" in shown
+    assert not any(line.startswith("published ") for line in shown.splitlines())  # no place: not published
     assert cli.ok("validate").code == 0
 
 

@@ -4,7 +4,7 @@ proceedings, subject details and learning themes."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -99,3 +99,31 @@ def subject(
     from reviewctl.core.profile import set_details
 
     report(set_details(globals_of(ctx).store(), case_id, set_ or [], step_options(ctx, when, message, dry_run, propose)))
+
+
+def statutory_rows(view: dict[str, Any]) -> list[tuple[str, Any]]:
+    """`show`'s lines for the statutory records: who decided, notices, QA, routes, proceedings, themes."""
+    decision = view.get("decision") or {}
+    scoping = view.get("scoping") or {}
+    ofsted = scoping.get("ofsted_dfe") or {}
+    response = scoping.get("panel_response") or {}
+    home = view.get("homeoffice") or {}
+    publication = view.get("publication") or {}
+    profile = view.get("profile") or {}
+    proceedings = (view.get("proceedings") or {}).get("proceedings") or []
+    rows: list[tuple[str, Any]] = [
+        ("aware", view.get("aware")),
+        ("decided by", ", on behalf of the ".join(x for x in (decision.get("decided_for"), decision.get("body")) if x)),
+        ("partners", ", ".join(f"{k}: {p['name']} ({p['role']})" for k, p in (decision.get("partners") or {}).items())),
+        ("ofsted and dfe", (f"notified {ofsted.get('date')}" if ofsted.get("made") else f"not notified: {ofsted.get('reason')}")
+         if ofsted else None),
+        ("panel response", f"{response['date']}: {'agrees' if response['agrees'] else 'does not agree'}" if response else None),
+        ("home office", "; ".join([f"submitted {s['date']} (v{s['version']})" for s in home.get("submissions") or []]
+                                  + [f"QA {o['outcome']} {o['date']}" for o in home.get("outcomes") or []])),
+        ("publication planned", publication.get("planned")),
+        ("route", " ".join(str(x) for x in (publication.get("route"), publication.get("route_reason")) if x)),
+        ("proceedings", ", ".join(f"{p['id']} {p['kind']} {p['ref']}" for p in proceedings)),
+        ("subject details", ", ".join(f"{k}: {v}" for k, v in (profile.get("details") or {}).items())),
+        ("themes", ", ".join(profile.get("themes") or [])),
+    ]
+    return [(k, v) for k, v in rows if v]
