@@ -205,7 +205,10 @@ on 2026-12-21 decide "$child" --conduct \
     --rationale "Rapid review found learning for several agencies; the National Panel agreed." \
     --attendee "Council director of children's services" --attendee "ICB chief nurse" \
     --attendee "Police superintendent" --parallel "Police investigation" \
-    --scope "Agency contact with Child D and the household from January 2025."
+    --scope "Agency contact with Child D and the household from January 2025." \
+    --partner "local-authority=Fictional Director; Director of Children's Services" \
+    --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
+    --partner "police=Fictional Superintendent; Head of Public Protection"
 on 2026-12-22 decide "$adult_b_dhr" --chair --conduct --rationale "I agree with the recommendation."
 on 2026-12-22 decide "$adult_b_sar" --chair --conduct --rationale "I agree with the recommendation."
 
@@ -306,6 +309,14 @@ for id in "$child" "$adult_b_sar" "$adult_b_dhr"; do
     on 2027-04-28 approve "$id" --role sscp
     on 2027-04-28 approve "$id" --role independent-chair
 done
+echo "# Adult B (DHR): the report goes to the Home Office; its QA Panel's letter is published with it."
+cat >"$scratch/qa-letter.md" <<'EOF'
+# Home Office Quality Assurance Panel (fictional)
+
+The Panel has read the report and approves it for publication.
+EOF
+on 2027-04-29 home-office submit "$adult_b_dhr"
+on 2027-05-12 home-office qa "$adult_b_dhr" --outcome approved --letter "$scratch/qa-letter.md"
 on 2027-05-12 approve "$adult_b_dhr" --role home-office-qa
 echo "# Child D: the National Panel, Ofsted and the Secretary of State had the report on"
 echo "# 4 May, at least 7 working days before it is public on 17 May."
