@@ -205,7 +205,10 @@ on 2026-12-21 decide "$child" --conduct \
     --rationale "Rapid review found learning for several agencies; the National Panel agreed." \
     --attendee "Council director of children's services" --attendee "ICB chief nurse" \
     --attendee "Police superintendent" --parallel "Police investigation" \
-    --scope "Agency contact with Child D and the household from January 2025."
+    --scope "Agency contact with Child D and the household from January 2025." \
+    --partner "local-authority=Fictional Director; Director of Children's Services" \
+    --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
+    --partner "police=Fictional Superintendent; Head of Public Protection"
 on 2026-12-22 decide "$adult_b_dhr" --chair --conduct --rationale "I agree with the recommendation."
 on 2026-12-22 decide "$adult_b_sar" --chair --conduct --rationale "I agree with the recommendation."
 
@@ -258,14 +261,14 @@ on 2027-01-20 chronology import "$adult_b_dhr" "$scratch/police.csv" --agency "F
 on 2027-01-21 chronology import "$adult_b_dhr" "$scratch/icb.csv" --agency "Fictional Shire ICB"
 look 2027-01-21 chronology show "$adult_b_dhr"
 echo "# Adult B (dhr): the review waits for the criminal trial, so its completion clock pauses."
-on 2027-01-25 clock pause "$adult_b_dhr" review-publication \
+on 2027-01-25 clock pause "$adult_b_dhr" dhr-submission \
     --reason "Waiting for the criminal trial: witnesses cannot be interviewed before it" --for "Criminal trial"
 echo "# Child D: the National Panel agrees a later date for the review."
 on 2027-02-01 clock extend "$child" review-publication --to 2027-08-31 \
     --reason "The police investigation delayed agency interviews" --agreed-by "National Panel"
 echo "# A paused clock is not red, and the original due date stays beside the revised one:"
 look 2027-02-01 due
-on 2027-03-01 clock resume "$adult_b_dhr" review-publication
+on 2027-03-01 clock resume "$adult_b_dhr" dhr-submission
 look 2027-03-01 clock list "$adult_b_dhr"
 on 2027-02-17 engage "$child" --with "mother" --note "Met at home with an advocate."
 for id in "$child" "$adult_b_dhr" "$adult_b_sar"; do
@@ -306,6 +309,14 @@ for id in "$child" "$adult_b_sar" "$adult_b_dhr"; do
     on 2027-04-28 approve "$id" --role sscp
     on 2027-04-28 approve "$id" --role independent-chair
 done
+echo "# Adult B (DHR): the report goes to the Home Office; its QA Panel's letter is published with it."
+cat >"$scratch/qa-letter.md" <<'EOF'
+# Home Office Quality Assurance Panel (fictional)
+
+The Panel has read the report and approves it for publication.
+EOF
+on 2027-04-29 home-office submit "$adult_b_dhr"
+on 2027-05-12 home-office qa "$adult_b_dhr" --outcome approved --letter "$scratch/qa-letter.md"
 on 2027-05-12 approve "$adult_b_dhr" --role home-office-qa
 echo "# Child D: the National Panel, Ofsted and the Secretary of State had the report on"
 echo "# 4 May, at least 7 working days before it is public on 17 May."
@@ -401,7 +412,10 @@ on 2028-06-14 scope "$child_h" --notified 2028-06-13 --rapid-review-sent 2028-06
 echo "# Recording the notification again is refused: a correction goes through amend."
 refused 2028-06-14 scope "$child_h" --notified 2028-06-12
 on 2028-06-14 amend "$child_h" scoping.notified 2028-06-12 --reason "The notification went on the day of the referral"
-on 2028-06-14 decide "$child_h" --type lcspr --conduct --rationale "Criteria met"
+on 2028-06-14 decide "$child_h" --type lcspr --conduct --rationale "Criteria met" \
+    --partner "local-authority=Fictional Director; Director of Children's Services" \
+    --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
+    --partner "police=Fictional Superintendent; Head of Public Protection"
 look 2028-06-14 log "$child_h"
 
 echo "# A duplicate referral is withdrawn, then reopened when it proves to be a second incident."
@@ -413,11 +427,117 @@ on 2028-06-15 reopen "$adult_g" --to referred --reason "Not a duplicate: a secon
 on 2028-06-15 retype "$adult_g" --type dhr --reason "The police confirmed a domestic homicide"
 look 2028-06-15 show "$adult_g"
 
+# ---------------------------------------------------------------------------------
+# Issue 11: the statutory rules as the guidance has them (appended to demo/walkthrough.sh).
+heading "Statutory rules: an lcspr decided by all three partners (9 June - 3 July 2028)"
+echo "# Child G: the council became aware on Friday 9 June; the business unit had the"
+echo "# referral on Monday. The 5 working days of the notification run from the 9th."
+refer_on child_g 2028-06-12 --type lcspr --subject "Child G" --referrer "Fictional Shire Council" \
+    --received 2028-06-12 --aware 2028-06-09 --incident-date 2028-06-08 \
+    --summary "Child G, aged 2, seriously injured; a neighbour called the police." \
+    --agency "Fictional Shire Police" --agency "Fictional Shire Council Children's Social Care"
+on 2028-06-12 triage "$child_g" --accept --reason "A serious incident: notifiable."
+on 2028-06-12 scope "$child_g" --notified 2028-06-09 --ofsted-dfe 2028-06-09 \
+    --request "Fictional Shire Police" --request "Fictional Shire ICB"
+on 2028-06-12 subject "$child_g" --set age_band=1-4 --set sex=female --set care=neither --set "setting=family home"
+on 2028-06-12 parallel add "$child_g" --kind criminal --ref "Fictional Shire Police op. 2028/117"
+on 2028-06-29 scope "$child_g" --rapid-review-sent 2028-06-29 --returned "Fictional Shire Police" \
+    --returned "Fictional Shire ICB" --done
+echo "# The decision is the three safeguarding partners': without the police's agreement it is refused."
+refused 2028-07-03 decide "$child_g" --conduct --rationale "Learning for several agencies." \
+    --partner "local-authority=Fictional Director; Director of Children's Services" \
+    --partner "icb=Fictional Chief Nurse; ICB Chief Nurse"
+on 2028-07-03 decide "$child_g" --conduct --rationale "Learning for several agencies." \
+    --partner "local-authority=Fictional Director; Director of Children's Services" \
+    --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
+    --partner "police=Fictional Superintendent; Head of Public Protection"
+on 2028-07-14 scope "$child_g" --panel-response 2028-07-14 --panel-agrees
+on 2028-07-17 parallel event "$child_g" P1 --event "Charge; trial listed for March 2029"
+on 2028-07-17 clock pause "$child_g" review-publication --reason "Disclosure held until the trial" --for P1
+look 2028-07-17 clock list "$child_g"
+
+# take_to_jcrg ID REPORT DAY...: set-up, commissioning, the review and the JCRG, each on the next day given.
+take_to_jcrg() {
+    local id=$1 file=$2
+    shift 2
+    on "$1" notify "$id" --family
+    on "$1" chronology request "$id" --agency "Fictional Shire Police"
+    on "$2" commission "$id" --lead-reviewer "A. Reviewer (fictional)" \
+        --organisation "Fictional Independent Reviews Ltd" --declare-independent
+    on "$2" panel add "$id" --name "Panel Member (fictional)" --agency "Fictional Shire Police" --role "DI"
+    on "$2" tor "$id" --file "$scratch/tor.md" --milestone "Draft report=2028-10-31"
+    on "$3" checklist "$id" --tick purpose-and-principles --tick methodology --tick guidance \
+        --tick family-engagement --tick analysis --tick learning
+    on "$3" report "$id" --file "$file"
+    on "$3" report "$id" --agreed
+    on "$3" present "$id"
+    on "$4" jcrg "$id" --final-report "$5" --comms-plan "$scratch/comms-plan.md" \
+        --action "Brief every agency on the findings" --owner "Fictional Shire Safeguarding Partnership" \
+        --due 2029-06-30 --measure "Briefings delivered to all agencies"
+}
+
+heading "Statutory rules: a DHR through Home Office QA, with one resubmission (June - December 2028)"
+refer_on adult_h 2028-06-12 --type dhr --subject "Adult H" --referrer "Fictional Shire Police" \
+    --received 2028-06-12 --summary "Adult H died; her partner has been charged." \
+    --agency "Fictional Shire Police"
+on 2028-06-12 triage "$adult_h" --accept --reason "A death that may have resulted from domestic abuse."
+on 2028-06-16 scope "$adult_h" --done
+on 2028-06-19 decide "$adult_h" --conduct --rationale "DVCVA 2004 s9 criteria met."
+on 2028-06-20 decide "$adult_h" --chair --conduct --rationale "I agree, on behalf of the CSP."
+on 2028-06-21 notify "$adult_h" --national
+write_report "$scratch/report-adult-h.md" "Adult H"
+take_to_jcrg "$adult_h" "$scratch/report-adult-h.md" 2028-06-21 2028-07-03 2028-11-06 2028-11-13 1
+echo "# The six months run to the report's submission to the Home Office (due 20 December), not to publication."
+on 2028-11-20 home-office submit "$adult_h"
+cat >"$scratch/qa-amend.md" <<'EOF'
+# Home Office Quality Assurance Panel (fictional)
+
+Please say more about the GP's contact with Adult H, then resubmit.
+EOF
+on 2028-12-04 home-office qa "$adult_h" --outcome amend-and-resubmit --letter "$scratch/qa-amend.md"
+printf '\n## The GP contact\n\nMore on the GP contact (fictional).\n' >>"$scratch/report-adult-h.md"
+on 2028-12-05 report "$adult_h" --file "$scratch/report-adult-h.md" --revision \
+    --reason "Home Office QA Panel: more on the GP contact"
+on 2028-12-05 report "$adult_h" --agreed
+on 2028-12-05 present "$adult_h"
+on 2028-12-06 jcrg "$adult_h" --final-report 2 --comms-plan "$scratch/comms-plan.md" \
+    --action "Routine enquiry about abuse at GP reviews" --owner "Fictional Shire ICB" \
+    --due 2029-06-30 --measure "Enquiry recorded in 90% of audited reviews"
+on 2028-12-07 home-office submit "$adult_h"
+on 2028-12-18 home-office qa "$adult_h" --outcome approved --letter "$scratch/qa-letter.md"
+for role in sscp independent-chair home-office-qa; do
+    on 2028-12-19 approve "$adult_h" --role "$role"
+done
+on 2028-12-20 publish "$adult_h" --where "https://example.invalid/reviews/adult-h"
+look 2028-12-20 show "$adult_h"
+
+heading "Statutory rules: a SAR not published, its findings in the annual figures (June - December 2028)"
+refer_on adult_j 2028-06-12 --type sar --subject "Adult J" --referrer "Fictional Care Home manager" \
+    --received 2028-06-12 --summary "Adult J, who had care and support needs, died after self-neglect." \
+    --agency "Fictional Shire Police"
+on 2028-06-12 triage "$adult_j" --accept --reason "Possible s44 criteria."
+on 2028-06-16 scope "$adult_j" --done
+on 2028-06-19 decide "$adult_j" --conduct --rationale "Care Act 2014 s44 criteria met."
+on 2028-06-20 decide "$adult_j" --chair --conduct --rationale "I agree, on behalf of the SAB."
+write_report "$scratch/report-adult-j.md" "Adult J"
+take_to_jcrg "$adult_j" "$scratch/report-adult-j.md" 2028-06-21 2028-07-03 2028-11-06 2028-11-13 1
+on 2028-11-14 themes "$adult_j" --add Self-neglect --add "Mental capacity"
+for role in sscp independent-chair; do
+    on 2028-11-20 approve "$adult_j" --role "$role"
+done
+echo "# Publication is not required for a SAR: the findings go in the Board's annual report."
+on 2028-12-11 publish "$adult_j" --route not-published \
+    --reason "The family asked that the report not be published; findings go to the annual report."
+on 2028-12-11 monitor "$adult_j"
+look 2028-12-31 stats --year 2028 --type sar
+look 2028-12-31 stats --year 2028 --by type
+
+# ---------------------------------------------------------------------------------
 heading "Deadlines in the calendar, and the dashboard in the browser"
 echo "# Every open deadline as an all-day event; its UID (case, clock, item) stays the same,"
 echo "# so importing the file again into Outlook or Google Calendar updates the events."
-show_cmd --as-of 2028-06-15 due --format ics
-reviewctl --store "$store" --as-of 2028-06-15 due --format ics >"$scratch/deadlines.ics"
+show_cmd --as-of 2028-12-31 due --format ics
+reviewctl --store "$store" --as-of 2028-12-31 due --format ics >"$scratch/deadlines.ics"
 printf '$ grep -c BEGIN:VEVENT deadlines.ics\n'
 grep -c BEGIN:VEVENT "$scratch/deadlines.ics"
 printf '$ sed -n 7,16p deadlines.ics\n'
@@ -425,6 +545,6 @@ sed -n 7,16p "$scratch/deadlines.ics"
 echo "# The store as a static site: the tracker, each case's timeline, what is due, the"
 echo "# annual figures and the improvement actions. No server, nothing fetched from the network."
 site_dir="${TMPDIR:-/tmp}/reviewctl-demo-site"
-look 2028-06-15 site "$site_dir"
+look 2028-12-31 site "$site_dir"
 echo
 echo "Open the dashboard in a browser: file://$site_dir/index.html"

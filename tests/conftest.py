@@ -20,6 +20,10 @@ from reviewctl.cli.app import main
 from reviewctl.core.init import init_store
 
 TODAY = "2026-11-20"
+# lcspr: each safeguarding partner's agreement to the decision (fictional people).
+PARTNERS = ("--partner", "local-authority=Fictional Director; Director of Children's Services",
+            "--partner", "icb=Fictional Nurse; Designated Nurse for Safeguarding",
+            "--partner", "police=Fictional Superintendent; Head of Public Protection")
 
 
 @pytest.fixture(autouse=True, scope="session")

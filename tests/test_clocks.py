@@ -133,7 +133,9 @@ def test_pause_resume_extend_and_the_story(cli: Cli, store: Path, monkeypatch: p
     # Within the timescale as revised, not as first set.
     figures = json.loads(cli.ok("stats", "--year", "2027", "--format", "json").out)
     assert figures["timescales"] == {"settled": 1, "revised": 1, "within_original": 0, "within_revised": 1,
-                                     "met_late": 0, "missed": 0}
+                                     "met_late": 0, "missed": 0, "by_clock": {"rapid-review": {
+                                         "settled": 1, "within_original": 0, "within_revised": 1,
+                                         "share_within_original": 0.0, "share_within_revised": 1.0}}}
     assert "Met within the revised timescale: 1" in cli.ok("stats", "--year", "2027", "--format", "md").out
     # As it stood before the rapid review went in, and before the clock started.
     assert _clock(cli, case_id, "rapid-review", "2027-01-19")["status"] == "open"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Cli, git, refer
+from conftest import PARTNERS, Cli, git, refer
 from test_bad_input import REFUSED, USAGE, refused_cleanly
 from test_full_process import REPORT, load, stage, to_closed, to_jcrg_agreed, to_setup
 
@@ -228,7 +228,8 @@ def test_an_unknown_case_cannot_become_lcspr_without_the_rapid_review(cli: Cli, 
                           "--rationale", "criteria met", "--date", "2026-11-05")
     assert "serious incident notification" in err and "rapid review" in err
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-05", "--date", "2026-11-05")
-    cli.ok("decide", case_id, "--type", "lcspr", "--conduct", "--rationale", "criteria met", "--date", "2026-11-05")
+    cli.ok("decide", case_id, "--type", "lcspr", "--conduct", "--rationale", "criteria met", *PARTNERS,
+           "--date", "2026-11-05")
     assert stage(store, case_id) == "setup"
     assert cli.ok("validate").code == 0
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
+from conftest import PARTNERS, Cli, git, refer
 from ruamel.yaml import YAML
 
 REPORT = """# Review report
@@ -45,7 +45,8 @@ def to_setup(cli: Cli, case_type: str) -> str:
         cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10",
                "--date", "2026-11-10")
     cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
-    cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", "--date", "2026-11-11")
+    partners = PARTNERS if case_type == "lcspr" else ()
+    cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", *partners, "--date", "2026-11-11")
     if case_type != "lcspr":
         cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "agreed", "--date", "2026-11-12")
     return case_id
@@ -84,6 +85,14 @@ def to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str
     return case_id
 
 
+def home_office_approves(cli: Cli, case_id: str, tmp_path: Path, day: str) -> None:
+    """dhr: the final report submitted to the Home Office, and its QA Panel's approving letter."""
+    letter = tmp_path / "qa-letter.md"
+    letter.write_text("# Home Office Quality Assurance Panel\n\nThe Panel approves the report for publication.\n")
+    cli.ok("home-office", "submit", case_id, "--date", day)
+    cli.ok("home-office", "qa", case_id, "--outcome", "approved", "--letter", str(letter), "--date", day)
+
+
 def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     case_id = to_in_review(cli, store, case_type, tmp_path)
     cli.ok("engage", case_id, "--with", "mother", "--note", "Met at home", "--date", "2026-11-17")
@@ -102,6 +111,8 @@ def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
            "--date", "2026-11-19")
     roles = ["sscp", "independent-chair"] + (["home-office-qa"] if case_type == "dhr" else [])
     for role in roles:
+        if role == "home-office-qa":
+            home_office_approves(cli, case_id, tmp_path, "2026-11-19")
         cli.ok("approve", case_id, "--role", role, "--date", "2026-11-19")
     assert stage(store, case_id) == "approved"
     cli.ok("publish", case_id, "--where", "https://example.invalid/reviews", "--notified-on", "2026-11-19",
@@ -134,7 +145,7 @@ def test_referral_to_closed(cli: Cli, store: Path, tmp_path: Path, case_type: st
     sent_to = [n["to"] for n in publication["notifications"]]
     libraries = [n["to"] for n in publication["libraries"]]
     expected = {"lcspr": (["National Panel", "Ofsted", "Secretary of State"], ["NSPCC"]),
-                "sar": ([], ["SCIE"]), "dhr": (["Home Office"], [])}[case_type]
+                "sar": ([], ["SCIE"]), "dhr": (["Home Office", "Domestic Abuse Commissioner"], [])}[case_type]
     assert sent_to == ["Person and family", *expected[0]] and libraries == expected[1]
     for document in [n["document"] for n in publication["notifications"]]:
         assert (store / "cases" / case_id / document).is_file()

@@ -31,7 +31,8 @@ COMMANDS = ["init", "refer", "triage", "scope", "decide", "notify", "commission"
             "search", "schema", "amend", "withdraw", "reopen", "retype", "chronology request", "chronology import",
             "chronology show", "panel add", "panel remove", "clock pause", "clock resume", "clock extend",
             "clock list", "approvers add", "approvers remove", "approvers list", "recipients add",
-            "recipients remove", "recipients list"]
+            "recipients remove", "recipients list", "home-office submit", "home-office qa", "parallel add",
+            "parallel event", "themes", "subject"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -190,3 +191,12 @@ def test_an_overridden_today_is_said_once_on_stderr(cli: Cli, store: Path, monke
     assert cli.ok("template").err == ""  # no clocks, nothing to say
     monkeypatch.delenv("REVIEWCTL_TODAY")
     assert cli.ok("list").err == ""
+
+
+def test_search_by_learning_theme(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    other = refer(cli, "sar")
+    cli.ok("themes", case_id, "--add", "Neglect")
+    assert [r["id"] for r in json.loads(cli.ok("search", "neglect", "--format", "json").out)] == [case_id]
+    assert json.loads(cli.ok("search", "neglect", "--format", "json").out)[0]["matched"] == ["theme"]
+    assert other not in cli.ok("search", "neglect").out

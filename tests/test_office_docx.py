@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
+from conftest import PARTNERS, Cli, git, refer, snapshot
 from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
 from test_full_process import TICK_ALL, load, to_in_review
 from test_identifiers import NAME, team  # noqa: F401 - a fixture
@@ -87,7 +87,7 @@ def test_tables_and_lists_in_a_word_document(cli: Cli, store: Path) -> None:
     cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10", "--date", "2026-11-10")
     cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
-    cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", "--attendee", "Police",
+    cli.ok("decide", case_id, "--conduct", "--reason", "criteria met", "--attendee", "Police", *PARTNERS,
            "--date", "2026-11-11")
     folder = store / "cases" / case_id
     record = load(folder / "decision.yaml")["record"]

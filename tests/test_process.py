@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import Cli, git, refer
+from conftest import PARTNERS, Cli, git, refer
 from ruamel.yaml import YAML
 
 
@@ -54,7 +54,7 @@ def test_lcspr_front_of_process(cli: Cli, store: Path) -> None:
     assert (health["due"], health["status"], health["working_days_left"]) == ("2026-11-18", "overdue", -2)
     cli.ok("scope", case_id, "--rapid-review-sent", "2026-11-18", "--done", "--date", "2026-11-19")
     cli.ok("decide", case_id, "--conduct", "--rationale", "Criteria met", "--attendee", "Police",
-           "--parallel", "Inquest", "--scope", "Fictional scope", "--date", "2026-11-20")
+           "--parallel", "Inquest", "--scope", "Fictional scope", *PARTNERS, "--date", "2026-11-20")
     view = json.loads(cli.ok("show", case_id, "--format", "json").out)
     assert view["stage"] == "setup"
     assert [h["to"] for h in view["history"]] == ["referred", "scoping", "decision", "setup"]
@@ -111,7 +111,7 @@ def test_lcspr_not_conducted(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10", "--done")
-    cli.ok("decide", case_id, "--not-conduct", "--rationale", "criteria not met",
+    cli.ok("decide", case_id, "--not-conduct", "--rationale", "criteria not met", *PARTNERS,
            "--learning-to", "Learning and Development Group")
     assert load(store / "cases" / case_id / "case.yaml")["stage"] == "not-conducted"
 

@@ -17,6 +17,9 @@ from pathlib import Path
 from reviewctl.errors import InvalidDataError
 
 _HOLIDAYS: dict[int, frozenset[date]] = {}
+# One-off bank holidays a store declares (a royal occasion): kept apart from the
+# `holidays` package's list, so neither cache file ever holds a store's own days.
+_EXTRA: frozenset[date] = frozenset()
 # The years dates may fall in: before 1900 is a typing slip in a case review, and the
 # table of working days is built year by year up to the latest date asked about, so a
 # year such as 9999 would take minutes (and 10000 is not a date at all).
@@ -85,8 +88,36 @@ def known_holidays() -> dict[int, list[date]]:
     return {year: sorted(days) for year, days in _HOLIDAYS.items()}
 
 
+def set_extra_holidays(days: list[date]) -> None:
+    """The store's one-off bank holidays (reviewctl.yaml `bank_holidays:`)."""
+    global _EXTRA, _table_years
+    extra = frozenset(days)
+    if extra != _EXTRA:
+        _EXTRA, _table_years = extra, None  # the table of working days is counted afresh
+
+
+def extra_holidays() -> list[date]:
+    return sorted(_EXTRA)
+
+
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in bank_holidays(day.year)
+    return day.weekday() < 5 and day not in bank_holidays(day.year) and day not in _EXTRA
+
+
+def next_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def working_days_before(end: date, count: int) -> date:
+    """The latest date that leaves `count` working days after it up to and including `end`."""
+    if count <= 0:
+        return end
+    _ensure(end.year - count // 200 - 1, end.year)
+    target = _count(end) - count
+    # The working day on which the count reaches `target`: a weekend after it leaves no fewer days.
+    return _base + timedelta(days=bisect_left(_cum, target))
 
 
 def _ensure(first: int, last: int) -> None:

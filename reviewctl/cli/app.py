@@ -14,7 +14,20 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import clock, corrections, office, outcome, privacy, reports, review, site, steps, team, views
+from reviewctl.cli import (
+    clock,
+    corrections,
+    office,
+    outcome,
+    privacy,
+    reports,
+    review,
+    site,
+    statutory,
+    steps,
+    team,
+    views,
+)
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -90,6 +103,10 @@ app.command()(privacy.confidential)
 app.add_typer(privacy.recipients_app, name="recipients")
 app.command()(privacy.retention)
 app.command()(privacy.purge)
+app.add_typer(statutory.home_office_app, name="home-office")
+app.add_typer(statutory.parallel_app, name="parallel")
+app.command()(statutory.themes)
+app.command()(statutory.subject)
 app.command("import")(office.import_)
 app.command()(office.search)
 app.command()(office.schema)

@@ -21,11 +21,18 @@ ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (required).", show
 @clock_app.command("pause")
 def pause(
     ctx: typer.Context, case_id: IdArg, clock: ClockArg, reason: ReasonOpt = "",
-    waits_for: Annotated[str | None, typer.Option("--for", help="The parallel proceeding waited for (e.g. criminal trial).")] = None,
+    waits_for: Annotated[str | None, typer.Option("--for", help="The parallel proceeding waited for: its id from `parallel add` (e.g. P1), or a description.")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
 ) -> None:
     """Stop a running clock (e.g. the review waits for a criminal trial or an inquest)."""
+    import re
+
     from reviewctl.core.clockstory import pause as core_pause
+
+    if waits_for is not None and re.fullmatch(r"\s*[Pp]\d+\s*", waits_for):  # a recorded proceeding
+        from reviewctl.core.proceedings import waited_for
+
+        waits_for = waited_for(globals_of(ctx).store(), case_id, waits_for)
 
     report(core_pause(globals_of(ctx).store(), case_id, clock, reason, waits_for,
                       step_options(ctx, when, None, dry_run, propose)))

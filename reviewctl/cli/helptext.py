@@ -24,8 +24,8 @@ EXAMPLES: dict[str, list[str]] = {
                "reviewctl triage \"$ID\" --no-further-action --reason \"Single agency matter\""],
     "scope": ["reviewctl scope \"$ID\" --request Police --request Health --date 2026-11-04",
               "reviewctl scope \"$ID\" --done --date 2026-11-19"],
-    "decide": ["reviewctl decide \"$ID\" --conduct --reason \"Statutory criteria met\" --attendee Police",
-               "reviewctl decide \"$ID\" --chair --conduct --reason \"Agreed\""],
+    "decide": ["reviewctl decide \"$SAR\" --conduct --reason \"Recommend a SAR\" --attendee \"Adult Social Care\"",
+               "reviewctl decide \"$SAR\" --chair --conduct --reason \"Agreed\""],
     "notify": ["reviewctl notify \"$ID\" --family --date 2026-11-21", "reviewctl notify \"$ID\" --national"],
     "commission": ["reviewctl commission \"$ID\" --lead-reviewer \"Fictional Reviewer\" "
                    "--organisation \"Fictional Reviews Ltd\" --declare-independent"],
@@ -85,6 +85,12 @@ EXAMPLES: dict[str, list[str]] = {
     "recipients add": ["reviewctl recipients add alex --key ~/.ssh/id_ed25519.pub"],
     "recipients remove": ["reviewctl recipients remove alex"],
     "recipients list": ["reviewctl recipients list"],
+    "home-office submit": ["reviewctl home-office submit \"$DHR\""],
+    "home-office qa": ["reviewctl home-office qa \"$DHR\" --outcome approved --letter qa-letter.md"],
+    "parallel add": ["reviewctl parallel add \"$ID\" --kind inquest --ref \"Fictional Coroner's Court\""],
+    "parallel event": ["reviewctl parallel event \"$ID\" P1 --event \"Inquest listed\""],
+    "themes": ["reviewctl themes --list", "reviewctl themes \"$ID\" --add Neglect"],
+    "subject": ["reviewctl subject \"$ID\" --set age_band=1-4"],
 }
 
 

@@ -103,18 +103,36 @@ def approve(
 
 def publish(
     ctx: typer.Context, case_id: IdArg,
-    where: Annotated[str, typer.Option("--where", help="URL or place of publication.", show_default=False)],
+    where: Annotated[str | None, typer.Option("--where", help="URL or place of publication (not for a route that publishes nothing).", show_default=False)] = None,
     embargo_until: Annotated[str | None, typer.Option("--embargo-until", help="Public from this date.")] = None,
     notified_on: Annotated[str | None, typer.Option("--notified-on", help="When the notifications were sent; default --date.")] = None,
+    route: Annotated[str | None, typer.Option("--route", help="The publication route (lcspr: full, improvements-only; sar: full, not-published); default the type's first.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for a route that needs it.")] = None,
+    planned: Annotated[str | None, typer.Option("--planned", help="lcspr: plan publication on DATE: a deadline per body for the report beforehand.")] = None,
+    sent: Annotated[list[str] | None, typer.Option("--sent", metavar="BODY=DATE", help="lcspr: when a body had the report (repeat).")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
-    """Publish: checks redaction, renders the notifications and library submissions."""
-    from reviewctl.core.publication import publish as core
+    """Publish: checks redaction, renders the notifications and library submissions.
 
-    report(core(globals_of(ctx).store(), case_id, where=where,
-                embargo_until=maybe_date(embargo_until, "--embargo-until"),
-                notified_on=maybe_date(notified_on, "--notified-on"),
-                options=step_options(ctx, when, message, dry_run, propose)))
+    With --planned DATE (or --sent BODY=DATE) it only plans: each body's notice deadline goes into `due`.
+    """
+    from reviewctl.core import publication as core
+
+    options = step_options(ctx, when, message, dry_run, propose)
+    if planned is not None or sent:
+        if where or embargo_until or notified_on or route or reason:
+            raise UsageError("--planned and --sent plan a publication; publish later with --where")
+        given = []
+        for text in sent or []:
+            body, _, day = text.partition("=")
+            given.append((body.strip(), parse_date(day.strip(), "--sent")))
+        report(core.plan(globals_of(ctx).store(), case_id, planned=maybe_date(planned, "--planned"),
+                         sent=given, options=options))
+        return
+    report(core.publish(globals_of(ctx).store(), case_id, where=where,
+                        embargo_until=maybe_date(embargo_until, "--embargo-until"),
+                        notified_on=maybe_date(notified_on, "--notified-on"), options=options,
+                        route=route, reason=reason))
 
 
 def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:

@@ -214,19 +214,29 @@ def stats(
     end: Annotated[str | None, typer.Option("--to", help="Period end.")] = None,
     financial: Annotated[bool, typer.Option("--financial-year", help="Years run April to March (SAB annual reports).")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    case_type: Annotated[str | None, typer.Option("--type", help="Only this review type's figures (each body reports its own).")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="type or theme: the table split by review type, or the learning themes.")] = None,
 ) -> None:
-    """The figures for an annual report: referrals, decisions, reviews, actions."""
-    from reviewctl.cli.output import as_json, emit, pairs
-    from reviewctl.core.reports import period
+    """The figures for an annual report: referrals, decisions, reviews, actions, timescales."""
+    from dataclasses import replace
+
+    from reviewctl.cli.output import as_json, emit, pairs, table
+    from reviewctl.core.reports import period, stats_by_type
     from reviewctl.core.reports import stats as core_stats
 
     if fmt not in ("table", "json", "md"):
         raise UsageError(f"--format {fmt!r} is not one of: table, json, md")
+    if by not in (None, "type", "theme"):
+        raise UsageError(f"--by {by!r} is not one of: type, theme")
     g = globals_of(ctx)
     first, last = period(year, maybe_date(start, "--from"), maybe_date(end, "--to"), financial, g.today())
     store = g.store()
     index = _index(store)
-    figures = core_stats(index, first, last)
+    if case_type is not None:
+        if case_type not in index.types:
+            raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(index.types)})")
+        index = replace(index, summaries=[s for s in index.summaries if s["type"] == case_type])
+    figures = core_stats(index, first, last) if case_type else stats_by_type(index, first, last)
     _problems(index)
     g.note_as_of()
     if fmt == "json":
@@ -235,13 +245,39 @@ def stats(
         from reviewctl.cli.output import escaped
 
         _document(g, store, "annual-figures.md.j2", figures=escaped(figures))
+    elif by == "theme":
+        emit(table([{"theme": k, "reviews": v} for k, v in figures["themes"].items()], ["theme", "reviews"], fmt))
+    elif by == "type":
+        rows = [{"type": t, "referrals": f["referrals"]["total"], "conduct": f["decisions"]["conduct"],
+                 "completed": f["reviews_completed"]["count"], "published": f["reviews_published"],
+                 "deadlines_settled": f["timescales"]["settled"],
+                 "within_original": f["timescales"]["within_original"],
+                 "within_revised": f["timescales"]["within_revised"]}
+                for t, f in figures.get("by_type", {case_type: figures}).items()]
+        emit(table(rows, list(rows[0]) if rows else ["type"], fmt))
     else:
-        flat: list[tuple[str, Any]] = []
-        for key, value in figures.items():
-            if isinstance(value, dict):
-                flat += [(f"{key}: {k}", v) for k, v in value.items()]
-            else:
-                flat.append((key, value))
-        emit(pairs([(k, "" if v is None else str(v)) for k, v in flat], fmt))
+        emit(pairs([(k, "" if v is None else str(v)) for k, v in _flat(figures)], fmt))
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
+
+
+def _flat(figures: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The figures as one line each; a clock's share, a theme and each review not published too."""
+    flat: list[tuple[str, Any]] = []
+    for key, value in figures.items():
+        if key == "by_type":
+            continue
+        if key == "not_published":
+            flat += [(f"not published: {r['id']} ({r['reason']})", "; ".join(r["findings"]) or "no findings recorded")
+                     for r in value]
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, dict):  # timescales by clock
+                    flat += [(f"{key}: {clock}", f"{r['within_original']}/{r['settled']} within the original date, "
+                                                 f"{r['within_revised']}/{r['settled']} within the revised")
+                             for clock, r in v.items()]
+                else:
+                    flat.append((f"{key}: {k}", v))
+        else:
+            flat.append((key, value))
+    return flat

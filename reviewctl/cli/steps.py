@@ -28,6 +28,7 @@ def refer(
     referrer: Annotated[str, typer.Option("--referrer", help="Who referred (agency and role).", show_default=False)],
     received: Annotated[str | None, typer.Option("--received", help="Date received; default --date.")] = None,
     incident_date: Annotated[str | None, typer.Option("--incident-date", help="Date of the incident.")] = None,
+    aware: Annotated[str | None, typer.Option("--aware", help="lcspr: when the local authority became aware of the incident; default --received.")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
     name: Annotated[list[str] | None, typer.Option("--name", help="The subject's real name (repeat for others), kept encrypted; needs recipients.")] = None,
@@ -54,6 +55,7 @@ def refer(
         summary=summary, agencies=agency or [], options=options,
         identifying=with_values(None, given, [], {"name": "--name", "dob": "--dob", "address": "--address"})
         if given else None,
+        aware=maybe_date(aware, "--aware"),
     )
     if dry_run:
         report(outcome)
@@ -91,9 +93,13 @@ def scope(
     notified: Annotated[str | None, typer.Option("--notified", help="lcspr: date the National Panel was notified.")] = None,
     rapid_review_sent: Annotated[str | None, typer.Option("--rapid-review-sent", help="lcspr: date the rapid review went to the Panel.")] = None,
     done: Annotated[bool, typer.Option("--done", help="Scoping is complete: move to the decision meeting.")] = False,
+    ofsted_dfe: Annotated[str | None, typer.Option("--ofsted-dfe", help="lcspr: date Ofsted and the Secretary of State (DfE) were notified.")] = None,
+    ofsted_dfe_not_made: Annotated[str | None, typer.Option("--ofsted-dfe-not-made", metavar="REASON", help="lcspr: why no notification to Ofsted and the DfE was made.")] = None,
+    panel_response: Annotated[str | None, typer.Option("--panel-response", help="lcspr: date of the National Panel's response to the rapid review (with --panel-agrees or --panel-disagrees).")] = None,
+    panel_agrees: Annotated[bool | None, typer.Option("--panel-agrees/--panel-disagrees", help="Whether the Panel agrees with the partners' view.", show_default=False)] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
-    """Record scoping: information requests and replies, lcspr notifications, --done."""
+    """Record scoping: information requests and replies, lcspr notifications and the Panel's response, --done."""
     from reviewctl.core.scoping import ScopeChanges
     from reviewctl.core.scoping import scope as core_scope
 
@@ -101,6 +107,8 @@ def scope(
         request=request or [], returned=returned or [],
         notified=maybe_date(notified, "--notified"),
         rapid_review_sent=maybe_date(rapid_review_sent, "--rapid-review-sent"), done=done,
+        ofsted_dfe=maybe_date(ofsted_dfe, "--ofsted-dfe"), ofsted_dfe_not_made=ofsted_dfe_not_made,
+        panel_response=maybe_date(panel_response, "--panel-response"), panel_agrees=panel_agrees,
     )
     report(core_scope(globals_of(ctx).store(), case_id, changes,
                       step_options(ctx, when, message, dry_run, propose)))
@@ -120,6 +128,7 @@ def decide(
     scope_text: Annotated[str | None, typer.Option("--scope", help="The initial scope of the review.")] = None,
     learning_to: Annotated[str | None, typer.Option("--learning-to", help="Not conducted: the SSCP group that gets the learning.")] = None,
     case_type: Annotated[str | None, typer.Option("--type", help="Settle (or change) the review type at the meeting.")] = None,
+    partner: Annotated[list[str] | None, typer.Option("--partner", metavar="PARTNER=NAME; ROLE", help="lcspr: a safeguarding partner's agreement (local-authority, icb, police; repeat for each).")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:
     """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""
@@ -136,6 +145,7 @@ def decide(
         conduct=conduct, rationale=rationale, chair=chair,
         meeting_date=maybe_date(meeting_date, "--meeting-date"), attendees=attendee or [],
         parallel=parallel or [], scope=scope_text, learning_to=learning_to, new_type=case_type,
+        partners=partner or [],
     )
     report(core_decide(globals_of(ctx).store(), case_id, given,
                        step_options(ctx, when, message, dry_run, propose)))

@@ -71,11 +71,14 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         ("report", f"version {versions[-1]['version']} of {versions[-1]['date']}" if versions else None),
         ("approvals", ", ".join(f"{a['role']} (v{a['version']}, {a['date']}{'' if a['counts'] else '; ' + a['note']})"
                                 for a in view["approval_status"])),
-        ("published", f"{publication['date']} at {publication['where']}" if publication else None),
+        ("published", f"{publication['date']} at {publication['where']}" if publication.get("where") else None),
         ("actions", (f"{sum(1 for a in actions if a.get('signed_off'))} of {len(actions)} signed off"
                      f"{_closed(actions)}") if actions else None),
         ("links", ", ".join(f"{link['kind']}: {link['case']}" for link in view["links"])),
     ]
+    from reviewctl.cli.statutory import statutory_rows
+
+    fields += statutory_rows(view)
     parts = [pairs(fields, fmt)]
     from reviewctl.cli.clock import clock_status, next_text
 

@@ -84,6 +84,8 @@ class Case(Strict):
     subject: Text
     referrer: Text
     received: dt.date
+    # lcspr: when the local authority became aware of the incident (the notification clock starts here).
+    aware: dt.date | None = None
     incident_date: dt.date | None = None
     summary: str | None = None
     agencies: list[Text] = []
@@ -100,10 +102,28 @@ class InfoRequest(Strict):
     document: str | None = None
 
 
+class OfstedDfe(Strict):
+    """lcspr: whether Ofsted and the Secretary of State (DfE) were notified, and when (or why not)."""
+
+    made: bool
+    date: dt.date | None = None
+    reason: str | None = None
+
+
+class PanelResponse(Strict):
+    """lcspr: the National Panel's response to the rapid review."""
+
+    date: dt.date
+    agrees: bool  # whether the Panel agrees with the partners' view
+    note: str | None = None
+
+
 class Scoping(Strict):
     requests: list[InfoRequest] = []
     notified: dt.date | None = None
     rapid_review_sent: dt.date | None = None
+    ofsted_dfe: OfstedDfe | None = None
+    panel_response: PanelResponse | None = None
 
 
 class ChairDecision(Strict):
@@ -112,8 +132,19 @@ class ChairDecision(Strict):
     date: dt.date
 
 
+class PartnerAgreement(Strict):
+    """One safeguarding partner's agreement to an lcspr decision: who, in what role."""
+
+    name: Text
+    role: Text
+
+
 class Decision(Strict):
     meeting_date: dt.date
+    # Who decides (workflow `deciders`): the body, and the one who decides for it where a chair does.
+    body: str | None = None
+    decided_for: str | None = None
+    partners: dict[str, PartnerAgreement] = {}
     attendees: list[Text] = []
     outcome: Literal["conduct", "not-conduct"]
     rationale: Text

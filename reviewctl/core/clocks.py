@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from reviewctl.adapters.calendar import add_months, add_working_days, working_days_between
+from reviewctl.adapters.calendar import (
+    add_months,
+    add_working_days,
+    is_working_day,
+    next_working_day,
+    working_days_between,
+)
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
     from reviewctl.core.workflow import ClockDef, Limit, Workflow
@@ -133,6 +139,7 @@ class Deadline:
     why: str | None = None
     days_late: int | None = None  # met late or missed: calendar days after the due date
     paused_since: date | None = None
+    note: str | None = None  # a month clock that ended on a weekend or bank holiday says so
 
     @property
     def late(self) -> bool:
@@ -162,19 +169,22 @@ class Deadline:
             "days_late": self.days_late,
             "paused_since": self.paused_since.isoformat() if self.paused_since else None,
             "working_days_left": self.working_days_left,
+            "note": self.note,
         }
 
 
 # What a deadline is, before "today" is known: cached by bulk reports.
-# (name, label, item, start, original due, met_on, standing, unit, changes, stopped)
+# (name, label, item, start, original due, met_on, standing, unit, changes, stopped, note)
 # `stopped`: the day the case moved on from the stages the clock runs in (None: it runs).
-DeadlineInput = tuple[str, str, str | None, date, date, date | None, str, str, tuple[Change, ...], date | None]
+DeadlineInput = tuple[str, str, str | None, date, date, date | None, str, str, tuple[Change, ...], date | None,
+                      str | None]
 
 
 def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
     """The deadline as it stood on `today`; None where it had not started, or had stopped
     applying before it fell due (nothing was missed)."""
-    name, label, item, start, original, met_on, standing, unit, changes, stopped = given
+    name, label, item, start, original, met_on, standing, unit, changes, stopped = given[:10]
+    note = given[10] if len(given) > 10 else None
     if unit != FIXED and start > today:
         return None  # `show --as-of` a day before the clock started
     if met_on is not None and met_on > today:
@@ -191,7 +201,7 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
     def made(status: str, left: int | None = None, late: int | None = None) -> Deadline:
         return Deadline(name, label, item, start, due, status, met_on, left, standing,
                         original if original != due or why else None, why, late,
-                        rev.paused_since if status == "paused" else None)
+                        rev.paused_since if status == "paused" else None, note)
 
     if met_on is not None:
         return made("met") if met_on <= due else made("met-late", late=(met_on - due).days)
@@ -255,6 +265,8 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
         candidates: list[tuple[str, str | None, Any, Any]]
         if clock.each is None:
             first = lookup(docs, clock.start or clock.due or "")
+            if first is None and clock.start_else:
+                first = lookup(docs, clock.start_else)
             candidates = [(clock.label, None, first, lookup(docs, clock.met))]
         else:
             entries = lookup(docs, clock.each) or []
@@ -278,10 +290,24 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
                 continue  # the clock has not started
             met_on = met if isinstance(met, date) else None
             # A clock with `due` was handed its due date as `start`.
-            found.append((clock.id, label, item, start, due_date(start, clock.limit), met_on, clock.standing,
+            due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
+            if clock.hold and met_on is None:
+                met_on = due  # a minimum period is met by time passing
+            found.append((clock.id, label, item, start, due, met_on, clock.standing,
                           unit, changes.get((clock.id, item), ()),
-                          None if stopped is None else max(stopped, start)))
+                          None if stopped is None else max(stopped, start), note))
     return found
+
+
+def month_end(due: date, unit: str, policy: str) -> tuple[date, str | None]:
+    """A month clock's end on a weekend or bank holiday: said so, and left or moved to the next working day."""
+    if unit != MONTHS or is_working_day(due):
+        return due, None
+    what = due.strftime("%A") if due.weekday() >= 5 else "a bank holiday"
+    if policy == "next-working-day":
+        moved = next_working_day(due)
+        return moved, f"the month ended on {due.isoformat()} ({what}); moved to the next working day"
+    return due, f"falls on {what}, not a working day"
 
 
 def sort_deadlines(found: list[Deadline]) -> list[Deadline]:

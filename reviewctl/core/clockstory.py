@@ -221,7 +221,7 @@ def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon:
 
 
 def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str, Any]:
-    _, _, _, start, original, met_on, _, unit, changes, stopped = given
+    _, _, _, start, original, met_on, _, unit, changes, stopped = given[:10]
     stop = stopped if stopped is not None and stopped <= today else None
     met = met_on if met_on is not None and met_on <= today else None
     events: list[tuple[date, str, date]] = []

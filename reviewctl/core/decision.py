@@ -26,7 +26,7 @@ from reviewctl.core.step import (
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
 from reviewctl.core.workflow import Act
-from reviewctl.errors import UsageError
+from reviewctl.errors import RefusedError, UsageError
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class DecisionInput:
     scope: str | None = None
     learning_to: str | None = None
     new_type: str | None = None
+    partners: list[str] = field(default_factory=list)  # lcspr: "PARTNER=NAME; ROLE", one per partner
 
 
 def decide(store: Store, case_id: str, given: DecisionInput, options: StepOptions) -> Outcome:
@@ -79,7 +80,16 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         learning_to = optional_text(given.learning_to)
         if learning_to:
             decision["learning_to"] = learning_to
+        if given.partners and given.chair:
+            raise UsageError("--partner belongs to the partners' decision at the meeting, not the chair's")
         transition = advance(edit, step, options, given.new_type)
+        if not given.chair:
+            record_partners(edit, decision, str(edit.case["type"]), given.partners)
+        decider = store.workflow.statute.deciders.get(str(edit.case["type"]))
+        if decider is not None:
+            decision["body"] = decider.body
+            if decider.chair and given.chair:
+                decision["decided_for"] = decider.chair
         chair_next = store.workflow.decided_by_chair(transition.to)
         _documents(edit, decision, given, chair_next, options.date)
         if given.conduct and not chair_next:  # the final decision to conduct
@@ -87,19 +97,65 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         return finish(edit, step, f"{source} -> {transition.to}", options)
 
 
+def record_partners(edit: Edit, decision: Any, case_type: str, given: list[str]) -> None:
+    """Each safeguarding partner's agreement (lcspr): all of the workflow's partners, or a refusal."""
+    decider = edit.store.workflow.statute.deciders.get(case_type)
+    partners = decider.partners if decider is not None else []
+    if not partners:
+        if given:
+            raise UsageError(f"--partner: a '{case_type}' decision is not the partners' (the workflow names none)")
+        return
+    known = {p.id: p for p in partners}
+    agreed: dict[str, tuple[str, str]] = {}
+    for text in clean_list(given, "--partner"):
+        pid, _, rest = text.partition("=")
+        name, _, role = rest.partition(";")
+        pid, name, role = pid.strip(), name.strip(), role.strip()
+        if pid not in known:
+            raise UsageError(f"--partner: the partner before '=' is not a safeguarding partner of this workflow "
+                             f"(known: {', '.join(known)}); give PARTNER=NAME; ROLE")
+        if not name or not role:
+            raise UsageError(f"--partner {pid}: give the name and the role as {pid}=NAME; ROLE")
+        if pid in agreed:
+            raise UsageError(f"--partner {pid} is given twice; give each partner once")
+        agreed[pid] = (name, role)
+    missing = [p for p in partners if p.id not in agreed]
+    if missing:
+        body = decider.body if decider else "partners"
+        raise RefusedError(
+            f"{edit.case_id}: the decision needs the agreement of each of the {body}; "
+            f"missing: {', '.join(p.id for p in missing)}; record each with --partner PARTNER=NAME; ROLE "
+            f"(partners: {', '.join(known)})")
+    decision["partners"] = yamlio.new_map(
+        {pid: yamlio.new_map({"name": name, "role": role}) for pid, (name, role) in agreed.items()})
+
+
+def _who(decision: Any, chair_next: bool) -> dict[str, Any]:
+    """Who decides, for the documents: the body, the one who decides for it, each partner."""
+    body = str(decision.get("body") or "")
+    chair = str(decision.get("decided_for") or "")
+    partners = [{"partner": pid, "name": p.get("name"), "role": p.get("role")}
+                for pid, p in (decision.get("partners") or {}).items()]
+    return {"body": body, "decided_for": chair, "partners": partners,
+            "decided_by": f"{chair}, on behalf of the {body}" if chair and body else body}
+
+
 def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool, when: date) -> None:
+    who = _who(decision, chair_next)
     if not given.chair:
         facts = {k: decision.get(k) for k in ("meeting_date", "attendees", "outcome", "rationale",
                                               "parallel", "scope")}
         decision["record"] = render_document(edit, "decision-record.md.j2", "decision-record", when,
-                                             recommendation=chair_next, **facts)
+                                             recommendation=chair_next, **facts, **who)
         if chair_next:
+            decider = edit.store.workflow.statute.deciders.get(str(edit.case["type"]))
+            who["decided_for"] = decider.chair or "" if decider else ""
             decision["recommendation"] = render_document(
-                edit, "chair-recommendation.md.j2", "recommendation-to-independent-chair", when, **facts)
+                edit, "chair-recommendation.md.j2", "recommendation-to-independent-chair", when, **facts, **who)
     if not chair_next:  # the decision is final: tell the referrer
         decision["referrer_letter"] = render_document(
             edit, "referrer-decision-letter.md.j2", "referrer-decision-letter", when,
-            conduct=given.conduct, learning_to=decision.get("learning_to") or "")
+            conduct=given.conduct, learning_to=decision.get("learning_to") or "", **who)
 
 
 def _record_meeting(decision: Any, values: dict[str, Any]) -> None:

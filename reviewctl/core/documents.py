@@ -14,6 +14,7 @@ _MODELS = {
     "report": "records:Report", "jcrg": "records:Jcrg", "approvals": "records:Approvals",
     "publication": "records:Publication", "monitoring": "records:Monitoring", "links": "records:Links",
     "notes": "records:Notes", "clocks": "clockrecords:Clocks",
+    "homeoffice": "statrecords:HomeOffice", "proceedings": "statrecords:Proceedings", "profile": "statrecords:Profile",
 }
 # Each document is the file of its name: `scoping` is scoping.yaml.
 DOCUMENT_FILES = {name: f"{name}.yaml" for name in _MODELS}

@@ -28,9 +28,9 @@ from reviewctl.core.summary import Summary
 from reviewctl.errors import ReviewctlError
 
 CACHE_NAME = "reviewctl-cache.pickle"
-CACHE_FORMAT = 6  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
-# 5: the stages a case passed through and what each action is (the site);
-# 6: each summary keeps its searchable text (`reviewctl search`)
+CACHE_FORMAT = 7  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
+# 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
+# own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`)
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000
@@ -153,7 +153,8 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
         flow, config = store.workflow, store.config
         workflow_file = store.workflow_file
         settings = {"due_soon": config.due_soon_working_days, "types": list(flow.types),
-                    "stages": [s.id for s in flow.stages]}
+                    "stages": [s.id for s in flow.stages], "extra_holidays": list(config.bank_holidays)}
+    calendar.set_extra_holidays(settings.get("extra_holidays", []))
     old: dict[str, tuple[Signature, str, Any]] = cache.get("cases", {})
     cases_dir = store.root / CASES_DIR
     names = sorted(os.listdir(cases_dir)) if cases_dir.is_dir() else []

@@ -182,12 +182,27 @@ class Approvals(Strict):
     approvals: list[Approval] = []
 
 
+class PlannedNotice(Strict):
+    """lcspr: a body that must have the report a number of working days before it is public."""
+
+    to: Text
+    due: dt.date
+    sent: dt.date | None = None
+
+
 class Publication(Strict):
-    date: dt.date
-    where: Text
+    date: dt.date | None = None  # None while a publication is only planned
+    where: str | None = None  # None for a route that publishes nothing (sar: not-published)
     embargo_until: dt.date | None = None
     notifications: list[Notice] = []
     libraries: list[Notice] = []
+    planned: dt.date | None = None  # `publish --planned`: the notice deadlines run from it
+    notices: list[PlannedNotice] = []
+    route: str | None = None  # the workflow's publication route (default its first)
+    route_reason: str | None = None
+    online_from: dt.date | None = None  # published online: it stays there for the workflow's period
+    removed: dt.date | None = None
+    qa_letter: str | None = None  # dhr: the Home Office QA letter, published with the report
 
 
 class Impact(Strict):

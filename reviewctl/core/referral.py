@@ -53,8 +53,12 @@ def new_case_id(store: Store, year: int) -> str:
 
 def refer(store: Store, *, case_type: str, subject: str, referrer: str,
           received: date | None, incident_date: date | None, summary: str | None,
-          agencies: list[str], options: StepOptions, identifying: Confidential | None = None) -> Outcome:
-    """Record a new referral; `identifying`: its real identifiers, kept encrypted from the start."""
+          agencies: list[str], options: StepOptions, identifying: Confidential | None = None,
+          aware: date | None = None) -> Outcome:
+    """Record a new referral; `identifying`: its real identifiers, kept encrypted from the start.
+
+    `aware`: when the local authority became aware of the incident (lcspr; default: received).
+    """
     workflow = store.workflow
     case_type = workflow.check_type(case_type)
     subject = required_text(subject, "--subject", "give the pseudonym, e.g. 'Child A'")
@@ -65,6 +69,13 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
         check_not_future(incident_date, options.today, "--incident-date")
         if incident_date > received_on:
             raise UsageError(f"--incident-date {incident_date} is after the referral was received ({received_on})")
+    if aware is not None:
+        check_not_future(aware, options.today, "--aware")
+        if aware > received_on:
+            raise UsageError(f"--aware {aware} is after the referral was received ({received_on}); the local "
+                             "authority is aware of an incident by the time it is referred")
+        if incident_date is not None and aware < incident_date:
+            raise UsageError(f"--aware {aware} is before the incident ({incident_date}); check both dates")
     if options.when is not None and options.when < received_on:
         raise UsageError(f"--date {options.when} is before the referral was received ({received_on})")
     case_id = new_case_id(store, received_on.year)
@@ -72,10 +83,11 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
         by = store.repo.identity().name
         case: Any = yamlio.new_map({
             "id": case_id, "type": case_type, "stage": workflow.initial, "subject": subject,
-            "referrer": referrer, "received": received_on, "incident_date": incident_date,
+            "referrer": referrer, "received": received_on,
+            "aware": aware or (received_on if case_type == "lcspr" else None), "incident_date": incident_date,
             "summary": optional_text(summary), "agencies": yamlio.new_seq(agencies),
         })
-        for key in ("incident_date", "summary"):
+        for key in ("aware", "incident_date", "summary"):
             if case[key] is None:
                 del case[key]
         case.yaml_set_start_comment(_HEADER)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from reviewctl.adapters.calendar import add_months
+from reviewctl.core import statfigures
 from reviewctl.core.clocks import Deadline, statuses, with_status
 from reviewctl.core.index import Index
 from reviewctl.core.summary import Summary
@@ -181,8 +182,15 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         "reviews_ongoing_at_end": ongoing,
         "reviews_published": published,
         "actions": {"agreed": agreed, "completed": completed, "overdue_at_end": overdue},
-        "timescales": timescales(index, start, end),
+        "timescales": {**timescales(index, start, end), "by_clock": statfigures.clock_shares(index, start, end)},
+        "themes": statfigures.themes(index, start, end),
+        "not_published": statfigures.not_published(index, start, end),
     }
+
+
+def stats_by_type(index: Index, start: date, end: date) -> dict[str, Any]:
+    """The figures, with every figure again for each review type on its own."""
+    return {**stats(index, start, end), "by_type": statfigures.by_type(index, start, end, stats)}
 
 
 def timescales(index: Index, start: date, end: date) -> dict[str, int]:

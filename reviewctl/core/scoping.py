@@ -33,18 +33,27 @@ class ScopeChanges:
     notified: date | None = None
     rapid_review_sent: date | None = None
     done: bool = False
+    ofsted_dfe: date | None = None  # lcspr: Ofsted and the Secretary of State (DfE) notified
+    ofsted_dfe_not_made: str | None = None  # ... or why not
+    panel_response: date | None = None  # lcspr: the National Panel's response to the rapid review
+    panel_agrees: bool | None = None
 
     @property
     def empty(self) -> bool:
         return not (self.request or self.returned or self.notified or self.rapid_review_sent
-                    or self.done)
+                    or self.done or self.lcspr_only)
+
+    @property
+    def lcspr_only(self) -> bool:
+        return bool(self.notified or self.rapid_review_sent or self.ofsted_dfe or self.ofsted_dfe_not_made
+                    or self.panel_response)
 
 
 def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOptions) -> Outcome:
     if changes.empty:
         raise UsageError(
             "nothing to record: give --request AGENCY, --returned AGENCY, --notified DATE, "
-            "--rapid-review-sent DATE or --done"
+            "--rapid-review-sent DATE, --ofsted-dfe DATE, --panel-response DATE or --done"
         )
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
@@ -52,17 +61,19 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         stage = str(edit.case["stage"])
         if changes.request:
             store.workflow.require_record("scope", stage, case_id)
-        if changes.notified or changes.rapid_review_sent:
+        if changes.panel_response:
+            store.workflow.require_record("panel-response", stage, case_id)
+        if changes.notified or changes.rapid_review_sent or changes.ofsted_dfe or changes.ofsted_dfe_not_made:
             # A store's workflow written before `notify-panel` existed records them with `scope`.
             record = "notify-panel" if "notify-panel" in store.workflow.records else "scope"
             store.workflow.require_record(record, stage, case_id)
         if changes.returned:
             store.workflow.require_record("scope-returned", stage, case_id)
         # An unsettled case may turn out to be lcspr: what that type needs can be recorded first.
-        if (changes.notified or changes.rapid_review_sent) and case_type not in ("lcspr", "unknown"):
+        if changes.lcspr_only and case_type not in ("lcspr", "unknown"):
             raise UsageError(
-                f"{case_id}: --notified and --rapid-review-sent are for lcspr cases; "
-                f"this case is '{case_type}'"
+                f"{case_id}: --notified, --rapid-review-sent, --ofsted-dfe and --panel-response are for "
+                f"lcspr cases; this case is '{case_type}'"
             )
         scoping = edit.doc("scoping")
         when = check_date(options.date, edit)
@@ -71,11 +82,12 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
             _request(edit, requests, agency, when)
         for agency in clean_list(changes.returned, "--returned"):
             _returned(edit, requests, agency, when)
-        for flag, key, value in (("--notified", "notified", changes.notified),
-                                 ("--rapid-review-sent", "rapid_review_sent", changes.rapid_review_sent)):
-            if value is not None:
-                check_not_future(value, options.today, flag)
-                scoping[key] = check_date(value, edit, flag)
+        if changes.notified is not None:
+            scoping["notified"] = _not_before_aware(edit, changes.notified, options.today, "--notified")
+        if changes.rapid_review_sent is not None:
+            check_not_future(changes.rapid_review_sent, options.today, "--rapid-review-sent")
+            scoping["rapid_review_sent"] = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
+        _lcspr_records(edit, scoping, changes, options.today)
         notified, sent = scoping.get("notified"), scoping.get("rapid_review_sent")
         if isinstance(notified, date) and isinstance(sent, date) and sent < notified:
             raise UsageError(
@@ -89,6 +101,44 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
             return finish(edit, Act.SCOPE_DONE, f"{stage} -> {transition.to}", options)
         add_note(edit, "scope", when, options)
         return finish(edit, "scope", f"{stage}", options)
+
+
+def _not_before_aware(edit: Edit, value: date, today: date, flag: str) -> date:
+    """A notification may come before the referral (it is often the referral), never before
+    the local authority became aware of the incident."""
+    check_not_future(value, today, flag)
+    case = edit.case
+    aware = case.get("aware") or case.get("incident_date")
+    if isinstance(aware, date) and value < aware:
+        raise UsageError(f"{edit.case_id}: {flag} {value} is before the local authority became aware of the "
+                         f"incident ({aware}); give the date the notification was made")
+    return value
+
+
+def _lcspr_records(edit: Edit, scoping: Any, changes: ScopeChanges, today: date) -> None:
+    if changes.ofsted_dfe is not None and changes.ofsted_dfe_not_made is not None:
+        raise UsageError("give either --ofsted-dfe DATE or --ofsted-dfe-not-made REASON, not both")
+    if changes.ofsted_dfe is not None:
+        when = _not_before_aware(edit, changes.ofsted_dfe, today, "--ofsted-dfe")
+        scoping["ofsted_dfe"] = yamlio.new_map({"made": True, "date": when})
+    elif changes.ofsted_dfe_not_made is not None:
+        reason = changes.ofsted_dfe_not_made.strip()
+        if not reason:
+            raise UsageError("--ofsted-dfe-not-made was given a blank reason; say why no notification was made")
+        scoping["ofsted_dfe"] = yamlio.new_map({"made": False, "reason": reason})
+    if (changes.panel_response is None) != (changes.panel_agrees is None):
+        raise UsageError("--panel-response DATE goes with --panel-agrees or --panel-disagrees")
+    if changes.panel_response is not None:
+        sent = scoping.get("rapid_review_sent")
+        if not isinstance(sent, date):
+            raise RefusedError(f"{edit.case_id}: the Panel responds to the rapid review: record it sent first "
+                               "with `reviewctl scope ID --rapid-review-sent DATE`")
+        check_not_future(changes.panel_response, today, "--panel-response")
+        if changes.panel_response < sent:
+            raise UsageError(f"{edit.case_id}: --panel-response {changes.panel_response} is before the rapid "
+                             f"review was sent ({sent})")
+        scoping["panel_response"] = yamlio.new_map({"date": changes.panel_response,
+                                                    "agrees": bool(changes.panel_agrees)})
 
 
 def _request(edit: Edit, requests: Any, agency: str, when: date) -> None:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from reviewctl.core.statute import MonthEnd
 from reviewctl.core.store import PREFIX_SHAPE
 from reviewctl.core.workflow import Limit
 
@@ -69,6 +70,18 @@ class Config(BaseModel):
     redaction: Redaction = Redaction()
     # Per review type, from your retention schedule: `retention: {lcspr: {years: 25}}`.
     retention: dict[str, Retention] = {}
+    # One-off bank holidays beyond England and Wales' list (a royal occasion), as dates.
+    bank_holidays: list[date] = []
+    # A month clock ending on a weekend or bank holiday: `leave` it (and say so) or move it
+    # to the `next-working-day`; default: the workflow's `statute.month_end`.
+    month_end: MonthEnd | None = None
+    # A review type's name: e.g. {dhr: Domestic Abuse Related Death Review} once the
+    # Victims and Prisoners Act 2024 s.19 is commenced.
+    type_labels: dict[str, str] = {}
+    # A clock's start, where the workflow offers a choice: {rapid-review: case.aware}.
+    clock_starts: dict[str, str] = {}
+    # Learning themes of the store's own, added to the workflow's.
+    themes: list[str] = []
     # The formats each rendered letter and document is written in: `documents: [md, docx]`.
     documents: list[Literal["md", "docx"]] = Field(default=["md"], min_length=1)
 

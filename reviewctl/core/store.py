@@ -109,6 +109,11 @@ class Store:
         if flow is None:
             return config, None, problems
         problems = apply_limits(flow, config.clocks, raw, shown)
+        from reviewctl.adapters.calendar import set_extra_holidays
+        from reviewctl.core.statute import apply_settings
+
+        problems += apply_settings(flow, config, raw, shown)
+        set_extra_holidays(config.bank_holidays)
         return config, (None if problems else flow), problems
 
     @property

@@ -39,6 +39,7 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
     jcrg = docs.get("jcrg") or {}
     triage = case.get("triage") or {}
     links = (docs.get("links") or {}).get("links") or []
+    publication = docs.get("publication") or {}
     return {
         "id": case.get("id"), "type": case.get("type"), "stage": stage,
         "stage_label": stage_def.label if stage_def else None,
@@ -47,7 +48,8 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
         "incident_date": case.get("incident_date"), "agencies": list(case.get("agencies") or []),
         "converted": any(link.get("kind") == "converted" for link in links),
         "decision": outcome, "decision_date": decided, "lead_reviewer": lead,
-        "published": (docs.get("publication") or {}).get("date"),
+        # A route that publishes nothing (sar: not-published) records its date without a place.
+        "published": publication.get("date") if publication.get("where") is not None else None,
         "deadlines": deadline_inputs(workflow, docs),
         "actions": [(a.get("id"), a.get("due"), a.get("signed_off"), a.get("status"))
                     for a in jcrg.get("actions") or []],
@@ -63,5 +65,20 @@ def summarise(workflow: Workflow, docs: dict[str, Any]) -> Summary:
             "closed": _entered(history, workflow.reached_by(Act.CLOSE)),
             "expected_months": workflow.expected_months(str(case.get("type"))),
             "ended": history[-1].get("date") if workflow.is_terminal(str(stage)) and history else None,
+            **_statutory_facts(docs),
         },
+    }
+
+
+def _statutory_facts(docs: dict[str, Any]) -> dict[str, Any]:
+    """What the statutory figures count: the publication route, the findings of a review
+    not published (for the annual report), and the learning themes."""
+    publication = docs.get("publication") or {}
+    final = ((docs.get("jcrg") or {}).get("final_report") or {}).get("version")
+    versions = (docs.get("report") or {}).get("versions") or []
+    findings = next((list(v.get("recommendations") or []) for v in versions if v.get("version") == final), [])
+    return {
+        "route": publication.get("route"), "route_reason": publication.get("route_reason"),
+        "publication_date": publication.get("date"),
+        "findings": findings, "themes": list((docs.get("profile") or {}).get("themes") or []),
     }

@@ -59,6 +59,7 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
     view.update({
         "referrer": case.get("referrer"),
         "summary": case.get("summary"),
+        "aware": plain(case.get("aware")),
         "agencies": plain(case.get("agencies") or []),
         "triage": plain(case.get("triage")),
         "history": plain(case.get("history") or []),

@@ -17,6 +17,7 @@ from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case import Strict
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.schema import errors_of
+from reviewctl.core.statute import Statute
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 
 DOCUMENTS = tuple(DOCUMENT_FILES)
@@ -120,6 +121,10 @@ class ClockDef(_Strict):
     each: str | None = None
     item: str | None = None
     start: str | None = None  # with `limit`: the date the clock starts
+    start_else: str | None = None  # where `start` is not recorded (an older case), the date to start from
+    start_choices: list[str] = []  # the starts a store may choose under `clock_starts:` in reviewctl.yaml
+    # A minimum period (a report stays online): met by time passing, on its due date.
+    hold: bool = False
     met: str
     limit: Limit | None = None
     due: str | None = None  # instead of start + limit: the due date itself (each entry's key)
@@ -168,6 +173,8 @@ class Workflow(_Strict):
     approvals: dict[str, list[str]] = {}
     bodies: Bodies = Bodies()
     checklist: list[ChecklistItem] = []
+    # Who decides, publication routes, proceedings, vocabularies (core/statute.py).
+    statute: Statute = Statute()
     # The step that creates a case: the first entry of every history.
     referral_step: str = Act.REFER
     imports: Imports | None = None
@@ -339,6 +346,8 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         elif any(stage in flow.after_approval(ty) for ty in flow.types):
             at(("imports", "to"), "imports.to", f"'{stage}' comes after approval, which an import cannot "
                "give; import such cases at the stage before it")
+    for type_name in (*flow.statute.deciders, *flow.statute.publication_routes):
+        check_types(("statute",), f"statute.{type_name}", [type_name])
     seen: set[str] = set()
     for i, c in enumerate(flow.clocks):
         base = ("clocks", i)
@@ -350,6 +359,8 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
             if stage not in stage_ids:
                 at((*base, "while_in"), f"clocks[{i}].while_in", f"'{stage}' is not a stage")
         paths = [("met", c.met)] + ([("start", c.start)] if c.start else [])
+        paths += [("start_else", c.start_else)] if c.start_else else []
+        paths += [("start_choices", choice) for choice in c.start_choices]
         if c.each is not None:
             paths = [("each", c.each)]
         elif c.due is not None:

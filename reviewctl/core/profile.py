@@ -1,0 +1,53 @@
+"""Subject details and learning themes: fixed vocabularies from the workflow (themes also
+from the store's settings), for annual reports and national returns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.statute import check_value, themes_of
+from reviewctl.core.step import Edit, StepOptions, run_record
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome
+from reviewctl.errors import RefusedError, UsageError
+
+RECORD = "subject"
+
+
+def set_details(store: Store, case_id: str, given: list[str], options: StepOptions) -> Outcome:
+    """`FIELD=VALUE` for each subject detail given; each value from its field's vocabulary."""
+    vocab = store.workflow.statute.subject
+    if not given:
+        raise UsageError(f"nothing to record: give --set FIELD=VALUE (fields: {', '.join(vocab)})")
+    values: dict[str, str] = {}
+    for text in given:
+        name, sep, value = text.partition("=")
+        name = name.strip()
+        if not sep or name not in vocab:
+            raise UsageError(f"--set: give FIELD=VALUE with a field of the workflow's subject details "
+                             f"(fields: {', '.join(vocab)})")
+        values[name] = check_value(value, vocab[name].values, f"--set {name}")
+
+    def change(edit: Edit, when: date) -> None:
+        details = edit.doc("profile").setdefault("details", yamlio.new_map())
+        for name, value in values.items():
+            details[name] = value
+
+    return run_record(store, case_id, RECORD, options, change)
+
+
+def add_themes(store: Store, case_id: str, themes: list[str], options: StepOptions) -> Outcome:
+    known = themes_of(store.workflow, store.config)
+    if not themes:
+        raise UsageError("nothing to record: give --add THEME (see `reviewctl themes --list`)")
+    chosen = [check_value(t, known, "--add") for t in themes]
+
+    def change(edit: Edit, when: date) -> None:
+        listed = edit.doc("profile").setdefault("themes", yamlio.new_seq())
+        for theme in chosen:
+            if theme in listed:
+                raise RefusedError(f"{case_id}: the theme '{theme}' is already recorded")
+            listed.append(theme)
+
+    return run_record(store, case_id, RECORD, options, change)

@@ -1,0 +1,70 @@
+"""The statutory figures beside the yearly ones: every figure by review type, the share
+of each clock met in time (against the original and the revised due date), learning
+themes, and the findings of reviews not published (a SAB's annual report must carry them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from reviewctl.core.clocks import with_status
+from reviewctl.core.index import Index
+
+
+def _inside(start: date, end: date) -> Callable[[Any], bool]:
+    return lambda day: isinstance(day, date) and start <= day <= end
+
+
+def by_type(index: Index, start: date, end: date,
+            figures: Callable[[Index, date, date], dict[str, Any]]) -> dict[str, Any]:
+    """`figures` for each review type on its own (the LSCP, the SAB and the CSP each report theirs)."""
+    out = {}
+    for case_type in index.types:
+        own = replace(index, summaries=[s for s in index.summaries if s["type"] == case_type])
+        out[case_type] = figures(own, start, end)
+    return out
+
+
+def clock_shares(index: Index, start: date, end: date) -> dict[str, dict[str, Any]]:
+    """Per clock: deadlines settled in the period, and the share met within the original
+    and within the revised due date (after pauses and extensions)."""
+    shares: dict[str, dict[str, Any]] = {}
+    for s in index.summaries:
+        for given in s["deadlines"]:
+            d = with_status(given, end, index.due_soon)
+            if d is None or not d.settled:
+                continue
+            settled_on = d.met_on or d.due + timedelta(days=d.days_late or 0)
+            if not start <= settled_on <= end:
+                continue
+            row = shares.setdefault(d.name, {"settled": 0, "within_original": 0, "within_revised": 0})
+            row["settled"] += 1
+            row["within_original"] += d.met_on is not None and d.met_on <= d.first_due
+            row["within_revised"] += d.status == "met"
+    for row in shares.values():
+        row["share_within_original"] = round(row["within_original"] / row["settled"], 3)
+        row["share_within_revised"] = round(row["within_revised"] / row["settled"], 3)
+    return dict(sorted(shares.items()))
+
+
+def themes(index: Index, start: date, end: date) -> dict[str, int]:
+    """Learning themes of the reviews completed (final report agreed) in the period."""
+    inside = _inside(start, end)
+    counts: dict[str, int] = {}
+    for s in index.summaries:
+        if inside(s["facts"]["agreed"]):
+            for theme in s["facts"].get("themes") or []:
+                counts[theme] = counts.get(theme, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def not_published(index: Index, start: date, end: date) -> list[dict[str, Any]]:
+    """Reviews whose report was not published, decided in the period: their findings."""
+    inside = _inside(start, end)
+    return [{"id": s["id"], "type": s["type"], "subject": s["subject"],
+             "date": s["facts"]["publication_date"].isoformat(),
+             "reason": s["facts"].get("route_reason"), "findings": s["facts"].get("findings") or []}
+            for s in index.summaries
+            if s["facts"].get("route") == "not-published" and inside(s["facts"].get("publication_date"))]
