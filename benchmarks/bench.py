@@ -136,6 +136,9 @@ def main() -> None:
         validate = median(lambda i: [*rc, "validate"], m_root, env, max(1, repeat // 2))
         report(f"5. validate, {medium:,} cases", f"{validate:.2f} s vs naive loop {naive:.2f} s = "
                f"{validate / naive:.2f}x", "(reported)")
+        # 5b. search over the medium store, warm (the cache holds each case's searchable text)
+        search = median(lambda i: [*rc, "search", "fictional", "--format", "json"], m_root, env, repeat)
+        report(f"5b. search TEXT, {medium:,} cases warm", f"{search:.3f} s", "goal <= 1 s")
         # 6. the large store: list cold and warm, and peak memory
         (l_root / ".git" / "reviewctl-cache.pickle").unlink(missing_ok=True)
         l_cold, l_cold_rss = run([*rc, "list", "--format", "json"], l_root, env)

@@ -128,7 +128,7 @@ def test_doctor_leaves_a_lock_that_a_running_git_holds(cli: Cli, store: Path) ->
 
 def test_doctor_removes_its_own_leftover_temporary_files(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
-    (store / ".reviewctl").mkdir()
+    (store / ".reviewctl").mkdir(exist_ok=True)  # init keeps the editors' schemas there
     leftovers = [
         ".git/reviewctl-index-4242", ".git/reviewctl-index-4242.lock", ".git/.reviewctl-journal.json.ab12cd34.tmp",
         ".reviewctl.yaml.q1w2e3r4.tmp", ".reviewctl/.allowed_signers.zx_9yw8v.tmp",

@@ -206,7 +206,7 @@ def test_csv_and_xlsx_cells_are_never_formulas(cli: Cli, store: Path, tmp_path: 
     header = [c.value for c in sheet[1]]
     by_id = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     for formula, case_id in ids.items():
-        assert by_id[case_id]["subject"] == "'" + formula
+        assert by_id[case_id]["Subject (pseudonym)"] == "'" + formula
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             assert cell.data_type != "f", cell.value

@@ -50,7 +50,7 @@ def test_tracker_columns_and_filters(cli: Cli, store: Path, tmp_path: Path) -> N
 @pytest.mark.parametrize(("args", "expected"), [
     (("--type", "lcsp"), "not a review type"),
     (("--stage", "publish"), "not a stage"),
-    (("--received-from", "2026-12-01", "--received-to", "2026-11-01"), "is after --received-to"),
+    (("--received-from", "2026-12-01", "--received-to", "2026-11-01"), "is after --to"),
     (("--received-from", "2026-13-01"), "not a real date"),
     (("--format", "pdf"), "not one of"),
     (("--format", "xlsx"), "give --output"),
@@ -77,7 +77,7 @@ def test_xlsx_export(cli: Cli, store: Path, tmp_path: Path) -> None:
     cli.ok("list", "--format", "xlsx", "--output", str(out))
     assert snapshot(store) == before
     sheet = load_workbook(out).active
-    assert [c.value for c in sheet[1]][:3] == ["id", "type", "converted_from_rapid_review"]
+    assert [c.value for c in sheet[1]][:3] == ["Case", "Type", "Converted from rapid review"]
     assert sheet["A2"].value == case_id
 
 
@@ -199,7 +199,7 @@ def test_warm_report_imports_only_what_it_needs(cli: Cli, store: Path) -> None:
     rows(cli)
     probe = ("import sys, io, contextlib\nfrom reviewctl.cli.app import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n    code = main(sys.argv[1:])\n"
-             "heavy = {'git', 'jinja2', 'tabulate', 'ruamel', 'holidays', 'openpyxl'}\n"
+             "heavy = {'git', 'jinja2', 'tabulate', 'ruamel', 'holidays', 'openpyxl', 'docx', 'lxml'}\n"
              "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}), code)\n")
     env = {**os.environ}
     warm = subprocess.run([sys.executable, "-c", probe, "list", "--format", "json"], cwd=store,
@@ -222,4 +222,6 @@ def test_single_case_command_does_not_read_other_cases(cli: Cli, store: Path) ->
 def test_data_on_stdout_messages_on_stderr(cli: Cli, store: Path) -> None:
     refer(cli)
     result = cli.ok("list", "--format", "csv")
-    assert result.err == "" and result.out.startswith("id,")
+    # The one message: "today" is set (REVIEWCTL_TODAY), so the clocks are as of that day.
+    assert result.err == "note: clocks as of 2026-11-20 (REVIEWCTL_TODAY), not today's date\n"
+    assert result.out.startswith("id,")

@@ -38,6 +38,7 @@ def renamed(flow: Flow) -> Flow:
         if "while_in" in clock:
             clock["while_in"] = [s(x) for x in clock["while_in"]]
     flow["referral_step"] = "do-refer-x"
+    flow["imports"] = {"step": "do-import-x", "to": [s(x) for x in flow["imports"]["to"]]}
     return flow
 
 

@@ -24,8 +24,9 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
-    """Replace `path` with `text`: a temporary file beside it, synced, then renamed over it.
+def write_atomic(path: Path, text: str | bytes, mode: int | None = None) -> None:
+    """Replace `path` with `text` (UTF-8 text, or bytes as they are: a Word document): a
+    temporary file beside it, synced, then renamed over it.
 
     `mode`: the new file's permissions (a private key: 0o600); by default an existing
     file's mode is kept, else the umask's default.
@@ -37,8 +38,9 @@ def write_atomic(path: Path, text: str, mode: int | None = None) -> None:
         if mode is None:
             mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
         os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text.encode("utf-8") if isinstance(text, str) else text  # str: newlines as given, "\n"
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

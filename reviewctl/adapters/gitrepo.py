@@ -259,9 +259,9 @@ class GitRepo:
             gitlocks.note_unrefreshed(self.git_dir, [])
         return paths
 
-    def commit_to_branch(self, name: str, message: str, contents: dict[str, str | None],
+    def commit_to_branch(self, name: str, message: str, contents: dict[str, str | bytes | None],
                          sign: bool) -> tuple[str, str]:
-        """Commit `contents` (path -> text, None: deleted) on HEAD to a new branch; (branch, commit).
+        """Commit `contents` (path -> text or bytes, None: deleted) on HEAD to a new branch; (branch, commit).
 
         Only objects and a ref are written: the work tree, the index and the current
         branch stay exactly as they were.
@@ -297,10 +297,11 @@ class GitRepo:
             index.unlink(missing_ok=True)
         return branch, commit
 
-    def _blob(self, text: str) -> str:
+    def _blob(self, text: str | bytes) -> str:
         import subprocess
 
-        done = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=self.root, input=text.encode("utf-8"),
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        done = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=self.root, input=data,
                               capture_output=True, check=False)
         if done.returncode != 0:
             raise UnusableError(f"git failed while storing a file: {done.stderr.decode(errors='replace').strip()}")

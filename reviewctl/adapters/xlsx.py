@@ -1,18 +1,30 @@
-"""The only user of openpyxl: a tracker as a spreadsheet, which business units live in."""
+"""The only user of openpyxl: a tracker as a spreadsheet, which business units live in,
+and reading the spreadsheet a partnership kept before (`reviewctl import`)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 # A spreadsheet runs a text cell that starts with one of these as a formula (OWASP,
 # "CSV injection"); a leading apostrophe keeps it text.  Numbers stay numbers.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# RAG as Excel's own conditional-format fills (light red, yellow, green): the text says it too.
+_RAG_FILLS = {"red": "FFC7CE", "amber": "FFEB9C", "green": "C6EFCE", "paused": "D9D9D9"}
+_MAX_WIDTH = 60
+_DATE_FORMAT = "dd/mm/yyyy"  # as England writes dates; the cell holds a real date
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, is_date: bool = False) -> Any:
+    if is_date and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, str):
         # openpyxl would store "=..." as a formula; control characters other than tab,
         # newline and CR are not allowed in the file format at all.
@@ -21,18 +33,48 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def write_xlsx(path: Path, rows: list[dict[str, Any]], columns: list[str], title: str) -> None:
-    """Write the sheet beside `path` and move it into place: never half a file."""
+def _width(value: Any) -> int:
+    if isinstance(value, date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0) if value is not None else 0
+
+
+def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], title: str,
+               headers: dict[str, str] | None = None, dates: frozenset[str] = frozenset(),
+               rag: str | None = None) -> None:
+    """Write the sheet beside `path` and move it into place: never half a file.
+
+    `headers`: what each column is called for a person; `dates`: the columns that hold
+    ISO dates, written as dates; `rag`: the column whose red/amber/green fills its cell.
+    """
     from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
-    sheet.append(columns)
-    for row in rows:
-        sheet.append([_cell(row.get(c)) for c in columns])
+    names = [(headers or {}).get(c, c) for c in columns]
+    sheet.append(names)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    widths = [len(n) for n in names]
+    fills = {k: PatternFill("solid", start_color=v, end_color=v) for k, v in _RAG_FILLS.items()}
+    rag_at = columns.index(rag) + 1 if rag in columns else None
+    for number, row in enumerate(rows, start=2):
+        values = [_cell(row.get(c), c in dates) for c in columns]
+        sheet.append(values)
+        widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=True)]
+        for at, value in enumerate(values, start=1):
+            if isinstance(value, date):
+                sheet.cell(number, at).number_format = _DATE_FORMAT
+        if rag_at is not None and values[rag_at - 1] in fills:
+            sheet.cell(number, rag_at).fill = fills[values[rag_at - 1]]
+    for at, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(at)].width = min(width + 2, _MAX_WIDTH)
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -41,3 +83,26 @@ def write_xlsx(path: Path, rows: list[dict[str, Any]], columns: list[str], title
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_xlsx(path: Path) -> list[list[Any]]:
+    """The first sheet's rows as values (a date cell as a date), the header row first.
+
+    Raises ValueError when the file is not a spreadsheet openpyxl can read.
+    """
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError) as error:
+        raise ValueError(str(error) or type(error).__name__) from None
+    try:
+        sheet = book.worksheets[0]
+        rows: list[list[Any]] = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([v.date() if isinstance(v, datetime) else v for v in row])
+        return rows
+    finally:
+        book.close()

@@ -14,7 +14,20 @@ from typing import Annotated, Any
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import clock, corrections, outcome, privacy, reports, review, site, statutory, steps, team, views
+from reviewctl.cli import (
+    clock,
+    corrections,
+    office,
+    outcome,
+    privacy,
+    reports,
+    review,
+    site,
+    statutory,
+    steps,
+    team,
+    views,
+)
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -23,7 +36,7 @@ app = typer.Typer(
     name="reviewctl",
     help="Statutory case reviews (LCSPR, SAR, DHR) kept in a git repository.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion: case ids, types, stages, agencies (cli/helptext.py)
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -41,7 +54,7 @@ def _globals(
     store: Annotated[Path | None, typer.Option("--store", envvar="REVIEWCTL_STORE", help="The store's folder; default: found by walking up from here.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Today's date for clocks (YYYY-MM-DD); also REVIEWCTL_TODAY.")] = None,
     identity: Annotated[Path | None, typer.Option("--identity", help="Your private key (age or ssh-ed25519) that reads the cases' identifiers; also REVIEWCTL_IDENTITY; default ~/.ssh/id_ed25519.", show_default=False)] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version.")] = False,
 ) -> None:
     ctx.obj = Globals(store, as_of, identity)
 
@@ -94,6 +107,9 @@ app.add_typer(statutory.home_office_app, name="home-office")
 app.add_typer(statutory.parallel_app, name="parallel")
 app.command()(statutory.themes)
 app.command()(statutory.subject)
+app.command("import")(office.import_)
+app.command()(office.search)
+app.command()(office.schema)
 for _command_fn in (corrections.amend, corrections.withdraw, corrections.reopen, corrections.retype):
     app.command()(_command_fn)
 
@@ -141,13 +157,20 @@ def _os_error(error: OSError) -> ReviewctlError:
 def _command() -> Any:  # typer's own click Command
     # typer builds the click commands anew on every call (50 ms): once per process is enough
     # for a test suite or a script that calls main() many times.
-    return typer.main.get_command(app)
+    from reviewctl.cli.helptext import polish
+
+    command = typer.main.get_command(app)
+    polish(command)  # plain metavars (DATE, ID, TEXT, PATH) and each command's examples
+    return command
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the app and return its exit code (documented in README.md)."""
     try:
-        _check_arguments(sys.argv[1:] if argv is None else argv)
+        given = sys.argv[1:] if argv is None else argv
+        _check_arguments(given)
+        if not given:  # bare `reviewctl`: the help, and success (it is what was asked for)
+            argv = ["--help"]
         result = _command()(args=argv, prog_name="reviewctl", standalone_mode=False)
     except ReviewctlError as error:
         sys.stderr.write(f"error: {printable(error.message)}\n")

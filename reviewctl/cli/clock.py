@@ -79,6 +79,7 @@ def list_clocks(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") ->
     store = g.store()
     clocks = clock_story(store.workflow, checked_documents(store, case_id), g.today(),
                          store.config.due_soon_working_days)
+    g.note_as_of()
     if fmt == "json":
         emit(as_json(clocks))
         return

@@ -40,6 +40,15 @@ class Globals:
             return parse_date(env, "REVIEWCTL_TODAY")
         return date.today()
 
+    def note_as_of(self) -> None:
+        """One line on stderr when "today" is set to another day: the clocks shown are as of it."""
+        source = "--as-of" if self.as_of is not None else "REVIEWCTL_TODAY" if os.environ.get("REVIEWCTL_TODAY") else None
+        today = self.today()
+        if source is not None and today != date.today():
+            import sys
+
+            sys.stderr.write(f"note: clocks as of {today} ({source}), not today's date\n")
+
 
 def parse_date(value: str, flag: str) -> date:
     try:

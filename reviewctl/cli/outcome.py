@@ -26,7 +26,7 @@ from reviewctl.errors import UsageError
 
 def report_cmd(
     ctx: typer.Context, case_id: IdArg,
-    file: Annotated[Path | None, typer.Option("--file", help="A new version of the report (markdown).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="A new version of the report: markdown, or a Word .docx (kept as it is).")] = None,
     recommendations: Annotated[Path | None, typer.Option("--recommendations", help="The recommendations as a YAML list, instead of the report's section.")] = None,
     agreed: Annotated[bool, typer.Option("--agreed", help="Mark the current version and its recommendations agreed.")] = False,
     revision: Annotated[bool, typer.Option("--revision", help="A revision after the JCRG or approval (with --reason): the case goes back, and earlier approvals stop counting.")] = False,
@@ -176,6 +176,7 @@ def actions(
     from reviewctl.cli.output import as_json, emit, table
 
     rows = monitoring.action_rows(store, first, globals_of(ctx).today())
+    globals_of(ctx).note_as_of()
     if fmt == "json":
         emit(as_json(rows))
     else:

@@ -22,6 +22,16 @@ TABLE_COLUMNS = ["id", "type", "stage", "subject", "received", "next_deadline", 
 CSV_COLUMNS = ["id", "type", "converted_from_rapid_review", "stage", "subject", "received", "incident_date",
                "decision", "decision_date", "lead_reviewer", "next_deadline", "next_due", "next_due_original",
                "next_due_why", "rag", "published", "actions_open", "actions_overdue"]
+# What a person reads at the top of each spreadsheet column (csv keeps the stable names).
+XLSX_HEADERS = {
+    "id": "Case", "type": "Type", "converted_from_rapid_review": "Converted from rapid review", "stage": "Stage",
+    "subject": "Subject (pseudonym)", "received": "Received", "incident_date": "Incident date",
+    "decision": "Decision", "decision_date": "Decision date", "lead_reviewer": "Lead reviewer",
+    "next_deadline": "Next deadline", "next_due": "Next due", "next_due_original": "Originally due",
+    "next_due_why": "Why moved", "rag": "RAG", "published": "Published", "actions_open": "Actions open",
+    "actions_overdue": "Actions overdue",
+}
+XLSX_DATES = frozenset({"received", "incident_date", "decision_date", "next_due", "next_due_original", "published"})
 DUE_COLUMNS = ["case", "type", "stage", "label", "original_due", "due", "status", "working_days_left", "why"]
 
 
@@ -67,7 +77,7 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path
     if fmt == "xlsx":
         from reviewctl.adapters.xlsx import write_xlsx
 
-        write_xlsx(_xlsx_path(output), rows, columns, title)
+        write_xlsx(_xlsx_path(output), rows, columns, title, XLSX_HEADERS, XLSX_DATES, "rag")
     elif output is not None:
         raise UsageError("--output is for --format xlsx; redirect other formats with >")
     elif fmt == "json":
@@ -90,6 +100,23 @@ def _xlsx_path(output: Path | None) -> Path:
     return output
 
 
+def _unknown_agency(index: Index, agency: str) -> None:
+    """A note on stderr when no case names the agency at all, with the nearest name that one does."""
+    from reviewctl.cli.output import printable, say
+    from reviewctl.core.suggest import canonical, did_you_mean
+
+    known = sorted({str(a) for s in index.summaries for a in s["agencies"]})
+    if canonical(agency, known) is None:
+        say(printable(f"note: no case names the agency {agency!r}{did_you_mean(agency, known)}"))
+
+
+def _renamed(value: str | None, old: str | None, flag: str, old_flag: str) -> str | None:
+    """An option under its new name, or its old (hidden, deprecated) one: never both."""
+    if old is not None and value is not None:
+        raise UsageError(f"{old_flag} is the old spelling of {flag}; give {flag} once")
+    return old if value is None else value
+
+
 def _document(g: Globals, store: Store, template: str, **context: Any) -> None:
     """A report as a markdown document, from a template the partnership can edit."""
     from reviewctl.adapters.render import render
@@ -105,8 +132,10 @@ def list_(
     stage: Annotated[str | None, typer.Option("--stage", help="Only cases in this stage.")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases still open.")] = False,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only cases with an overdue deadline.")] = False,
-    received_from: Annotated[str | None, typer.Option("--received-from", help="Received on or after.")] = None,
-    received_to: Annotated[str | None, typer.Option("--received-to", help="Received on or before.")] = None,
+    received_from: Annotated[str | None, typer.Option("--from", help="Received on or after.")] = None,
+    received_to: Annotated[str | None, typer.Option("--to", help="Received on or before.")] = None,
+    old_from: Annotated[str | None, typer.Option("--received-from", hidden=True, help="Deprecated spelling of --from.")] = None,
+    old_to: Annotated[str | None, typer.Option("--received-to", hidden=True, help="Deprecated spelling of --to.")] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="Only cases naming this agency.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or xlsx.")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format xlsx.")] = None,
@@ -118,13 +147,20 @@ def list_(
         raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, xlsx")
     if fmt == "xlsx":
         _xlsx_path(output)
+    elif output is not None:  # before any case is read
+        raise UsageError("--output is for --format xlsx; redirect other formats with >")
     g = globals_of(ctx)
-    filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--received-from"),
-                      maybe_date(received_to, "--received-to"), agency)
+    received_from = _renamed(received_from, old_from, "--from", "--received-from")
+    received_to = _renamed(received_to, old_to, "--to", "--received-to")
+    filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--from"),
+                      maybe_date(received_to, "--to"), agency)
     store = g.store()
     index = _index(store)
     rows = tracker(index, g.today(), filters)
     _problems(index)
+    g.note_as_of()
+    if agency is not None:
+        _unknown_agency(index, agency)
     if fmt == "json":
         from reviewctl.cli.output import stream_json
 
@@ -157,6 +193,7 @@ def due(
     index = _index(store)
     rows = core_due(index, g.today(), within, overdue)
     _problems(index)
+    g.note_as_of()
     if fmt == "ics":  # a calendar feed: every open deadline as an all-day event
         from reviewctl.adapters.ics import due_calendar
 
@@ -201,6 +238,7 @@ def stats(
         index = replace(index, summaries=[s for s in index.summaries if s["type"] == case_type])
     figures = core_stats(index, first, last) if case_type else stats_by_type(index, first, last)
     _problems(index)
+    g.note_as_of()
     if fmt == "json":
         emit(as_json(figures))
     elif fmt == "md":

@@ -119,7 +119,8 @@ def decide(
     case_id: IdArg,
     conduct: Annotated[bool, typer.Option("--conduct", help="Decide (or recommend) to conduct a review.")] = False,
     not_conduct: Annotated[bool, typer.Option("--not-conduct", help="Decide (or recommend) not to.")] = False,
-    rationale: Annotated[str, typer.Option("--rationale", help="Why (required).", show_default=False)] = "",
+    rationale: Annotated[str, typer.Option("--reason", help="Why (required).", show_default=False)] = "",
+    old_rationale: Annotated[str | None, typer.Option("--rationale", hidden=True, help="Deprecated spelling of --reason.")] = None,
     chair: Annotated[bool, typer.Option("--chair", help="sar/dhr: the Independent Chair's decision.")] = False,
     meeting_date: Annotated[str | None, typer.Option("--meeting-date", help="Date of the meeting; default --date.")] = None,
     attendee: Annotated[list[str] | None, typer.Option("--attendee", help="A role that attended (repeat).")] = None,
@@ -136,6 +137,10 @@ def decide(
 
     if conduct == not_conduct:
         raise UsageError("give exactly one of --conduct or --not-conduct")
+    if old_rationale is not None:  # the spelling before --reason meant the same everywhere
+        if rationale:
+            raise UsageError("--rationale is the old spelling of --reason; give --reason once")
+        rationale = old_rationale
     given = DecisionInput(
         conduct=conduct, rationale=rationale, chair=chair,
         meeting_date=maybe_date(meeting_date, "--meeting-date"), attendees=attendee or [],

@@ -41,6 +41,7 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
     _check_format(fmt, ("table", "json", "md"))
     g = globals_of(ctx)
     view = show_case(g.store(), case_id, g.today())
+    g.note_as_of()
     if fmt == "json":
         emit(as_json(view))
         return

@@ -6,12 +6,13 @@ current text. If the report's text changes afterwards, those approvals are stale
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.records import own_report_file
+from reviewctl.core.records import own_report_file, own_report_files
 from reviewctl.core.review import sha256
 from reviewctl.core.step import Edit, StepOptions, run_record
 from reviewctl.core.store import Store
@@ -69,13 +70,16 @@ def final_text_hash(store: Store, case_id: str, docs: dict[str, Any]) -> tuple[i
         raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/jcrg.yaml: final_report: "
                                f"version {final['version']} is not in report.yaml")
     name, own = str(version["file"]), own_report_file(int(final["version"]))
-    if name != own:
+    if name not in own_report_files(int(final["version"])):
         # Never a file elsewhere: the approved text is the version's own file (see records.ReportVersion).
         raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/report.yaml: versions: file: {name!r} "
                                f"is not version {final['version']}'s own file; put back {own}")
     path = store.case_dir(case_id) / name
+    data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+    if name.endswith(".docx"):  # a Word report is kept, and hashed, exactly as it was handed in
+        return int(final["version"]), hashlib.sha256(data).hexdigest()
     try:
-        text = path.read_bytes().decode("utf-8") if path.is_file() and not path.is_symlink() else ""
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidDataError(f"{store.shown(path)}: not UTF-8 text, so not the report as `reviewctl report` "
                                "stored it; put back the committed file (`git restore`)") from None

@@ -108,6 +108,13 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
 
             for problem in type_problems(workflow, docs, step_type, upto=i)[:1]:
                 bad(i, "type", f"'{step_type}' cannot stand here: {problem}")
+        imports = workflow.imports
+        if imports is not None and entry.step == imports.step:  # brought in from an earlier tracker
+            if i != 1 or entry.to not in imports.to:
+                bad(i, "step", f"'{entry.step}' (an import) may only follow '{workflow.referral_step}', "
+                    f"into one of the stages the workflow lets an import reach ({', '.join(imports.to)})")
+            case_type = step_type
+            continue
         if entry.step in Act.IN_PLACE:  # a correction or a change of type: the case stays where it is
             if entry.to != entry.from_:
                 bad(i, "to", f"'{entry.step}' does not move a case: put back '{entry.from_}'")

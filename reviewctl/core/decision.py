@@ -44,7 +44,7 @@ class DecisionInput:
 
 
 def decide(store: Store, case_id: str, given: DecisionInput, options: StepOptions) -> Outcome:
-    rationale = required_text(given.rationale, "--rationale", "record why")
+    rationale = required_text(given.rationale, "--reason", "record why")
     attendees = clean_list(given.attendees, "--attendee")
     parallel = clean_list(given.parallel, "--parallel")
     outcome = "conduct" if given.conduct else "not-conduct"
@@ -58,7 +58,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
             if given.meeting_date or given.attendees or given.parallel or given.scope:
                 raise UsageError(
                     "--meeting-date, --attendee, --parallel and --scope belong to the meeting; "
-                    "the chair's decision takes --rationale, --learning-to and --date"
+                    "the chair's decision takes --reason, --learning-to and --date"
                 )
             decision["chair"] = yamlio.new_map({
                 "outcome": outcome, "rationale": rationale, "date": options.date,

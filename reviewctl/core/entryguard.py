@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
@@ -20,12 +21,13 @@ from reviewctl.errors import RefusedError, ReviewctlError
 
 if TYPE_CHECKING:
     from reviewctl.core.step import Edit
+    from reviewctl.core.store import Store
 
 # The keys whose values are made by reviewctl, never typed by someone: the git user who
 # ran a step, hashes, the paths of the documents it rendered.
 _MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded"}
 # The option a recorded key came from, where its name differs (`note` is --message).
-_OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--rationale",
+_OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--reason",
            "where": "--where", "subject": "--subject", "referrer": "--referrer", "agencies": "--agency"}
 
 
@@ -71,8 +73,22 @@ def added_texts(edit: Edit) -> dict[str, str]:
             texts[label] = f"{texts[label]}\n{text}" if label in texts else text
     for target, added in edit.extra.items():
         if added is not None and target.name not in (IDENTIFIERS_FILE, LEGACY_FILE):
-            texts[edit.store.shown(target)] = added
+            texts[edit.store.shown(target)] = file_text(edit.store, target, added)
     return texts
+
+
+def file_text(store: Store, target: Path, data: str | bytes) -> str:
+    """What a step writes to `target`, as text: a Word document as the publication guard reads it."""
+    from reviewctl.core.extract import extract_bytes
+
+    if isinstance(data, str):
+        return data
+    shown = store.shown(target)
+    found = extract_bytes(data, target.suffix, shown)
+    if found is None:
+        raise RefusedError(f"{shown}: cannot be read as text, so it cannot be checked for the case's identifiers; "
+                           "give it as markdown or a .docx")
+    return found.text
 
 
 def check_entry(edit: Edit) -> None:

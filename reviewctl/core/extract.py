@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import io
 import re
 import zipfile
 import zlib
@@ -79,10 +80,10 @@ def _nodes(root: ElementTree.Element) -> list[str]:
     return lines
 
 
-def _office(path: Path, shown: str) -> Extracted:
-    kind = path.suffix.lower()
+def _office(path: Path | bytes, shown: str, kind: str = "") -> Extracted:
+    kind = kind or (path.suffix.lower() if isinstance(path, Path) else "")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path) as archive:
             members = [m for m in archive.infolist() if m.filename.endswith((".xml", ".rels"))]
             if sum(m.file_size for m in archive.infolist()) > _MAX_UNPACKED:
                 raise InvalidDataError(f"{shown}: unpacks to more than {_MAX_UNPACKED >> 20} MB, so it "
@@ -185,6 +186,16 @@ def decode(data: bytes) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def extract_bytes(data: bytes, suffix: str, shown: str) -> Extracted | None:
+    """The text of a file's bytes before it is written (what a step adds), as `extract` reads it."""
+    if suffix.lower() in OFFICE:
+        return _office(data, shown, suffix.lower())
+    if data.lstrip()[:5] == b"{\\rtf":
+        return _rtf(data)
+    text = decode(data)
+    return None if text is None else Extracted(text)
 
 
 def extract(path: Path, shown: str) -> Extracted | None:

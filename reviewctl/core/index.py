@@ -28,9 +28,9 @@ from reviewctl.core.summary import Summary
 from reviewctl.errors import ReviewctlError
 
 CACHE_NAME = "reviewctl-cache.pickle"
-CACHE_FORMAT = 6  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
+CACHE_FORMAT = 7  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
 # 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
-# own bank holidays, facts for the statutory figures
+# own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`)
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000
@@ -129,7 +129,11 @@ def _summarise_case(store: Store, case_id: str) -> tuple[str, Any]:
     problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
     if problems:
         return "problem", problems[0]
-    return "ok", summarise(store.workflow, docs)
+    from reviewctl.core.search import searchable
+
+    summary = summarise(store.workflow, docs)
+    summary["search"] = searchable(store.case_dir(case_id), docs)
+    return "ok", summary
 
 
 def load_index(store: Store, progress: Progress | None = None) -> Index:

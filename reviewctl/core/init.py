@@ -32,6 +32,9 @@ signed_approvals: true
 base_branch: main
 # Forge teams by role, for `reviewctl codeowners`, e.g. sscp: "@partnership/sscp".
 teams: {{}}
+# Letters and documents as markdown, and as Word files too with [md, docx]
+# (on templates/reference.docx, your letterhead, when there is one).
+documents: [md]
 """
 
 TEMPLATES_README = """\
@@ -78,6 +81,11 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
     }
     if not (root / ".gitattributes").exists():  # an existing repository's own is left alone
         files[root / ".gitattributes"] = GITATTRIBUTES
+    # JSON Schemas of the files, and VS Code told which is whose: a hand edit is checked as typed.
+    from reviewctl.core.jsonschema import SETTINGS_FILE, store_files
+
+    files.update({p: t for p, t in store_files(root).items()
+                  if p != root / SETTINGS_FILE or not p.exists()})
     existing = [p for p in files if p.exists()]
     if existing:
         raise RefusedError(f"{existing[0]} already exists; choose an empty folder")
@@ -95,7 +103,8 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
             repo.unstage([p.relative_to(repo.root).as_posix() for p in files])
         for file in files:
             file.unlink(missing_ok=True)
-        for folder in (root / CASES_DIR, root / TEMPLATES_DIR):
+        for folder in (root / CASES_DIR, root / TEMPLATES_DIR, root / ".reviewctl" / "schema", root / ".reviewctl",
+                       root / ".vscode"):
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         if made_repo and (root / ".git").is_dir():

@@ -41,6 +41,10 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
     reason = required_text(reason, "--reason", "say why the case is reopened (new information, a challenge, ...)")
     target = required_text(target, "--to", "name the stage the case goes back to")
     workflow = store.workflow
+    from reviewctl.core.suggest import canonical, did_you_mean
+
+    stage_ids = [s.id for s in workflow.stages]
+    target = canonical(target, stage_ids) or target  # any capitals; an unknown one is never quoted back
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
@@ -52,7 +56,8 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
         chosen = next((t for t in points if t.to == target), None)
         if chosen is None:
             allowed = ", ".join(t.to for t in points) or "none: this workflow does not reopen it"
-            what = "is not a re-entry point" if workflow.stage(target) else "names no stage of the workflow"
+            what = ("is not a re-entry point" if workflow.stage(target)
+                    else f"names no stage of the workflow{did_you_mean(target, stage_ids)}")
             raise UsageError(f"{case_id}: --to {what} for a case in '{stage}' (re-entry points: {allowed})")
         case = edit.case
         when = check_date(options.date, edit, not_before_last=True)
@@ -64,7 +69,7 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
 
 def retype(store: Store, case_id: str, new_type: str, reason: str, options: StepOptions) -> Outcome:
     reason = required_text(reason, "--reason", "say why the review type changes")
-    store.workflow.check_type(new_type)
+    new_type = store.workflow.check_type(new_type)
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         case = edit.case

@@ -93,8 +93,11 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
                                   public, library=library, where=place, public=public)
             libraries.append(yamlio.new_map({"to": library, "date": public, "document": doc}))
         # What this step adds is checked in memory, before anything is written.
+        from reviewctl.core.entryguard import file_text
+
         added = {"--where": place or "", "--reason": chosen_reason(chosen, reason) or "",
-                 **{store.shown(path): text for path, text in edit.extra.items() if text is not None}}
+                 **{store.shown(path): file_text(store, path, text)
+                    for path, text in edit.extra.items() if text is not None}}
         refuse_if_identifiers(store, case_id, text_findings(store, case_id, added),
                               "give a --where without it, and keep it out of the case's details and templates")
         record["date"] = public

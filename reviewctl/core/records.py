@@ -109,15 +109,20 @@ class ReportVersion(Strict):
         # `reviewctl report` names each version's file; pointing a version at another file
         # (a copy of the approved text, or one outside the case) would let the report that
         # is read and published differ from the one that was approved.
-        if self.file != own_report_file(self.version):
+        if self.file not in own_report_files(self.version):
             raise ValueError(f"file: version {self.version}'s file is {own_report_file(self.version)} (as "
                              f"`reviewctl report` wrote it), not {self.file!r}; put the name back")
         return self
 
 
-def own_report_file(version: int) -> str:
-    """The file `reviewctl report` writes a report version to, in the case's folder."""
-    return f"report-v{version}.md"
+def own_report_file(version: int, suffix: str = ".md") -> str:
+    """The file `reviewctl report` writes a report version to, in the case's folder:
+    markdown, or the Word document as it was handed in."""
+    return f"report-v{version}{suffix}"
+
+
+def own_report_files(version: int) -> tuple[str, str]:
+    return own_report_file(version), own_report_file(version, ".docx")
 
 
 class Agreed(Strict):

@@ -60,7 +60,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
     `aware`: when the local authority became aware of the incident (lcspr; default: received).
     """
     workflow = store.workflow
-    workflow.check_type(case_type)
+    case_type = workflow.check_type(case_type)
     subject = required_text(subject, "--subject", "give the pseudonym, e.g. 'Child A'")
     referrer = required_text(referrer, "--referrer", "say who referred")
     agencies = clean_list(agencies, "--agency")

@@ -3,6 +3,7 @@ and the lead reviewer's presentation to the Joint Case Review Group."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -60,15 +61,26 @@ def current_version(report: Any) -> Any:
 def add_version(store: Store, case_id: str, file: Path, recommendations_file: Path | None,
                 options: StepOptions, revision: str | None = None) -> Outcome:
     """A new version of the report; with `revision` (its reason) after the JCRG or approval."""
-    text = read_markdown(file, "--file")
-    recommendations = (_recommendations_file(recommendations_file) if recommendations_file
-                       else parse_recommendations(text))
+    word = file.suffix.lower() == ".docx"
+    content: str | bytes
+    if word:  # kept exactly as it was handed in: the approvals are of these bytes
+        from reviewctl.core.office import read_word, word_recommendations
+
+        content = read_word(file, "--file")
+        found = word_recommendations(content)
+        digest = hashlib.sha256(content).hexdigest()
+    else:
+        content = read_markdown(file, "--file")
+        found = parse_recommendations(content)
+        digest = sha256(content)
+    recommendations = _recommendations_file(recommendations_file) if recommendations_file else found
     if not recommendations:
+        where = ("a 'Recommendations' heading, each in Word's numbered list" if word
+                 else "a '## Recommendations' heading")
         raise UsageError(
-            f"--file {file}: no recommendations found; put them as a numbered list under a "
-            "'## Recommendations' heading, or give them with --recommendations FILE.yaml"
+            f"--file {file}: no recommendations found; put them as a numbered list under "
+            f"{where}, or give them with --recommendations FILE.yaml"
         )
-    digest = sha256(text)
 
     def change(edit: Edit, when: date) -> str | None:
         report = edit.doc("report")
@@ -77,8 +89,8 @@ def add_version(store: Store, case_id: str, file: Path, recommendations_file: Pa
         if latest is not None and latest["sha256"] == digest:
             raise RefusedError(f"{case_id}: this is the same text as version {latest['version']}")
         number = len(versions) + 1
-        name = own_report_file(number)
-        edit.extra[store.case_dir(case_id) / name] = text
+        name = own_report_file(number, ".docx" if word else ".md")
+        edit.extra[store.case_dir(case_id) / name] = content
         version = yamlio.new_map({
             "version": number, "file": name, "sha256": digest, "date": when,
             "recommendations": yamlio.new_seq(recommendations),

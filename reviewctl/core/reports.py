@@ -30,13 +30,22 @@ class Filters:
     received_to: date | None = None
     agency: str | None = None
 
-    def check(self, index: Index) -> None:
-        if self.case_type is not None and self.case_type not in index.types:
-            raise UsageError(f"--type {self.case_type!r} is not a review type (known: {', '.join(index.types)})")
-        if self.stage is not None and self.stage not in index.stages:
-            raise UsageError(f"--stage {self.stage!r} is not a stage (known: {', '.join(index.stages)})")
+    def check(self, index: Index) -> Filters:
+        """These filters with the type and stage as the workflow spells them (any capitals given)."""
+        from dataclasses import replace
+
+        from reviewctl.core.suggest import canonical, did_you_mean
+
+        case_type, stage = self.case_type, self.stage
+        if case_type is not None and (case_type := canonical(case_type, index.types)) is None:
+            raise UsageError(f"--type {self.case_type!r} is not a review type"
+                             f"{did_you_mean(str(self.case_type), index.types)} (known: {', '.join(index.types)})")
+        if stage is not None and (stage := canonical(stage, index.stages)) is None:
+            raise UsageError(f"--stage {self.stage!r} is not a stage{did_you_mean(str(self.stage), index.stages)} "
+                             f"(known: {', '.join(index.stages)})")
         if self.received_from and self.received_to and self.received_from > self.received_to:
-            raise UsageError(f"--received-from {self.received_from} is after --received-to {self.received_to}")
+            raise UsageError(f"--from {self.received_from} is after --to {self.received_to}")
+        return replace(self, case_type=case_type, stage=stage)
 
     def keep(self, s: Summary, deadlines: list[Deadline]) -> bool:
         received = s["received"]
@@ -59,8 +68,7 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, A
 
     Rows are made one at a time, so that 100,000 of them need not sit in memory.
     """
-    filters.check(index)
-    return _rows(index, today, filters)
+    return _rows(index, today, filters.check(index))
 
 
 def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:

@@ -166,8 +166,11 @@ def _returned(edit: Edit, requests: Any, agency: str, when: date) -> None:
                 )
             entry["returned"] = when
             return
+    from reviewctl.core.suggest import did_you_mean
+
     waiting = ", ".join(str(e.get("agency")) for e in open_requests) or "none"
+    hint = did_you_mean(agency, [str(e.get("agency")) for e in open_requests])
     raise RefusedError(
-        f"{edit.case_id}: no open request to {agency!r} (waiting for: {waiting}); "
+        f"{edit.case_id}: no open request to {agency!r}{hint} (waiting for: {waiting}); "
         "ask first with --request"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -81,3 +82,11 @@ class Config(BaseModel):
     clock_starts: dict[str, str] = {}
     # Learning themes of the store's own, added to the workflow's.
     themes: list[str] = []
+    # The formats each rendered letter and document is written in: `documents: [md, docx]`.
+    documents: list[Literal["md", "docx"]] = Field(default=["md"], min_length=1)
+
+    @model_validator(mode="after")
+    def _formats_once(self) -> Config:
+        if len(set(self.documents)) != len(self.documents):
+            raise ValueError("documents: each format once, e.g. [md, docx]")
+        return self

@@ -55,7 +55,7 @@ class Edit:
     case_id: str
     docs: dict[str, Any]
     originals: dict[str, str] = field(default_factory=dict)
-    extra: dict[Path, str | None] = field(default_factory=dict)  # None: delete the file
+    extra: dict[Path, str | bytes | None] = field(default_factory=dict)  # None: delete; bytes: a Word document
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
     guard_optional: bool = False  # a step that may go on when the identifiers cannot be read (purge)
     rendered: set[Path] = field(default_factory=set)  # the documents this step rendered from templates
@@ -91,9 +91,9 @@ class Edit:
         if problems:
             raise InvalidDataError(problems[0])
 
-    def changes(self) -> dict[Path, str | None]:
+    def changes(self) -> dict[Path, str | bytes | None]:
         folder = self.store.case_dir(self.case_id)
-        out: dict[Path, str | None] = {}
+        out: dict[Path, str | bytes | None] = {}
         for name, data in self.docs.items():
             text = yamlio.dump(data)
             if text != self.originals.get(name):
@@ -214,7 +214,7 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     workflow = edit.store.workflow
     case = edit.case
     if new_type is not None:
-        workflow.check_type(new_type)
+        new_type = workflow.check_type(new_type)
         if new_type == "unknown" and case["type"] != "unknown":
             raise UsageError(f"{edit.case_id}: --type unknown: the type is already settled as "
                              f"'{case['type']}'; give the type it should be")
@@ -244,7 +244,8 @@ def add_note(edit: Edit, step: str, when: date, options: StepOptions) -> None:
 
 
 def render_document(edit: Edit, template: str, slug: str, when: date, **context: Any) -> str:
-    """Render `template` into documents/<date>-<slug>.md; returns its path in the case."""
+    """Render `template` into documents/<date>-<slug>.md (and .docx, as the store's
+    `documents:` asks); returns its path in the case (the markdown's, if it is written)."""
     from reviewctl.adapters.render import render
 
     store = edit.store
@@ -258,16 +259,26 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
     }
     text = render(template, {**base, **context}, store.templates_search())
     folder = store.case_dir(edit.case_id) / DOCUMENTS_DIR
-    name = f"{when.isoformat()}-{slug}.md"
+    formats = store.config.documents
+    stem = f"{when.isoformat()}-{slug}"
     counter = 1
-    while (folder / name).exists() or folder / name in edit.extra:
+    while any((folder / f"{stem}.{kind}").exists() or folder / f"{stem}.{kind}" in edit.extra
+              for kind in ("md", "docx")):
         counter += 1
-        name = f"{when.isoformat()}-{slug}-{counter}.md"
-    edit.extra[folder / name] = text
-    edit.rendered.add(folder / name)
+        stem = f"{when.isoformat()}-{slug}-{counter}"
+    written = []
+    if "md" in formats:
+        edit.extra[folder / f"{stem}.md"] = text
+        written.append(folder / f"{stem}.md")
+    if "docx" in formats:
+        from reviewctl.core.office import word_copy
+
+        edit.extra[folder / f"{stem}.docx"] = word_copy(store, text, f"{edit.case_id} {slug}", when)
+        written.append(folder / f"{stem}.docx")
+    edit.rendered.update(written)
     edit.rendered_dates.update(v for v in (when, case.get("received"), case.get("incident_date"))
                                if isinstance(v, date))
-    return f"{DOCUMENTS_DIR}/{name}"
+    return f"{DOCUMENTS_DIR}/{stem}.{formats[0] if len(formats) == 1 else 'md'}"
 
 
 def run_record(store: Store, case_id: str, record: str, options: StepOptions,

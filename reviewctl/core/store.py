@@ -193,8 +193,13 @@ class Store:
 
             refuse_links(self, folder)
         if not (folder / "case.yaml").is_file():
+            from reviewctl.core.suggest import canonical, did_you_mean
+
+            ids = self.case_ids()
+            same = canonical(case_id, ids)  # typed in small letters: say so, rather than guess on
+            hint = f" (did you mean '{same}'?)" if same else did_you_mean(case_id, ids)
             raise UsageError(
-                f"no case {case_id!r} in {self.shown(self.cases_dir)}; `reviewctl list` shows the ids"
+                f"no case {case_id!r} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
             )
         return folder
 

@@ -26,6 +26,9 @@ def template_list(store: Store) -> list[dict[str, str]]:
 def template_text(store: Store, name: str) -> str:
     from reviewctl.adapters.render import read_template
 
+    if name.lower().endswith(".docx"):
+        raise UsageError(f"{name} is a Word document (the reference for letters written as .docx): open it "
+                         "in Word rather than print it")
     # The site's templates sit in their own folder: `reviewctl template site/case.html.j2`.
     found = read_template(name, store.templates_search()) if "/" not in name.removeprefix("site/") else None
     if found is not None:

@@ -11,6 +11,7 @@ and `reviewctl doctor` puts them back, unless the step's commit was made.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import difflib
 import errno
@@ -30,6 +31,7 @@ from reviewctl.core.store import Store
 from reviewctl.errors import BusyError, RefusedError, UnusableError, UsageError
 
 LOCK_NAME = "reviewctl.lock"
+BINARY_SUFFIXES = {".docx"}  # files a step writes as bytes
 JOURNAL_NAME = "reviewctl-journal.json"
 
 
@@ -63,6 +65,12 @@ class Journal:
     files: dict[str, str | None]  # repo-relative path -> original text (None: absent)
     created_dirs: list[str] = field(default_factory=list)
     message: str | None = None  # the step's commit message: how `doctor` finds its commit
+    binary: list[str] = field(default_factory=list)  # the paths whose original in `files` is base64 bytes
+
+    def original(self, rel: str) -> str | bytes | None:
+        """What the file `rel` held before the step: text, bytes (a Word document), or None."""
+        kept = self.files[rel]
+        return base64.b64decode(kept) if kept is not None and rel in self.binary else kept
 
     def dump(self) -> str:
         return json.dumps(self.__dict__, indent=1)
@@ -154,8 +162,9 @@ def committed(store: Store, journal: Journal) -> str | None:
 def restore(store: Store, journal: Journal, index: bool = True) -> None:
     """Put the journal's files back as they were, and (with `index`) their index entries to HEAD."""
     root = store.repo.root
-    for rel, original in journal.files.items():
+    for rel in journal.files:
         path = root / rel
+        original = journal.original(rel)
         if original is None:
             path.unlink(missing_ok=True)
         elif not _holds(path, original):  # untouched files are not rewritten: a read-only folder
@@ -168,18 +177,34 @@ def restore(store: Store, journal: Journal, index: bool = True) -> None:
         store.repo.unstage(list(journal.files))
 
 
-def _holds(path: Path, text: str) -> bool:
+def _holds(path: Path, text: str | bytes) -> bool:
     try:
-        return path.read_text(encoding="utf-8") == text
-    except (OSError, UnicodeDecodeError):
+        return path.read_bytes() == (text.encode("utf-8") if isinstance(text, str) else text)
+    except OSError:
         return False
 
 
-def render_diff(store: Store, changes: dict[Path, str | None]) -> str:
+def _original(path: Path) -> tuple[str | None, bool]:
+    """What `path` holds, for the journal: (text, False), (base64 of its bytes, True), or (None, False)."""
+    if not path.exists():
+        return None, False
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8"), False
+    except UnicodeDecodeError:  # a Word document is bytes, kept exactly
+        return base64.b64encode(data).decode("ascii"), True
+
+
+def render_diff(store: Store, changes: dict[Path, str | bytes | None]) -> str:
     out: list[str] = []
     for path, new in changes.items():
-        old = path.read_text(encoding="utf-8") if path.exists() else ""
         rel = store.repo_path(path)
+        if isinstance(new, bytes) or (path.suffix.lower() in BINARY_SUFFIXES and path.exists()):
+            # As git says it: a diff of a zip of XML would help no one.
+            out.append(f"Binary files {f'a/{rel}' if path.exists() else '/dev/null'} and "
+                       f"{'/dev/null' if new is None else f'b/{rel}'} differ\n")
+            continue
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
         out += difflib.unified_diff(
             old.splitlines(keepends=True), (new or "").splitlines(keepends=True),
             fromfile=f"a/{rel}" if path.exists() else "/dev/null", tofile="/dev/null" if new is None else f"b/{rel}",
@@ -217,7 +242,7 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
         yield
 
 
-def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[Path, str | None],
+def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[Path, str | bytes | None],
           message: str, dry_run: bool, sign: bool = False, propose: bool = False,
           branch: str | None = None) -> Outcome:
     """Write `changes` (None: delete the file) and commit them as one step; must run inside `step_guard`.
@@ -250,11 +275,10 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[
         while not folder.exists():  # folders below the repository root, as changes lie
             created.append(store.repo_path(folder))
             folder = folder.parent
+    originals = {store.repo_path(p): _original(p) for p in changes}
     journal = Journal(
-        step, case_id, repo.head(),
-        {store.repo_path(p): (p.read_text(encoding="utf-8") if p.exists() else None)
-         for p in changes},
-        created, message,
+        step, case_id, repo.head(), {rel: kept for rel, (kept, _) in originals.items()},
+        created, message, [rel for rel, (_, binary) in originals.items() if binary],
     )
     write_atomic(journal_path(store), journal.dump())
     commit: str | None = None

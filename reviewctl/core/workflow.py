@@ -154,6 +154,14 @@ class ChecklistItem(_Strict):
     label: str
 
 
+class Imports(_Strict):
+    """Cases brought in from an earlier tracker (`reviewctl import`): the history's second
+    entry is this step, from the first stage straight to the stage the case had reached."""
+
+    step: str = "import"
+    to: list[str] = []  # the stages an import may reach (never one an approval stands behind)
+
+
 class Workflow(_Strict):
     version: int
     types: dict[str, str]
@@ -169,6 +177,7 @@ class Workflow(_Strict):
     statute: Statute = Statute()
     # The step that creates a case: the first entry of every history.
     referral_step: str = Act.REFER
+    imports: Imports | None = None
     _after_approval: dict[str, set[str]] = PrivateAttr(default_factory=dict)
 
     @property
@@ -249,9 +258,14 @@ class Workflow(_Strict):
             )
 
     def check_type(self, value: str, flag: str = "--type") -> str:
-        if value not in self.types:
-            raise UsageError(f"{flag} {value!r} is not a review type (known: {', '.join(self.types)})")
-        return value
+        """The type `value` names, in any capitals; refused with the nearest type otherwise."""
+        from reviewctl.core.suggest import canonical, did_you_mean
+
+        found = canonical(value, self.types)
+        if found is None:
+            raise UsageError(f"{flag} {value!r} is not a review type{did_you_mean(value, self.types)} "
+                             f"(known: {', '.join(self.types)})")
+        return found
 
     def clock_for(self, clock_id: str) -> ClockDef | None:
         return next((c for c in self.clocks if c.id == clock_id), None)
@@ -326,6 +340,12 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
                 at(("records", step), f"records.{step}", f"'{stage}' is not a stage")
     for type_name in flow.approvals:
         check_types(("approvals",), f"approvals.{type_name}", [type_name])
+    for stage in flow.imports.to if flow.imports else []:
+        if stage not in stage_ids:
+            at(("imports", "to"), "imports.to", f"'{stage}' is not a stage")
+        elif any(stage in flow.after_approval(ty) for ty in flow.types):
+            at(("imports", "to"), "imports.to", f"'{stage}' comes after approval, which an import cannot "
+               "give; import such cases at the stage before it")
     for type_name in (*flow.statute.deciders, *flow.statute.publication_routes):
         check_types(("statute",), f"statute.{type_name}", [type_name])
     seen: set[str] = set()

@@ -1,0 +1,207 @@
+"""The only user of python-docx: a rendered markdown letter as a Word document, and the
+outline of a Word report (its headings and list paragraphs) to find its recommendations.
+
+The markdown is what our templates write: headings, paragraphs (a line break kept as
+one), bold and italic, bulleted and numbered lists, tables, and rules. Anything else
+goes in as its text. With the partnership's reference document, its styles, page,
+header and footer (the letterhead) are kept and its body is replaced.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocumentObject
+    from docx.text.paragraph import Paragraph
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+_NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_INLINE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?![\w*])|`([^`]+)`")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries dated alike: the same letter makes the same bytes
+
+
+class NotWord(ValueError):
+    """The bytes are not a Word document python-docx can read."""
+
+
+def _open(data: bytes | None) -> DocumentObject:
+    from docx import Document
+
+    try:
+        return Document(io.BytesIO(data) if data is not None else None)
+    except Exception as error:  # noqa: BLE001 - python-docx raises many kinds for a bad file
+        raise NotWord(f"{type(error).__name__}: {error}"[:200]) from None
+
+
+def _style(doc: DocumentObject, *names: str) -> str | None:
+    """The first of `names` the document defines (a reference document may lack some)."""
+    known = {s.name for s in doc.styles}
+    return next((n for n in names if n in known), None)
+
+
+def _runs(paragraph: Paragraph, text: str) -> None:
+    """`text` as runs: **bold**, *italic*, `code`, a line break kept."""
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            paragraph.add_run().add_break()
+        at = 0
+        for match in _INLINE.finditer(line):
+            if match.start() > at:
+                paragraph.add_run(_ESCAPE.sub(r"\1", line[at:match.start()]))
+            if match.group(2) is not None:
+                paragraph.add_run(_ESCAPE.sub(r"\1", match.group(2))).bold = True
+            elif match.group(4) is not None:
+                paragraph.add_run(_ESCAPE.sub(r"\1", match.group(4))).italic = True
+            else:
+                paragraph.add_run(match.group(5)).font.name = "Consolas"
+            at = match.end()
+        if at < len(line):
+            paragraph.add_run(_ESCAPE.sub(r"\1", line[at:]))
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    inner = inner[1:] if inner.startswith("|") else inner
+    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
+    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
+
+
+def _table(doc: DocumentObject, lines: list[str]) -> None:
+    header, body = _cells(lines[0]), [_cells(line) for line in lines[2:]]
+    width = max([len(header), *(len(r) for r in body)])
+    table = doc.add_table(rows=1 + len(body), cols=width)
+    style = _style(doc, "Table Grid")
+    if style:
+        table.style = style
+    for r, row in enumerate([header, *body]):
+        for c in range(width):
+            paragraph = table.cell(r, c).paragraphs[0]
+            _runs(paragraph, row[c] if c < len(row) else "")
+            if r == 0:
+                for run in paragraph.runs:
+                    run.bold = True
+
+
+def _paragraph(doc: DocumentObject, text: str, *styles: str) -> None:
+    style = _style(doc, *styles) if styles else None
+    _runs(doc.add_paragraph(style=style), text)
+
+
+def _body(doc: DocumentObject, markdown: str) -> None:
+    lines = markdown.splitlines()
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            _paragraph(doc, "\n".join(buffer))
+            buffer.clear()
+
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        heading = _HEADING.match(line)
+        if not line.strip():
+            flush()
+        elif heading:
+            flush()
+            level = len(heading.group(1))
+            _paragraph(doc, heading.group(2), f"Heading {level}", "Heading 1")
+        elif line.lstrip().startswith("|") and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1]):
+            flush()
+            end = i + 2
+            while end < len(lines) and lines[end].lstrip().startswith("|"):
+                end += 1
+            _table(doc, lines[i:end])
+            i = end
+            continue
+        elif _RULE.match(line):
+            flush()
+            doc.add_paragraph()
+        elif (item := _BULLET.match(line)) is not None:
+            flush()
+            _paragraph(doc, item.group(1), "List Bullet")
+        elif (item := _NUMBERED.match(line)) is not None:
+            flush()
+            _paragraph(doc, item.group(1), "List Number")
+        elif line.startswith(("   ", "\t")) and not buffer and len(doc.paragraphs) and lines[i - 1].strip():
+            # A wrapped list item goes on in the item's paragraph.
+            _runs(doc.paragraphs[-1], " " + line.strip())
+        else:
+            buffer.append(line.strip())
+        i += 1
+    flush()
+
+
+def _clear_body(doc: DocumentObject) -> None:
+    """Remove the reference document's body content, keeping its section (page, header, footer)."""
+    body = doc.element.body
+    for child in list(body):
+        if not child.tag.endswith("}sectPr"):
+            body.remove(child)
+
+
+def _steady(data: bytes) -> bytes:
+    """The package with every entry dated alike, so the same letter is the same file."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, _FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()
+
+
+def markdown_to_docx(markdown: str, reference: bytes | None, title: str, author: str, when: date) -> bytes:
+    """`markdown` as a Word document; on the reference document's styles when there is one.
+
+    Raises NotWord when `reference` cannot be read.
+    """
+    doc = _open(reference)
+    if reference is not None:
+        _clear_body(doc)
+    _body(doc, markdown)
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title[:255], author[:255], author[:255]
+    props.created = props.modified = datetime(when.year, when.month, when.day)
+    props.revision = 1
+    out = io.BytesIO()
+    doc.save(out)
+    return _steady(out.getvalue())
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of a Word document, as far as finding a section's list needs."""
+
+    heading: int | None  # its heading level, or None
+    numbered: bool  # a numbered list item, by style or Word's numbering
+    text: str
+
+
+def outline(data: bytes) -> list[Block]:
+    """The document's paragraphs in order. Raises NotWord when it is not a Word document."""
+    doc = _open(data)
+    blocks = []
+    for paragraph in doc.paragraphs:
+        name = (paragraph.style.name if paragraph.style is not None else "") or ""
+        level: int | None = None
+        if name == "Title":
+            level = 1
+        elif name.startswith("Heading"):
+            digits = name.removeprefix("Heading").strip()
+            level = int(digits) if digits.isdigit() else 1
+        ppr: Any = paragraph._p.pPr
+        # A numbered list by its style, or by Word's own numbering (which a bulleted style also uses).
+        numbered = "Number" in name or ("Bullet" not in name and ppr is not None and ppr.numPr is not None)
+        blocks.append(Block(level, numbered, paragraph.text))
+    return blocks

@@ -1,0 +1,202 @@
+"""What `--help` shows beyond the commands' own text: plain metavars and examples.
+
+Applied once to the click command tree that typer builds, so every command gets them
+without each declaring them (and a new command gets the plain metavars for free).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Options and arguments by parameter name: what a person types there.
+_DATES = {"when", "received", "incident_date", "meeting_date", "notified", "notified_on", "embargo_until",
+          "rapid_review_sent", "received_from", "received_to", "start", "end", "as_of", "due", "dob",
+          "range_from", "range_to"}
+_NAMED = {"case_id": "ID", "other": "ID", "case_type": "TYPE", "stage": "STAGE", "to": "STAGE", "fmt": "FORMAT",
+          "agency": "AGENCY", "request": "AGENCY", "returned": "AGENCY", "owner": "AGENCY", "role": "ROLE",
+          "base": "REF", "kind": "KIND", "status": "STATUS", "key": "KEY"}
+
+EXAMPLES: dict[str, list[str]] = {
+    "init": ["reviewctl init my-store --partnership \"Fictional Shire Safeguarding Partnership\" --prefix FSSP"],
+    "refer": ["ID=$(reviewctl refer --type lcspr --subject \"Child A\" --referrer \"Fictional Academy DSL\" "
+              "--received 2026-11-02 --summary \"Pseudonyms only\" --agency Police)"],
+    "triage": ["reviewctl triage \"$ID\" --accept --reason \"Meets the criteria for scoping\" --date 2026-11-03",
+               "reviewctl triage \"$ID\" --no-further-action --reason \"Single agency matter\""],
+    "scope": ["reviewctl scope \"$ID\" --request Police --request Health --date 2026-11-04",
+              "reviewctl scope \"$ID\" --done --date 2026-11-19"],
+    "decide": ["reviewctl decide \"$SAR\" --conduct --reason \"Recommend a SAR\" --attendee \"Adult Social Care\"",
+               "reviewctl decide \"$SAR\" --chair --conduct --reason \"Agreed\""],
+    "notify": ["reviewctl notify \"$ID\" --family --date 2026-11-21", "reviewctl notify \"$ID\" --national"],
+    "commission": ["reviewctl commission \"$ID\" --lead-reviewer \"Fictional Reviewer\" "
+                   "--organisation \"Fictional Reviews Ltd\" --declare-independent"],
+    "tor": ["reviewctl tor \"$ID\" --file tor.md --milestone \"Panel 1=2026-12-01\""],
+    "milestone": ["reviewctl milestone \"$ID\" \"Panel 1\""],
+    "engage": ["reviewctl engage \"$ID\" --with mother --note \"Met at home\""],
+    "checklist": ["reviewctl checklist \"$ID\"", "reviewctl checklist \"$ID\" --tick methodology"],
+    "report": ["reviewctl report \"$ID\" --file report.docx", "reviewctl report \"$ID\" --agreed"],
+    "present": ["reviewctl present \"$ID\""],
+    "jcrg": ["reviewctl jcrg \"$ID\" --final-report 1 --comms-plan comms.md --actions actions.yaml"],
+    "approve": ["reviewctl approve \"$ID\" --role sscp --propose", "reviewctl approve \"$ID\""],
+    "publish": ["reviewctl publish \"$ID\" --where https://example.invalid/reviews --embargo-until 2027-01-10"],
+    "redaction-check": ["reviewctl redaction-check \"$ID\""],
+    "actions": ["reviewctl actions \"$ID\"", "reviewctl actions update \"$ID\" A1 --progress \"Drafted\""],
+    "impact": ["reviewctl impact \"$ID\" --note \"Audit shows earlier referrals\""],
+    "monitor": ["reviewctl monitor \"$ID\""],
+    "close": ["reviewctl close \"$ID\"", "reviewctl close \"$ID\" --reason \"Actions closed by the JCRG\""],
+    "link": ["reviewctl link \"$ID\" \"$OTHER\" --kind parallel"],
+    "show": ["reviewctl show \"$ID\"", "reviewctl show \"$ID\" --format json"],
+    "next": ["reviewctl next \"$ID\""],
+    "list": ["reviewctl list --open --type sar", "reviewctl list --format xlsx --output tracker.xlsx"],
+    "tracker": ["reviewctl tracker --overdue", "reviewctl tracker --from 2026-04-01 --to 2027-03-31"],
+    "due": ["reviewctl due --within 10", "reviewctl due --overdue --fail-on-overdue"],
+    "stats": ["reviewctl stats --year 2026 --financial-year", "reviewctl stats --from 2026-01-01 --to 2026-12-31"],
+    "log": ["reviewctl log \"$ID\""],
+    "validate": ["reviewctl validate", "reviewctl validate --base origin/main"],
+    "template": ["reviewctl template", "reviewctl template import-map.yaml > map.yaml"],
+    "verify": ["reviewctl verify \"$ID\" --base main"],
+    "sync": ["reviewctl sync"],
+    "codeowners": ["reviewctl codeowners --dry-run"],
+    "doctor": ["reviewctl doctor"],
+    "confidential": ["reviewctl confidential \"$ID\" --set \"name=Zoë Fictional-Testperson\"",
+                     "reviewctl confidential \"$ID\" --show"],
+    "retention": ["reviewctl retention --format csv"],
+    "purge": ["reviewctl purge \"$ID\" --reason \"Retention period ended\""],
+    "import": ["reviewctl template import-map.yaml > map.yaml",
+               "reviewctl import tracker.xlsx --map map.yaml --dry-run"],
+    "search": ["reviewctl search \"escalation\"", "reviewctl search Police --format json"],
+    "schema": ["reviewctl schema", "reviewctl schema --output .reviewctl/schema"],
+    "amend": ["reviewctl amend \"$ID\" received 2026-11-01 --reason \"Typed the wrong day\""],
+    "withdraw": ["reviewctl withdraw \"$ID\" --reason \"Referred in error\""],
+    "reopen": ["reviewctl reopen \"$ID\" --to scoping --reason \"New information\""],
+    "retype": ["reviewctl retype \"$ID\" --type sar --reason \"The adult is over 18\""],
+    "chronology request": ["reviewctl chronology request \"$ID\" --agency Police --agency Health"],
+    "chronology import": ["reviewctl chronology import \"$ID\" police.csv --agency Police"],
+    "chronology show": ["reviewctl chronology show \"$ID\" --format csv"],
+    "panel add": ["reviewctl panel add \"$ID\" --name \"Panel Member\" --agency Police --role DI"],
+    "panel remove": ["reviewctl panel remove \"$ID\" --name \"Panel Member\""],
+    "clock pause": ["reviewctl clock pause \"$ID\" review --reason \"Waits for the trial\" --for \"Crown Court trial\""],
+    "clock resume": ["reviewctl clock resume \"$ID\" review"],
+    "clock extend": ["reviewctl clock extend \"$ID\" review --to 2027-09-01 --reason \"Panel agreed\" "
+                     "--agreed-by \"National Panel\""],
+    "clock list": ["reviewctl clock list \"$ID\""],
+    "approvers add": ["reviewctl approvers add sscp \"$(git config user.email)\" --key ~/.ssh/reviewctl.pub"],
+    "approvers remove": ["reviewctl approvers remove sscp someone@example.invalid"],
+    "approvers list": ["reviewctl approvers list"],
+    "recipients add": ["reviewctl recipients add alex --key ~/.ssh/id_ed25519.pub"],
+    "recipients remove": ["reviewctl recipients remove alex"],
+    "recipients list": ["reviewctl recipients list"],
+    "home-office submit": ["reviewctl home-office submit \"$DHR\""],
+    "home-office qa": ["reviewctl home-office qa \"$DHR\" --outcome approved --letter qa-letter.md"],
+    "parallel add": ["reviewctl parallel add \"$ID\" --kind inquest --ref \"Fictional Coroner's Court\""],
+    "parallel event": ["reviewctl parallel event \"$ID\" P1 --event \"Inquest listed\""],
+    "themes": ["reviewctl themes --list", "reviewctl themes \"$ID\" --add Neglect"],
+    "subject": ["reviewctl subject \"$ID\" --set age_band=1-4"],
+}
+
+
+def _metavar(param: Any) -> str | None:
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""  # a switch takes no value: nothing to show
+    name = str(param.name)
+    if name in _DATES or (name == "to" and "date" in str(param.help or "").lower()):
+        return "DATE"
+    if name in _NAMED:
+        return _NAMED[name]
+    bare = param.bare_type()
+    if "Path" in bare:
+        return "PATH"
+    if "int" in bare:
+        return "N"
+    return "TEXT"
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def _usage(param: Any) -> Any:
+    def pieces(ctx: Any) -> list[str]:
+        name = str(param.display_name_raw)
+        if not name:  # shown by another argument's metavar (`actions`)
+            return []
+        return [name if param.required or name.startswith("[") else f"[{name}]"]
+
+    return pieces
+
+
+def polish(command: Any, path: str = "") -> None:
+    """Set plain metavars on every parameter, and examples as every command's epilog."""
+    for param in command.params:
+        if param.metavar is None:
+            param.metavar = _metavar(param)
+        completes(param)
+        if param.param_type_name == "argument":
+            # The name column already says what to type (ID, PATH): no `<str>` beside it, and
+            # the usage line as man pages write it (ID, [NAME]).
+            param.display_type_rich = _no_type
+            param.get_usage_pieces = _usage(param)
+    original = command.get_help_option
+
+    def help_option(ctx: Any) -> Any:  # click makes --help itself, per command, when asked
+        option = original(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = help_option
+    subcommands = getattr(command, "commands", {})
+    for name, sub in subcommands.items():
+        polish(sub, f"{path} {name}".strip())
+    examples = EXAMPLES.get(path)
+    if examples and not subcommands:
+        command.epilog = "Examples:\n\n" + "\n\n".join(f"  {e}" for e in examples)
+
+
+# -- shell completion: case ids, types, stages and agencies, read from the store ----------
+
+def _store(ctx: Any) -> Any:
+    from pathlib import Path
+
+    from reviewctl.core.store import Store
+
+    given = ctx.find_root().params.get("store")
+    return Store.find(Path(given) if given else None)
+
+
+def _complete(values: Any) -> Any:
+    """A completion function: the values that start with what is typed (any capitals); never a crash."""
+    def complete(ctx: Any, param: Any, incomplete: str) -> list[str]:
+        try:
+            found = sorted(set(values(_store(ctx))))
+        except Exception:  # noqa: BLE001 - a shell's completion must never print a traceback
+            return []
+        typed = incomplete.casefold()
+        return [v for v in found if v.casefold().startswith(typed)]
+
+    return complete
+
+
+def _agencies(store: Any) -> list[str]:
+    from reviewctl.core.index import load_index
+
+    return [str(a) for s in load_index(store).summaries for a in s["agencies"]]
+
+
+_COMPLETERS = {
+    "case_id": _complete(lambda store: store.case_ids()),
+    "other": _complete(lambda store: store.case_ids()),
+    "case_type": _complete(lambda store: list(store.workflow.types)),
+    "stage": _complete(lambda store: [s.id for s in store.workflow.stages]),
+    "agency": _complete(_agencies),
+    "request": _complete(_agencies),
+    "returned": _complete(_agencies),
+}
+
+
+def completes(param: Any) -> None:
+    """Give `param` the completion of what it names, where the store knows the values."""
+    completer = _COMPLETERS.get(str(param.name))
+    if str(param.name) == "to" and param.metavar == "STAGE":
+        completer = _COMPLETERS["stage"]
+    if completer is not None and getattr(param, "_custom_shell_complete", None) is None:
+        param._custom_shell_complete = completer

@@ -1,0 +1,106 @@
+"""Commands for the people around the terminal: import an earlier tracker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reviewctl.cli.common import DateOpt, DryRunOpt, globals_of, step_options
+from reviewctl.errors import ExitCode
+
+
+def import_(
+    ctx: typer.Context,
+    tracker: Annotated[Path, typer.Argument(metavar="TRACKER", help="The old tracker: .xlsx (its first sheet) or .csv, a header row first.", show_default=False)],
+    map_file: Annotated[Path, typer.Option("--map", metavar="PATH", help="Which column holds what (`reviewctl template import-map.yaml` starts one).", show_default=False)],
+    when: DateOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Bring an earlier tracker in: one case per row, in one commit.
+
+    Every row is checked first: if any is bad, nothing is imported, and each bad row is
+    named with its row number and column. The stage each case had reached is recorded as
+    an imported history. Prints the new ids.
+    """
+    from reviewctl.cli.output import emit, printable, say, table
+    from reviewctl.core.importer import RowErrors, run_import
+
+    options = step_options(ctx, when, None, dry_run)
+    store = globals_of(ctx).store()
+    try:
+        planned, outcome = run_import(store, tracker, map_file, options)
+    except RowErrors as error:
+        for line in error.lines:
+            say(f"error: {printable(line)}")
+        say(f"error: {error.message}; correct the rows (or the map), then repeat")
+        raise typer.Exit(int(ExitCode.INVALID)) from None
+    if outcome is None:
+        emit(table([{"row": p.row, **{k: p.values.get(k) for k in ("type", "stage", "subject", "received")}}
+                    for p in planned], ["row", "type", "stage", "subject", "received"]))
+        say(f"{len(planned)} case(s) would be created [dry run: nothing changed]")
+        return
+    for item in planned:
+        emit(item.case_id)
+    say(f"imported {len(planned)} case(s), commit {(outcome.commit or '')[:10]}")
+
+
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all of them), in any capitals or accents.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+) -> None:
+    """Find cases by pseudonym, summary, agency, theme or report text (from the report cache)."""
+    from reviewctl.cli.output import as_json, emit, say, table
+    from reviewctl.cli.reports import _index, _problems
+    from reviewctl.core.search import search as core_search
+    from reviewctl.errors import UsageError
+
+    if fmt not in ("table", "json", "csv"):
+        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv")
+    if not text.strip():
+        raise UsageError("give the words to find, e.g. reviewctl search escalation")
+    index = _index(globals_of(ctx).store())
+    found = core_search(index, text)
+    _problems(index)
+    if fmt == "json":
+        emit(as_json(found))
+    else:
+        rows = [{**r, "matched": ", ".join(r["matched"])} for r in found]
+        emit(table(rows, ["id", "type", "stage", "subject", "matched"], fmt))
+        if fmt == "table":
+            say(f"{len(found)} case(s) found")
+    if index.problems:
+        raise typer.Exit(int(ExitCode.INVALID))
+
+
+def schema(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write only the schemas, into this folder (default: the store's .reviewctl/schema, with .vscode/settings.json).")] = None,
+) -> None:
+    """Write a JSON Schema for each file of a case and for reviewctl.yaml, for editors.
+
+    By default into the store, with .vscode/settings.json naming each schema for its
+    files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
+    Run it again after upgrading reviewctl, and commit the files.
+    """
+    from reviewctl.adapters.files import write_atomic
+    from reviewctl.cli.output import say
+    from reviewctl.core.jsonschema import schemas, store_files
+    from reviewctl.errors import UsageError
+
+    if output is not None:
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"--output {output} is a file; give a folder for the schemas")
+        import json
+
+        for name, body in schemas().items():
+            write_atomic(output / name, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        say(f"wrote {len(schemas())} schemas in {output}")
+        return
+    store = globals_of(ctx).store()
+    for path, text in store_files(store.root).items():
+        write_atomic(path, text)
+        say(f"wrote {store.shown(path)}")
+    say("commit them, so that everyone's editor checks the store's files")

@@ -1,0 +1,81 @@
+"""Word documents: each rendered letter also as .docx when the store asks for it (on the
+partnership's reference document), and a Word report's recommendations."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from reviewctl.core.store import TEMPLATES_DIR, Store
+from reviewctl.errors import InvalidDataError, UsageError
+
+REFERENCE_DOCX = "reference.docx"
+_MANUAL_NUMBER = re.compile(r"^\s*\d+[.)]\s+(.*\S)\s*$")
+
+
+def reference(store: Store) -> bytes | None:
+    """The store's templates/reference.docx (fonts, letterhead), if it has one; never through a link."""
+    path = store.root / TEMPLATES_DIR / REFERENCE_DOCX
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise InvalidDataError(f"{store.shown(path)}: not a regular file (a link or a folder); put the "
+                               "partnership's reference document there as a file, or remove it")
+    return path.read_bytes() if path.is_file() else None
+
+
+def word_copy(store: Store, markdown: str, title: str, when: date) -> bytes:
+    """A rendered letter as a Word document."""
+    from reviewctl.adapters.docx import NotWord, markdown_to_docx
+
+    ref = reference(store)
+    try:
+        return markdown_to_docx(markdown, ref, title, store.config.partnership, when)
+    except NotWord as error:
+        shown = store.shown(store.root / TEMPLATES_DIR / REFERENCE_DOCX)
+        raise InvalidDataError(f"{shown}: not a Word document that can be read ({error}); save it again "
+                               "from Word as .docx, or remove it to use plain styles") from None
+
+
+def read_word(path: Path, flag: str) -> bytes:
+    """A Word file a user hands in: its bytes, refused if missing, huge or not a Word document."""
+    from reviewctl.adapters.docx import NotWord, outline
+    from reviewctl.core.inputs import MAX_INPUT_BYTES
+
+    shown = f"{flag} {path}"
+    if not path.is_file():
+        raise UsageError(f"{shown}: no such file")
+    size = path.stat().st_size
+    if size > MAX_INPUT_BYTES:
+        raise UsageError(f"{shown}: {size / 2**20:.0f} MB is larger than the {MAX_INPUT_BYTES // 2**20} MB a "
+                         "document may be; check that this is the right file (images make a .docx large)")
+    data = path.read_bytes()
+    try:
+        outline(data)
+    except NotWord:
+        raise UsageError(f"{shown}: not a Word document that can be read; save it again from Word as .docx "
+                         "(Word Document), or give the report as markdown") from None
+    return data
+
+
+def word_recommendations(data: bytes) -> list[str]:
+    """The numbered items under the first heading that says 'Recommendations', to the next
+    heading of the same or a higher level."""
+    from reviewctl.adapters.docx import outline
+
+    found: list[str] = []
+    level: int | None = None
+    for block in outline(data):
+        if block.heading is not None:
+            if level is not None and block.heading <= level:
+                break
+            if level is None and "recommendation" in block.text.lower():
+                level = block.heading
+            continue
+        if level is None or not block.text.strip():
+            continue
+        manual = _MANUAL_NUMBER.match(block.text)
+        if block.numbered:
+            found.append(" ".join(block.text.split()))
+        elif manual:
+            found.append(" ".join(manual.group(1).split()))
+    return found
