@@ -533,6 +533,56 @@ look 2028-12-31 stats --year 2028 --type sar
 look 2028-12-31 stats --year 2028 --by type
 
 # ---------------------------------------------------------------------------------
+heading "Word, Excel, and the spreadsheet kept before (issue 12)"
+echo "# Letters as Word documents too, on the partnership's reference document (letterhead)."
+if grep -q '^documents:' "$store/reviewctl.yaml"; then
+    sed -i 's/^documents:.*/documents: [md, docx]/' "$store/reviewctl.yaml"
+else
+    printf 'documents: [md, docx]\n' >>"$store/reviewctl.yaml"
+fi
+python3 - "$store/templates/reference.docx" <<'PY'
+import sys
+from docx import Document
+doc = Document()
+doc.styles["Normal"].font.name = "Arial"
+doc.sections[0].header.paragraphs[0].text = "Fictional Shire Safeguarding Partnership"
+doc.save(sys.argv[1])
+PY
+git -C "$store" add reviewctl.yaml templates/reference.docx
+git -C "$store" commit -qm "Letters as Word documents too, on the partnership's letterhead"
+refer_on word_case 2028-06-09 --type sar --subject "Adult W" --referrer "Fictional Care Home manager" \
+    --summary "Fictional summary" --agency "Adult Social Care"
+on 2028-06-09 triage "$word_case" --no-further-action --reason "A single agency matter (fictional)."
+printf '$ ls cases/%s/documents/\n' "$word_case"
+ls "$store/cases/$word_case/documents"
+echo "# The tracker kept before, brought in: one case per row, every row checked first, one commit."
+cat >"$scratch/old-tracker.csv" <<'CSV'
+Pseudonym,Review type,Referred by,Date received,Incident date,Summary,Agencies,Status
+Child P,Child,Fictional Academy DSL,02/03/2028,28/02/2028,Fictional summary,Police; Health,Review under way
+Adult Q,Adult,Fictional Shire Police,15 Mar 2028,,Fictional summary,Adult Social Care,With the chair
+CSV
+reviewctl --store "$store" template import-map.yaml >"$scratch/map.yaml"
+show_cmd template import-map.yaml
+echo "(written to map.yaml)"
+look 2028-06-09 import "$scratch/old-tracker.csv" --map "$scratch/map.yaml" --dry-run
+on 2028-06-09 import "$scratch/old-tracker.csv" --map "$scratch/map.yaml"
+echo "# Found again by pseudonym, summary, agency, theme or report text:"
+look 2028-06-09 search "adult social care"
+echo "# The tracker as a working spreadsheet: dates as dates, filters, RAG as colour and text."
+look 2028-06-09 list --format xlsx --output "$scratch/tracker.xlsx"
+echo "# Read back: the headings a person reads, a date cell that is a date, RAG as text and fill."
+python3 - "$scratch/tracker.xlsx" <<'PY'
+import sys
+from openpyxl import load_workbook
+sheet = load_workbook(sys.argv[1]).active
+print([c.value for c in sheet[1]][:6])
+rows = [{h.value: c for h, c in zip(sheet[1], r)} for r in sheet.iter_rows(min_row=2)]
+row = next(r for r in rows if r["RAG"].value)  # the first case with a running clock
+print("Received:", row["Received"].value.date(), "| RAG:", row["RAG"].value, row["RAG"].fill.fgColor.rgb,
+      "| frozen at", sheet.freeze_panes, "| filters on", sheet.auto_filter.ref)
+PY
+
+# ---------------------------------------------------------------------------------
 heading "Deadlines in the calendar, and the dashboard in the browser"
 echo "# Every open deadline as an all-day event; its UID (case, clock, item) stays the same,"
 echo "# so importing the file again into Outlook or Google Calendar updates the events."
