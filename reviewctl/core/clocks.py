@@ -295,7 +295,10 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
                 met_on = due  # a minimum period is met by time passing
             found.append((clock.id, label, item, start, due, met_on, clock.standing,
                           unit, changes.get((clock.id, item), ()),
-                          None if stopped is None else max(stopped, start), note))
+                          # A clock given its due date has that date as `start`: the day it
+                          # stopped is the day the case moved on, even before it fell due.
+                          None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+                          note))
     return found
 
 

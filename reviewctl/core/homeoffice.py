@@ -18,6 +18,7 @@ from reviewctl.core.inputs import read_input
 from reviewctl.core.step import Edit, StepOptions, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
 OUTCOMES = ("approved", "amend-and-resubmit")
@@ -46,6 +47,13 @@ def submit(store: Store, case_id: str, options: StepOptions) -> Outcome:
         submissions = record.setdefault("submissions", yamlio.new_seq())
         outcomes = record.get("outcomes") or []
         version, sha256 = _final(edit)
+        jcrg_steps = store.workflow.steps_of(Act.JCRG)
+        history = edit.case.get("history") or []
+        agreed_on: list[date] = [e["date"] for e in history if isinstance(e, dict) and e.get("step") in jcrg_steps
+                                 and isinstance(e.get("date"), date)]
+        if agreed_on and when < agreed_on[-1]:
+            raise UsageError(f"{case_id}: --date {when} is before the JCRG agreed version {version} of the report "
+                             f"({agreed_on[-1]}); a report is submitted once it is agreed")
         entry: Any = yamlio.new_map({"date": when, "version": version, "sha256": sha256})
         if submissions:
             last = submissions[-1]

@@ -69,6 +69,10 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
         require(edit, Act.JCRG)  # the report agreed and presented, before anything else
         report: Any = edit.docs["report"]
         agreed = report["agreed"]
+        latest = report["versions"][-1]["version"] if report.get("versions") else None
+        if agreed["version"] != latest:  # an agreement kept from before a revision is not of this text
+            raise RefusedError(f"{case_id}: the latest report, version {latest}, is not agreed yet; agree it with "
+                               f"`reviewctl report {case_id} --agreed`, then present it")
         if final_report != agreed["version"]:
             raise RefusedError(f"{case_id}: version {final_report} is not the agreed report "
                                f"(version {agreed['version']} is)")

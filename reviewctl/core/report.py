@@ -98,7 +98,12 @@ def add_version(store: Store, case_id: str, file: Path, recommendations_file: Pa
         if revision:
             version["revision"] = revision
         versions.append(version)
-        if not revision:  # agreement was of an earlier version (a revision keeps it: the JCRG's step needs it)
+        back = store.workflow.steps_of(*Act.BACK)
+        sent_back = any(isinstance(e, dict) and e.get("step") in back for e in edit.case.get("history") or [])
+        if not (revision or sent_back):
+            # Agreement was of an earlier version. Once the JCRG's step has relied on it (a case sent
+            # back by a revision or a reopening), it stays as that step's record: `jcrg` checks that
+            # the agreed version is the latest.
             report.pop("agreed", None)
         stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
         return Act.REPORT if store.workflow.for_action(Act.REPORT, stage, case_type) else None

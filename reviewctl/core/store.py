@@ -197,7 +197,9 @@ class Store:
 
             ids = self.case_ids()
             same = canonical(case_id, ids)  # typed in small letters: say so, rather than guess on
-            hint = f" (did you mean '{same}'?)" if same else did_you_mean(case_id, ids)
+            # Ids are random: only a slip of a character or two is worth naming, never another case
+            # that merely shares the prefix and year (a step on it would change the wrong case).
+            hint = f" (did you mean '{same}'?)" if same else did_you_mean(case_id, ids, cutoff=0.85)
             raise UsageError(
                 f"no case {case_id!r} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
             )

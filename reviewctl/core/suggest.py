@@ -12,9 +12,9 @@ def canonical(value: str, known: Iterable[str]) -> str | None:
     return next((k for k in known if k.casefold() == folded), None)
 
 
-def did_you_mean(value: str, known: Iterable[str]) -> str:
+def did_you_mean(value: str, known: Iterable[str], cutoff: float = 0.6) -> str:
     """' (did you mean 'x'?)' for the closest known name, or '' when none is close."""
     names = list(known)
     by_fold = {n.casefold(): n for n in names}
-    close = get_close_matches(value.strip().casefold(), list(by_fold), n=1, cutoff=0.6)
+    close = get_close_matches(value.strip().casefold(), list(by_fold), n=1, cutoff=cutoff)
     return f" (did you mean '{by_fold[close[0]]}'?)" if close else ""
