@@ -108,7 +108,7 @@ def publish(
     notified_on: Annotated[str | None, typer.Option("--notified-on", help="When the notifications were sent; default --date.")] = None,
     route: Annotated[str | None, typer.Option("--route", help="The publication route (lcspr: full, improvements-only; sar: full, not-published); default the type's first.")] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why, for a route that needs it.")] = None,
-    planned: Annotated[str | None, typer.Option("--planned", help="lcspr: plan publication on DATE: a deadline per body for the report beforehand.")] = None,
+    planned: Annotated[str | None, typer.Option("--planned", metavar="DATE", help="lcspr: plan publication on DATE: a deadline per body for the report beforehand.")] = None,
     sent: Annotated[list[str] | None, typer.Option("--sent", metavar="BODY=DATE", help="lcspr: when a body had the report (repeat).")] = None,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
 ) -> None:

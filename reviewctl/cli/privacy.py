@@ -184,8 +184,9 @@ def purge(
     force: Annotated[bool, typer.Option("--force", help="Destroy them before the retention period has run.")] = False,
     when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
 ) -> None:
-    """Destroy a case's identifiers for good: its key is deleted from the key store, so no
-    copy in any commit or clone can be read again. The pseudonymised case stays.
+    """Destroy a case's identifiers for good (its key goes from the key store).
+
+    No copy in any commit or clone can be read again. The pseudonymised case stays.
 
     Example: reviewctl purge SSCP-2026-7KQ4MX --reason "retention schedule: 15 years after closure"
     """

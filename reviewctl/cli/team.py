@@ -84,7 +84,7 @@ def verify(
 
 
 def sync(ctx: typer.Context) -> None:
-    """Pull with rebase and push the current branch; a conflict is named and left for you."""
+    """Fetch, rebase (or merge, when a local commit is signed) and push the current branch; a conflict is named and left for you."""
     from reviewctl.cli.output import say
     from reviewctl.core.team import sync as core_sync
 
