@@ -4,8 +4,8 @@ Order: take the store's lock; refuse if an earlier step was interrupted; refuse 
 the case's own files have uncommitted edits; (the caller loads, checks and edits in
 memory); write a journal of what the files were; replace each file atomically; commit
 only those paths; drop the journal.  If anything fails before the commit, the files
-are put back from the journal (the commit is built on a private index, so the real one
-is untouched until HEAD has moved).  If the process is killed, the journal stays behind
+are put back from the journal (the commit is built from HEAD's tree, not the index, so
+the real index is untouched until the branch has moved).  If the process is killed, the journal stays behind
 and `reviewctl doctor` puts them back, unless the step's commit was made.
 """
 
