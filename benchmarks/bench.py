@@ -119,6 +119,11 @@ def main() -> None:
             triage[size] = statistics.median(
                 run([*rc, "triage", case_id, "--accept", "--reason", "benchmark"], root, env)[0]
                 for case_id in todo)
+        # 2b. that step with its commit (in the small store) against the bare app's no-op command of the same name
+        step_bare = median(lambda i: [python, str(bare), "triage", s_ids[i], "--accept", "--reason", "x"],
+                           s_root, env, repeat)
+        report("2b. a step with its commit", f"triage {triage[small]:.3f} s vs bare no-op {step_bare:.3f} s = "
+               f"{triage[small] / step_bare:.2f}x", "goal <= 1.5x")
         report(f"3. triage in {medium:,} vs {small:,} cases", f"{triage[medium]:.3f} s vs {triage[small]:.3f} s "
                f"= {triage[medium] / triage[small]:.2f}x", "goal <= 1.2x")
         # 4. list over the medium store: cold, warm, and the naive loop

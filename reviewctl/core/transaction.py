@@ -4,35 +4,31 @@ Order: take the store's lock; refuse if an earlier step was interrupted; refuse 
 the case's own files have uncommitted edits; (the caller loads, checks and edits in
 memory); write a journal of what the files were; replace each file atomically; commit
 only those paths; drop the journal.  If anything fails before the commit, the files
-are put back from the journal (the commit is built on a private index, so the real one
-is untouched until HEAD has moved).  If the process is killed, the journal stays behind
+are put back from the journal (the commit is built from HEAD's tree, not the index, so
+the real index is untouched until the branch has moved).  If the process is killed, the journal stays behind
 and `reviewctl doctor` puts them back, unless the step's commit was made.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import difflib
-import errno
-import fcntl
-import json
 import os
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
+from reviewctl.adapters import filelock
 from reviewctl.adapters.files import remove_durably, write_atomic
+from reviewctl.adapters.journal import JOURNAL_NAME, Journal, original
 from reviewctl.core.confinement import check_case_tree, refuse_links
 from reviewctl.core.store import Store
 from reviewctl.errors import BusyError, RefusedError, UnusableError, UsageError
 
 LOCK_NAME = "reviewctl.lock"
 BINARY_SUFFIXES = {".docx"}  # files a step writes as bytes
-JOURNAL_NAME = "reviewctl-journal.json"
+__all__ = ["JOURNAL_NAME", "Journal"]  # doctor reads the journal through this module
 
 
 def _fault(point: str) -> None:
@@ -55,29 +51,6 @@ class Outcome:
     dry_run: bool = False
     branch: str | None = None  # --propose: the branch the commit went on
     removed: list[str] = field(default_factory=list)  # the paths the step deleted
-
-
-@dataclass
-class Journal:
-    step: str
-    case_id: str
-    head: str | None
-    files: dict[str, str | None]  # repo-relative path -> original text (None: absent)
-    created_dirs: list[str] = field(default_factory=list)
-    message: str | None = None  # the step's commit message: how `doctor` finds its commit
-    binary: list[str] = field(default_factory=list)  # the paths whose original in `files` is base64 bytes
-
-    def original(self, rel: str) -> str | bytes | None:
-        """What the file `rel` held before the step: text, bytes (a Word document), or None."""
-        kept = self.files[rel]
-        return base64.b64decode(kept) if kept is not None and rel in self.binary else kept
-
-    def dump(self) -> str:
-        return json.dumps(self.__dict__, indent=1)
-
-    @classmethod
-    def load(cls, text: str) -> Journal:
-        return cls(**json.loads(text))
 
 
 def _lock_timeout(store: Store, variable: str = "REVIEWCTL_LOCK_TIMEOUT") -> float:
@@ -103,25 +76,13 @@ def store_lock(store: Store) -> Iterator[None]:
     """An exclusive lock on the store; the kernel drops it if the process dies."""
     path = store.repo.git_dir / LOCK_NAME
     timeout = _lock_timeout(store)
-    handle: IO[str] = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held across yield
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise BusyError(
-                        f"another reviewctl command is changing this store (lock {path} held "
-                        f"for over {timeout:g}s); wait for it to finish and run this again"
-                    ) from None
-                time.sleep(0.05)
+    with filelock.held(path, timeout) as taken:
+        if not taken:
+            raise BusyError(
+                f"another reviewctl command is changing this store (lock {path} held "
+                f"for over {timeout:g}s); wait for it to finish and run this again"
+            )
         yield
-    finally:
-        handle.close()
 
 
 def journal_path(store: Store) -> Path:
@@ -184,17 +145,6 @@ def _holds(path: Path, text: str | bytes) -> bool:
         return False
 
 
-def _original(path: Path) -> tuple[str | None, bool]:
-    """What `path` holds, for the journal: (text, False), (base64 of its bytes, True), or (None, False)."""
-    if not path.exists():
-        return None, False
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8"), False
-    except UnicodeDecodeError:  # a Word document is bytes, kept exactly
-        return base64.b64encode(data).decode("ascii"), True
-
-
 def render_diff(store: Store, changes: dict[Path, str | bytes | None]) -> str:
     out: list[str] = []
     for path, new in changes.items():
@@ -220,10 +170,6 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
     """
     repo = store.repo
     repo.identity()  # fail before anything is done when git cannot commit
-    if repo.head() is None:
-        raise UnusableError(
-            f"{repo.root}: the repository has no commits yet; commit the store first"
-        )
     with contextlib.nullcontext() if locked else store_lock(store):
         refuse_if_interrupted(store)
         underway = repo.operation_in_progress()
@@ -231,8 +177,12 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
             raise RefusedError(f"{underway} is under way in this repository; finish or abort it "
                                "(`git status` says how), then repeat the step")
         check_case_tree(store, case_id)  # nothing is written through a link, nor read through one
-        folder = store.case_dir(case_id)
-        dirty = repo.changed_paths(store.repo_path(folder)) if folder.exists() else []
+        # One `git status`, under the lock: the case's changes, and HEAD and its branch for the step.
+        dirty = repo.changed_paths(store.repo_path(store.case_dir(case_id)))
+        if repo.head() is None:
+            raise UnusableError(
+                f"{repo.root}: the repository has no commits yet; commit the store first"
+            )
         if dirty:
             raise RefusedError(
                 f"{case_id}: uncommitted edits in {', '.join(dirty[:3])}"
@@ -275,12 +225,12 @@ def apply(store: Store, case_id: str, step: str, summary: str, changes: Mapping[
         while not folder.exists():  # folders below the repository root, as changes lie
             created.append(store.repo_path(folder))
             folder = folder.parent
-    originals = {store.repo_path(p): _original(p) for p in changes}
+    originals = {store.repo_path(p): original(p) for p in changes}
     journal = Journal(
         step, case_id, repo.head(), {rel: kept for rel, (kept, _) in originals.items()},
         created, message, [rel for rel, (_, binary) in originals.items() if binary],
     )
-    write_atomic(journal_path(store), journal.dump())
+    journal.write(journal_path(store))
     commit: str | None = None
     try:
         for path, text in changes.items():

@@ -70,6 +70,16 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
     mine = [(c, t) for c, parents, m in commits
             if len(parents) <= 1 and (t := trailers(m)).get("Reviewctl-Case") == case_id]
     checks = []
+    # Every approval commit's signature, checked in one git process, only if some entry gets that far.
+    signatures: dict[str, tuple[str, str | None]] | None = None
+
+    def signature(commit: str) -> tuple[str, str | None]:
+        nonlocal signatures
+        if signatures is None:
+            signatures = store.repo.verify_commits(
+                [c for c, t in mine if t.get("Reviewctl-Step") == APPROVE_STEP], base.signers)
+        return signatures.get(commit) or store.repo.verify_commit(commit, base.signers)
+
     for entry in given if isinstance(given, list) else []:
         if not isinstance(entry, dict):
             continue
@@ -102,7 +112,7 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
             continue
         # Of several commits for one approval, a good signature wins: a later forged or
         # unsigned copy must not hide the real one.
-        verified = [(c, t, store.repo.verify_commit(c, base.signers)) for c, t in made]
+        verified = [(c, t, signature(c)) for c, t in made]
         commit, tags, (state, principal) = next((v for v in verified if v[2][0] == "good"), verified[0])
         if state == "tampered":
             checks.append(result("rejected", "the signature does not match the commit: it was changed "
