@@ -210,7 +210,7 @@ def test_validate_checks_chronologies_and_published_redaction(cli: Cli, store: P
     (folder / "report-v1.md").write_text((folder / "report-v1.md").read_text() + "pat  fictional-person\n")
     result = cli("validate", "--format", "json")
     assert result.out, result.err
-    found = json.loads(result.out)["problems"]
+    found = [p["text"] for p in json.loads(result.out)["problems"]]
     assert any("chronology/police.yaml:5" in p and "date" in p for p in found)
     assert any("confidential identifier" in p and "report-v1.md:14" in p for p in found), found
     assert not any("Pat" in p for p in found)

@@ -258,6 +258,7 @@ def validated(cli: Cli, store: Path, *args: str) -> dict[str, list[str]]:
     assert snapshot(store) == before
     data = json.loads(result.out)
     assert result.code == (0 if data["ok"] else INVALID), result.err
+    data["problems"] = [p["text"] for p in data["problems"]]
     return data  # type: ignore[no-any-return]
 
 

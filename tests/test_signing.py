@@ -243,7 +243,7 @@ def test_validate_base_catches_what_a_pull_request_should_not_do(cli: Cli, signe
     third.write_text(third.read_text().replace("stage: referred", "stage: scoping"))
     git(signed, "commit", "-qam", "a bad pull request")
     result = cli("validate", "--base", "main", "--format", "json")
-    problems = json.loads(result.out)["problems"]
+    problems = [p["text"] for p in json.loads(result.out)["problems"]]
     assert result.code == 3
     assert any(jumper in p and "jumped from 'referred' to 'published'" in p for p in problems)
     assert any(jumper in p and "needs" in p for p in problems)  # the documents the steps need are missing

@@ -11,6 +11,7 @@ from reviewctl.core.case import check_id
 from reviewctl.core.checks import case_problems
 from reviewctl.core.confinement import case_tree_problems, link_problem
 from reviewctl.core.keys import KeysUnavailable
+from reviewctl.core.problems import Problem, as_problems
 from reviewctl.core.redaction import findings
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
@@ -20,6 +21,11 @@ from reviewctl.errors import ReviewctlError, UsageError, located
 
 # YAML files get their conflict markers reported by the loader; these by a scan.
 _SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
+
+
+def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
+    """Every problem of the store as a record (see core/problems.py)."""
+    return as_problems(validate_store(store, base))
 
 
 def validate_store(store: Store, base: str | None = None) -> list[str]:
