@@ -5,9 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
-from test_full_process import REPORT, TICK_ALL, stage, to_closed, to_in_review, to_jcrg_agreed, to_setup
+from helpers import (
+    INVALID,
+    REFUSED,
+    REPORT,
+    TICK_ALL,
+    USAGE,
+    Cli,
+    git,
+    refer,
+    refused_cleanly,
+    stage,
+    to_closed,
+    to_closed_until_approved,
+    to_in_review,
+    to_setup,
+)
 
 
 def test_steps_out_of_order(cli: Cli, store: Path, tmp_path: Path) -> None:
@@ -126,13 +139,6 @@ def test_lcspr_publication_notice_too_late(cli: Cli, store: Path, tmp_path: Path
                           "--notified-on", "2026-11-16")
     assert "at least 7 working days before it is public (2026-11-20)" in err
     cli.ok("publish", case_id, "--where", "https://example.invalid", "--notified-on", "2026-11-10")
-
-
-def to_closed_until_approved(cli: Cli, store: Path, tmp_path: Path) -> str:
-    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
-    cli.ok("approve", case_id, "--role", "sscp")
-    cli.ok("approve", case_id, "--role", "independent-chair")
-    return case_id
 
 
 def test_redaction_guard(cli: Cli, store: Path, tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
-from test_bad_input import INVALID, refused_cleanly
+from helpers import INVALID, Cli, git, refer, refused_cleanly, snapshot
 
 ACK = "acknowledgement-letter.md.j2"
 KEY_TEXT = "-----BEGIN OPENSSH PRIVATE KEY-----\nfictional-not-a-key\n-----END OPENSSH PRIVATE KEY-----\n"

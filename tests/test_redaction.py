@@ -10,9 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git
-from test_bad_input import INVALID, REFUSED, refused_cleanly
-from test_bad_input_later import to_closed_until_approved
+from helpers import INVALID, REFUSED, Cli, git, refused_cleanly, to_closed_until_approved
 
 from reviewctl.core.extract import Extracted
 from reviewctl.core.redaction import Confidential, Guard

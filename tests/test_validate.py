@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
+from helpers import Cli, git, refer, snapshot
 
 
 def problems(cli: Cli, store: Path) -> list[str]:
