@@ -222,6 +222,7 @@ def test_due_refuses_an_unknown_format(cli: Cli, store: Path, fmt: str) -> None:
     assert result.code == USAGE and "ics" in result.err
 
 
+@pytest.mark.bench
 def test_site_benchmark_quick_run() -> None:
     """The benchmark runs on a tiny store (its figures are printed, never asserted)."""
     import subprocess
