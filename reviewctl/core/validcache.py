@@ -40,11 +40,21 @@ FolderKey = tuple[tuple[str, str], ...]
 
 @dataclass
 class Kept:
-    """What the cross-case checks need of a valid case: its case.yaml mapping, and whether it has approvals."""
+    """What the cross-case checks need of a valid case (its summary).
+
+    `flagged`: it has approvals, or its stage or history says it was approved by the
+    store's workflow (which is part of the key): only such cases have their approvals
+    verified when no base is given.  `case` is its case.yaml mapping, pickled, and read
+    only when it is needed (a base, or a store's own workflow).
+    """
 
     key: FolderKey
-    case: Any
+    case: bytes
     has_approvals: bool
+    flagged: bool
+
+    def mapping(self) -> Any:
+        return pickle.loads(self.case)
 
 
 @dataclass

@@ -37,9 +37,18 @@ class Checked:
     case: Any  # the case.yaml mapping when it could be read, for the cross-case checks
     has_approvals: bool
     published: bool
+    flagged: bool = False  # it has approvals, or the store's workflow says it was approved
 
 
 def check_case(store: Store, folder: Path) -> Checked:
+    from reviewctl.core.verify import past_approval
+
+    checked = _check_case(store, folder)
+    checked.flagged = checked.has_approvals or past_approval(store.workflow, checked.case)
+    return checked
+
+
+def _check_case(store: Store, folder: Path) -> Checked:
     # A case that is or holds a link is not read at all: the link could lead out of the store.
     linked = case_tree_problems(store, folder)
     if linked:
@@ -96,8 +105,12 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
                 problems.append(located(store.shown(path), line, None, "git conflict marker; "
                                         "resolve the merge in this file, then `git add` it"))
     try:
-        # The fast loader first; only a case with problems is read again for line numbers.
-        docs = read_documents(store, folder.name, roundtrip=False)
+        # libyaml first (as `list` reads); a file it refuses is read again by ruamel for the
+        # message, and a case with problems again with line numbers.
+        try:
+            docs = read_documents(store, folder.name, roundtrip=False, fast=True)
+        except ReviewctlError:
+            docs = read_documents(store, folder.name, roundtrip=False)
         seen.update(docs)  # plain data: what the cross-case checks read, and what a worker sends back
         found = case_problems(store.workflow, shown, folder.name, docs)
         if found:
