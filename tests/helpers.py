@@ -8,8 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,7 +151,75 @@ def stage(store: Path, case_id: str) -> str:
     return str(load(store / "cases" / case_id / "case.yaml")["stage"])
 
 
+# -- a case through the process, made once per session -----------------------------------
+#
+# The steps below run real commands on a real repository.  Many tests start from a fresh
+# store and take a case to the same stage, so the first run of each (step, type) on a fresh
+# store is kept (the repository whole, and the files it wrote beside it) and later runs on
+# an identical fresh store get a copy.  "Identical": the same HEAD commit, a clean work
+# tree, the same REVIEWCTL_* settings; anything else runs the commands.
+
+_KEPT: dict[tuple[str, ...], tuple[Path, str]] = {}
+
+
+def _fresh_key(name: str, store: Path, case_type: str) -> tuple[str, ...] | None:
+    """What makes two fresh stores the same: every ref, HEAD, the repository's config; None if not fresh."""
+    def run(*args: str) -> str | None:
+        done = subprocess.run(["git", *args], cwd=store, capture_output=True, text=True)
+        return None if done.returncode else done.stdout
+
+    refs = run("for-each-ref", "--format=%(refname) %(objectname)")
+    head = run("rev-parse", "--symbolic-full-name", "HEAD")
+    status = run("status", "--porcelain", "--untracked-files=all")
+    if refs is None or head is None or status != "":
+        return None
+    config = hashlib.sha256((store / ".git" / "config").read_bytes()).hexdigest()
+    env = tuple(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("REVIEWCTL_"))
+    return (name, case_type, store.name, refs, head, config, *env)
+
+
+def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, beside: Path | None) -> str:
+    key = _fresh_key(name, store, case_type)
+    if key is not None and key in _KEPT:
+        saved, case_id = _KEPT[key]
+        for child in store.iterdir():  # the store is the current folder: empty it, keep it
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        shutil.copytree(saved / "store", store, symlinks=True, dirs_exist_ok=True)
+        if beside is not None:
+            shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
+        return case_id
+    before = {p.name for p in beside.iterdir()} if beside is not None else set()
+    case_id = make()
+    if key is not None:
+        saved = Path(tempfile.mkdtemp(prefix="kept-"))
+        shutil.copytree(store, saved / "store", symlinks=True)
+        (saved / "beside").mkdir()
+        for path in beside.iterdir() if beside is not None else []:
+            if path.name not in before and path.is_file():
+                shutil.copy2(path, saved / "beside" / path.name)
+        _KEPT[key] = (saved, case_id)
+    return case_id
+
+
 def to_setup(cli: Cli, case_type: str) -> str:
+    return _kept("to_setup", lambda: _to_setup(cli, case_type), Path.cwd(), case_type, None)
+
+
+def to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    return _kept("to_in_review", lambda: _to_in_review(cli, store, case_type, tmp_path), store, case_type, tmp_path)
+
+
+def to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    """A case whose final report, actions and plan the JCRG has agreed (all dated today)."""
+    return _kept("to_jcrg_agreed", lambda: _to_jcrg_agreed(cli, store, case_type, tmp_path), store, case_type,
+                 tmp_path)
+
+
+def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    return _kept("to_closed", lambda: _to_closed(cli, store, case_type, tmp_path), store, case_type, tmp_path)
+
+
+def _to_setup(cli: Cli, case_type: str) -> str:
     case_id = refer(cli, case_type)
     cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
     if case_type == "lcspr":
@@ -162,7 +233,7 @@ def to_setup(cli: Cli, case_type: str) -> str:
     return case_id
 
 
-def to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+def _to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     case_id = to_setup(cli, case_type)
     cli.ok("notify", case_id, "--family", "--date", "2026-11-12")
     if case_type != "sar":
@@ -179,8 +250,7 @@ def to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     return case_id
 
 
-def to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
-    """A case whose final report, actions and plan the JCRG has agreed (all dated today)."""
+def _to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     case_id = to_in_review(cli, store, case_type, tmp_path)
     cli.ok("checklist", case_id, *TICK_ALL)
     report = tmp_path / "report.md"
@@ -203,7 +273,7 @@ def home_office_approves(cli: Cli, case_id: str, tmp_path: Path, day: str) -> No
     cli.ok("home-office", "qa", case_id, "--outcome", "approved", "--letter", str(letter), "--date", day)
 
 
-def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+def _to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
     case_id = to_in_review(cli, store, case_type, tmp_path)
     cli.ok("engage", case_id, "--with", "mother", "--note", "Met at home", "--date", "2026-11-17")
     cli.ok("checklist", case_id, *TICK_ALL, "--date", "2026-11-18")
