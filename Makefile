@@ -25,7 +25,7 @@ typecheck: $(STAMP)
 
 # Over every core (pytest-xdist); each worker is its own session, with its own temporary folder and HOME.
 unit: $(STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 test: lint typecheck unit
 

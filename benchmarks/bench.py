@@ -68,8 +68,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="runs per median")
     parser.add_argument("--keep", type=Path, help="build the stores here and keep them")
     args = parser.parse_args()
-    small, medium, large = (30, 300, 600) if args.quick else (100, 10_000, 100_000)
-    repeat = 3 if args.quick else args.repeat
+    small, medium, large = (30, 150, 300) if args.quick else (100, 10_000, 100_000)
+    repeat = 2 if args.quick else args.repeat  # a smoke run: every figure, each measured twice
     python = sys.executable
     rc = [python, "-m", "reviewctl"]
     env = {**os.environ, "REVIEWCTL_TODAY": "2026-11-27", "GIT_AUTHOR_NAME": "Benchmark",

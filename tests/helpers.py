@@ -61,13 +61,17 @@ def git(root: Path, *args: str) -> str:
 def snapshot(root: Path) -> dict[str, str]:
     """HEAD, the index, the status and every file's content hash: 'exactly as before'."""
     files = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and ".git" not in path.relative_to(root).parts:
-            files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    for folder, dirs, names in os.walk(root, followlinks=True):  # .git: by HEAD, index and status, not walked
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        for name in names:
+            path = Path(folder, name)
+            if name != ".git" and path.is_file():
+                files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    files = dict(sorted(files.items()))
+    # One status call says both HEAD (`# branch.oid`) and what differs from it.
     return {
-        "head": git(root, "rev-parse", "HEAD"),
+        "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
         "index": git(root, "ls-files", "-s"),
-        "status": git(root, "status", "--porcelain=v1", "--untracked-files=all"),
         "files": repr(files),
     }
 
