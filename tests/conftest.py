@@ -1,29 +1,28 @@
 """Fixtures: real git repositories in temporary folders, with a pinned identity.
 
 No test may write outside its temporary folder: HOME and git's global config point
-into the session's temporary folder, and the system config is ignored.
+into the session's temporary folder, and the system config is ignored.  Under
+pytest-xdist each worker is its own session, with its own temporary folder and HOME.
+
+Stores are made once per session by the real commands (`init_store`, `approvers add`)
+and copied for each test, whole (the work tree and its .git): a copy is the same
+repository, for a fraction of the cost of making it again.  SSH keys are made once per
+session too; a test only reads them.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import PEOPLE, TODAY, Cli, become, git
 
 from reviewctl.cli.app import main
 from reviewctl.core.init import init_store
-
-TODAY = "2026-11-20"
-# lcspr: each safeguarding partner's agreement to the decision (fictional people).
-PARTNERS = ("--partner", "local-authority=Fictional Director; Director of Children's Services",
-            "--partner", "icb=Fictional Nurse; Designated Nurse for Safeguarding",
-            "--partner", "police=Fictional Superintendent; Head of Public Protection")
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -47,77 +46,81 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     os.environ.update(saved)
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-class Cli:
-    """Runs reviewctl in-process, as a user would from the store's folder."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-
-    def __call__(self, *args: str) -> Result:
-        self._capsys.readouterr()
-        code = main(list(args))
-        captured = self._capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    def ok(self, *args: str) -> Result:
-        result = self(*args)
-        assert result.code == 0, result.err
-        return result
-
-
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(capsys)
 
 
-@pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = init_store(tmp_path / "store", "Fictional Test Partnership", "TST")
+def _copy(template: Path, root: Path) -> Path:
+    shutil.copytree(template, root, symlinks=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def _plain_store(_isolated_home: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = init_store(tmp_path_factory.mktemp("template") / "store", "Fictional Test Partnership", "TST")
     # Most tests approve without SSH keys; test_signing.py uses a signed store.
     config = root / "reviewctl.yaml"
     config.write_text(config.read_text().replace("signed_approvals: true", "signed_approvals: false"))
     git(root, "commit", "-qam", "plain approvals for tests")
+    return root
+
+
+@pytest.fixture
+def store(_plain_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = _copy(_plain_store, tmp_path / "store")
     monkeypatch.chdir(root)
     monkeypatch.setenv("REVIEWCTL_TODAY", TODAY)
     return root
 
 
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+@pytest.fixture(scope="session")
+def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One real ssh-ed25519 key pair per test run."""
+    folder = tmp_path_factory.mktemp("sshkey")
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alex@example.invalid",
+                    "-f", str(folder / "id_ed25519")], check=True)
+    return folder / "id_ed25519"
 
 
-def snapshot(root: Path) -> dict[str, str]:
-    """HEAD, the index, the status and every file's content hash: 'exactly as before'."""
-    files = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and ".git" not in path.relative_to(root).parts:
-            files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return {
-        "head": git(root, "rev-parse", "HEAD"),
-        "index": git(root, "ls-files", "-s"),
-        "status": git(root, "status", "--porcelain=v1", "--untracked-files=all"),
-        "files": repr(files),
-    }
+@pytest.fixture
+def team(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, ssh_key: Path) -> Path:
+    """A store whose one recipient (alex, an ssh key) is you; the key store outside the repo."""
+    monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(tmp_path / "keystore"))
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
+    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
+    return store
 
 
-def refer(cli: Cli, case_type: str = "lcspr", *extra: str) -> str:
-    result = cli.ok(
-        "refer", "--type", case_type, "--subject", "Child Z", "--referrer", "Fictional School DSL",
-        "--received", "2026-11-02", "--summary", "Fictional summary for tests",
-        "--agency", "Police", *extra,
-    )
-    return result.out.strip()
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Real ssh-ed25519 keys of alice, bob, carol and mallory, made once per test run."""
+    folder = tmp_path_factory.mktemp("keys")
+    made = {}
+    for name, email in PEOPLE.items():
+        key = folder / name
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(key)], check=True)
+        made[name] = key
+    return made
 
 
-def run_subprocess(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "reviewctl", *args], cwd=cwd, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, timeout=120,
-    )
+@pytest.fixture(scope="session")
+def _signed_store(_isolated_home: None, tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Path:
+    root = init_store(tmp_path_factory.mktemp("template") / "signed", "Fictional Signed Partnership", "SIG")
+    git(root, "branch", "-M", "main")
+    become(root, "alice", keys)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("REVIEWCTL_TODAY", TODAY)
+        for role, name in (("sscp", "alice"), ("sscp", "bob"), ("independent-chair", "carol")):
+            assert main(["approvers", "add", role, PEOPLE[name], "--key", f"{keys[name]}.pub"]) == 0
+    return root
+
+
+@pytest.fixture
+def signed(_signed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store that requires signed approvals; alice and bob approve, carol chairs."""
+    root = _copy(_signed_store, tmp_path / "signed")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("REVIEWCTL_TODAY", TODAY)
+    return root

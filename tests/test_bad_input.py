@@ -7,23 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, run_subprocess, snapshot
-
-REFUSED, USAGE, INVALID, UNUSABLE, BUSY = 1, 2, 3, 4, 5
-
-
-def refused_cleanly(cli: Cli, store: Path, code: int, *args: str) -> str:
-    """Run a command that must fail; check the failure's form and that nothing changed."""
-    before = snapshot(store)
-    result = cli(*args)
-    assert result.code == code, (result.code, result.err)
-    assert result.out == ""
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.err
-    assert snapshot(store) == before
-    return lines[0]
+from helpers import (
+    BUSY,
+    INVALID,
+    REFUSED,
+    UNUSABLE,
+    USAGE,
+    Cli,
+    git,
+    refer,
+    refused_cleanly,
+    run_subprocess,
+    snapshot,
+)
 
 
 def case_path(store: Path, case_id: str, name: str = "case.yaml") -> Path:

@@ -18,24 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Cli, git, snapshot
+from helpers import ALIAS_BOMB, TODAY, Cli, git, snapshot
 
 from reviewctl.cli.app import main
 from reviewctl.core.init import init_store
 
 REFUSED, USAGE, INVALID, UNUSABLE = 1, 2, 3, 4
 LONG = "x" * 100_000
-
-
-def alias_bomb(depth: int) -> str:
-    """ "Billion laughs": each level is a list of nine aliases of the level before."""
-    return "".join(["ya0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
-                   + [f"ya{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, depth)])
-
-
-# Small enough that code which expanded it would fail here quickly rather than eat the
-# machine's memory; test_hostile_input.py tries the full nine levels in a limited process.
-ALIAS_BOMB = alias_bomb(5)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
-from test_full_process import REPORT, TICK_ALL, stage, to_closed, to_in_review, to_jcrg_agreed, to_setup
+from helpers import (
+    INVALID,
+    REFUSED,
+    REPORT,
+    TICK_ALL,
+    USAGE,
+    Cli,
+    git,
+    refer,
+    refused_cleanly,
+    stage,
+    to_closed,
+    to_closed_until_approved,
+    to_in_review,
+    to_setup,
+)
 
 
 def test_steps_out_of_order(cli: Cli, store: Path, tmp_path: Path) -> None:
@@ -128,13 +141,6 @@ def test_lcspr_publication_notice_too_late(cli: Cli, store: Path, tmp_path: Path
     cli.ok("publish", case_id, "--where", "https://example.invalid", "--notified-on", "2026-11-10")
 
 
-def to_closed_until_approved(cli: Cli, store: Path, tmp_path: Path) -> str:
-    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
-    cli.ok("approve", case_id, "--role", "sscp")
-    cli.ok("approve", case_id, "--role", "independent-chair")
-    return case_id
-
-
 def test_redaction_guard(cli: Cli, store: Path, tmp_path: Path) -> None:
     case_id = to_closed_until_approved(cli, store, tmp_path)
     folder = store / "cases" / case_id
@@ -210,7 +216,7 @@ def test_validate_checks_chronologies_and_published_redaction(cli: Cli, store: P
     (folder / "report-v1.md").write_text((folder / "report-v1.md").read_text() + "pat  fictional-person\n")
     result = cli("validate", "--format", "json")
     assert result.out, result.err
-    found = json.loads(result.out)["problems"]
+    found = [p["text"] for p in json.loads(result.out)["problems"]]
     assert any("chronology/police.yaml:5" in p and "date" in p for p in found)
     assert any("confidential identifier" in p and "report-v1.md:14" in p for p in found), found
     assert not any("Pat" in p for p in found)

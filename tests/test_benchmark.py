@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.bench
 def test_benchmark_quick_run() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--quick"],
                             capture_output=True, text=True, timeout=600)
@@ -17,6 +20,7 @@ def test_benchmark_quick_run() -> None:
     figures = [line for line in result.stdout.splitlines() if re.match(r"  \d\. ", line)]
     assert [f.split(".")[0].strip() for f in figures] == ["1", "2", "3", "4", "5", "6"]
     assert all(re.search(r"\d+\.\d+", f) for f in figures)
+    assert re.search(r"  5a\. validate --base .* = \d+\.\d+x", result.stdout), result.stdout
 
 
 def test_generated_store_is_valid(tmp_path: Path) -> None:

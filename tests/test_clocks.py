@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
-from test_full_process import REPORT, TICK_ALL, to_in_review
+from helpers import REPORT, TICK_ALL, Cli, git, refer, to_in_review
 
 from reviewctl.core.clocks import MONTHS, WORKING_DAYS, paused_length, revise
 

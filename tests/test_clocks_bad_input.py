@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
+from helpers import INVALID, REFUSED, USAGE, Cli, git, refer, refused_cleanly
 
 
 @pytest.fixture

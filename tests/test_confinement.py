@@ -12,8 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
-from test_bad_input import INVALID, refused_cleanly
+from helpers import INVALID, Cli, git, refer, refused_cleanly, snapshot
 
 ACK = "acknowledgement-letter.md.j2"
 KEY_TEXT = "-----BEGIN OPENSSH PRIVATE KEY-----\nfictional-not-a-key\n-----END OPENSSH PRIVATE KEY-----\n"
@@ -258,6 +257,7 @@ def validated(cli: Cli, store: Path, *args: str) -> dict[str, list[str]]:
     assert snapshot(store) == before
     data = json.loads(result.out)
     assert result.code == (0 if data["ok"] else INVALID), result.err
+    data["problems"] = [p["text"] for p in data["problems"]]
     return data  # type: ignore[no-any-return]
 
 

@@ -5,9 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import PARTNERS, Cli, git, refer
-from test_bad_input import REFUSED, USAGE, refused_cleanly
-from test_full_process import REPORT, load, stage, to_closed, to_jcrg_agreed, to_setup
+from helpers import (
+    PARTNERS,
+    REFUSED,
+    REPORT,
+    USAGE,
+    Cli,
+    git,
+    load,
+    refer,
+    refused_cleanly,
+    stage,
+    to_closed,
+    to_jcrg_agreed,
+    to_setup,
+)
 
 
 def show(cli: Cli, case_id: str, *extra: str) -> dict:  # type: ignore[type-arg]

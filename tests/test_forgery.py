@@ -13,10 +13,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, snapshot
+from helpers import (
+    INVALID,
+    PEOPLE,
+    Cli,
+    all_checks,
+    become,
+    checks,
+    git,
+    refused_cleanly,
+    snapshot,
+    stage,
+    to_jcrg,
+    to_jcrg_agreed,
+)
 from ruamel.yaml import YAML
-from test_full_process import stage, to_jcrg_agreed
-from test_signing import PEOPLE, all_checks, become, checks, keys, signed, to_jcrg
 
 # The steps from jcrg-agreed onwards, as a forger would write them into the history.
 LATER = [("approve", "jcrg-agreed", "approved"), ("publish", "approved", "published"),
@@ -433,7 +444,6 @@ def test_records_that_are_not_lists_do_not_crash_validate(cli: Cli, signed: Path
 
 
 def test_a_report_that_is_not_utf8_is_named(cli: Cli, signed: Path, tmp_path: Path) -> None:
-    from test_bad_input import INVALID, refused_cleanly
 
     case_id = to_jcrg(cli, signed, tmp_path)
     report = signed / "cases" / case_id / "report-v1.md"

@@ -14,9 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, run_subprocess, snapshot
-from test_bad_input import BUSY, refused_cleanly
-from test_full_process import stage, to_in_review
+from helpers import BUSY, Cli, git, refer, refused_cleanly, run_subprocess, snapshot, stage, to_in_review
 
 JOURNAL = ".git/reviewctl-journal.json"
 FAKE_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFictionalTestKeyOnlyNotARealKey0000000000"

@@ -14,9 +14,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
-from test_bad_input import INVALID, UNUSABLE, USAGE, refused_cleanly
-from test_bad_input_corpus import ALIAS_BOMB, alias_bomb
+from helpers import (
+    ALIAS_BOMB,
+    INVALID,
+    REPORT,
+    TICK_ALL,
+    UNUSABLE,
+    USAGE,
+    Cli,
+    alias_bomb,
+    git,
+    refer,
+    refused_cleanly,
+    snapshot,
+    to_in_review,
+)
 
 ESCAPE = "\x1b[31m"
 HOSTILE_AGENCY = f"Fictional {ESCAPE}Police\r\x07"
@@ -244,7 +256,6 @@ def test_stats_years_out_of_range(cli: Cli, store: Path, year: str) -> None:
 
 
 def test_milestone_dates_are_plausible(cli: Cli, store: Path) -> None:
-    from test_full_process import to_in_review
 
     case_id = to_in_review(cli, store, "dhr", store.parent)
     for args in (("milestone", case_id, "Panel 1", "--date", "0001-01-01"),
@@ -275,7 +286,6 @@ def test_xlsx_to_a_fifo_does_not_hang(store: Path, tmp_path: Path) -> None:
 
 
 def test_planned_dates_are_not_years_away(cli: Cli, store: Path, tmp_path: Path) -> None:
-    from test_full_process import REPORT, TICK_ALL, to_in_review
 
     case_id = to_in_review(cli, store, "sar", tmp_path)
     cli.ok("checklist", case_id, *TICK_ALL)

@@ -12,39 +12,25 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
+from helpers import (
+    ADDRESS,
+    DOB,
+    INVALID,
+    NAME,
+    REFUSED,
+    TICK_ALL,
+    USAGE,
+    Cli,
+    age_key,
+    git,
+    refer,
+    refused_cleanly,
+    run_subprocess,
+    snapshot,
+    to_in_review,
+)
 
 from reviewctl.adapters import agecrypt
-
-NAME = "Zoë Quillfeather-Imaginary"  # plainly fictional, and no word of the store's letters
-DOB = "2019-03-14"
-ADDRESS = "12 Imaginary Road, Nowhereton, ZZ9 9ZZ"
-
-
-@pytest.fixture(scope="session")
-def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One real ssh-ed25519 key pair per test run."""
-    folder = tmp_path_factory.mktemp("sshkey")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alex@example.invalid",
-                    "-f", str(folder / "id_ed25519")], check=True)
-    return folder / "id_ed25519"
-
-
-def age_key(folder: Path, name: str) -> tuple[Path, str]:
-    secret, public = agecrypt.new_secret()
-    path = folder / f"{name}.key"
-    path.write_text(f"# {name}\n{secret}\n")
-    return path, public.key
-
-
-@pytest.fixture
-def team(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, ssh_key: Path) -> Path:
-    """A store whose one recipient (alex, an ssh key) is you; the key store outside the repo."""
-    monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(tmp_path / "keystore"))
-    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
-    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
-    return store
 
 
 def key_file(tmp_path: Path, case_id: str) -> Path:
@@ -240,7 +226,6 @@ def test_the_guard_works_from_the_referral_itself(cli: Cli, team: Path) -> None:
 
 
 def test_a_file_taken_in_is_checked(cli: Cli, team: Path, tmp_path: Path) -> None:
-    from test_full_process import TICK_ALL, to_in_review
 
     case_id = to_in_review(cli, team, "lcspr", tmp_path)
     cli.ok("confidential", case_id, "--set", f"name={NAME}")
@@ -404,7 +389,6 @@ def test_migrate_encrypts_plain_files_in_one_commit(cli: Cli, team: Path, tmp_pa
 
 def test_a_purge_killed_after_its_commit_is_finished_by_running_it_again(cli: Cli, team: Path, tmp_path: Path) -> None:
     case_id = closed_case(cli, team)
-    from conftest import run_subprocess
 
     done = run_subprocess("purge", case_id, "--reason", "referred in error", "--force", cwd=team,
                           env={"REVIEWCTL_FAULT": "after-commit"})
@@ -469,7 +453,6 @@ def test_a_recipient_added_on_a_branch_gets_nothing_until_merged(cli: Cli, team:
 
 
 def test_every_free_text_field_is_guarded_panel_roles_too(cli: Cli, team: Path, tmp_path: Path) -> None:
-    from test_full_process import to_in_review
 
     case_id = to_in_review(cli, team, "lcspr", tmp_path)
     cli.ok("confidential", case_id, "--set", f"name={NAME}")
@@ -481,7 +464,6 @@ def test_every_free_text_field_is_guarded_panel_roles_too(cli: Cli, team: Path, 
 
 
 def test_a_file_named_with_an_identifier_is_not_named_in_the_refusal(cli: Cli, team: Path, tmp_path: Path) -> None:
-    from test_full_process import to_in_review
 
     case_id = to_in_review(cli, team, "lcspr", tmp_path)
     cli.ok("confidential", case_id, "--set", f"name={NAME}")

@@ -8,8 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import Cli, refer, run_subprocess
-from test_bad_input import REFUSED, USAGE, refused_cleanly
+from helpers import REFUSED, TICK_ALL, USAGE, Cli, refer, refused_cleanly, run_subprocess, to_in_review
 
 from reviewctl import __version__
 
@@ -101,7 +100,6 @@ def test_help_as_a_process_is_quick_to_start(store: Path) -> None:
 
 
 def test_search_by_pseudonym_summary_agency_and_report(cli: Cli, store: Path, tmp_path: Path) -> None:
-    from test_full_process import TICK_ALL, to_in_review
 
     child = cli.ok("refer", "--type", "lcspr", "--subject", "Child Zoë", "--referrer", "DSL", "--received",
                    "2026-11-02", "--summary", "Neglect at a fictional nursery", "--agency", "Early Years").out.strip()

@@ -7,11 +7,21 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import PARTNERS, Cli, git, refer, snapshot
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
-from test_full_process import TICK_ALL, load, to_in_review
-from test_identifiers import NAME, team  # noqa: F401 - a fixture
-from test_identifiers import ssh_key as ssh_key  # the fixture team needs
+from helpers import (
+    INVALID,
+    NAME,
+    PARTNERS,
+    REFUSED,
+    TICK_ALL,
+    USAGE,
+    Cli,
+    git,
+    load,
+    refer,
+    refused_cleanly,
+    snapshot,
+    to_in_review,
+)
 
 from reviewctl.core.transaction import Journal
 
@@ -182,7 +192,7 @@ def test_dry_run_of_a_word_report_says_binary(cli: Cli, store: Path, tmp_path: P
     assert snapshot(store) == before
 
 
-def test_the_entry_guard_reads_a_word_report(cli: Cli, team: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_the_entry_guard_reads_a_word_report(cli: Cli, team: Path, tmp_path: Path) -> None:
     case_id = to_in_review(cli, team, "lcspr", tmp_path)
     cli.ok("confidential", case_id, "--set", f"name={NAME}")
     cli.ok("checklist", case_id, *TICK_ALL)
@@ -192,7 +202,7 @@ def test_the_entry_guard_reads_a_word_report(cli: Cli, team: Path, tmp_path: Pat
     cli.ok("report", case_id, "--file", str(word_report(tmp_path / "clean.docx")))
 
 
-def test_the_entry_guard_reads_a_rendered_word_letter(cli: Cli, team: Path) -> None:  # noqa: F811
+def test_the_entry_guard_reads_a_rendered_word_letter(cli: Cli, team: Path) -> None:
     # A template that puts the referrer into the letter: the Word copy alone is checked too.
     set_formats(team, "[docx]")
     (team / "templates" / "no-further-action-letter.md.j2").write_text(

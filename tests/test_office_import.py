@@ -6,9 +6,7 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from conftest import Cli, git, snapshot
-from test_bad_input import INVALID, USAGE, refused_cleanly
-from test_full_process import load
+from helpers import INVALID, USAGE, Cli, git, load, refused_cleanly, snapshot
 
 HEADER = ["Pseudonym", "Review type", "Referred by", "Date received", "Incident date", "Summary", "Agencies",
           "Status"]

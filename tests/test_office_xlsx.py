@@ -8,7 +8,7 @@ import io
 from datetime import date, datetime
 from pathlib import Path
 
-from conftest import Cli, refer
+from helpers import Cli, refer
 
 
 def test_xlsx_is_a_working_spreadsheet(cli: Cli, store: Path, tmp_path: Path) -> None:

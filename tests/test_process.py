@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import PARTNERS, Cli, git, refer
+from helpers import PARTNERS, Cli, git, refer, snapshot
 from ruamel.yaml import YAML
 
 
@@ -153,7 +153,6 @@ def test_store_template_overrides_the_default(cli: Cli, store: Path) -> None:
 
 
 def test_dry_run_shows_the_change_and_changes_nothing(cli: Cli, store: Path) -> None:
-    from conftest import snapshot
 
     case_id = refer(cli)
     before = snapshot(store)

@@ -10,9 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git
-from test_bad_input import INVALID, REFUSED, refused_cleanly
-from test_bad_input_later import to_closed_until_approved
+from helpers import INVALID, REFUSED, Cli, git, refused_cleanly, to_closed_until_approved
 
 from reviewctl.core.extract import Extracted
 from reviewctl.core.redaction import Confidential, Guard
@@ -168,7 +166,7 @@ def test_validate_flags_a_published_case(cli: Cli, store: Path, tmp_path: Path) 
     case_id = approved_with_secrets(cli, store, tmp_path, {})
     cli.ok("publish", case_id, *WHERE)
     (store / "cases" / case_id / "documents" / "later.txt").write_text("Zoë\u00a0Testperson\n")
-    found = json.loads(cli("validate", "--format", "json").out)["problems"]
+    found = [p["text"] for p in json.loads(cli("validate", "--format", "json").out)["problems"]]
     assert any(f"cases/{case_id}/documents/later.txt:1 (name" in p for p in found), found
     quoted_nothing(" ".join(found), case_id)
 

@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
-from test_full_process import to_closed, to_setup
+from helpers import Cli, git, refer, snapshot, to_closed, to_setup
 
 from reviewctl.core.index import CACHE_NAME, load_index
 from reviewctl.core.store import Store

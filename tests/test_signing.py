@@ -8,60 +8,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
-from test_full_process import stage, to_jcrg_agreed
-
-from reviewctl.core.init import init_store
-
-PEOPLE = {"alice": "alice@example.invalid", "bob": "bob@example.invalid",
-          "carol": "carol@example.invalid", "mallory": "mallory@example.invalid"}
-
-
-@pytest.fixture
-def keys(tmp_path: Path) -> dict[str, Path]:
-    made = {}
-    for name, email in PEOPLE.items():
-        key = tmp_path / "keys" / name
-        key.parent.mkdir(exist_ok=True)
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(key)], check=True)
-        made[name] = key
-    return made
-
-
-def become(repo: Path, name: str, keys: dict[str, Path], email: str | None = None) -> None:
-    """Act as `name` in this clone: identity and SSH signing key."""
-    git(repo, "config", "user.name", name.title())
-    git(repo, "config", "user.email", email or PEOPLE[name])
-    git(repo, "config", "gpg.format", "ssh")
-    git(repo, "config", "user.signingkey", f"{keys[name]}.pub")
-
-
-@pytest.fixture
-def signed(tmp_path: Path, keys: dict[str, Path], cli: Cli, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A store that requires signed approvals; alice and bob approve, carol chairs."""
-    root = init_store(tmp_path / "signed", "Fictional Signed Partnership", "SIG")
-    monkeypatch.chdir(root)
-    monkeypatch.setenv("REVIEWCTL_TODAY", "2026-11-20")
-    git(root, "branch", "-M", "main")
-    become(root, "alice", keys)
-    cli.ok("approvers", "add", "sscp", PEOPLE["alice"], "--key", f"{keys['alice']}.pub")
-    cli.ok("approvers", "add", "sscp", PEOPLE["bob"], "--key", f"{keys['bob']}.pub")
-    cli.ok("approvers", "add", "independent-chair", PEOPLE["carol"], "--key", f"{keys['carol']}.pub")
-    return root
-
-
-def to_jcrg(cli: Cli, store: Path, tmp_path: Path) -> str:
-    return to_jcrg_agreed(cli, store, "sar", tmp_path)
-
-
-def all_checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    result = cli("verify", case_id, "--format", "json", *args)
-    return json.loads(result.out)  # type: ignore[no-any-return]
-
-
-def checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    """The rows of the approvals recorded (not the roles that have none)."""
-    return [c for c in all_checks(cli, case_id, *args) if c["status"] != "missing"]
+from helpers import (
+    PEOPLE,
+    REFUSED,
+    REPORT,
+    USAGE,
+    Cli,
+    become,
+    checks,
+    git,
+    refer,
+    refused_cleanly,
+    snapshot,
+    stage,
+    to_jcrg,
+)
 
 
 def test_approvers_are_managed_by_commands(cli: Cli, signed: Path) -> None:
@@ -243,7 +204,7 @@ def test_validate_base_catches_what_a_pull_request_should_not_do(cli: Cli, signe
     third.write_text(third.read_text().replace("stage: referred", "stage: scoping"))
     git(signed, "commit", "-qam", "a bad pull request")
     result = cli("validate", "--base", "main", "--format", "json")
-    problems = json.loads(result.out)["problems"]
+    problems = [p["text"] for p in json.loads(result.out)["problems"]]
     assert result.code == 3
     assert any(jumper in p and "jumped from 'referred' to 'published'" in p for p in problems)
     assert any(jumper in p and "needs" in p for p in problems)  # the documents the steps need are missing
@@ -317,7 +278,6 @@ def test_same_field_conflict_is_reported_and_nothing_is_lost(cli: Cli, clones: t
 
 def test_propose_commits_on_a_review_branch_only(cli: Cli, signed: Path, keys: dict[str, Path],
                                                  tmp_path: Path) -> None:
-    from conftest import snapshot
 
     case_id = to_jcrg(cli, signed, tmp_path)
     before = snapshot(signed)
@@ -392,7 +352,6 @@ def test_no_base_branch_is_an_error_not_a_fallback(cli: Cli, signed: Path, keys:
 
 
 def test_a_role_nobody_approves_in_is_refused(cli: Cli, signed: Path, keys: dict[str, Path]) -> None:
-    from test_bad_input import USAGE, refused_cleanly
 
     err = refused_cleanly(cli, signed, USAGE, "approvers", "add", "sccp", PEOPLE["bob"], "--key", f"{keys['bob']}.pub")
     assert "'sccp' is not a role that approves" in err and "did you mean 'sscp'?" in err
@@ -404,7 +363,6 @@ def test_wildcard_principals_are_refused(cli: Cli, signed: Path, keys: dict[str,
 
 
 def test_no_step_during_a_rebase_or_on_a_detached_head(cli: Cli, store: Path) -> None:
-    from test_bad_input import REFUSED, refused_cleanly
 
     case_id = refer(cli)
     (store / "notes.txt").write_text("base\n")
@@ -454,7 +412,6 @@ def test_approvals_in_parallel_pull_requests(cli: Cli, signed: Path, keys: dict[
 
 
 def test_approve_without_a_role_waits_for_every_role(cli: Cli, signed: Path, tmp_path: Path) -> None:
-    from test_bad_input import REFUSED, refused_cleanly
 
     case_id = to_jcrg(cli, signed, tmp_path)
     cli.ok("approve", case_id, "--role", "sscp")
@@ -494,7 +451,6 @@ def test_an_approver_who_leaves_keeps_their_approvals(cli: Cli, signed: Path, ke
 def test_a_revision_supersedes_signed_approvals(cli: Cli, signed: Path, keys: dict[str, Path],
                                                 tmp_path: Path) -> None:
     """After `report --revision`, signed approvals of the old text stop counting; the new text is approved anew."""
-    from test_full_process import REPORT
 
     case_id = to_jcrg(cli, signed, tmp_path)
     cli.ok("approve", case_id, "--role", "sscp")

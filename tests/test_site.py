@@ -10,10 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, snapshot
+from helpers import ADDRESS, DOB, NAME, USAGE, Cli, git, refer, snapshot
 from icalendar import Calendar
-from test_bad_input import USAGE
-from test_identifiers import ADDRESS, DOB, NAME, ssh_key, team  # noqa: F401 - fixtures
 
 HTML_PAGES = ("index.html", "due.html", "figures.html", "actions.html")
 
@@ -118,7 +116,7 @@ def test_site_escapes_what_the_cases_say(cli: Cli, store: Path, tmp_path: Path) 
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;Co&lt;/b&gt;" in case_page
 
 
-def test_site_never_shows_a_cases_identifiers(cli: Cli, team: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_site_never_shows_a_cases_identifiers(cli: Cli, team: Path, tmp_path: Path) -> None:
     case_id = refer(cli, "lcspr", "--name", NAME, "--dob", DOB, "--address", ADDRESS)
     cli.ok("triage", case_id, "--accept", "--reason", "Meets the criteria", "--date", "2026-11-03")
     # and a case from before encryption, whose identifiers are still plain confidential.yaml
@@ -224,6 +222,7 @@ def test_due_refuses_an_unknown_format(cli: Cli, store: Path, fmt: str) -> None:
     assert result.code == USAGE and "ics" in result.err
 
 
+@pytest.mark.bench
 def test_site_benchmark_quick_run() -> None:
     """The benchmark runs on a tiny store (its figures are printed, never asserted)."""
     import subprocess

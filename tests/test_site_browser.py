@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from browser import chromium, dump_dom, find_chromium, png_pixels, screenshot
-from conftest import Cli, git
+from helpers import Cli, git
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_TODAY = "2026-11-27"

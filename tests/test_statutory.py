@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import PARTNERS, Cli, git
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
-from test_full_process import load
+from helpers import INVALID, PARTNERS, REFUSED, USAGE, Cli, git, load, refused_cleanly
 
 
 @pytest.fixture(autouse=True)

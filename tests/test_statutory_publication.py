@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git
-from test_bad_input import INVALID, REFUSED, USAGE, refused_cleanly
-from test_full_process import REPORT, load, to_jcrg_agreed
+from helpers import INVALID, REFUSED, REPORT, USAGE, Cli, git, load, refused_cleanly, to_jcrg_agreed
 
 LETTER = "# Home Office Quality Assurance Panel (fictional)\n\n{}\n"
 

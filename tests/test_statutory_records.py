@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer
-from test_bad_input import REFUSED, USAGE, refused_cleanly
-from test_full_process import load, to_jcrg_agreed, to_setup
+from helpers import REFUSED, USAGE, Cli, git, load, refer, refused_cleanly, to_jcrg_agreed, to_setup
 
 
 def test_parallel_proceedings_and_a_pause_that_waits_for_one(cli: Cli, store: Path) -> None:

@@ -6,7 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import Cli, git, refer, snapshot
+import pytest
+from helpers import Cli, git, refer, snapshot
 
 
 def problems(cli: Cli, store: Path) -> list[str]:
@@ -15,7 +16,7 @@ def problems(cli: Cli, store: Path) -> list[str]:
     assert snapshot(store) == before
     data = json.loads(result.out)
     assert result.code == (0 if data["ok"] else 3)
-    return list(data["problems"])
+    return [p["text"] for p in data["problems"]]
 
 
 def test_clean_store(cli: Cli, store: Path) -> None:
@@ -133,3 +134,70 @@ def test_requirements_are_checked_again(cli: Cli, store: Path) -> None:
     (store / "cases" / case_id / "scoping.yaml").unlink()
     found = problems(cli, store)
     assert any("'scope-done' needs scoping.rapid_review_sent" in p for p in found)
+
+
+# -- problems as records: JSON and SARIF -------------------------------------------------
+
+def _broken_stage(cli: Cli, store: Path) -> tuple[str, int]:
+    case_id = refer(cli)
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text() + "colour: red\n")
+    return case_id, len(path.read_text().splitlines())
+
+
+def test_json_problems_are_records(cli: Cli, store: Path) -> None:
+    case_id, line = _broken_stage(cli, store)
+    result = cli("validate", "--format", "json")
+    assert result.code == 3
+    (problem,) = json.loads(result.out)["problems"]
+    assert problem["message"].startswith("unknown key; remove it")
+    assert problem == {
+        "path": f"cases/{case_id}/case.yaml", "line": line, "severity": "error", "key": "colour",
+        "message": problem["message"], "text": f"cases/{case_id}/case.yaml:{line}: colour: {problem['message']}",
+    }
+    # the text output is the same line as before
+    assert cli("validate").out == problem["text"] + "\n"
+
+
+def test_sarif_for_code_scanning(cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id, line = _broken_stage(cli, store)
+    (store / "cases" / "not-an-id").mkdir()
+    monkeypatch.chdir(store / "cases")  # the uris are relative to the store's root wherever validate runs
+    before = snapshot(store)
+    result = cli("validate", "--format", "sarif")
+    assert result.code == 3 and snapshot(store) == before
+    log = json.loads(result.out)
+    assert log["version"] == "2.1.0" and "sarif-2.1.0" in log["$schema"]
+    (run,) = log["runs"]
+    assert run["tool"]["driver"]["name"] == "reviewctl"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == store.resolve().as_uri() + "/"
+    located = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in run["results"]}
+    assert set(located) == {f"cases/{case_id}/case.yaml", "cases/not-an-id"}
+    stage = located[f"cases/{case_id}/case.yaml"]
+    assert stage["level"] == "error" and stage["ruleId"] == "reviewctl/validate"
+    assert stage["message"]["text"].startswith("colour: unknown key")
+    assert stage["locations"][0]["physicalLocation"]["region"] == {"startLine": line}
+    assert "region" not in located["cases/not-an-id"]["locations"][0]["physicalLocation"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+               for r in run["results"])
+
+
+def test_clean_store_sarif_has_no_results(cli: Cli, store: Path) -> None:
+    refer(cli)
+    result = cli.ok("validate", "--format", "sarif")
+    assert json.loads(result.out)["runs"][0]["results"] == []
+    assert cli("validate", "--format", "xml").code == 2
+
+
+def test_problem_lines_read_back() -> None:
+    from reviewctl.core.problems import Problem
+    from reviewctl.errors import located
+
+    for path, line, key, message in [("cases/X/case.yaml", 3, "history[1].step", "a: b"),
+                                     ("reviewctl.yaml", None, "prefix", "bad"),
+                                     ("cases/X", None, None, "published case: a name; redact it"),
+                                     ("cases/X/report.md", 14, None, "git conflict marker")]:
+        text = located(path, line, key, message)
+        problem = Problem.parse(text)
+        assert (problem.path, problem.line, problem.key, problem.message) == (path, line, key, message)
+        assert str(problem) == text

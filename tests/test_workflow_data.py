@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli, git, refer
+from helpers import REPORT, TICK_ALL, Cli, git, home_office_approves, refer, to_in_review
 from ruamel.yaml import YAML
-from test_full_process import REPORT, TICK_ALL, home_office_approves, to_in_review
 
 from reviewctl.core.store import DEFAULT_WORKFLOW
 

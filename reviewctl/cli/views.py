@@ -117,20 +117,28 @@ def validate(
     base: Annotated[str | None, typer.Option("--base", help="Also check what changed since this ref (a pull request's base).")] = None,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable."""
-    from reviewctl.cli.output import as_json, emit, printable, say
-    from reviewctl.core.templates import template_changes
-    from reviewctl.core.validate import validate_store
+    """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable.
 
-    _check_format(fmt, ("table", "json"))
+    --format json: {"ok", "problems": [{path, line, key, message, severity, text}], "notices"};
+    --format sarif: a SARIF 2.1.0 log for code-scanning views of a pull request.
+    """
+    from reviewctl import __version__
+    from reviewctl.cli.output import as_json, emit, printable, say
+    from reviewctl.core.problems import sarif
+    from reviewctl.core.templates import template_changes
+    from reviewctl.core.validate import validate_problems
+
+    _check_format(fmt, ("table", "json", "sarif"))
     store = globals_of(ctx).store()
-    problems = validate_store(store, base)
+    problems = validate_problems(store, base)
     notices = template_changes(store, base) if base is not None else []  # for the reviewer; not problems
     if fmt == "json":
-        emit(as_json({"ok": not problems, "problems": problems, "notices": notices}))
+        emit(as_json({"ok": not problems, "problems": [p.as_dict() for p in problems], "notices": notices}))
+    elif fmt == "sarif":
+        emit(as_json(sarif(problems, __version__, store.root)))
     else:
         for problem in problems:
-            emit(printable(problem))
+            emit(printable(str(problem)))
         for notice in notices:
             emit(printable(f"note: {notice}"))
         say(f"{len(problems)} problem(s) found" if problems else "the store is valid")

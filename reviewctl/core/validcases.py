@@ -1,0 +1,147 @@
+"""The checks of each case folder for `validate`, run in worker processes when there are many.
+
+A case found valid is remembered by the blobs of its files (core/validcache.py) and not
+checked again until one of them, or the settings, changes.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.case import check_id
+from reviewctl.core.checks import case_problems
+from reviewctl.core.confinement import case_tree_problems
+from reviewctl.core.keys import KeysUnavailable
+from reviewctl.core.redaction import findings
+from reviewctl.core.schema import errors_of
+from reviewctl.core.store import Store, read_documents
+from reviewctl.errors import ReviewctlError, located
+
+# YAML files get their conflict markers reported by the loader; these by a scan.
+_SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
+# Below this many cases to check, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+CHUNK = 100  # case folders per task sent to a worker
+
+
+@dataclass
+class Checked:
+    name: str
+    problems: list[str]
+    case: Any  # the case.yaml mapping when it could be read, for the cross-case checks
+    has_approvals: bool
+    published: bool
+    flagged: bool = False  # it has approvals, or the store's workflow says it was approved
+
+
+def check_case(store: Store, folder: Path) -> Checked:
+    from reviewctl.core.verify import past_approval
+
+    checked = _check_case(store, folder)
+    checked.flagged = checked.has_approvals or past_approval(store.workflow, checked.case)
+    return checked
+
+
+def _check_case(store: Store, folder: Path) -> Checked:
+    # A case that is or holds a link is not read at all: the link could lead out of the store.
+    linked = case_tree_problems(store, folder)
+    if linked:
+        return Checked(folder.name, linked, None, False, False)
+    docs: dict[str, Any] = {}
+    problems = _case_folder_problems(store, folder, docs)
+    return Checked(folder.name, problems, docs.get("case"), "approvals" in docs, "publication" in docs)
+
+
+_WORKER_STORE: Store | None = None
+
+
+def _start_worker(root: str, identity: str | None) -> None:
+    global _WORKER_STORE
+    _WORKER_STORE = Store(Path(root), Path(identity) if identity else None)
+
+
+def _check_in_worker(folders: list[str]) -> list[Checked]:
+    assert _WORKER_STORE is not None
+    return [check_case(_WORKER_STORE, Path(f)) for f in folders]
+
+
+def check_cases(store: Store, folders: list[Path]) -> list[Checked]:
+    """Each folder's checks, in order; over the machine's cores when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(folders) < PARALLEL_FROM or workers < 2:
+        return [check_case(store, f) for f in folders]
+    chunks = [[str(f) for f in folders[i:i + CHUNK]] for i in range(0, len(folders), CHUNK)]
+    identity = str(store.identity_file) if store.identity_file else None
+    # fork: the workers start with the modules this process has already imported.
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
+                             initargs=(str(store.root), identity)) as pool:
+        return [checked for chunk in pool.map(_check_in_worker, chunks) for checked in chunk]
+
+
+def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> list[str]:
+    """The problems of one case folder; `seen` gets its documents when they could be read."""
+    shown = store.shown(folder)
+    try:
+        check_id(folder.name)
+    except ReviewctlError:
+        return [f"{shown}: not a case id; case folders are named by their id"]
+    if not (folder / "case.yaml").is_file():
+        return [f"{shown}: no case.yaml; a case folder needs one"]
+    problems = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in _SCANNED_SUFFIXES:
+            try:
+                line = yamlio.conflict_marker_line(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                problems.append(f"{store.shown(path)}: not UTF-8 text; save it as UTF-8")
+                continue
+            if line is not None:
+                problems.append(located(store.shown(path), line, None, "git conflict marker; "
+                                        "resolve the merge in this file, then `git add` it"))
+    try:
+        # libyaml first (as `list` reads); a file it refuses is read again by ruamel for the
+        # message, and a case with problems again with line numbers.
+        try:
+            docs = read_documents(store, folder.name, roundtrip=False, fast=True)
+        except ReviewctlError:
+            docs = read_documents(store, folder.name, roundtrip=False)
+        seen.update(docs)  # plain data: what the cross-case checks read, and what a worker sends back
+        found = case_problems(store.workflow, shown, folder.name, docs)
+        if found:
+            docs = read_documents(store, folder.name, roundtrip=True)
+            found = case_problems(store.workflow, shown, folder.name, docs)
+    except ReviewctlError as error:
+        return [*problems, error.message]
+    problems += found
+    problems += _chronology_problems(store, folder)
+    try:
+        if "publication" in docs:  # the redaction guard holds after publication too
+            guarded = findings(store, folder.name)
+            if guarded:
+                problems.append(f"{shown}: published case: {guarded.describe()}; redact it")
+    except KeysUnavailable:
+        pass  # CI holds no key: publish and redaction-check ran the guard where the keys are
+    except ReviewctlError as error:
+        problems.append(error.message)
+    return problems
+
+
+def _chronology_problems(store: Store, folder: Path) -> list[str]:
+    from reviewctl.core.chronology import CHRONOLOGY_DIR, AgencyChronology
+
+    problems = []
+    for path in sorted((folder / CHRONOLOGY_DIR).glob("*.yaml")):
+        shown = store.shown(path)
+        try:
+            data = yamlio.read_roundtrip(path, shown)
+        except ReviewctlError as error:
+            problems.append(error.message)
+            continue
+        problems += errors_of(AgencyChronology, data, shown)[1]
+    return problems

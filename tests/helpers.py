@@ -1,0 +1,359 @@
+"""Helpers shared by the test modules (no test module imports another).
+
+Plain functions and constants only; the fixtures are in conftest.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from reviewctl.adapters import agecrypt
+from reviewctl.cli.app import main
+
+TODAY = "2026-11-20"
+# lcspr: each safeguarding partner's agreement to the decision (fictional people).
+PARTNERS = ("--partner", "local-authority=Fictional Director; Director of Children's Services",
+            "--partner", "icb=Fictional Nurse; Designated Nurse for Safeguarding",
+            "--partner", "police=Fictional Superintendent; Head of Public Protection")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Cli:
+    """Runs reviewctl in-process, as a user would from the store's folder."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self._capsys = capsys
+
+    def __call__(self, *args: str) -> Result:
+        self._capsys.readouterr()
+        code = main(list(args))
+        captured = self._capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    def ok(self, *args: str) -> Result:
+        result = self(*args)
+        assert result.code == 0, result.err
+        return result
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True).stdout
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """HEAD, the index, the status and every file's content hash: 'exactly as before'."""
+    files = {}
+    for folder, dirs, names in os.walk(root, followlinks=True):  # .git: by HEAD, index and status, not walked
+        dirs[:] = sorted(d for d in dirs if d != ".git")
+        for name in names:
+            path = Path(folder, name)
+            if name != ".git" and path.is_file():
+                files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    files = dict(sorted(files.items()))
+    # One status call says both HEAD (`# branch.oid`) and what differs from it.
+    return {
+        "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
+        "index": git(root, "ls-files", "-s"),
+        "files": repr(files),
+    }
+
+
+def refer(cli: Cli, case_type: str = "lcspr", *extra: str) -> str:
+    result = cli.ok(
+        "refer", "--type", case_type, "--subject", "Child Z", "--referrer", "Fictional School DSL",
+        "--received", "2026-11-02", "--summary", "Fictional summary for tests",
+        "--agency", "Police", *extra,
+    )
+    return result.out.strip()
+
+
+def run_subprocess(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reviewctl", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, **(env or {})}, timeout=120,
+    )
+
+
+# -- the form of a refusal ------------------------------------------------------------
+
+REFUSED, USAGE, INVALID, UNUSABLE, BUSY = 1, 2, 3, 4, 5
+
+
+def refused_cleanly(cli: Cli, store: Path, code: int, *args: str) -> str:
+    """Run a command that must fail; check the failure's form and that nothing changed."""
+    before = snapshot(store)
+    result = cli(*args)
+    assert result.code == code, (result.code, result.err)
+    assert result.out == ""
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("error: ")
+    assert "Traceback" not in result.err
+    assert snapshot(store) == before
+    return lines[0]
+
+
+# -- hostile YAML ------------------------------------------------------------
+
+def alias_bomb(depth: int) -> str:
+    """ "Billion laughs": each level is a list of nine aliases of the level before."""
+    return "".join(["ya0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
+                   + [f"ya{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, depth)])
+
+
+# Small enough that code which expanded it would fail here quickly rather than eat the
+# machine's memory; test_hostile_input.py tries the full nine levels in a limited process.
+ALIAS_BOMB = alias_bomb(5)
+
+
+# -- a case through the process --------------------------------------------------
+
+REPORT = """# Review report
+
+Child Z, fictional. Analysis.
+
+## Recommendations
+
+1. The partnership should review its escalation policy.
+2. Agencies should share information at the point of referral,
+   and record it.
+
+## Appendix
+
+3. Not a recommendation.
+"""
+
+
+# `checklist --tick` for every item of the conduct checklist.
+TICK_ALL = [a for item in ("purpose-and-principles", "methodology", "guidance", "family-engagement",
+                           "analysis", "learning") for a in ("--tick", item)]
+
+
+def load(path: Path) -> dict:  # type: ignore[type-arg]
+    return YAML(typ="safe").load(path.read_text())  # type: ignore[no-any-return]
+
+
+def stage(store: Path, case_id: str) -> str:
+    return str(load(store / "cases" / case_id / "case.yaml")["stage"])
+
+
+# -- a case through the process, made once per session -----------------------------------
+#
+# The steps below run real commands on a real repository.  Many tests start from a fresh
+# store and take a case to the same stage, so the first run of each (step, type) on a fresh
+# store is kept (the repository whole, and the files it wrote beside it) and later runs on
+# an identical fresh store get a copy.  "Identical": the same HEAD commit, a clean work
+# tree, the same REVIEWCTL_* settings; anything else runs the commands.
+
+_KEPT: dict[tuple[str, ...], tuple[Path, str]] = {}
+
+
+def _fresh_key(name: str, store: Path, case_type: str) -> tuple[str, ...] | None:
+    """What makes two fresh stores the same: every ref, HEAD, the repository's config; None if not fresh."""
+    def run(*args: str) -> str | None:
+        done = subprocess.run(["git", *args], cwd=store, capture_output=True, text=True)
+        return None if done.returncode else done.stdout
+
+    refs = run("for-each-ref", "--format=%(refname) %(objectname)")
+    head = run("rev-parse", "--symbolic-full-name", "HEAD")
+    status = run("status", "--porcelain", "--untracked-files=all")
+    if refs is None or head is None or status != "":
+        return None
+    config = hashlib.sha256((store / ".git" / "config").read_bytes()).hexdigest()
+    env = tuple(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("REVIEWCTL_"))
+    return (name, case_type, store.name, refs, head, config, *env)
+
+
+def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, beside: Path | None) -> str:
+    key = _fresh_key(name, store, case_type)
+    if key is not None and key in _KEPT:
+        saved, case_id = _KEPT[key]
+        for child in store.iterdir():  # the store is the current folder: empty it, keep it
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        shutil.copytree(saved / "store", store, symlinks=True, dirs_exist_ok=True)
+        if beside is not None:
+            shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
+        return case_id
+    before = {p.name for p in beside.iterdir()} if beside is not None else set()
+    case_id = make()
+    if key is not None:
+        saved = Path(tempfile.mkdtemp(prefix="kept-"))
+        shutil.copytree(store, saved / "store", symlinks=True)
+        (saved / "beside").mkdir()
+        for path in beside.iterdir() if beside is not None else []:
+            if path.name not in before and path.is_file():
+                shutil.copy2(path, saved / "beside" / path.name)
+        _KEPT[key] = (saved, case_id)
+    return case_id
+
+
+def to_setup(cli: Cli, case_type: str) -> str:
+    return _kept("to_setup", lambda: _to_setup(cli, case_type), Path.cwd(), case_type, None)
+
+
+def to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    return _kept("to_in_review", lambda: _to_in_review(cli, store, case_type, tmp_path), store, case_type, tmp_path)
+
+
+def to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    """A case whose final report, actions and plan the JCRG has agreed (all dated today)."""
+    return _kept("to_jcrg_agreed", lambda: _to_jcrg_agreed(cli, store, case_type, tmp_path), store, case_type,
+                 tmp_path)
+
+
+def to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    return _kept("to_closed", lambda: _to_closed(cli, store, case_type, tmp_path), store, case_type, tmp_path)
+
+
+def _to_setup(cli: Cli, case_type: str) -> str:
+    case_id = refer(cli, case_type)
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    if case_type == "lcspr":
+        cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10",
+               "--date", "2026-11-10")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
+    partners = PARTNERS if case_type == "lcspr" else ()
+    cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", *partners, "--date", "2026-11-11")
+    if case_type != "lcspr":
+        cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "agreed", "--date", "2026-11-12")
+    return case_id
+
+
+def _to_in_review(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    case_id = to_setup(cli, case_type)
+    cli.ok("notify", case_id, "--family", "--date", "2026-11-12")
+    if case_type != "sar":
+        cli.ok("notify", case_id, "--national", "--date", "2026-11-12")
+    cli.ok("chronology", "request", case_id, "--agency", "Police", "--agency", "Health", "--date", "2026-11-12")
+    cli.ok("commission", case_id, "--lead-reviewer", "Fictional Reviewer", "--organisation",
+           "Fictional Independent Reviews Ltd", "--declare-independent", "--date", "2026-11-13")
+    cli.ok("panel", "add", case_id, "--name", "Panel Member One", "--agency", "Police", "--role", "DI",
+           "--date", "2026-11-13")
+    tor = tmp_path / "tor.md"
+    tor.write_text("# Terms of reference\n\nFictional.\n")
+    cli.ok("tor", case_id, "--file", str(tor), "--milestone", "Panel 1=2026-12-01",
+           "--milestone", "Draft report=2027-02-01", "--date", "2026-11-16")
+    return case_id
+
+
+def _to_jcrg_agreed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    case_id = to_in_review(cli, store, case_type, tmp_path)
+    cli.ok("checklist", case_id, *TICK_ALL)
+    report = tmp_path / "report.md"
+    report.write_text(REPORT)
+    cli.ok("report", case_id, "--file", str(report))
+    cli.ok("report", case_id, "--agreed")
+    cli.ok("present", case_id)
+    plan = tmp_path / "plan.md"
+    plan.write_text("# Plan\n")
+    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan), "--action", "a",
+           "--owner", "Council", "--due", "2027-01-01", "--measure", "m")
+    return case_id
+
+
+def home_office_approves(cli: Cli, case_id: str, tmp_path: Path, day: str) -> None:
+    """dhr: the final report submitted to the Home Office, and its QA Panel's approving letter."""
+    letter = tmp_path / "qa-letter.md"
+    letter.write_text("# Home Office Quality Assurance Panel\n\nThe Panel approves the report for publication.\n")
+    cli.ok("home-office", "submit", case_id, "--date", day)
+    cli.ok("home-office", "qa", case_id, "--outcome", "approved", "--letter", str(letter), "--date", day)
+
+
+def _to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
+    case_id = to_in_review(cli, store, case_type, tmp_path)
+    cli.ok("engage", case_id, "--with", "mother", "--note", "Met at home", "--date", "2026-11-17")
+    cli.ok("checklist", case_id, *TICK_ALL, "--date", "2026-11-18")
+    report = tmp_path / "report.md"
+    report.write_text(REPORT)
+    cli.ok("report", case_id, "--file", str(report), "--date", "2026-11-18")
+    cli.ok("report", case_id, "--agreed", "--date", "2026-11-18")
+    cli.ok("present", case_id, "--date", "2026-11-18")
+    plan = tmp_path / "comms.md"
+    plan.write_text("# Communications plan\n")
+    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan),
+           "--action", "Revise escalation policy", "--owner", "Council", "--due", "2027-03-01",
+           "--measure", "Policy published",
+           "--action", "Audit referrals", "--owner", "Police", "--due", "2027-04-01", "--measure", "Audit done",
+           "--date", "2026-11-19")
+    roles = ["sscp", "independent-chair"] + (["home-office-qa"] if case_type == "dhr" else [])
+    for role in roles:
+        if role == "home-office-qa":
+            home_office_approves(cli, case_id, tmp_path, "2026-11-19")
+        cli.ok("approve", case_id, "--role", role, "--date", "2026-11-19")
+    assert stage(store, case_id) == "approved"
+    cli.ok("publish", case_id, "--where", "https://example.invalid/reviews", "--notified-on", "2026-11-19",
+           "--embargo-until", "2026-12-01", "--date", "2026-11-20")
+    cli.ok("monitor", case_id, "--date", "2026-11-20")
+    cli.ok("actions", "update", case_id, "A1", "--progress", "Drafted", "--status", "on-track", "--date", "2026-11-20")
+    cli.ok("actions", "sign-off", case_id, "A1", "--date", "2026-11-20")
+    cli.ok("impact", case_id, "--note", "Audit shows earlier referrals", "--date", "2026-11-20")
+    return case_id
+
+
+def to_closed_until_approved(cli: Cli, store: Path, tmp_path: Path) -> str:
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
+    cli.ok("approve", case_id, "--role", "sscp")
+    cli.ok("approve", case_id, "--role", "independent-chair")
+    return case_id
+
+
+# -- identifiers ------------------------------------------------------------
+
+NAME = "Zoë Quillfeather-Imaginary"  # plainly fictional, and no word of the store's letters
+DOB = "2019-03-14"
+ADDRESS = "12 Imaginary Road, Nowhereton, ZZ9 9ZZ"
+
+
+def age_key(folder: Path, name: str) -> tuple[Path, str]:
+    secret, public = agecrypt.new_secret()
+    path = folder / f"{name}.key"
+    path.write_text(f"# {name}\n{secret}\n")
+    return path, public.key
+
+
+# -- signed approvals ------------------------------------------------------------
+
+PEOPLE = {"alice": "alice@example.invalid", "bob": "bob@example.invalid",
+          "carol": "carol@example.invalid", "mallory": "mallory@example.invalid"}
+
+
+def become(repo: Path, name: str, keys: dict[str, Path], email: str | None = None) -> None:
+    """Act as `name` in this clone: identity and SSH signing key."""
+    git(repo, "config", "user.name", name.title())
+    git(repo, "config", "user.email", email or PEOPLE[name])
+    git(repo, "config", "gpg.format", "ssh")
+    git(repo, "config", "user.signingkey", f"{keys[name]}.pub")
+
+
+def to_jcrg(cli: Cli, store: Path, tmp_path: Path) -> str:
+    return to_jcrg_agreed(cli, store, "sar", tmp_path)
+
+
+def all_checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    result = cli("verify", case_id, "--format", "json", *args)
+    return json.loads(result.out)  # type: ignore[no-any-return]
+
+
+def checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[type-arg]
+    """The rows of the approvals recorded (not the roles that have none)."""
+    return [c for c in all_checks(cli, case_id, *args) if c["status"] != "missing"]
+
+

@@ -1,0 +1,142 @@
+"""`validate` remembers the cases it found valid, by the blobs of their files, and checks
+only what changed; many cases are checked over the machine's cores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from helpers import Cli, git, refer, snapshot
+
+from reviewctl.core import validcache, validcases
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The case folders `validate` really checks (the checks themselves still run)."""
+    seen: list[str] = []
+    real = validcases.check_case
+
+    def check_case(store: object, folder: Path) -> validcases.Checked:
+        seen.append(folder.name)
+        return real(store, folder)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validcases, "check_case", check_case)
+    return seen
+
+
+def problems(cli: Cli, store: Path, *args: str) -> list[str]:
+    before = snapshot(store)
+    result = cli("validate", "--format", "json", *args)
+    assert snapshot(store) == before  # the cache lives under .git: nothing git sees changes
+    data = json.loads(result.out)
+    assert result.code == (0 if data["ok"] else 3), result.err
+    return [p["text"] for p in data["problems"]]
+
+
+def test_only_changed_cases_are_checked_again(cli: Cli, store: Path, counted: list[str]) -> None:
+    a, b, c = refer(cli), refer(cli), refer(cli)
+    assert problems(cli, store) == [] and sorted(counted) == sorted([a, b, c])
+    counted.clear()
+    assert problems(cli, store) == [] and counted == []  # warm: every verdict kept
+    # any file of the folder, committed or not, YAML or not
+    (store / "cases" / b / "notes.md").write_text("<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> x\n")
+    found = problems(cli, store)
+    assert counted == [b] and len(found) == 1 and "git conflict marker" in found[0]
+    counted.clear()
+    assert len(problems(cli, store)) == 1 and counted == [b]  # a case with problems is always checked
+    (store / "cases" / b / "notes.md").unlink()
+    case = store / "cases" / c / "case.yaml"
+    case.write_text(case.read_text() + "colour: red\n")
+    counted.clear()
+    found = problems(cli, store)
+    assert sorted(counted) == sorted([b, c]) and len(found) == 1 and "colour" in found[0]
+
+
+@pytest.mark.parametrize("change", ["settings", "workflow", "version"])
+def test_what_could_change_a_verdict_clears_them_all(cli: Cli, store: Path, counted: list[str],
+                                                     monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    from reviewctl.core.store import DEFAULT_WORKFLOW
+
+    ids = sorted([refer(cli), refer(cli)])
+    assert problems(cli, store) == []
+    counted.clear()
+    config = store / "reviewctl.yaml"
+    if change == "settings":
+        config.write_text(config.read_text() + "# a comment changes nothing, and is still a change\n")
+    elif change == "workflow":
+        (store / "workflow.yaml").write_text(DEFAULT_WORKFLOW.read_text())
+        config.write_text(config.read_text() + "workflow: workflow.yaml\n")
+        git(store, "add", "-A")
+        git(store, "commit", "-qm", "own workflow")
+    else:
+        monkeypatch.setattr(validcache, "__version__", "99.0.0")
+    assert problems(cli, store) == [] and sorted(counted) == ids
+    if change == "workflow":  # and the workflow's own content, not only its name
+        counted.clear()
+        wf = store / "workflow.yaml"
+        wf.write_text(wf.read_text().replace("to: decision", "to: decisoin", 1))
+        assert problems(cli, store) and counted == []  # a bad workflow: no case can be judged
+        wf.write_text(DEFAULT_WORKFLOW.read_text() + "# changed\n")
+        assert problems(cli, store) == [] and sorted(counted) == ids
+
+
+def test_a_damaged_cache_is_rebuilt(cli: Cli, store: Path, counted: list[str]) -> None:
+    case_id = refer(cli)
+    assert problems(cli, store) == []
+    (store / ".git" / validcache.CACHE_NAME).write_bytes(b"not a pickle")
+    counted.clear()
+    assert problems(cli, store) == [] and counted == [case_id]
+
+
+def test_a_case_holding_a_link_is_never_kept(cli: Cli, store: Path, counted: list[str]) -> None:
+    case_id = refer(cli)
+    (store / "cases" / case_id / "notes.md").symlink_to(store / "reviewctl.yaml")
+    assert any("symbolic link" in p for p in problems(cli, store))
+    counted.clear()
+    assert any("symbolic link" in p for p in problems(cli, store)) and counted == [case_id]
+
+
+def test_many_cases_over_the_cores_find_the_same(cli: Cli, store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = [refer(cli) for _ in range(6)]
+    for case_id in ids[::2]:
+        case = store / "cases" / case_id / "case.yaml"
+        case.write_text(case.read_text().replace("stage: referred", "stage: refered"))
+    serial = problems(cli, store)
+    (store / ".git" / validcache.CACHE_NAME).unlink(missing_ok=True)
+    monkeypatch.setattr(validcases, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(validcases, "CHUNK", 2)
+    parallel = problems(cli, store)
+    assert parallel == serial and len(serial) >= 3
+    # the valid ones were kept by the workers' run too
+    kept = validcache.load(validcache_store(store)).valid
+    assert sorted(kept) == sorted(ids[1::2])
+
+
+def validcache_store(root: Path) -> object:
+    from reviewctl.core.store import Store
+
+    return Store(root)
+
+
+def test_base_checks_only_the_cases_a_pull_request_touches(cli: Cli, store: Path, counted: list[str]) -> None:
+    touched, untouched = refer(cli), refer(cli)
+    git(store, "checkout", "-qb", "pr")
+    case = store / "cases" / touched / "case.yaml"
+    case.write_text(case.read_text().replace("summary: Fictional summary", "summary: Fictional summary, revised"))
+    git(store, "commit", "-qam", "a pull request")
+    (store / ".git" / validcache.CACHE_NAME).unlink(missing_ok=True)
+    counted.clear()
+    assert problems(cli, store, "--base", "main") == [] and counted == [touched]
+    # a change outside the case folders has every case checked
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + "# changed\n")
+    git(store, "commit", "-qam", "settings")
+    (store / ".git" / validcache.CACHE_NAME).unlink(missing_ok=True)
+    counted.clear()
+    assert problems(cli, store, "--base", "main") == [] and sorted(counted) == sorted([touched, untouched])
+    # and a bad edit in the touched case is found
+    case.write_text(case.read_text().replace("stage: referred", "stage: scoping"))
+    git(store, "commit", "-qam", "moved by hand")
+    assert any("with no step in the history" in p for p in problems(cli, store, "--base", "main"))
