@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Cli, git
-from test_bad_input import REFUSED, USAGE, refused_cleanly
-from test_full_process import REPORT, stage, to_closed, to_jcrg_agreed
+from helpers import REFUSED, REPORT, USAGE, Cli, git, refused_cleanly, stage, to_closed, to_jcrg_agreed
 
 
 def test_closing_a_case_with_an_open_action_stops_its_deadline(cli: Cli, store: Path, tmp_path: Path) -> None:
@@ -42,7 +40,7 @@ def test_a_new_draft_after_a_revision_is_stored_and_must_be_agreed(cli: Cli, sto
 
 
 def test_an_unknown_case_id_suggests_only_a_slip_of_a_character(cli: Cli, store: Path) -> None:
-    from conftest import refer
+    from helpers import refer
 
     case_id = refer(cli)
     slip = case_id[:-1] + ("X" if case_id[-1] != "X" else "Y")
