@@ -182,13 +182,35 @@ def _fresh_key(name: str, store: Path, case_type: str) -> tuple[str, ...] | None
     return (name, case_type, store.name, refs, head, config, *env)
 
 
+def _vanished_ok(func: Callable[..., object], path: str,
+                 exc_info: tuple[type[BaseException], BaseException, object]) -> None:
+    # A git running alongside (an editor's `git status`) makes and removes its lock files.
+    if not isinstance(exc_info[1], FileNotFoundError):
+        raise exc_info[1]
+
+
+def _copy_present(src: str, dst: str) -> object:
+    try:
+        return shutil.copy2(src, dst)
+    except FileNotFoundError:  # a lock file git removed while the tree was copied
+        return dst
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True, copy_function=_copy_present,
+                    ignore=shutil.ignore_patterns("*.lock"))
+
+
 def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, beside: Path | None) -> str:
     key = _fresh_key(name, store, case_type)
     if key is not None and key in _KEPT:
         saved, case_id = _KEPT[key]
         for child in store.iterdir():  # the store is the current folder: empty it, keep it
-            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-        shutil.copytree(saved / "store", store, symlinks=True, dirs_exist_ok=True)
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, onerror=_vanished_ok)
+            else:
+                child.unlink(missing_ok=True)
+        _copy_tree(saved / "store", store)
         if beside is not None:
             shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
         return case_id
@@ -196,7 +218,7 @@ def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, besid
     case_id = make()
     if key is not None:
         saved = Path(tempfile.mkdtemp(prefix="kept-"))
-        shutil.copytree(store, saved / "store", symlinks=True)
+        _copy_tree(store, saved / "store")
         (saved / "beside").mkdir()
         for path in beside.iterdir() if beside is not None else []:
             if path.name not in before and path.is_file():

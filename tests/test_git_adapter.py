@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git, refer, run_subprocess
+from helpers import Cli, git, refer, run_subprocess
 
 from reviewctl.adapters.gitrepo import GitRepo
 from reviewctl.core.store import Store
