@@ -5,12 +5,12 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core import statfigures
-from reviewctl.core.clocks import Deadline, statuses, with_status
+from reviewctl.core.clocks import Deadline, statuses
 from reviewctl.core.index import Index
 from reviewctl.core.summary import Summary
 from reviewctl.errors import UsageError
@@ -197,18 +197,11 @@ def timescales(index: Index, start: date, end: date) -> dict[str, int]:
     """Deadlines settled in [start, end] (met, met late or missed), judged against the
     original due date and against the revised one (after pauses and extensions)."""
     counts = dict.fromkeys(("settled", "revised", "within_original", "within_revised", "met_late", "missed"), 0)
-    for s in index.summaries:
-        for given in s["deadlines"]:
-            d = with_status(given, end, index.due_soon)
-            if d is None or not d.settled:
-                continue
-            settled_on = d.met_on or d.due + timedelta(days=d.days_late or 0)
-            if not start <= settled_on <= end:
-                continue
-            counts["settled"] += 1
-            counts["revised"] += d.due != d.first_due
-            counts["within_original"] += d.met_on is not None and d.met_on <= d.first_due
-            counts["within_revised"] += d.status == "met"
-            counts["met_late"] += d.status == "met-late"
-            counts["missed"] += d.status == "missed"
+    for d in statfigures.settled_deadlines(index, start, end):
+        counts["settled"] += 1
+        counts["revised"] += d.due != d.first_due
+        counts["within_original"] += d.met_on is not None and d.met_on <= d.first_due
+        counts["within_revised"] += d.status == "met"
+        counts["met_late"] += d.status == "met-late"
+        counts["missed"] += d.status == "missed"
     return counts

@@ -4,12 +4,12 @@ themes, and the findings of reviews not published (a SAB's annual report must ca
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from reviewctl.core.clocks import with_status
+from reviewctl.core.clocks import Deadline, with_status
 from reviewctl.core.index import Index
 
 
@@ -27,22 +27,27 @@ def by_type(index: Index, start: date, end: date,
     return out
 
 
-def clock_shares(index: Index, start: date, end: date) -> dict[str, dict[str, Any]]:
-    """Per clock: deadlines settled in the period, and the share met within the original
-    and within the revised due date (after pauses and extensions)."""
-    shares: dict[str, dict[str, Any]] = {}
+def settled_deadlines(index: Index, start: date, end: date) -> Iterator[Deadline]:
+    """Every deadline settled in [start, end]: met, met late or missed (as it stood at `end`)."""
     for s in index.summaries:
         for given in s["deadlines"]:
             d = with_status(given, end, index.due_soon)
             if d is None or not d.settled:
                 continue
             settled_on = d.met_on or d.due + timedelta(days=d.days_late or 0)
-            if not start <= settled_on <= end:
-                continue
-            row = shares.setdefault(d.name, {"settled": 0, "within_original": 0, "within_revised": 0})
-            row["settled"] += 1
-            row["within_original"] += d.met_on is not None and d.met_on <= d.first_due
-            row["within_revised"] += d.status == "met"
+            if start <= settled_on <= end:
+                yield d
+
+
+def clock_shares(index: Index, start: date, end: date) -> dict[str, dict[str, Any]]:
+    """Per clock: deadlines settled in the period, and the share met within the original
+    and within the revised due date (after pauses and extensions)."""
+    shares: dict[str, dict[str, Any]] = {}
+    for d in settled_deadlines(index, start, end):
+        row = shares.setdefault(d.name, {"settled": 0, "within_original": 0, "within_revised": 0})
+        row["settled"] += 1
+        row["within_original"] += d.met_on is not None and d.met_on <= d.first_due
+        row["within_revised"] += d.status == "met"
     for row in shares.values():
         row["share_within_original"] = round(row["within_original"] / row["settled"], 3)
         row["share_within_revised"] = round(row["within_revised"] / row["settled"], 3)
