@@ -115,7 +115,7 @@ def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
 def validate(
     ctx: typer.Context,
     base: Annotated[str | None, typer.Option("--base", help="Also check what changed since this ref (a pull request's base).")] = None,
-    fmt: FormatOpt = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or sarif.")] = "table",
 ) -> None:
     """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable.
 
