@@ -56,3 +56,15 @@ def test_a_dhr_is_not_submitted_before_the_jcrg_agreed_its_report(cli: Cli, stor
     assert "before the JCRG agreed" in err
     cli.ok("home-office", "submit", case_id)
     assert git(store, "log", "-1", "--format=%s").startswith(case_id)
+
+
+def test_next_offers_a_sar_no_step_that_is_for_lcspr_only(cli: Cli, store: Path) -> None:
+    from helpers import refer
+
+    sar = refer(cli, "sar")
+    cli.ok("triage", sar, "--accept", "--reason", "Possible s44 criteria")
+    shown = json.loads(cli.ok("next", sar, "--format", "json").out)
+    assert "notify-panel" not in shown["records"] and "panel-response" not in shown["records"]
+    child = refer(cli, "lcspr")
+    cli.ok("triage", child, "--accept", "--reason", "Notifiable")
+    assert "notify-panel" in json.loads(cli.ok("next", child, "--format", "json").out)["records"]

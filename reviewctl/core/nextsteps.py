@@ -43,6 +43,7 @@ def next_steps(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
         steps.append({"step": step, "to": None, "ready": False, "missing": [{
             "field": "case.type",
             "hint": f"settle the review type with --type (this step is for: {', '.join(sorted(types))})"}]})
-    records = [name for name, stages in workflow.records.items() if stage in stages]
+    records = [name for name, stages in workflow.records.items()
+               if stage in stages and case_type in workflow.record_types.get(name, [case_type])]
     return {"stage": stage, "type": case_type, "terminal": workflow.is_terminal(stage),
             "steps": steps, "records": records}

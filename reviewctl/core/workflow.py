@@ -170,6 +170,9 @@ class Workflow(_Strict):
     clocks: list[ClockDef] = []
     # Steps that record facts without moving the case, and the stages they are allowed in.
     records: dict[str, list[str]] = {}
+    # The review types a recording step is for, where it is not for every type (the
+    # National Panel's notifications are lcspr's): `next` and `show` offer it only to those.
+    record_types: dict[str, list[str]] = {}
     approvals: dict[str, list[str]] = {}
     bodies: Bodies = Bodies()
     checklist: list[ChecklistItem] = []
@@ -338,6 +341,10 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         for stage in stages:
             if stage not in stage_ids:
                 at(("records", step), f"records.{step}", f"'{stage}' is not a stage")
+    for step, types in flow.record_types.items():
+        if step not in flow.records:
+            at(("record_types", step), f"record_types.{step}", "is not a step of `records`")
+        check_types(("record_types", step), f"record_types.{step}", types)
     for type_name in flow.approvals:
         check_types(("approvals",), f"approvals.{type_name}", [type_name])
     for stage in flow.imports.to if flow.imports else []:
