@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.step import commit_message
+from reviewctl.core.step import store_commit_message
 from reviewctl.core.store import CONFIG_FILE, Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, store_lock
 from reviewctl.errors import RefusedError, UsageError
@@ -137,7 +137,7 @@ def remove(store: Store, role: str, principal: str, dry_run: bool, propose: bool
 
 def _message(step: str, role: str) -> str:
     # Principals are staff email addresses: the commit names only the role.
-    return commit_message("store", step, role).replace("Reviewctl-Case: store\n", "")
+    return store_commit_message(step, role)
 
 
 def listing(store: Store) -> list[dict[str, str]]:

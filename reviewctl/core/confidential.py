@@ -14,7 +14,7 @@ from pathlib import Path
 from reviewctl.core import identifiers
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
 from reviewctl.core.keys import Keystore
-from reviewctl.core.step import Edit, StepOptions, commit_message, finish
+from reviewctl.core.step import Edit, StepOptions, finish, store_commit_message
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
 from reviewctl.core.workflow import Act
@@ -30,23 +30,10 @@ def refuse_if_purged(edit: Edit) -> None:
                            "a purged case takes no identifiers again")
 
 
-@contextlib.contextmanager
-def keystore_written(store: Store, case_id: str, entry: str | None, dry_run: bool) -> Iterator[None]:
-    """Write a new case key before the commit that needs it; take it back if the commit fails."""
-    if entry is None or dry_run:
-        yield
-        return
-    keystore = Keystore(store)
-    before = keystore.read(case_id)
-    keystore.write(case_id, entry)
-    try:
-        yield
-    except BaseException:
-        if before is None:
-            keystore.remove(case_id)
-        else:
-            keystore.write(case_id, before)
-        raise
+def keystore_written(store: Store, case_id: str, entry: str | None,
+                     dry_run: bool) -> contextlib.AbstractContextManager[None]:
+    """A new case key written before the commit that needs it, taken back if the commit fails."""
+    return contextlib.nullcontext() if entry is None else Keystore(store).replaced({case_id: entry}, dry_run)
 
 
 def save(edit: Edit, confidential: Confidential, step: str, options: StepOptions) -> Outcome:
@@ -184,19 +171,8 @@ def migrate(store: Store, dry_run: bool) -> tuple[Outcome | None, list[str]]:
             changes[folder / LEGACY_FILE] = None
             assert sealed.entry is not None
             entries[case_id] = sealed.entry
-        message = commit_message("store", "confidential-migrate", f"{len(cases)} cases").replace(
-            "Reviewctl-Case: store\n", "")
-        keystore = Keystore(store)
-        written: list[str] = []
-        try:
-            if not dry_run:
-                for case_id, entry in entries.items():
-                    keystore.write(case_id, entry)
-                    written.append(case_id)
-            outcome = apply(store, "store", "confidential-migrate", f"{len(cases)} cases", changes, message, dry_run)
-        except BaseException:
-            for case_id in written:
-                keystore.remove(case_id)
-            raise
+        with Keystore(store).replaced(entries, dry_run):
+            outcome = apply(store, "store", "confidential-migrate", f"{len(cases)} cases", changes,
+                            store_commit_message("confidential-migrate", f"{len(cases)} cases"), dry_run)
         return outcome, cases
 

@@ -11,7 +11,7 @@ who ran the step) are not free text.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.errors import RefusedError, ReviewctlError
 
 if TYPE_CHECKING:
+    from reviewctl.core.redaction import Guard
     from reviewctl.core.step import Edit
     from reviewctl.core.store import Store
 
@@ -95,7 +96,7 @@ def check_entry(edit: Edit) -> None:
     """Refuse the step if anything it adds holds one of the case's identifiers."""
     from reviewctl.core import identifiers
     from reviewctl.core.keys import KeysUnavailable
-    from reviewctl.core.redaction import Guard, text_findings
+    from reviewctl.core.redaction import Findings, Guard, text_findings
 
     store = edit.store
     confidential = edit.identifiers
@@ -118,31 +119,28 @@ def check_entry(edit: Edit) -> None:
     guard = Guard.build(confidential, allow)
     # A letter is dated the day of the step: a child referred on the day it was born must
     # not have its own acknowledgement refused for the date reviewctl put in it.
-    rendered_guard = Guard.build(confidential.model_copy(update={"dates_of_birth": [
-        d for d in confidential.dates_of_birth if d not in edit.rendered_dates]}), allow)
-    withheld = _withheld_names(edit, guard, rendered_guard, texts)
-    found = text_findings(store, edit.case_id, {withheld.get(k, k): v for k, v in texts.items()
-                                                if k not in edit_rendered(edit)}, guard)
-    rendered = {withheld.get(k, k): v for k, v in texts.items() if k in edit_rendered(edit)}
-    found_rendered = text_findings(store, edit.case_id, rendered, rendered_guard)
-    found.places += found_rendered.places
-    found.bidi += found_rendered.bidi
+    births = [d for d in confidential.dates_of_birth if d not in edit.rendered_dates]
+    rendered_guard = guard if len(births) == len(confidential.dates_of_birth) else Guard.build(
+        confidential.model_copy(update={"dates_of_birth": births}), allow)
+    rendered = {store.shown(path) for path in edit.rendered}
+    withheld = _withheld_names(edit, texts, lambda label: rendered_guard if label in rendered else guard)
+    found = Findings()
+    for each, of_rendered in ((guard, False), (rendered_guard, True)):
+        part = text_findings(store, edit.case_id, {withheld.get(k, k): v for k, v in texts.items()
+                                                   if (k in rendered) == of_rendered}, each)
+        found.places += part.places
+        found.bidi += part.bidi
     found.places += [f"{label} (its name)" for label in withheld.values()]
     if found:
         raise RefusedError(f"{edit.case_id}: {found.describe()}; nothing was written: use the case's pseudonym "
                            "instead, and keep real identifiers in `reviewctl confidential`")
 
 
-def edit_rendered(edit: Edit) -> set[str]:
-    return {edit.store.shown(path) for path in edit.rendered}
-
-
-def _withheld_names(edit: Edit, guard: Any, rendered_guard: Any, texts: dict[str, str]) -> dict[str, str]:
+def _withheld_names(edit: Edit, texts: dict[str, str], guard_of: Callable[[str], Guard]) -> dict[str, str]:
     """The files whose own names hold an identifier, each to be named without its name."""
     withheld: dict[str, str] = {}
     folder = edit.store.shown(edit.store.case_dir(edit.case_id))
-    rendered = edit_rendered(edit)
     for number, label in enumerate(sorted(k for k in texts if not k.startswith("--")), start=1):
-        if (rendered_guard if label in rendered else guard).scan(label.removeprefix(folder)):
+        if guard_of(label).scan(label.removeprefix(folder)):
             withheld[label] = f"{folder}/<file {number} this step writes, name withheld>"
     return withheld

@@ -26,7 +26,6 @@ from reviewctl.core.keys import (
     recipients,
     trusted_recipients,
     unwrap,
-    who_can_read,
     wrap,
 )
 from reviewctl.core.schema import errors_of
@@ -109,8 +108,9 @@ def case_keys(store: Store, case_id: str) -> list[str]:
     return secrets
 
 
-def read(store: Store, case_id: str) -> Confidential | None:
-    """The case's identifiers, decrypted in memory; None if it has none."""
+def read(store: Store, case_id: str, secrets: list[str] | None = None) -> Confidential | None:
+    """The case's identifiers, decrypted in memory (with `secrets`, the case's keys, if the
+    caller has them already); None if it has none."""
     folder = store.case_dir(case_id)
     kind = stored_as(store, case_id)
     if kind is None:
@@ -121,7 +121,7 @@ def read(store: Store, case_id: str) -> Confidential | None:
         return parse(yamlio.read_text(path, shown), shown)
     path = folder / IDENTIFIERS_FILE
     shown = store.shown(path)
-    secrets = case_keys(store, case_id)
+    secrets = secrets or case_keys(store, case_id)
     try:
         text = agecrypt.secret_identities("\n".join(secrets), "the case's key").decrypt(
             path.read_text(encoding="ascii", errors="replace"))
@@ -193,6 +193,3 @@ def require_recipients(store: Store) -> None:
         raise RefusedError("no recipients are listed, so nobody could read the identifiers; add the team's "
                            "keys first with `reviewctl recipients add NAME --key PUBLIC_KEY`")
 
-
-def readers(store: Store) -> str:
-    return who_can_read(store)

@@ -13,8 +13,10 @@ files (a restricted network folder), and backs it up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +190,25 @@ class Keystore:
 
     def remove(self, case_id: str) -> None:
         remove_durably(self.file(case_id))
+
+    @contextlib.contextmanager
+    def replaced(self, entries: dict[str, str], dry_run: bool = False) -> Iterator[None]:
+        """Write key-store entries before the commit that needs them; put back what was
+        there (or remove them) if writing them or the commit fails."""
+        before: dict[str, str | None] = {}
+        try:
+            if not dry_run:
+                for case_id, text in entries.items():
+                    before[case_id] = self.read(case_id)
+                    self.write(case_id, text)
+            yield
+        except BaseException:
+            for case_id, earlier in before.items():
+                if earlier is None:
+                    self.remove(case_id)
+                else:
+                    self.write(case_id, earlier)
+            raise
 
     def case_ids(self) -> list[str]:
         return sorted(p.stem for p in self.path.glob("*.age")) if self.path.is_dir() else []

@@ -32,8 +32,10 @@ from reviewctl.errors import RefusedError, UsageError
 FAMILY = "Person and family"
 
 
-def refuse_if_identifiers(store: Store, case_id: str, found: Findings | None = None,
-                          fix: str = "redact it (see confidential.yaml) and commit, then repeat") -> None:
+_REDACT = "redact it (`reviewctl confidential ID --show` lists them) and commit, then repeat"
+
+
+def refuse_if_identifiers(store: Store, case_id: str, found: Findings | None = None, fix: str = _REDACT) -> None:
     """Refuse while a publishable file (or `found`: text about to be written) holds an identifier."""
     found = findings(store, case_id) if found is None else found
     if found:

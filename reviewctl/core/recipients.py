@@ -28,7 +28,7 @@ from reviewctl.core.keys import (
     unwrap,
     wrap,
 )
-from reviewctl.core.step import commit_message
+from reviewctl.core.step import store_commit_message
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, store_lock
 from reviewctl.errors import RefusedError, UsageError
@@ -79,24 +79,7 @@ def _guarded(store: Store, paths: list[Path]) -> None:
 
 
 def _message(step: str) -> str:
-    return commit_message("store", step, "recipients").replace("Reviewctl-Case: store\n", "")
-
-
-def _rewrite(keystore: Keystore, texts: dict[str, str]) -> dict[str, str | None]:
-    """Write key-store entries; returns what each was, to put back."""
-    before: dict[str, str | None] = {}
-    for case_id, text in texts.items():
-        before[case_id] = keystore.read(case_id)
-        keystore.write(case_id, text)
-    return before
-
-
-def _put_back(keystore: Keystore, before: dict[str, str | None]) -> None:
-    for case_id, text in before.items():
-        if text is None:
-            keystore.remove(case_id)
-        else:
-            keystore.write(case_id, text)
+    return store_commit_message(step, "recipients")
 
 
 def add(store: Store, name: str, key: str, dry_run: bool) -> Outcome:
@@ -124,13 +107,9 @@ def add(store: Store, name: str, key: str, dry_run: bool) -> Outcome:
                 secrets = unwrap(store, keystore, case_id, mine)
                 assert secrets is not None
                 texts[case_id] = wrap(secrets, new_set, case_id)
-        before = {} if dry_run else _rewrite(keystore, texts)
-        try:
+        with keystore.replaced(texts, dry_run):
             return apply(store, "store", "recipients-add", f"+ {name}", {path: yamlio.dump(data)},
                          _message("recipients-add"), dry_run)
-        except BaseException:
-            _put_back(keystore, before)
-            raise
 
 
 def remove(store: Store, name: str, dry_run: bool) -> tuple[Outcome, list[str]]:
@@ -162,7 +141,7 @@ def remove(store: Store, name: str, dry_run: bool) -> tuple[Outcome, list[str]]:
             if old is None:  # its key is lost (or purged elsewhere): nothing to re-key
                 missing.append(case_id)
                 continue
-            confidential = identifiers.read(store, case_id) or identifiers.Confidential()
+            confidential = identifiers.read(store, case_id, old) or identifiers.Confidential()
             fresh = identifiers.seal(store, case_id, confidential, [agecrypt.new_secret()[0]])
             changes[store.case_dir(case_id) / IDENTIFIERS_FILE] = fresh.ciphertext
             # Until the commit is made both keys are kept, so a crash loses nothing.
@@ -173,15 +152,11 @@ def remove(store: Store, name: str, dry_run: bool) -> tuple[Outcome, list[str]]:
                 secrets_held = unwrap(store, keystore, case_id, mine)
                 if secrets_held is not None:
                     final[case_id] = wrap(secrets_held, remaining, case_id)
-        before = {} if dry_run else _rewrite(keystore, both)
-        try:
+        with keystore.replaced(both, dry_run):
             outcome = apply(store, "store", "recipients-remove", f"- {name}", changes,
                             _message("recipients-remove"), dry_run)
-        except BaseException:
-            _put_back(keystore, before)
-            raise
-        if not dry_run:
-            _rewrite(keystore, final)
+        for case_id, text in final.items() if not dry_run else ():
+            keystore.write(case_id, text)  # committed: now only the new keys
         return outcome, missing
 
 

@@ -29,7 +29,6 @@ from reviewctl.core.extract import Extracted, extract
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
 from reviewctl.core.store import Store
 
-CONFIDENTIAL_FILE = LEGACY_FILE
 NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER = "name", "date of birth", "address", "postcode", "NHS number", "other"
 KINDS = [NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER]
 # Titles are not identifying on their own; initials (one letter) would match every "a".
@@ -207,7 +206,7 @@ def guard_for(store: Store, case_id: str) -> Guard:
 
 def _records(folder: Path) -> set[Path]:
     """The case's own YAML records, which are never published, and its identifiers."""
-    return {*(folder / f for f in DOCUMENT_FILES.values()), folder / CONFIDENTIAL_FILE, folder / IDENTIFIERS_FILE,
+    return {*(folder / f for f in DOCUMENT_FILES.values()), folder / LEGACY_FILE, folder / IDENTIFIERS_FILE,
             *(folder / "chronology").glob("*.yaml")}
 
 

@@ -308,6 +308,11 @@ def commit_message(case_id: str, step: str, summary: str, trailers: dict[str, st
     return f"{case_id}: {step} ({summary})\n\n" + "\n".join(lines) + "\n"
 
 
+def store_commit_message(step: str, summary: str) -> str:
+    """A step that changes the store, not one case: the step and a summary that names no one."""
+    return commit_message("store", step, summary).replace("Reviewctl-Case: store\n", "")
+
+
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
     from reviewctl.core.entryguard import check_entry
 
