@@ -1,10 +1,11 @@
 """Reading a repository without changing it: history, signatures, objects and refs.
 
-What the checks and reports ask of git after a step is made: the commits since a
-point or with a trailer, the state of their signatures (all in one `git log`), a
-file's text at a commit (many through one `git cat-file --batch`), and what a name
-or ref points at.  GitRepo (gitrepo.py) adds finding the repository, its state and
-committing on top of these; every process goes through gitrun.Git.
+What the commands ask of git without changing anything (a case's history, validate
+--base, verify, doctor): the commits since a point or with a trailer, the state of
+their signatures (all in one `git log`), a file's text at a commit (many through one
+`git cat-file --batch`), and what a name or ref points at.  GitRepo (gitrepo.py) adds
+finding the repository, its state and committing on top of these; every process goes
+through gitrun.Git.
 """
 
 from __future__ import annotations
