@@ -93,7 +93,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
         case.yaml_set_start_comment(_HEADER)
         step = workflow.referral_step
         when = options.when or received_on
-        edit = Edit(store, case_id, {"case": case})
+        edit = Edit.new(store, case_id, case)
         case["acknowledgement"] = render_document(edit, "acknowledgement-letter.md.j2",
                                                   "acknowledgement-letter", when)
         case["history"] = yamlio.new_seq(
@@ -120,8 +120,8 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
         if summary:
             case["summary"] = summary
         for agency in agencies:
-            if agency not in case.setdefault("agencies", yamlio.new_seq()):
-                case["agencies"].append(agency)
+            if agency not in case.agencies:
+                case.seq("agencies").append(agency)
         source = str(case["stage"])
         transition = advance(edit, step, options, new_type)
         when = options.date

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import DOCUMENTS_DIR
+from reviewctl.core.casefiles import CaseDoc, CaseFiles
 from reviewctl.core.checks import case_problems, missing_requirements
 from reviewctl.core.documents import DOCUMENT_FILES
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.docview import Node
+from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, step_guard
 from reviewctl.core.workflow import Transition
 
@@ -49,11 +51,11 @@ class StepOptions:
 
 @dataclass
 class Edit:
-    """One case's files, loaded for editing, and the documents to write beside them."""
+    """One case, loaded for editing (`files`: typed views over its round-trip maps), and the
+    documents to write beside them."""
 
     store: Store
-    case_id: str
-    docs: dict[str, Any]
+    files: CaseFiles
     originals: dict[str, str] = field(default_factory=dict)
     extra: dict[Path, str | bytes | None] = field(default_factory=dict)  # None: delete; bytes: a Word document
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
@@ -69,30 +71,42 @@ class Edit:
     def load(cls, store: Store, case_id: str) -> Edit:
         from reviewctl.core.recorded import plain_copy
 
-        docs = read_documents(store, case_id, roundtrip=True)
-        edit = cls(store, case_id, docs, {name: yamlio.dump(d) for name, d in docs.items()},
-                   before=plain_copy(docs))
+        files = store.case(case_id, roundtrip=True)
+        edit = cls(store, files, {name: yamlio.dump(d) for name, d in files.docs.items()},
+                   before=plain_copy(files.docs))
         edit.check()
         return edit
 
-    @property
-    def case(self) -> Any:
-        return self.docs["case"]
+    @classmethod
+    def new(cls, store: Store, case_id: str, case: Node) -> Edit:
+        """A case that this step creates: nothing on disk yet but its case.yaml map."""
+        return cls(store, CaseFiles(case_id, store.case_dir(case_id), {"case": case}))
 
-    def doc(self, name: str) -> Any:
+    @property
+    def case_id(self) -> str:
+        return self.files.id
+
+    @property
+    def docs(self) -> dict[str, Any]:
+        """The documents' maps by name, for the whole-case checks; the views are the typed way in."""
+        return self.files.docs
+
+    @property
+    def case(self) -> CaseDoc:
+        return self.files.case
+
+    def doc(self, name: str) -> Node:
         """The document `name`, created empty if the case does not have it yet."""
-        if name not in self.docs:
-            self.docs[name] = yamlio.new_map()
-        return self.docs[name]
+        return self.files.doc(name)
 
     def check(self) -> None:
-        folder = self.store.shown(self.store.case_dir(self.case_id))
+        folder = self.store.shown(self.files.folder)
         problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
         if problems:
             raise InvalidDataError(problems[0])
 
     def changes(self) -> dict[Path, str | bytes | None]:
-        folder = self.store.case_dir(self.case_id)
+        folder = self.files.folder
         out: dict[Path, str | bytes | None] = {}
         for name, data in self.docs.items():
             text = yamlio.dump(data)

@@ -13,6 +13,7 @@ from reviewctl.errors import InvalidDataError, UnusableError, UsageError, locate
 
 if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
+    from reviewctl.core.casefiles import CaseFiles
     from reviewctl.core.settings import Config
     from reviewctl.core.workflow import Workflow
 
@@ -204,6 +205,18 @@ class Store:
                 f"no case {case_id!r} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
             )
         return folder
+
+    def case(self, case_id: str, roundtrip: bool = False, fast: bool = False) -> CaseFiles:
+        """One case: its checked id, its folder and typed views over its files.
+
+        `roundtrip`: the maps a step edits in place (comments and key order survive);
+        otherwise plain maps for reading (`fast`: the quickest loader, for bulk reads).
+        An id of the wrong shape, or of no case here, is refused as `existing_case_dir` says.
+        """
+        from reviewctl.core.casefiles import CaseFiles
+
+        docs = read_documents(self, case_id, roundtrip, fast)
+        return CaseFiles(case_id, self.case_dir(case_id), docs)
 
 
 def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Any]:
