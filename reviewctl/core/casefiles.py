@@ -65,7 +65,7 @@ class Version(View):
 
 class Approval(View):
     role = Key(as_text)
-    version = Key(as_any)  # shown as recorded, compared with the final report's version
+    version = Key(as_int)
     sha256 = Key(as_text)
     by = Key(as_text)
     email = Key(as_text)
@@ -95,6 +95,13 @@ class Submission(View):
     version = Key(as_int)
     sha256 = Key(as_text)
     resubmission = Key(bool)
+
+
+class QaOutcome(View):
+    date = Key(as_day)
+    outcome = Key(as_text)
+    submission = Key(as_int)
+    letter = Key(as_text)
 
 
 # -- the documents ---------------------------------------------------------------
@@ -156,6 +163,7 @@ class ApprovalsDoc(View):
 class HomeOfficeDoc(View):
     submitted = Key(as_day)
     submissions = Rows(Submission)
+    outcomes = Rows(QaOutcome)
 
 
 class ProceedingsDoc(View):
