@@ -13,7 +13,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.docview import Key, Node, Rows, Sub, View, as_any, as_day, as_int, as_name, as_text, as_texts
+from reviewctl.core.docview import (
+    Key,
+    Node,
+    Rows,
+    Sub,
+    View,
+    as_any,
+    as_dates,
+    as_day,
+    as_int,
+    as_name,
+    as_text,
+    as_texts,
+)
 
 D = TypeVar("D", bound=View)
 
@@ -34,6 +47,8 @@ class Agency(View):
 
     agency = Key(as_text)
     requested = Key(as_day)
+    returned = Key(as_day)  # an information request's reply
+    received = Key(as_day)  # a chronology request's chronology
 
 
 class Progress(View):
@@ -122,15 +137,21 @@ class CaseDoc(View):
 
 class ScopingDoc(View):
     requests = Rows(Agency)
+    notified = Key(as_day)
+    rapid_review_sent = Key(as_day)
 
 
 class DecisionDoc(View):
     outcome = Key(as_text)
+    rationale = Key(as_text)
+    chair = Sub(View)
     conducted_from = Key(as_day)
 
 
 class SetupDoc(View):
     chronology_requests = Rows(Agency)
+    family = Sub(View)
+    national = Sub(View)
 
 
 class CommissionDoc(View):
@@ -140,6 +161,7 @@ class CommissionDoc(View):
 
 class ReviewDoc(View):
     milestones = Rows(Milestone)
+    checklist = Key(as_dates)  # checklist item -> the date it was ticked
 
 
 class ReportDoc(View):

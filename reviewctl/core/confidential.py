@@ -57,7 +57,7 @@ def record_in_history(edit: Edit, step: str, options: StepOptions, reason: str |
     """A history entry that says the identifiers changed (who, when, why), never what they are."""
     from reviewctl.core.step import check_date, history_entry
 
-    stage = str(edit.case["stage"])
+    stage = edit.case.stage
     when = check_date(options.date, edit, not_before_last=True)
     edit.case["history"].append(history_entry(step, when, stage, stage, edit.store.repo.identity().name, options,
                                               reason=reason))

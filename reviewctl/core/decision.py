@@ -52,7 +52,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
             (True, True): Act.CHAIR_CONDUCT, (True, False): Act.CHAIR_NOT_CONDUCT}[given.chair, given.conduct]
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        source = str(edit.case["stage"])
+        source = edit.case.stage
         decision = edit.doc("decision")
         if given.chair:
             if given.meeting_date or given.attendees or given.parallel or given.scope:
@@ -84,8 +84,8 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
             raise UsageError("--partner belongs to the partners' decision at the meeting, not the chair's")
         transition = advance(edit, step, options, given.new_type)
         if not given.chair:
-            record_partners(edit, decision, str(edit.case["type"]), given.partners)
-        decider = store.workflow.statute.deciders.get(str(edit.case["type"]))
+            record_partners(edit, decision, edit.case.type, given.partners)
+        decider = store.workflow.statute.deciders.get(edit.case.type)
         if decider is not None:
             decision["body"] = decider.body
             if decider.chair and given.chair:
@@ -148,7 +148,7 @@ def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool
         decision["record"] = render_document(edit, "decision-record.md.j2", "decision-record", when,
                                              recommendation=chair_next, **facts, **who)
         if chair_next:
-            decider = edit.store.workflow.statute.deciders.get(str(edit.case["type"]))
+            decider = edit.store.workflow.statute.deciders.get(edit.case.type)
             who["decided_for"] = decider.chair or "" if decider else ""
             decision["recommendation"] = render_document(
                 edit, "chair-recommendation.md.j2", "recommendation-to-independent-chair", when, **facts, **who)

@@ -74,6 +74,13 @@ class View:
             found = node[key] = yamlio.new_seq()
         return found
 
+    def drop(self, key: str, item: View) -> None:
+        """Take `item` out of the list at `key` (by position, so the comments of the others stay put)."""
+        found = self.raw.get(key)
+        index = next((i for i, x in enumerate(found) if x is item.raw), None) if isinstance(found, list) else None
+        if index is not None and isinstance(found, list):
+            del found[index]
+
     def mapping(self, key: str) -> Node:
         """The mapping at `key`, made empty (in place) if there is none yet."""
         node = self.writable()
@@ -106,6 +113,11 @@ def as_any(value: object) -> Any:
 
 def as_texts(value: object) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def as_dates(value: object) -> dict[str, date]:
+    """A mapping of names to dates (a copy: write through `View.mapping`)."""
+    return {str(k): v for k, v in value.items() if isinstance(v, date)} if isinstance(value, dict) else {}
 
 
 class Key(Generic[T]):

@@ -27,7 +27,7 @@ def withdraw(store: Store, case_id: str, reason: str, options: StepOptions) -> O
     reason = required_text(reason, "--reason", "say why it is withdrawn (a duplicate, referred in error, ...)")
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        stage, case_type = edit.case.stage, edit.case.type
         if store.workflow.for_action(Act.WITHDRAW, stage, case_type) is None:
             allowed = store.workflow.sources(Act.WITHDRAW)
             raise RefusedError(f"{case_id}: a case in stage '{stage}' cannot be withdrawn: only before the decision "
@@ -47,7 +47,7 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
     target = canonical(target, stage_ids) or target  # any capitals; an unknown one is never quoted back
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        stage, case_type = edit.case.stage, edit.case.type
         if not workflow.is_terminal(stage):
             raise RefusedError(f"{case_id}: the case is in stage '{stage}' and has not ended; only an ended case "
                                "is reopened")

@@ -48,7 +48,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
             reason: str | None = None) -> Outcome:
 
     def change(edit: Edit, when: date) -> str:
-        case_type = str(edit.case["type"])
+        case_type = edit.case.type
         chosen = choose_route(store, case_type, route, reason)
         place = (required_text(where, "--where", "give the web address or place of publication")
                  if chosen is None or chosen.public else optional_text(where))
@@ -159,7 +159,7 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
     a number of working days before it (`notice_working_days`); `sent`: when each body had it."""
 
     def change(edit: Edit, when: date) -> None:
-        case_type = str(edit.case["type"])
+        case_type = edit.case.type
         bodies = store.workflow.bodies
         need = bodies.notice_working_days.get(case_type, 0)
         told = bodies.publication.get(case_type, [])
