@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.docview import (
@@ -119,6 +119,14 @@ class QaOutcome(View):
     letter = Key(as_text)
 
 
+class Purged(View):
+    """When, by whom and why the case's identifiers were destroyed."""
+
+    date = Key(as_day)
+    by = Key(as_text)
+    reason = Key(as_text)
+
+
 # -- the documents ---------------------------------------------------------------
 class CaseDoc(View):
     """case.yaml."""
@@ -133,6 +141,7 @@ class CaseDoc(View):
     incident_date = Key(as_day)
     agencies = Key(as_texts)
     history = Rows(HistoryStep)
+    identifiers_purged = Sub(Purged)
 
 
 class ScopingDoc(View):
@@ -192,6 +201,18 @@ class ProceedingsDoc(View):
     proceedings = Rows(Proceeding)
 
 
+class Notice(View):
+    """A notice before publication: to whom, by when, and when it was sent."""
+
+    to = Key(as_text)
+    due = Key(as_day)
+    sent = Key(as_day)
+
+
+class PublicationDoc(View):
+    notices = Rows(Notice)
+
+
 class LinksDoc(View):
     links = Key(as_any)
 
@@ -202,7 +223,7 @@ class CaseFiles:
 
     id: str
     folder: Path
-    docs: dict[str, Any]  # document name -> its mapping; views are the typed way in
+    docs: dict[str, Node]  # document name -> its mapping; the views are the typed way in
 
     def doc(self, name: str) -> Node:
         """The document `name`, made empty (to be written) if the case does not have it yet."""
@@ -269,6 +290,10 @@ class CaseFiles:
     @property
     def proceedings(self) -> ProceedingsDoc:
         return self._view(ProceedingsDoc, "proceedings")
+
+    @property
+    def publication(self) -> PublicationDoc:
+        return self._view(PublicationDoc, "publication")
 
     @property
     def links(self) -> LinksDoc:

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import DecisionDoc
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -53,7 +54,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         source = edit.case.stage
-        decision = edit.doc("decision")
+        decision = edit.files.decision
         if given.chair:
             if given.meeting_date or given.attendees or given.parallel or given.scope:
                 raise UsageError(
@@ -97,7 +98,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         return finish(edit, step, f"{source} -> {transition.to}", options)
 
 
-def record_partners(edit: Edit, decision: Any, case_type: str, given: list[str]) -> None:
+def record_partners(edit: Edit, decision: DecisionDoc, case_type: str, given: list[str]) -> None:
     """Each safeguarding partner's agreement (lcspr): all of the workflow's partners, or a refusal."""
     decider = edit.store.workflow.statute.deciders.get(case_type)
     partners = decider.partners if decider is not None else []
@@ -130,7 +131,7 @@ def record_partners(edit: Edit, decision: Any, case_type: str, given: list[str])
         {pid: yamlio.new_map({"name": name, "role": role}) for pid, (name, role) in agreed.items()})
 
 
-def _who(decision: Any, chair_next: bool) -> dict[str, Any]:
+def _who(decision: DecisionDoc, chair_next: bool) -> dict[str, Any]:
     """Who decides, for the documents: the body, the one who decides for it, each partner."""
     body = str(decision.get("body") or "")
     chair = str(decision.get("decided_for") or "")
@@ -140,7 +141,7 @@ def _who(decision: Any, chair_next: bool) -> dict[str, Any]:
             "decided_by": f"{chair}, on behalf of the {body}" if chair and body else body}
 
 
-def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool, when: date) -> None:
+def _documents(edit: Edit, decision: DecisionDoc, given: DecisionInput, chair_next: bool, when: date) -> None:
     who = _who(decision, chair_next)
     if not given.chair:
         facts = {k: decision.get(k) for k in ("meeting_date", "attendees", "outcome", "rationale",
@@ -158,9 +159,9 @@ def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool
             conduct=given.conduct, learning_to=decision.get("learning_to") or "", **who)
 
 
-def _record_meeting(decision: Any, values: dict[str, Any]) -> None:
+def _record_meeting(decision: DecisionDoc, values: dict[str, object]) -> None:
     for key, value in values.items():
         if value is None:
-            decision.pop(key, None)
+            decision.pop(key)
         else:
             decision[key] = value

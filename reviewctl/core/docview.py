@@ -5,7 +5,7 @@ round-trip map when a step loads the case for editing (so the comments and key o
 people wrote survive the edit) and a plain dict when a command only reads it.  Each
 view class names the keys of one document (or of one item in it) and what type each
 holds; a key that is missing or of another type reads as None (or as an empty list), as
-the `(docs.get(...) or {}).get(...) or []` chains it replaces did.  Whether a value is
+the chains of `or {}` look-ups it replaces did.  Whether a value is
 *valid* is for the models in case.py and records.py: a view only reads.
 
 A view over a document the case does not have yet reads as empty, and makes the

@@ -61,9 +61,9 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
             raise UsageError(f"{case_id}: --to {what} for a case in '{stage}' (re-entry points: {allowed})")
         case = edit.case
         when = check_date(options.date, edit, not_before_last=True)
-        case["history"].append(history_entry(chosen.step, when, stage, chosen.to, store.repo.identity().name,
-                                             options, reason=reason))
-        case["stage"] = chosen.to
+        case.seq("history").append(history_entry(chosen.step, when, stage, chosen.to,
+                                                 store.repo.identity().name, options, reason=reason))
+        case.stage = chosen.to
         return finish(edit, Act.REOPEN, f"{stage} -> {chosen.to}", options)
 
 
@@ -73,14 +73,14 @@ def retype(store: Store, case_id: str, new_type: str, reason: str, options: Step
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         case = edit.case
-        stage, old = str(case["stage"]), str(case["type"])
+        stage, old = case.stage, case.type
         if new_type == old:
             raise UsageError(f"{case_id}: the case is already of type '{old}'; nothing to change")
         if new_type == "unknown":
             raise UsageError(f"{case_id}: --type unknown: the type is settled as '{old}'; give the type it should be")
         check_new_type(edit, new_type, Act.RETYPE)
         when = check_date(options.date, edit, not_before_last=True)
-        case["history"].append(history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name, options,
-                                             new_type, reason))
-        case["type"] = new_type
+        case.seq("history").append(history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name,
+                                                 options, new_type, reason))
+        case.type = new_type
         return finish(edit, Act.RETYPE, f"{old} -> {new_type}", options)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core import identifiers
@@ -81,7 +80,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
     case_id = new_case_id(store, received_on.year)
     with step_guard(store, case_id):
         by = store.repo.identity().name
-        case: Any = yamlio.new_map({
+        case = yamlio.new_map({
             "id": case_id, "type": case_type, "stage": workflow.initial, "subject": subject,
             "referrer": referrer, "received": received_on,
             "aware": aware or (received_on if case_type == "lcspr" else None), "incident_date": incident_date,
@@ -125,7 +124,7 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
         source = str(case["stage"])
         transition = advance(edit, step, options, new_type)
         when = options.date
-        triage_record: Any = yamlio.new_map({
+        triage_record = yamlio.new_map({
             "outcome": "accepted" if accept else "no-further-action",
             "reason": reason, "date": when,
         })

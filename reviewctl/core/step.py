@@ -87,7 +87,7 @@ class Edit:
         return self.files.id
 
     @property
-    def docs(self) -> dict[str, Any]:
+    def docs(self) -> dict[str, Node]:
         """The documents' maps by name, for the whole-case checks; the views are the typed way in."""
         return self.files.docs
 

@@ -14,6 +14,7 @@ from reviewctl.errors import InvalidDataError, UnusableError, UsageError, locate
 if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
     from reviewctl.core.casefiles import CaseFiles
+    from reviewctl.core.docview import Node
     from reviewctl.core.settings import Config
     from reviewctl.core.workflow import Workflow
 
@@ -219,7 +220,7 @@ class Store:
         return CaseFiles(case_id, self.case_dir(case_id), docs)
 
 
-def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Any]:
+def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Node]:
     """The raw mappings of a case's files by document name; a missing file is absent."""
     from reviewctl.adapters import yamlio
     from reviewctl.core.confinement import link_problem
@@ -233,7 +234,7 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
         raise InvalidDataError(link_problem(store, folder / linked[0]))
     present = {name for name, _ in listed}
     where = store.shown(folder)
-    docs: dict[str, Any] = {}
+    docs: dict[str, Node] = {}
     for name, filename in DOCUMENT_FILES.items():
         if filename not in present:
             continue
