@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import DateOpt, DryRunOpt, FormatOpt, MessageOpt, globals_of, report, step_options
+from reviewctl.cli.common import Format, FormatOpt, globals_of, report, step
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
     from reviewctl.core.transaction import Outcome
 
 recipients_app = typer.Typer(help="Who can read the cases' identifiers: add, remove, list.", no_args_is_help=True)
 
 
+@step(propose=False)
 def confidential(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="ID|migrate", help="The case id; or `migrate` to encrypt every plain confidential.yaml.", show_default=False)],
@@ -26,7 +28,7 @@ def confidential(
     show: Annotated[bool, typer.Option("--show", help="Decrypt to the terminal (never to a file unless --output is given).")] = False,
     output: Annotated[Path | None, typer.Option("--output", help="With --show: write the identifiers to this new file (mode 0600).")] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open $EDITOR on them in a private temporary file, removed after.")] = False,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    *, options: StepOptions,
 ) -> None:
     """Set, show or edit a case's real identifiers, kept encrypted for the team's recipients.
 
@@ -39,12 +41,12 @@ def confidential(
     if case_id == "migrate":
         if set_ or remove or show or edit or output:
             raise UsageError("`confidential migrate` takes only --dry-run")
-        outcome, cases = core.migrate(store, dry_run)
+        outcome, cases = core.migrate(store, options.dry_run)
         if outcome is None:
             say("no case keeps plain confidential.yaml; nothing to migrate")
             return
         _report(outcome)
-        say(f"{'would encrypt' if dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
+        say(f"{'would encrypt' if options.dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
             "is still in git's history: to "
             "remove it, rewrite history (e.g. `git filter-repo --path-glob 'cases/*/confidential.yaml' "
             "--invert-paths`), force-push, and have everyone clone afresh")
@@ -65,7 +67,6 @@ def confidential(
         else:
             emit(text.rstrip("\n") if text else f"{case_id} keeps no identifiers")
         return
-    options = step_options(ctx, when, message, dry_run)
     if edit:
         outcome = core.edit_in_editor(store, case_id, options)
         if outcome is None:
@@ -109,27 +110,28 @@ def _write_private(root: Path, path: Path, text: str) -> None:
         handle.write(text)
 
 
+# Re-keying is one commit for the whole store: it takes --dry-run only.
 @recipients_app.command("add")
+@step(when=False, message=False, propose=False)
 def recipients_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="A short name for the key's holder, e.g. alex.b")],
     key: Annotated[str, typer.Option("--key", help="Their age public key (age1...) or ssh-ed25519 public key, or a .pub file.", show_default=False)],
-    dry_run: DryRunOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Let someone read the identifiers: every case key is re-encrypted for the new set.
 
     Example: reviewctl recipients add alex.b --key ~/.ssh/id_ed25519.pub
     """
     from reviewctl.core.recipients import add
 
-    report(add(globals_of(ctx).store(), name, key, dry_run))
+    return add(globals_of(ctx).store(), name, key, options.dry_run)
 
 
 @recipients_app.command("remove")
+@step(when=False, message=False, propose=False)
 def recipients_remove(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME")],
-    dry_run: DryRunOpt = False,
+    ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")], *, options: StepOptions,
 ) -> None:
     """Stop someone reading the identifiers: every case gets a new key, in one commit.
 
@@ -138,7 +140,7 @@ def recipients_remove(
     from reviewctl.cli.output import say
     from reviewctl.core.recipients import remove
 
-    outcome, missing = remove(globals_of(ctx).store(), name, dry_run)
+    outcome, missing = remove(globals_of(ctx).store(), name, options.dry_run)
     report(outcome)
     if missing:
         say(f"warning: no key in the key store for {', '.join(missing)}, so their identifiers were not re-keyed "
@@ -146,7 +148,7 @@ def recipients_remove(
 
 
 @recipients_app.command("list")
-def recipients_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+def recipients_list(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """The recipients: who can read the identifiers."""
     from reviewctl.cli.output import as_json, emit, table
     from reviewctl.core.recipients import listing
@@ -158,7 +160,7 @@ def recipients_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 def retention(
     ctx: typer.Context,
     everything: Annotated[bool, typer.Option("--all", help="Every closed case with its destruction date, not only those due.")] = False,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """The closed cases whose identifiers are due for destruction under the retention schedule.
 
@@ -177,12 +179,13 @@ def retention(
             f"`retention: {{{unset[0]}: {{years: 15}}}}` from your retention schedule")
 
 
+@step(propose=False)
 def purge(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the retention schedule's rule).", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Destroy them before the retention period has run.")] = False,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    *, options: StepOptions,
 ) -> None:
     """Destroy a case's identifiers for good (its key goes from the key store).
 
@@ -193,8 +196,7 @@ def purge(
     from reviewctl.cli.output import say
     from reviewctl.core.retention import purge as core_purge
 
-    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force,
-                                  step_options(ctx, when, message, dry_run))
+    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force, options)
     if outcome is None:
         say(warning or "")
         return
