@@ -86,22 +86,13 @@ def schema(
     files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
     Run it again after upgrading reviewctl, and commit the files.
     """
-    from reviewctl.adapters.files import write_atomic
     from reviewctl.cli.output import say
-    from reviewctl.core.jsonschema import schemas, store_files
-    from reviewctl.errors import UsageError
+    from reviewctl.core.outputs import write_schemas, write_store_schemas
 
     if output is not None:
-        if output.exists() and not output.is_dir():
-            raise UsageError(f"--output {output} is a file; give a folder for the schemas")
-        import json
-
-        for name, body in schemas().items():
-            write_atomic(output / name, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
-        say(f"wrote {len(schemas())} schemas in {output}")
+        say(f"wrote {len(write_schemas(output))} schemas in {output}")
         return
     store = globals_of(ctx).store()
-    for path, text in store_files(store.root).items():
-        write_atomic(path, text)
+    for path in write_store_schemas(store):
         say(f"wrote {store.shown(path)}")
     say("commit them, so that everyone's editor checks the store's files")

@@ -14,6 +14,7 @@ from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
     from reviewctl.core.step import StepOptions
+    from reviewctl.core.store import Store
     from reviewctl.core.transaction import Outcome
 
 recipients_app = typer.Typer(help="Who can read the cases' identifiers: add, remove, list.", no_args_is_help=True)
@@ -34,47 +35,57 @@ def confidential(
 
     Example: reviewctl confidential SSCP-2026-7KQ4MX --set "name=Zoë Fictional" --set dob=2019-03-14
     """
-    from reviewctl.cli.output import emit, say
+    from reviewctl.cli.output import say
     from reviewctl.core import confidential as core
 
     store = globals_of(ctx).store()
     if case_id == "migrate":
         if set_ or remove or show or edit or output:
             raise UsageError("`confidential migrate` takes only --dry-run")
-        outcome, cases = core.migrate(store, options.dry_run)
-        if outcome is None:
-            say("no case keeps plain confidential.yaml; nothing to migrate")
-            return
-        _report(outcome)
-        say(f"{'would encrypt' if options.dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
-            "is still in git's history: to "
-            "remove it, rewrite history (e.g. `git filter-repo --path-glob 'cases/*/confidential.yaml' "
-            "--invert-paths`), force-push, and have everyone clone afresh")
-        return
-    chosen = sum([bool(set_ or remove), show, edit])
-    if chosen != 1:
+        return _migrate(store, options.dry_run)
+    if sum([bool(set_ or remove), show, edit]) != 1:
         raise UsageError("say one of --set/--remove, --show or --edit")
     if output is not None and not show:
         raise UsageError("--output goes with --show")
     if show:
-        text = core.show(store, case_id)
-        if output is not None:
-            _write_private(store.root, output, text)
-            say(f"wrote {output} (only you can read it); delete it when you are done")
-        elif not sys.stdout.isatty():
-            raise UsageError("standard output is not a terminal, and the identifiers are not written to files "
-                             "or pipes unless asked; give --output FILE to write them to a file")
-        else:
-            emit(text.rstrip("\n") if text else f"{case_id} keeps no identifiers")
-        return
-    if edit:
-        outcome = core.edit_in_editor(store, case_id, options)
-        if outcome is None:
-            say(f"{case_id}: no change")
-            return
+        return _show(store, case_id, output)
+    outcome = core.edit_in_editor(store, case_id, options) if edit else \
+        core.set_values(store, case_id, set_ or [], remove or [], options)
+    if outcome is None:
+        say(f"{case_id}: no change")
     else:
-        outcome = core.set_values(store, case_id, set_ or [], remove or [], options)
+        _report(outcome)
+
+
+def _migrate(store: Store, dry_run: bool) -> None:
+    from reviewctl.cli.output import say
+    from reviewctl.core.confidential import migrate
+
+    outcome, cases = migrate(store, dry_run)
+    if outcome is None:
+        say("no case keeps plain confidential.yaml; nothing to migrate")
+        return
     _report(outcome)
+    say(f"{'would encrypt' if dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
+        "is still in git's history: to remove it, rewrite history (e.g. `git filter-repo --path-glob "
+        "'cases/*/confidential.yaml' --invert-paths`), force-push, and have everyone clone afresh")
+
+
+def _show(store: Store, case_id: str, output: Path | None) -> None:
+    """The identifiers to the terminal, or into a new private file; never into a pipe."""
+    from reviewctl.cli.output import emit, say
+    from reviewctl.core.confidential import show
+    from reviewctl.core.outputs import write_private
+
+    text = show(store, case_id)
+    if output is not None:
+        write_private(store.root, output, text)
+        say(f"wrote {output} (only you can read it); delete it when you are done")
+    elif not sys.stdout.isatty():
+        raise UsageError("standard output is not a terminal, and the identifiers are not written to files "
+                         "or pipes unless asked; give --output FILE to write them to a file")
+    else:
+        emit(text.rstrip("\n") if text else f"{case_id} keeps no identifiers")
 
 
 def _report(outcome: Outcome) -> None:
@@ -90,27 +101,6 @@ def _report(outcome: Outcome) -> None:
         say(f"would {'remove' if path in outcome.removed else 'write'} {path}")
 
 
-def _write_private(root: Path, path: Path, text: str) -> None:
-    import os
-
-    from reviewctl.adapters.gitdir import find_git_dir
-
-    where = path.expanduser().absolute().parent.resolve()
-    git_dir = find_git_dir(root)
-    tops = {root.resolve(), *([git_dir.parent.resolve()] if git_dir else [])}
-    if any(where == top or where.is_relative_to(top) for top in tops):
-        raise UsageError(f"--output {path}: inside the repository, where it could be committed; write it outside "
-                         "(e.g. in your home folder), and delete it when you are done")
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise UsageError(f"--output {path}: already exists; give a new file's name") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
-# Re-keying is one commit for the whole store: it takes --dry-run only.
 @recipients_app.command("add")
 @step(when=False, message=False, propose=False)
 def recipients_add(
