@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any
 
 import typer
 
@@ -24,13 +24,16 @@ from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
 
 
-class Entry(NamedTuple):
-    """Where a command lives: a function (or, with `group`, a sub-app) of a module in reviewctl/cli."""
+class Entry:
+    """Where a command lives: a function (or, with `group`, a sub-app) of a module in reviewctl/cli.
 
-    module: str
-    name: str
-    group: bool = False
-    help: str | None = None
+    A plain class: a NamedTuple or a dataclass would cost its generated code at every start.
+    """
+
+    __slots__ = ("group", "help", "module", "name")
+
+    def __init__(self, module: str, name: str, group: bool = False, help: str | None = None) -> None:
+        self.module, self.name, self.group, self.help = module, name, group, help
 
 
 # Every command and sub-app by its name: `reviewctl --help` lists the commands in this order, then the sub-apps.
