@@ -189,16 +189,30 @@ def _vanished_ok(func: Callable[..., object], path: str,
         raise exc_info[1]
 
 
+_OBJECTS = f"{os.sep}.git{os.sep}objects{os.sep}"
+
+
 def _copy_present(src: str, dst: str) -> object:
     try:
+        if _OBJECTS in src:
+            # git never changes an object file or a pack once written (it writes new ones and
+            # renames): a hard link is as good as a copy, and quicker.
+            try:
+                os.link(src, dst)
+                return dst
+            except OSError:  # another file system, or links not allowed: copy
+                pass
         return shutil.copy2(src, dst)
     except FileNotFoundError:  # a lock file git removed while the tree was copied
         return dst
 
 
-def _copy_tree(source: Path, target: Path) -> None:
+def copy_store(source: Path, target: Path) -> None:
+    """A copy of a repository, work tree and .git, that is the same repository; git's
+    lock files are left behind (a copy taken while a git ran beside it is still whole)."""
     shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True, copy_function=_copy_present,
                     ignore=shutil.ignore_patterns("*.lock"))
+
 
 
 def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, beside: Path | None) -> str:
@@ -210,7 +224,7 @@ def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, besid
                 shutil.rmtree(child, onerror=_vanished_ok)
             else:
                 child.unlink(missing_ok=True)
-        _copy_tree(saved / "store", store)
+        copy_store(saved / "store", store)
         if beside is not None:
             shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
         return case_id
@@ -218,7 +232,7 @@ def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, besid
     case_id = make()
     if key is not None:
         saved = Path(tempfile.mkdtemp(prefix="kept-"))
-        _copy_tree(store, saved / "store")
+        copy_store(store, saved / "store")
         (saved / "beside").mkdir()
         for path in beside.iterdir() if beside is not None else []:
             if path.name not in before and path.is_file():
