@@ -241,6 +241,11 @@ def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, besid
     return case_id
 
 
+def made_once(name: str, make: Callable[[], str]) -> str:
+    """`make()` on the fresh store in the current folder, run once per session and copied after."""
+    return _kept(name, make, Path.cwd(), "", None)
+
+
 def to_setup(cli: Cli, case_type: str) -> str:
     return _kept("to_setup", lambda: _to_setup(cli, case_type), Path.cwd(), case_type, None)
 

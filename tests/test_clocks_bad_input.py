@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import INVALID, REFUSED, USAGE, Cli, git, refer, refused_cleanly
+from helpers import INVALID, REFUSED, USAGE, Cli, git, made_once, refer, refused_cleanly
 
 
 @pytest.fixture
 def scoping(cli: Cli, store: Path) -> str:
     """An lcspr case in scoping: si-notification met on 3 Nov, rapid-review running from 3 Nov."""
-    case_id = refer(cli)
-    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
-    cli.ok("scope", case_id, "--notified", "2026-11-03", "--request", "Police", "--date", "2026-11-03")
-    return case_id
+    def make() -> str:
+        case_id = refer(cli)
+        cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+        cli.ok("scope", case_id, "--notified", "2026-11-03", "--request", "Police", "--date", "2026-11-03")
+        return case_id
+    return made_once("scoping", make)
 
 
 def test_unknown_clock_lists_the_known_ones(cli: Cli, store: Path, scoping: str) -> None:

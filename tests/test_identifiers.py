@@ -45,13 +45,18 @@ def with_name(cli: Cli, *extra: str) -> str:
 
 
 def every_blob(root: Path) -> list[bytes]:
+    """Every blob reachable from any ref: one `cat-file --batch` for them all, not two processes each."""
     listed = git(root, "rev-list", "--all", "--objects").split("\n")
-    shas = [line.split()[0] for line in listed if line.strip()]
-    blobs = []
-    for sha in shas:
-        if git(root, "cat-file", "-t", sha).strip() == "blob":
-            blobs.append(subprocess.run(["git", "cat-file", "blob", sha], cwd=root, check=True,
-                                        capture_output=True).stdout)
+    shas = "".join(line.split()[0] + "\n" for line in listed if line.strip())
+    out = subprocess.run(["git", "cat-file", "--batch"], cwd=root, input=shas.encode(), check=True,
+                         capture_output=True).stdout
+    blobs, pos = [], 0
+    while pos < len(out):  # each object: "<sha> <type> <size>\n<content>\n"
+        end = out.index(b"\n", pos)
+        _, kind, size = out[pos:end].split()
+        start, pos = end + 1, end + 1 + int(size) + 1
+        if kind == b"blob":
+            blobs.append(out[start:start + int(size)])
     return blobs
 
 
