@@ -20,6 +20,8 @@ import pytest
 from browser import chromium, dump_dom, find_chromium, png_pixels, screenshot
 from helpers import Cli, git
 
+from reviewctl.cli.app import main
+
 REPO = Path(__file__).resolve().parent.parent
 DEMO_TODAY = "2026-11-27"
 # Read when the tests are collected: conftest clears every REVIEWCTL_ variable before they run.
@@ -38,21 +40,33 @@ def browser() -> str:
     return CHROMIUM
 
 
-@pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli) -> Iterator[tuple[Path, Path]]:
-    """A copy of this repository's fictional demo store, and its site."""
-    store = tmp_path / "store"
+@pytest.fixture(scope="module")
+def _demo_site(_isolated_home: None, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    # Made once for the module: the tests only read the store and the site (the 320 px test
+    # writes its probes into a copy of the site).
+    folder = tmp_path_factory.mktemp("demo")
+    store = folder / "store"
     store.mkdir()
     shutil.copy(REPO / "reviewctl.yaml", store)
     shutil.copytree(REPO / "cases", store / "cases")
     git(store, "init", "-q", "-b", "main")
     git(store, "add", "-A")
     git(store, "commit", "-qm", "demo store")
+    out = folder / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(store)
+        patch.setenv("REVIEWCTL_TODAY", DEMO_TODAY)
+        assert main(["site", str(out)]) == 0
+    return store, out
+
+
+@pytest.fixture
+def demo(_demo_site: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Path, Path]]:
+    """A copy of this repository's fictional demo store, and its site."""
+    store, _ = _demo_site
     monkeypatch.chdir(store)
     monkeypatch.setenv("REVIEWCTL_TODAY", DEMO_TODAY)
-    out = tmp_path / "site"
-    cli.ok("site", str(out))
-    yield store, out
+    yield _demo_site
 
 
 def rows(dom: str) -> list[tuple[str, bool]]:
@@ -164,7 +178,8 @@ def test_screenshots_are_not_blank(browser: str, demo: tuple[Path, Path], tmp_pa
 
 def test_pages_reflow_at_320_px(browser: str, demo: tuple[Path, Path], tmp_path: Path) -> None:
     """WCAG 1.4.10: at 320 px nothing scrolls sideways (the tables become cards)."""
-    _, out = demo
+    out = tmp_path / "site"  # the probes go into a copy: the other tests read the site as written
+    shutil.copytree(demo[1], out)
     # A probe script beside the site's own (the pages allow scripts from the site only).
     (out / "assets" / "probe.js").write_text(
         "document.documentElement.setAttribute('data-overflow', "
