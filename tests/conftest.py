@@ -43,6 +43,15 @@ def pytest_configure(config: pytest.Config) -> None:
         tempfile.tempdir = None  # pytest's capture already asked: ask again
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The longest tests first: the benchmark smoke runs (a minute of processes each under load),
+    # then the browser's.  Started last, one of them would keep a worker busy after the other
+    # had finished; started first, the other worker takes the short tests meanwhile.
+    def weight(item: pytest.Item) -> int:
+        return 0 if item.get_closest_marker("bench") else 1 if "test_site_browser" in item.nodeid else 2
+    items.sort(key=weight)  # stable: the rest keep their order
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     home = tmp_path_factory.mktemp("home")
