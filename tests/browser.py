@@ -1,19 +1,28 @@
 """Headless Chromium for the site's tests and benchmark: the DOM after the page's script
 ran (`--dump-dom`), screenshots, and a check that a screenshot is not blank.
 
-Only the command line of Debian's `chromium` package and the standard library: no
-driver, nothing downloaded.
+Only Debian's `chromium` package and the standard library: no driver, nothing
+downloaded.  The benchmark runs one browser process per page (`chromium`, `dump_dom`:
+the browser's start is part of its figure); the tests open every page in one browser
+(`Browser`), which they drive over the DevTools protocol on a pair of pipes
+(`--remote-debugging-pipe`: JSON messages ended by a NUL byte, read on fd 3, written on fd 4).
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
+import select
 import shutil
 import struct
 import subprocess
 import tempfile
+import time
 import zlib
 from pathlib import Path
+from typing import Any
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -44,6 +53,117 @@ def dump_dom(binary: str, url: str, width: int = 1280, height: int = 900) -> str
 def screenshot(binary: str, url: str, path: Path, width: int = 1280, height: int = 900) -> Path:
     chromium(binary, url, f"--window-size={width},{height}", f"--screenshot={path}")
     return path
+
+
+class Browser:
+    """One headless Chromium for many pages; each page in a new tab of its own, closed after."""
+
+    def __init__(self, binary: str, timeout: float = 120) -> None:
+        self._timeout = timeout
+        self._profile = tempfile.TemporaryDirectory(prefix="reviewctl-chromium-")
+        to_browser, self._write = os.pipe()
+        self._read, from_browser = os.pipe()
+
+        def pipes_as_3_and_4() -> None:  # in the child, before exec
+            os.dup2(to_browser, 3)
+            os.dup2(from_browser, 4)
+
+        self._proc = subprocess.Popen(
+            [binary, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-pipe", "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(3, 4), preexec_fn=pipes_as_3_and_4)
+        os.close(to_browser)
+        os.close(from_browser)
+        self._buffer = b""
+        self._next_id = 0
+        self._events: list[dict[str, Any]] = []
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, RuntimeError):  # the browser may close before it answers
+            self._send("Browser.close")
+        try:
+            self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        os.close(self._write)
+        os.close(self._read)
+        self._profile.cleanup()
+
+    def _message(self, deadline: float) -> dict[str, Any]:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._read], [], [], left)[0]:
+                raise RuntimeError("chromium did not answer in time")
+            chunk = os.read(self._read, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"chromium exited {self._proc.poll()}")
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)  # type: ignore[no-any-return]
+
+    def _send(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session is not None:
+            message["sessionId"] = session
+        os.write(self._write, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + self._timeout
+        while True:
+            answer = self._message(deadline)
+            if answer.get("id") == self._next_id:
+                if "error" in answer:
+                    raise RuntimeError(f"chromium: {method}: {answer['error']}")
+                return answer.get("result", {})  # type: ignore[no-any-return]
+            if "method" in answer:
+                self._events.append(answer)
+
+    def _loaded(self, session: str, deadline: float) -> None:
+        """Wait for the page's load event (its scripts have run), as --dump-dom does."""
+        while True:
+            for event in self._events:
+                if event.get("sessionId") == session and event["method"] == "Page.loadEventFired":
+                    self._events = [e for e in self._events if e.get("sessionId") != session]
+                    return
+            answer = self._message(deadline)
+            if "method" in answer:
+                self._events.append(answer)
+
+    def _page(self, url: str, width: int, height: int) -> tuple[str, str]:
+        """A new tab of the given size with `url` loaded: its target and session."""
+        target = self._send("Target.createTarget", url="about:blank")["targetId"]
+        session = self._send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self._send("Emulation.setDeviceMetricsOverride", session, width=width, height=height,
+                   deviceScaleFactor=1, mobile=False)
+        self._send("Page.enable", session)
+        self._events = [e for e in self._events if e.get("sessionId") != session]  # about:blank's own
+        navigated = self._send("Page.navigate", session, url=url)
+        if navigated.get("errorText"):
+            raise RuntimeError(f"chromium could not open {url}: {navigated['errorText']}")
+        self._loaded(session, time.monotonic() + self._timeout)
+        return target, session
+
+    def _run(self, url: str, width: int, height: int, method: str, **params: Any) -> dict[str, Any]:
+        target, session = self._page(url, width, height)
+        try:
+            return self._send(method, session, **params)
+        finally:
+            self._send("Target.closeTarget", targetId=target)
+
+    def dump_dom(self, url: str, width: int = 1280, height: int = 900) -> str:
+        result = self._run(url, width, height, "Runtime.evaluate",
+                           expression="document.documentElement.outerHTML", returnByValue=True)
+        return str(result["result"]["value"])
+
+    def screenshot(self, url: str, path: Path, width: int = 1280, height: int = 900) -> Path:
+        result = self._run(url, width, height, "Page.captureScreenshot", format="png")
+        path.write_bytes(base64.b64decode(result["data"]))
+        return path
+
+    def print_to_pdf(self, url: str, path: Path) -> Path:
+        result = self._run(url, 1280, 900, "Page.printToPDF", displayHeaderFooter=False)
+        path.write_bytes(base64.b64decode(result["data"]))
+        return path
 
 
 def _paeth(a: int, b: int, c: int) -> int:
