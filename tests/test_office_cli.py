@@ -159,19 +159,35 @@ def test_schema_from_the_models_and_init_wires_them_for_editors(cli: Cli, store:
     refused_cleanly(cli, store, USAGE, "schema")
 
 
-def test_shell_completion_of_ids_types_stages_and_agencies(cli: Cli, store: Path) -> None:
+def test_shell_completion_of_ids_types_stages_and_agencies(cli: Cli, store: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
     import os
+
+    from reviewctl.cli.app import main
 
     case_id = refer(cli, "sar")
 
-    def complete(words: str) -> list[str]:
+    def asked(words: str) -> dict[str, str]:
         cword = len(words.split()) - (0 if words.endswith(" ") else 1)
-        done = run_subprocess(cwd=store, env={"COMP_WORDS": words, "COMP_CWORD": str(cword),
-                                              "_REVIEWCTL_COMPLETE": "complete_bash"})
-        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-        return done.stdout.split("\n")[:-1] if done.stdout else []
+        return {"COMP_WORDS": words, "COMP_CWORD": str(cword), "_REVIEWCTL_COMPLETE": "complete_bash"}
 
-    assert complete("reviewctl show ") == [case_id]
+    # The shell runs the program with these variables: once as a real process...
+    done = run_subprocess(cwd=store, env=asked("reviewctl show "))
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.split("\n")[:-1] == [case_id]
+
+    def complete(words: str) -> list[str]:  # ...and the rest through the same main(), in this process
+        capsys.readouterr()
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in asked(words).items():
+                patch.setenv(key, value)
+            with pytest.raises(SystemExit) as stopped:
+                main([])
+        assert stopped.value.code == 0
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err, err
+        return out.split("\n")[:-1] if out else []
+
     assert complete(f"reviewctl triage {case_id[:6].lower()}") == [case_id]
     assert complete("reviewctl list --type s") == ["sar"]
     assert complete("reviewctl list --stage re") == ["referred", "report"]
