@@ -110,13 +110,28 @@ def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "id_ed25519"
 
 
+@pytest.fixture(scope="session")
+def _team_store(_plain_store: Path, tmp_path_factory: pytest.TempPathFactory, ssh_key: Path) -> Path:
+    # `recipients add` commits to the store and writes nothing to the key store.
+    root = _copy(_plain_store, tmp_path_factory.mktemp("template") / "store")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("REVIEWCTL_TODAY", TODAY)
+        patch.setenv("REVIEWCTL_KEYSTORE", str(root.parent / "keystore"))
+        patch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
+        assert main(["recipients", "add", "alex", "--key", f"{ssh_key}.pub"]) == 0
+    return root
+
+
 @pytest.fixture
-def team(store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli, ssh_key: Path) -> Path:
+def team(_team_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ssh_key: Path) -> Path:
     """A store whose one recipient (alex, an ssh key) is you; the key store outside the repo."""
+    root = _copy(_team_store, tmp_path / "store")
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("REVIEWCTL_TODAY", TODAY)
     monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(tmp_path / "keystore"))
     monkeypatch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
-    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
-    return store
+    return root
 
 
 @pytest.fixture(scope="session")
