@@ -68,7 +68,11 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         "HOME": str(home), "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1",
         "TMPDIR": str(tmp_path_factory.mktemp("tmp")),
     })
+    # Python's own temporary files too (tempfile asked once and kept the answer): in the
+    # session's folder, removed with it, not left in /tmp.
+    saved_tempdir, tempfile.tempdir = tempfile.tempdir, None
     yield
+    tempfile.tempdir = saved_tempdir
     os.environ.clear()
     os.environ.update(saved)
 
