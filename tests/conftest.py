@@ -4,14 +4,16 @@ No test may write outside its temporary folder: HOME and git's global config poi
 into the session's temporary folder, and the system config is ignored.  Under
 pytest-xdist each worker is its own session, with its own temporary folder and HOME.
 
-Stores are made once per session by the real commands (`init_store`, `approvers add`)
+Stores are made once per session by the real commands (`init_store`, `approvers add`,
+`recipients add`)
 and copied for each test, whole (the work tree and its .git): a copy is the same
 repository, for a fraction of the cost of making it again.  SSH keys are made once per
 session too; a test only reads them.
 
 The temporary folders are on tmpfs (/dev/shm) when it is there with room to spare and
 TMPDIR is not set: the same real git and the same fsync calls, but no disk to wait for
-(on this machine's shared disk that halved the suite's time).  TMPDIR=/tmp keeps them on disk.
+(on this machine, whose disk is shared, most of the wall time the suite lost was that
+wait).  TMPDIR=/tmp keeps them on disk.
 """
 
 from __future__ import annotations
