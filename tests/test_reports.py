@@ -151,7 +151,7 @@ def test_cache_is_used_and_sees_every_edit(cli: Cli, store: Path) -> None:
     settle()
     load_index(Store(store))
     index = load_index(Store(store))
-    assert index.parsed == 0 and {s["id"] for s in index.summaries} == {case_id, other}
+    assert index.parsed == 0 and {s.id for s in index.summaries} == {case_id, other}
 
 
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "old-version"])
@@ -170,7 +170,7 @@ def test_damaged_cache_is_rebuilt(cli: Cli, store: Path, damage: str) -> None:
         from reviewctl.core.index import _read_cache, _write_cache
 
         data = _read_cache(cache)
-        cases = {n: (sig, "ok", {**s, "subject": "WRONG"}) for n, (sig, _, s) in data.pop("cases").items()}
+        cases = {n: (sig, "ok", s._replace(subject="WRONG")) for n, (sig, _, s) in data.pop("cases").items()}
         data["key"] = (data["key"][0], "0.0.0-other", data["key"][2])
         _write_cache(cache, data, cases)
         assert _read_cache(cache)["cases"]  # the crafted cache is readable, just not current

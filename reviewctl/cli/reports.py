@@ -105,7 +105,7 @@ def _unknown_agency(index: Index, agency: str) -> None:
     from reviewctl.cli.output import printable, say
     from reviewctl.core.suggest import canonical, did_you_mean
 
-    known = sorted({str(a) for s in index.summaries for a in s["agencies"]})
+    known = sorted({str(a) for s in index.summaries for a in s.agencies})
     if canonical(agency, known) is None:
         say(printable(f"note: no case names the agency {agency!r}{did_you_mean(agency, known)}"))
 
@@ -235,7 +235,7 @@ def stats(
     if case_type is not None:
         if case_type not in index.types:
             raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(index.types)})")
-        index = replace(index, summaries=[s for s in index.summaries if s["type"] == case_type])
+        index = replace(index, summaries=[s for s in index.summaries if s.type == case_type])
     figures = core_stats(index, first, last) if case_type else stats_by_type(index, first, last)
     _problems(index)
     g.note_as_of()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reviewctl.adapters.calendar import (
     add_months,
@@ -173,18 +173,26 @@ class Deadline:
         }
 
 
-# What a deadline is, before "today" is known: cached by bulk reports.
-# (name, label, item, start, original due, met_on, standing, unit, changes, stopped, note)
-# `stopped`: the day the case moved on from the stages the clock runs in (None: it runs).
-DeadlineInput = tuple[str, str, str | None, date, date, date | None, str, str, tuple[Change, ...], date | None,
-                      str | None]
+class DeadlineInput(NamedTuple):
+    """What a deadline is, before "today" is known: cached by bulk reports."""
+
+    name: str  # the clock's id
+    label: str
+    item: str | None
+    start: date
+    original: date  # the due date before pauses and extensions
+    met_on: date | None
+    standing: str
+    unit: str
+    changes: tuple[Change, ...]
+    stopped: date | None  # the day the case moved on from the stages the clock runs in (None: it runs)
+    note: str | None = None
 
 
 def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
     """The deadline as it stood on `today`; None where it had not started, or had stopped
     applying before it fell due (nothing was missed)."""
-    name, label, item, start, original, met_on, standing, unit, changes, stopped = given[:10]
-    note = given[10] if len(given) > 10 else None
+    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given
     if unit != FIXED and start > today:
         return None  # `show --as-of` a day before the clock started
     if met_on is not None and met_on > today:
@@ -293,12 +301,12 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
             due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
             if clock.hold and met_on is None:
                 met_on = due  # a minimum period is met by time passing
-            found.append((clock.id, label, item, start, due, met_on, clock.standing,
-                          unit, changes.get((clock.id, item), ()),
-                          # A clock given its due date has that date as `start`: the day it
-                          # stopped is the day the case moved on, even before it fell due.
-                          None if stopped is None else stopped if unit == FIXED else max(stopped, start),
-                          note))
+            found.append(DeadlineInput(
+                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
+                # A clock given its due date has that date as `start`: the day it
+                # stopped is the day the case moved on, even before it fell due.
+                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+                note))
     return found
 
 
