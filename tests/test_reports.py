@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import Cli, git, refer, snapshot, to_closed, to_setup
 
-from reviewctl.core.index import CACHE_NAME, load_index
+from reviewctl.core.index import CACHE_NAME, DETAILS_NAME, load_index
 from reviewctl.core.store import Store
 
 
@@ -152,6 +152,46 @@ def test_cache_is_used_and_sees_every_edit(cli: Cli, store: Path) -> None:
     load_index(Store(store))
     index = load_index(Store(store))
     assert index.parsed == 0 and {s.id for s in index.summaries} == {case_id, other}
+
+
+def test_list_and_due_never_open_the_details_cache(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    settle()
+    details = store / ".git" / DETAILS_NAME
+    rows(cli)
+    cli.ok("due", "--format", "json")
+    assert (store / ".git" / CACHE_NAME).is_file() and not details.exists()
+    assert [r["id"] for r in json.loads(cli.ok("search", "Child Z", "--format", "json").out)] == [case_id]
+    assert details.is_file()  # search, stats and site read and keep the details
+    details.write_bytes(b"damaged: only search, stats and site would notice")
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("Child Z", "Child Y"))
+    assert [r["subject"] for r in rows(cli)] == ["Child Y"]
+    cli.ok("due", "--format", "json")
+    assert details.read_bytes() == b"damaged: only search, stats and site would notice"
+
+
+def test_search_and_stats_see_an_edit_that_list_saw_first(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    settle()
+
+    def found(text: str) -> list[str]:
+        return [r["id"] for r in json.loads(cli.ok("search", text, "--format", "json").out)]
+
+    def triage() -> dict[str, int]:
+        return json.loads(cli.ok("stats", "--year", "2026", "--format", "json").out)["triage"]  # type: ignore[no-any-return]
+
+    assert found("Child Z") == [case_id] and triage() == {}
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("Child Z", "Child Y"))  # the same size: a hand edit
+    git(store, "commit", "-qam", "rename pseudonym")
+    cli.ok("triage", case_id, "--accept", "--reason", "r")
+    settle()
+    assert [r["subject"] for r in rows(cli)] == ["Child Y"]  # list re-reads the case, not its details
+    assert found("Child Y") == [case_id] and found("Child Z") == []
+    assert triage() == {"accepted": 1}
+    settle()
+    assert load_index(Store(store)).details()[case_id].facts.triage_outcome == "accepted"
 
 
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "old-version"])
