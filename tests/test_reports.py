@@ -154,18 +154,23 @@ def test_cache_is_used_and_sees_every_edit(cli: Cli, store: Path) -> None:
     assert index.parsed == 0 and {s.id for s in index.summaries} == {case_id, other}
 
 
-def test_list_and_due_never_open_the_details_cache(cli: Cli, store: Path) -> None:
+def test_list_and_due_never_read_the_details_cache(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     settle()
     details = store / ".git" / DETAILS_NAME
-    rows(cli)
+    rows(cli)  # from no cache: both files are written, so that no case is parsed twice
+    assert (store / ".git" / CACHE_NAME).is_file() and details.is_file()
+    details.unlink()
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("Child Z", "Child X"))
+    settle()
+    assert [r["subject"] for r in rows(cli)] == ["Child X"]  # from the cache, and this case's files
     cli.ok("due", "--format", "json")
-    assert (store / ".git" / CACHE_NAME).is_file() and not details.exists()
-    assert [r["id"] for r in json.loads(cli.ok("search", "Child Z", "--format", "json").out)] == [case_id]
+    assert not details.exists()
+    assert [r["id"] for r in json.loads(cli.ok("search", "Child X", "--format", "json").out)] == [case_id]
     assert details.is_file()  # search, stats and site read and keep the details
     details.write_bytes(b"damaged: only search, stats and site would notice")
-    path = store / "cases" / case_id / "case.yaml"
-    path.write_text(path.read_text().replace("Child Z", "Child Y"))
+    path.write_text(path.read_text().replace("Child X", "Child Y"))
     assert [r["subject"] for r in rows(cli)] == ["Child Y"]
     cli.ok("due", "--format", "json")
     assert details.read_bytes() == b"damaged: only search, stats and site would notice"

@@ -10,8 +10,9 @@ version of reviewctl or other settings is rebuilt silently.
 
 Two files: `reviewctl-cache.pickle` holds what `list` and `due` read (core/summary.py's
 `Summary`), `reviewctl-details.pickle` what only `search`, `stats` and `site` read
-(`Details`: facts, stages, plan, search text).  `list` and `due` never open the second;
-`Index.details()` reads it on first use, under the same keys and rules.
+(`Details`: facts, stages, plan, search text).  `list` and `due` never read the second;
+`Index.details()` reads it on first use, under the same keys and rules.  A report that
+had no cache to start from writes both, so that every case is parsed once, not twice.
 """
 
 from __future__ import annotations
@@ -226,6 +227,13 @@ class _DetailSource:
         self.loaded = found
         return found
 
+    def save_parsed(self) -> None:
+        """Write the details of the cases this report parsed, without reading the file: for a
+        report that parsed every case (no cache to start from)."""
+        if self.path is not None:
+            keep = {n: (self.entries[n][0], d) for n, d in self.parsed.items() if n not in self.racy}
+            _write_cache(self.path, {"format": CACHE_FORMAT, "key": self.key}, keep)
+
 
 def load_index(store: Store, progress: Progress | None = None) -> Index:
     """Every case's summary, from the cache where it is still true, else from its files."""
@@ -288,5 +296,7 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
     summaries = [value for _, kind, value in entries.values() if kind == "ok"]
     problems = [value for _, kind, value in entries.values() if kind == "problem"]
     source = _DetailSource(store, git_dir / DETAILS_NAME if git_dir else None, key, entries, parsed, racy)
+    if not cache and cache_path is not None:
+        source.save_parsed()
     return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"],
                  parsed=len(stale), source=source)
