@@ -199,25 +199,26 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
         met_on = None  # as it stood then: not met yet
     if stopped is not None and stopped > today:
         stopped = None
-    as_of = met_on or stopped or today
-    rev = revise(original, unit, changes, as_of)
-    due = rev.due
-    if rev.paused_since is not None and met_on is not None:
-        due = shift(due, unit, paused_length(unit, rev.paused_since, met_on))  # met while paused
-    why = "; ".join(rev.why) or None
+    if changes:
+        rev = revise(original, unit, changes, met_on or stopped or today)
+        due, paused_since, why = rev.due, rev.paused_since, "; ".join(rev.why) or None
+    else:  # most deadlines: nothing paused or extended (a bulk report's every row comes here)
+        due, paused_since, why = original, None, None
+    if paused_since is not None and met_on is not None:
+        due = shift(due, unit, paused_length(unit, paused_since, met_on))  # met while paused
 
     def made(status: str, left: int | None = None, late: int | None = None) -> Deadline:
         return Deadline(name, label, item, start, due, status, met_on, left, standing,
                         original if original != due or why else None, why, late,
-                        rev.paused_since if status == "paused" else None, note)
+                        paused_since if status == "paused" else None, note)
 
     if met_on is not None:
         return made("met") if met_on <= due else made("met-late", late=(met_on - due).days)
     if stopped is not None:
-        if rev.paused_since is not None or stopped <= due:
+        if paused_since is not None or stopped <= due:
             return None  # the case moved on before the clock fell due
         return made("missed", late=(stopped - due).days)
-    if rev.paused_since is not None:
+    if paused_since is not None:
         return made("paused")
     left = working_days_between(today, due)
     return made("overdue" if today > due else "due-soon" if left <= due_soon else "open", left)

@@ -40,14 +40,14 @@ DETAILS_NAME = "reviewctl-details.pickle"
 CACHE_FORMAT = 8  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
 # 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
 # own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`);
-# 8: named records, the details in a second file, one text key per case
+# 8: named records, the details in a second file, one text key per case with its folder's times
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000
 
 Progress = Callable[[int, int], None]
-# Each YAML file's "name:size:mtime:ctime:inode", joined: one string per case, compared whole.
-Signature = str
+# ("folder times and inode/each YAML file's name:size:mtime:ctime:inode", the YAML files' names)
+Signature = tuple[str, tuple[str, ...]]
 
 
 @dataclass
@@ -90,28 +90,58 @@ def _settings_key(store: Store, workflow_file: Path) -> tuple[Any, ...]:
     return (CACHE_FORMAT, __version__, tuple((str(p), _stat_key(p) if p.exists() else None) for p in files))
 
 
-def _signature(folder: str) -> tuple[Signature, int] | None:
-    """The case's key, and the newest time among its files (for the racy rule)."""
-    # Called once per case on every report: kept to plain strings and one stat per file.
-    keys = []
-    newest = 0
-    has_case = False
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(".yaml"):
-                    st = entry.stat()
-                    mtime, ctime = st.st_mtime_ns, st.st_ctime_ns
-                    keys.append(f"{name}:{st.st_size}:{mtime}:{ctime}:{st.st_ino}")
-                    newest = max(newest, mtime, ctime)
-                    has_case = has_case or name == "case.yaml"
-    except OSError:
-        return None
-    if not has_case:
-        return None
-    keys.sort()
-    return "/".join(keys), newest
+class _Scanner:
+    """Each case's key: its folder's modification time, change time and inode, then each YAML
+    file's name, size, times and inode.  Adding, removing or renaming a file changes its
+    folder's times, so while those are as the cache has them, the folder is not listed again:
+    only its known files are looked at (one stat each).  The names go with the key."""
+
+    def __init__(self, cases_dir: str) -> None:
+        self.base = cases_dir
+        self.fd: int | None = None
+        if os.stat in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
+            try:
+                self.fd = os.open(cases_dir, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                self.fd = None
+
+    def __enter__(self) -> _Scanner:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+    def _stat(self, path: str) -> os.stat_result:
+        if self.fd is not None:
+            return os.stat(path, dir_fd=self.fd)
+        return os.stat(os.path.join(self.base, path))
+
+    def __call__(self, name: str, was: Signature | None = None) -> tuple[Signature, int] | None:
+        """The case's key, and the newest time among its folder and files (for the racy
+        rule); None where `name` is not a case folder.  `was`: its key in the cache."""
+        # Called once per case on every report: kept to plain strings and one stat per file.
+        try:
+            st = self._stat(name)  # before the folder is listed: a file added meanwhile changes it again
+            folder = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+            newest = max(st.st_mtime_ns, st.st_ctime_ns)
+            if was is not None and was[0].startswith(folder + "/"):
+                files = was[1]
+            else:
+                files = tuple(sorted(n for n in os.listdir(os.path.join(self.base, name)) if n.endswith(".yaml")))
+                if "case.yaml" not in files:
+                    return None
+            keys = [folder]
+            for file in files:
+                fs = self._stat(f"{name}/{file}")
+                mtime, ctime = fs.st_mtime_ns, fs.st_ctime_ns
+                keys.append(f"{file}:{fs.st_size}:{mtime}:{ctime}:{fs.st_ino}")
+                newest = max(newest, mtime, ctime)
+        except OSError:
+            # A known file gone with its folder's times unchanged (the same tick): list it again.
+            return self(name) if was is not None else None
+        return ("/".join(keys), files), newest
 
 
 CHUNK = 2000  # cases per pickle in the cache file: bounds the pickler's memo
@@ -198,8 +228,7 @@ class _DetailSource:
         found: dict[str, Details] = {}
         keep: dict[str, tuple[Signature, Details]] = {}
         started = time.time_ns()
-        base = str(self.store.root / CASES_DIR)
-        with _no_cycle_collection():
+        with _Scanner(str(self.store.root / CASES_DIR)) as scan, _no_cycle_collection():
             for name, (sig, kind, _) in self.entries.items():
                 if kind != "ok":
                     continue
@@ -209,7 +238,7 @@ class _DetailSource:
                 elif got is None:
                     # Looked at again before it is read, as the report did: an edit since the
                     # report's walk is then seen next time.
-                    scanned = _signature(os.path.join(base, name))
+                    scanned = scan(name)
                     _, _, got = _summarise_case(self.store, name, share)
                     if got is None:  # it broke since the report read it: its problem shows next time
                         found[name] = NO_DETAILS
@@ -258,25 +287,24 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
     cases_dir = store.root / CASES_DIR
     names = sorted(os.listdir(cases_dir)) if cases_dir.is_dir() else []
     started = time.time_ns()
-    base = str(cases_dir)
+    share = Shared()
     # Every case in folder order; a case whose key changed is parsed after the walk.
     entries: dict[str, Entry] = {}
     stale: dict[str, tuple[Signature, int]] = {}
-    with _no_cycle_collection():
+    with _Scanner(str(cases_dir)) as scan, _no_cycle_collection():
         for name in names:
-            scanned = _signature(os.path.join(base, name))
+            was = old.get(name)
+            scanned = scan(name, was[0] if was is not None else None)
             if scanned is None:
                 continue
-            was = old.get(name)
             if was is not None and was[0] == scanned[0]:
                 entries[name] = was
             else:
                 entries[name] = was or (scanned[0], "problem", "")  # its place; filled in below
-                stale[name] = scanned
+                stale[name] = (scanned[0][0], share(scanned[0][1])), scanned[1]
     del old
     parsed: dict[str, Details] = {}
     racy: set[str] = set()
-    share = Shared()
     with _no_cycle_collection():
         for done, (name, (sig, newest)) in enumerate(stale.items(), 1):
             kind, value, found = _summarise_case(store, name, share)

@@ -10,7 +10,7 @@ from typing import Any
 
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core import statfigures
-from reviewctl.core.clocks import Deadline, statuses
+from reviewctl.core.clocks import SETTLED, Deadline, statuses
 from reviewctl.core.index import Index
 from reviewctl.core.summary import Summary
 from reviewctl.errors import UsageError
@@ -72,14 +72,23 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, A
 
 
 def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+    keep = None if filters == Filters() else filters.keep
     for s in index.summaries:
-        due = statuses(s.deadlines, today, index.due_soon)
-        if not filters.keep(s, due):
+        due = statuses(s.deadlines, today, index.due_soon) if s.deadlines else []
+        if keep is not None and not keep(s, due):
             continue
-        # The next deadline is the soonest that runs; a paused one only when nothing else does.
-        pending = sorted((d for d in due if not d.settled), key=lambda d: d.status == "paused")
-        nxt = pending[0] if pending else None
-        open_actions = [a for a in s.actions if not a.signed_off and a.status not in ("complete", "closed")]
+        # The next deadline is the soonest that runs (`due` is soonest first); a paused one
+        # only when nothing else does.
+        nxt = None
+        for d in due:
+            if d.status in SETTLED:
+                continue
+            if d.status != "paused":
+                nxt = d
+                break
+            nxt = nxt or d
+        open_actions = [a for a in s.actions if not a.signed_off and a.status not in ("complete", "closed")] \
+            if s.actions else []
         yield {
             "id": s.id, "type": s.type, "converted_from_rapid_review": s.converted,
             "stage": s.stage, "stage_label": s.stage_label, "subject": s.subject,

@@ -85,7 +85,7 @@ T = TypeVar("T")
 
 
 class Shared:
-    """One object for each repeated value (a date, a type, an agency) across the summaries
+    """One object for each repeated value (a date, a type, an agency, a case's file names) across the summaries
     of one build: the cache's pickler then writes each once per chunk, and a warm report
     reads back, and holds in memory, one object instead of one per case."""
 
@@ -93,8 +93,11 @@ class Shared:
         self._seen: dict[Any, Any] = {}
 
     def __call__(self, value: T) -> T:
-        if isinstance(value, str | date):
-            return self._seen.setdefault(value, value)  # type: ignore[no-any-return]
+        if isinstance(value, str | date | tuple):
+            try:
+                return self._seen.setdefault(value, value)  # type: ignore[no-any-return]
+            except TypeError:  # a tuple holding something unhashable
+                return value
         return value
 
 
