@@ -154,6 +154,20 @@ def test_cache_is_used_and_sees_every_edit(cli: Cli, store: Path) -> None:
     assert index.parsed == 0 and {s.id for s in index.summaries} == {case_id, other}
 
 
+def test_a_file_added_to_or_removed_from_a_case_is_seen(cli: Cli, store: Path) -> None:
+    # A warm report looks only at the files it knew while the folder's times are unchanged.
+    case_id = refer(cli)
+    settle()
+    rows(cli)
+    added = store / "cases" / case_id / "decision.yaml"
+    added.write_text("outcome: [never closed\n")
+    result = cli("list", "--format", "json")
+    assert result.code != 0 and "decision.yaml" in result.err
+    settle()
+    added.unlink()
+    assert [r["id"] for r in rows(cli)] == [case_id]
+
+
 def test_list_and_due_never_read_the_details_cache(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     settle()
