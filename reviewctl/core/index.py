@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +71,19 @@ class Index:
 def _no_cycle_collection() -> Iterator[None]:
     """Pause the cyclic garbage collector while the cache is read: reading 100,000 summaries
     makes millions of objects, and each generation's collection would walk them all again
-    (it cost more than the reading itself).  Summaries hold no cycles to collect."""
+    (it cost more than the reading itself).  Summaries hold no cycles to collect.
+
+    What was made meanwhile then goes straight to the oldest generation (freeze, then
+    unfreeze, moves it there without a walk), else the first collection afterwards would
+    walk it all; skipped where the program keeps frozen objects of its own."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was:
             gc.enable()
 
@@ -104,6 +112,9 @@ class _Scanner:
                 self.fd = os.open(cases_dir, os.O_RDONLY | os.O_DIRECTORY)
             except OSError:
                 self.fd = None
+        # Paths relative to the cases folder, opened once; without dir_fd (Windows), whole paths.
+        self._stat: Callable[[str], os.stat_result] = partial(os.stat, dir_fd=self.fd) if self.fd is not None \
+            else (lambda path: os.stat(os.path.join(cases_dir, path)))
 
     def __enter__(self) -> _Scanner:
         return self
@@ -112,11 +123,6 @@ class _Scanner:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
-
-    def _stat(self, path: str) -> os.stat_result:
-        if self.fd is not None:
-            return os.stat(path, dir_fd=self.fd)
-        return os.stat(os.path.join(self.base, path))
 
     def __call__(self, name: str, was: Signature | None = None) -> tuple[Signature, int] | None:
         """The case's key, and the newest time among its folder and files (for the racy
