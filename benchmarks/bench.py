@@ -99,8 +99,8 @@ def main() -> None:
                 start = time.perf_counter()
                 ids = generate_store(root, size)
                 print(f"built a store of {size:,} cases in {time.perf_counter() - start:.0f} s")
-            else:
-                ids = sorted(os.listdir(root / "cases"))
+            else:  # a kept store: its case folders (not cases/.gitkeep)
+                ids = sorted(n for n in os.listdir(root / "cases") if not n.startswith("."))
             stores[size] = (root, ids)
         s_root, s_ids = stores[small]
         m_root, _ = stores[medium]
