@@ -35,7 +35,7 @@ def _command(lines: list[str], owner: str, name: str, command: Any, counter: lis
 def generate(path: Path) -> None:
     from reviewctl.cli.app import app
 
-    root = typer.main.get_command(app)
+    root = typer.main.get_command(app())
     lines = [
         "from typing import Annotated", "", "import typer", "",
         "app = typer.Typer(name='reviewctl', help=" + repr(root.help or "") + ", no_args_is_help=True,",

@@ -335,7 +335,7 @@ done
 on 2027-05-26 actions update "$child" A1 --progress "Protocol drafted; consultation closes 4 June." \
     --status at-risk
 echo "# Child D's action plan with RAG status on 27 May: A1 is due tomorrow and at risk."
-look 2027-05-27 actions "$child"
+look 2027-05-27 actions list "$child"
 echo "# Closing is refused while an action is still open:"
 refused 2027-06-07 close "$child"
 on 2027-06-07 actions sign-off "$child" A1

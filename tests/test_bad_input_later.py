@@ -197,7 +197,7 @@ def test_actions_bad_input(cli: Cli, store: Path, tmp_path: Path) -> None:
     text.write_text("Audit of 20 fictional referrals.\n")
     cli.ok("actions", "update", case_id, "A2", "--progress", "Audit started", "--status", "at-risk",
            "--evidence", str(text))
-    rows = {r.split()[0]: r for r in cli.ok("actions", case_id).out.splitlines()[2:]}
+    rows = {r.split()[0]: r for r in cli.ok("actions", "list", case_id).out.splitlines()[2:]}
     assert "complete" in rows["A1"] and "amber" in rows["A2"]
 
 

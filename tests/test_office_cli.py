@@ -24,8 +24,9 @@ def test_dash_v_prints_the_version(cli: Cli) -> None:
 
 
 COMMANDS = ["init", "refer", "triage", "scope", "decide", "notify", "commission", "tor", "milestone", "engage",
-            "checklist", "report", "present", "jcrg", "approve", "publish", "redaction-check", "actions", "impact",
-            "monitor", "close", "link", "show", "next", "list", "tracker", "due", "stats", "log", "validate",
+            "checklist", "report", "present", "jcrg", "approve", "publish", "redaction-check", "actions list",
+            "actions update", "actions sign-off", "impact", "monitor", "close", "link", "show", "next", "list",
+            "tracker", "due", "stats", "log", "validate",
             "template", "verify", "sync", "codeowners", "doctor", "confidential", "retention", "purge", "import",
             "search", "schema", "amend", "withdraw", "reopen", "retype", "chronology request", "chronology import",
             "chronology show", "panel add", "panel remove", "clock pause", "clock resume", "clock extend",

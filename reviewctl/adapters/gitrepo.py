@@ -1,10 +1,12 @@
-"""The repository as reviewctl uses it: find it, read its state, commit one step.
+"""The repository as reviewctl uses it: find it, read its state, commit one step, sync.
 
 Every git process goes through gitrun.Git.  What a command needs of git is looked up
 once per command: the git folders from the file system (gitdir.py), every setting and
 the identity from one `git var -l`, HEAD, the branch and the case's changes from one
 `git status`; a step is then committed by one `git fast-import` (objects, commit and
-branch update together) and one `git add` that brings the index up to date.
+branch update together, gitcommit.py) and one `git add` that brings the index up to
+date.  Reading history, signatures, objects and refs is GitReader's (gitread.py),
+which GitRepo extends, so callers ask one object for both.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from reviewctl.adapters import gitdir, gitlocks
 from reviewctl.adapters.gitcommit import fast_import, plumbing_commit
+from reviewctl.adapters.gitread import GitReader
 from reviewctl.adapters.gitrun import Git, GitError, fail, normal_key, parse_var_list, reason
 from reviewctl.errors import BusyError, ReviewctlError, UnusableError
 
@@ -29,12 +31,12 @@ class Identity:
     email: str
 
 
-class GitRepo:
-    """One git repository, addressed by its work tree."""
+class GitRepo(GitReader):
+    """One git repository, addressed by its work tree: its state, and one commit per step."""
 
     def __init__(self, layout: gitdir.Layout) -> None:
         self.root = layout.root.resolve()
-        self.git = Git(self.root)
+        super().__init__(Git(self.root))
         # The common dir is shared by linked worktrees, so one lock covers them all.
         self.git_dir = layout.common
         self._own_git_dir = layout.own  # this worktree's: HEAD, the index, merges, rebases
@@ -150,8 +152,7 @@ class GitRepo:
 
     def _state(self) -> tuple[str | None, str | None]:
         if self._head is None:
-            done = self.git.run("rev-parse", "--verify", "-q", "HEAD", check=False)
-            head = done.text.strip() or None if done.status == 0 else None
+            head = self.resolve("HEAD")
             ref = self.git.run("symbolic-ref", "-q", "HEAD", check=False)
             branch = ref.text.strip().removeprefix("refs/heads/") if ref.status == 0 else None
             self._head = (head, branch)
@@ -285,155 +286,6 @@ class GitRepo:
                 self.git.locked("reset", "-q", "HEAD", "--", *paths)
         except GitError as error:
             raise fail(error, "restoring the index") from None
-
-    # -- reading history -------------------------------------------------------------------
-    def _records(self, *args: str, fields: int) -> list[list[str]]:
-        """`git log` (or rev-list) records of `fields` fields, formatted with %x1f between and %x1e after."""
-        try:
-            out = self.git.run(*args).text
-        except GitError:
-            return []
-        return [record.strip("\n").split("\x1f", fields - 1) for record in out.split("\x1e") if record.strip("\n")]
-
-    def commits_since(self, since: str | None, limit: int = 10000) -> list[tuple[str, str]]:
-        """(commit, message) of each commit on HEAD's history after `since`, newest first."""
-        return [(c, body) for c, body in self._records(
-            "log", f"--max-count={limit}", "--format=%H%x1f%B%x1e", f"{since}..HEAD" if since else "HEAD",
-            fields=2)]
-
-    def commits_with(self, pattern: str) -> list[tuple[str, list[str], str]]:
-        """(commit, parents, message) of every commit in HEAD's history whose message matches `pattern`.
-
-        Only HEAD's history: a commit that lives on another branch is no part of the
-        branch under review.
-        """
-        return [(c, parents.split(), body) for c, parents, body in self._records(
-            "log", "HEAD", "--fixed-strings", f"--grep={pattern}", "--format=%H%x1f%P%x1f%B%x1e", fields=3)]
-
-    def verify_commits(self, commits: list[str], allowed_signers: Path) -> dict[str, tuple[str, str | None]]:
-        """The state of each commit's signature, and the signer's principal when it is good, in one `git log`.
-
-        'good'; 'unknown-key' (a good signature by a key not in the file); 'tampered'
-        (the commit changed after it was signed); 'unsigned'.  The allowed-signers file
-        is always passed: without it, git reports an SSH signature as if there were none.
-        """
-        if not commits:
-            return {}
-        records = self._records("-c", f"gpg.ssh.allowedSignersFile={allowed_signers}", "log", "--no-walk=unsorted",
-                                "--format=%H%x1f%G?%x1f%GS%x1f%GG%x1e", *commits, fields=4)
-        states: dict[str, tuple[str, str | None]] = {c: ("tampered", None) for c in commits}
-        for commit, mark, signer, said in records:
-            if mark == "G" and signer:
-                states[commit] = ("good", signer)
-            elif "No principal matched" in said or (mark in ("U", "E") and "Good" in said):
-                states[commit] = ("unknown-key", None)
-            elif mark == "N":
-                states[commit] = ("unsigned", None)
-            else:
-                states[commit] = ("tampered", None)
-        return states
-
-    def verify_commit(self, commit: str, allowed_signers: Path) -> tuple[str, str | None]:
-        return self.verify_commits([commit], allowed_signers)[commit]
-
-    def log(self, pathspec: str) -> list[dict[str, str]]:
-        """Commits touching `pathspec`, newest first: hash, date, author, subject."""
-        try:
-            out = self.git.out("log", "--format=%H%x1f%aI%x1f%an%x1f%s", "--", pathspec)
-        except GitError as error:
-            raise fail(error, "reading the log") from None
-        keys = ("commit", "date", "author", "subject")
-        return [dict(zip(keys, line.split("\x1f", 3), strict=True)) for line in out.splitlines()]
-
-    def commit_date(self, commit: str) -> date:
-        """The day `commit` was committed, in its own time zone."""
-        try:
-            return datetime.fromisoformat(self.git.out("log", "-1", "--format=%cI", commit).strip()).date()
-        except (GitError, ValueError) as error:
-            raise UnusableError(f"git failed while reading the date of {commit[:10]}: {error}") from None
-
-    def is_ancestor(self, older: str, newer: str) -> bool:
-        return self.git.ok("merge-base", "--is-ancestor", older, newer)
-
-    def changed_between(self, base: str, head: str, pathspec: str) -> list[str]:
-        try:
-            out = self.git.out("diff", "--name-only", f"{base}...{head}", "--", pathspec)
-        except GitError as error:
-            raise fail(error, "comparing with the base") from None
-        return [line for line in out.splitlines() if line]
-
-    def tracked(self, paths: list[str]) -> set[str]:
-        if not paths:
-            return set()
-        try:
-            return set(self.git.run("ls-files", "-z", "--", *paths).text.split("\0")) - {""}
-        except GitError as error:
-            raise fail(error, "listing tracked files") from None
-
-    # -- reading objects ---------------------------------------------------------------------
-    def show_file(self, ref: str, path: str) -> str | None:
-        """The text of `path` at `ref`, or None where it does not exist there."""
-        done = self.git.run("show", f"{ref}:{path}", check=False)
-        return done.text if done.status == 0 else None
-
-    def texts_at(self, commit: str, paths: list[str]) -> dict[str, str | None]:
-        """The text of each of `paths` at `commit` (None where absent, or a folder), through one cat-file process."""
-        if self.resolve(commit) is None:
-            raise UnusableError(f"git failed while reading {commit[:10]}: no such commit")
-        asked = "".join(f"{commit}:{path}\n" for path in paths).encode("utf-8")
-        try:
-            out = self.git.run("cat-file", "--batch", stdin=asked).out
-        except GitError as error:
-            raise fail(error, f"reading {commit[:10]}") from None
-        found: dict[str, str | None] = {}
-        at = 0
-        for path in paths:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            at = end + 1
-            if len(header) == 3:  # <object> <type> <size>, then the content and a newline
-                size = int(header[2])
-                data = out[at:at + size]
-                at += size + 1
-                found[path] = data.decode("utf-8", errors="replace") if header[1] == b"blob" else None
-            else:  # <name> missing
-                found[path] = None
-        return found
-
-    def resolve(self, ref: str) -> str | None:
-        done = self.git.run("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)
-        return done.text.strip() or None if done.status == 0 else None
-
-    def exact_ref(self, ref: str) -> str | None:
-        """The commit the full ref name `ref` points at, with none of rev-parse's guessing.
-
-        `git rev-parse refs/heads/x` falls back to refs/tags/refs/heads/x when the branch
-        is missing, and a tag of that name is as easy to push as a branch: show-ref reads
-        only the ref named.  A remote's HEAD counts only as what it is in a clone, a
-        symbolic ref to one of that remote's branches (a branch pushed as HEAD is not).
-        """
-        if ref.startswith("refs/remotes/") and ref.endswith("/HEAD"):
-            done = self.git.run("symbolic-ref", "-q", ref, check=False)
-            target = done.text.strip()
-            if done.status != 0 or not target.startswith(ref.removesuffix("HEAD")) or target == ref:
-                return None
-            ref = target
-        done = self.git.run("show-ref", "--verify", "--", ref, check=False)
-        if done.status != 0 or not done.text.strip():
-            return None
-        return self.resolve(done.text.split()[0])
-
-    def refs_named(self, name: str) -> list[tuple[str, str]]:
-        """(full ref, commit) of every branch, remote-tracking branch and tag called `name`;
-        a full ref name or a commit id given as such is itself."""
-        if name.startswith("refs/"):
-            candidates = [name]
-        elif re.fullmatch(r"[0-9a-f]{40}", name):
-            found = self.resolve(name)
-            return [(name, found)] if found is not None else []
-        else:
-            candidates = [f"refs/heads/{name}", f"refs/remotes/{name}", f"refs/tags/{name}"]
-        return [(ref, commit) for ref in candidates if (commit := self.exact_ref(ref)) is not None]
 
     # -- sharing ---------------------------------------------------------------------------
     def integrate(self) -> tuple[str, list[str]]:

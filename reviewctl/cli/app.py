@@ -1,45 +1,99 @@
-"""The typer app, its global options, and the one place errors become exit codes."""
+"""The typer app, its global options, and the one place errors become exit codes.
+
+A command's module is imported, and its click command built, only when that command
+runs: `reviewctl show ID` builds `show` alone.  The whole tree is built for the help
+that lists every command, for shell completion, and for a name that is not a command
+(so that click can say which command was meant).
+"""
 
 from __future__ import annotations
 
-import errno
 import os
 import sys
-import tempfile
-import traceback
+from collections.abc import Iterable
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from reviewctl import __version__
-from reviewctl.cli import (
-    clock,
-    corrections,
-    office,
-    outcome,
-    privacy,
-    reports,
-    review,
-    site,
-    statutory,
-    steps,
-    team,
-    views,
-)
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
 
-app = typer.Typer(
-    name="reviewctl",
-    help="Statutory case reviews (LCSPR, SAR, DHR) kept in a git repository.",
-    no_args_is_help=True,
-    add_completion=True,  # --install-completion: case ids, types, stages, agencies (cli/helptext.py)
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+class Entry:
+    """Where a command lives: a function (or, with `group`, a sub-app) of a module in reviewctl/cli.
+
+    A plain class: a NamedTuple or a dataclass would cost its generated code at every start.
+    """
+
+    __slots__ = ("group", "help", "module", "name")
+
+    def __init__(self, module: str, name: str, group: bool = False, help: str | None = None) -> None:
+        self.module, self.name, self.group, self.help = module, name, group, help
+
+
+# Every command and sub-app by its name: `reviewctl --help` lists the commands in this order, then the sub-apps.
+COMMANDS: dict[str, Entry] = {
+    "init": Entry("views", "init"),
+    "refer": Entry("steps", "refer"),
+    "triage": Entry("steps", "triage"),
+    "scope": Entry("steps", "scope"),
+    "decide": Entry("steps", "decide"),
+    "notify": Entry("review", "notify"),
+    "chronology": Entry("review", "chronology_app", group=True),
+    "commission": Entry("review", "commission"),
+    "panel": Entry("review", "panel_app", group=True),
+    "tor": Entry("review", "tor"),
+    "milestone": Entry("review", "milestone"),
+    "engage": Entry("review", "engage"),
+    "checklist": Entry("review", "checklist"),
+    "report": Entry("outcome", "report_cmd"),
+    "present": Entry("outcome", "present"),
+    "jcrg": Entry("outcome", "jcrg"),
+    "approve": Entry("outcome", "approve"),
+    "publish": Entry("outcome", "publish"),
+    "redaction-check": Entry("outcome", "redaction_check"),
+    "actions": Entry("actions", "actions_app", group=True),
+    "impact": Entry("outcome", "impact"),
+    "monitor": Entry("outcome", "monitor"),
+    "close": Entry("outcome", "close"),
+    "link": Entry("outcome", "link"),
+    "show": Entry("views", "show"),
+    "clock": Entry("clock", "clock_app", group=True),
+    "next": Entry("clock", "next_"),
+    "list": Entry("reports", "list_"),
+    "tracker": Entry("reports", "list_", help="The tracker (the same as list)."),
+    "due": Entry("reports", "due"),
+    "stats": Entry("reports", "stats"),
+    "site": Entry("site", "site"),
+    "log": Entry("views", "log"),
+    "validate": Entry("views", "validate"),
+    "template": Entry("views", "template"),
+    "approvers": Entry("team", "approvers_app", group=True),
+    "verify": Entry("team", "verify"),
+    "sync": Entry("team", "sync"),
+    "codeowners": Entry("team", "codeowners"),
+    "doctor": Entry("views", "doctor"),
+    "confidential": Entry("privacy", "confidential"),
+    "recipients": Entry("privacy", "recipients_app", group=True),
+    "retention": Entry("privacy", "retention"),
+    "purge": Entry("privacy", "purge"),
+    "home-office": Entry("statutory", "home_office_app", group=True),
+    "parallel": Entry("statutory", "parallel_app", group=True),
+    "themes": Entry("statutory", "themes"),
+    "subject": Entry("statutory", "subject"),
+    "import": Entry("office", "import_"),
+    "search": Entry("office", "search"),
+    "schema": Entry("office", "schema"),
+    "amend": Entry("corrections", "amend"),
+    "withdraw": Entry("corrections", "withdraw"),
+    "reopen": Entry("corrections", "reopen"),
+    "retype": Entry("corrections", "retype"),
+}
 
 
 def _version(value: bool) -> None:
@@ -48,7 +102,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _globals(
     ctx: typer.Context,
     store: Annotated[Path | None, typer.Option("--store", envvar="REVIEWCTL_STORE", help="The store's folder; default: found by walking up from here.")] = None,
@@ -59,64 +112,52 @@ def _globals(
     ctx.obj = Globals(store, as_of, identity)
 
 
-app.command()(views.init)
-app.command()(steps.refer)
-app.command()(steps.triage)
-app.command()(steps.scope)
-app.command()(steps.decide)
-app.command()(review.notify)
-app.add_typer(review.chronology_app, name="chronology")
-app.command()(review.commission)
-app.add_typer(review.panel_app, name="panel")
-app.command()(review.tor)
-app.command()(review.milestone)
-app.command()(review.engage)
-app.command()(review.checklist)
-app.command("report")(outcome.report_cmd)
-app.command()(outcome.present)
-app.command()(outcome.jcrg)
-app.command()(outcome.approve)
-app.command()(outcome.publish)
-app.command("redaction-check")(outcome.redaction_check)
-app.command()(outcome.actions)
-app.command()(outcome.impact)
-app.command()(outcome.monitor)
-app.command()(outcome.close)
-app.command()(outcome.link)
-app.command()(views.show)
-app.add_typer(clock.clock_app, name="clock")
-app.command("next")(clock.next_)
-app.command("list")(reports.list_)
-app.command("tracker", help="The tracker (the same as list).")(reports.list_)
-app.command()(reports.due)
-app.command()(reports.stats)
-app.command()(site.site)
-app.command()(views.log)
-app.command()(views.validate)
-app.command()(views.template)
-app.add_typer(team.approvers_app, name="approvers")
-app.command()(team.verify)
-app.command()(team.sync)
-app.command()(team.codeowners)
-app.command()(views.doctor)
-app.command()(privacy.confidential)
-app.add_typer(privacy.recipients_app, name="recipients")
-app.command()(privacy.retention)
-app.command()(privacy.purge)
-app.add_typer(statutory.home_office_app, name="home-office")
-app.add_typer(statutory.parallel_app, name="parallel")
-app.command()(statutory.themes)
-app.command()(statutory.subject)
-app.command("import")(office.import_)
-app.command()(office.search)
-app.command()(office.schema)
-for _command_fn in (corrections.amend, corrections.withdraw, corrections.reopen, corrections.retype):
-    app.command()(_command_fn)
+# The global options that take a value: the command's name is the first word after them.
+_VALUED = ("--store", "--as-of", "--identity")
+
+
+def app(names: Iterable[str] = COMMANDS) -> typer.Typer:
+    """The typer app with the commands `names` (by default every one)."""
+    root = typer.Typer(
+        name="reviewctl",
+        help="Statutory case reviews (LCSPR, SAR, DHR) kept in a git repository.",
+        no_args_is_help=True,
+        add_completion=True,  # --install-completion: case ids, types, stages, agencies (cli/helptext.py)
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root.callback()(_globals)
+    for name in names:
+        entry = COMMANDS[name]
+        target = getattr(import_module(f"reviewctl.cli.{entry.module}"), entry.name)
+        if entry.group:
+            root.add_typer(target, name=name)
+        else:
+            root.command(name, help=entry.help)(target)
+    return root
+
+
+def command_name(argv: list[str]) -> str | None:
+    """The command that `argv` runs, when it runs exactly one: None for the root's own help,
+    its version or completion, and for a name that is not a command."""
+    rest = iter(argv)
+    for arg in rest:
+        if arg in _VALUED:
+            next(rest, None)
+        elif arg.startswith("-"):
+            if arg.split("=", 1)[0] not in _VALUED:  # --help, --version, completion: the root's own
+                return None
+        else:
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def _crash_log() -> str:
     # Tracebacks never reach the terminal, and never with local variables: this data is
     # about children and people who died.
+    import tempfile
+    import traceback
+
     fd, path = tempfile.mkstemp(prefix="reviewctl-crash-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(f"reviewctl {__version__}\n")
@@ -142,6 +183,8 @@ def _check_arguments(argv: list[str]) -> None:
 
 def _os_error(error: OSError) -> ReviewctlError:
     """A file system refusal as one line that says what to do; never a crash."""
+    import errno
+
     if error.errno == errno.ENAMETOOLONG:
         return UsageError("a name or path is too long for the file system; use a shorter one")
     where = f"{error.filename}: " if isinstance(error.filename, str) and len(error.filename) < 300 else ""
@@ -154,12 +197,15 @@ def _os_error(error: OSError) -> ReviewctlError:
 
 
 @cache
-def _command() -> Any:  # typer's own click Command
-    # typer builds the click commands anew on every call (50 ms): once per process is enough
-    # for a test suite or a script that calls main() many times.
+def _command(name: str | None) -> Any:  # typer's own click Command
+    """The click command tree with only command `name` (None: every command).
+
+    Typer builds the click commands anew on every call: once per process is enough for a
+    test suite or a script that calls main() many times.
+    """
     from reviewctl.cli.helptext import polish
 
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(app(COMMANDS if name is None else [name]))
     polish(command)  # plain metavars (DATE, ID, TEXT, PATH) and each command's examples
     return command
 
@@ -167,11 +213,13 @@ def _command() -> Any:  # typer's own click Command
 def main(argv: list[str] | None = None) -> int:
     """Run the app and return its exit code (documented in README.md)."""
     try:
-        given = sys.argv[1:] if argv is None else argv
-        _check_arguments(given)
-        if not given:  # bare `reviewctl`: the help, and success (it is what was asked for)
+        argv = sys.argv[1:] if argv is None else argv
+        _check_arguments(argv)
+        if not argv:  # bare `reviewctl`: the help, and success (it is what was asked for)
             argv = ["--help"]
-        result = _command()(args=argv, prog_name="reviewctl", standalone_mode=False)
+        complete = "_REVIEWCTL_COMPLETE" in os.environ  # the shell's completion asks about any command
+        name = None if complete else command_name(argv)
+        result = _command(name)(args=argv, prog_name="reviewctl", standalone_mode=False)
     except ReviewctlError as error:
         sys.stderr.write(f"error: {printable(error.message)}\n")
         return int(error.exit_code)

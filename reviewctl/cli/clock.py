@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reviewctl.cli.common import DateOpt, DryRunOpt, FormatOpt, ProposeOpt, globals_of, parse_date, report, step_options
+from reviewctl.cli.common import Format, FormatOpt, formats, globals_of, parse_date, step
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.transaction import Outcome
 
 clock_app = typer.Typer(help="A case's clocks: pause, resume, extend, and each clock's story.", no_args_is_help=True)
 
@@ -18,67 +22,54 @@ ClockArg = Annotated[str, typer.Argument(
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (required).", show_default=False)]
 
 
+# A clock's --reason is its note: the clock commands take no --message.
 @clock_app.command("pause")
+@step(message=False)
 def pause(
     ctx: typer.Context, case_id: IdArg, clock: ClockArg, reason: ReasonOpt = "",
     waits_for: Annotated[str | None, typer.Option("--for", help="The parallel proceeding waited for: its id from `parallel add` (e.g. P1), or a description.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Stop a running clock (e.g. the review waits for a criminal trial or an inquest)."""
-    import re
+    from reviewctl.core.clockpause import pause_clock
 
-    from reviewctl.core.clockstory import pause as core_pause
-
-    if waits_for is not None and re.fullmatch(r"\s*[Pp]\d+\s*", waits_for):  # a recorded proceeding
-        from reviewctl.core.proceedings import waited_for
-
-        waits_for = waited_for(globals_of(ctx).store(), case_id, waits_for)
-
-    report(core_pause(globals_of(ctx).store(), case_id, clock, reason, waits_for,
-                      step_options(ctx, when, None, dry_run, propose)))
+    return pause_clock(globals_of(ctx).store(), case_id, clock, reason, waits_for, options)
 
 
 @clock_app.command("resume")
-def resume(
-    ctx: typer.Context, case_id: IdArg, clock: ClockArg,
-    when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
-) -> None:
+@step(message=False)
+def resume(ctx: typer.Context, case_id: IdArg, clock: ClockArg, *, options: StepOptions) -> Outcome:
     """Restart a paused clock: its due date moves on by the working days it was paused."""
     from reviewctl.core.clockstory import resume as core_resume
 
-    report(core_resume(globals_of(ctx).store(), case_id, clock, step_options(ctx, when, None, dry_run, propose)))
+    return core_resume(globals_of(ctx).store(), case_id, clock, options)
 
 
 @clock_app.command("extend")
+@step(message=False)
 def extend(
     ctx: typer.Context, case_id: IdArg, clock: ClockArg,
     to: Annotated[str, typer.Option("--to", help="The new due date (later than the current one).", show_default=False)] = "",
     reason: ReasonOpt = "",
     agreed_by: Annotated[str | None, typer.Option("--agreed-by", help="Who agreed it (e.g. National Panel).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Give a clock a later due date, with the reason (and who agreed it)."""
     from reviewctl.core.clockstory import extend as core_extend
 
     if not to.strip():
         raise UsageError("--to is required: give the new due date as YYYY-MM-DD")
-    options = step_options(ctx, when, None, dry_run, propose)
-    report(core_extend(globals_of(ctx).store(), case_id, clock, parse_date(to, "--to"), reason, agreed_by, options))
+    return core_extend(globals_of(ctx).store(), case_id, clock, parse_date(to, "--to"), reason, agreed_by, options)
 
 
 @clock_app.command("list")
-def list_clocks(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+def list_clocks(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = Format.TABLE) -> None:
     """Every clock of the case with its whole story: started, due, pauses, extensions, outcome."""
     from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.clockstory import clock_story
-    from reviewctl.core.views import checked_documents
+    from reviewctl.core.showview import case_clocks
 
-    if fmt not in ("table", "json", "csv", "md"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md")
     g = globals_of(ctx)
-    store = g.store()
-    clocks = clock_story(store.workflow, checked_documents(store, case_id), g.today(),
-                         store.config.due_soon_working_days)
+    clocks = case_clocks(g.store(), case_id, g.today())
     g.note_as_of()
     if fmt == "json":
         emit(as_json(clocks))
@@ -105,22 +96,15 @@ def clock_status(clock: dict[str, Any]) -> str:
     return status
 
 
-def next_(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+def next_(
+    ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
+) -> None:
     """The steps allowed now, and for each what is still missing and the command that records it."""
     from reviewctl.cli.output import as_json, emit
+    from reviewctl.core.showview import case_next_steps
 
-    if fmt not in ("table", "json", "md"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, md")
-    g = globals_of(ctx)
-    view = _next_of(g.store(), case_id)
+    view = case_next_steps(globals_of(ctx).store(), case_id)
     emit(as_json(view) if fmt == "json" else next_text(view, fmt))
-
-
-def _next_of(store: Any, case_id: str) -> dict[str, Any]:
-    from reviewctl.core.nextsteps import next_steps
-    from reviewctl.core.views import checked_documents
-
-    return next_steps(store.workflow, checked_documents(store, case_id))
 
 
 def next_text(view: dict[str, Any], fmt: str = "table") -> str:
@@ -131,9 +115,9 @@ def next_text(view: dict[str, Any], fmt: str = "table") -> str:
         lines = f"the case has ended in stage '{view['stage']}'; no further step\n"
     else:
         rows: list[dict[str, Any]] = []
-        for step in view["steps"]:
-            first = {"step": step["step"], "to": step["to"], "ready": "yes" if step["ready"] else "no"}
-            hints = [m["hint"] for m in step["missing"]] or [""]
+        for entry in view["steps"]:
+            first = {"step": entry["step"], "to": entry["to"], "ready": "yes" if entry["ready"] else "no"}
+            hints = [m["hint"] for m in entry["missing"]] or [""]
             rows += [{**first, "still missing": hints[0]}] + [{"still missing": h} for h in hints[1:]]
         lines = table(rows, ["step", "to", "ready", "still missing"], fmt)
     if view["records"]:

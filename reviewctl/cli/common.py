@@ -1,19 +1,23 @@
-"""What the commands share: the global options, date parsing, step options."""
+"""What the commands share: the global options, dates, a step's outcome, the --format
+choice, and the options every step takes (declared once, given by `step`)."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
     from reviewctl.core.store import Store
     from reviewctl.core.transaction import Outcome
 
@@ -80,15 +84,8 @@ def globals_of(ctx: typer.Context) -> Globals:
     return obj
 
 
-def step_options(ctx: typer.Context, when: str | None, message: str | None,
-                 dry_run: bool, propose: bool = False) -> StepOptions:
-    from reviewctl.core.step import StepOptions
-
-    return StepOptions(today=globals_of(ctx).today(), when=maybe_date(when, "--date"),
-                       note=message, dry_run=dry_run, propose=propose)
-
-
 def report(outcome: Outcome) -> None:
+    """A step's outcome on stderr: what it did and its commit, or the diff of a dry run."""
     from reviewctl.cli.output import emit, say
 
     if outcome.branch:
@@ -106,9 +103,85 @@ def report(outcome: Outcome) -> None:
                 say(f"wrote {path}")
 
 
-# Options every mutating command takes.
+class Format(StrEnum):
+    """Every output format a command writes: one choice type, so typer checks --format
+    everywhere alike (exit 2, naming the choices); each command says which it writes."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MD = "md"
+    XLSX = "xlsx"
+    ICS = "ics"
+    SARIF = "sarif"
+
+
+def formats(*written: str, note: str = "") -> Any:
+    """The --format option of a command that writes only `written` (the first is the default).
+
+    Typer refuses a value that is no format at all; the callback refuses, in one line, a
+    format that this command does not write.
+    """
+    shown = f"{', '.join(written[:-1])} or {written[-1]}" if len(written) > 1 else written[0]
+
+    def only(value: Format) -> Format:
+        if value not in written:
+            raise typer.BadParameter(f"this command writes {shown}, not {value}")
+        return value
+
+    return typer.Option("--format", "-f", metavar="FORMAT", help=f"{shown}{note}.", callback=only)
+
+
+# --format of the commands that write a table: as a table, JSON, CSV or markdown.
+FormatOpt = Annotated[Format, formats("table", "json", "csv", "md")]
+
+# The options every step shares, declared once: `step` gives them to a command.
 DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened (YYYY-MM-DD); default today.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
 MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the case history (not in the commit).")]
 ProposeOpt = Annotated[bool, typer.Option("--propose", help="Commit on a new branch review/ID/STEP for a pull request; the current branch is left as it is.")]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table, json, csv or md.")]
+_SHARED: dict[str, tuple[Any, Any]] = {  # parameter: (its annotation, its default)
+    "when": (DateOpt, None), "dry_run": (DryRunOpt, False), "message": (MessageOpt, None),
+    "propose": (ProposeOpt, False),
+}
+STEP_OPTIONS = ("--date", "--dry-run", "--message", "--propose")
+
+
+def step(*, when: bool = True, message: bool = True, propose: bool = True) -> Callable[[Callable[..., Any]], Callable[..., None]]:
+    """Give a command the options that every step shares (the ones it takes), as one StepOptions.
+
+    The command declares `options: StepOptions` after its own parameters and receives them
+    there; typer sees --date, --dry-run, --message and --propose in its place.  An Outcome
+    it returns is reported (`report`).  Commands that take only some of the options (a
+    clock's --reason is its note; a re-keying cannot be proposed) say which they leave out.
+    """
+    taken = {"when": when, "dry_run": True, "message": message, "propose": propose}
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., None]:
+        signature = inspect.signature(func)
+        # The command's own parameters, with their annotations evaluated (typer reads the
+        # signature we hand it as it is); `options` is replaced by the shared options.
+        own = [p.replace(annotation=eval(p.annotation, func.__globals__) if isinstance(p.annotation, str)
+                         else p.annotation)
+               for p in signature.parameters.values() if p.name != "options"]
+        shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
+                  for name, (annotation, default) in _SHARED.items() if taken[name]]
+
+        @functools.wraps(func)
+        def command(**given: Any) -> None:
+            from reviewctl.core.step import StepOptions
+
+            chosen = {name: given.pop(name, default) for name, (_, default) in _SHARED.items()}
+            options = StepOptions(today=globals_of(given["ctx"]).today(), when=maybe_date(chosen["when"], "--date"),
+                                  note=chosen["message"], dry_run=chosen["dry_run"], propose=chosen["propose"])
+            outcome = func(**given, options=options)
+            if outcome is not None:
+                report(outcome)
+
+        command.__signature__ = signature.replace(parameters=[*own, *shared], return_annotation=None)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in [*own, *shared]}
+        command.shared_options = tuple(o for o, name in zip(STEP_OPTIONS, _SHARED, strict=True)  # type: ignore[attr-defined]
+                                       if taken[name])
+        return command
+
+    return decorate

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import DateOpt, DryRunOpt, MessageOpt, ProposeOpt, globals_of, report, step_options
+from reviewctl.cli.common import globals_of, step
 from reviewctl.cli.steps import IdArg
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.transaction import Outcome
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (required; kept in the history, never in the commit).",
                                         show_default=False)]
 
 
+@step()
 def amend(
     ctx: typer.Context, case_id: IdArg,
     field: Annotated[str, typer.Argument(metavar="FIELD", help="As `show --format json` names it: scoping.notified, "
@@ -20,46 +25,44 @@ def amend(
     value: Annotated[str, typer.Argument(metavar="VALUE", help="The corrected value (a date as YYYY-MM-DD).",
                                          show_default=False)],
     reason: ReasonOpt = "",
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Correct a recorded value, in any stage; the history keeps the old value and why."""
     from reviewctl.core.amend import amend as core
 
-    report(core(globals_of(ctx).store(), case_id, field, value, reason,
-                step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, field, value, reason, options)
 
 
-def withdraw(
-    ctx: typer.Context, case_id: IdArg, reason: ReasonOpt = "",
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+@step()
+def withdraw(ctx: typer.Context, case_id: IdArg, reason: ReasonOpt = "", *, options: StepOptions) -> Outcome:
     """End a referral before the decision to conduct (a duplicate, referred in error, moved away)."""
     from reviewctl.core.lifecycle import withdraw as core
 
-    report(core(globals_of(ctx).store(), case_id, reason, step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, reason, options)
 
 
+@step()
 def reopen(
     ctx: typer.Context, case_id: IdArg,
     to: Annotated[str, typer.Option("--to", help="The stage it goes back to: a re-entry point of the workflow.",
                                     show_default=False)],
     reason: ReasonOpt = "",
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Reopen an ended case (new information; a challenge to a decision not to review)."""
     from reviewctl.core.lifecycle import reopen as core
 
-    report(core(globals_of(ctx).store(), case_id, to, reason, step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, to, reason, options)
 
 
+@step()
 def retype(
     ctx: typer.Context, case_id: IdArg,
     case_type: Annotated[str, typer.Option("--type", help="The review type it should be.", show_default=False)],
     reason: ReasonOpt = "",
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Change the review type; refused while what the new type needs so far is missing."""
     from reviewctl.core.lifecycle import retype as core
 
-    report(core(globals_of(ctx).store(), case_id, case_type, reason,
-                step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, case_type, reason, options)

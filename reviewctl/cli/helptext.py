@@ -39,7 +39,9 @@ EXAMPLES: dict[str, list[str]] = {
     "approve": ["reviewctl approve \"$ID\" --role sscp --propose", "reviewctl approve \"$ID\""],
     "publish": ["reviewctl publish \"$ID\" --where https://example.invalid/reviews --embargo-until 2027-01-10"],
     "redaction-check": ["reviewctl redaction-check \"$ID\""],
-    "actions": ["reviewctl actions \"$ID\"", "reviewctl actions update \"$ID\" A1 --progress \"Drafted\""],
+    "actions list": ["reviewctl actions list \"$ID\"", "reviewctl actions list \"$ID\" --format csv"],
+    "actions update": ["reviewctl actions update \"$ID\" A1 --progress \"Drafted\" --status on-track"],
+    "actions sign-off": ["reviewctl actions sign-off \"$ID\" A1 --date 2027-06-28"],
     "impact": ["reviewctl impact \"$ID\" --note \"Audit shows earlier referrals\""],
     "monitor": ["reviewctl monitor \"$ID\""],
     "close": ["reviewctl close \"$ID\"", "reviewctl close \"$ID\" --reason \"Actions closed by the JCRG\""],
@@ -117,8 +119,6 @@ def _no_type(ctx: Any) -> None:
 def _usage(param: Any) -> Any:
     def pieces(ctx: Any) -> list[str]:
         name = str(param.display_name_raw)
-        if not name:  # shown by another argument's metavar (`actions`)
-            return []
         return [name if param.required or name.startswith("[") else f"[{name}]"]
 
     return pieces

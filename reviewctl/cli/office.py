@@ -1,22 +1,26 @@
-"""Commands for the people around the terminal: import an earlier tracker."""
+"""Commands for the people around the terminal: import an earlier tracker, search the
+cases, and write JSON Schemas for editors."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import DateOpt, DryRunOpt, globals_of, step_options
+from reviewctl.cli.common import Format, formats, globals_of, step
 from reviewctl.errors import ExitCode
 
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
 
+
+@step(message=False, propose=False)
 def import_(
     ctx: typer.Context,
     tracker: Annotated[Path, typer.Argument(metavar="TRACKER", help="The old tracker: .xlsx (its first sheet) or .csv, a header row first.", show_default=False)],
     map_file: Annotated[Path, typer.Option("--map", metavar="PATH", help="Which column holds what (`reviewctl template import-map.yaml` starts one).", show_default=False)],
-    when: DateOpt = None,
-    dry_run: DryRunOpt = False,
+    *, options: StepOptions,
 ) -> None:
     """Bring an earlier tracker in: one case per row, in one commit.
 
@@ -27,7 +31,6 @@ def import_(
     from reviewctl.cli.output import emit, printable, say, table
     from reviewctl.core.importer import RowErrors, run_import
 
-    options = step_options(ctx, when, None, dry_run)
     store = globals_of(ctx).store()
     try:
         planned, outcome = run_import(store, tracker, map_file, options)
@@ -49,7 +52,7 @@ def import_(
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all of them), in any capitals or accents.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    fmt: Annotated[Format, formats("table", "json", "csv")] = Format.TABLE,
 ) -> None:
     """Find cases by pseudonym, summary, agency, theme or report text (from the report cache)."""
     from reviewctl.cli.output import as_json, emit, say, table
@@ -57,8 +60,6 @@ def search(
     from reviewctl.core.search import search as core_search
     from reviewctl.errors import UsageError
 
-    if fmt not in ("table", "json", "csv"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv")
     if not text.strip():
         raise UsageError("give the words to find, e.g. reviewctl search escalation")
     index = _index(globals_of(ctx).store())
@@ -85,22 +86,13 @@ def schema(
     files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
     Run it again after upgrading reviewctl, and commit the files.
     """
-    from reviewctl.adapters.files import write_atomic
     from reviewctl.cli.output import say
-    from reviewctl.core.jsonschema import schemas, store_files
-    from reviewctl.errors import UsageError
+    from reviewctl.core.outputs import write_schemas, write_store_schemas
 
     if output is not None:
-        if output.exists() and not output.is_dir():
-            raise UsageError(f"--output {output} is a file; give a folder for the schemas")
-        import json
-
-        for name, body in schemas().items():
-            write_atomic(output / name, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
-        say(f"wrote {len(schemas())} schemas in {output}")
+        say(f"wrote {len(write_schemas(output))} schemas in {output}")
         return
     store = globals_of(ctx).store()
-    for path, text in store_files(store.root).items():
-        write_atomic(path, text)
+    for path in write_store_schemas(store):
         say(f"wrote {store.shown(path)}")
     say("commit them, so that everyone's editor checks the store's files")

@@ -1,29 +1,23 @@
 """The commands from the report to closure: report, present, jcrg, approve, publish,
-redaction-check, actions, impact, monitor, close; and link."""
+redaction-check, impact, monitor, close; and link (`actions` is cli/actions.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import (
-    DateOpt,
-    DryRunOpt,
-    FormatOpt,
-    MessageOpt,
-    ProposeOpt,
-    globals_of,
-    maybe_date,
-    parse_date,
-    report,
-    step_options,
-)
+from reviewctl.cli.common import globals_of, maybe_date, parse_date, step
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import UsageError
 
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.transaction import Outcome
 
+
+@step()
 def report_cmd(
     ctx: typer.Context, case_id: IdArg,
     file: Annotated[Path | None, typer.Option("--file", help="A new version of the report: markdown, or a Word .docx (kept as it is).")] = None,
@@ -31,8 +25,8 @@ def report_cmd(
     agreed: Annotated[bool, typer.Option("--agreed", help="Mark the current version and its recommendations agreed.")] = False,
     revision: Annotated[bool, typer.Option("--revision", help="A revision after the JCRG or approval (with --reason): the case goes back, and earlier approvals stop counting.")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why the report is revised (with --revision).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Store a report version (--file), a revision (--file --revision --reason), or mark it agreed (--agreed)."""
     from reviewctl.core import report as core
     from reviewctl.core.step import required_text
@@ -44,24 +38,21 @@ def report_cmd(
     if reason is not None and not revision:
         raise UsageError("--reason goes with --revision; add --revision, or leave --reason out")
     why = required_text(reason, "--reason", "say why the report is revised") if revision else None
-    options = step_options(ctx, when, message, dry_run, propose)
     store = globals_of(ctx).store()
     if file is not None:
-        report(core.add_version(store, case_id, file, recommendations, options, revision=why))
-    else:
-        report(core.agree(store, case_id, options))
+        return core.add_version(store, case_id, file, recommendations, options, revision=why)
+    return core.agree(store, case_id, options)
 
 
-def present(
-    ctx: typer.Context, case_id: IdArg,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+@step()
+def present(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outcome:
     """Record that the lead reviewer presented the report to the JCRG."""
     from reviewctl.core.report import present as core
 
-    report(core(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, options)
 
 
+@step()
 def jcrg(
     ctx: typer.Context, case_id: IdArg,
     final_report: Annotated[int, typer.Option("--final-report", metavar="VERSION", help="The agreed report version.", show_default=False)],
@@ -71,8 +62,8 @@ def jcrg(
     due: Annotated[list[str] | None, typer.Option("--due", help="The action's due date.")] = None,
     measure: Annotated[list[str] | None, typer.Option("--measure", help="The action's measure of success.")] = None,
     actions: Annotated[Path | None, typer.Option("--actions", help="The actions as YAML: a list of text, owner, due, measure.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """The JCRG agrees the final report, the improvement actions and the comms plan."""
     from reviewctl.core.jcrg import actions_file, agree_final, zip_actions
 
@@ -80,16 +71,17 @@ def jcrg(
         raise UsageError("give the actions either with --action ... or with --actions FILE, not both")
     given = actions_file(actions) if actions is not None else zip_actions(
         action or [], owner or [], [parse_date(d, "--due") for d in due or []], measure or [])
-    report(agree_final(globals_of(ctx).store(), case_id, final_report=final_report, actions=given,
-                       comms_plan=comms_plan, options=step_options(ctx, when, message, dry_run, propose)))
+    return agree_final(globals_of(ctx).store(), case_id, final_report=final_report, actions=given,
+                       comms_plan=comms_plan, options=options)
 
 
+@step()
 def approve(
     ctx: typer.Context, case_id: IdArg,
     role: Annotated[str | None, typer.Option("--role", help="sscp, independent-chair or home-office-qa; leave it out to record a case approved whose approvals came in by separate pull requests.", show_default=False)] = None,
     version: Annotated[int | None, typer.Option("--version", help="The report version approved; default the current one.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Approve the final report in a role, tied to its exact text and your git identity.
 
     Without --role: once every role's approval is in (merged from separate pull
@@ -97,10 +89,10 @@ def approve(
     """
     from reviewctl.core.approval import approve as core
 
-    report(core(globals_of(ctx).store(), case_id, role=role, version=version,
-                options=step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, role=role, version=version, options=options)
 
 
+@step()
 def publish(
     ctx: typer.Context, case_id: IdArg,
     where: Annotated[str | None, typer.Option("--where", help="URL or place of publication (not for a route that publishes nothing).", show_default=False)] = None,
@@ -110,15 +102,14 @@ def publish(
     reason: Annotated[str | None, typer.Option("--reason", help="Why, for a route that needs it.")] = None,
     planned: Annotated[str | None, typer.Option("--planned", metavar="DATE", help="lcspr: plan publication on DATE: a deadline per body for the report beforehand.")] = None,
     sent: Annotated[list[str] | None, typer.Option("--sent", metavar="BODY=DATE", help="lcspr: when a body had the report (repeat).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Publish: checks redaction, renders the notifications and library submissions.
 
     With --planned DATE (or --sent BODY=DATE) it only plans: each body's notice deadline goes into `due`.
     """
     from reviewctl.core import publication as core
 
-    options = step_options(ctx, when, message, dry_run, propose)
     if planned is not None or sent:
         if where or embargo_until or notified_on or route or reason:
             raise UsageError("--planned and --sent plan a publication; publish later with --where")
@@ -126,13 +117,12 @@ def publish(
         for text in sent or []:
             body, _, day = text.partition("=")
             given.append((body.strip(), parse_date(day.strip(), "--sent")))
-        report(core.plan(globals_of(ctx).store(), case_id, planned=maybe_date(planned, "--planned"),
-                         sent=given, options=options))
-        return
-    report(core.publish(globals_of(ctx).store(), case_id, where=where,
+        return core.plan(globals_of(ctx).store(), case_id, planned=maybe_date(planned, "--planned"),
+                         sent=given, options=options)
+    return core.publish(globals_of(ctx).store(), case_id, where=where,
                         embargo_until=maybe_date(embargo_until, "--embargo-until"),
                         notified_on=maybe_date(notified_on, "--notified-on"), options=options,
-                        route=route, reason=reason))
+                        route=route, reason=reason)
 
 
 def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
@@ -146,86 +136,49 @@ def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
     say(f"{case_id}: no confidential identifier in any publishable document")
 
 
-def actions(
-    ctx: typer.Context,
-    first: Annotated[str, typer.Argument(metavar="ID | update ID ACTION | sign-off ID ACTION", help="A case id to list its actions, or a subcommand.")],
-    case_id: Annotated[str | None, typer.Argument(metavar="", show_default=False)] = None,
-    action_id: Annotated[str | None, typer.Argument(metavar="", show_default=False)] = None,
-    progress: Annotated[str | None, typer.Option("--progress", help="update: the progress made.")] = None,
-    evidence: Annotated[Path | None, typer.Option("--evidence", help="update: a text file of evidence to keep.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="update: open, on-track, at-risk or complete.")] = None,
-    fmt: FormatOpt = "table",
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
-    """List a case's actions with RAG status; `actions update` and `actions sign-off` record."""
-    from reviewctl.core import monitoring
-
-    store = globals_of(ctx).store()
-    if first in ("update", "sign-off"):
-        if case_id is None or action_id is None:
-            raise UsageError(f"usage: reviewctl actions {first} ID ACTION")
-        options = step_options(ctx, when, message, dry_run, propose)
-        if first == "update":
-            report(monitoring.update(store, case_id, action_id, progress=progress or "", evidence=evidence,
-                                     status=status, options=options))
-        else:
-            report(monitoring.sign_off(store, case_id, action_id, options))
-        return
-    if case_id is not None:
-        raise UsageError(f"unknown actions subcommand {first!r}; use update or sign-off")
-    from reviewctl.cli.output import as_json, emit, table
-
-    rows = monitoring.action_rows(store, first, globals_of(ctx).today())
-    globals_of(ctx).note_as_of()
-    if fmt == "json":
-        emit(as_json(rows))
-    else:
-        emit(table(rows, ["id", "owner", "due", "status", "rag", "signed_off", "text"], fmt))
-
-
+@step()
 def impact(
     ctx: typer.Context, case_id: IdArg,
     note: Annotated[str, typer.Option("--note", help="The evidence of impact.", show_default=False)],
     evidence: Annotated[Path | None, typer.Option("--evidence", help="A text file of evidence to keep.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """The Learning & Development Group's evidence of impact."""
     from reviewctl.core.monitoring import impact as core
 
-    report(core(globals_of(ctx).store(), case_id, note=note, evidence=evidence,
-                options=step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, note=note, evidence=evidence, options=options)
 
 
-def monitor(
-    ctx: typer.Context, case_id: IdArg,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+@step()
+def monitor(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outcome:
     """Start the JCRG's monitoring of the action plan (published -> monitoring)."""
     from reviewctl.core.monitoring import start_monitoring
 
-    report(start_monitoring(globals_of(ctx).store(), case_id, step_options(ctx, when, message, dry_run, propose)))
+    return start_monitoring(globals_of(ctx).store(), case_id, options)
 
 
+@step()
 def close(
     ctx: typer.Context, case_id: IdArg,
     reason: Annotated[str | None, typer.Option("--reason", help="Close actions still open, consciously, for this reason.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Close the case; refused while an action is open unless --reason is given."""
     from reviewctl.core.monitoring import close as core
 
-    report(core(globals_of(ctx).store(), case_id, reason=reason, options=step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, reason=reason, options=options)
 
 
+@step()
 def link(
     ctx: typer.Context, case_id: IdArg,
     other: Annotated[str, typer.Argument(metavar="OTHER", help="The other case's id.")],
     kind: Annotated[str, typer.Option("--kind", help="parallel, joint or converted.", show_default=False)],
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Link two cases (e.g. a DHR and a SAR about the same death); shown on both."""
     from reviewctl.core.links import link as core
 
-    report(core(globals_of(ctx).store(), case_id, other, kind, step_options(ctx, when, message, dry_run, propose)))
+    return core(globals_of(ctx).store(), case_id, other, kind, options)
 
 

@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import DateOpt, DryRunOpt, FormatOpt, MessageOpt, globals_of, report, step_options
+from reviewctl.cli.common import Format, FormatOpt, globals_of, report, step
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.store import Store
     from reviewctl.core.transaction import Outcome
 
 recipients_app = typer.Typer(help="Who can read the cases' identifiers: add, remove, list.", no_args_is_help=True)
 
 
+@step(propose=False)
 def confidential(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="ID|migrate", help="The case id; or `migrate` to encrypt every plain confidential.yaml.", show_default=False)],
@@ -26,54 +29,63 @@ def confidential(
     show: Annotated[bool, typer.Option("--show", help="Decrypt to the terminal (never to a file unless --output is given).")] = False,
     output: Annotated[Path | None, typer.Option("--output", help="With --show: write the identifiers to this new file (mode 0600).")] = None,
     edit: Annotated[bool, typer.Option("--edit", help="Open $EDITOR on them in a private temporary file, removed after.")] = False,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    *, options: StepOptions,
 ) -> None:
     """Set, show or edit a case's real identifiers, kept encrypted for the team's recipients.
 
     Example: reviewctl confidential SSCP-2026-7KQ4MX --set "name=Zoë Fictional" --set dob=2019-03-14
     """
-    from reviewctl.cli.output import emit, say
+    from reviewctl.cli.output import say
     from reviewctl.core import confidential as core
 
     store = globals_of(ctx).store()
     if case_id == "migrate":
         if set_ or remove or show or edit or output:
             raise UsageError("`confidential migrate` takes only --dry-run")
-        outcome, cases = core.migrate(store, dry_run)
-        if outcome is None:
-            say("no case keeps plain confidential.yaml; nothing to migrate")
-            return
-        _report(outcome)
-        say(f"{'would encrypt' if dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
-            "is still in git's history: to "
-            "remove it, rewrite history (e.g. `git filter-repo --path-glob 'cases/*/confidential.yaml' "
-            "--invert-paths`), force-push, and have everyone clone afresh")
-        return
-    chosen = sum([bool(set_ or remove), show, edit])
-    if chosen != 1:
+        return _migrate(store, options.dry_run)
+    if sum([bool(set_ or remove), show, edit]) != 1:
         raise UsageError("say one of --set/--remove, --show or --edit")
     if output is not None and not show:
         raise UsageError("--output goes with --show")
     if show:
-        text = core.show(store, case_id)
-        if output is not None:
-            _write_private(store.root, output, text)
-            say(f"wrote {output} (only you can read it); delete it when you are done")
-        elif not sys.stdout.isatty():
-            raise UsageError("standard output is not a terminal, and the identifiers are not written to files "
-                             "or pipes unless asked; give --output FILE to write them to a file")
-        else:
-            emit(text.rstrip("\n") if text else f"{case_id} keeps no identifiers")
-        return
-    options = step_options(ctx, when, message, dry_run)
-    if edit:
-        outcome = core.edit_in_editor(store, case_id, options)
-        if outcome is None:
-            say(f"{case_id}: no change")
-            return
+        return _show(store, case_id, output)
+    outcome = core.edit_in_editor(store, case_id, options) if edit else \
+        core.set_values(store, case_id, set_ or [], remove or [], options)
+    if outcome is None:
+        say(f"{case_id}: no change")
     else:
-        outcome = core.set_values(store, case_id, set_ or [], remove or [], options)
+        _report(outcome)
+
+
+def _migrate(store: Store, dry_run: bool) -> None:
+    from reviewctl.cli.output import say
+    from reviewctl.core.confidential import migrate
+
+    outcome, cases = migrate(store, dry_run)
+    if outcome is None:
+        say("no case keeps plain confidential.yaml; nothing to migrate")
+        return
     _report(outcome)
+    say(f"{'would encrypt' if dry_run else 'encrypted'} the identifiers of {len(cases)} cases. The plain text "
+        "is still in git's history: to remove it, rewrite history (e.g. `git filter-repo --path-glob "
+        "'cases/*/confidential.yaml' --invert-paths`), force-push, and have everyone clone afresh")
+
+
+def _show(store: Store, case_id: str, output: Path | None) -> None:
+    """The identifiers to the terminal, or into a new private file; never into a pipe."""
+    from reviewctl.cli.output import emit, say
+    from reviewctl.core.confidential import show
+    from reviewctl.core.outputs import write_private
+
+    text = show(store, case_id)
+    if output is not None:
+        write_private(store.root, output, text)
+        say(f"wrote {output} (only you can read it); delete it when you are done")
+    elif not sys.stdout.isatty():
+        raise UsageError("standard output is not a terminal, and the identifiers are not written to files "
+                         "or pipes unless asked; give --output FILE to write them to a file")
+    else:
+        emit(text.rstrip("\n") if text else f"{case_id} keeps no identifiers")
 
 
 def _report(outcome: Outcome) -> None:
@@ -89,47 +101,27 @@ def _report(outcome: Outcome) -> None:
         say(f"would {'remove' if path in outcome.removed else 'write'} {path}")
 
 
-def _write_private(root: Path, path: Path, text: str) -> None:
-    import os
-
-    from reviewctl.adapters.gitdir import find_git_dir
-
-    where = path.expanduser().absolute().parent.resolve()
-    git_dir = find_git_dir(root)
-    tops = {root.resolve(), *([git_dir.parent.resolve()] if git_dir else [])}
-    if any(where == top or where.is_relative_to(top) for top in tops):
-        raise UsageError(f"--output {path}: inside the repository, where it could be committed; write it outside "
-                         "(e.g. in your home folder), and delete it when you are done")
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise UsageError(f"--output {path}: already exists; give a new file's name") from None
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-
-
 @recipients_app.command("add")
+@step(when=False, message=False, propose=False)
 def recipients_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(metavar="NAME", help="A short name for the key's holder, e.g. alex.b")],
     key: Annotated[str, typer.Option("--key", help="Their age public key (age1...) or ssh-ed25519 public key, or a .pub file.", show_default=False)],
-    dry_run: DryRunOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Let someone read the identifiers: every case key is re-encrypted for the new set.
 
     Example: reviewctl recipients add alex.b --key ~/.ssh/id_ed25519.pub
     """
     from reviewctl.core.recipients import add
 
-    report(add(globals_of(ctx).store(), name, key, dry_run))
+    return add(globals_of(ctx).store(), name, key, options.dry_run)
 
 
 @recipients_app.command("remove")
+@step(when=False, message=False, propose=False)
 def recipients_remove(
-    ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME")],
-    dry_run: DryRunOpt = False,
+    ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")], *, options: StepOptions,
 ) -> None:
     """Stop someone reading the identifiers: every case gets a new key, in one commit.
 
@@ -138,7 +130,7 @@ def recipients_remove(
     from reviewctl.cli.output import say
     from reviewctl.core.recipients import remove
 
-    outcome, missing = remove(globals_of(ctx).store(), name, dry_run)
+    outcome, missing = remove(globals_of(ctx).store(), name, options.dry_run)
     report(outcome)
     if missing:
         say(f"warning: no key in the key store for {', '.join(missing)}, so their identifiers were not re-keyed "
@@ -146,7 +138,7 @@ def recipients_remove(
 
 
 @recipients_app.command("list")
-def recipients_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+def recipients_list(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """The recipients: who can read the identifiers."""
     from reviewctl.cli.output import as_json, emit, table
     from reviewctl.core.recipients import listing
@@ -158,7 +150,7 @@ def recipients_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 def retention(
     ctx: typer.Context,
     everything: Annotated[bool, typer.Option("--all", help="Every closed case with its destruction date, not only those due.")] = False,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """The closed cases whose identifiers are due for destruction under the retention schedule.
 
@@ -177,12 +169,13 @@ def retention(
             f"`retention: {{{unset[0]}: {{years: 15}}}}` from your retention schedule")
 
 
+@step(propose=False)
 def purge(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the retention schedule's rule).", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Destroy them before the retention period has run.")] = False,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None,
+    *, options: StepOptions,
 ) -> None:
     """Destroy a case's identifiers for good (its key goes from the key store).
 
@@ -193,8 +186,7 @@ def purge(
     from reviewctl.cli.output import say
     from reviewctl.core.retention import purge as core_purge
 
-    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force,
-                                  step_options(ctx, when, message, dry_run))
+    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force, options)
     if outcome is None:
         say(warning or "")
         return

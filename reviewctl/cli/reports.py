@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reviewctl.cli.common import globals_of, maybe_date
+from reviewctl.cli.common import Format, formats, globals_of, maybe_date
 from reviewctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -100,16 +100,6 @@ def _xlsx_path(output: Path | None) -> Path:
     return output
 
 
-def _unknown_agency(index: Index, agency: str) -> None:
-    """A note on stderr when no case names the agency at all, with the nearest name that one does."""
-    from reviewctl.cli.output import printable, say
-    from reviewctl.core.suggest import canonical, did_you_mean
-
-    known = sorted({str(a) for s in index.summaries for a in s.agencies})
-    if canonical(agency, known) is None:
-        say(printable(f"note: no case names the agency {agency!r}{did_you_mean(agency, known)}"))
-
-
 def _renamed(value: str | None, old: str | None, flag: str, old_flag: str) -> str | None:
     """An option under its new name, or its old (hidden, deprecated) one: never both."""
     if old is not None and value is not None:
@@ -137,14 +127,13 @@ def list_(
     old_from: Annotated[str | None, typer.Option("--received-from", hidden=True, help="Deprecated spelling of --from.")] = None,
     old_to: Annotated[str | None, typer.Option("--received-to", hidden=True, help="Deprecated spelling of --to.")] = None,
     agency: Annotated[str | None, typer.Option("--agency", help="Only cases naming this agency.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or xlsx.")] = "table",
+    fmt: Annotated[Format, formats("table", "json", "csv", "md", "xlsx")] = Format.TABLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format xlsx.")] = None,
 ) -> None:
     """The tracker: every case with its next deadline and RAG status."""
     from reviewctl.core.reports import Filters, tracker
+    from reviewctl.core.reportviews import tracker_table_rows, unknown_agency
 
-    if fmt not in ("table", "json", "csv", "md", "xlsx"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, xlsx")
     if fmt == "xlsx":
         _xlsx_path(output)
     elif output is not None:  # before any case is read
@@ -159,8 +148,11 @@ def list_(
     rows = tracker(index, g.today(), filters)
     _problems(index)
     g.note_as_of()
-    if agency is not None:
-        _unknown_agency(index, agency)
+    note = unknown_agency(index, agency) if agency is not None else None
+    if note:
+        from reviewctl.cli.output import printable, say
+
+        say(printable(note))
     if fmt == "json":
         from reviewctl.cli.output import stream_json
 
@@ -170,8 +162,7 @@ def list_(
 
         _document(g, store, "tracker.md.j2", rows=[escaped(r) for r in rows])
     else:
-        flat = [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
-        _emit(flat, TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt, output, "Tracker")
+        _emit(tracker_table_rows(rows), TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt, output, "Tracker")
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
 
@@ -181,13 +172,11 @@ def due(
     within: Annotated[int | None, typer.Option("--within", help="Only deadlines within N working days.", min=0)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deadlines.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when anything is overdue.")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, md or ics (a calendar feed).")] = "table",
+    fmt: Annotated[Format, formats("table", "json", "csv", "md", "ics", note=" (ics: a calendar feed)")] = Format.TABLE,
 ) -> None:
     """Every open deadline across all cases, soonest first."""
     from reviewctl.core.reports import due as core_due
 
-    if fmt not in ("table", "json", "csv", "md", "ics"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, csv, md, ics")
     g = globals_of(ctx)
     store = g.store()
     index = _index(store)
@@ -213,71 +202,34 @@ def stats(
     start: Annotated[str | None, typer.Option("--from", help="Period start.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Period end.")] = None,
     financial: Annotated[bool, typer.Option("--financial-year", help="Years run April to March (SAB annual reports).")] = False,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or md.")] = "table",
+    fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
     case_type: Annotated[str | None, typer.Option("--type", help="Only this review type's figures (each body reports its own).")] = None,
     by: Annotated[str | None, typer.Option("--by", help="type or theme: the table split by review type, or the learning themes.")] = None,
 ) -> None:
     """The figures for an annual report: referrals, decisions, reviews, actions, timescales."""
-    from dataclasses import replace
+    from reviewctl.cli.output import as_json, emit, escaped, pairs, table
+    from reviewctl.core.reports import period
+    from reviewctl.core.reportviews import figures_for, flat_figures, theme_rows, type_rows
 
-    from reviewctl.cli.output import as_json, emit, pairs, table
-    from reviewctl.core.reports import period, stats_by_type
-    from reviewctl.core.reports import stats as core_stats
-
-    if fmt not in ("table", "json", "md"):
-        raise UsageError(f"--format {fmt!r} is not one of: table, json, md")
     if by not in (None, "type", "theme"):
         raise UsageError(f"--by {by!r} is not one of: type, theme")
     g = globals_of(ctx)
     first, last = period(year, maybe_date(start, "--from"), maybe_date(end, "--to"), financial, g.today())
     store = g.store()
     index = _index(store)
-    if case_type is not None:
-        if case_type not in index.types:
-            raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(index.types)})")
-        index = replace(index, summaries=[s for s in index.summaries if s.type == case_type])
-    figures = core_stats(index, first, last) if case_type else stats_by_type(index, first, last)
+    figures = figures_for(index, first, last, case_type)
     _problems(index)
     g.note_as_of()
     if fmt == "json":
         emit(as_json(figures))
     elif fmt == "md":
-        from reviewctl.cli.output import escaped
-
         _document(g, store, "annual-figures.md.j2", figures=escaped(figures))
     elif by == "theme":
-        emit(table([{"theme": k, "reviews": v} for k, v in figures["themes"].items()], ["theme", "reviews"], fmt))
+        emit(table(theme_rows(figures), ["theme", "reviews"], fmt))
     elif by == "type":
-        rows = [{"type": t, "referrals": f["referrals"]["total"], "conduct": f["decisions"]["conduct"],
-                 "completed": f["reviews_completed"]["count"], "published": f["reviews_published"],
-                 "deadlines_settled": f["timescales"]["settled"],
-                 "within_original": f["timescales"]["within_original"],
-                 "within_revised": f["timescales"]["within_revised"]}
-                for t, f in figures.get("by_type", {case_type: figures}).items()]
+        rows = type_rows(figures, case_type)
         emit(table(rows, list(rows[0]) if rows else ["type"], fmt))
     else:
-        emit(pairs([(k, "" if v is None else str(v)) for k, v in _flat(figures)], fmt))
+        emit(pairs(flat_figures(figures), fmt))
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
-
-
-def _flat(figures: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The figures as one line each; a clock's share, a theme and each review not published too."""
-    flat: list[tuple[str, Any]] = []
-    for key, value in figures.items():
-        if key == "by_type":
-            continue
-        if key == "not_published":
-            flat += [(f"not published: {r['id']} ({r['reason']})", "; ".join(r["findings"]) or "no findings recorded")
-                     for r in value]
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                if isinstance(v, dict):  # timescales by clock
-                    flat += [(f"{key}: {clock}", f"{r['within_original']}/{r['settled']} within the original date, "
-                                                 f"{r['within_revised']}/{r['settled']} within the revised")
-                             for clock, r in v.items()]
-                else:
-                    flat.append((f"{key}: {k}", v))
-        else:
-            flat.append((key, value))
-    return flat

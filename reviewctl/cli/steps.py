@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import (
-    DateOpt,
-    DryRunOpt,
-    MessageOpt,
-    ProposeOpt,
-    globals_of,
-    maybe_date,
-    report,
-    step_options,
-)
+from reviewctl.cli.common import globals_of, maybe_date, step
 from reviewctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.transaction import Outcome
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The case id, e.g. SSCP-2026-7KQ4MX.", show_default=False)]
 
 
+@step()
 def refer(
     ctx: typer.Context,
     case_type: Annotated[str, typer.Option("--type", help="lcspr, sar, dhr or unknown.", show_default=False)],
@@ -34,8 +30,8 @@ def refer(
     name: Annotated[list[str] | None, typer.Option("--name", help="The subject's real name (repeat for others), kept encrypted; needs recipients.")] = None,
     dob: Annotated[list[str] | None, typer.Option("--dob", help="A real date of birth (YYYY-MM-DD), kept encrypted.")] = None,
     address: Annotated[list[str] | None, typer.Option("--address", help="A real address, kept encrypted.")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome | None:
     """Record a new referral; prints only the new case id.
 
     Real identifiers given with --name, --dob and --address are encrypted for the team's
@@ -45,7 +41,6 @@ def refer(
     from reviewctl.core.identifiers import with_values
     from reviewctl.core.referral import refer as core_refer
 
-    options = step_options(ctx, when, message, dry_run, propose)
     given = [*(f"name={v}" for v in name or []), *(f"dob={v}" for v in dob or []),
              *(f"address={v}" for v in address or [])]
     outcome = core_refer(
@@ -57,12 +52,13 @@ def refer(
         if given else None,
         aware=maybe_date(aware, "--aware"),
     )
-    if dry_run:
-        report(outcome)
-    else:
-        emit(outcome.case_id)
+    if options.dry_run:
+        return outcome
+    emit(outcome.case_id)
+    return None
 
 
+@step()
 def triage(
     ctx: typer.Context,
     case_id: IdArg,
@@ -72,19 +68,20 @@ def triage(
     case_type: Annotated[str | None, typer.Option("--type", help="Settle or change the review type.")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="Set the referral summary.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="Add an agency involved (repeat).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Triage a referral: --accept (to scoping) or --no-further-action (letter to the referrer)."""
     from reviewctl.core.referral import triage as core_triage
 
     if accept == no_further_action:
         raise UsageError("give exactly one of --accept or --no-further-action")
-    report(core_triage(
+    return core_triage(
         globals_of(ctx).store(), case_id, accept=accept, reason=reason, new_type=case_type,
-        summary=summary, agencies=agency or [], options=step_options(ctx, when, message, dry_run, propose),
-    ))
+        summary=summary, agencies=agency or [], options=options,
+    )
 
 
+@step()
 def scope(
     ctx: typer.Context,
     case_id: IdArg,
@@ -97,8 +94,8 @@ def scope(
     ofsted_dfe_not_made: Annotated[str | None, typer.Option("--ofsted-dfe-not-made", metavar="REASON", help="lcspr: why no notification to Ofsted and the DfE was made.")] = None,
     panel_response: Annotated[str | None, typer.Option("--panel-response", metavar="DATE", help="lcspr: date of the National Panel's response to the rapid review (with --panel-agrees or --panel-disagrees).")] = None,
     panel_agrees: Annotated[bool | None, typer.Option("--panel-agrees/--panel-disagrees", help="Whether the Panel agrees with the partners' view.", show_default=False)] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Record scoping: information requests and replies, lcspr notifications and the Panel's response, --done."""
     from reviewctl.core.scoping import ScopeChanges
     from reviewctl.core.scoping import scope as core_scope
@@ -110,10 +107,10 @@ def scope(
         ofsted_dfe=maybe_date(ofsted_dfe, "--ofsted-dfe"), ofsted_dfe_not_made=ofsted_dfe_not_made,
         panel_response=maybe_date(panel_response, "--panel-response"), panel_agrees=panel_agrees,
     )
-    report(core_scope(globals_of(ctx).store(), case_id, changes,
-                      step_options(ctx, when, message, dry_run, propose)))
+    return core_scope(globals_of(ctx).store(), case_id, changes, options)
 
 
+@step()
 def decide(
     ctx: typer.Context,
     case_id: IdArg,
@@ -129,8 +126,8 @@ def decide(
     learning_to: Annotated[str | None, typer.Option("--learning-to", help="Not conducted: the SSCP group that gets the learning.")] = None,
     case_type: Annotated[str | None, typer.Option("--type", help="Settle (or change) the review type at the meeting.")] = None,
     partner: Annotated[list[str] | None, typer.Option("--partner", metavar="PARTNER=NAME; ROLE", help="lcspr: a safeguarding partner's agreement (local-authority, icb, police; repeat for each).")] = None,
-    when: DateOpt = None, dry_run: DryRunOpt = False, message: MessageOpt = None, propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""
     from reviewctl.core.decision import DecisionInput
     from reviewctl.core.decision import decide as core_decide
@@ -147,5 +144,4 @@ def decide(
         parallel=parallel or [], scope=scope_text, learning_to=learning_to, new_type=case_type,
         partners=partner or [],
     )
-    report(core_decide(globals_of(ctx).store(), case_id, given,
-                       step_options(ctx, when, message, dry_run, propose)))
+    return core_decide(globals_of(ctx).store(), case_id, given, options)

@@ -3,55 +3,58 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import DryRunOpt, FormatOpt, ProposeOpt, globals_of
+from reviewctl.cli.common import DryRunOpt, Format, FormatOpt, globals_of, step
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import ExitCode
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.transaction import Outcome
 
 approvers_app = typer.Typer(help="Who may approve, by role: add, remove, list.", no_args_is_help=True)
 
 
+# The approvers are the store's, not a case's: they take --dry-run and --propose only.
 @approvers_app.command("add")
+@step(when=False, message=False)
 def approvers_add(
     ctx: typer.Context,
     role: Annotated[str, typer.Argument(metavar="ROLE", help="sscp, independent-chair, home-office-qa, jcrg, ...")],
     principal: Annotated[str, typer.Argument(metavar="PRINCIPAL", help="The approver's email, as git knows it.")],
     key: Annotated[Path, typer.Option("--key", help="Their SSH public key file (.pub).", show_default=False)],
-    dry_run: DryRunOpt = False,
-    propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Give a principal a role, with their SSH key in .reviewctl/allowed_signers."""
-    from reviewctl.cli.common import report
     from reviewctl.core.approvers import add
 
-    report(add(globals_of(ctx).store(), role, principal, key, dry_run, propose))
+    return add(globals_of(ctx).store(), role, principal, key, options.dry_run, options.propose)
 
 
 @approvers_app.command("remove")
+@step(when=False, message=False)
 def approvers_remove(
     ctx: typer.Context,
     role: Annotated[str, typer.Argument(metavar="ROLE")],
     principal: Annotated[str, typer.Argument(metavar="PRINCIPAL")],
     revoke: Annotated[bool, typer.Option("--revoke", help="A lost or stolen key: take the key too, and every approval it made stops counting.")] = False,
-    dry_run: DryRunOpt = False,
-    propose: ProposeOpt = False,
-) -> None:
+    *, options: StepOptions,
+) -> Outcome:
     """Take a role from a principal who leaves it: their approvals merged until today still count.
 
     With --revoke, their key goes too, and none of their approvals counts any more.
     """
-    from reviewctl.cli.common import report
     from reviewctl.core.approvers import remove
 
-    globs = globals_of(ctx)
-    report(remove(globs.store(), role, principal, dry_run, propose, today=globs.today(), revoke=revoke))
+    return remove(globals_of(ctx).store(), role, principal, options.dry_run, options.propose, today=options.today,
+                  revoke=revoke)
 
 
 @approvers_app.command("list")
-def approvers_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+def approvers_list(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """The approvers by role, with their keys; former approvers show until when they held it."""
     from reviewctl.cli.output import as_json, emit, table
     from reviewctl.core.approvers import listing
@@ -63,7 +66,7 @@ def approvers_list(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 def verify(
     ctx: typer.Context, case_id: IdArg,
     base: Annotated[str | None, typer.Option("--base", help="The branch whose allowed signers and roles count; default: the base the default branch names (or `git config reviewctl.base`).")] = None,
-    fmt: FormatOpt = "table",
+    fmt: FormatOpt = Format.TABLE,
 ) -> None:
     """Check each approval of a case: signature, role, and report version.
 

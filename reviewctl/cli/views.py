@@ -1,23 +1,18 @@
-"""The commands that read: show, list, log, validate; and init and doctor."""
+"""The commands that read one case or check the store: show, log, validate, template; and init and doctor."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from reviewctl.cli.common import FormatOpt, globals_of
+from reviewctl.cli.common import Format, formats, globals_of
 from reviewctl.cli.steps import IdArg
-from reviewctl.errors import ExitCode, UsageError
+from reviewctl.errors import ExitCode
 
 DEADLINE_COLUMNS = ["label", "original_due", "due", "status", "met_on", "working_days_left", "why"]
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"--format {fmt!r} is not one of: {', '.join(allowed)}")
 
 
 def init(
@@ -33,12 +28,15 @@ def init(
     say(f"created a reviewctl store in {root}")
 
 
-def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+def show(
+    ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
+) -> None:
     """Show one case: its details, deadlines and history."""
+    from reviewctl.cli.clock import clock_status, next_text
     from reviewctl.cli.output import as_json, emit, pairs, table
+    from reviewctl.core.showview import show_fields
     from reviewctl.core.views import history_rows, show_case
 
-    _check_format(fmt, ("table", "json", "md"))
     g = globals_of(ctx)
     view = show_case(g.store(), case_id, g.today())
     g.note_as_of()
@@ -46,61 +44,20 @@ def show(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
         emit(as_json(view))
         return
     heading = "## " if fmt == "md" else ""
-    fields = [(k, view[k]) for k in ("id", "type", "stage", "subject", "referrer", "received",
-                                     "incident_date", "summary")]
-    fields.append(("agencies", ", ".join(view["agencies"])))
-    triage, decision = view["triage"] or {}, view["decision"] or {}
-    chair = decision.get("chair") or {}
-    fields += [
-        ("triage", " ".join(str(triage[k]) for k in ("outcome", "date") if triage.get(k))),
-        ("triage reason", triage.get("reason")),
-        ("letter", triage.get("letter")),
-        ("decision", " ".join(str(decision[k]) for k in ("outcome", "meeting_date") if decision.get(k))),
-        ("rationale", decision.get("rationale")),
-        ("parallel", ", ".join(decision.get("parallel") or [])),
-        ("chair", " ".join(str(chair[k]) for k in ("outcome", "date") if chair.get(k))),
-        ("learning to", decision.get("learning_to")),
-    ]
-    lead = (view["commission"] or {}).get("lead_reviewer") or {}
-    versions = (view["report"] or {}).get("versions") or []
-    publication = view["publication"] or {}
-    actions = (view["jcrg"] or {}).get("actions") or []
-    fields += [
-        ("lead reviewer", f"{lead['name']} ({lead['organisation']})" if lead else None),
-        ("panel", ", ".join(f"{m['name']} ({m['agency']})" for m in (view["commission"] or {}).get("panel") or [])),
-        ("report", f"version {versions[-1]['version']} of {versions[-1]['date']}" if versions else None),
-        ("approvals", ", ".join(f"{a['role']} (v{a['version']}, {a['date']}{'' if a['counts'] else '; ' + a['note']})"
-                                for a in view["approval_status"])),
-        ("published", f"{publication['date']} at {publication['where']}" if publication.get("where") else None),
-        ("actions", (f"{sum(1 for a in actions if a.get('signed_off'))} of {len(actions)} signed off"
-                     f"{_closed(actions)}") if actions else None),
-        ("links", ", ".join(f"{link['kind']}: {link['case']}" for link in view["links"])),
-    ]
-    from reviewctl.cli.statutory import statutory_rows
-
-    fields += statutory_rows(view)
-    parts = [pairs(fields, fmt)]
-    from reviewctl.cli.clock import clock_status, next_text
-
     deadlines = [{**d, "status": clock_status(d)} for d in view["deadlines"]]
-    parts += [f"\n{heading}Deadlines\n", table(deadlines, DEADLINE_COLUMNS, fmt)]
-    parts += [f"\n{heading}Next steps\n", next_text(view["next"], fmt)]
-    parts += [f"\n{heading}History\n",
-              table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt)]
-    emit("".join(parts))
+    emit(pairs(show_fields(view), fmt)
+         + f"\n{heading}Deadlines\n" + table(deadlines, DEADLINE_COLUMNS, fmt)
+         + f"\n{heading}Next steps\n" + next_text(view["next"], fmt)
+         + f"\n{heading}History\n" + table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt))
 
 
-def _closed(actions: list[dict[str, Any]]) -> str:
-    closed = sum(1 for a in actions if a.get("status") == "closed")
-    return f", {closed} closed without sign-off" if closed else ""
-
-
-def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
+def log(
+    ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
+) -> None:
     """The case's history, and the git commits that touched it."""
     from reviewctl.cli.output import as_json, emit, table
     from reviewctl.core.views import case_log, history_rows
 
-    _check_format(fmt, ("table", "json", "md"))
     g = globals_of(ctx)
     data = case_log(g.store(), case_id, g.today())
     if fmt == "json":
@@ -115,7 +72,7 @@ def log(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = "table") -> None:
 def validate(
     ctx: typer.Context,
     base: Annotated[str | None, typer.Option("--base", help="Also check what changed since this ref (a pull request's base).")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", metavar="FORMAT", help="table, json or sarif.")] = "table",
+    fmt: Annotated[Format, formats("table", "json", "sarif")] = Format.TABLE,
 ) -> None:
     """Check the whole store; change nothing. Exit 0 clean, 3 problems found, 4 unusable.
 
@@ -128,7 +85,6 @@ def validate(
     from reviewctl.core.templates import template_changes
     from reviewctl.core.validate import validate_problems
 
-    _check_format(fmt, ("table", "json", "sarif"))
     store = globals_of(ctx).store()
     problems = validate_problems(store, base)
     notices = template_changes(store, base) if base is not None else []  # for the reviewer; not problems

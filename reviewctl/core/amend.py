@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from reviewctl.core.casefiles import CaseFiles
 from reviewctl.core.clocks import lookup
 from reviewctl.core.fields import convert, current, put, resolve
 from reviewctl.core.recorded import plain_copy
@@ -40,20 +41,20 @@ def _shown(value: Any) -> str:
     return str(value) if isinstance(value, (date, bool, int)) else "the text"
 
 
-def clashes(workflow: Workflow, docs: dict[str, Any]) -> list[str]:
+def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
     """Every way the case's dates contradict each other, as a sentence naming both."""
-    case = docs.get("case") or {}
+    case, docs = files.case, files.docs
     found: list[str] = []
-    received, incident = case.get("received"), case.get("incident_date")
-    if isinstance(received, date):
-        if isinstance(incident, date) and incident > received:
+    received, incident = case.received, case.incident_date
+    if received is not None:
+        if incident is not None and incident > received:
             found.append(f"case.incident_date {incident} would be after case.received ({received})")
-        for entry in case.get("history") or []:
-            if isinstance(entry.get("date"), date) and entry["date"] < received:
+        for entry in case.history:
+            if entry.date is not None and entry.date < received:
                 found.append(f"case.received {received} would be after the step '{entry.get('step')}' "
-                             f"of {entry['date']}")
+                             f"of {entry.date}")
                 break
-    found += _after_the_step(workflow, docs)
+    found += _after_the_step(workflow, files)
     for clock in workflow.clocks:
         if clock.start is None:
             continue
@@ -70,20 +71,20 @@ def clashes(workflow: Workflow, docs: dict[str, Any]) -> list[str]:
     return found
 
 
-def _after_the_step(workflow: Workflow, docs: dict[str, Any]) -> list[str]:
+def _after_the_step(workflow: Workflow, files: CaseFiles) -> list[str]:
     """A date a step of the history needed cannot come after that step."""
     found = []
     case_type = None
-    for entry in (docs.get("case") or {}).get("history") or []:
+    for entry in files.history:
         case_type = entry.get("type") or case_type
         transition = workflow.find(str(entry.get("step")), str(entry.get("from")), str(case_type))
-        if transition is None or not isinstance(entry.get("date"), date):
+        if transition is None or entry.date is None:
             continue
         for req in transition.requires:
-            value = lookup(docs, req.field)
-            if isinstance(value, date) and value > entry["date"] and (req.types is None or case_type in req.types):
+            value = lookup(files.docs, req.field)
+            if isinstance(value, date) and value > entry.date and (req.types is None or case_type in req.types):
                 found.append(f"{req.field} {value} would be after the step '{entry.get('step')}' of "
-                             f"{entry['date']}, which needed it")
+                             f"{entry.date}, which needed it")
     return found
 
 
@@ -97,6 +98,11 @@ def _check_value(edit: Edit, path: str, value: Any, today: date) -> None:
     check_not_future(value, today, path)
     if last not in _BEFORE_REFERRAL and path != "case.received":
         check_date(value, edit, path)
+
+
+def _plain(files: CaseFiles) -> CaseFiles:
+    """The case as plain maps, as the date checks read it."""
+    return CaseFiles(files.id, files.folder, plain_copy(files.docs))
 
 
 WITHHELD = "(withheld: it held one of the case's identifiers)"
@@ -128,13 +134,13 @@ def amend(store: Store, case_id: str, path: str, value: str, reason: str, option
         if new == old:
             raise UsageError(f"{case_id}: {field.path} is already {_shown(new)}; nothing to correct")
         _check_value(edit, field.path, new, options.today)
-        before = set(clashes(store.workflow, plain_copy(edit.docs)))
+        before = set(clashes(store.workflow, _plain(edit.files)))
         put(field, new)
-        after = [c for c in clashes(store.workflow, plain_copy(edit.docs)) if c not in before]
+        after = [c for c in clashes(store.workflow, _plain(edit.files)) if c not in before]
         if after:
             raise UsageError(f"{case_id}: {after[0]}; the history must stay possible: check both dates")
         case = edit.case
-        stage = str(case["stage"])
+        stage = case.stage
         when = check_date(options.date, edit, not_before_last=True)
         entry = history_entry(Act.AMEND, when, stage, stage, store.repo.identity().name, options, reason=reason)
         entry.update({"field": field.path, "old": _kept(store, case_id, old), "new": new})

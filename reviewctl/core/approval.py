@@ -9,9 +9,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import CaseFiles
 from reviewctl.core.records import own_report_file, own_report_files
 from reviewctl.core.review import sha256
 from reviewctl.core.step import Edit, StepOptions, run_record
@@ -30,51 +30,59 @@ class ApprovalState:
     status: str  # valid | stale | missing
 
 
-def revised_after(docs: dict[str, Any], version: Any) -> int | None:
+def revised_after(files: CaseFiles, version: object) -> int | None:
     """The latest version stored by a revision after `version`: approvals of `version` no longer count."""
-    later: list[int] = [v["version"] for v in (docs.get("report") or {}).get("versions") or []
-             if isinstance(v, dict) and v.get("revision") and isinstance(v.get("version"), int)
-             and isinstance(version, int) and v["version"] > version]
+    later = [v.version for v in files.report.versions
+             if v.revision and v.version is not None and isinstance(version, int) and v.version > version]
     return max(later) if later else None
 
 
-def approval_notes(docs: dict[str, Any]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ApprovalNote:
+    """For `show`: one approval, and whether it is of the report as it now stands."""
+
+    role: str | None
+    version: int | None
+    date: date | None
+    counts: bool
+    note: str
+
+
+def approval_notes(files: CaseFiles) -> list[ApprovalNote]:
     """For `show`: each approval, and whether it is of the report as it now stands."""
-    final = ((docs.get("jcrg") or {}).get("final_report") or {}).get("version")
+    final = files.jcrg.final_report.get("version")
     notes = []
-    for entry in (docs.get("approvals") or {}).get("approvals") or []:
-        revised = revised_after(docs, entry.get("version"))
+    for entry in files.approvals.approvals:
+        revised = revised_after(files, entry.version)
         if revised is not None:
             note = f"no longer counts: the report was revised (version {revised})"
-        elif entry.get("version") != final:
+        elif entry.version != final:
             note = f"no longer counts: the JCRG's final report is version {final}"
         else:
             note = ""
-        notes.append({"role": entry.get("role"), "version": entry.get("version"), "date": entry.get("date"),
-                      "counts": not note, "note": note})
+        notes.append(ApprovalNote(entry.role, entry.version, entry.date, not note, note))
     return notes
 
 
-def final_text_hash(store: Store, case_id: str, docs: dict[str, Any]) -> tuple[int, str]:
+def final_text_hash(store: Store, files: CaseFiles) -> tuple[int, str]:
     """The final report's version and the hash of its file's text as it is now."""
-    final = (docs.get("jcrg") or {}).get("final_report")
+    case_id, final = files.id, files.jcrg.final_report
     if not final:
         raise RefusedError(f"{case_id}: no final report agreed by the JCRG yet")
-    revised = revised_after(docs, final.get("version"))
+    revised = revised_after(files, final.get("version"))
     if revised is not None:
         raise RefusedError(f"{case_id}: the report was revised (version {revised}) after the JCRG agreed version "
                            f"{final['version']}; take the new version through the JCRG")
-    version = next((v for v in (docs.get("report") or {}).get("versions") or []
-                    if v["version"] == final["version"]), None)
+    version = files.report.version(final["version"])
     if version is None:
-        raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/jcrg.yaml: final_report: "
+        raise InvalidDataError(f"{store.shown(files.folder)}/jcrg.yaml: final_report: "
                                f"version {final['version']} is not in report.yaml")
     name, own = str(version["file"]), own_report_file(int(final["version"]))
     if name not in own_report_files(int(final["version"])):
         # Never a file elsewhere: the approved text is the version's own file (see records.ReportVersion).
-        raise InvalidDataError(f"{store.shown(store.case_dir(case_id))}/report.yaml: versions: file: {name!r} "
+        raise InvalidDataError(f"{store.shown(files.folder)}/report.yaml: versions: file: {name!r} "
                                f"is not version {final['version']}'s own file; put back {own}")
-    path = store.case_dir(case_id) / name
+    path = files.folder / name
     data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
     if name.endswith(".docx"):  # a Word report is kept, and hashed, exactly as it was handed in
         return int(final["version"]), hashlib.sha256(data).hexdigest()
@@ -86,19 +94,19 @@ def final_text_hash(store: Store, case_id: str, docs: dict[str, Any]) -> tuple[i
     return int(final["version"]), sha256(text)
 
 
-def approval_states(store: Store, case_id: str, docs: dict[str, Any]) -> list[ApprovalState]:
-    roles = store.workflow.approvals.get(str(docs["case"]["type"]), [])
-    version, digest = final_text_hash(store, case_id, docs)
-    given = (docs.get("approvals") or {}).get("approvals") or []
+def approval_states(store: Store, files: CaseFiles) -> list[ApprovalState]:
+    roles = store.workflow.approvals.get(files.type, [])
+    version, digest = final_text_hash(store, files)
+    given = files.approvals.approvals
     states = []
     for role in roles:
-        mine = [a for a in given if a["role"] == role]
+        mine = [a for a in given if a.role == role]
         if not mine:
             states.append(ApprovalState(role, None, None, None, "missing"))
             continue
         last = mine[-1]
-        status = "valid" if last["sha256"] == digest and last["version"] == version else "stale"
-        states.append(ApprovalState(role, last["version"], last["by"], last["date"], status))
+        status = "valid" if last.sha256 == digest and last.version == version else "stale"
+        states.append(ApprovalState(role, last.version, last.by, last.date, status))
     return states
 
 
@@ -124,19 +132,18 @@ def approve(store: Store, case_id: str, *, role: str | None, version: int | None
         return settle(store, case_id, options)
 
     def change(edit: Edit, when: date) -> str | None:
-        roles = store.workflow.approvals.get(str(edit.case["type"]), [])
+        roles = store.workflow.approvals.get(edit.case.type, [])
         if role not in roles:
-            raise UsageError(f"--role {role!r} does not approve a {edit.case['type']} review "
+            raise UsageError(f"--role {role!r} does not approve a {edit.case.type} review "
                              f"(roles: {', '.join(roles)})")
-        current, digest = final_text_hash(store, case_id, edit.docs)
-        final = edit.docs["jcrg"]["final_report"]
-        if digest != final["sha256"]:
+        current, digest = final_text_hash(store, edit.files)
+        if digest != edit.files.jcrg.final_report.sha256:
             raise RefusedError(f"{case_id}: the final report's text has changed since the JCRG agreed "
                                f"version {current}; restore it, or take the new text back through the JCRG")
         if version is not None and version != current:
             raise RefusedError(f"{case_id}: version {version} is not the current final report "
                                f"(version {current} is); approve the current version")
-        states = {s.role: s for s in approval_states(store, case_id, edit.docs)}
+        states = {s.role: s for s in approval_states(store, edit.files)}
         if states[role].status == "valid":
             hint = ("; every role has: record the case approved with `reviewctl approve "
                     f"{case_id}` (no --role)" if all(s.status == "valid" for s in states.values()) else "")
@@ -149,7 +156,7 @@ def approve(store: Store, case_id: str, *, role: str | None, version: int | None
                          "Reviewctl-Report-Sha256": digest}
         # One line per approval: approvals proposed in parallel then merge line by line
         # (`merge=union` in .gitattributes), with no line of one entry taken for another's.
-        edit.doc("approvals").setdefault("approvals", yamlio.new_seq()).append(yamlio.new_map({
+        edit.files.approvals.seq("approvals").append(yamlio.new_map({
             "role": role, "version": current, "sha256": digest, "by": who.name, "email": who.email,
             "date": when,
         }, one_line=True))
@@ -169,7 +176,7 @@ def settle(store: Store, case_id: str, options: StepOptions) -> Outcome:
     from reviewctl.core.verify import require_verified
 
     def change(edit: Edit, when: date) -> str:
-        states = approval_states(store, case_id, edit.docs)
+        states = approval_states(store, edit.files)
         waiting = [s.role for s in states if s.status != "valid"]
         if waiting:
             raise RefusedError(f"{case_id}: not every role has approved the current final report yet "

@@ -20,7 +20,8 @@ from reviewctl.core.confinement import check_case_tree
 from reviewctl.core.schema import errors_of
 from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, run_record
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.store import Store
+from reviewctl.core.transaction import Outcome
 from reviewctl.errors import InvalidDataError, UsageError
 
 CHRONOLOGY_DIR = "chronology"
@@ -118,7 +119,7 @@ def read_events(path: Path) -> list[dict[str, Any]]:
     return events
 
 
-def import_chronology(store: Store, case_id: str, agency: str, path: Path, options: StepOptions) -> Any:
+def import_chronology(store: Store, case_id: str, agency: str, path: Path, options: StepOptions) -> Outcome:
     agency = agency.strip()
     if not agency:
         raise UsageError("--agency is required and may not be blank")
@@ -129,8 +130,8 @@ def import_chronology(store: Store, case_id: str, agency: str, path: Path, optio
         data = yamlio.new_map({"agency": agency, "imported": when, "source_file": path.name,
                                "events": yamlio.new_seq([yamlio.new_map(e) for e in events])})
         edit.extra[target] = yamlio.dump(data)
-        for request in (edit.docs.get("setup") or {}).get("chronology_requests") or []:
-            if str(request["agency"]).casefold() == agency.casefold() and request.get("received") is None:
+        for request in edit.files.setup.chronology_requests:
+            if (request.agency or "").casefold() == agency.casefold() and request.get("received") is None:
                 request["received"] = when
 
     return run_record(store, case_id, "chronology", options, change)
@@ -149,7 +150,7 @@ class Row:
 
 def integrated(store: Store, case_id: str, gap_days: int = GAP_DAYS) -> list[Row]:
     """Every agency's events merged by date, with likely duplicates and long gaps flagged."""
-    read_documents(store, case_id, roundtrip=False)  # the case exists and is readable
+    store.case(case_id)  # the case exists and is readable
     check_case_tree(store, case_id)  # and no chronology file is a link out of the store
     folder = store.case_dir(case_id) / CHRONOLOGY_DIR
     rows: list[Row] = []

@@ -11,9 +11,10 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import CaseDoc
 from reviewctl.core.clocks import (
     FIXED,
     WORKING_DAYS,
@@ -38,7 +39,7 @@ def clock_key(clock_id: str, item: str | None) -> str:
 
 def case_clocks(workflow: Workflow, docs: dict[str, Any]) -> list[tuple[ClockDef, str | None]]:
     """Every clock that runs for the case's type, and each entry of a clock run per entry."""
-    case_type = (docs.get("case") or {}).get("type")
+    case_type = CaseDoc(docs.get("case")).get("type")
     found: list[tuple[ClockDef, str | None]] = []
     for clock in workflow.clocks:
         if clock.types is not None and case_type not in clock.types:
@@ -129,12 +130,21 @@ def _record(edit: Edit, target: Target) -> Any:
     return record
 
 
-def _load(store: Store, case_id: str, name: str, options: StepOptions) -> tuple[Edit, Target, date, Deadline | None]:
+class Loaded(NamedTuple):
+    """A clock step's case, the clock it names, the step's date and the clock's deadline now."""
+
+    edit: Edit
+    target: Target
+    when: date
+    now: Deadline | None
+
+
+def _load(store: Store, case_id: str, name: str, options: StepOptions) -> Loaded:
     edit = Edit.load(store, case_id)
     when = check_date(options.date, edit)
     target = find_target(store.workflow, edit.docs, case_id, name)
     now = with_status(target.given, options.today, store.config.due_soon_working_days)
-    return edit, target, when, now
+    return Loaded(edit, target, when, now)
 
 
 def pause(store: Store, case_id: str, name: str, reason: str, waits_for: str | None,

@@ -23,10 +23,10 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
         )
 
     def change(edit: Edit, when: date) -> str:
-        involved = list(edit.case.get("agencies") or [])
-        involved += [r["agency"] for r in (edit.docs.get("scoping") or {}).get("requests") or []]
-        involved += [r["agency"] for r in (edit.docs.get("setup") or {}).get("chronology_requests") or []]
-        clash = next((a for a in involved if str(a).casefold() == org.casefold()), None)
+        files = edit.files
+        involved = files.case.agencies + [r.agency or "" for r in files.scoping.requests]
+        involved += [r.agency or "" for r in files.setup.chronology_requests]
+        clash = next((a for a in involved if a.casefold() == org.casefold()), None)
         if clash is not None:
             raise RefusedError(
                 f"{case_id}: the lead reviewer's organisation '{clash}' is an agency involved in "
@@ -34,7 +34,7 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
             )
         letter = render_document(edit, "commission-letter.md.j2", "lead-reviewer-commission", when,
                                  lead_reviewer=name, organisation=org)
-        edit.doc("commission")["lead_reviewer"] = yamlio.new_map({
+        edit.files.commission["lead_reviewer"] = yamlio.new_map({
             "name": name, "organisation": org, "independent": True, "date": when, "letter": letter,
         })
         return Act.COMMISSION
@@ -51,10 +51,11 @@ def panel_add(store: Store, case_id: str, *, name: str, agency: str, role: str,
     }
 
     def change(edit: Edit, when: date) -> None:
-        panel = edit.doc("commission").setdefault("panel", yamlio.new_seq())
-        if any(str(m["name"]).casefold() == member["name"].casefold() for m in panel):
+        commission = edit.files.commission
+        added = commission.seq("panel")
+        if any((m.name or "").casefold() == member["name"].casefold() for m in commission.panel):
             raise RefusedError(f"{case_id}: {member['name']} is already on the panel")
-        panel.append(yamlio.new_map({**member, "added": when}))
+        added.append(yamlio.new_map({**member, "added": when}))
 
     return run_record(store, case_id, "panel", options, change)
 
@@ -63,11 +64,11 @@ def panel_remove(store: Store, case_id: str, *, name: str, options: StepOptions)
     who = required_text(name, "--name", "name the panel member")
 
     def change(edit: Edit, when: date) -> None:
-        panel = (edit.docs.get("commission") or {}).get("panel") or []
-        index = next((i for i, m in enumerate(panel) if str(m["name"]).casefold() == who.casefold()), None)
-        if index is None:
-            names = ", ".join(str(m["name"]) for m in panel) or "nobody yet"
+        commission = edit.files.commission
+        found = next((m for m in commission.panel if (m.name or "").casefold() == who.casefold()), None)
+        if found is None:
+            names = ", ".join(m.name or "" for m in commission.panel) or "nobody yet"
             raise RefusedError(f"{case_id}: {who} is not on the panel (on it: {names})")
-        del panel[index]
+        commission.drop("panel", found)
 
     return run_record(store, case_id, "panel", options, change)

@@ -24,7 +24,7 @@ PURGED_KEY = "identifiers_purged"
 
 
 def refuse_if_purged(edit: Edit) -> None:
-    purged = edit.case.get(PURGED_KEY)
+    purged = edit.case.identifiers_purged
     if purged:
         raise RefusedError(f"{edit.case_id}: its identifiers were purged on {purged.get('date')}; "
                            "a purged case takes no identifiers again")
@@ -57,10 +57,10 @@ def record_in_history(edit: Edit, step: str, options: StepOptions, reason: str |
     """A history entry that says the identifiers changed (who, when, why), never what they are."""
     from reviewctl.core.step import check_date, history_entry
 
-    stage = str(edit.case["stage"])
+    stage = edit.case.stage
     when = check_date(options.date, edit, not_before_last=True)
-    edit.case["history"].append(history_entry(step, when, stage, stage, edit.store.repo.identity().name, options,
-                                              reason=reason))
+    edit.case.seq("history").append(history_entry(step, when, stage, stage, edit.store.repo.identity().name,
+                                                  options, reason=reason))
 
 
 def set_values(store: Store, case_id: str, add: list[str], remove: list[str], options: StepOptions) -> Outcome:
@@ -75,10 +75,7 @@ def set_values(store: Store, case_id: str, add: list[str], remove: list[str], op
 
 
 def show(store: Store, case_id: str) -> str:
-    from reviewctl.core.store import read_documents
-
-    case = read_documents(store, case_id, roundtrip=False)["case"]
-    purged = case.get(PURGED_KEY) if isinstance(case, dict) else None
+    purged = store.case(case_id).case.identifiers_purged
     if purged:
         raise RefusedError(f"{case_id}: its identifiers were purged on {purged.get('date')}; they cannot be shown")
     confidential = identifiers.read(store, case_id)

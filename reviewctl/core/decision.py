@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import DecisionDoc
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -52,8 +53,8 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
             (True, True): Act.CHAIR_CONDUCT, (True, False): Act.CHAIR_NOT_CONDUCT}[given.chair, given.conduct]
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        source = str(edit.case["stage"])
-        decision = edit.doc("decision")
+        source = edit.case.stage
+        decision = edit.files.decision
         if given.chair:
             if given.meeting_date or given.attendees or given.parallel or given.scope:
                 raise UsageError(
@@ -84,8 +85,8 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
             raise UsageError("--partner belongs to the partners' decision at the meeting, not the chair's")
         transition = advance(edit, step, options, given.new_type)
         if not given.chair:
-            record_partners(edit, decision, str(edit.case["type"]), given.partners)
-        decider = store.workflow.statute.deciders.get(str(edit.case["type"]))
+            record_partners(edit, decision, edit.case.type, given.partners)
+        decider = store.workflow.statute.deciders.get(edit.case.type)
         if decider is not None:
             decision["body"] = decider.body
             if decider.chair and given.chair:
@@ -97,7 +98,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         return finish(edit, step, f"{source} -> {transition.to}", options)
 
 
-def record_partners(edit: Edit, decision: Any, case_type: str, given: list[str]) -> None:
+def record_partners(edit: Edit, decision: DecisionDoc, case_type: str, given: list[str]) -> None:
     """Each safeguarding partner's agreement (lcspr): all of the workflow's partners, or a refusal."""
     decider = edit.store.workflow.statute.deciders.get(case_type)
     partners = decider.partners if decider is not None else []
@@ -130,7 +131,7 @@ def record_partners(edit: Edit, decision: Any, case_type: str, given: list[str])
         {pid: yamlio.new_map({"name": name, "role": role}) for pid, (name, role) in agreed.items()})
 
 
-def _who(decision: Any, chair_next: bool) -> dict[str, Any]:
+def _who(decision: DecisionDoc, chair_next: bool) -> dict[str, Any]:
     """Who decides, for the documents: the body, the one who decides for it, each partner."""
     body = str(decision.get("body") or "")
     chair = str(decision.get("decided_for") or "")
@@ -140,7 +141,7 @@ def _who(decision: Any, chair_next: bool) -> dict[str, Any]:
             "decided_by": f"{chair}, on behalf of the {body}" if chair and body else body}
 
 
-def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool, when: date) -> None:
+def _documents(edit: Edit, decision: DecisionDoc, given: DecisionInput, chair_next: bool, when: date) -> None:
     who = _who(decision, chair_next)
     if not given.chair:
         facts = {k: decision.get(k) for k in ("meeting_date", "attendees", "outcome", "rationale",
@@ -148,7 +149,7 @@ def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool
         decision["record"] = render_document(edit, "decision-record.md.j2", "decision-record", when,
                                              recommendation=chair_next, **facts, **who)
         if chair_next:
-            decider = edit.store.workflow.statute.deciders.get(str(edit.case["type"]))
+            decider = edit.store.workflow.statute.deciders.get(edit.case.type)
             who["decided_for"] = decider.chair or "" if decider else ""
             decision["recommendation"] = render_document(
                 edit, "chair-recommendation.md.j2", "recommendation-to-independent-chair", when, **facts, **who)
@@ -158,9 +159,9 @@ def _documents(edit: Edit, decision: Any, given: DecisionInput, chair_next: bool
             conduct=given.conduct, learning_to=decision.get("learning_to") or "", **who)
 
 
-def _record_meeting(decision: Any, values: dict[str, Any]) -> None:
+def _record_meeting(decision: DecisionDoc, values: dict[str, object]) -> None:
     for key, value in values.items():
         if value is None:
-            decision.pop(key, None)
+            decision.pop(key)
         else:
             decision[key] = value

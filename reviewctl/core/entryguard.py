@@ -96,7 +96,6 @@ def check_entry(edit: Edit) -> None:
     """Refuse the step if anything it adds holds one of the case's identifiers."""
     from reviewctl.core import identifiers
     from reviewctl.core.keys import KeysUnavailable
-    from reviewctl.core.redaction import Findings, Guard, text_findings
 
     store = edit.store
     confidential = edit.identifiers
@@ -115,6 +114,8 @@ def check_entry(edit: Edit) -> None:
                               f"identifiers first, and they cannot be read here: {error.message}") from None
     if not confidential:
         return
+    from reviewctl.core.redaction import Findings, Guard, text_findings  # only for a case with identifiers
+
     allow = store.config.redaction.allow
     guard = Guard.build(confidential, allow)
     # A letter is dated the day of the step: a child referred on the day it was born must

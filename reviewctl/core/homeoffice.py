@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.inputs import read_input
@@ -26,7 +25,7 @@ SUBMIT, QA = "home-office-submit", "home-office-qa"
 
 
 def _check_type(store: Store, edit: Edit) -> None:
-    case_type = str(edit.case["type"])
+    case_type = edit.case.type
     if case_type not in store.workflow.statute.home_office_qa:
         types = ", ".join(store.workflow.statute.home_office_qa) or "none"
         raise RefusedError(f"{edit.case_id}: a '{case_type}' review is not quality-assured by the Home Office "
@@ -34,7 +33,7 @@ def _check_type(store: Store, edit: Edit) -> None:
 
 
 def _final(edit: Edit) -> tuple[int, str]:
-    final = (edit.docs.get("jcrg") or {}).get("final_report") or {}
+    final = edit.files.jcrg.final_report
     return int(final["version"]), str(final["sha256"])
 
 
@@ -43,41 +42,38 @@ def submit(store: Store, case_id: str, options: StepOptions) -> Outcome:
 
     def change(edit: Edit, when: date) -> None:
         _check_type(store, edit)
-        record = edit.doc("homeoffice")
-        submissions = record.setdefault("submissions", yamlio.new_seq())
-        outcomes = record.get("outcomes") or []
+        record = edit.files.homeoffice
+        added = record.seq("submissions")  # made before `submitted`: the file's key order as it always was
+        submissions, outcomes = record.submissions, record.outcomes
         version, sha256 = _final(edit)
         jcrg_steps = store.workflow.steps_of(Act.JCRG)
-        history = edit.case.get("history") or []
-        agreed_on: list[date] = [e["date"] for e in history if isinstance(e, dict) and e.get("step") in jcrg_steps
-                                 and isinstance(e.get("date"), date)]
+        agreed_on = [e.date for e in edit.case.history if e.step in jcrg_steps and e.date is not None]
         if agreed_on and when < agreed_on[-1]:
             raise UsageError(f"{case_id}: --date {when} is before the JCRG agreed version {version} of the report "
                              f"({agreed_on[-1]}); a report is submitted once it is agreed")
-        entry: Any = yamlio.new_map({"date": when, "version": version, "sha256": sha256})
+        entry = yamlio.new_map({"date": when, "version": version, "sha256": sha256})
         if submissions:
             last = submissions[-1]
-            answer = next((o for o in outcomes if o.get("submission") == len(submissions)), None)
+            answer = next((o for o in outcomes if o.submission == len(submissions)), None)
             if answer is None:
                 raise RefusedError(f"{case_id}: the report submitted on {last['date']} awaits the QA Panel's "
                                    "outcome; record it with `reviewctl home-office qa`")
-            if answer.get("outcome") == "approved":
+            if answer.outcome == "approved":
                 raise RefusedError(f"{case_id}: the Home Office QA Panel approved the report on {answer['date']}; "
                                    "nothing to resubmit")
-            if version == last.get("version"):
+            if version == last.version:
                 raise RefusedError(f"{case_id}: the QA Panel asked for amendments: revise the report first with "
                                    "`reviewctl report ID --file F --revision --reason TEXT`, and take it through "
                                    "the JCRG and approval again")
             if when < last["date"]:
                 raise UsageError(f"{case_id}: --date {when} is before the last submission ({last['date']})")
             entry["resubmission"] = True
-            versions = (edit.docs.get("report") or {}).get("versions") or []
-            why = next((v.get("revision") for v in versions if v.get("version") == version), None)
-            if why:
-                entry["revision"] = why
+            revised = edit.files.report.version(version)
+            if revised is not None and revised.revision:
+                entry["revision"] = revised.revision
         else:
-            record["submitted"] = when
-        submissions.append(entry)
+            record.submitted = when
+        added.append(entry)
 
     return run_record(store, case_id, SUBMIT, options, change)
 
@@ -92,14 +88,13 @@ def qa_outcome(store: Store, case_id: str, outcome: str, letter: Path, options: 
 
     def change(edit: Edit, when: date) -> None:
         _check_type(store, edit)
-        record = edit.doc("homeoffice")
-        submissions = record.get("submissions") or []
-        outcomes = record.setdefault("outcomes", yamlio.new_seq())
+        record = edit.files.homeoffice
+        submissions = record.submissions
         if not submissions:
             raise RefusedError(f"{case_id}: no report has been submitted to the Home Office; a QA outcome "
                                "answers a submission: record it first with `reviewctl home-office submit ID`")
         number = len(submissions)
-        if any(o.get("submission") == number for o in outcomes):
+        if any(o.submission == number for o in record.outcomes):
             raise RefusedError(f"{case_id}: the submission of {submissions[-1]['date']} already has its QA "
                                "outcome; a new one needs a resubmission")
         if when < submissions[-1]["date"]:
@@ -109,7 +104,7 @@ def qa_outcome(store: Store, case_id: str, outcome: str, letter: Path, options: 
 
         name = f"{when.isoformat()}-home-office-qa-letter-{number}.md"
         edit.extra[store.case_dir(case_id) / DOCUMENTS_DIR / name] = text
-        outcomes.append(yamlio.new_map({"date": when, "outcome": outcome, "submission": number,
+        record.seq("outcomes").append(yamlio.new_map({"date": when, "outcome": outcome, "submission": number,
                                         "letter": f"{DOCUMENTS_DIR}/{name}"}))
 
     return run_record(store, case_id, QA, options, change)
@@ -117,15 +112,15 @@ def qa_outcome(store: Store, case_id: str, outcome: str, letter: Path, options: 
 
 def approved_letter(store: Store, edit: Edit) -> str | None:
     """For publication: the QA letter approving the current final report; refused without one."""
-    if str(edit.case["type"]) not in store.workflow.statute.home_office_qa:
+    if edit.case.type not in store.workflow.statute.home_office_qa:
         return None
-    record = edit.docs.get("homeoffice") or {}
-    submissions = record.get("submissions") or []
+    record = edit.files.homeoffice
+    submissions = record.submissions
     version, _ = _final(edit)
-    for o in reversed(record.get("outcomes") or []):
-        number = o.get("submission")
-        if (o.get("outcome") == "approved" and isinstance(number, int)
-                and 0 < number <= len(submissions) and submissions[number - 1].get("version") == version):
+    for o in reversed(record.outcomes):
+        number = o.submission
+        if (o.outcome == "approved" and number is not None
+                and 0 < number <= len(submissions) and submissions[number - 1].version == version):
             return str(o["letter"])
     raise RefusedError(f"{edit.case_id}: the Home Office QA Panel has not approved version {version} of the report; "
                        "submit it with `reviewctl home-office submit ID` and record the outcome with "

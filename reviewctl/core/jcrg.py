@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.review import read_markdown
@@ -67,16 +66,17 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
 
     def change(edit: Edit, when: date) -> str:
         require(edit, Act.JCRG)  # the report agreed and presented, before anything else
-        report: Any = edit.docs["report"]
-        agreed = report["agreed"]
-        latest = report["versions"][-1]["version"] if report.get("versions") else None
+        report = edit.files.report
+        agreed = report.agreed
+        latest = report.versions[-1].version if report.versions else None
         if agreed["version"] != latest:  # an agreement kept from before a revision is not of this text
             raise RefusedError(f"{case_id}: the latest report, version {latest}, is not agreed yet; agree it with "
                                f"`reviewctl report {case_id} --agreed`, then present it")
         if final_report != agreed["version"]:
             raise RefusedError(f"{case_id}: version {final_report} is not the agreed report "
                                f"(version {agreed['version']} is)")
-        version = next(v for v in report["versions"] if v["version"] == final_report)
+        version = report.version(final_report)
+        assert version is not None  # the agreed version is the latest, and it is this one
         for a in actions:
             check_planned(a.due, options.today, "--due")
             if a.due <= when:
@@ -85,7 +85,7 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
                                 "measure": a.measure, "status": "open"})
                 for i, a in enumerate(actions, start=1)]
         edit.extra[store.case_dir(case_id) / COMMS_PLAN] = plan
-        jcrg = edit.doc("jcrg")
+        jcrg = edit.files.jcrg.writable()
         jcrg.update({
             "date": when,
             "final_report": yamlio.new_map({"version": final_report, "sha256": version["sha256"]}),

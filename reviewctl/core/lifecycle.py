@@ -27,7 +27,7 @@ def withdraw(store: Store, case_id: str, reason: str, options: StepOptions) -> O
     reason = required_text(reason, "--reason", "say why it is withdrawn (a duplicate, referred in error, ...)")
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        stage, case_type = edit.case.stage, edit.case.type
         if store.workflow.for_action(Act.WITHDRAW, stage, case_type) is None:
             allowed = store.workflow.sources(Act.WITHDRAW)
             raise RefusedError(f"{case_id}: a case in stage '{stage}' cannot be withdrawn: only before the decision "
@@ -47,7 +47,7 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
     target = canonical(target, stage_ids) or target  # any capitals; an unknown one is never quoted back
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        stage, case_type = edit.case.stage, edit.case.type
         if not workflow.is_terminal(stage):
             raise RefusedError(f"{case_id}: the case is in stage '{stage}' and has not ended; only an ended case "
                                "is reopened")
@@ -61,9 +61,9 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
             raise UsageError(f"{case_id}: --to {what} for a case in '{stage}' (re-entry points: {allowed})")
         case = edit.case
         when = check_date(options.date, edit, not_before_last=True)
-        case["history"].append(history_entry(chosen.step, when, stage, chosen.to, store.repo.identity().name,
-                                             options, reason=reason))
-        case["stage"] = chosen.to
+        case.seq("history").append(history_entry(chosen.step, when, stage, chosen.to,
+                                                 store.repo.identity().name, options, reason=reason))
+        case.stage = chosen.to
         return finish(edit, Act.REOPEN, f"{stage} -> {chosen.to}", options)
 
 
@@ -73,14 +73,14 @@ def retype(store: Store, case_id: str, new_type: str, reason: str, options: Step
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         case = edit.case
-        stage, old = str(case["stage"]), str(case["type"])
+        stage, old = case.stage, case.type
         if new_type == old:
             raise UsageError(f"{case_id}: the case is already of type '{old}'; nothing to change")
         if new_type == "unknown":
             raise UsageError(f"{case_id}: --type unknown: the type is settled as '{old}'; give the type it should be")
         check_new_type(edit, new_type, Act.RETYPE)
         when = check_date(options.date, edit, not_before_last=True)
-        case["history"].append(history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name, options,
-                                             new_type, reason))
-        case["type"] = new_type
+        case.seq("history").append(history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name,
+                                                 options, new_type, reason))
+        case.type = new_type
         return finish(edit, Act.RETYPE, f"{old} -> {new_type}", options)

@@ -22,9 +22,9 @@ def link(store: Store, case_id: str, other_id: str, kind: str, options: StepOpti
     with step_guard(store, case_id), step_guard(store, other_id, locked=True):
         edits = [Edit.load(store, case_id), Edit.load(store, other_id)]
         for edit, target in ((edits[0], other_id), (edits[1], case_id)):
-            store.workflow.require_record("link", str(edit.case["stage"]), edit.case_id)
+            store.workflow.require_record("link", edit.case.stage, edit.case_id)
             when = check_date(options.date, edit)
-            links = edit.doc("links").setdefault("links", yamlio.new_seq())
+            links = edit.files.links.seq("links")
             if any(str(entry["case"]) == target for entry in links):
                 raise RefusedError(f"{edit.case_id} is already linked to {target}")
             links.append(yamlio.new_map({"case": target, "kind": kind, "date": when}))

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import Action
 from reviewctl.core.clocks import Deadline, deadlines
 from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, optional_text, required_text, run_record
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
@@ -20,39 +21,40 @@ STATUSES = ("open", "on-track", "at-risk", "complete")
 DONE = ("complete", "closed")
 
 
-def rag(action: dict[str, Any], deadline: Deadline | None) -> str:
-    """Red, amber or green from the due date and the reported progress."""
-    if action.get("signed_off") or action.get("status") in DONE:
-        return "complete" if action.get("status") != "closed" else "closed"
+def rag(action: Action | dict[str, object], deadline: Deadline | None) -> str:
+    """Red, amber or green from the due date and the reported progress (`action`: its view, or its keys)."""
+    action = action if isinstance(action, Action) else Action(action)
+    if action.signed_off or action.status in DONE:
+        return "complete" if action.status != "closed" else "closed"
     if deadline is not None and deadline.status == "overdue":
         return "red"
-    if action.get("status") == "at-risk" or (deadline is not None and deadline.status == "due-soon"):
+    if action.status == "at-risk" or (deadline is not None and deadline.status == "due-soon"):
         return "amber"
     return "green"
 
 
 def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
-    docs = read_documents(store, case_id, roundtrip=False)
-    due = {d.item: d for d in deadlines(store.workflow, docs, today, store.config.due_soon_working_days)
+    files = store.case(case_id)
+    due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
            if d.name == "action"}
     rows = []
-    for action in (docs.get("jcrg") or {}).get("actions") or []:
-        progress = action.get("progress") or []
+    for action in files.jcrg.actions:
+        progress = action.progress
         rows.append({
-            "id": action["id"], "text": action["text"], "owner": action["owner"],
-            "due": action["due"].isoformat(), "measure": action["measure"],
+            "id": action["id"], "text": action.text, "owner": action.owner,
+            "due": action["due"].isoformat(), "measure": action.measure,
             "status": action.get("status", "open"), "rag": rag(action, due.get(action["id"])),
-            "last_progress": progress[-1]["note"] if progress else None,
-            "signed_off": action["signed_off"].isoformat() if action.get("signed_off") else None,
+            "last_progress": progress[-1].note if progress else None,
+            "signed_off": action.signed_off.isoformat() if action.signed_off else None,
         })
     return rows
 
 
-def _find(edit: Edit, action_id: str) -> Any:
-    actions = (edit.docs.get("jcrg") or {}).get("actions") or []
-    found = next((a for a in actions if str(a["id"]).casefold() == action_id.strip().casefold()), None)
+def _find(edit: Edit, action_id: str) -> Action:
+    actions = edit.files.jcrg.actions
+    found = next((a for a in actions if a.id.casefold() == action_id.strip().casefold()), None)
     if found is None:
-        known = ", ".join(str(a["id"]) for a in actions) or "none"
+        known = ", ".join(a.id for a in actions) or "none"
         raise UsageError(f"{edit.case_id}: no action {action_id!r} (actions: {known})")
     return found
 
@@ -85,10 +87,10 @@ def update(store: Store, case_id: str, action_id: str, *, progress: str, evidenc
         if status:
             entry["status"] = status
             action["status"] = status
-        kept = _evidence(edit, evidence, when, str(action["id"]))
+        kept = _evidence(edit, evidence, when, action.id)
         if kept:
             entry["evidence"] = kept
-        action.setdefault("progress", yamlio.new_seq()).append(entry)
+        action.seq("progress").append(entry)
 
     return run_record(store, case_id, "actions", options, change)
 
@@ -96,12 +98,12 @@ def update(store: Store, case_id: str, action_id: str, *, progress: str, evidenc
 def sign_off(store: Store, case_id: str, action_id: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
         action = _find(edit, action_id)
-        if action.get("signed_off"):
-            raise RefusedError(f"{case_id}: action {action['id']} was signed off on {action['signed_off']}")
-        if action.get("status") == "closed":
-            raise RefusedError(f"{case_id}: action {action['id']} was closed without sign-off")
-        action["signed_off"] = when
-        action["status"] = "complete"
+        if action.signed_off:
+            raise RefusedError(f"{case_id}: action {action.id} was signed off on {action.signed_off}")
+        if action.status == "closed":
+            raise RefusedError(f"{case_id}: action {action.id} was closed without sign-off")
+        action.signed_off = when
+        action.status = "complete"
 
     return run_record(store, case_id, "sign-off", options, change)
 
@@ -114,7 +116,7 @@ def impact(store: Store, case_id: str, *, note: str, evidence: Path | None, opti
         kept = _evidence(edit, evidence, when, "impact")
         if kept:
             entry["evidence"] = kept
-        edit.doc("monitoring").setdefault("impact", yamlio.new_seq()).append(entry)
+        edit.files.view("monitoring").seq("impact").append(entry)
 
     return run_record(store, case_id, "impact", options, change)
 
@@ -129,17 +131,16 @@ def close(store: Store, case_id: str, *, reason: str | None, options: StepOption
         raise UsageError("--reason was given blank; say why the open actions are being closed")
 
     def change(edit: Edit, when: date) -> str:
-        actions = (edit.docs.get("jcrg") or {}).get("actions") or []
-        still_open = [a for a in actions if a.get("status") not in DONE and not a.get("signed_off")]
+        still_open = [a for a in edit.files.jcrg.actions if a.status not in DONE and not a.signed_off]
         if still_open and why is None:
             raise RefusedError(
-                f"{case_id}: actions still open: {', '.join(str(a['id']) for a in still_open)}; sign "
+                f"{case_id}: actions still open: {', '.join(a.id for a in still_open)}; sign "
                 "them off, or close them consciously with --reason TEXT"
             )
         for action in still_open:
             action["status"] = "closed"
             action["closed_reason"] = why
-        monitoring = edit.doc("monitoring")
+        monitoring = edit.files.view("monitoring")
         monitoring["closed"] = when
         if why:
             monitoring["close_reason"] = why

@@ -4,12 +4,12 @@ review) that a review runs beside and may wait for, each with its dated events."
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import CaseFiles, Proceeding
 from reviewctl.core.statute import check_value
 from reviewctl.core.step import Edit, StepOptions, required_text, run_record
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.errors import UsageError
 
@@ -21,7 +21,7 @@ def add(store: Store, case_id: str, kind: str, ref: str, options: StepOptions) -
     ref = required_text(ref, "--ref", "give the proceeding's reference (court, coroner's or IOPC reference)")
 
     def change(edit: Edit, when: date) -> None:
-        found = edit.doc("proceedings").setdefault("proceedings", yamlio.new_seq())
+        found = edit.files.proceedings.seq("proceedings")
         number = len(found) + 1
         found.append(yamlio.new_map({"id": f"P{number}", "kind": kind, "ref": ref, "added": when}))
 
@@ -32,24 +32,24 @@ def event(store: Store, case_id: str, proceeding: str, text: str, options: StepO
     what = required_text(text, "--event", "say what happened, e.g. 'hearing listed for 3 May 2027'")
 
     def change(edit: Edit, when: date) -> None:
-        entry = _find(edit.docs, case_id, proceeding)
-        entry.setdefault("events", yamlio.new_seq()).append(
+        entry = _find(edit.files, proceeding)
+        entry.seq("events").append(
             yamlio.new_map({"date": when, "event": what, "by": store.repo.identity().name}))
 
     return run_record(store, case_id, RECORD, options, change)
 
 
-def _find(docs: dict[str, Any], case_id: str, proceeding: str) -> Any:
-    found = (docs.get("proceedings") or {}).get("proceedings") or []
+def _find(files: CaseFiles, proceeding: str) -> Proceeding:
+    found = files.proceedings.proceedings
     for entry in found:
         if str(entry.get("id")).casefold() == proceeding.strip().casefold():
             return entry
     known = ", ".join(str(e.get("id")) for e in found) or "none yet"
-    raise UsageError(f"{case_id}: no such parallel proceeding (known: {known}); "
+    raise UsageError(f"{files.id}: no such parallel proceeding (known: {known}); "
                      "add one with `reviewctl parallel add ID --kind KIND --ref TEXT`")
 
 
 def waited_for(store: Store, case_id: str, proceeding: str) -> str:
     """What a clock pause names when it waits for a recorded proceeding: its id, kind and reference."""
-    entry = _find(read_documents(store, case_id, roundtrip=False), case_id, proceeding)
+    entry = _find(store.case(case_id), proceeding)
     return f"{entry['id']} ({entry['kind']}, {entry['ref']})"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from reviewctl.adapters import yamlio
 from reviewctl.core.statute import check_value, themes_of
 from reviewctl.core.step import Edit, StepOptions, run_record
 from reviewctl.core.store import Store
@@ -30,7 +29,7 @@ def set_details(store: Store, case_id: str, given: list[str], options: StepOptio
         values[name] = check_value(value, vocab[name].values, f"--set {name}")
 
     def change(edit: Edit, when: date) -> None:
-        details = edit.doc("profile").setdefault("details", yamlio.new_map())
+        details = edit.files.view("profile").mapping("details")
         for name, value in values.items():
             details[name] = value
 
@@ -44,7 +43,7 @@ def add_themes(store: Store, case_id: str, themes: list[str], options: StepOptio
     chosen = [check_value(t, known, "--add") for t in themes]
 
     def change(edit: Edit, when: date) -> None:
-        listed = edit.doc("profile").setdefault("themes", yamlio.new_seq())
+        listed = edit.files.view("profile").seq("themes")
         for theme in chosen:
             if theme in listed:
                 raise RefusedError(f"{case_id}: the theme '{theme}' is already recorded")

@@ -4,10 +4,11 @@ ahead), the library submissions, and an optional embargo."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import working_days_before, working_days_between
+from reviewctl.core.casefiles import Notice
 from reviewctl.core.homeoffice import approved_letter
 from reviewctl.core.redaction import Findings, findings, text_findings
 from reviewctl.core.setup import slug
@@ -48,7 +49,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
             reason: str | None = None) -> Outcome:
 
     def change(edit: Edit, when: date) -> str:
-        case_type = str(edit.case["type"])
+        case_type = edit.case.type
         chosen = choose_route(store, case_type, route, reason)
         place = (required_text(where, "--where", "give the web address or place of publication")
                  if chosen is None or chosen.public else optional_text(where))
@@ -70,8 +71,8 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         need = bodies.notice_working_days.get(case_type, 0)
         shown = chosen is None or chosen.public
         recipients = [FAMILY, *(bodies.publication.get(case_type, []) if shown else [])]
-        record = edit.doc("publication")
-        planned = {str(n.get("to")): n for n in record.get("notices") or []}
+        record = edit.files.publication
+        planned = {str(n.get("to")): n for n in record.notices}
         late = [to for to in recipients[1:]
                 if need and working_days_between(_sent_on(planned.get(to), sent), public) < need]
         if late:
@@ -84,7 +85,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         for to in recipients:
             on = _sent_on(planned.get(to), sent)
             if to in planned and planned[to].get("sent") is None:
-                planned[to]["sent"] = on
+                planned[to].sent = on
             doc = render_document(edit, "publication-notification.md.j2",
                                   f"publication-notification-{slug(to)}", on,
                                   to=to, public=public, where=place or "", embargo_until=embargo_until)
@@ -122,10 +123,10 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
     return run_record(store, case_id, Act.PUBLISH, options, change)
 
 
-def _sent_on(planned: Any, default: date) -> date:
+def _sent_on(planned: Notice | None, default: date) -> date:
     """When a body had the report: the date recorded for it (`publish --sent`), else --notified-on."""
-    sent = planned.get("sent") if planned is not None else None
-    return sent if isinstance(sent, date) else default
+    sent = planned.sent if planned is not None else None
+    return sent if sent is not None else default
 
 
 def choose_route(store: Store, case_type: str, route: str | None, reason: str | None) -> Route | None:
@@ -159,14 +160,14 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
     a number of working days before it (`notice_working_days`); `sent`: when each body had it."""
 
     def change(edit: Edit, when: date) -> None:
-        case_type = str(edit.case["type"])
+        case_type = edit.case.type
         bodies = store.workflow.bodies
         need = bodies.notice_working_days.get(case_type, 0)
         told = bodies.publication.get(case_type, [])
         if not need or not told:
             raise RefusedError(f"{case_id}: a '{case_type}' review has no notice period before publication "
                                "(the workflow's bodies.notice_working_days)")
-        record = edit.doc("publication")
+        record = edit.files.publication
         if planned is not None:
             check_planned(planned, options.today, "--planned")
             left = working_days_between(when, planned)
@@ -178,7 +179,7 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
             record["planned"] = planned
             by = working_days_before(planned, need)
             record["notices"] = yamlio.new_seq([yamlio.new_map({"to": to, "due": by}) for to in told])
-        notices = {str(n.get("to")).casefold(): n for n in record.get("notices") or []}
+        notices = {str(n.get("to")).casefold(): n for n in record.notices}
         if sent and not notices:
             raise RefusedError(f"{case_id}: plan the publication first with --planned DATE")
         for to, on in sent:
@@ -188,7 +189,7 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
                                  f"(known: {', '.join(told)})")
             if on > options.today:
                 raise UsageError(f"--sent {to}={on} is after today ({options.today})")
-            entry["sent"] = on
+            entry.sent = on
 
     return run_record(store, case_id, PLAN, options, change)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from reviewctl.core.casefiles import CaseDoc
 from reviewctl.core.workflow import Act, Workflow
 from reviewctl.errors import RefusedError
 
@@ -50,9 +51,11 @@ def replaced(before: Any, after: Any, path: str) -> list[tuple[str, Any]]:
     return []
 
 
-def sent_back(workflow: Workflow, case: Any) -> bool:
+def sent_back(workflow: Workflow, case: CaseDoc | object) -> bool:
+    """Whether a revision or a reopening sent the case back (`case`: its view, or its map as read)."""
+    case = case if isinstance(case, CaseDoc) else CaseDoc(case)
     back = workflow.steps_of(*Act.BACK)
-    return any(isinstance(h, dict) and h.get("step") in back for h in (case or {}).get("history") or [])
+    return any(h.step in back for h in case.history)
 
 
 def refuse_overwrites(workflow: Workflow, case_id: str, before: dict[str, Any], docs: dict[str, Any]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core import identifiers
@@ -81,7 +80,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
     case_id = new_case_id(store, received_on.year)
     with step_guard(store, case_id):
         by = store.repo.identity().name
-        case: Any = yamlio.new_map({
+        case = yamlio.new_map({
             "id": case_id, "type": case_type, "stage": workflow.initial, "subject": subject,
             "referrer": referrer, "received": received_on,
             "aware": aware or (received_on if case_type == "lcspr" else None), "incident_date": incident_date,
@@ -93,7 +92,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
         case.yaml_set_start_comment(_HEADER)
         step = workflow.referral_step
         when = options.when or received_on
-        edit = Edit(store, case_id, {"case": case})
+        edit = Edit.new(store, case_id, case)
         case["acknowledgement"] = render_document(edit, "acknowledgement-letter.md.j2",
                                                   "acknowledgement-letter", when)
         case["history"] = yamlio.new_seq(
@@ -120,12 +119,12 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
         if summary:
             case["summary"] = summary
         for agency in agencies:
-            if agency not in case.setdefault("agencies", yamlio.new_seq()):
-                case["agencies"].append(agency)
+            if agency not in case.agencies:
+                case.seq("agencies").append(agency)
         source = str(case["stage"])
         transition = advance(edit, step, options, new_type)
         when = options.date
-        triage_record: Any = yamlio.new_map({
+        triage_record = yamlio.new_map({
             "outcome": "accepted" if accept else "no-further-action",
             "reason": reason, "date": when,
         })

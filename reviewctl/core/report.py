@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core import recorded
+from reviewctl.core.casefiles import ReportDoc, Version
 from reviewctl.core.records import own_report_file
 from reviewctl.core.review import read_markdown, sha256
 from reviewctl.core.step import Edit, StepOptions, advance, check_date, finish, run_record
@@ -53,8 +54,8 @@ def _recommendations_file(path: Path) -> list[str]:
     return [i.strip() for i in items]
 
 
-def current_version(report: Any) -> Any:
-    versions = (report or {}).get("versions") or []
+def current_version(report: ReportDoc) -> Version | None:
+    versions = report.versions
     return versions[-1] if versions else None
 
 
@@ -83,10 +84,10 @@ def add_version(store: Store, case_id: str, file: Path, recommendations_file: Pa
         )
 
     def change(edit: Edit, when: date) -> str | None:
-        report = edit.doc("report")
-        versions = report.setdefault("versions", yamlio.new_seq())
+        report = edit.files.report
+        versions = report.seq("versions")
         latest = current_version(report)
-        if latest is not None and latest["sha256"] == digest:
+        if latest is not None and latest.sha256 == digest:
             raise RefusedError(f"{case_id}: this is the same text as version {latest['version']}")
         number = len(versions) + 1
         name = own_report_file(number, ".docx" if word else ".md")
@@ -98,14 +99,12 @@ def add_version(store: Store, case_id: str, file: Path, recommendations_file: Pa
         if revision:
             version["revision"] = revision
         versions.append(version)
-        back = store.workflow.steps_of(*Act.BACK)
-        sent_back = any(isinstance(e, dict) and e.get("step") in back for e in edit.case.get("history") or [])
-        if not (revision or sent_back):
+        if not (revision or recorded.sent_back(store.workflow, edit.case)):
             # Agreement was of an earlier version. Once the JCRG's step has relied on it (a case sent
             # back by a revision or a reopening), it stays as that step's record: `jcrg` checks that
             # the agreed version is the latest.
-            report.pop("agreed", None)
-        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+            report.pop("agreed")
+        stage, case_type = edit.case.stage, edit.case.type
         return Act.REPORT if store.workflow.for_action(Act.REPORT, stage, case_type) else None
 
     if revision is not None:
@@ -118,7 +117,7 @@ def _revise(store: Store, case_id: str, reason: str, change: Callable[[Edit, dat
     """The report revised after the JCRG or approval: the case goes back where the workflow says."""
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        stage, case_type = str(edit.case["stage"]), str(edit.case["type"])
+        stage, case_type = edit.case.stage, edit.case.type
         if store.workflow.for_action(Act.REVISE, stage, case_type) is None:
             allowed = store.workflow.sources(Act.REVISE)
             raise RefusedError(f"{case_id}: --revision is for a report the JCRG agreed or that was approved "
@@ -131,12 +130,12 @@ def _revise(store: Store, case_id: str, reason: str, change: Callable[[Edit, dat
 
 def agree(store: Store, case_id: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
-        report = edit.doc("report")
+        report = edit.files.report
         latest = current_version(report)
         if latest is None:
             raise RefusedError(f"{case_id}: no report yet; store one with `reviewctl report ID --file`")
-        if report.get("agreed") and report["agreed"]["version"] == latest["version"]:
-            raise RefusedError(f"{case_id}: version {report['agreed']['version']} is already agreed")
+        if report.agreed and report.agreed["version"] == latest["version"]:
+            raise RefusedError(f"{case_id}: version {report.agreed['version']} is already agreed")
         report["agreed"] = yamlio.new_map({"version": latest["version"], "date": when})
 
     return run_record(store, case_id, Act.REPORT, options, change)
@@ -144,7 +143,7 @@ def agree(store: Store, case_id: str, options: StepOptions) -> Outcome:
 
 def present(store: Store, case_id: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
-        report = edit.doc("report")
+        report = edit.files.report
         if current_version(report) is None:
             raise RefusedError(f"{case_id}: no report to present yet")
         report["presented"] = when

@@ -13,11 +13,12 @@ from datetime import date
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core import identifiers
+from reviewctl.core.casefiles import CaseDoc, CaseFiles
 from reviewctl.core.confidential import PURGED_KEY, record_in_history
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
 from reviewctl.core.keys import Keystore
 from reviewctl.core.step import Edit, StepOptions, check_date, finish, required_text
-from reviewctl.core.store import CONFIG_FILE, Store, read_documents
+from reviewctl.core.store import CONFIG_FILE, Store
 from reviewctl.core.transaction import Outcome, step_guard
 from reviewctl.core.workflow import Act
 from reviewctl.errors import InvalidDataError, RefusedError
@@ -38,16 +39,12 @@ class Due:
                 "keep": self.keep, "destroy_from": self.destroy_from.isoformat(), "identifiers": self.identifiers}
 
 
-def _closed_on(store: Store, docs: dict[str, object]) -> date | None:
-    case = docs["case"]
-    assert isinstance(case, dict)
+def _closed_on(store: Store, case: CaseDoc) -> date | None:
     if not store.workflow.is_terminal(str(case.get("stage"))):
         return None
-    history = case.get("history") or []
     # The day it entered the stage: a correction or a purge afterwards does not move it.
-    entered = [e for e in history if isinstance(e, dict) and e.get("step") not in Act.IN_PLACE]
-    when = entered[-1].get("date") if entered else None
-    return when if isinstance(when, date) else None
+    entered = [e for e in case.history if e.get("step") not in Act.IN_PLACE]
+    return entered[-1].date if entered else None
 
 
 def _check_types(store: Store) -> None:
@@ -57,15 +54,14 @@ def _check_types(store: Store) -> None:
                                    f"type; give one of {', '.join(store.workflow.types)}")
 
 
-def due_date(store: Store, case_id: str, docs: dict[str, object]) -> tuple[date, Due] | None:
-    closed = _closed_on(store, docs)
-    case = docs["case"]
-    assert isinstance(case, dict)
+def due_date(store: Store, files: CaseFiles) -> tuple[date, Due] | None:
+    case_id, case = files.id, files.case
+    closed = _closed_on(store, case)
     period = store.config.retention.get(str(case.get("type")))
     if closed is None or period is None:
         return None
     destroy = add_months(closed, period.years * 12 + period.months)
-    state = "purged" if case.get(PURGED_KEY) else identifiers.stored_as(store, case_id) or "none"
+    state = "purged" if case.identifiers_purged else identifiers.stored_as(store, case_id) or "none"
     return destroy, Due(case_id, str(case.get("type")), str(case.get("stage")), closed, str(period), destroy, state)
 
 
@@ -76,11 +72,11 @@ def listing(store: Store, today: date, everything: bool = False) -> tuple[list[D
     rows = []
     unset: set[str] = set()
     for case_id in store.case_ids():
-        docs = read_documents(store, case_id, roundtrip=False, fast=True)
-        found = due_date(store, case_id, docs)
-        case = docs["case"]
+        files = store.case(case_id, fast=True)
+        found = due_date(store, files)
+        case = files.case
         if found is None:
-            if _closed_on(store, docs) is not None and str(case.get("type")) not in store.config.retention:
+            if _closed_on(store, case) is not None and str(case.get("type")) not in store.config.retention:
                 unset.add(str(case.get("type")))
             continue
         destroy, row = found
@@ -97,21 +93,21 @@ def purge(store: Store, case_id: str, reason: str, force: bool,
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         case = edit.case
-        if case.get(PURGED_KEY):
+        if case.identifiers_purged:
             keystore = Keystore(store)
             if keystore.read(case_id) is not None and not options.dry_run:
                 # A purge killed after its commit left the key behind: finish it.
                 keystore.remove(case_id)
                 return None, f"{case_id}: removed its key, which an interrupted purge had left in {keystore.path}"
-            raise RefusedError(f"{case_id}: its identifiers were already purged on {case[PURGED_KEY].get('date')}")
+            raise RefusedError(f"{case_id}: its identifiers were already purged on {case.identifiers_purged.date}")
         kind = identifiers.stored_as(store, case_id)
         if kind is None:
             raise RefusedError(f"{case_id}: has no identifiers to purge")
         when = check_date(options.date, edit)
-        found = due_date(store, case_id, edit.docs)
+        found = due_date(store, edit.files)
         if not force:
             if found is None:
-                why = ("it is not closed" if _closed_on(store, edit.docs) is None
+                why = ("it is not closed" if _closed_on(store, case) is None
                        else f"no retention period is set for {case['type']} in {CONFIG_FILE}")
                 raise RefusedError(f"{case_id}: not due for destruction ({why}); to destroy the identifiers "
                                    "anyway, say --force with the --reason")

@@ -17,7 +17,7 @@ from reviewctl.core.step import (
     required_text,
     run_record,
 )
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
 from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
@@ -63,7 +63,7 @@ def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], option
             if due < when:
                 raise UsageError(f"--milestone {name}={due} is before the terms of reference ({when})")
         edit.extra[store.case_dir(case_id) / TOR_FILE] = text
-        review = edit.doc("review")
+        review = edit.files.review
         review["milestones"] = yamlio.new_seq(
             [yamlio.new_map({"name": name, "due": due}) for name, due in schedule])
         review["tor"] = yamlio.new_map({
@@ -78,14 +78,14 @@ def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], option
 
 def milestone_met(store: Store, case_id: str, name: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
-        milestones = (edit.docs.get("review") or {}).get("milestones") or []
-        entry = next((m for m in milestones if str(m["name"]).casefold() == name.strip().casefold()), None)
+        milestones = edit.files.review.milestones
+        entry = next((m for m in milestones if (m.name or "").casefold() == name.strip().casefold()), None)
         if entry is None:
-            known = ", ".join(str(m["name"]) for m in milestones) or "none"
+            known = ", ".join(m.name or "" for m in milestones) or "none"
             raise UsageError(f"{case_id}: no milestone {name!r} (milestones: {known})")
-        if entry.get("met"):
-            raise RefusedError(f"{case_id}: milestone {entry['name']!r} was already met on {entry['met']}")
-        entry["met"] = when
+        if entry.met:
+            raise RefusedError(f"{case_id}: milestone {entry.name!r} was already met on {entry.met}")
+        entry.met = when
 
     return run_record(store, case_id, "milestone", options, change)
 
@@ -95,16 +95,14 @@ def engage(store: Store, case_id: str, *, with_whom: str, note: str, options: St
     text = required_text(note, "--note", "say what happened")
 
     def change(edit: Edit, when: date) -> None:
-        log = edit.doc("review").setdefault("engagement", yamlio.new_seq())
-        log.append(yamlio.new_map({"with": who, "date": when, "note": text,
+        edit.files.review.seq("engagement").append(yamlio.new_map({"with": who, "date": when, "note": text,
                                    "by": store.repo.identity().name}))
 
     return run_record(store, case_id, "engage", options, change)
 
 
 def checklist_items(store: Store, case_id: str) -> list[dict[str, Any]]:
-    docs = read_documents(store, case_id, roundtrip=False)
-    ticked = (docs.get("review") or {}).get("checklist") or {}
+    ticked = store.case(case_id).review.checklist
     return [{"id": item.id, "label": item.label, "ticked": ticked.get(item.id)}
             for item in store.workflow.checklist]
 
@@ -116,7 +114,7 @@ def tick(store: Store, case_id: str, items: list[str], options: StepOptions) -> 
             raise UsageError(f"--tick {item!r} is not a checklist item (items: {', '.join(sorted(known))})")
 
     def change(edit: Edit, when: date) -> None:
-        checklist = edit.doc("review").setdefault("checklist", yamlio.new_map())
+        checklist = edit.files.review.mapping("checklist")
         for item in items:
             if item in checklist:
                 raise RefusedError(f"{case_id}: '{item}' was already ticked on {checklist[item]}")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.casefiles import ScopingDoc
 from reviewctl.core.clocks import due_date
 from reviewctl.core.setup import slug
 from reviewctl.core.step import (
@@ -57,8 +57,8 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         )
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        case_type = str(edit.case["type"])
-        stage = str(edit.case["stage"])
+        case_type = edit.case.type
+        stage = edit.case.stage
         if changes.request:
             store.workflow.require_record("scope", stage, case_id)
         if changes.panel_response:
@@ -75,27 +75,27 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
                 f"{case_id}: --notified, --rapid-review-sent, --ofsted-dfe and --panel-response are for "
                 f"lcspr cases; this case is '{case_type}'"
             )
-        scoping = edit.doc("scoping")
+        scoping = edit.files.scoping
         when = check_date(options.date, edit)
-        requests = scoping.setdefault("requests", yamlio.new_seq())
+        requests = scoping.seq("requests")  # made first: the file's key order as it always was
         for agency in clean_list(changes.request, "--request"):
-            _request(edit, requests, agency, when)
+            _request(edit, scoping, agency, when)
         for agency in clean_list(changes.returned, "--returned"):
-            _returned(edit, requests, agency, when)
+            _returned(edit, scoping, agency, when)
         if changes.notified is not None:
-            scoping["notified"] = _not_before_aware(edit, changes.notified, options.today, "--notified")
+            scoping.notified = _not_before_aware(edit, changes.notified, options.today, "--notified")
         if changes.rapid_review_sent is not None:
             check_not_future(changes.rapid_review_sent, options.today, "--rapid-review-sent")
-            scoping["rapid_review_sent"] = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
+            scoping.rapid_review_sent = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
         _lcspr_records(edit, scoping, changes, options.today)
-        notified, sent = scoping.get("notified"), scoping.get("rapid_review_sent")
-        if isinstance(notified, date) and isinstance(sent, date) and sent < notified:
+        notified, sent = scoping.notified, scoping.rapid_review_sent
+        if notified is not None and sent is not None and sent < notified:
             raise UsageError(
                 f"{case_id}: the rapid review ({sent}) would be sent before the notification "
                 f"({notified}); check both dates"
             )
         if not requests:
-            del scoping["requests"]
+            scoping.pop("requests")
         if changes.done:
             transition = advance(edit, Act.SCOPE_DONE, options)
             return finish(edit, Act.SCOPE_DONE, f"{stage} -> {transition.to}", options)
@@ -108,14 +108,14 @@ def _not_before_aware(edit: Edit, value: date, today: date, flag: str) -> date:
     the local authority became aware of the incident."""
     check_not_future(value, today, flag)
     case = edit.case
-    aware = case.get("aware") or case.get("incident_date")
-    if isinstance(aware, date) and value < aware:
+    aware = case.aware or case.incident_date
+    if aware is not None and value < aware:
         raise UsageError(f"{edit.case_id}: {flag} {value} is before the local authority became aware of the "
                          f"incident ({aware}); give the date the notification was made")
     return value
 
 
-def _lcspr_records(edit: Edit, scoping: Any, changes: ScopeChanges, today: date) -> None:
+def _lcspr_records(edit: Edit, scoping: ScopingDoc, changes: ScopeChanges, today: date) -> None:
     if changes.ofsted_dfe is not None and changes.ofsted_dfe_not_made is not None:
         raise UsageError("give either --ofsted-dfe DATE or --ofsted-dfe-not-made REASON, not both")
     if changes.ofsted_dfe is not None:
@@ -129,8 +129,8 @@ def _lcspr_records(edit: Edit, scoping: Any, changes: ScopeChanges, today: date)
     if (changes.panel_response is None) != (changes.panel_agrees is None):
         raise UsageError("--panel-response DATE goes with --panel-agrees or --panel-disagrees")
     if changes.panel_response is not None:
-        sent = scoping.get("rapid_review_sent")
-        if not isinstance(sent, date):
+        sent = scoping.rapid_review_sent
+        if sent is None:
             raise RefusedError(f"{edit.case_id}: the Panel responds to the rapid review: record it sent first "
                                "with `reviewctl scope ID --rapid-review-sent DATE`")
         check_not_future(changes.panel_response, today, "--panel-response")
@@ -141,8 +141,8 @@ def _lcspr_records(edit: Edit, scoping: Any, changes: ScopeChanges, today: date)
                                                     "agrees": bool(changes.panel_agrees)})
 
 
-def _request(edit: Edit, requests: Any, agency: str, when: date) -> None:
-    for entry in requests:
+def _request(edit: Edit, scoping: ScopingDoc, agency: str, when: date) -> None:
+    for entry in scoping.requests:
         if str(entry.get("agency")).casefold() == agency.casefold() and entry.get("returned") is None:
             raise RefusedError(
                 f"{edit.case_id}: {entry['agency']} was already asked on {entry['requested']} "
@@ -152,11 +152,11 @@ def _request(edit: Edit, requests: Any, agency: str, when: date) -> None:
     reply_by = due_date(when, clock.limit) if clock is not None else when
     document = render_document(edit, "information-request.md.j2", f"information-request-{slug(agency)}",
                                when, agency=agency, reply_by=reply_by)
-    requests.append(yamlio.new_map({"agency": agency, "requested": when, "document": document}))
+    scoping.seq("requests").append(yamlio.new_map({"agency": agency, "requested": when, "document": document}))
 
 
-def _returned(edit: Edit, requests: Any, agency: str, when: date) -> None:
-    open_requests = [e for e in requests if e.get("returned") is None]
+def _returned(edit: Edit, scoping: ScopingDoc, agency: str, when: date) -> None:
+    open_requests = [e for e in scoping.requests if e.get("returned") is None]
     for entry in open_requests:
         if str(entry.get("agency")).casefold() == agency.casefold():
             if when < entry["requested"]:
@@ -164,7 +164,7 @@ def _returned(edit: Edit, requests: Any, agency: str, when: date) -> None:
                     f"{edit.case_id}: --date {when} is before {entry['agency']} was asked "
                     f"({entry['requested']})"
                 )
-            entry["returned"] = when
+            entry.returned = when
             return
     from reviewctl.core.suggest import did_you_mean
 

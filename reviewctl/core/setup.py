@@ -38,7 +38,7 @@ def notify(store: Store, case_id: str, *, family: bool, national: bool,
         raise UsageError("--not-appropriate goes with --family")
 
     def change(edit: Edit, when: date) -> None:
-        setup = edit.doc("setup")
+        setup = edit.files.setup
         key = "family" if family else "national"
         if setup.get(key):
             raise RefusedError(f"{case_id}: the {key} notice was already recorded on {setup[key]['date']}")
@@ -51,18 +51,18 @@ def notify(store: Store, case_id: str, *, family: bool, national: bool,
                     edit, "family-notification.md.j2", "family-notification", when)
             setup["family"] = entry
             return
-        case_type = str(edit.case["type"])
+        case_type = edit.case.type
         body = store.workflow.bodies.national.get(case_type)
         if body is None:
             raise RefusedError(f"{case_id}: a '{case_type}' review has no national body to notify")
-        stage = str(edit.case["stage"])
+        stage = edit.case.stage
         conducted = not (store.workflow.is_terminal(stage) and stage in store.workflow.reached_by(*Act.NOT_CONDUCT))
-        decision = edit.docs.get("decision") or {}
+        decision = edit.files.decision
         setup["national"] = yamlio.new_map({
             "to": body, "date": when,
             "document": render_document(
                 edit, "national-notification.md.j2", f"{slug(body)}-notification", when,
-                body=body, conducted=conducted, rationale=(decision.get("chair") or decision).get("rationale", "")),
+                body=body, conducted=conducted, rationale=(decision.chair or decision).get("rationale", "")),
         })
 
     return run_record(store, case_id, "notify-family" if family else "notify-national", options, change)
@@ -74,11 +74,12 @@ def chronology_request(store: Store, case_id: str, agencies: list[str], options:
         raise UsageError("name at least one agency with --agency")
 
     def change(edit: Edit, when: date) -> None:
-        requests = edit.doc("setup").setdefault("chronology_requests", yamlio.new_seq())
+        setup = edit.files.setup
+        requests = setup.seq("chronology_requests")
         for agency in asked:
-            for entry in requests:
-                if str(entry["agency"]).casefold() == agency.casefold() and entry.get("received") is None:
-                    raise RefusedError(f"{case_id}: {entry['agency']} was already asked on {entry['requested']}")
+            for entry in setup.chronology_requests:
+                if (entry.agency or "").casefold() == agency.casefold() and entry.get("received") is None:
+                    raise RefusedError(f"{case_id}: {entry.agency} was already asked on {entry.requested}")
             document = render_document(edit, "chronology-request.md.j2",
                                        f"chronology-request-{slug(agency)}", when, agency=agency)
             requests.append(yamlio.new_map({"agency": agency, "requested": when, "document": document}))

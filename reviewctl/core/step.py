@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case import DOCUMENTS_DIR
+from reviewctl.core.casefiles import CaseDoc, CaseFiles
 from reviewctl.core.checks import case_problems, missing_requirements
 from reviewctl.core.documents import DOCUMENT_FILES
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.docview import Node
+from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, step_guard
 from reviewctl.core.workflow import Transition
 
@@ -49,11 +51,11 @@ class StepOptions:
 
 @dataclass
 class Edit:
-    """One case's files, loaded for editing, and the documents to write beside them."""
+    """One case, loaded for editing (`files`: typed views over its round-trip maps), and the
+    documents to write beside them."""
 
     store: Store
-    case_id: str
-    docs: dict[str, Any]
+    files: CaseFiles
     originals: dict[str, str] = field(default_factory=dict)
     extra: dict[Path, str | bytes | None] = field(default_factory=dict)  # None: delete; bytes: a Word document
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
@@ -69,30 +71,42 @@ class Edit:
     def load(cls, store: Store, case_id: str) -> Edit:
         from reviewctl.core.recorded import plain_copy
 
-        docs = read_documents(store, case_id, roundtrip=True)
-        edit = cls(store, case_id, docs, {name: yamlio.dump(d) for name, d in docs.items()},
-                   before=plain_copy(docs))
+        files = store.case(case_id, roundtrip=True)
+        edit = cls(store, files, {name: yamlio.dump(d) for name, d in files.docs.items()},
+                   before=plain_copy(files.docs))
         edit.check()
         return edit
 
-    @property
-    def case(self) -> Any:
-        return self.docs["case"]
+    @classmethod
+    def new(cls, store: Store, case_id: str, case: Node) -> Edit:
+        """A case that this step creates: nothing on disk yet but its case.yaml map."""
+        return cls(store, CaseFiles(case_id, store.case_dir(case_id), {"case": case}))
 
-    def doc(self, name: str) -> Any:
+    @property
+    def case_id(self) -> str:
+        return self.files.id
+
+    @property
+    def docs(self) -> dict[str, Node]:
+        """The documents' maps by name, for the whole-case checks; the views are the typed way in."""
+        return self.files.docs
+
+    @property
+    def case(self) -> CaseDoc:
+        return self.files.case
+
+    def doc(self, name: str) -> Node:
         """The document `name`, created empty if the case does not have it yet."""
-        if name not in self.docs:
-            self.docs[name] = yamlio.new_map()
-        return self.docs[name]
+        return self.files.doc(name)
 
     def check(self) -> None:
-        folder = self.store.shown(self.store.case_dir(self.case_id))
+        folder = self.store.shown(self.files.folder)
         problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
         if problems:
             raise InvalidDataError(problems[0])
 
     def changes(self) -> dict[Path, str | bytes | None]:
-        folder = self.store.case_dir(self.case_id)
+        folder = self.files.folder
         out: dict[Path, str | bytes | None] = {}
         for name, data in self.docs.items():
             text = yamlio.dump(data)
@@ -106,20 +120,19 @@ def check_date(value: date, edit: Edit, what: str = "--date", not_before_last: b
     """Refuse a date before the referral, or after today."""
     check_plausible(value, what)
     case = edit.case
-    received = case.get("received")
-    if isinstance(received, date) and value < received:
+    received = case.received
+    if received is not None and value < received:
         raise UsageError(
             f"{edit.case_id}: {what} {value} is before the referral was received ({received}); "
             "give the date it happened"
         )
-    history = case.get("history") or []
-    if not_before_last and history and isinstance(history[-1].get("date"), date):
-        last = history[-1]["date"]
-        if value < last:
-            raise UsageError(
-                f"{edit.case_id}: {what} {value} is before the last step "
-                f"({history[-1].get('step')} on {last}); steps are recorded in order"
-            )
+    history = case.history
+    last = history[-1].date if history else None
+    if not_before_last and last is not None and value < last:
+        raise UsageError(
+            f"{edit.case_id}: {what} {value} is before the last step "
+            f"({history[-1].get('step')} on {last}); steps are recorded in order"
+        )
     return value
 
 
@@ -174,7 +187,7 @@ def check_not_future(value: date, today: date, what: str) -> date:
 
 
 def history_entry(step: str, when: date, source: str | None, target: str, by: str,
-                  options: StepOptions, case_type: str | None = None, reason: str | None = None) -> Any:
+                  options: StepOptions, case_type: str | None = None, reason: str | None = None) -> Node:
     entry: dict[str, Any] = {
         "step": step, "date": when, "from": source, "to": target, "by": by,
         "recorded": options.today,
@@ -199,8 +212,8 @@ def check_new_type(edit: Edit, new_type: str, step: str) -> None:
 
 def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
     """The transition `step` from the case's stage, refused if anything it needs is missing."""
-    case_type = case_type or str(edit.case["type"])
-    transition = edit.store.workflow.transition(step, str(edit.case["stage"]), case_type, edit.case_id)
+    case_type = case_type or edit.case.type
+    transition = edit.store.workflow.transition(step, edit.case.stage, case_type, edit.case_id)
     lacking = set(missing_requirements(transition, edit.docs, case_type))
     missing = [r.hint for r in transition.requires if r.field in lacking]
     if missing:
@@ -215,30 +228,29 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     case = edit.case
     if new_type is not None:
         new_type = workflow.check_type(new_type)
-        if new_type == "unknown" and case["type"] != "unknown":
+        if new_type == "unknown" and case.type != "unknown":
             raise UsageError(f"{edit.case_id}: --type unknown: the type is already settled as "
-                             f"'{case['type']}'; give the type it should be")
-    case_type = new_type or str(case["type"])
-    transition = workflow.transition(step, str(case["stage"]), case_type, edit.case_id)
+                             f"'{case.type}'; give the type it should be")
+    case_type = new_type or case.type
+    transition = workflow.transition(step, case.stage, case_type, edit.case_id)
     when = check_date(options.date, edit, not_before_last=True)
-    changed_type = new_type if new_type is not None and new_type != case["type"] else None
+    changed_type = new_type if new_type is not None and new_type != case.type else None
     if changed_type:
         check_new_type(edit, changed_type, step)
-        case["type"] = changed_type
+        case.type = changed_type
     require(edit, step, case_type)
     by = edit.store.repo.identity().name
-    case["history"].append(
+    case.seq("history").append(
         history_entry(transition.step, when, transition.from_, transition.to, by, options, changed_type, reason)
     )
-    case["stage"] = transition.to
+    case.stage = transition.to
     return transition
 
 
 def add_note(edit: Edit, step: str, when: date, options: StepOptions) -> None:
     """Keep --message of a step that does not move the case (a move keeps it in history)."""
     if options.note:
-        notes = edit.doc("notes").setdefault("notes", yamlio.new_seq())
-        notes.append(yamlio.new_map({
+        edit.files.view("notes").seq("notes").append(yamlio.new_map({
             "date": when, "step": step, "by": edit.store.repo.identity().name, "note": options.note,
         }))
 
@@ -253,7 +265,7 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
     base = {
         "case": {k: case.get(k) for k in ("id", "type", "stage", "subject", "referrer", "received",
                                           "incident_date", "agencies")},
-        "review_name": store.workflow.types.get(str(case.get("type")), ""),
+        "review_name": store.workflow.types.get(case.type, ""),
         "partnership": store.config.partnership,
         "date": when,
     }
@@ -276,8 +288,7 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
         edit.extra[folder / f"{stem}.docx"] = word_copy(store, text, f"{edit.case_id} {slug}", when)
         written.append(folder / f"{stem}.docx")
     edit.rendered.update(written)
-    edit.rendered_dates.update(v for v in (when, case.get("received"), case.get("incident_date"))
-                               if isinstance(v, date))
+    edit.rendered_dates.update(v for v in (when, case.received, case.incident_date) if v is not None)
     return f"{DOCUMENTS_DIR}/{stem}.{formats[0] if len(formats) == 1 else 'md'}"
 
 
@@ -290,7 +301,7 @@ def run_record(store: Store, case_id: str, record: str, options: StepOptions,
     """
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        stage = str(edit.case["stage"])
+        stage = edit.case.stage
         store.workflow.require_record(record, stage, case_id)
         when = check_date(options.date, edit)
         move = change(edit, when)

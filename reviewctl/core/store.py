@@ -13,6 +13,8 @@ from reviewctl.errors import InvalidDataError, UnusableError, UsageError, locate
 
 if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
+    from reviewctl.core.casefiles import CaseFiles
+    from reviewctl.core.docview import Node
     from reviewctl.core.settings import Config
     from reviewctl.core.workflow import Workflow
 
@@ -205,8 +207,20 @@ class Store:
             )
         return folder
 
+    def case(self, case_id: str, roundtrip: bool = False, fast: bool = False) -> CaseFiles:
+        """One case: its checked id, its folder and typed views over its files.
 
-def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Any]:
+        `roundtrip`: the maps a step edits in place (comments and key order survive);
+        otherwise plain maps for reading (`fast`: the quickest loader, for bulk reads).
+        An id of the wrong shape, or of no case here, is refused as `existing_case_dir` says.
+        """
+        from reviewctl.core.casefiles import CaseFiles
+
+        docs = read_documents(self, case_id, roundtrip, fast)
+        return CaseFiles(case_id, self.case_dir(case_id), docs)
+
+
+def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Node]:
     """The raw mappings of a case's files by document name; a missing file is absent."""
     from reviewctl.adapters import yamlio
     from reviewctl.core.confinement import link_problem
@@ -220,7 +234,7 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
         raise InvalidDataError(link_problem(store, folder / linked[0]))
     present = {name for name, _ in listed}
     where = store.shown(folder)
-    docs: dict[str, Any] = {}
+    docs: dict[str, Node] = {}
     for name, filename in DOCUMENT_FILES.items():
         if filename not in present:
             continue

@@ -85,9 +85,9 @@ T = TypeVar("T")
 
 
 class Shared:
-    """One object for each repeated value (a date, a type, an agency, a case's file names) across the summaries
-    of one build: the cache's pickler then writes each once per chunk, and a warm report
-    reads back, and holds in memory, one object instead of one per case."""
+    """One object for each repeated value (a date, a type, an agency, a case's file names)
+    across the summaries of one build: the cache's pickler then writes each once per chunk,
+    and a warm report reads back, and holds in memory, one object instead of one per case."""
 
     def __init__(self) -> None:
         self._seen: dict[Any, Any] = {}

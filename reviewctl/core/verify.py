@@ -24,11 +24,12 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reviewctl.core.approval import final_text_hash, revised_after
 from reviewctl.core.base import Base, read_base, types_at
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.casefiles import Approval, CaseDoc, CaseFiles
+from reviewctl.core.store import Store
 from reviewctl.core.workflow import APPROVE_STEP, Act, Workflow
 from reviewctl.errors import RefusedError, ReviewctlError
 
@@ -52,17 +53,17 @@ def trailers(message: str) -> dict[str, str]:
     return {key: value.strip() for key, value in _TRAILER.findall(message)}
 
 
-def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
-               commits: list[tuple[str, list[str], str]], base_type: str | None = None) -> list[Check]:
+def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[str, list[str], str]],
+               base_type: str | None = None) -> list[Check]:
     """A row for each approval the case records, then one for each required role without a counted one.
 
     The roles are those of the case's type, and of its type on the base (`base_type`): a
     branch that changes the type (to `unknown`, or from dhr to sar) drops no role.
     """
-    given = (docs.get("approvals") or {}).get("approvals") or []
+    case_id = files.id
     digest: str | None = None
     try:
-        digest = final_text_hash(store, case_id, docs)[1]
+        digest = final_text_hash(store, files)[1]
     except (ReviewctlError, KeyError, TypeError, ValueError):  # no final report, or a broken record of it
         digest = None
     required = base.signed
@@ -80,9 +81,7 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                 [c for c, t in mine if t.get("Reviewctl-Step") == APPROVE_STEP], base.signers)
         return signatures.get(commit) or store.repo.verify_commit(commit, base.signers)
 
-    for entry in given if isinstance(given, list) else []:
-        if not isinstance(entry, dict):
-            continue
+    for entry in files.approvals.approvals:
         role, sha = str(entry.get("role")), str(entry.get("sha256"))
         by_role = [(c, t) for c, t in mine if t.get("Reviewctl-Step") == APPROVE_STEP
                    and t.get("Reviewctl-Role") == role]
@@ -90,10 +89,10 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
                 and t.get("Reviewctl-Report-Version") == str(entry.get("version"))] or by_role[:1]
 
         def result(status: str, reason: str, commit: str | None = None,
-                   entry: dict[str, Any] = entry, role: str = role) -> Check:
+                   entry: Approval = entry, role: str = role) -> Check:
             return Check(role, entry.get("version"), entry.get("email"), commit, status, reason)
 
-        revised = revised_after(docs, entry.get("version"))
+        revised = revised_after(files, entry.get("version"))
         if revised is not None:  # shown, never counted: the report was revised since
             checks.append(result("superseded", f"it approves version {entry.get('version')}; the report was "
                                                f"revised since (version {revised})"))
@@ -141,7 +140,7 @@ def check_case(store: Store, case_id: str, docs: dict[str, Any], base: Base,
         else:
             held = f" (who held the role until {until})" if principal not in base.roles.get(role, []) else ""
             checks.append(result("valid", f"signed by {principal}{held}", commit))
-    case_type = str((docs.get("case") or {}).get("type"))
+    case_type = str(files.case.get("type"))
     types = [case_type] + ([base_type] if base_type and base_type != case_type else [])
     roles = list(dict.fromkeys(r for t in types for r in base.workflow.approvals.get(t, [])))
     if not roles:
@@ -183,11 +182,16 @@ def verify(store: Store, case_id: str, base: str | None) -> list[Check]:
     store.existing_case_dir(case_id)
     with tempfile.TemporaryDirectory(prefix="reviewctl-verify-") as tmp:
         base_info = read_base(store, base, Path(tmp))
-        return _check_cases(store, [case_id], base_info)[case_id][1]
+        return _check_cases(store, [case_id], base_info)[case_id].checks
 
 
-def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, tuple[dict[str, Any], list[Check]]]:
-    """Each case's documents and checks; the log is read once for all the cases."""
+class Checked(NamedTuple):
+    files: CaseFiles
+    checks: list[Check]
+
+
+def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, Checked]:
+    """Each case and its checks; the log is read once for all the cases."""
     if not case_ids:
         return {}
     base_types = types_at(store, base.commit, case_ids)
@@ -195,27 +199,29 @@ def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, tup
     commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
     found = {}
     for case_id in case_ids:
-        docs = read_documents(store, case_id, roundtrip=False)
-        found[case_id] = (docs, check_case(store, case_id, docs, base, commits, base_types.get(case_id)))
+        files = store.case(case_id)
+        found[case_id] = Checked(files, check_case(store, files, base, commits, base_types.get(case_id)))
     return found
 
 
-def past_approval(flow: Workflow, case: Any) -> bool:
-    """Whether the case's stage or history says it has been approved, by the workflow `flow`."""
-    if not isinstance(case, dict):
-        return False
+def past_approval(flow: Workflow, case: CaseDoc | object) -> bool:
+    """Whether the case's stage or history says it has been approved, by the workflow `flow`.
+
+    `case`: the case.yaml view, or its map as read (anything else has not been approved)."""
+    if not isinstance(case, CaseDoc):
+        if not isinstance(case, dict):
+            return False
+        case = CaseDoc(case)
     if str(case.get("stage")) in flow.after_approval(str(case.get("type"))):
         return True
-    history = case.get("history") or []
-    if not isinstance(history, list):
+    if not isinstance(case.get("history") or [], list):
         return False
     # A revision (or a reopening) sends the case back: only approvals since the last one count.
     back = flow.steps_of(*Act.BACK)
-    since = [h for h in history if isinstance(h, dict)]
-    starts = [i for i, h in enumerate(since) if h.get("step") in back]
+    since = case.history
+    starts = [i for i, h in enumerate(since) if h.step in back]
     approve = flow.steps_of(Act.APPROVE)
-    return any(h.get("step") in approve and h.get("to") != h.get("from")
-               for h in since[starts[-1] + 1 if starts else 0:])
+    return any(h.step in approve and h.get("to") != h.get("from") for h in since[starts[-1] + 1 if starts else 0:])
 
 
 def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None) -> list[str]:
@@ -235,14 +241,14 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         relevant = [case_id for case_id, (case, has_approvals) in cases.items()
                     if has_approvals or any(past_approval(flow, case) for flow in flows)]
         found = _check_cases(store, relevant, base_info)
-    for case_id, (docs, checks) in found.items():
+    for case_id, (files, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
                 problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
-        if not any(past_approval(flow, docs.get("case")) for flow in flows):
+        if not any(past_approval(flow, files.case) for flow in flows):
             continue
-        stage = (docs.get("case") or {}).get("stage")
+        stage = files.case.get("stage")
         for check in checks:
             if check.status == "missing" and check.role == "(any)":
                 problems.append(f"{where}/case.yaml: stage: '{stage}' cannot stand: {check.reason}")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from reviewctl.core.casefiles import CaseFiles
 from reviewctl.core.checks import case_problems
 from reviewctl.core.clocks import deadlines
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.nextsteps import next_steps
-from reviewctl.core.store import Store, read_documents
+from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError
 
 
@@ -24,10 +26,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _summary(store: Store, docs: dict[str, Any], today: date) -> dict[str, Any]:
-    case = docs["case"]
+def _summary(store: Store, files: CaseFiles, today: date) -> dict[str, Any]:
+    case = files.case
     stage = store.workflow.stage(str(case.get("stage")))
-    due = deadlines(store.workflow, docs, today, store.config.due_soon_working_days)
+    due = deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
     return {
         "id": case.get("id"),
         "type": case.get("type"),
@@ -40,22 +42,27 @@ def _summary(store: Store, docs: dict[str, Any], today: date) -> dict[str, Any]:
     }
 
 
-def checked_documents(store: Store, case_id: str) -> dict[str, Any]:
-    """A case's documents, refused with the first problem if they are not valid."""
+def checked_case(store: Store, case_id: str) -> CaseFiles:
+    """A case, refused with the first problem if its documents are not valid."""
     folder = store.shown(store.case_dir(case_id))
-    docs = read_documents(store, case_id, roundtrip=False, fast=True)
-    if case_problems(store.workflow, folder, case_id, docs):  # read again, for line numbers
-        docs = read_documents(store, case_id, roundtrip=True)
-        problems = case_problems(store.workflow, folder, case_id, docs)
+    files = store.case(case_id, fast=True)
+    if case_problems(store.workflow, folder, case_id, files.docs):  # read again, for line numbers
+        files = store.case(case_id, roundtrip=True)
+        problems = case_problems(store.workflow, folder, case_id, files.docs)
         if problems:
             raise InvalidDataError(problems[0])
-    return docs
+    return files
+
+
+def checked_documents(store: Store, case_id: str) -> dict[str, Any]:
+    """A case's documents by name (for the clocks' functions), refused as `checked_case` says."""
+    return checked_case(store, case_id).docs
 
 
 def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
-    docs = checked_documents(store, case_id)
-    case = docs["case"]
-    view = _summary(store, docs, today)
+    files = checked_case(store, case_id)
+    docs, case = files.docs, files.case
+    view = _summary(store, files, today)
     view.update({
         "referrer": case.get("referrer"),
         "summary": case.get("summary"),
@@ -66,11 +73,11 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
     })
     # Every other file of the case under its document name (null when absent).
     view.update({name: plain(docs.get(name)) for name in DOCUMENT_FILES if name != "case"})
-    view["links"] = plain((docs.get("links") or {}).get("links") or [])
+    view["links"] = plain(files.links.get("links") or [])
     view["next"] = next_steps(store.workflow, docs)
     from reviewctl.core.approval import approval_notes
 
-    view["approval_status"] = plain(approval_notes(docs))
+    view["approval_status"] = [plain(asdict(note)) for note in approval_notes(files)]
     return view
 
 

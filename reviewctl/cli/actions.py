@@ -1,0 +1,69 @@
+"""`reviewctl actions list|update|sign-off`: a case's improvement actions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from reviewctl.cli.common import Format, FormatOpt, globals_of, step
+from reviewctl.cli.steps import IdArg
+
+if TYPE_CHECKING:
+    from reviewctl.core.step import StepOptions
+    from reviewctl.core.transaction import Outcome
+
+
+class _ListByDefault(TyperGroup):
+    """`reviewctl actions ID [OPTIONS]`, the spelling before `actions list ID`, still lists."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        an_id = bool(args) and args[0] not in self.commands and not args[0].startswith("-")
+        if an_id and all(a.startswith("-") for a in args[1:2]):  # ID alone, or ID and options
+            args = ["list", *args]
+        return super().resolve_command(ctx, args)
+
+
+actions_app = typer.Typer(cls=_ListByDefault, no_args_is_help=True,
+                          help="A case's improvement actions: list them with RAG status, update, sign off.")
+ActionArg = Annotated[str, typer.Argument(metavar="ACTION", help="The action's id, e.g. A1.", show_default=False)]
+
+
+@actions_app.command("list")
+def actions_list(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = Format.TABLE) -> None:
+    """A case's actions with their RAG status (from the due date and the progress)."""
+    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.core.monitoring import action_rows
+
+    g = globals_of(ctx)
+    rows = action_rows(g.store(), case_id, g.today())
+    g.note_as_of()
+    emit(as_json(rows) if fmt == "json" else
+         table(rows, ["id", "owner", "due", "status", "rag", "signed_off", "text"], fmt))
+
+
+@actions_app.command("update")
+@step()
+def actions_update(
+    ctx: typer.Context, case_id: IdArg, action_id: ActionArg,
+    progress: Annotated[str | None, typer.Option("--progress", help="The progress made.")] = None,
+    evidence: Annotated[Path | None, typer.Option("--evidence", help="A text file of evidence to keep.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="open, on-track, at-risk or complete.")] = None,
+    *, options: StepOptions,
+) -> Outcome:
+    """Record an action's progress (and its status, and evidence)."""
+    from reviewctl.core.monitoring import update
+
+    return update(globals_of(ctx).store(), case_id, action_id, progress=progress or "", evidence=evidence,
+                  status=status, options=options)
+
+
+@actions_app.command("sign-off")
+@step()
+def actions_sign_off(ctx: typer.Context, case_id: IdArg, action_id: ActionArg, *, options: StepOptions) -> Outcome:
+    """Sign an action off as done."""
+    from reviewctl.core.monitoring import sign_off
+
+    return sign_off(globals_of(ctx).store(), case_id, action_id, options)

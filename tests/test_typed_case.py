@@ -1,0 +1,82 @@
+"""store.case(ID): one case object with typed views over its files, on a real store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.step import Edit
+from reviewctl.core.store import Store
+from reviewctl.errors import UsageError
+from tests.helpers import USAGE, Cli, git, refer, refused_cleanly, to_jcrg_agreed
+
+
+def test_case_object_reads_typed_views(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
+    case = Store(store).case(case_id)
+    assert case.id == case_id
+    assert case.folder == store / "cases" / case_id
+    assert case.stage == "jcrg-agreed"
+    assert case.type == "lcspr"
+    assert case.case.received == date(2026, 11, 2)
+    assert [h.step for h in case.history][:2] == ["refer", "triage-accept"]
+    assert all(isinstance(h.date, date) for h in case.history)
+    assert {r.agency for r in case.setup.chronology_requests} == {"Police", "Health"}
+    assert case.commission.lead_reviewer.name == "Fictional Reviewer"
+    assert [m.name for m in case.commission.panel] == ["Panel Member One"]
+    assert case.jcrg.final_report.version == 1
+    [action] = case.jcrg.actions
+    assert (action.id, action.owner, action.due, action.status) == ("A1", "Council", date(2027, 1, 1), "open")
+    version = case.report.version(1)
+    assert version is not None and version.file is not None and version.file.endswith(".md")
+    # A document the case does not have reads as empty, and is not made by reading it.
+    assert not case.approvals and case.approvals.approvals == []
+    assert "approvals" not in case.docs
+
+
+def test_edit_through_views_keeps_comments_and_key_order(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
+    path = store / "cases" / case_id / "jcrg.yaml"
+    text = path.read_text()
+    keys = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith((" ", "#", "-"))]
+    path.write_text("# kept by hand: the JCRG's own note\n" + text.replace("actions:", "actions:  # the plan"))
+    git(store, "commit", "-qam", "a comment by hand")
+
+    edit = Edit.load(Store(store), case_id)
+    [action] = edit.files.jcrg.actions
+    action.status = "at-risk"
+    edit.files.jcrg.final_report["note"] = "kept"  # a new key goes at the end of its own map
+    changed = edit.changes()
+    written = changed[path]
+    assert isinstance(written, str)
+    assert written.startswith("# kept by hand: the JCRG's own note\n")
+    assert "actions:  # the plan" in written
+    assert "status: at-risk" in written
+    assert [line.split(":")[0] for line in written.splitlines()
+            if line and not line.startswith((" ", "#", "-"))] == keys
+    assert list(changed) == [path]  # no other file changes
+
+
+def test_a_new_document_is_made_on_its_first_write(cli: Cli, store: Path) -> None:
+    case_id = refer(cli, "sar")
+    edit = Edit.load(Store(store), case_id)
+    assert not edit.files.review and "review" not in edit.docs
+    edit.files.review.seq("milestones").append(yamlio.new_map({"name": "Panel 1", "due": date(2026, 12, 1)}))
+    assert [m.name for m in edit.files.review.milestones] == ["Panel 1"]
+    assert "milestones:" in str(edit.changes()[store / "cases" / case_id / "review.yaml"])
+
+
+@pytest.mark.parametrize("case_id", ["../outside", "TST 2026", "", "x" * 65])
+def test_an_ill_shaped_id_is_refused(store: Path, case_id: str) -> None:
+    with pytest.raises(UsageError, match="is not a case id"):
+        Store(store).case(case_id)
+
+
+def test_an_unknown_id_is_refused_as_before(cli: Cli, store: Path) -> None:
+    with pytest.raises(UsageError, match="no case 'TST-2026-NOSUCH'"):
+        Store(store).case("TST-2026-NOSUCH")
+    line = refused_cleanly(cli, store, USAGE, "show", "TST-2026-NOSUCH")
+    assert "no case 'TST-2026-NOSUCH'" in line
