@@ -154,18 +154,19 @@ class Deadline:
         return self.original_due or self.due
 
     def as_json(self) -> dict[str, Any]:
+        first = self.original_due or self.due  # first_due, once: a bulk report calls this for every deadline
         return {
             "name": self.name,
             "label": self.label,
             "item": self.item,
             "start": self.start.isoformat(),
-            "original_due": self.first_due.isoformat(),
+            "original_due": first.isoformat(),
             "due": self.due.isoformat(),
-            "revised": self.due != self.first_due or self.why is not None,
+            "revised": self.due != first or self.why is not None,
             "why": self.why,
             "status": self.status,
             "met_on": self.met_on.isoformat() if self.met_on else None,
-            "late": self.late,
+            "late": self.status in ("met-late", "missed"),
             "days_late": self.days_late,
             "paused_since": self.paused_since.isoformat() if self.paused_since else None,
             "working_days_left": self.working_days_left,

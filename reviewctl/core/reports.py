@@ -89,18 +89,22 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
             nxt = nxt or d
         open_actions = [a for a in s.actions if not a.signed_off and a.status not in ("complete", "closed")] \
             if s.actions else []
+        if nxt is None:
+            label = next_due = original = why = rag = None
+        else:
+            label, next_due, original, why = nxt.label, nxt.due.isoformat(), nxt.first_due.isoformat(), nxt.why
+            rag = RAG[nxt.status]
         yield {
             "id": s.id, "type": s.type, "converted_from_rapid_review": s.converted,
             "stage": s.stage, "stage_label": s.stage_label, "subject": s.subject,
             "received": _iso(s.received), "incident_date": _iso(s.incident_date),
             "decision": s.decision, "decision_date": _iso(s.decision_date),
             "lead_reviewer": s.lead_reviewer,
-            "next_deadline": nxt.label if nxt else None, "next_due": _iso(nxt.due) if nxt else None,
-            "next_due_original": _iso(nxt.first_due) if nxt else None, "next_due_why": nxt.why if nxt else None,
-            "rag": RAG[nxt.status] if nxt else None,
+            "next_deadline": label, "next_due": next_due, "next_due_original": original, "next_due_why": why,
+            "rag": rag,
             "published": _iso(s.published),
             "actions_open": len(open_actions),
-            "actions_overdue": sum(1 for a in open_actions if a.due < today),
+            "actions_overdue": sum(1 for a in open_actions if a.due < today) if open_actions else 0,
             "deadlines": [d.as_json() for d in due],
         }
 
