@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import Cli, git, refer, snapshot, to_closed, to_setup
 
-from reviewctl.core.index import CACHE_NAME, load_index
+from reviewctl.core.index import CACHE_NAME, DETAILS_NAME, load_index
 from reviewctl.core.store import Store
 
 
@@ -151,7 +151,66 @@ def test_cache_is_used_and_sees_every_edit(cli: Cli, store: Path) -> None:
     settle()
     load_index(Store(store))
     index = load_index(Store(store))
-    assert index.parsed == 0 and {s["id"] for s in index.summaries} == {case_id, other}
+    assert index.parsed == 0 and {s.id for s in index.summaries} == {case_id, other}
+
+
+def test_a_file_added_to_or_removed_from_a_case_is_seen(cli: Cli, store: Path) -> None:
+    # A warm report looks only at the files it knew while the folder's times are unchanged.
+    case_id = refer(cli)
+    settle()
+    rows(cli)
+    added = store / "cases" / case_id / "decision.yaml"
+    added.write_text("outcome: [never closed\n")
+    result = cli("list", "--format", "json")
+    assert result.code != 0 and "decision.yaml" in result.err
+    settle()
+    added.unlink()
+    assert [r["id"] for r in rows(cli)] == [case_id]
+
+
+def test_list_and_due_never_read_the_details_cache(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    settle()
+    details = store / ".git" / DETAILS_NAME
+    rows(cli)  # from no cache: both files are written, so that no case is parsed twice
+    assert (store / ".git" / CACHE_NAME).is_file() and details.is_file()
+    details.unlink()
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("Child Z", "Child X"))
+    settle()
+    assert [r["subject"] for r in rows(cli)] == ["Child X"]  # from the cache, and this case's files
+    cli.ok("due", "--format", "json")
+    assert not details.exists()
+    assert [r["id"] for r in json.loads(cli.ok("search", "Child X", "--format", "json").out)] == [case_id]
+    assert details.is_file()  # search, stats and site read and keep the details
+    details.write_bytes(b"damaged: only search, stats and site would notice")
+    path.write_text(path.read_text().replace("Child X", "Child Y"))
+    assert [r["subject"] for r in rows(cli)] == ["Child Y"]
+    cli.ok("due", "--format", "json")
+    assert details.read_bytes() == b"damaged: only search, stats and site would notice"
+
+
+def test_search_and_stats_see_an_edit_that_list_saw_first(cli: Cli, store: Path) -> None:
+    case_id = refer(cli)
+    settle()
+
+    def found(text: str) -> list[str]:
+        return [r["id"] for r in json.loads(cli.ok("search", text, "--format", "json").out)]
+
+    def triage() -> dict[str, int]:
+        return json.loads(cli.ok("stats", "--year", "2026", "--format", "json").out)["triage"]  # type: ignore[no-any-return]
+
+    assert found("Child Z") == [case_id] and triage() == {}
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text(path.read_text().replace("Child Z", "Child Y"))  # the same size: a hand edit
+    git(store, "commit", "-qam", "rename pseudonym")
+    cli.ok("triage", case_id, "--accept", "--reason", "r")
+    settle()
+    assert [r["subject"] for r in rows(cli)] == ["Child Y"]  # list re-reads the case, not its details
+    assert found("Child Y") == [case_id] and found("Child Z") == []
+    assert triage() == {"accepted": 1}
+    settle()
+    assert load_index(Store(store)).details()[case_id].facts.triage_outcome == "accepted"
 
 
 @pytest.mark.parametrize("damage", ["delete", "garbage", "truncate", "old-version"])
@@ -170,7 +229,7 @@ def test_damaged_cache_is_rebuilt(cli: Cli, store: Path, damage: str) -> None:
         from reviewctl.core.index import _read_cache, _write_cache
 
         data = _read_cache(cache)
-        cases = {n: (sig, "ok", {**s, "subject": "WRONG"}) for n, (sig, _, s) in data.pop("cases").items()}
+        cases = {n: (sig, "ok", s._replace(subject="WRONG")) for n, (sig, _, s) in data.pop("cases").items()}
         data["key"] = (data["key"][0], "0.0.0-other", data["key"][2])
         _write_cache(cache, data, cases)
         assert _read_cache(cache)["cases"]  # the crafted cache is readable, just not current

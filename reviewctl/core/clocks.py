@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reviewctl.adapters.calendar import (
     add_months,
@@ -154,18 +154,19 @@ class Deadline:
         return self.original_due or self.due
 
     def as_json(self) -> dict[str, Any]:
+        first = self.original_due or self.due  # first_due, once: a bulk report calls this for every deadline
         return {
             "name": self.name,
             "label": self.label,
             "item": self.item,
             "start": self.start.isoformat(),
-            "original_due": self.first_due.isoformat(),
+            "original_due": first.isoformat(),
             "due": self.due.isoformat(),
-            "revised": self.due != self.first_due or self.why is not None,
+            "revised": self.due != first or self.why is not None,
             "why": self.why,
             "status": self.status,
             "met_on": self.met_on.isoformat() if self.met_on else None,
-            "late": self.late,
+            "late": self.status in ("met-late", "missed"),
             "days_late": self.days_late,
             "paused_since": self.paused_since.isoformat() if self.paused_since else None,
             "working_days_left": self.working_days_left,
@@ -173,43 +174,52 @@ class Deadline:
         }
 
 
-# What a deadline is, before "today" is known: cached by bulk reports.
-# (name, label, item, start, original due, met_on, standing, unit, changes, stopped, note)
-# `stopped`: the day the case moved on from the stages the clock runs in (None: it runs).
-DeadlineInput = tuple[str, str, str | None, date, date, date | None, str, str, tuple[Change, ...], date | None,
-                      str | None]
+class DeadlineInput(NamedTuple):
+    """What a deadline is, before "today" is known: cached by bulk reports."""
+
+    name: str  # the clock's id
+    label: str
+    item: str | None
+    start: date
+    original: date  # the due date before pauses and extensions
+    met_on: date | None
+    standing: str
+    unit: str
+    changes: tuple[Change, ...]
+    stopped: date | None  # the day the case moved on from the stages the clock runs in (None: it runs)
+    note: str | None = None
 
 
 def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
     """The deadline as it stood on `today`; None where it had not started, or had stopped
     applying before it fell due (nothing was missed)."""
-    name, label, item, start, original, met_on, standing, unit, changes, stopped = given[:10]
-    note = given[10] if len(given) > 10 else None
+    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given
     if unit != FIXED and start > today:
         return None  # `show --as-of` a day before the clock started
     if met_on is not None and met_on > today:
         met_on = None  # as it stood then: not met yet
     if stopped is not None and stopped > today:
         stopped = None
-    as_of = met_on or stopped or today
-    rev = revise(original, unit, changes, as_of)
-    due = rev.due
-    if rev.paused_since is not None and met_on is not None:
-        due = shift(due, unit, paused_length(unit, rev.paused_since, met_on))  # met while paused
-    why = "; ".join(rev.why) or None
+    if changes:
+        rev = revise(original, unit, changes, met_on or stopped or today)
+        due, paused_since, why = rev.due, rev.paused_since, "; ".join(rev.why) or None
+    else:  # most deadlines: nothing paused or extended (a bulk report's every row comes here)
+        due, paused_since, why = original, None, None
+    if paused_since is not None and met_on is not None:
+        due = shift(due, unit, paused_length(unit, paused_since, met_on))  # met while paused
 
     def made(status: str, left: int | None = None, late: int | None = None) -> Deadline:
         return Deadline(name, label, item, start, due, status, met_on, left, standing,
                         original if original != due or why else None, why, late,
-                        rev.paused_since if status == "paused" else None, note)
+                        paused_since if status == "paused" else None, note)
 
     if met_on is not None:
         return made("met") if met_on <= due else made("met-late", late=(met_on - due).days)
     if stopped is not None:
-        if rev.paused_since is not None or stopped <= due:
+        if paused_since is not None or stopped <= due:
             return None  # the case moved on before the clock fell due
         return made("missed", late=(stopped - due).days)
-    if rev.paused_since is not None:
+    if paused_since is not None:
         return made("paused")
     left = working_days_between(today, due)
     return made("overdue" if today > due else "due-soon" if left <= due_soon else "open", left)
@@ -293,12 +303,12 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
             due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
             if clock.hold and met_on is None:
                 met_on = due  # a minimum period is met by time passing
-            found.append((clock.id, label, item, start, due, met_on, clock.standing,
-                          unit, changes.get((clock.id, item), ()),
-                          # A clock given its due date has that date as `start`: the day it
-                          # stopped is the day the case moved on, even before it fell due.
-                          None if stopped is None else stopped if unit == FIXED else max(stopped, start),
-                          note))
+            found.append(DeadlineInput(
+                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
+                # A clock given its due date has that date as `start`: the day it
+                # stopped is the day the case moved on, even before it fell due.
+                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+                note))
     return found
 
 

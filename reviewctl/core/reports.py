@@ -10,7 +10,7 @@ from typing import Any
 
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core import statfigures
-from reviewctl.core.clocks import Deadline, statuses
+from reviewctl.core.clocks import SETTLED, Deadline, statuses
 from reviewctl.core.index import Index
 from reviewctl.core.summary import Summary
 from reviewctl.errors import UsageError
@@ -48,15 +48,15 @@ class Filters:
         return replace(self, case_type=case_type, stage=stage)
 
     def keep(self, s: Summary, deadlines: list[Deadline]) -> bool:
-        received = s["received"]
+        received = s.received
         return not (
-            (self.case_type and s["type"] != self.case_type)
-            or (self.stage and s["stage"] != self.stage)
-            or (self.open_only and s["terminal"])
+            (self.case_type and s.type != self.case_type)
+            or (self.stage and s.stage != self.stage)
+            or (self.open_only and s.terminal)
             or (self.overdue_only and not any(d.status == "overdue" for d in deadlines))
             or (self.received_from and received < self.received_from)
             or (self.received_to and received > self.received_to)
-            or (self.agency and self.agency.casefold() not in (a.casefold() for a in s["agencies"]))
+            or (self.agency and self.agency.casefold() not in (a.casefold() for a in s.agencies))
         )
 
 
@@ -72,26 +72,39 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, A
 
 
 def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+    keep = None if filters == Filters() else filters.keep
     for s in index.summaries:
-        due = statuses(s["deadlines"], today, index.due_soon)
-        if not filters.keep(s, due):
+        due = statuses(s.deadlines, today, index.due_soon) if s.deadlines else []
+        if keep is not None and not keep(s, due):
             continue
-        # The next deadline is the soonest that runs; a paused one only when nothing else does.
-        pending = sorted((d for d in due if not d.settled), key=lambda d: d.status == "paused")
-        nxt = pending[0] if pending else None
-        open_actions = [a for a in s["actions"] if not a[2] and a[3] not in ("complete", "closed")]
+        # The next deadline is the soonest that runs (`due` is soonest first); a paused one
+        # only when nothing else does.
+        nxt = None
+        for d in due:
+            if d.status in SETTLED:
+                continue
+            if d.status != "paused":
+                nxt = d
+                break
+            nxt = nxt or d
+        open_actions = [a for a in s.actions if not a.signed_off and a.status not in ("complete", "closed")] \
+            if s.actions else []
+        if nxt is None:
+            label = next_due = original = why = rag = None
+        else:
+            label, next_due, original, why = nxt.label, nxt.due.isoformat(), nxt.first_due.isoformat(), nxt.why
+            rag = RAG[nxt.status]
         yield {
-            "id": s["id"], "type": s["type"], "converted_from_rapid_review": s["converted"],
-            "stage": s["stage"], "stage_label": s["stage_label"], "subject": s["subject"],
-            "received": _iso(s["received"]), "incident_date": _iso(s["incident_date"]),
-            "decision": s["decision"], "decision_date": _iso(s["decision_date"]),
-            "lead_reviewer": s["lead_reviewer"],
-            "next_deadline": nxt.label if nxt else None, "next_due": _iso(nxt.due) if nxt else None,
-            "next_due_original": _iso(nxt.first_due) if nxt else None, "next_due_why": nxt.why if nxt else None,
-            "rag": RAG[nxt.status] if nxt else None,
-            "published": _iso(s["published"]),
+            "id": s.id, "type": s.type, "converted_from_rapid_review": s.converted,
+            "stage": s.stage, "stage_label": s.stage_label, "subject": s.subject,
+            "received": _iso(s.received), "incident_date": _iso(s.incident_date),
+            "decision": s.decision, "decision_date": _iso(s.decision_date),
+            "lead_reviewer": s.lead_reviewer,
+            "next_deadline": label, "next_due": next_due, "next_due_original": original, "next_due_why": why,
+            "rag": rag,
+            "published": _iso(s.published),
             "actions_open": len(open_actions),
-            "actions_overdue": sum(1 for a in open_actions if a[1] < today),
+            "actions_overdue": sum(1 for a in open_actions if a.due < today) if open_actions else 0,
             "deadlines": [d.as_json() for d in due],
         }
 
@@ -100,12 +113,12 @@ def due(index: Index, today: date, within: int | None, overdue_only: bool) -> li
     """Every deadline not yet met across all cases, soonest first (a paused one too)."""
     rows = []
     for s in index.summaries:
-        for d in statuses(s["deadlines"], today, index.due_soon):
+        for d in statuses(s.deadlines, today, index.due_soon):
             if d.settled or (overdue_only and d.status != "overdue"):
                 continue
             if within is not None and d.working_days_left is not None and d.working_days_left > within:
                 continue
-            rows.append({"case": s["id"], "type": s["type"], "stage": s["stage"], "clock": d.name,
+            rows.append({"case": s.id, "type": s.type, "stage": s.stage, "clock": d.name,
                          "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
                          "due": d.due.isoformat(), "why": d.why, "status": d.status,
                          "paused_since": _iso(d.paused_since), "working_days_left": d.working_days_left})
@@ -143,25 +156,26 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
     decisions = {"conduct": 0, "not-conduct": 0}
     durations: list[int] = []
     over = ongoing = published = agreed = completed = overdue = 0
+    details = index.details()
     for s in index.summaries:
-        facts = s["facts"]
-        if inside(s["received"]):
-            referrals[s["type"]] = referrals.get(s["type"], 0) + 1
-        if inside(facts["triage_date"]):
-            triage[facts["triage_outcome"]] = triage.get(facts["triage_outcome"], 0) + 1
-        if inside(s["decision_date"]) and s["decision"] in decisions:
-            decisions[s["decision"]] += 1
-        begun, done = facts["conducted_from"], facts["agreed"]
+        facts = details[s.id].facts
+        if inside(s.received):
+            referrals[s.type] = referrals.get(s.type, 0) + 1
+        if inside(facts.triage_date):
+            triage[facts.triage_outcome] = triage.get(facts.triage_outcome, 0) + 1
+        if inside(s.decision_date) and s.decision in decisions:
+            decisions[s.decision] += 1
+        begun, done = facts.conducted_from, facts.agreed
         if inside(done) and isinstance(begun, date):
             durations.append((done - begun).days)
             # The expected length is the type's review clock, so a store's override reaches it.
-            expected = facts.get("expected_months")
+            expected = facts.expected_months
             over += isinstance(expected, int) and done > add_months(begun, expected)
         if isinstance(begun, date) and begun <= end and not (isinstance(done, date) and done <= end):
-            ended = facts["ended"]
+            ended = facts.ended
             ongoing += not (isinstance(ended, date) and ended <= end)
-        published += inside(s["published"])
-        for _, due_on, signed_off, status in s["actions"]:
+        published += inside(s.published)
+        for _, due_on, signed_off, status in s.actions:
             agreed += inside(done)
             completed += inside(signed_off)
             open_at_end = not (isinstance(signed_off, date) and signed_off <= end) and status != "closed"

@@ -25,7 +25,7 @@ def figures_for(index: Index, first: date, last: date, case_type: str | None) ->
         return stats_by_type(index, first, last)
     if case_type not in index.types:
         raise UsageError(f"--type {case_type!r} is not a review type (known: {', '.join(index.types)})")
-    return stats(replace(index, summaries=[s for s in index.summaries if s["type"] == case_type]), first, last)
+    return stats(replace(index, summaries=[s for s in index.summaries if s.type == case_type]), first, last)
 
 
 def type_rows(figures: dict[str, Any], case_type: str | None) -> list[dict[str, Any]]:
@@ -68,7 +68,7 @@ def unknown_agency(index: Index, agency: str) -> str | None:
     """A note when no case names `agency` at all, with the nearest name that one does; else None."""
     from reviewctl.core.suggest import canonical, did_you_mean
 
-    known = sorted({str(a) for s in index.summaries for a in s["agencies"]})
+    known = sorted({str(a) for s in index.summaries for a in s.agencies})
     if canonical(agency, known) is not None:
         return None
     return f"note: no case names the agency {agency!r}{did_you_mean(agency, known)}"

@@ -78,11 +78,12 @@ def search(index: Index, text: str) -> list[dict[str, Any]]:
     """The cases where every word of `text` is found, in any of the fields; which fields matched."""
     words = _fold(text).split()
     found = []
+    details = index.details()
     for s in index.summaries:
-        fields = s.get("search") or {}
+        fields = details[s.id].search
         if not words or not all(any(w in fields.get(f, "") for f in FIELDS) for w in words):
             continue
         matched = [f for f in FIELDS if any(w in fields.get(f, "") for w in words)]
-        found.append({"id": s["id"], "type": s["type"], "stage": s["stage"], "subject": s["subject"],
+        found.append({"id": s.id, "type": s.type, "stage": s.stage, "subject": s.subject,
                       "matched": matched})
     return found

@@ -17,7 +17,7 @@ from reviewctl.core.charts import Chart, bar_chart, figure_charts, monthly
 from reviewctl.core.clocks import with_status
 from reviewctl.core.index import Index
 from reviewctl.core.reports import Filters, due, period, stats, tracker
-from reviewctl.core.summary import Summary
+from reviewctl.core.summary import Action, PlanItem, Summary
 from reviewctl.core.timeline import timeline
 
 # RAG: a word and a shape as well as a colour (WCAG 1.4.1).
@@ -87,31 +87,32 @@ class Pages:
             figures = stats(self.index, first, last)
             years.append({"label": f"{label}: {year}", "id": f"y{year}", "figures": figures,
                           "charts": figure_charts(figures, self.type_labels)})
-        received = [s["received"] for s in self.index.summaries if isinstance(s["received"], date)]
+        received = [s.received for s in self.index.summaries if isinstance(s.received, date)]
         trend: Chart = bar_chart("monthly", "Referrals received in each of the last 12 months",
                                  monthly(received, self.today))
         return {"years": years, "trend": trend}
 
     def actions(self) -> dict[str, Any]:
         rows = []
+        details = self.index.details()
         for s in self.index.summaries:
-            for action, details in zip(s["actions"], s.get("plan") or [], strict=False):
-                rows.append(self._action(s, action, details))
+            for action, item in zip(s.actions, details[s.id].plan, strict=False):
+                rows.append(self._action(s, action, item))
         rows.sort(key=lambda r: (r["done"], r["due"], r["case"], r["id"]))
         rags = [(k, RAG_WORDS[k]) for k in ("red", "amber", "green", "complete", "closed")]
         return {"rows": rows, "rags": rags}
 
-    def _action(self, s: Summary, action: tuple[Any, ...], details: tuple[Any, ...]) -> dict[str, Any]:
+    def _action(self, s: Summary, action: Action, item: PlanItem) -> dict[str, Any]:
         from reviewctl.core.monitoring import rag as action_rag
 
         action_id, due_on, signed_off, status = action
-        text, owner, measure, progress = details
+        text, owner, measure, progress = item
         deadline = None
-        for given in s["deadlines"]:
-            if given[0] == "action" and given[2] == str(action_id):
+        for given in s.deadlines:
+            if given.name == "action" and given.item == str(action_id):
                 deadline = with_status(given, self.today, self.index.due_soon)
         value = action_rag({"signed_off": signed_off, "status": status}, deadline)
-        return {"case": s["id"], "page": page_name(s["id"]), "id": action_id, "text": text, "owner": owner,
+        return {"case": s.id, "page": page_name(s.id), "id": action_id, "text": text, "owner": owner,
                 "measure": measure, "due": _iso(due_on), "status": status or "open", "progress": progress or "",
                 "signed_off": _iso(signed_off), "rag": rag(value), "done": value in ("complete", "closed")}
 
@@ -121,26 +122,27 @@ class Pages:
 
     def case(self, s: Summary) -> dict[str, Any]:
         shown = []
-        for given in s["deadlines"]:
+        details = self.index.details()[s.id]
+        for given in s.deadlines:
             d = with_status(given, self.today, self.index.due_soon)
             if d is not None:
-                shown.append((d, given[8]))
+                shown.append((d, given.changes))
         shown.sort(key=lambda pair: (pair[0].start, pair[0].due))
         stages = [(str(to), when, self.stage_labels.get(str(to), str(to)))
-                  for to, when in s.get("stages") or [] if isinstance(when, date)]
-        drawn = timeline(stages, shown, self.today, bool(s["terminal"]))
+                  for to, when in details.stages if isinstance(when, date)]
+        drawn = timeline(stages, shown, self.today, bool(s.terminal))
         deadlines = [{"label": d.label, "start": _iso(d.start), "original_due": _iso(d.first_due),
                       "due": _iso(d.due), "status": d.status, "status_words": STATUS_WORDS.get(d.status, d.status),
                       "rag": rag(STATUS_RAG.get(d.status)), "met_on": _iso(d.met_on), "why": d.why or "",
                       "days_late": d.days_late} for d, _ in shown]
-        actions = [self._action(s, a, p) for a, p in zip(s["actions"], s.get("plan") or [], strict=False)]
+        actions = [self._action(s, a, p) for a, p in zip(s.actions, details.plan, strict=False)]
         return {
-            "id": s["id"], "page": page_name(s["id"]), "type": s["type"],
-            "type_label": self.type_labels.get(s["type"], s["type"]),
-            "stage": s["stage"], "stage_label": s["stage_label"] or s["stage"], "subject": s["subject"],
-            "received": _iso(s["received"]), "incident_date": _iso(s["incident_date"]),
-            "agencies": s["agencies"], "decision": s["decision"] or "", "decision_date": _iso(s["decision_date"]),
-            "lead_reviewer": s["lead_reviewer"] or "", "published": _iso(s["published"]),
-            "terminal": s["terminal"], "timeline": drawn, "deadlines": deadlines, "actions": actions,
+            "id": s.id, "page": page_name(s.id), "type": s.type,
+            "type_label": self.type_labels.get(s.type, s.type),
+            "stage": s.stage, "stage_label": s.stage_label or s.stage, "subject": s.subject,
+            "received": _iso(s.received), "incident_date": _iso(s.incident_date),
+            "agencies": list(s.agencies), "decision": s.decision or "", "decision_date": _iso(s.decision_date),
+            "lead_reviewer": s.lead_reviewer or "", "published": _iso(s.published),
+            "terminal": s.terminal, "timeline": drawn, "deadlines": deadlines, "actions": actions,
             "stages": [{"label": label, "id": sid, "date": when.isoformat()} for sid, when, label in stages],
         }

@@ -22,7 +22,7 @@ def by_type(index: Index, start: date, end: date,
     """`figures` for each review type on its own (the LSCP, the SAB and the CSP each report theirs)."""
     out = {}
     for case_type in index.types:
-        own = replace(index, summaries=[s for s in index.summaries if s["type"] == case_type])
+        own = replace(index, summaries=[s for s in index.summaries if s.type == case_type])
         out[case_type] = figures(own, start, end)
     return out
 
@@ -30,7 +30,7 @@ def by_type(index: Index, start: date, end: date,
 def settled_deadlines(index: Index, start: date, end: date) -> Iterator[Deadline]:
     """Every deadline settled in [start, end]: met, met late or missed (as it stood at `end`)."""
     for s in index.summaries:
-        for given in s["deadlines"]:
+        for given in s.deadlines:
             d = with_status(given, end, index.due_soon)
             if d is None or not d.settled:
                 continue
@@ -58,9 +58,11 @@ def themes(index: Index, start: date, end: date) -> dict[str, int]:
     """Learning themes of the reviews completed (final report agreed) in the period."""
     inside = _inside(start, end)
     counts: dict[str, int] = {}
+    details = index.details()
     for s in index.summaries:
-        if inside(s["facts"]["agreed"]):
-            for theme in s["facts"].get("themes") or []:
+        facts = details[s.id].facts
+        if inside(facts.agreed):
+            for theme in facts.themes:
                 counts[theme] = counts.get(theme, 0) + 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -68,8 +70,8 @@ def themes(index: Index, start: date, end: date) -> dict[str, int]:
 def not_published(index: Index, start: date, end: date) -> list[dict[str, Any]]:
     """Reviews whose report was not published, decided in the period: their findings."""
     inside = _inside(start, end)
-    return [{"id": s["id"], "type": s["type"], "subject": s["subject"],
-             "date": s["facts"]["publication_date"].isoformat(),
-             "reason": s["facts"].get("route_reason"), "findings": s["facts"].get("findings") or []}
+    details = index.details()
+    return [{"id": s.id, "type": s.type, "subject": s.subject, "date": facts.publication_date.isoformat(),
+             "reason": facts.route_reason, "findings": list(facts.findings)}
             for s in index.summaries
-            if s["facts"].get("route") == "not-published" and inside(s["facts"].get("publication_date"))]
+            if (facts := details[s.id].facts).route == "not-published" and inside(facts.publication_date)]

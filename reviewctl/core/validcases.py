@@ -7,9 +7,7 @@ checked again until one of them, or the settings, changes.
 from __future__ import annotations
 
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,6 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.case import check_id
 from reviewctl.core.checks import case_problems
 from reviewctl.core.confinement import case_tree_problems
-from reviewctl.core.keys import KeysUnavailable
-from reviewctl.core.redaction import findings
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store, read_documents
 from reviewctl.errors import ReviewctlError, located
@@ -76,6 +72,10 @@ def check_cases(store: Store, folders: list[Path]) -> list[Checked]:
     workers = min(os.cpu_count() or 1, 8)
     if len(folders) < PARALLEL_FROM or workers < 2:
         return [check_case(store, f) for f in folders]
+    # Imported here: `validate --base` on a pull request checks a case or two, with no workers.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     chunks = [[str(f) for f in folders[i:i + CHUNK]] for i in range(0, len(folders), CHUNK)]
     identity = str(store.identity_file) if store.identity_file else None
     # fork: the workers start with the modules this process has already imported.
@@ -120,16 +120,23 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
         return [*problems, error.message]
     problems += found
     problems += _chronology_problems(store, folder)
-    try:
-        if "publication" in docs:  # the redaction guard holds after publication too
-            guarded = findings(store, folder.name)
-            if guarded:
-                problems.append(f"{shown}: published case: {guarded.describe()}; redact it")
-    except KeysUnavailable:
-        pass  # CI holds no key: publish and redaction-check ran the guard where the keys are
-    except ReviewctlError as error:
-        problems.append(error.message)
+    if "publication" in docs:  # the redaction guard holds after publication too
+        problems += _published_problems(store, folder, shown)
     return problems
+
+
+def _published_problems(store: Store, folder: Path, shown: str) -> list[str]:
+    # Imported here: only a published case needs the keys and the redaction checks.
+    from reviewctl.core.keys import KeysUnavailable
+    from reviewctl.core.redaction import findings
+
+    try:
+        guarded = findings(store, folder.name)
+        return [f"{shown}: published case: {guarded.describe()}; redact it"] if guarded else []
+    except KeysUnavailable:
+        return []  # CI holds no key: publish and redaction-check ran the guard where the keys are
+    except ReviewctlError as error:
+        return [error.message]
 
 
 def _chronology_problems(store: Store, folder: Path) -> list[str]:
