@@ -78,7 +78,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="build the stores here and keep them")
     args = parser.parse_args()
     small, medium, large = (30, 150, 300) if args.quick else (100, 10_000, 100_000)
-    repeat = 2 if args.quick else args.repeat  # a smoke run: every figure, each measured twice
+    repeat = 1 if args.quick else args.repeat  # a smoke run: every figure, measured once
     python = sys.executable
     rc = [python, "-m", "reviewctl"]
     env = {**os.environ, "REVIEWCTL_TODAY": "2026-11-27", "GIT_AUTHOR_NAME": "Benchmark",

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewctl.adapters import yamlio
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.errors import RefusedError, ReviewctlError
 
@@ -61,8 +60,7 @@ def added_texts(edit: Edit) -> dict[str, str]:
     texts: dict[str, str] = {}
     vocabulary = _vocabulary(edit)
     for name, data in edit.docs.items():
-        before: str | None = edit.originals.get(name)
-        old = Counter(text for _, text in _strings(yamlio.parse_safe(before, name) if before else None))
+        old = Counter(text for _, text in _strings(edit.before.get(name)))
         for path, text in _strings(data):
             if old[text] > 0:
                 old[text] -= 1

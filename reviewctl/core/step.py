@@ -19,6 +19,7 @@ from reviewctl.core.casefiles import CaseDoc, CaseFiles
 from reviewctl.core.checks import case_problems, missing_requirements
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.docview import Node
+from reviewctl.core.recorded import plain_copy
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, step_guard
 from reviewctl.core.workflow import Transition
@@ -56,7 +57,6 @@ class Edit:
 
     store: Store
     files: CaseFiles
-    originals: dict[str, str] = field(default_factory=dict)
     extra: dict[Path, str | bytes | None] = field(default_factory=dict)  # None: delete; bytes: a Word document
     identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
     guard_optional: bool = False  # a step that may go on when the identifiers cannot be read (purge)
@@ -69,11 +69,8 @@ class Edit:
 
     @classmethod
     def load(cls, store: Store, case_id: str) -> Edit:
-        from reviewctl.core.recorded import plain_copy
-
         files = store.case(case_id, roundtrip=True)
-        edit = cls(store, files, {name: yamlio.dump(d) for name, d in files.docs.items()},
-                   before=plain_copy(files.docs))
+        edit = cls(store, files, before=plain_copy(files.docs))
         edit.check()
         return edit
 
@@ -109,9 +106,11 @@ class Edit:
         folder = self.files.folder
         out: dict[Path, str | bytes | None] = {}
         for name, data in self.docs.items():
-            text = yamlio.dump(data)
-            if text != self.originals.get(name):
-                out[folder / DOCUMENT_FILES[name]] = text
+            # Compared as plain data, not as dumped text: dumping every document twice was most
+            # of a step's own time. A step changes values, never only comments or key order.
+            if name in self.before and plain_copy(data) == self.before[name]:
+                continue
+            out[folder / DOCUMENT_FILES[name]] = yamlio.dump(data)
         out.update(self.extra)
         return out
 
