@@ -16,6 +16,12 @@ from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any
 
+# No pydantic plugin sees the case documents the models check (a plugin installed beside
+# reviewctl would be handed every value, identifiers included); and looking plugins up
+# costs every start a scan of the installed packages. typer disables them for its own
+# adapters the same way. Set before any model is built; an explicit setting wins.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+
 import typer
 
 from reviewctl import __version__
