@@ -70,10 +70,17 @@ def as_json(data: Any) -> str:
 
 def stream_json(items: Iterable[Any]) -> None:
     """A JSON array written an item at a time (one a line): a big report is never one string."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per item
     write = sys.stdout.write
+    batch: list[str] = []
     first = True
     for item in items:
-        write(("[\n" if first else ",\n") + json.dumps(item, ensure_ascii=False))
+        batch.append(encode(item))
+        if len(batch) == 1000:  # a thousand rows a write: few calls, and memory stays flat
+            write(("[\n" if first else ",\n") + ",\n".join(batch))
+            first, batch = False, []
+    if batch:
+        write(("[\n" if first else ",\n") + ",\n".join(batch))
         first = False
     write("[]\n" if first else "\n]\n")
 
