@@ -141,6 +141,7 @@ class CaseDoc(View):
     incident_date = Key(as_day)
     agencies = Key(as_texts)
     history = Rows(HistoryStep)
+    triage = Sub(View)
     identifiers_purged = Sub(Purged)
 
 
@@ -211,6 +212,10 @@ class Notice(View):
 
 class PublicationDoc(View):
     notices = Rows(Notice)
+
+
+class ProfileDoc(View):
+    themes = Key(as_texts)
 
 
 class LinksDoc(View):

@@ -233,7 +233,8 @@ def statuses(inputs: Iterable[DeadlineInput], today: date, due_soon: int) -> lis
 def recorded_changes(docs: Documents) -> dict[tuple[str, str | None], tuple[Change, ...]]:
     """The pauses and extensions of clocks.yaml, by (clock, item)."""
     found: dict[tuple[str, str | None], tuple[Change, ...]] = {}
-    for record in (docs.get("clocks") or {}).get("clocks") or []:
+    clocks = docs.get("clocks")
+    for record in clocks.get("clocks") or [] if isinstance(clocks, dict) else []:
         if not isinstance(record, dict):
             continue
         changes: list[Change] = [

@@ -39,14 +39,15 @@ def _themes(data: Any) -> list[str]:
 
 
 def _report_text(folder: Path, docs: dict[str, Any]) -> str:
-    versions = (docs.get("report") or {}).get("versions") or []
-    if not versions:
-        return ""
+    from reviewctl.core.casefiles import ReportDoc
     from reviewctl.core.records import own_report_files
 
+    versions = ReportDoc(docs.get("report")).versions
+    if not versions:
+        return ""
     last = versions[-1]
-    name = str(last.get("file"))
-    if not isinstance(last.get("version"), int) or name not in own_report_files(last["version"]):
+    name = str(last.file)
+    if last.version is None or name not in own_report_files(last.version):
         return ""  # never a file the record does not own
     path = folder / name
     if path.is_symlink() or not path.is_file():

@@ -14,6 +14,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
+from reviewctl.core.casefiles import (
+    CaseDoc,
+    CommissionDoc,
+    DecisionDoc,
+    HistoryStep,
+    JcrgDoc,
+    LinksDoc,
+    ProfileDoc,
+    PublicationDoc,
+    ReportDoc,
+)
 from reviewctl.core.clocks import DeadlineInput, deadline_inputs
 from reviewctl.core.workflow import Act, Workflow
 
@@ -101,15 +112,15 @@ class Shared:
         return value
 
 
-def _final_decision(workflow: Workflow, decision: dict[str, Any]) -> tuple[str | None, date | None]:
-    chair = decision.get("chair") or {}
+def _final_decision(decision: DecisionDoc) -> tuple[str | None, date | None]:
+    chair = decision.chair
     if chair:
         return chair.get("outcome"), chair.get("date")
-    return decision.get("outcome"), decision.get("meeting_date")
+    return decision.outcome, decision.get("meeting_date")
 
 
-def _entered(history: list[dict[str, Any]], stages: set[str]) -> date | None:
-    return next((h.get("date") for h in reversed(history) if h.get("to") in stages), None)
+def _entered(history: list[HistoryStep], stages: set[str]) -> date | None:
+    return next((h.date for h in reversed(history) if h.to in stages), None)
 
 
 def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
@@ -119,65 +130,62 @@ def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
 
 
 def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None) -> Summary:
+    """The tracker's record of a case whose files passed the checks (index.py checks first)."""
     share = share or Shared()
-    case = docs["case"]
-    decision = docs.get("decision") or {}
-    stage = case.get("stage")
-    stage_def = workflow.stage(str(stage))
-    chair_pending = bool(decision) and not decision.get("chair") and workflow.decided_by_chair(str(stage))
-    outcome, decided = (None, None) if chair_pending or not decision else _final_decision(workflow, decision)
-    lead = ((docs.get("commission") or {}).get("lead_reviewer") or {}).get("name")
-    jcrg = docs.get("jcrg") or {}
-    links = (docs.get("links") or {}).get("links") or []
-    publication = docs.get("publication") or {}
+    case = CaseDoc(docs["case"])
+    decision = DecisionDoc(docs.get("decision"))
+    stage = case.stage
+    stage_def = workflow.stage(stage)
+    chair_pending = bool(decision) and not decision.chair and workflow.decided_by_chair(stage)
+    outcome, decided = (None, None) if chair_pending or not decision else _final_decision(decision)
+    jcrg = JcrgDoc(docs.get("jcrg"))
+    links = LinksDoc(docs.get("links")).links or []
+    publication = PublicationDoc(docs.get("publication"))
     return Summary(
-        id=case.get("id"), type=share(case.get("type")), stage=share(stage),
+        id=case.id or "", type=share(case.type), stage=share(stage),
         stage_label=stage_def.label if stage_def else None,
-        terminal=workflow.is_terminal(str(stage)),
-        subject=case.get("subject"), received=share(case.get("received")),
-        incident_date=share(case.get("incident_date")),
-        agencies=tuple(share(a) for a in case.get("agencies") or []),
-        converted=any(link.get("kind") == "converted" for link in links),
-        decision=share(outcome), decision_date=share(decided), lead_reviewer=share(lead),
+        terminal=workflow.is_terminal(stage),
+        subject=case.subject, received=share(case.received),
+        incident_date=share(case.incident_date),
+        agencies=tuple(share(a) for a in case.agencies),
+        converted=any(link.get("kind") == "converted" for link in links if isinstance(link, dict)),
+        decision=share(outcome), decision_date=share(decided),
+        lead_reviewer=share(CommissionDoc(docs.get("commission")).lead_reviewer.name),
         # A route that publishes nothing (sar: not-published) records its date without a place.
         published=share(publication.get("date")) if publication.get("where") is not None else None,
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
-        actions=tuple(Action(share(a.get("id")), share(a.get("due")), share(a.get("signed_off")),
-                             share(a.get("status"))) for a in jcrg.get("actions") or []),
+        actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
     )
 
 
 def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None) -> Details:
     share = share or Shared()
-    case = docs["case"]
-    decision = docs.get("decision") or {}
-    stage = case.get("stage")
-    history = case.get("history") or []
-    jcrg = docs.get("jcrg") or {}
-    triage = case.get("triage") or {}
-    publication = docs.get("publication") or {}
-    final = (jcrg.get("final_report") or {}).get("version")
-    versions = (docs.get("report") or {}).get("versions") or []
-    findings = next((tuple(v.get("recommendations") or []) for v in versions if v.get("version") == final), ())
+    case = CaseDoc(docs["case"])
+    decision = DecisionDoc(docs.get("decision"))
+    history = case.history
+    jcrg = JcrgDoc(docs.get("jcrg"))
+    triage = case.triage
+    publication = PublicationDoc(docs.get("publication"))
+    final = ReportDoc(docs.get("report")).version(jcrg.final_report.version)
     facts = Facts(
         triage_outcome=share(triage.get("outcome")), triage_date=share(triage.get("date")),
-        conducted_from=share(decision.get("conducted_from")), agreed=share(jcrg.get("date")),
+        conducted_from=share(decision.conducted_from), agreed=share(jcrg.date),
         closed=share(_entered(history, workflow.reached_by(Act.CLOSE))),
-        expected_months=workflow.expected_months(str(case.get("type"))),
-        ended=share(history[-1].get("date")) if workflow.is_terminal(str(stage)) and history else None,
+        expected_months=workflow.expected_months(case.type),
+        ended=share(history[-1].date) if workflow.is_terminal(case.stage) and history else None,
         # What the statutory figures count: the publication route, the findings of a review
         # not published (for the annual report), and the learning themes.
         route=share(publication.get("route")), route_reason=publication.get("route_reason"),
         publication_date=share(publication.get("date")),
-        findings=findings, themes=tuple(share(t) for t in (docs.get("profile") or {}).get("themes") or []),
+        findings=tuple(final.get("recommendations") or []) if final is not None else (),
+        themes=tuple(share(t) for t in ProfileDoc(docs.get("profile")).themes),
     )
     return Details(
         facts=facts,
         # For the site: the stages the case passed through (not the steps that leave it where
         # it is, as amend does), and what each action is.
-        stages=tuple((share(h.get("to")), share(h.get("date"))) for h in history
-                     if isinstance(h, dict) and h.get("from") != h.get("to")),
-        plan=tuple(PlanItem(a.get("text"), a.get("owner"), a.get("measure"),
-                            ((a.get("progress") or [{}])[-1] or {}).get("note")) for a in jcrg.get("actions") or []),
+        stages=tuple((share(h.to), share(h.date)) for h in history if h.from_ != h.to),
+        plan=tuple(PlanItem(a.text, a.owner, a.measure, a.progress[-1].note if a.progress else None)
+                   for a in jcrg.actions),
         search=search,
     )
