@@ -36,9 +36,13 @@ def test_a_value_that_is_no_format_is_a_usage_error_naming_the_choices(cli: Cli,
                                                                         args: tuple[str, ...]) -> None:
     case_id = refer(cli)
     given = [a.replace("{id}", case_id) for a in args]
-    err = refused_cleanly(cli, store, USAGE, *given, "--format", "xml")
-    assert len(err.strip().splitlines()) == 1, err
-    assert "'xml'" in err and all(f"'{f.value}'" in err for f in Format), err
+    for bad in ("xml", "JSON", ""):
+        err = refused_cleanly(cli, store, USAGE, *given, "--format", bad)
+        assert len(err.strip().splitlines()) == 1, err
+        # It names the formats this command writes, and only those.
+        written = re.search(r"this command writes (.*), not '(.*)'", err)
+        assert written is not None and written.group(2) == bad, err
+        assert "sarif" not in written.group(1) or args == ("validate",), err
 
 
 @pytest.mark.parametrize(("args", "fmt", "written"), [
@@ -57,7 +61,7 @@ def test_a_format_the_command_does_not_write_is_refused_in_one_line(cli: Cli, st
     given = [a.replace("{id}", case_id) for a in args]
     err = refused_cleanly(cli, store, USAGE, *given, "--format", fmt)
     assert len(err.strip().splitlines()) == 1, err
-    assert f"this command writes {written}, not {fmt}" in err
+    assert f"this command writes {written}, not '{fmt}'" in err
 
 
 def test_every_format_option_is_the_one_choice_type() -> None:
@@ -77,6 +81,8 @@ def test_actions_is_a_sub_app(cli: Cli, store: Path, tmp_path: Path) -> None:
     assert rows[0]["signed_off"]
     # The spelling before the sub-app still lists, with its options.
     assert json.loads(cli.ok("actions", case_id, "--format", "json").out) == rows
+    assert json.loads(cli.ok("actions", "--format", "json", case_id).out) == rows  # options first, too
+    assert json.loads(cli.ok("actions", "-f", "json", case_id).out) == rows
     assert cli.ok("actions", case_id).out == cli.ok("actions", "list", case_id).out
     refused_cleanly(cli, store, USAGE, "actions", "frobnicate", case_id)
     refused_cleanly(cli, store, USAGE, "actions", "update", case_id)  # no ACTION
@@ -160,3 +166,10 @@ def test_a_global_option_before_the_command(cli: Cli, store: Path) -> None:
     root_help = cli.ok("--help", "show").out  # the root's help, listing every command
     assert "Usage: reviewctl [OPTIONS] COMMAND" in root_help and "validate" in root_help
     assert "Did you mean 'show'?" in cli("shwo", case_id).err  # a typo: the whole tree, for the suggestion
+
+
+@pytest.mark.parametrize("group", ["actions", "panel", "clock", "chronology"])
+def test_a_sub_app_without_a_subcommand_shows_its_help(cli: Cli, group: str) -> None:
+    result = cli(group)
+    assert result.code == 0 and result.err == "", result.err
+    assert "Usage: reviewctl " + group in result.out and result.out.count("Usage:") == 1

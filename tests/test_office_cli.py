@@ -192,6 +192,9 @@ def test_shell_completion_of_ids_types_stages_and_agencies(cli: Cli, store: Path
     assert complete("reviewctl list --type s") == ["sar"]
     assert complete("reviewctl list --stage re") == ["referred", "report"]
     assert complete("reviewctl list --agency pol") == ["Police"]
+    # --format completes to what the command writes, not every format of every command.
+    assert complete(f"reviewctl show {case_id} --format ") == ["table", "json", "md"]
+    assert complete("reviewctl validate -f s") == ["sarif"]
     assert "--install-completion" in cli("--help").out
     assert os.environ.get("_REVIEWCTL_COMPLETE") is None
 

@@ -11,7 +11,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.step import Edit
 from reviewctl.core.store import Store
 from reviewctl.errors import UsageError
-from tests.helpers import USAGE, Cli, git, refer, refused_cleanly, to_jcrg_agreed
+from tests.helpers import INVALID, USAGE, Cli, git, refer, refused_cleanly, to_jcrg_agreed
 
 
 def test_case_object_reads_typed_views(cli: Cli, store: Path, tmp_path: Path) -> None:
@@ -80,3 +80,33 @@ def test_an_unknown_id_is_refused_as_before(cli: Cli, store: Path) -> None:
         Store(store).case("TST-2026-NOSUCH")
     line = refused_cleanly(cli, store, USAGE, "show", "TST-2026-NOSUCH")
     assert "no case 'TST-2026-NOSUCH'" in line
+
+
+@pytest.mark.parametrize(("key", "value", "named"), [("owner", "1234", "actions.0.owner"),
+                                                      ("due", "soon", "actions.0.due")])
+def test_a_read_only_command_names_a_value_of_the_wrong_type(cli: Cli, store: Path, tmp_path: Path, key: str,
+                                                             value: str, named: str) -> None:
+    """A view reads a value of the wrong type as absent: a command that reads through views
+    checks the case first, so a hand edit is named, never shown blank or crashing."""
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
+    path = store / "cases" / case_id / "jcrg.yaml"
+    text = path.read_text()
+    edited = text.replace(f"  {key}: ", f"  {key}: {value}  # was: ", 1)
+    assert edited != text
+    path.write_text(edited)
+    for args in (["actions", "list", case_id], ["actions", case_id, "-f", "json"]):
+        err = refused_cleanly(cli, store, INVALID, *args)
+        assert err.startswith(f"error: cases/{case_id}/jcrg.yaml:") and named in err and len(err.splitlines()) == 1
+
+
+def test_a_step_writes_only_the_documents_whose_values_changed(cli: Cli, store: Path, tmp_path: Path) -> None:
+    """Edit.changes() compares the documents as plain data: setting a value to what it was
+    writes nothing, and a changed value writes its own file alone."""
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
+    edit = Edit.load(Store(store), case_id)
+    [action] = edit.files.jcrg.actions
+    action.status = action.status  # the same value again
+    edit.files.case.subject = edit.files.case.subject
+    assert edit.changes() == {}
+    action.due = date(2027, 1, 2)
+    assert list(edit.changes()) == [store / "cases" / case_id / "jcrg.yaml"]

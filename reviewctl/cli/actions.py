@@ -19,11 +19,17 @@ if TYPE_CHECKING:
 class _ListByDefault(TyperGroup):
     """`reviewctl actions ID [OPTIONS]`, the spelling before `actions list ID`, still lists."""
 
-    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
-        an_id = bool(args) and args[0] not in self.commands and not args[0].startswith("-")
-        if an_id and all(a.startswith("-") for a in args[1:2]):  # ID alone, or ID and options
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # Before the group reads its own options: `actions ID`, `actions ID -f json` and
+        # `actions -f json ID` are the earlier spelling (`actions --help` is the sub-app's help,
+        # and `actions frobnicate ID` is still "no such command").
+        first = args[0] if args else ""
+        options_first = first.startswith("-") and first not in ("--help", "-h")
+        an_id = bool(first) and first not in self.commands and not first.startswith("-") \
+            and all(a.startswith("-") for a in args[1:2])
+        if options_first or an_id:
             args = ["list", *args]
-        return super().resolve_command(ctx, args)
+        return list(super().parse_args(ctx, args))
 
 
 actions_app = typer.Typer(cls=_ListByDefault, no_args_is_help=True,

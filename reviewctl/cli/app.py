@@ -237,6 +237,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(done.exit_code)
     except typer.TyperException as error:  # click's usage errors: exit 2
         ctx = getattr(error, "ctx", None)
+        if type(error).__name__ == "NoArgsIsHelpError":
+            # A sub-app given no subcommand (`reviewctl actions`): its help is what was asked
+            # for, as for a bare `reviewctl` (typer keeps this class in a private module). With
+            # rich, making the message printed the help already and left the message blank.
+            shown = error.format_message()
+            if shown.strip():
+                sys.stdout.write(shown + "\n")
+            return 0
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         sys.stderr.write(f"error: {printable(error.format_message())}{where}\n")
         return int(error.exit_code)

@@ -119,17 +119,24 @@ class Format(StrEnum):
 def formats(*written: str, note: str = "") -> Any:
     """The --format option of a command that writes only `written` (the first is the default).
 
-    Typer refuses a value that is no format at all; the callback refuses, in one line, a
-    format that this command does not write.
+    Typer parses the value with `only`: a value this command does not write (a format of
+    another command's, or no format at all) is refused in one line that names the ones it
+    does write, and the shell completes only those.
     """
     shown = f"{', '.join(written[:-1])} or {written[-1]}" if len(written) > 1 else written[0]
 
-    def only(value: Format) -> Format:
+    def only(value: str | Format) -> Format:
+        if isinstance(value, Format):  # the default, already parsed
+            return value
         if value not in written:
-            raise typer.BadParameter(f"this command writes {shown}, not {value}")
-        return value
+            raise typer.BadParameter(f"this command writes {shown}, not {value!r}")
+        return Format(value)
 
-    return typer.Option("--format", "-f", metavar="FORMAT", help=f"{shown}{note}.", callback=only)
+    def complete(incomplete: str) -> list[str]:
+        return [name for name in written if name.startswith(incomplete)]
+
+    return typer.Option("--format", "-f", metavar="FORMAT", help=f"{shown}{note}.", parser=only,
+                        autocompletion=complete)
 
 
 # --format of the commands that write a table: as a table, JSON, CSV or markdown.

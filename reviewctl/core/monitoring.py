@@ -34,7 +34,9 @@ def rag(action: Action | dict[str, object], deadline: Deadline | None) -> str:
 
 
 def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
-    files = store.case(case_id)
+    from reviewctl.core.views import checked_case
+
+    files = checked_case(store, case_id)  # a value of the wrong type is named, not shown blank
     due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
            if d.name == "action"}
     rows = []

@@ -102,7 +102,9 @@ def engage(store: Store, case_id: str, *, with_whom: str, note: str, options: St
 
 
 def checklist_items(store: Store, case_id: str) -> list[dict[str, Any]]:
-    ticked = store.case(case_id).review.checklist
+    from reviewctl.core.views import checked_case
+
+    ticked = checked_case(store, case_id).review.checklist  # a mistyped date is named, not shown unticked
     return [{"id": item.id, "label": item.label, "ticked": ticked.get(item.id)}
             for item in store.workflow.checklist]
 
