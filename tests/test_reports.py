@@ -51,7 +51,7 @@ def test_tracker_columns_and_filters(cli: Cli, store: Path, tmp_path: Path) -> N
     (("--stage", "publish"), "not a stage"),
     (("--received-from", "2026-12-01", "--received-to", "2026-11-01"), "is after --to"),
     (("--received-from", "2026-13-01"), "not a real date"),
-    (("--format", "pdf"), "not one of"),
+    (("--format", "pdf"), "this command writes table, json, csv, md or xlsx, not 'pdf'"),
     (("--format", "xlsx"), "give --output"),
 ])
 def test_bad_filters(cli: Cli, store: Path, args: tuple[str, ...], expected: str) -> None:
