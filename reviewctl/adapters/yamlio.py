@@ -87,11 +87,33 @@ def parse_safe(text: str, shown: str) -> Any:
     return _load(_safe(), text, shown)
 
 
+# The settings files' texts as parsed, by their text: a process that runs many commands (the
+# test suite, a script over the API) reads the same workflow every time. Keyed by the whole
+# text, so it cannot go stale; kept pickled, so each reader gets a fresh copy it may change.
+_PARSED: dict[str, bytes] = {}
+_PARSED_MAX = 8
+
+
+def _parsed_settings(text: str, shown: str) -> Any:
+    import pickle
+
+    kept = _PARSED.get(text)
+    if kept is not None:
+        return pickle.loads(kept)  # bytes this process pickled itself
+    data = parse_fast(text, shown)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[text] = pickle.dumps(data)
+    return data
+
+
 def read_checked(path: Path, shown: str,
                  check: Callable[[Any], tuple[T | None, list[str]]]) -> tuple[T | None, list[str]]:
-    """Parse fast and check; only if there are problems, parse again to learn their lines."""
+    """Parse fast and check; only if there are problems, parse again to learn their lines.
+
+    For the settings files (reviewctl.yaml, the workflow), read once per command."""
     text = read_text(path, shown)
-    result, problems = check(parse_fast(text, shown))
+    result, problems = check(_parsed_settings(text, shown))
     if problems:
         result, problems = check(parse_roundtrip(text, shown))
     return result, problems
