@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import Cli, git, refer, snapshot
+from helpers import Cli, git, refer, run_subprocess, snapshot
 
 from reviewctl.core import validcache, validcases
 
@@ -140,3 +140,24 @@ def test_base_checks_only_the_cases_a_pull_request_touches(cli: Cli, store: Path
     case.write_text(case.read_text().replace("stage: referred", "stage: scoping"))
     git(store, "commit", "-qam", "moved by hand")
     assert any("with no step in the history" in p for p in problems(cli, store, "--base", "main"))
+
+
+def test_the_settings_cache_never_goes_stale_and_a_damaged_one_is_rebuilt(cli: Cli, store: Path) -> None:
+    """The settings files as parsed are kept in .git/reviewctl-settings.pickle, keyed by a hash
+    of each file's whole text: an edit is seen at once, and a damaged file is only slower.
+    Real processes: within one, the parsed settings are also kept in memory."""
+    case_id = refer(cli)
+    cache = store / ".git" / "reviewctl-settings.pickle"
+    cache.unlink(missing_ok=True)
+    assert run_subprocess("show", case_id, cwd=store).returncode == 0
+    assert cache.is_file()
+    cache.write_bytes(b"not a pickle at all")
+    shown = run_subprocess("show", case_id, "--format", "json", cwd=store)
+    assert shown.returncode == 0 and json.loads(shown.stdout)["id"] == case_id, shown.stderr
+    assert cache.read_bytes() != b"not a pickle at all"  # rewritten
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + "colour: blue\n")
+    refused = run_subprocess("show", case_id, cwd=store)
+    assert refused.returncode == 3 and "reviewctl.yaml:" in refused.stderr and "colour" in refused.stderr
+    config.write_text(config.read_text().replace("colour: blue\n", ""))
+    assert run_subprocess("show", case_id, cwd=store).returncode == 0

@@ -10,6 +10,7 @@ passes yamlcheck.py's checks before any parser sees it.
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -87,23 +88,52 @@ def parse_safe(text: str, shown: str) -> Any:
     return _load(_safe(), text, shown)
 
 
-# The settings files' texts as parsed, by their text: a process that runs many commands (the
-# test suite, a script over the API) reads the same workflow every time. Keyed by the whole
-# text, so it cannot go stale; kept pickled, so each reader gets a fresh copy it may change.
+# The settings files' texts as parsed, by a hash of their whole text, so an entry cannot go
+# stale: in memory for a process that runs many commands (the test suite, a script over the
+# API), and in a file under .git for the next command, which then need not load PyYAML at
+# all. Kept pickled, so each reader gets a fresh copy it may change.
 _PARSED: dict[str, bytes] = {}
 _PARSED_MAX = 8
+_SETTINGS_FILE: Path | None = None
+_SETTINGS_TAG = ""
+
+
+def use_cache_file(path: Path | None, tag: str) -> None:
+    """Keep the settings files as parsed in `path` (under .git); `tag` names the reviewctl
+    version, so an upgrade starts afresh.  A damaged file is only slower: it is rewritten."""
+    global _SETTINGS_FILE, _SETTINGS_TAG
+    _SETTINGS_FILE, _SETTINGS_TAG = path, f"settings/{tag}"
+    if path is None or not path.is_file():
+        return
+    import pickle
+
+    try:
+        data = pickle.loads(path.read_bytes())  # a file of our own under .git, as git's hooks are
+        if data.get("tag") == _SETTINGS_TAG:
+            _PARSED.update((k, v) for k, v in data["parsed"].items() if isinstance(k, str) and isinstance(v, bytes))
+    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
+        pass
 
 
 def _parsed_settings(text: str, shown: str) -> Any:
+    import hashlib
     import pickle
 
-    kept = _PARSED.get(text)
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+    kept = _PARSED.get(key)
     if kept is not None:
-        return pickle.loads(kept)  # bytes this process pickled itself
+        return pickle.loads(kept)
     data = parse_fast(text, shown)
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()
-    _PARSED[text] = pickle.dumps(data)
+    _PARSED[key] = pickle.dumps(data)
+    if _SETTINGS_FILE is not None:
+        tmp = _SETTINGS_FILE.with_name(f".{_SETTINGS_FILE.name}.{os.getpid()}.tmp")
+        try:
+            tmp.write_bytes(pickle.dumps({"tag": _SETTINGS_TAG, "parsed": _PARSED}))
+            os.replace(tmp, _SETTINGS_FILE)
+        except OSError:  # a cache that cannot be written is only slower
+            tmp.unlink(missing_ok=True)
     return data
 
 

@@ -52,13 +52,14 @@ class Store:
         )
 
     def use_local_caches(self) -> None:
-        """Let the calendar keep what it works out under .git, for the next command."""
+        """Let the calendar and the settings' parser keep what they work out under .git, for the next command."""
         from reviewctl import __version__
-        from reviewctl.adapters import calendar
+        from reviewctl.adapters import calendar, yamlio
         from reviewctl.adapters.gitdir import find_git_dir
 
         git_dir = find_git_dir(self.root)
         calendar.use_cache_file(git_dir / "reviewctl-holidays.pickle" if git_dir else None, __version__)
+        yamlio.use_cache_file(git_dir / "reviewctl-settings.pickle" if git_dir else None, __version__)
 
     # -- paths ------------------------------------------------------------------
     @property
