@@ -96,3 +96,26 @@ def test_one_way_into_git() -> None:
     assert sorted(runners) == ["adapters/gitlocks.py", "adapters/gitrun.py", "core/confidential.py"]
     gitpython = re.compile(r"^\s*(import git|from git(\.| import))", re.MULTILINE)  # GitPython is gone
     assert not any(gitpython.search(p.read_text(encoding="utf-8")) for p in package.rglob("*.py"))
+
+
+def test_refs_named_finds_exact_refs_in_one_process(tmp_path: Path) -> None:
+    """A base branch's name is looked up in one git process: branches, remote-tracking
+    branches and tags of exactly that name (not refs below it), a tag peeled to its commit,
+    a tag of a tag too."""
+    def run(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    run("init", "-q", "-b", "main")
+    run("-c", "user.name=Fictional", "-c", "user.email=f@example.invalid", "commit", "-q", "--allow-empty", "-m", "x")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True).stdout.strip()
+    run("update-ref", "refs/remotes/main/below", "HEAD")  # below the name `main`: not it
+    run("-c", "user.name=Fictional", "-c", "user.email=f@example.invalid", "tag", "-a", "-m", "t", "inner")
+    run("-c", "user.name=Fictional", "-c", "user.email=f@example.invalid", "-c", "advice.nestedTag=false",
+        "tag", "-a", "-m", "t", "outer", "inner")
+    run("tag", "main")  # a light tag beside the branch: both are found, for the ambiguity check
+    repo = GitRepo.find(tmp_path)
+    assert repo is not None
+    assert repo.refs_named("main") == [("refs/heads/main", head), ("refs/tags/main", head)]
+    assert repo.refs_named("outer") == [("refs/tags/outer", head)]
+    assert repo.refs_named("below") == [] and repo.refs_named("nothing") == []
+    assert repo.refs_named("main/below") == [("refs/remotes/main/below", head)]

@@ -171,4 +171,20 @@ class GitReader:
             return [(name, found)] if found is not None else []
         else:
             candidates = [f"refs/heads/{name}", f"refs/remotes/{name}", f"refs/tags/{name}"]
-        return [(ref, commit) for ref in candidates if (commit := self.exact_ref(ref)) is not None]
+        if any(ref.endswith("/HEAD") for ref in candidates):  # a remote's HEAD: exact_ref's own rules
+            return [(ref, commit) for ref in candidates if (commit := self.exact_ref(ref)) is not None]
+        # One process for all the candidates: for-each-ref reads only refs (no guessing, as
+        # show-ref), and peels an annotated tag to what it tags. Its patterns also match
+        # refs below a name (refs/heads/main/x), so only exact names count.
+        done = self.git.run("for-each-ref", "--format=%(refname)%00%(objecttype)%00%(objectname)%00"
+                            "%(*objecttype)%00%(*objectname)", "--", *candidates, check=False)
+        listed: dict[str, str] = {}
+        for line in done.text.splitlines() if done.status == 0 else []:
+            ref, kind, commit, peeled_kind, peeled = (line.split("\0") + [""] * 5)[:5]
+            if ref in candidates:
+                target = commit if kind == "commit" else peeled if peeled_kind == "commit" else None
+                if peeled_kind == "tag":  # a tag of a tag: peeled all the way, as rev-parse does
+                    target = self.resolve(ref)
+                if target:
+                    listed[ref] = target
+        return [(ref, listed[ref]) for ref in candidates if ref in listed]
