@@ -142,6 +142,25 @@ def test_base_checks_only_the_cases_a_pull_request_touches(cli: Cli, store: Path
     assert any("with no step in the history" in p for p in problems(cli, store, "--base", "main"))
 
 
+def test_base_sees_what_the_work_tree_changes_and_refuses_a_base_it_cannot_find(cli: Cli, store: Path,
+                                                                                 counted: list[str]) -> None:
+    """The work tree's status is read beside the command's other work: an uncommitted edit and
+    an untracked file still make their cases touched; a base that is no branch is refused."""
+    touched, untracked, untouched = refer(cli), refer(cli), refer(cli)
+    git(store, "checkout", "-qb", "pr")
+    case = store / "cases" / touched / "case.yaml"
+    case.write_text(case.read_text().replace("summary: Fictional summary", "summary: Fictional summary, revised"))
+    (store / "cases" / untracked / "notes.yaml").write_text("colour: blue\n")  # not a document of a case
+    (store / ".git" / validcache.CACHE_NAME).unlink(missing_ok=True)
+    counted.clear()
+    found = problems(cli, store, "--base", "main")
+    assert sorted(counted) == sorted([touched, untracked]) and untouched not in counted
+    assert any(untracked in p and "notes.yaml" in p for p in found), found
+    before = snapshot(store)
+    result = cli("validate", "--base", "no-such-branch")
+    assert result.code == 2 and "no-such-branch" in result.err and snapshot(store) == before
+
+
 def test_the_settings_cache_never_goes_stale_and_a_damaged_one_is_rebuilt(cli: Cli, store: Path) -> None:
     """The settings files as parsed are kept in .git/reviewctl-settings.pickle, keyed by a hash
     of each file's whole text: an edit is seen at once, and a damaged file is only slower.

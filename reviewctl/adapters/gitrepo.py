@@ -19,7 +19,7 @@ from pathlib import Path
 from reviewctl.adapters import gitdir, gitlocks
 from reviewctl.adapters.gitcommit import fast_import, plumbing_commit
 from reviewctl.adapters.gitread import GitReader
-from reviewctl.adapters.gitrun import Git, GitError, fail, normal_key, parse_var_list, reason
+from reviewctl.adapters.gitrun import Git, GitError, Pending, fail, normal_key, parse_var_list, reason
 from reviewctl.errors import BusyError, ReviewctlError, UnusableError
 
 NO_COMMIT = "0" * 40
@@ -119,13 +119,17 @@ class GitRepo(GitReader):
 
         The same process tells HEAD's commit and branch, kept for the rest of the command.
         """
-        try:
-            # --no-optional-locks: reading the status must not take index.lock from another git.
-            done = self.git.run("--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z",
-                                "--untracked-files=all", "--", pathspec)
-        except GitError as error:
-            raise fail(error, "reading the status of the work tree") from None
-        entries = done.text.split("\0")
+        return self.changed_paths_later(pathspec).paths()
+
+    def changed_paths_later(self, pathspec: str) -> Status:
+        """`changed_paths`, started now and read by `Status.paths()`: in a work tree of
+        10,000 case folders, git's look for new files takes a tenth of a second."""
+        # --no-optional-locks: reading the status must not take index.lock from another git.
+        return Status(self, self.git.start("--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z",
+                                           "--untracked-files=all", "--", pathspec))
+
+    def _status_paths(self, text: str) -> list[str]:
+        entries = text.split("\0")
         head: str | None = None
         branch: str | None = None
         paths: list[str] = []
@@ -323,3 +327,20 @@ class GitRepo(GitReader):
         if done.status != 0:
             raise UnusableError(f"git push failed: {reason(done.err)}; sync again to take in others' work")
         return ["pushed"]
+
+
+class Status:
+    """A `git status` running beside the command (GitRepo.changed_paths_later)."""
+
+    def __init__(self, repo: GitRepo, pending: Pending) -> None:
+        self.repo, self.pending = repo, pending
+
+    def paths(self) -> list[str]:
+        try:
+            done = self.pending.wait()
+        except GitError as error:
+            raise fail(error, "reading the status of the work tree") from None
+        return self.repo._status_paths(done.text)
+
+    def cancel(self) -> None:
+        self.pending.cancel()

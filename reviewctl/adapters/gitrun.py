@@ -54,6 +54,31 @@ def fail(error: GitError, doing: str) -> UnusableError:
     return UnusableError(f"git failed while {doing}: {said}")
 
 
+class Pending:
+    """A git process started and not yet waited for."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], args: list[str]) -> None:
+        self.proc, self.args = proc, args
+        self.read = False
+
+    def wait(self) -> Done:
+        self.read = True
+        out, err = self.proc.communicate()
+        result = Done(self.proc.returncode, out, err.decode("utf-8", errors="replace"))
+        if result.status != 0:
+            raise GitError(self.args, result.status, result.err)
+        return result
+
+    def cancel(self) -> None:
+        """Stop it, where the command fails before it needs the result: no git left running."""
+        if self.read:
+            return
+        self.read = True
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+
+
 class Git:
     """git, run in one work tree."""
 
@@ -73,6 +98,16 @@ class Git:
         if check and result.status != 0:
             raise GitError(list(args), result.status, result.err)
         return result
+
+    def start(self, *args: str) -> Pending:
+        """Start git and go on; `Pending.wait` reads its result (checked as `run` is). For a
+        long read (the status of a big work tree) that can overlap the command's own work."""
+        try:
+            proc = subprocess.Popen(["git", *args], cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as error:
+            raise UnusableError(f"cannot run git ({error.strerror}); install git and make sure it is on "
+                                "the PATH, then repeat the command") from None
+        return Pending(proc, list(args))
 
     def out(self, *args: str, env: dict[str, str] | None = None) -> str:
         """git's output, without the trailing newline."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core import validcache
@@ -16,6 +16,9 @@ from reviewctl.core.templates import template_problems
 from reviewctl.core.validcases import check_cases
 from reviewctl.core.workflow import Act
 from reviewctl.errors import ReviewctlError, UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.adapters.gitrepo import Status
 
 
 def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
@@ -31,6 +34,17 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     With `base`, a pull request that changes only case folders has only those cases
     checked: the base was valid when it was merged, so the others stand as it left them.
     """
+    # A pull request's changes in the work tree: git's status of a big store is slow, so it
+    # runs while the settings, templates and history are read.
+    status = store.repo.changed_paths_later(store.repo_path(store.root)) if base is not None else None
+    try:
+        return _validate(store, base, status)
+    finally:
+        if status is not None:
+            status.cancel()  # no git left running when the check ends early or fails
+
+
+def _validate(store: Store, base: str | None, status: Status | None) -> list[str]:
     from reviewctl.core.verify import approval_problems
 
     problems = _settings_problems(store)
@@ -46,8 +60,8 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
     problems += _duplicate_problems(store, [name for name, folder, _ in listed if folder])
     names = sorted(name for name, folder, link in listed if folder or link)
     since = _since(store, base) if base is not None else None
-    if since is not None:
-        touched = _touched_cases(store, since[1])
+    if since is not None and status is not None:
+        touched = _touched_cases(store, since[1] + status.paths())
         if touched is not None:
             names = [n for n in names if n in touched]
     verdicts = validcache.load(store)
@@ -95,14 +109,15 @@ def _since(store: Store, base: str) -> tuple[str, list[str]]:
     return resolved, store.repo.changed_between(resolved, "HEAD", store.repo_path(store.root))
 
 
-def _touched_cases(store: Store, committed: list[str]) -> set[str] | None:
-    """The case folders a pull request changes (committed since the base, staged, unstaged or
-    untracked); None when it changes anything outside them, which every case is checked again for."""
+def _touched_cases(store: Store, changed: list[str]) -> set[str] | None:
+    """The case folders a pull request changes (`changed`: committed since the base, staged,
+    unstaged or untracked); None when it changes anything outside them, which every case is
+    checked again for."""
     root = store.repo_path(store.root)
     prefix = "" if root == "." else root + "/"
     cases = prefix + CASES_DIR + "/"
     touched = set()
-    for path in committed + store.repo.changed_paths(root):
+    for path in changed:
         if not path.startswith(cases) or path.count("/") < cases.count("/") + 1:
             return None
         touched.add(path[len(cases):].split("/")[0])
