@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar, overload
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.docview import (
@@ -222,6 +222,26 @@ class LinksDoc(View):
     links = Key(as_any)
 
 
+class Document(Generic[D]):
+    """A case document as its typed view: the attribute's name is the document's name."""
+
+    def __init__(self, cls: type[D]) -> None:
+        self.cls = cls
+        self.name = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.name = attribute
+
+    @overload
+    def __get__(self, files: None, owner: type) -> Document[D]: ...
+    @overload
+    def __get__(self, files: CaseFiles, owner: type) -> D: ...
+    def __get__(self, files: CaseFiles | None, owner: type) -> Document[D] | D:
+        if files is None:
+            return self
+        return files._view(self.cls, self.name)
+
+
 @dataclass
 class CaseFiles:
     """One case: its checked id, its folder, and its documents by name (a missing file is absent)."""
@@ -240,9 +260,20 @@ class CaseFiles:
     def _view(self, cls: type[D], name: str) -> D:
         return cls(self.docs.get(name), lambda: self.doc(name))
 
-    @property
-    def case(self) -> CaseDoc:
-        return self._view(CaseDoc, "case")
+    # Each document as its typed view, by its name in DOCUMENT_FILES.
+    case = Document(CaseDoc)
+    scoping = Document(ScopingDoc)
+    decision = Document(DecisionDoc)
+    setup = Document(SetupDoc)
+    commission = Document(CommissionDoc)
+    review = Document(ReviewDoc)
+    report = Document(ReportDoc)
+    jcrg = Document(JcrgDoc)
+    approvals = Document(ApprovalsDoc)
+    homeoffice = Document(HomeOfficeDoc)
+    proceedings = Document(ProceedingsDoc)
+    publication = Document(PublicationDoc)
+    links = Document(LinksDoc)
 
     @property
     def stage(self) -> str:
@@ -255,54 +286,6 @@ class CaseFiles:
     @property
     def history(self) -> list[HistoryStep]:
         return self.case.history
-
-    @property
-    def scoping(self) -> ScopingDoc:
-        return self._view(ScopingDoc, "scoping")
-
-    @property
-    def decision(self) -> DecisionDoc:
-        return self._view(DecisionDoc, "decision")
-
-    @property
-    def setup(self) -> SetupDoc:
-        return self._view(SetupDoc, "setup")
-
-    @property
-    def commission(self) -> CommissionDoc:
-        return self._view(CommissionDoc, "commission")
-
-    @property
-    def review(self) -> ReviewDoc:
-        return self._view(ReviewDoc, "review")
-
-    @property
-    def report(self) -> ReportDoc:
-        return self._view(ReportDoc, "report")
-
-    @property
-    def jcrg(self) -> JcrgDoc:
-        return self._view(JcrgDoc, "jcrg")
-
-    @property
-    def approvals(self) -> ApprovalsDoc:
-        return self._view(ApprovalsDoc, "approvals")
-
-    @property
-    def homeoffice(self) -> HomeOfficeDoc:
-        return self._view(HomeOfficeDoc, "homeoffice")
-
-    @property
-    def proceedings(self) -> ProceedingsDoc:
-        return self._view(ProceedingsDoc, "proceedings")
-
-    @property
-    def publication(self) -> PublicationDoc:
-        return self._view(PublicationDoc, "publication")
-
-    @property
-    def links(self) -> LinksDoc:
-        return self._view(LinksDoc, "links")
 
     def view(self, name: str) -> View:
         """Any document as an untyped view (publication, monitoring, profile, notes, ...)."""

@@ -14,7 +14,7 @@ document on its first write (the step then writes the new file).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, MutableMapping
 from datetime import date
 from typing import Any, Generic, TypeVar, overload
 
@@ -143,8 +143,8 @@ class Key(Generic[T]):
         view.writable()[self.key] = value
 
 
-class Sub(Generic[V]):
-    """A mapping inside the mapping, as a view of its own (made on its first write)."""
+class _Nested(Generic[V]):
+    """A key that holds mappings read as views of `cls`; the key is the attribute's name unless given."""
 
     def __init__(self, cls: type[V], key: str | None = None) -> None:
         self.cls = cls
@@ -152,6 +152,10 @@ class Sub(Generic[V]):
 
     def __set_name__(self, owner: type[View], attribute: str) -> None:
         self.key = self.key or attribute
+
+
+class Sub(_Nested[V]):
+    """A mapping inside the mapping, as a view of its own (made on its first write)."""
 
     @overload
     def __get__(self, view: None, owner: type[View]) -> Sub[V]: ...
@@ -163,15 +167,8 @@ class Sub(Generic[V]):
         return self.cls(view.raw.get(self.key), lambda: view.mapping(self.key))
 
 
-class Rows(Generic[V]):
+class Rows(_Nested[V]):
     """A list of mappings inside the mapping, each as a view (items that are not mappings are left out)."""
-
-    def __init__(self, cls: type[V], key: str | None = None) -> None:
-        self.cls = cls
-        self.key = key or ""
-
-    def __set_name__(self, owner: type[View], attribute: str) -> None:
-        self.key = self.key or attribute
 
     @overload
     def __get__(self, view: None, owner: type[View]) -> Rows[V]: ...
@@ -182,9 +179,3 @@ class Rows(Generic[V]):
             return self
         found = view.raw.get(self.key)
         return [self.cls(item) for item in found if isinstance(item, dict)] if isinstance(found, list) else []
-
-
-def rows_of(items: object, cls: type[V]) -> Iterator[V]:
-    """Views over the mappings in `items`, if it is a list."""
-    if isinstance(items, list):
-        yield from (cls(item) for item in items if isinstance(item, dict))
