@@ -84,10 +84,12 @@ class Server(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "reviewctl"
-    sys_version = ""  # nothing about Python in the Server header
     protocol_version = "HTTP/1.1"
 
     # -- answers -------------------------------------------------------------------
+    def version_string(self) -> str:
+        return self.server_version  # nothing about Python in the Server header
+
     def log_message(self, format: str, *args: Any) -> None:
         self.server.log.write(printable(format % args) + "\n")
 
