@@ -247,3 +247,17 @@ def test_a_port_in_use_is_refused_in_one_line(store: Path, cli: Cli) -> None:
     with serving(store) as web:
         line = refused_cleanly(cli, store, USAGE, "serve", "--port", str(web.port))
     assert f"port {web.port} is in use" in line
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"], ["triage", "{id}", "--accept", "--reason", "r"]])
+def test_other_commands_never_load_the_web_face(store: Path, cli: Cli, argv: list[str]) -> None:
+    """`serve` is imported only when it runs: `--help` and a step start as fast as before."""
+    case_id = refer(cli)
+    given = [a.replace("{id}", case_id) for a in argv]
+    probe = ("import sys\nfrom reviewctl.cli.app import main\ncode = main(sys.argv[1:])\n"
+             "web = ('reviewctl.web', 'http.server', 'email.parser')\n"
+             "loaded = sorted(m for m in sys.modules if m.startswith(web))\n"
+             "print('LOADED', loaded, code, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", probe, *given], cwd=store, capture_output=True, text=True,
+                          env={**os.environ, "REVIEWCTL_TODAY": TODAY}, timeout=120)
+    assert "LOADED [] 0" in done.stderr, done.stderr
