@@ -209,6 +209,12 @@ class Tab:
         self.press(key)
         self._browser._loaded(self._session, time.monotonic() + self._browser._timeout)
 
+    def run_and_wait(self, expression: str) -> None:
+        """Run `expression` (a form's submit), and wait until the page it opens has loaded."""
+        self._browser._events = [e for e in self._browser._events if e.get("sessionId") != self._session]
+        self.evaluate(expression)
+        self._browser._loaded(self._session, time.monotonic() + self._browser._timeout)
+
     def close(self) -> None:
         self._browser._send("Target.closeTarget", targetId=self._target)
 
