@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import NAME, TODAY, USAGE, Cli, copy_store, git, refer, refused_cleanly, snapshot, to_setup
+from helpers import NAME, TODAY, USAGE, Cli, copy_store, git, refer, refused_cleanly, snapshot, to_jcrg, to_setup
 from webclient import DEMO_TODAY, demo_store, serving
 
 from reviewctl.cli.serve import loopback
@@ -43,6 +43,10 @@ def test_every_page_renders_from_the_live_store(_demo: Path, monkeypatch: pytest
         assert re.findall(r'<tr data-case="([^"]+)"', tracker.text) == [r["id"] for r in listed]
         for row in listed:
             assert f'<a href="/case/{row["id"]}">{row["id"]}</a>' in tracker.text
+        ids = {r["id"] for r in listed}
+        for path in ("/due", "/actions"):  # each row links to its case's page
+            linked = re.findall(r'<tr data-case="([^"]+)".*?<a href="/case/([^"]+)">', web.get(path).text, re.S)
+            assert linked and all(a == b and a in ids for a, b in linked), path
         for path, heading in (("/due", "Due"), ("/figures", "Annual figures"), ("/actions", "Improvement actions"),
                               ("/new", "New referral")):
             page = web.get(path)
@@ -261,3 +265,19 @@ def test_other_commands_never_load_the_web_face(store: Path, cli: Cli, argv: lis
     done = subprocess.run([sys.executable, "-c", probe, *given], cwd=store, capture_output=True, text=True,
                           env={**os.environ, "REVIEWCTL_TODAY": TODAY}, timeout=120)
     assert "LOADED [] 0" in done.stderr, done.stderr
+
+
+def test_an_approval_from_the_browser_is_signed_with_your_own_key(signed: Path, cli: Cli, tmp_path: Path) -> None:
+    """The approve form signs exactly as `reviewctl approve` does (alice's key, configured in git)."""
+    case_id = to_jcrg(cli, signed, tmp_path)
+    with serving(signed) as web:
+        page = web.get(f"/case/{case_id}").text
+        assert 'action="/case/' + case_id + '/approve"' in page and "Signs with your own key" in page
+        assert web.post(f"/case/{case_id}/approve", [("role", "sscp")]).status == 303
+        git(signed, "config", "--unset", "user.signingkey")  # no key: refused, saying how to make one
+        refused = web.post(f"/case/{case_id}/approve", [("role", "independent-chair")])
+        assert refused.status == 422 and "ssh-keygen" in refused.text
+    verified = subprocess.run(
+        ["git", "-c", f"gpg.ssh.allowedSignersFile={signed / '.reviewctl' / 'allowed_signers'}",
+         "verify-commit", "HEAD"], cwd=signed, capture_output=True, text=True)
+    assert "Good" in verified.stderr and "approve" in git(signed, "log", "-1", "--format=%s")

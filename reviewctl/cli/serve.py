@@ -47,6 +47,10 @@ def serve(
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        say("stopped")
+        # A step under way finishes (its commit made, or nothing changed) before the process ends.
+        if server.runner.lock.locked():
+            say("waiting for the step under way to finish")
+        with server.runner.alone():
+            say("stopped")
     finally:
         server.server_close()

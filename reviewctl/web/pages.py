@@ -55,7 +55,7 @@ def dashboard(store: Store, today: date, address: str, csrf: str) -> str:
     live = LiveSite(store, today)
     values = live.page(name)
     for row in values.get("rows", []):
-        row["page"] = quote(str(row.get("id") or row.get("case")), safe="")
+        row["page"] = quote(str(row["case"] if "case" in row else row["id"]), safe="")  # actions: "id" is A1
     context = {**_base(store, today, address, title, csrf), **values, "problems": live.problems}
     return _html(store, f"{name}.html.j2", context)
 

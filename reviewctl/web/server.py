@@ -85,6 +85,7 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "reviewctl"
     protocol_version = "HTTP/1.1"
+    timeout = 120  # an idle connection is closed, not kept open for ever
 
     # -- answers -------------------------------------------------------------------
     def version_string(self) -> str:
@@ -215,6 +216,9 @@ class Handler(BaseHTTPRequestHandler):
             self._message(HTTPStatus.BAD_REQUEST, "Not done", f"Nothing was changed: {error}.")
         except NoSuchCase as error:
             self._message(HTTPStatus.NOT_FOUND, "Not found", error.message)
+        except ReviewctlError as error:  # the page after a refusal could not be read (a case made invalid)
+            self._message(HTTPStatus.INTERNAL_SERVER_ERROR, "The store cannot be shown",
+                          f"error: {printable(error.message)}")
 
     def _post(self, path: str, session: str, posted: Posted) -> None:
         if path == "/refer":
