@@ -23,6 +23,8 @@ from reviewctl.core.store import Store
 from reviewctl.core.views import history_rows, show_case
 from reviewctl.errors import UsageError
 
+__all__ = ["PAGES", "Document", "LiveSite", "NoSuchCase", "Store", "document_path", "documents"]
+
 # The pages of the dashboard, by the name the server gives each.
 PAGES = ("tracker", "due", "figures", "actions")
 _PRIVATE = {IDENTIFIERS_FILE, LEGACY_FILE}
@@ -66,8 +68,10 @@ class LiveSite:
         page = self.pages.case(summary)
         view = show_case(self.store, case_id, self.today)
         does = {t.step: t.does for t in self.store.workflow.transitions}
+        labels = self.pages.stage_labels
         page["history"] = history_rows(view["history"])
-        page["next"] = {**view["next"], "steps": [{**s, "action": does.get(s["step"], s["step"])}
+        page["next"] = {**view["next"], "steps": [{**s, "action": does.get(s["step"], s["step"]),
+                                                   "to_label": labels.get(str(s["to"]), s["to"])}
                                                   for s in view["next"]["steps"]]}
         page["documents"] = documents(self.store, case_id)
         return page

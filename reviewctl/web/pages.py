@@ -15,8 +15,7 @@ from urllib.parse import quote
 
 from reviewctl import __version__
 from reviewctl.adapters.render import render
-from reviewctl.core.livesite import LiveSite
-from reviewctl.core.store import Store
+from reviewctl.core.livesite import LiveSite, Store
 from reviewctl.web.forms import Field, Form, form_for
 from reviewctl.web.steps import REFER, offered
 
@@ -65,12 +64,10 @@ def case_page(store: Store, today: date, case_id: str, csrf: str, done: str | No
     live = LiveSite(store, today)
     case = live.case(case_id)
     case["documents"] = [{"name": d.name, "size": d.size} for d in case["documents"]]
-    labels = {s.id: s.label for s in store.workflow.stages}
     made = []
     for path, covers in offered(case["next"]):
         form = form_for(path)
-        shown = [{**c, "to_label": labels.get(str(c["to"]), c["to"]), "missing": [m["hint"] for m in c["missing"]]}
-                 for c in covers]
+        shown = [{**c, "missing": [m["hint"] for m in c["missing"]]} for c in covers]
         made.append(form_view(form, f"/case/{case_id}/{form.step}", f"reviewctl {' '.join(path)} {case_id}",
                               shown, refused if refused and refused.step == form.step else None,
                               APPROVE_NOTE.format(id=case_id) if path == ("approve",) else ""))

@@ -24,8 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
-from reviewctl.core.livesite import NoSuchCase, document_path
-from reviewctl.core.store import Store
+from reviewctl.core.livesite import NoSuchCase, Store, document_path
 from reviewctl.errors import ReviewctlError, UsageError
 from reviewctl.web import pages
 from reviewctl.web.body import BodyError, Posted, read_posted
