@@ -281,3 +281,36 @@ def test_an_approval_from_the_browser_is_signed_with_your_own_key(signed: Path, 
         ["git", "-c", f"gpg.ssh.allowedSignersFile={signed / '.reviewctl' / 'allowed_signers'}",
          "verify-commit", "HEAD"], cwd=signed, capture_output=True, text=True)
     assert "Good" in verified.stderr and "approve" in git(signed, "log", "-1", "--format=%s")
+
+
+def test_bad_posts_are_refused_and_change_nothing(store: Path, cli: Cli) -> None:
+    case_id = refer(cli)
+    before = snapshot(store)
+    with serving(store) as web:
+        token = web.token()
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        assert web.request("POST", f"/case/{case_id}/triage", b"accept=yes&reason=%ff&csrf=" + token.encode(),
+                           form).status == 400  # not UTF-8
+        assert web.request("POST", f"/case/{case_id}/triage", b'{"accept": true}',
+                           {"Content-Type": "application/json"}).status == 415
+        assert web.request("POST", f"/case/{case_id}/triage", b"", {**form, "Content-Length": "999999999"}).status \
+            == 413
+        assert web.post(f"/case/{case_id}/triage", [("accept", "yes"), ("dry-run", "yes")]).status == 400
+        assert web.post("/case/TST-2026-NOSUCH/triage", [("accept", "yes"), ("reason", "r")]).status == 404
+        assert web.post(f"/case/{case_id}/no-such-step", [("reason", "r")]).status == 404
+        assert web.post(f"/case/{case_id}/triage", [("accept", "yes"), ("reason", "a\x00b")]).status == 422
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (["--as-of", "2026-13-01", "serve", "--port", "0"], "not a real date"),
+    (["serve", "--port", "70000"], "less than or equal to 65535"),
+])
+def test_bad_serve_options_are_refused_in_one_line(store: Path, cli: Cli, argv: list[str], said: str) -> None:
+    assert said in refused_cleanly(cli, store, USAGE, *argv)
+
+
+def test_serve_outside_a_store_says_where_to_go(tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("serve", "--port", "0")
+    assert result.code == 4 and result.err.startswith("error: no reviewctl store here") and result.out == ""
