@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode demo test lint typecheck unit bench bench-redaction bench-site clean
+.PHONY: install bytecode demo test lint typecheck unit bench bench-redaction bench-site axe clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,5 +45,13 @@ bench-redaction: $(STAMP)
 bench-site: $(STAMP)
 	$(BIN)/python benchmarks/site.py
 
+# axe-core, pinned, for the accessibility test of `reviewctl serve` in Chromium (tests/test_serve_browser.py
+# finds it in .axe/; without it that test is skipped, unless REVIEWCTL_REQUIRE_BROWSER is set). Needs npm.
+AXE_VERSION := 4.14.1
+axe: .axe/node_modules/axe-core/axe.min.js
+
+.axe/node_modules/axe-core/axe.min.js:
+	npm install --prefix .axe --no-save --no-audit --no-fund --ignore-scripts axe-core@$(AXE_VERSION)
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .axe

@@ -165,6 +165,59 @@ class Browser:
         path.write_bytes(base64.b64decode(result["data"]))
         return path
 
+    def open(self, url: str, width: int = 1280, height: int = 900) -> Tab:
+        """A tab that stays open for many steps (keys typed, scripts run), until closed."""
+        target, session = self._page(url, width, height)
+        return Tab(self, target, session)
+
+
+# The keys a keyboard-only user presses: DevTools' key, code and Windows key code of each.
+KEYS = {"Tab": ("Tab", 9, None), "Enter": ("Enter", 13, "\r"), " ": ("Space", 32, " ")}
+
+
+class Tab:
+    """One page driven as a person would: keys pressed one at a time, the page's own state read back."""
+
+    def __init__(self, browser: Browser, target: str, session: str) -> None:
+        self._browser, self._target, self._session = browser, target, session
+
+    def evaluate(self, expression: str, wait: bool = False) -> Any:
+        """The value of `expression` in the page (`wait`: a promise's value, once it settles)."""
+        result = self._browser._send("Runtime.evaluate", self._session, expression=expression, returnByValue=True,
+                                     awaitPromise=wait)
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"the page's script failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def press(self, key: str, shift: bool = False) -> None:
+        code, number, text = KEYS[key]
+        event: dict[str, Any] = {"key": key, "code": code, "windowsVirtualKeyCode": number,
+                                 "modifiers": 8 if shift else 0}
+        self._browser._send("Input.dispatchKeyEvent", self._session, type="keyDown",
+                            **event, **({"text": text} if text else {}))
+        self._browser._send("Input.dispatchKeyEvent", self._session, type="keyUp", **event)
+
+    def type(self, text: str) -> None:
+        """Each character as a key of its own."""
+        for char in text:
+            self._browser._send("Input.dispatchKeyEvent", self._session, type="keyDown", key=char, text=char)
+            self._browser._send("Input.dispatchKeyEvent", self._session, type="keyUp", key=char)
+
+    def press_and_wait(self, key: str) -> None:
+        """Press a key that opens another page (Enter on a form's button), and wait until it has loaded."""
+        self._browser._events = [e for e in self._browser._events if e.get("sessionId") != self._session]
+        self.press(key)
+        self._browser._loaded(self._session, time.monotonic() + self._browser._timeout)
+
+    def run_and_wait(self, expression: str) -> None:
+        """Run `expression` (a form's submit), and wait until the page it opens has loaded."""
+        self._browser._events = [e for e in self._browser._events if e.get("sessionId") != self._session]
+        self.evaluate(expression)
+        self._browser._loaded(self._session, time.monotonic() + self._browser._timeout)
+
+    def close(self) -> None:
+        self._browser._send("Target.closeTarget", targetId=self._target)
+
 
 def _paeth(a: int, b: int, c: int) -> int:
     p = a + b - c

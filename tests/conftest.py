@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     # then the browser's.  Started last, one of them would keep a worker busy after the other
     # had finished; started first, the other worker takes the short tests meanwhile.
     def weight(item: pytest.Item) -> int:
-        return 0 if item.get_closest_marker("bench") else 1 if "test_site_browser" in item.nodeid else 2
+        return 0 if item.get_closest_marker("bench") else 1 if "_browser.py" in item.nodeid else 2
     items.sort(key=weight)  # stable: the rest keep their order
 
 

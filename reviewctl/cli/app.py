@@ -76,6 +76,7 @@ COMMANDS: dict[str, Entry] = {
     "due": Entry("reports", "due"),
     "stats": Entry("reports", "stats"),
     "site": Entry("site", "site"),
+    "serve": Entry("serve", "serve"),
     "log": Entry("views", "log"),
     "validate": Entry("views", "validate"),
     "template": Entry("views", "template"),
@@ -214,6 +215,11 @@ def _command(name: str | None) -> Any:  # typer's own click Command
     command = typer.main.get_command(app(COMMANDS if name is None else [name]))
     polish(command)  # plain metavars (DATE, ID, TEXT, PATH) and each command's examples
     return command
+
+
+def command(name: str) -> Any:
+    """The click command tree that `main` runs for command `name` (the web face reads its options)."""
+    return _command(name)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,7 @@ EXAMPLES: dict[str, list[str]] = {
     "tracker": ["reviewctl tracker --overdue", "reviewctl tracker --from 2026-04-01 --to 2027-03-31"],
     "due": ["reviewctl due --within 10", "reviewctl due --overdue --fail-on-overdue"],
     "stats": ["reviewctl stats --year 2026 --financial-year", "reviewctl stats --from 2026-01-01 --to 2026-12-31"],
+    "serve": ["reviewctl serve", "reviewctl serve --port 8500"],
     "log": ["reviewctl log \"$ID\""],
     "validate": ["reviewctl validate", "reviewctl validate --base origin/main"],
     "template": ["reviewctl template", "reviewctl template import-map.yaml > map.yaml"],
