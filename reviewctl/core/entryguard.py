@@ -78,7 +78,7 @@ def added_texts(edit: Edit) -> dict[str, str]:
 
 def file_text(store: Store, target: Path, data: str | bytes) -> str:
     """What a step writes to `target`, as text: a Word document as the publication guard reads it."""
-    from reviewctl.core.extract import extract_bytes
+    from reviewctl.core.extract import extract_bytes, uncheckable_parts
 
     if isinstance(data, str):
         return data
@@ -87,6 +87,8 @@ def file_text(store: Store, target: Path, data: str | bytes) -> str:
     if found is None:
         raise RefusedError(f"{shown}: cannot be read as text, so it cannot be checked for the case's identifiers; "
                            "give it as markdown or a .docx")
+    if found.uncheckable:
+        raise RefusedError(uncheckable_parts([f"{shown}:{part}" for part in found.uncheckable], "or give another file"))
     return found.text
 
 

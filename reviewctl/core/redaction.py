@@ -25,7 +25,7 @@ from pathlib import Path
 
 from reviewctl.core import folding, written_dates
 from reviewctl.core.documents import DOCUMENT_FILES
-from reviewctl.core.extract import Extracted, extract
+from reviewctl.core.extract import Extracted, extract, uncheckable_parts
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
 from reviewctl.core.store import Store
 
@@ -177,9 +177,10 @@ class Findings:
     places: list[str] = field(default_factory=list)  # `file:line (kind)`
     unreadable: list[str] = field(default_factory=list)  # files that cannot be read as text
     bidi: list[str] = field(default_factory=list)  # files whose text can show what it does not hold
+    parts: list[str] = field(default_factory=list)  # `file:part (what)`: parts of Office files that cannot be checked
 
     def __bool__(self) -> bool:
-        return bool(self.places or self.unreadable or self.bidi)
+        return bool(self.places or self.unreadable or self.bidi or self.parts)
 
     def describe(self) -> str:
         said = []
@@ -193,6 +194,8 @@ class Findings:
             verb = "contains" if len(self.bidi) == 1 else "contain"
             said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "
                         "text, so cannot be checked (remove them)")
+        if self.parts:
+            said.append(uncheckable_parts(self.parts, "or move the file out of the case folder"))
         return "; ".join(said)
 
 
@@ -279,6 +282,7 @@ def findings(store: Store, case_id: str) -> Findings:
         if _BIDI.search(extracted.text):
             result.bidi.append(shown)
         result.places += guard.places(extracted, shown)
+        result.parts += [f"{shown}:{part}" for part in extracted.uncheckable]
     return result
 
 
