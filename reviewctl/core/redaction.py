@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -286,14 +286,17 @@ def findings(store: Store, case_id: str) -> Findings:
     return result
 
 
-def text_findings(store: Store, case_id: str, texts: dict[str, str], guard: Guard | None = None) -> Findings:
+def text_findings(store: Store, case_id: str, texts: Mapping[str, str | Extracted],
+                  guard: Guard | None = None) -> Findings:
     """The same check over texts not yet written, by name: an option's value (`--where`,
-    named without a line) or a rendered document (named as its file will be)."""
+    named without a line) or a rendered document (named as its file will be; a Word
+    file's lines by part and paragraph)."""
     guard = guard_for(store, case_id) if guard is None else guard
     found = Findings()
     for shown, text in texts.items() if guard else ():
-        labels = [""] * (text.count("\n") + 1) if shown.startswith("--") else None
-        if _BIDI.search(text):
+        if isinstance(text, str):
+            text = Extracted(text, [""] * (text.count("\n") + 1) if shown.startswith("--") else None)
+        if _BIDI.search(text.text):
             found.bidi.append(shown)
-        found.places += guard.places(Extracted(text, labels), shown)
+        found.places += guard.places(text, shown)
     return found
