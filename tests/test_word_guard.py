@@ -333,10 +333,14 @@ def test_what_cannot_be_read_is_refused(cli: Cli, team: Path, tmp_path: Path, wi
     quoted_nothing(err.replace(case_id, "ID"))
 
 
-def test_a_dtd_in_any_part_is_one_line(cli: Cli, team: Path, tmp_path: Path, with_identifiers: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_dtd_in_any_part_is_one_line(cli: Cli, team: Path, tmp_path: Path, with_identifiers: str,
+                                       encoding: str) -> None:
+    # "Billion laughs", in UTF-16 too: a byte search for "<!DOCTYPE" would not see it.
     case_id = with_identifiers
     levels = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
-    laughs = f'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY l0 "lol">{levels}]><Properties>&l9;</Properties>'
+    laughs = (f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE p [<!ENTITY l0 "lol">{levels}]>'
+              "<Properties>&l9;</Properties>").encode(encoding)
     path = tmp_path / "report.docx"
     path.write_bytes(edit(report(), parts={"docProps/custom.xml": laughs},
                           types=(override("docProps/custom.xml", "application/vnd.openxmlformats-officedocument."
@@ -350,10 +354,10 @@ def test_a_part_that_unpacks_too_far_is_refused_unread(cli: Cli, team: Path, tmp
                                                         with_identifiers: str) -> None:
     case_id = with_identifiers
     path = tmp_path / "report.docx"
-    path.write_bytes(edit(report(), parts={"customXml/item9.xml": b"<a>" + b" " * (33 * 2**20) + b"</a>"}))
+    path.write_bytes(edit(report(), parts={"customXml/item9.xml": b"<a>" + b" " * (17 * 2**20) + b"</a>"}))
     assert path.stat().st_size < 2**20
     err = refused_cleanly(cli, team, INVALID, "report", case_id, "--file", str(path))
-    assert "report-v1.docx: customXml/item9.xml unpacks to more than 32 MB" in err, err
+    assert "report-v1.docx: customXml/item9.xml unpacks to more than 16 MB" in err, err
 
 
 def test_sheet_names_and_opendocument_bookmarks_are_checked(cli: Cli, team: Path, with_identifiers: str) -> None:

@@ -21,8 +21,8 @@ from urllib.parse import unquote
 from xml.etree import ElementTree
 
 MAX_PARTS = 10_000  # a long report with many pictures has a few hundred
-MAX_XML_PART = 32 * 2**20  # parsed, such a part takes about ten times this in memory
-MAX_READ = 128 * 2**20  # all the parts read from one file, those in embedded files included
+MAX_XML_PART = 16 * 2**20  # parsed, such a part takes about ten times this in memory, and seconds
+MAX_READ = 64 * 2**20  # all the parts read from one file, those in embedded files included
 _CHUNK = 2**20
 CONTENT_TYPES = "[content_types].xml"
 MANIFEST = "meta-inf/manifest.xml"
@@ -111,18 +111,21 @@ class Package:
 
     def data(self, part: zipfile.ZipInfo, limit: int) -> bytes:
         """A part's bytes; TooLarge past `limit` or the file's budget, found before it is all read."""
-        limit = min(limit, self.budget.left)
-        too_large = TooLarge(f"{part.filename} unpacks to more than {limit >> 20} MB")
-        if part.file_size > limit:
-            raise too_large
+        def too_large(size: int) -> TooLarge:
+            if size > limit:
+                return TooLarge(f"{part.filename} unpacks to more than {limit >> 20} MB")
+            return TooLarge(f"its parts unpack to more than {MAX_READ >> 20} MB in all")
+
+        if part.file_size > min(limit, self.budget.left):
+            raise too_large(part.file_size)
         pieces: list[bytes] = []
         size = 0
         try:
             with self.archive.open(part) as stream:
                 while piece := stream.read(_CHUNK):
                     size += len(piece)
-                    if size > limit:  # the size the archive declares can be a lie
-                        raise too_large
+                    if size > min(limit, self.budget.left):  # the size the archive declares can be a lie
+                        raise too_large(size)
                     pieces.append(piece)
         except _ERRORS as error:
             raise PackageError(f"{part.filename}: {error}") from None
@@ -142,7 +145,7 @@ class Package:
 
     def embedded(self, part: zipfile.ZipInfo) -> Package:
         """An Office file held as a part of this one (a chart's workbook), on the same budget."""
-        return open_package(self.data(part, self.budget.left), self.budget)
+        return open_package(self.data(part, MAX_READ), self.budget)
 
     def _load(self) -> None:
         parts = self.parts

@@ -182,31 +182,41 @@ def _kind(package: Package, part: zipfile.ZipInfo, odf: bool) -> str:
 
 
 def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool, named: bool) -> None:
-    """One line per paragraph, per other text and per attribute a reader sees."""
+    """One line per paragraph, per other text and per attribute a reader sees.
+
+    One pass, in document order, with no recursion (a part may nest deep) and each
+    paragraph's pieces joined once (one may hold a million runs)."""
     where = "" if main else f"{part} "
     count = 0
-    stack: list[tuple[ElementTree.Element, int | None]] = [(root, None)]  # an element, and its paragraph's line
+    pieces: dict[int, list[str]] = {}  # by the paragraph's line
+    names: dict[str, str] = {}  # by tag: its name without namespace
+    stack: list[tuple[ElementTree.Element, int]] = [(root, -1)]  # an element, and its paragraph's line (or -1)
     while stack:
         node, line = stack.pop()
-        name = local(node.tag)
-        if line is None and node.tail and node.tail.strip():  # text after it, in its parent
+        tag = node.tag
+        name = names.get(tag) or names.setdefault(tag, local(tag))
+        if line < 0 and node.tail and node.tail.strip():  # text after it, in its parent
             found.add(part, node.tail)
-        if name == "p" and node.tag.startswith(_OOXML):
+        if name == "p" and tag.startswith(_OOXML):
             count += 1
             line = found.add(f"{where}paragraph {count}", "")
-        elif line is not None:
+            pieces[line] = []
+        elif line >= 0:
             if name in _TEXT_TAGS and node.text:
-                found.lines[line] += node.text
+                pieces[line].append(node.text)
             elif name in _SPACE_TAGS:
-                found.lines[line] += " "
+                pieces[line].append(" ")
         elif node.text and node.text.strip():
             found.add(f"{part} {name}" if named else part, node.text)
-        for attribute, value in node.attrib.items():
+        for attribute, value in node.items():
             what = _shown(name, local(attribute))
             if what is not None and value.strip():
-                at = part if line is None else found.labels[line]
+                at = part if line < 0 else found.labels[line]
                 found.add(f"{at} {what}" if what else at, value)
-        stack.extend((child, line) for child in reversed(node))
+        if len(node):
+            stack.extend([(child, line) for child in reversed(node)])
+    for line, text in pieces.items():
+        found.lines[line] = "".join(text)
 
 
 def _shown(element: str, attribute: str) -> str | None:
