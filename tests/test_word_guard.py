@@ -329,7 +329,28 @@ def test_what_cannot_be_read_is_refused(cli: Cli, team: Path, tmp_path: Path, wi
     put(team, case_id, "evidence.docx", path.read_bytes())
     err = refused_cleanly(cli, team, REFUSED, "redaction-check", case_id)
     assert f"cases/{case_id}/documents/evidence.docx:{part} cannot be checked for identifiers" in err, err
-    assert "move the file out of the case folder" in err
+    assert "save the file again without them" in err and err.endswith("or leave the file out")
+    quoted_nothing(err.replace(case_id, "ID"))
+
+
+def test_a_part_whose_name_holds_an_identifier_is_not_named(cli: Cli, team: Path, tmp_path: Path,
+                                                             with_identifiers: str) -> None:
+    case_id = with_identifiers
+    data = _chart(_ole_object(report()), NAME)
+    renamed = {"word/embeddings/oleObject1.bin": "word/embeddings/Quillfeather.bin",
+               "word/charts/chart1.xml": "word/charts/Quillfeather.xml"}
+    data = edit(data, replace={DOC_RELS: ("embeddings/oleObject1.bin", "embeddings/Quillfeather.bin")})
+    data = edit(data, rename=renamed, replace={DOC_RELS: ("charts/chart1.xml", "charts/Quillfeather.xml"),
+                                               "[Content_Types].xml": ("chart1.xml", "Quillfeather.xml")})
+    path = tmp_path / "report.docx"
+    path.write_bytes(data)
+    err = refused_cleanly(cli, team, REFUSED, "report", case_id, "--file", str(path))
+    assert "report-v1.docx:<a part whose name is withheld> (name)" in err, err
+    assert "report-v1.docx:<a part whose name is withheld> (an embedded object) cannot be checked" in err, err
+    quoted_nothing(err.replace(case_id, "ID"))
+    put(team, case_id, "evidence.docx", data)
+    err = refused_cleanly(cli, team, REFUSED, "redaction-check", case_id)
+    assert "evidence.docx:<a part whose name is withheld> (an embedded object) cannot be checked" in err, err
     quoted_nothing(err.replace(case_id, "ID"))
 
 

@@ -80,7 +80,7 @@ def added_texts(edit: Edit) -> dict[str, str | Extracted]:
 def file_text(store: Store, target: Path, data: str | bytes) -> Extracted:
     """What a step writes to `target`, as text: a Word document as the publication guard reads it
     (its lines named by part and paragraph)."""
-    from reviewctl.core.extract import Extracted, extract_bytes, uncheckable_parts
+    from reviewctl.core.extract import Extracted, extract_bytes
 
     if isinstance(data, str):
         return Extracted(data)
@@ -89,8 +89,6 @@ def file_text(store: Store, target: Path, data: str | bytes) -> Extracted:
     if found is None:
         raise RefusedError(f"{shown}: cannot be read as text, so it cannot be checked for the case's identifiers; "
                            "give it as markdown or a .docx")
-    if found.uncheckable:
-        raise RefusedError(uncheckable_parts([f"{shown}:{part}" for part in found.uncheckable], "or give another file"))
     return found
 
 
@@ -133,6 +131,7 @@ def check_entry(edit: Edit) -> None:
                                                    if (k in rendered) == of_rendered}, each)
         found.places += part.places
         found.bidi += part.bidi
+        found.parts += part.parts  # an Office file's parts that cannot be checked
     found.places += [f"{label} (its name)" for label in withheld.values()]
     if found:
         raise RefusedError(f"{edit.case_id}: {found.describe()}; nothing was written: use the case's pseudonym "

@@ -47,11 +47,11 @@ class Extracted:
     uncheckable: list[str] = field(default_factory=list)
 
 
-def uncheckable_parts(parts: list[str], otherwise: str) -> str:
+def uncheckable_parts(parts: list[str]) -> str:
     """What to say of parts of Office files (`file:part (what)`) that cannot be checked."""
     return (f"{', '.join(parts)} cannot be checked for identifiers; save the file again without them (macros, "
             "embedded objects, imported files, an attached template, links to other files: paste an object as a "
-            f"picture or its text as text), {otherwise}")
+            "picture or its text as text), or leave the file out")
 
 
 def _office(path: Path | bytes, shown: str, kind: str = "") -> Extracted:

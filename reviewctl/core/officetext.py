@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 from reviewctl.adapters.package import Package, PackageError, TooLarge, key, local, open_package
 
 MAX_DEPTH = 2  # an Office file in an Office file in the one checked, and no deeper
-_OOXML = "{http://schemas.openxmlformats.org/"
+_OOXML = ("{http://schemas.openxmlformats.org/", "{http://purl.oclc.org/ooxml/")  # transitional, strict
 _TEXT_TAGS = {"t", "delText", "instrText", "delInstrText"}  # text, tracked deletions, field codes
 _SPACE_TAGS = {"tab", "br", "cr", "ptab"}
 # Relationships whose target cannot be checked, and what a message calls it.

@@ -28,6 +28,7 @@ from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.extract import Extracted, extract, uncheckable_parts
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
 from reviewctl.core.store import Store
+from reviewctl.errors import InvalidDataError
 
 NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER = "name", "date of birth", "address", "postcode", "NHS number", "other"
 KINDS = [NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER]
@@ -167,9 +168,17 @@ class Guard:
         labels = extracted.labels
         places = []
         for line, kinds in sorted(by_line.items()):
-            label = labels[line - 1] if labels else str(line)
+            label = self.withheld(labels[line - 1]) if labels else str(line)
             places.append(f"{shown}{':' if label else ''}{label} ({', '.join(k for k in KINDS if k in kinds)})")
         return places
+
+    def withheld(self, label: str) -> str:
+        """A part of an Office file as a message may name it (`word/comments.xml author`,
+        `word/vbaProject.bin (macros)`): its name withheld when the name holds an identifier."""
+        if not label or not self.scan(label):
+            return label
+        what = label[label.rfind(" ("):] if label.endswith(")") and " (" in label else ""
+        return f"<a part whose name is withheld>{what}"
 
 
 @dataclass
@@ -195,7 +204,7 @@ class Findings:
             said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "
                         "text, so cannot be checked (remove them)")
         if self.parts:
-            said.append(uncheckable_parts(self.parts, "or move the file out of the case folder"))
+            said.append(uncheckable_parts(self.parts))
         return "; ".join(said)
 
 
@@ -275,14 +284,19 @@ def findings(store: Store, case_id: str) -> Findings:
     names = _Names(store, guard, store.case_dir(case_id), result)
     for path in publishable(store, case_id):
         shown = names.shown(path)
-        extracted = None if path.is_symlink() else extract(path, shown)
+        try:
+            extracted = None if path.is_symlink() else extract(path, shown)
+        except InvalidDataError as error:  # it may name a part, whose name may hold an identifier
+            raise InvalidDataError(error.message if not guard.scan(error.message) else
+                                   f"{shown}: not a readable Office file (a part whose name is withheld), so it "
+                                   "cannot be checked for identifiers; save it again, or remove it") from None
         if extracted is None:
             result.unreadable.append(shown)
             continue
         if _BIDI.search(extracted.text):
             result.bidi.append(shown)
         result.places += guard.places(extracted, shown)
-        result.parts += [f"{shown}:{part}" for part in extracted.uncheckable]
+        result.parts += [f"{shown}:{guard.withheld(part)}" for part in extracted.uncheckable]
     return result
 
 
@@ -299,4 +313,5 @@ def text_findings(store: Store, case_id: str, texts: Mapping[str, str | Extracte
         if _BIDI.search(text.text):
             found.bidi.append(shown)
         found.places += guard.places(text, shown)
+        found.parts += [f"{shown}:{guard.withheld(part)}" for part in text.uncheckable]
     return found
