@@ -3,6 +3,7 @@ partnership's reference document), and a Word report's recommendations."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -25,11 +26,17 @@ def reference(store: Store) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
+@functools.lru_cache(maxsize=2)
+def _uncheckable(data: bytes) -> tuple[str, ...]:
+    """The reference document's parts that cannot be checked: read once for the letters of a step."""
+    return tuple(officetext.uncheckable(data))
+
+
 def refuse_what_letters_cannot_carry(data: bytes, shown: str) -> None:
     """Refuse a reference document with parts that would go into every letter and cannot be
     checked (macros, embedded objects, imported files, an attached template, outside links)."""
     try:
-        parts = officetext.uncheckable(data)
+        parts = _uncheckable(data)
     except TooLarge as error:
         raise InvalidDataError(f"{shown}: {error}, so it cannot be checked; save a smaller copy from Word, or "
                                "remove it to use plain styles") from None
