@@ -381,7 +381,7 @@ def test_a_part_that_unpacks_too_far_is_refused_unread(cli: Cli, team: Path, tmp
     assert "report-v1.docx: customXml/item9.xml unpacks to more than 16 MB" in err, err
 
 
-def test_sheet_names_and_opendocument_bookmarks_are_checked(cli: Cli, team: Path, with_identifiers: str) -> None:
+def test_sheet_names_bookmarks_and_slide_alt_text_are_checked(cli: Cli, team: Path, with_identifiers: str) -> None:
     import openpyxl
 
     case_id = with_identifiers
@@ -406,9 +406,25 @@ def test_sheet_names_and_opendocument_bookmarks_are_checked(cli: Cli, team: Path
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)
     put(team, case_id, "notes.odt", odt.getvalue())
+    p = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+    slide = (f'<p:sld {p} {A}><p:cSld><p:spTree><p:sp><p:nvSpPr><p:cNvPr id="2" name="Photo" descr="{NAME}"/>'
+             "</p:nvSpPr><p:txBody><a:p><a:r><a:t>A slide</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld>"
+             "</p:sld>")
+    authors = (f'<p:cmAuthorLst {p}><p:cmAuthor id="0" name="{NAME}" initials="ZQ" lastIdx="1" clrIdx="0"/>'
+               "</p:cmAuthorLst>")
+    pptx = io.BytesIO()
+    with zipfile.ZipFile(pptx, "w") as archive:
+        types = '<Default Extension="xml" ContentType="application/xml"/>'
+        archive.writestr("[Content_Types].xml",
+                         f'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">{types}</Types>')
+        archive.writestr("ppt/slides/slide1.xml", slide)
+        archive.writestr("ppt/commentAuthors.xml", authors)
+    put(team, case_id, "briefing.pptx", pptx.getvalue())
     err = refused_cleanly(cli, team, REFUSED, "redaction-check", case_id)
     assert f"cases/{case_id}/documents/tracker.xlsx:xl/workbook.xml sheet name (name)" in err, err
     assert f"cases/{case_id}/documents/notes.odt:content.xml name (name)" in err, err
+    assert f"cases/{case_id}/documents/briefing.pptx:ppt/slides/slide1.xml alt text (name)" in err, err
+    assert f"cases/{case_id}/documents/briefing.pptx:ppt/commentAuthors.xml author (name)" in err, err
     quoted_nothing(err.replace(case_id, "ID"))
 
 

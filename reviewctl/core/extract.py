@@ -23,7 +23,8 @@ from reviewctl.adapters.package import PackageError, TooLarge
 from reviewctl.core import officetext
 from reviewctl.errors import InvalidDataError
 
-OFFICE = {".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott", ".ods", ".odp", ".xlsx", ".xlsm", ".pptx"}
+OFFICE = {".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott", ".ods", ".ots", ".odp", ".otp", ".odg", ".xlsx",
+          ".xlsm", ".xltx", ".pptx", ".pptm", ".ppsx", ".potx"}
 # A control word and its number, a \\'hh escape, a control symbol, a brace, line breaks, text.
 _RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?[0-9]{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])"
                         rb"|[\r\n]+|([^\\{}\r\n]+)", re.DOTALL)
