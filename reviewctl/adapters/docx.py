@@ -28,6 +28,9 @@ _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _INLINE = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])([*_])(?!\s)(.+?)(?<!\s)\3(?![\w*])|`([^`]+)`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries dated alike: the same letter makes the same bytes
+# The kinds of relationship a letter does not keep from the reference document.
+_NOT_LETTERS = {"comments", "commentsExtended", "commentsIds", "commentsExtensible", "people", "glossaryDocument",
+                "customXml", "extended-properties", "custom-properties", "thumbnail"}
 
 
 class NotWord(ValueError):
@@ -161,6 +164,49 @@ def _steady(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _properties(doc: DocumentObject, title: str, author: str, when: date) -> None:
+    """The letter's own properties, and none of the reference document's (its author, subject,
+    keywords, comments, company, manager, custom properties)."""
+    props = doc.core_properties
+    element: Any = props._element
+    for child in list(element):
+        element.remove(child)
+    props.title, props.author, props.last_modified_by = title[:255], author[:255], author[:255]
+    props.created = props.modified = datetime(when.year, when.month, when.day)
+    props.revision = 1
+
+
+def _only_the_letter(doc: DocumentObject) -> None:
+    """Leave out what the reference document carries that is not the letter's: its comments
+    and their authors, building blocks, data stores, extended and custom properties, the
+    picture of its first page, document variables and footnotes. Its styles, numbering,
+    page, header and footer stay."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import parse_xml
+
+    package: Any = doc.part.package
+    for source in [package, *package.iter_parts()]:
+        for rid, rel in list(source.rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _NOT_LETTERS:
+                del source.rels[rid]
+    marks = {qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:commentReference")}
+    for part in package.iter_parts():
+        kind = next((r.reltype.rsplit("/", 1)[-1] for r in doc.part.rels.values()
+                     if not r.is_external and r.target_part is part), "")
+        if kind in ("footnotes", "endnotes"):  # a note of the reference's body; the separators stay
+            notes = parse_xml(part.blob)
+            for note in list(notes):
+                if note.get(qn("w:type")) in (None, "normal"):
+                    notes.remove(note)
+            part._blob = serialize_part_xml(notes)
+        element = getattr(part, "element", None)
+        if element is None:
+            continue
+        for node in [n for n in element.iter() if n.tag in marks or n.tag == qn("w:docVars")]:
+            node.getparent().remove(node)
+
+
 def markdown_to_docx(markdown: str, reference: bytes | None, title: str, author: str, when: date) -> bytes:
     """`markdown` as a Word document; on the reference document's styles when there is one.
 
@@ -170,10 +216,8 @@ def markdown_to_docx(markdown: str, reference: bytes | None, title: str, author:
     if reference is not None:
         _clear_body(doc)
     _body(doc, markdown)
-    props = doc.core_properties
-    props.title, props.author, props.last_modified_by = title[:255], author[:255], author[:255]
-    props.created = props.modified = datetime(when.year, when.month, when.day)
-    props.revision = 1
+    _only_the_letter(doc)
+    _properties(doc, title, author, when)
     out = io.BytesIO()
     doc.save(out)
     return _steady(out.getvalue())

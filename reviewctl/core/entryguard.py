@@ -19,6 +19,7 @@ from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.errors import RefusedError, ReviewctlError
 
 if TYPE_CHECKING:
+    from reviewctl.core.extract import Extracted
     from reviewctl.core.redaction import Guard
     from reviewctl.core.step import Edit
     from reviewctl.core.store import Store
@@ -53,11 +54,11 @@ def _vocabulary(edit: Edit) -> set[str]:
                     "complete", "closed"}
 
 
-def added_texts(edit: Edit) -> dict[str, str]:
+def added_texts(edit: Edit) -> dict[str, str | Extracted]:
     """What the step adds, by how a message names it: `--summary`, or a file's path."""
     from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
 
-    texts: dict[str, str] = {}
+    texts: dict[str, str | Extracted] = {}
     vocabulary = _vocabulary(edit)
     for name, data in edit.docs.items():
         old = Counter(text for _, text in _strings(edit.before.get(name)))
@@ -76,18 +77,19 @@ def added_texts(edit: Edit) -> dict[str, str]:
     return texts
 
 
-def file_text(store: Store, target: Path, data: str | bytes) -> str:
-    """What a step writes to `target`, as text: a Word document as the publication guard reads it."""
-    from reviewctl.core.extract import extract_bytes
+def file_text(store: Store, target: Path, data: str | bytes) -> Extracted:
+    """What a step writes to `target`, as text: a Word document as the publication guard reads it
+    (its lines named by part and paragraph)."""
+    from reviewctl.core.extract import Extracted, extract_bytes
 
     if isinstance(data, str):
-        return data
+        return Extracted(data)
     shown = store.shown(target)
     found = extract_bytes(data, target.suffix, shown)
     if found is None:
         raise RefusedError(f"{shown}: cannot be read as text, so it cannot be checked for the case's identifiers; "
                            "give it as markdown or a .docx")
-    return found.text
+    return found
 
 
 def check_entry(edit: Edit) -> None:
@@ -129,13 +131,14 @@ def check_entry(edit: Edit) -> None:
                                                    if (k in rendered) == of_rendered}, each)
         found.places += part.places
         found.bidi += part.bidi
+        found.parts += part.parts  # an Office file's parts that cannot be checked
     found.places += [f"{label} (its name)" for label in withheld.values()]
     if found:
         raise RefusedError(f"{edit.case_id}: {found.describe()}; nothing was written: use the case's pseudonym "
                            "instead, and keep real identifiers in `reviewctl confidential`")
 
 
-def _withheld_names(edit: Edit, texts: dict[str, str], guard_of: Callable[[str], Guard]) -> dict[str, str]:
+def _withheld_names(edit: Edit, texts: dict[str, str | Extracted], guard_of: Callable[[str], Guard]) -> dict[str, str]:
     """The files whose own names hold an identifier, each to be named without its name."""
     withheld: dict[str, str] = {}
     folder = edit.store.shown(edit.store.case_dir(edit.case_id))

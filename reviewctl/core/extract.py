@@ -1,10 +1,9 @@
 """The text of a file a case would publish, whatever its extension.
 
 Text files (markdown, plain text, HTML, CSV and anything else that is UTF-8 or carries a
-UTF-16 mark) are read as they are: folding.py deals with markup. Office files are zip
-archives of XML: a .docx gives one line per paragraph of its document, headers, footers,
-notes and comments (tracked deletions and field codes included), and the addresses its
-links point to; .odt, .xlsx, .pptx and their kin give every text node. An RTF file
+UTF-16 mark) are read as they are: folding.py deals with markup. Office files (.docx,
+.odt, .xlsx, .pptx and their kin) give every text and attribute a reader sees, part by
+part, and name the parts that cannot be checked (officetext.py). An RTF file
 (whatever its name) gives one line per paragraph of its text, with formatting groups,
 escaped characters (`\\'e1`, `\\u225`) and optional hyphens undone, so that
 `Ex{\\b ample}ton` reads as it shows; every destination is kept (what a reader does not
@@ -16,21 +15,16 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import io
 import re
-import zipfile
-import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 
+from reviewctl.adapters.package import PackageError, TooLarge
+from reviewctl.core import officetext
 from reviewctl.errors import InvalidDataError
 
-OFFICE = {".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott", ".ods", ".odp", ".xlsx", ".xlsm", ".pptx"}
-_MAX_UNPACKED = 256 * 1024 * 1024  # an archive that unpacks to more than this is refused
-_TEXT_TAGS = {"t", "delText", "instrText"}  # text, tracked deletions, field codes (HYPERLINK "...")
-_SPACE_TAGS = {"tab", "br", "cr"}
-_LINK_ATTRIBUTES = {"Target", "href"}  # relationship targets (.docx), xlink:href (.odt)
+OFFICE = {".docx", ".docm", ".dotx", ".dotm", ".odt", ".ott", ".ods", ".ots", ".odp", ".otp", ".odg", ".xlsx",
+          ".xlsm", ".xltx", ".pptx", ".pptm", ".ppsx", ".potx"}
 # A control word and its number, a \\'hh escape, a control symbol, a brace, line breaks, text.
 _RTF_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?[0-9]{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])"
                         rb"|[\r\n]+|([^\\{}\r\n]+)", re.DOTALL)
@@ -46,70 +40,32 @@ _RTF_SYMBOLS = {b"~": "\u00a0", b"_": "-", b"\\": "\\", b"{": "{", b"}": "}", b"
 @dataclass
 class Extracted:
     """A file's text; `labels[i]` names line i+1 where a line is not a line of the file
-    (a paragraph of a .docx), else None."""
+    (a paragraph of a .docx), else None; `uncheckable` names the parts of an Office file
+    that cannot be checked (`word/vbaProject.bin (macros)`)."""
 
     text: str
     labels: list[str] | None = None
+    uncheckable: list[str] = field(default_factory=list)
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _paragraphs(root: ElementTree.Element) -> list[str]:
-    lines = []
-    for paragraph in root.iter():
-        if _local(paragraph.tag) != "p" or not paragraph.tag.startswith("{http://schemas.openxmlformats"):
-            continue
-        parts = []
-        for node in paragraph.iter():
-            name = _local(node.tag)
-            if name in _TEXT_TAGS and node.text:
-                parts.append(node.text)
-            elif name in _SPACE_TAGS:
-                parts.append(" ")
-        lines.append("".join(parts))
-    return lines
-
-
-def _nodes(root: ElementTree.Element) -> list[str]:
-    lines = []
-    for node in root.iter():
-        lines += [v for k, v in node.attrib.items() if _local(k) in _LINK_ATTRIBUTES]
-        lines += [t for t in (node.text, node.tail) if t and t.strip()]
-    return lines
+def uncheckable_parts(parts: list[str]) -> str:
+    """What to say of parts of Office files (`file:part (what)`) that cannot be checked."""
+    return (f"{', '.join(parts)} cannot be checked for identifiers; save the file again without them (macros, "
+            "embedded objects, imported files, an attached template, links to other files: paste an object as a "
+            "picture or its text as text), or leave the file out")
 
 
 def _office(path: Path | bytes, shown: str, kind: str = "") -> Extracted:
     kind = kind or (path.suffix.lower() if isinstance(path, Path) else "")
     try:
-        with zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path) as archive:
-            members = [m for m in archive.infolist() if m.filename.endswith((".xml", ".rels"))]
-            if sum(m.file_size for m in archive.infolist()) > _MAX_UNPACKED:
-                raise InvalidDataError(f"{shown}: unpacks to more than {_MAX_UNPACKED >> 20} MB, so it "
-                                       "cannot be checked for identifiers; save a smaller copy")
-            members.sort(key=lambda m: (m.filename != "word/document.xml", m.filename))
-            text: list[str] = []
-            labels: list[str] = []
-            for member in members:
-                data = archive.read(member)
-                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                    raise ElementTree.ParseError("a part declares entities")
-                root = ElementTree.fromstring(data)
-                name = member.filename
-                if name.startswith("word/") and name.endswith(".xml"):
-                    lines = _paragraphs(root)
-                    where = "" if name == "word/document.xml" else f"{name} "
-                    labels += [f"{where}paragraph {n}" for n in range(1, len(lines) + 1)]
-                else:
-                    lines = _nodes(root)
-                    labels += [name] * len(lines)
-                text += lines
-    except (zipfile.BadZipFile, ElementTree.ParseError, zlib.error, EOFError, OSError, KeyError,
-            NotImplementedError, RuntimeError) as error:
+        found = officetext.read(path)
+    except TooLarge as error:
+        raise InvalidDataError(f"{shown}: {error}, so it cannot be checked for identifiers; save a smaller "
+                               "copy") from None
+    except PackageError as error:
         raise InvalidDataError(f"{shown}: not a readable {kind} file ({error}), so it cannot be checked for "
                                f"identifiers; save it again from the word processor, or remove it") from None
-    return Extracted("\n".join(line.replace("\n", " ") for line in text), labels)
+    return Extracted("\n".join(line.replace("\n", " ") for line in found.lines), found.labels, found.uncheckable)
 
 
 def _rtf(data: bytes) -> Extracted:

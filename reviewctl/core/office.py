@@ -3,10 +3,13 @@ partnership's reference document), and a Word report's recommendations."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import Path
 
+from reviewctl.adapters.package import PackageError, TooLarge
+from reviewctl.core import officetext
 from reviewctl.core.store import TEMPLATES_DIR, Store
 from reviewctl.errors import InvalidDataError, UsageError
 
@@ -23,11 +26,36 @@ def reference(store: Store) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
+@functools.lru_cache(maxsize=2)
+def _uncheckable(data: bytes) -> tuple[str, ...]:
+    """The reference document's parts that cannot be checked: read once for the letters of a step."""
+    return tuple(officetext.uncheckable(data))
+
+
+def refuse_what_letters_cannot_carry(data: bytes, shown: str) -> None:
+    """Refuse a reference document with parts that would go into every letter and cannot be
+    checked (macros, embedded objects, imported files, an attached template, outside links)."""
+    try:
+        parts = _uncheckable(data)
+    except TooLarge as error:
+        raise InvalidDataError(f"{shown}: {error}, so it cannot be checked; save a smaller copy from Word, or "
+                               "remove it to use plain styles") from None
+    except PackageError:
+        return  # not a Word file at all: python-docx says so
+    if parts:
+        raise InvalidDataError(f"{shown}: {', '.join(parts)} would go into every letter, and cannot be checked "
+                               "for identifiers; save the reference document again without it (no macros, "
+                               "embedded objects, imported files, attached template or links to other files), "
+                               "or remove it to use plain styles")
+
+
 def word_copy(store: Store, markdown: str, title: str, when: date) -> bytes:
     """A rendered letter as a Word document."""
     from reviewctl.adapters.docx import NotWord, markdown_to_docx
 
     ref = reference(store)
+    if ref is not None:
+        refuse_what_letters_cannot_carry(ref, store.shown(store.root / TEMPLATES_DIR / REFERENCE_DOCX))
     try:
         return markdown_to_docx(markdown, ref, title, store.config.partnership, when)
     except NotWord as error:

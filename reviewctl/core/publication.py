@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import working_days_before, working_days_between
 from reviewctl.core.casefiles import Notice
+from reviewctl.core.extract import Extracted
 from reviewctl.core.homeoffice import approved_letter
 from reviewctl.core.redaction import Findings, findings, text_findings
 from reviewctl.core.setup import slug
@@ -98,7 +99,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         # What this step adds is checked in memory, before anything is written.
         from reviewctl.core.entryguard import file_text
 
-        added = {"--where": place or "", "--reason": chosen_reason(chosen, reason) or "",
+        added: dict[str, str | Extracted] = {"--where": place or "", "--reason": chosen_reason(chosen, reason) or "",
                  **{store.shown(path): file_text(store, path, text)
                     for path, text in edit.extra.items() if text is not None}}
         refuse_if_identifiers(store, case_id, text_findings(store, case_id, added),

@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from reviewctl.core import folding, written_dates
 from reviewctl.core.documents import DOCUMENT_FILES
-from reviewctl.core.extract import Extracted, extract
+from reviewctl.core.extract import Extracted, extract, uncheckable_parts
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
 from reviewctl.core.store import Store
+from reviewctl.errors import InvalidDataError
 
 NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER = "name", "date of birth", "address", "postcode", "NHS number", "other"
 KINDS = [NAME, BIRTH, ADDRESS, POSTCODE, NHS, OTHER]
@@ -167,9 +168,17 @@ class Guard:
         labels = extracted.labels
         places = []
         for line, kinds in sorted(by_line.items()):
-            label = labels[line - 1] if labels else str(line)
+            label = self.withheld(labels[line - 1]) if labels else str(line)
             places.append(f"{shown}{':' if label else ''}{label} ({', '.join(k for k in KINDS if k in kinds)})")
         return places
+
+    def withheld(self, label: str) -> str:
+        """A part of an Office file as a message may name it (`word/comments.xml author`,
+        `word/vbaProject.bin (macros)`): its name withheld when the name holds an identifier."""
+        if not label or not self.scan(label):
+            return label
+        what = label[label.rfind(" ("):] if label.endswith(")") and " (" in label else ""
+        return f"<a part whose name is withheld>{what}"
 
 
 @dataclass
@@ -177,9 +186,10 @@ class Findings:
     places: list[str] = field(default_factory=list)  # `file:line (kind)`
     unreadable: list[str] = field(default_factory=list)  # files that cannot be read as text
     bidi: list[str] = field(default_factory=list)  # files whose text can show what it does not hold
+    parts: list[str] = field(default_factory=list)  # `file:part (what)`: parts of Office files that cannot be checked
 
     def __bool__(self) -> bool:
-        return bool(self.places or self.unreadable or self.bidi)
+        return bool(self.places or self.unreadable or self.bidi or self.parts)
 
     def describe(self) -> str:
         said = []
@@ -193,6 +203,8 @@ class Findings:
             verb = "contains" if len(self.bidi) == 1 else "contain"
             said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "
                         "text, so cannot be checked (remove them)")
+        if self.parts:
+            said.append(uncheckable_parts(self.parts))
         return "; ".join(said)
 
 
@@ -272,24 +284,34 @@ def findings(store: Store, case_id: str) -> Findings:
     names = _Names(store, guard, store.case_dir(case_id), result)
     for path in publishable(store, case_id):
         shown = names.shown(path)
-        extracted = None if path.is_symlink() else extract(path, shown)
+        try:
+            extracted = None if path.is_symlink() else extract(path, shown)
+        except InvalidDataError as error:  # it may name a part, whose name may hold an identifier
+            raise InvalidDataError(error.message if not guard.scan(error.message) else
+                                   f"{shown}: not a readable Office file (a part whose name is withheld), so it "
+                                   "cannot be checked for identifiers; save it again, or remove it") from None
         if extracted is None:
             result.unreadable.append(shown)
             continue
         if _BIDI.search(extracted.text):
             result.bidi.append(shown)
         result.places += guard.places(extracted, shown)
+        result.parts += [f"{shown}:{guard.withheld(part)}" for part in extracted.uncheckable]
     return result
 
 
-def text_findings(store: Store, case_id: str, texts: dict[str, str], guard: Guard | None = None) -> Findings:
+def text_findings(store: Store, case_id: str, texts: Mapping[str, str | Extracted],
+                  guard: Guard | None = None) -> Findings:
     """The same check over texts not yet written, by name: an option's value (`--where`,
-    named without a line) or a rendered document (named as its file will be)."""
+    named without a line) or a rendered document (named as its file will be; a Word
+    file's lines by part and paragraph)."""
     guard = guard_for(store, case_id) if guard is None else guard
     found = Findings()
     for shown, text in texts.items() if guard else ():
-        labels = [""] * (text.count("\n") + 1) if shown.startswith("--") else None
-        if _BIDI.search(text):
+        if isinstance(text, str):
+            text = Extracted(text, [""] * (text.count("\n") + 1) if shown.startswith("--") else None)
+        if _BIDI.search(text.text):
             found.bidi.append(shown)
-        found.places += guard.places(Extracted(text, labels), shown)
+        found.places += guard.places(text, shown)
+        found.parts += [f"{shown}:{guard.withheld(part)}" for part in text.uncheckable]
     return found
