@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,17 +21,11 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.step import StepOptions, commit_message, history_entry
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
+from reviewctl.core.typed_dates import NotADate, read_date
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage")
 REQUIRED = ("subject", "type", "referrer", "received")
-_MONTHS = {m: i for i, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")), start=1) for m in names}
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 
 
 class ImportMap(BaseModel):
@@ -61,20 +54,13 @@ class Planned:
 
 
 def day_first(value: Any) -> date:
-    """A date cell as England writes it: 02/11/2026, 2.11.26, 2 Nov 2026, 2026-11-02, or a real date."""
+    """A date cell as England writes it (typed_dates.py: 02/11/2026, 2.11.26, 2 Nov 2026,
+    2026-11-02), or a real date; NotADate (a ValueError) saying why it is not one."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
-    if (m := _ISO.match(text)) is not None:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if (m := _NUMERIC.match(text)) is not None:
-        year = int(m.group(3))
-        return date(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
-    if (m := _WORDS.match(text)) is not None and m.group(2).lower() in _MONTHS:
-        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-    raise ValueError(text)
+    return read_date(str(value))
 
 
 def read_map(path: Path) -> ImportMap:
@@ -161,7 +147,9 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
             if day > options.today:
                 bad.append((name, f"{day} is after today ({options.today})"))
             values[name] = day
-        except (ValueError, UsageError):
+        except NotADate as error:
+            bad.append((name, f"'{_cell(raw)}' is not a date{error.why}"))
+        except UsageError:
             bad.append((name, f"'{_cell(raw)}' is not a date; write it day first, e.g. 02/11/2026 or 2 Nov 2026"))
     if values.get("incident_date") and values.get("received") and values["incident_date"] > values["received"]:
         bad.append(("incident_date", "after the date received"))
