@@ -6,6 +6,8 @@ without each declaring them (and a new command gets the plain metavars for free)
 
 from __future__ import annotations
 
+import os
+import shlex
 from typing import Any
 
 # Options and arguments by parameter name: what a person types there.
@@ -171,9 +173,20 @@ def _complete(values: Any) -> Any:
         except Exception:  # noqa: BLE001 - a shell's completion must never print a traceback
             return []
         typed = incomplete.casefold()
-        return [v for v in found if v.casefold().startswith(typed)]
+        return [_as_the_shell_reads(v) for v in found if v.casefold().startswith(typed)]
 
     return complete
+
+
+def _as_the_shell_reads(value: str) -> str:
+    """A value as it is to be inserted on the command line.
+
+    bash inserts a completion exactly as it is given (typer's script asks for no quoting),
+    so `Fictional Shire Police` would become three words: it is given quoted. zsh quotes
+    what it inserts itself (typer hands it the value in quotes, and compadd escapes it), so
+    there the value stays as it is, as in fish and PowerShell.
+    """
+    return shlex.quote(value) if os.environ.get("_REVIEWCTL_COMPLETE") == "complete_bash" else value
 
 
 def _agencies(store: Any) -> list[str]:
