@@ -13,6 +13,7 @@ from reviewctl.errors import ExitCode
 
 if TYPE_CHECKING:
     from reviewctl.core.step import StepOptions
+    from reviewctl.core.store import Store
 
 
 @step(message=False, propose=False)
@@ -80,7 +81,7 @@ def schema(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write only the schemas, into this folder (default: the store's .reviewctl/schema, with .vscode/settings.json).")] = None,
 ) -> None:
-    """Write a JSON Schema for each file of a case and for reviewctl.yaml, for editors.
+    """Write a JSON Schema for each file of a case, for chronologies and for reviewctl.yaml, for editors.
 
     By default into the store, with .vscode/settings.json naming each schema for its
     files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
@@ -90,7 +91,16 @@ def schema(
     from reviewctl.core.outputs import write_schemas, write_store_schemas
 
     if output is not None:
-        say(f"wrote {len(write_schemas(output))} schemas in {output}")
+        from reviewctl.errors import UnusableError
+
+        g = globals_of(ctx)
+        try:  # in a store: its workflow's stages and types; elsewhere the default workflow's
+            found: Store | None = g.store()
+        except UnusableError:
+            if g.store_path is not None:  # a --store that is not one is a mistake, not "elsewhere"
+                raise
+            found = None
+        say(f"wrote {len(write_schemas(output, found))} schemas in {output}")
         return
     store = globals_of(ctx).store()
     for path in write_store_schemas(store):
