@@ -52,7 +52,7 @@ EXAMPLES: dict[str, list[str]] = {
     "next": ["reviewctl next \"$ID\""],
     "list": ["reviewctl list --open --type sar", "reviewctl list --format xlsx --output tracker.xlsx"],
     "tracker": ["reviewctl tracker --overdue", "reviewctl tracker --from 2026-04-01 --to 2027-03-31"],
-    "due": ["reviewctl due --within 10", "reviewctl due --overdue --fail-on-overdue"],
+    "due": ["reviewctl due --within 10", "reviewctl due --format ics --output deadlines.ics"],
     "stats": ["reviewctl stats --year 2026 --financial-year", "reviewctl stats --from 2026-01-01 --to 2026-12-31"],
     "log": ["reviewctl log \"$ID\""],
     "validate": ["reviewctl validate", "reviewctl validate --base origin/main"],

@@ -90,13 +90,19 @@ def _xlsx_path(output: Path | None) -> Path:
     """Check --output before any case is read: a folder that exists, a name that is free or a file."""
     if output is None or not str(output).strip():
         raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
+    return _output_path(output, "tracker.xlsx")
+
+
+def _output_path(output: Path, example: str) -> Path:
+    """--output checked before any case is read: a folder that exists, and a name that is free or a file."""
     if output.is_dir():
-        raise UsageError(f"--output {output} is a folder; give a file name in it, e.g. {output / 'tracker.xlsx'}")
+        raise UsageError(f"--output {output} is a folder; give a file name in it, e.g. {output / example}")
     if not output.parent.is_dir():
         raise UsageError(f"--output {output}: the folder {output.parent} does not exist; create it first "
                          "or give a path in a folder that exists")
     if output.exists() and not output.is_file():
-        raise UsageError(f"--output {output} is not a regular file; give the path of an .xlsx file")
+        raise UsageError(f"--output {output} is not a regular file; give the path of {example.split('.')[-1]} file "
+                         f"(e.g. {example})")
     return output
 
 
@@ -173,21 +179,38 @@ def due(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deadlines.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when anything is overdue.")] = False,
     fmt: Annotated[Format, formats("table", "json", "csv", "md", "ics", note=" (ics: a calendar feed)")] = Format.TABLE,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format ics (e.g. deadlines.ics).")] = None,
 ) -> None:
-    """Every open deadline across all cases, soonest first."""
+    """Every open deadline across all cases, soonest first.
+
+    As a calendar (--format ics), each deadline is an all-day event that keeps its identity:
+    one met or missed stays in the feed, marked so, and a calendar updates it.
+    """
+    from reviewctl.core.reports import calendar_rows
     from reviewctl.core.reports import due as core_due
 
+    if output is not None and fmt != "ics":  # before any case is read
+        raise UsageError("--output is for --format ics; redirect other formats with >")
+    if output is not None:
+        _output_path(output, "deadlines.ics")
     g = globals_of(ctx)
     store = g.store()
     index = _index(store)
     rows = core_due(index, g.today(), within, overdue)
     _problems(index)
     g.note_as_of()
-    if fmt == "ics":  # a calendar feed: every open deadline as an all-day event
+    if fmt == "ics":  # a calendar feed: every deadline as an all-day event, the met ones marked so
         from reviewctl.adapters.ics import due_calendar
 
-        # Written as it is: iCalendar lines end in CRLF.
-        sys.stdout.write(due_calendar(rows, store.config.partnership, g.today()).decode("utf-8"))
+        feed = due_calendar(calendar_rows(index, g.today(), within, overdue), store.config.partnership, g.today())
+        if output is not None:
+            from reviewctl.adapters.files import write_atomic
+            from reviewctl.cli.output import say
+
+            write_atomic(output, feed)
+            say(f"wrote {output}")
+        else:  # written as it is: iCalendar lines end in CRLF
+            sys.stdout.write(feed.decode("utf-8"))
     else:
         _emit(rows, DUE_COLUMNS, fmt, None, "Due")
     if fail_on_overdue and any(r["status"] == "overdue" for r in rows):
