@@ -132,10 +132,30 @@ def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], t
         raise
 
 
-def read_xlsx(path: Path) -> list[list[Any]]:
-    """The first sheet's rows as values (a date cell as a date), the header row first.
+class NoSuchSheet(ValueError):
+    """The workbook has no sheet of the name asked for: `names` are the ones it has."""
 
-    Raises ValueError when the file is not a spreadsheet openpyxl can read.
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def _sheet(book: Any, name: str | None) -> Any:
+    """The sheet called `name` (any capitals), or the first; NoSuchSheet naming the sheets."""
+    if name is None:
+        return book.worksheets[0]
+    found = [s for s in book.worksheets if s.title.strip().casefold() == name.strip().casefold()]
+    if not found:
+        raise NoSuchSheet([s.title for s in book.worksheets])
+    return found[0]
+
+
+def read_xlsx(path: Path, sheet_name: str | None = None) -> list[list[Any]]:
+    """The rows of the sheet called `sheet_name` (or of the first) as values: a date cell
+    as a date, a time cell as a time.
+
+    Raises ValueError when the file is not a spreadsheet openpyxl can read, NoSuchSheet
+    when it has no such sheet.
     """
     from zipfile import BadZipFile
 
@@ -146,7 +166,7 @@ def read_xlsx(path: Path) -> list[list[Any]]:
     except (BadZipFile, KeyError, OSError) as error:
         raise ValueError(str(error) or type(error).__name__) from None
     try:
-        sheet = book.worksheets[0]
+        sheet = _sheet(book, sheet_name)
         rows: list[list[Any]] = []
         for row in sheet.iter_rows(values_only=True):
             rows.append([v.date() if isinstance(v, datetime) else v for v in row])

@@ -19,11 +19,16 @@ if TYPE_CHECKING:
 @step(message=False, propose=False)
 def import_(
     ctx: typer.Context,
-    tracker: Annotated[Path, typer.Argument(metavar="TRACKER", help="The old tracker: .xlsx (its first sheet) or .csv, a header row first.", show_default=False)],
+    tracker: Annotated[Path, typer.Argument(metavar="TRACKER", help="The old tracker: .xlsx or .csv, one case a row under a row of headings.", show_default=False)],
     map_file: Annotated[Path, typer.Option("--map", metavar="PATH", help="Which column holds what (`reviewctl template import-map.yaml` starts one).", show_default=False)],
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet of an .xlsx to read (default: its first).")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", metavar="N", min=1, help="The row of headings, as the spreadsheet numbers it (default: the first row naming every column of the map).")] = None,
     *, options: StepOptions,
 ) -> None:
     """Bring an earlier tracker in: one case per row, in one commit.
+
+    The row of headings is found (a title, a date or notes may stand above it), or given
+    with --header-row; the cases are the rows below it.
 
     Every row is checked first: if any is bad, nothing is imported, and each bad row is
     named with its row number and column. The stage each case had reached is recorded as
@@ -34,7 +39,7 @@ def import_(
 
     store = globals_of(ctx).store()
     try:
-        planned, outcome = run_import(store, tracker, map_file, options)
+        planned, outcome = run_import(store, tracker, map_file, options, sheet, header_row)
     except RowErrors as error:
         for line in error.lines:
             say(f"error: {printable(line)}")
