@@ -89,3 +89,42 @@ def test_milestones_and_amendments_read_day_first(cli: Cli, store: Path, tmp_pat
     assert str(load(store / "cases" / case_id / "case.yaml")["received"]) == "2026-11-01"
     err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.received", "11/30/2026", "--reason", "r")
     assert "received is a date, and the value given is not one: write it day first" in err
+
+
+def test_a_chronology_as_a_workbook_with_dates_day_first(cli: Cli, store: Path, tmp_path: Path) -> None:
+    from datetime import datetime, time
+
+    from openpyxl import Workbook
+
+    case_id = to_setup(cli, "sar")
+    cli.ok("chronology", "request", case_id, "--agency", "Health", "--agency", "Police", "--date", "12/11/2026")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Fictional Health Trust: key events for the review"])  # a title above the headings
+    sheet.append([])
+    sheet.append(["Date", "Time", "Event", "Source", "Significance"])
+    sheet.append([datetime(2026, 9, 1), time(9, 30), "Fictional visit", "Health record", "Seen at home"])
+    sheet.append(["02/09/2026", None, "Fictional call", "Health record", "Concern raised"])
+    sheet.append(["3 Sep 2026", "14:05", "Fictional letter", "GP letter", "Referral made"])
+    sheet.append([None, None, None, None, None])
+    returned = tmp_path / "Health chronology.xlsx"
+    book.save(returned)
+    cli.ok("chronology", "import", case_id, str(returned), "--agency", "Health")
+    kept = load(store / "cases" / case_id / "chronology" / "health.yaml")
+    assert [(str(e["date"]), e.get("time"), e["event"]) for e in kept["events"]] == [
+        ("2026-09-01", "09:30", "Fictional visit"), ("2026-09-02", None, "Fictional call"),
+        ("2026-09-03", "14:05", "Fictional letter")]
+    flat = tmp_path / "police.csv"
+    flat.write_text("date,time,event,source,significance\n4/9/2026,,Fictional stop,Log,Seen\n"
+                    "09/30/2026,,Fictional call,Log,Noted\n")
+    err = refused_cleanly(cli, store, USAGE, "chronology", "import", case_id, str(flat), "--agency", "Police")
+    assert err == (f"error: {flat}: row 3: date: '09/30/2026' is not a date: there is no month 30; dates are read "
+                   "day first, as England writes them (for 30 September 2026 write 30/09/2026); nothing was imported")
+    flat.write_text("date,time,event,source,significance\n4/9/2026,,Fictional stop,Log,Seen\n")
+    cli.ok("chronology", "import", case_id, str(flat), "--agency", "Police")
+    assert str(load(store / "cases" / case_id / "chronology" / "police.yaml")["events"][0]["date"]) == "2026-09-04"
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    err = refused_cleanly(cli, store, USAGE, "chronology", "import", case_id, str(tmp_path / "broken.xlsx"),
+                          "--agency", "Health")
+    assert "not a spreadsheet that can be read" in err

@@ -34,13 +34,15 @@ class NotADate(ValueError):
         self.why = why
 
 
-def _real(year: int, month: int, day: int, *, typed_day_first: bool) -> date:
+def _real(year: int, month: int, day: int, *, swapped: str | None = None) -> date:
+    """The date, or why not; `swapped`: the date as typed with its first two numbers
+    swapped, where it was typed with numbers (the day-first spelling of a month-first date)."""
     if year < 1:
         raise NotADate(f": there is no year {year}; {HINT}")
     if not 1 <= month <= 12:
-        if typed_day_first and 1 <= day <= 12 and 1 <= month <= 31:
+        if swapped is not None and 1 <= day <= 12 and 1 <= month <= 31:
             # 11/30/2026: month first, as in the United States.
-            meant = f" (for {month} {calendar.month_name[day]} {year} write {month}/{day}/{year})" \
+            meant = f" (for {month} {calendar.month_name[day]} {year} write {swapped})" \
                 if month <= calendar.monthrange(year, day)[1] else ""
             raise NotADate(f": there is no month {month}; dates are read day first, as England writes "
                            f"them{meant}")
@@ -57,14 +59,15 @@ def read_date(text: str) -> date:
     """The date `text` spells, day first; NotADate saying why it is not one."""
     typed = " ".join(text.strip().lower().split())
     if (m := _YEAR_FIRST.match(typed)) is not None:
-        return _real(int(m.group(1)), int(m.group(2)), int(m.group(3)), typed_day_first=False)
+        return _real(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if (m := _DAY_FIRST.match(typed)) is not None:
         year = int(m.group(4))
-        return _real(year + 2000 if len(m.group(4)) == 2 else year, int(m.group(3)), int(m.group(1)),
-                     typed_day_first=True)
+        first, sep, second = m.group(1), m.group(2), m.group(3)
+        return _real(year + 2000 if len(m.group(4)) == 2 else year, int(second), int(first),
+                     swapped=f"{second}{sep}{first}{sep}{m.group(4)}")
     if (m := _WORDS.match(typed)) is not None:
         month = _MONTHS.get(m.group(2))
         if month is None:
             raise NotADate(f": {m.group(2)!r} is not a month; {HINT}")
-        return _real(int(m.group(3)), month, int(m.group(1)), typed_day_first=False)
+        return _real(int(m.group(3)), month, int(m.group(1)))
     raise NotADate(f"; {HINT}")
