@@ -109,3 +109,26 @@ def _measure(path: Path, dpi: int) -> Page:
     dark = sum(1 for y in inked for v in rows[y] if v < 160) / (width * height)
     box = (columns[0] * mm, inked[0] * mm, (columns[-1] + 1) * mm, (inked[-1] + 1) * mm)
     return Page(width * mm, height * mm, box, dark)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a PDF page as pdftotext lays it out: its words, where it ends, its block."""
+
+    words: list[str]
+    right: float  # points from the page's left edge
+    block: int
+
+
+def pdf_lines(pdf: Path) -> list[Line]:
+    """Every line of the PDF, in reading order (`pdftotext -bbox-layout`)."""
+    from xml.etree import ElementTree
+
+    xhtml = pdf_text(pdf, "-bbox-layout")
+    ns = {"h": "http://www.w3.org/1999/xhtml"}
+    lines = []
+    for number, block in enumerate(ElementTree.fromstring(xhtml).iterfind(".//h:block", ns)):
+        for line in block.iterfind("h:line", ns):
+            words = [w.text or "" for w in line.iterfind("h:word", ns)]
+            lines.append(Line(words, float(line.get("xMax", "0")), number))
+    return lines

@@ -35,6 +35,11 @@ teams: {{}}
 # Letters and documents as markdown, and as Word files too with [md, docx]
 # (on templates/reference.docx, your letterhead, when there is one).
 documents: [md]
+# The partnership's postal address at the head of every letter, one line each, and who
+# signs them (a role; the partnership's name follows), e.g.
+#   address: [Fictional House, 1 Example Street, Exampletown, EX1 1AA]
+#   signature: [Business Unit Manager]
+address: []
 """
 
 TEMPLATES_README = """\
