@@ -110,7 +110,7 @@ def test_every_letter_as_libreoffice_shows_it(cli: Cli, store: Path, tmp_path: P
         # template's line end, it ends there because the line is full.
         markdown = docx.with_suffix(".md").read_text()
         ends = {(a.split()[-1], b.split()[0]) for para in markdown.split("\n\n") if not para.startswith("#")
-                and "  \n" not in para for a, b in itertools.pairwise(para.splitlines())
+                and "\\\n" not in para for a, b in itertools.pairwise(para.splitlines())
                 if a.strip() and b.strip()}
         assert ends, template  # each letter has paragraphs wrapped in its template
         lines = office.pdf_lines(pdf)
