@@ -175,3 +175,14 @@ def test_which_lines_stay_lines(lines: list[str], shown: str) -> None:
     from reviewctl.adapters.docx import joined
 
     assert joined(lines) == shown
+
+
+@pytest.mark.parametrize(("setting", "named"), [
+    ("address: ['  ']", "address"), ("address: Fictional House", "address"), ("signature: [[Manager]]", "signature"),
+])
+def test_a_bad_address_or_signature_is_named(cli: Cli, store: Path, setting: str, named: str) -> None:
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text().replace("\naddress: []\n", f"\n{setting}\n"))
+    result = cli("validate")
+    assert result.code == 3 and "reviewctl.yaml:" in result.out + result.err and named in result.out + result.err
+    assert cli("refer", "--type", "sar", "--subject", "Adult Q", "--referrer", "R").code == 3
