@@ -173,3 +173,10 @@ def signed(_signed_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(root)
     monkeypatch.setenv("REVIEWCTL_TODAY", TODAY)
     return root
+
+
+@pytest.fixture(scope="session")
+def office_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """LibreOffice's user folder for this session's conversions (tests/office.py): made once, in the
+    session's temporary folder, never the user's own."""
+    return tmp_path_factory.mktemp("libreoffice-profile")

@@ -104,7 +104,10 @@ def test_set_and_remove_identifiers(cli: Cli, team: Path, tmp_path: Path) -> Non
     text = shown(cli, tmp_path, case_id)
     assert NAME in text and "1112" not in text
     refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "shoe=9")
-    refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "dob=14/03/2019")
+    err = refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "dob=03/14/2019")  # month first
+    assert "not a real date; write it day first" in err and "03/14" not in err  # the identifier is not repeated
+    cli.ok("confidential", case_id, "--set", "dob=14/03/2019")  # day first, as England writes it
+    assert "2019-03-14" in shown(cli, tmp_path, case_id)
     refused_cleanly(cli, team, USAGE, "confidential", case_id, "--set", "name=  ")
     refused_cleanly(cli, team, USAGE, "confidential", case_id, "--remove", "name=Nobody Else")
 

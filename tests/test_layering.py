@@ -24,6 +24,7 @@ OWNERS = {
     "docx": {"adapters/docx.py"},
     "pyrage": {"adapters/agecrypt.py"},
     "icalendar": {"adapters/ics.py"},
+    "pypdf": {"adapters/pdf.py"},
 }
 
 

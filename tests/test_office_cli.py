@@ -218,3 +218,58 @@ def test_search_by_learning_theme(cli: Cli, store: Path) -> None:
     assert [r["id"] for r in json.loads(cli.ok("search", "neglect", "--format", "json").out)] == [case_id]
     assert json.loads(cli.ok("search", "neglect", "--format", "json").out)[0]["matched"] == ["theme"]
     assert other not in cli.ok("search", "neglect").out
+
+
+def test_a_completed_value_with_spaces_is_inserted_quoted(cli: Cli, store: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from reviewctl.cli.app import main
+
+    refer(cli, "sar", "--agency", "Fictional Shire Police")
+    refer(cli, "sar", "--agency", "St Mary's Fictional School")
+
+    def complete(shell: str, words: list[str]) -> str:
+        env = {"_REVIEWCTL_COMPLETE": f"complete_{shell}"}
+        if shell == "bash":  # as typer's bash script passes them: the words as typed, the one to complete
+            env |= {"COMP_WORDS": "\n".join(words), "COMP_CWORD": str(len(words) - 1)}
+        else:
+            env["_TYPER_COMPLETE_ARGS"] = " ".join(words)
+        capsys.readouterr()
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in env.items():
+                patch.setenv(key, value)
+            with pytest.raises(SystemExit) as stopped:
+                main([])
+        assert stopped.value.code == 0
+        return capsys.readouterr().out.rstrip("\n")
+
+    # bash inserts what it is given: the value comes quoted, however the word was begun.
+    for typed in (r"Fictional\ Shire\ P", "'Fictional Sh", "fict"):
+        assert complete("bash", ["reviewctl", "list", "--agency", typed]).split("\n") == ["'Fictional Shire Police'"]
+    assert complete("bash", ["reviewctl", "list", "--agency", "St"]) == "'St Mary'\"'\"'s Fictional School'"
+    assert complete("bash", ["reviewctl", "list", "--agency", "pol"]) == "Police"  # nothing to quote
+    # zsh quotes what it inserts itself: typer hands it the value whole, in quotes.
+    assert complete("zsh", ["reviewctl", "list", "--agency", r"Fictional\ Sh"]) == (
+        "_arguments '*: :((\"Fictional Shire Police\"))'")
+
+    # The real shell: typer's completion function, run by bash with the line as it was typed.
+    script = run_subprocess("--show-completion", "bash", cwd=store).stdout
+    program = tmp_path / "bin" / "reviewctl"
+    program.parent.mkdir()
+    program.write_text(f"#!/bin/sh\nexec {sys.executable} -m reviewctl \"$@\"\n")
+    program.chmod(0o755)
+    line = f"{script}\nCOMP_WORDS=(reviewctl list --agency 'Fictional\\ Sh'); COMP_CWORD=3\n" \
+           f"_reviewctl_completion {program}\neval \"set -- ${{COMPREPLY[0]}}\"\necho \"$#:$1\""
+    done = subprocess.run([shutil.which("bash") or "bash", "--norc", "-c", line], cwd=store,
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "1:Fictional Shire Police", done.stderr
+    if shutil.which("zsh"):  # typer's zsh script evals the output; _arguments reads a ((...)) list so
+        said = tmp_path / "said"
+        said.write_text(complete("zsh", ["reviewctl", "list", "--agency", "Fict"]))
+        run = ("_arguments() { local action=${1#'*: :'}; eval ws\\=\\( \"${action[3,-3]}\" \\); print -l $ws }; "
+               f"eval $(cat {said})")
+        shown = subprocess.run(["zsh", "-fc", run], capture_output=True, text=True, timeout=60)
+        assert shown.stdout == "Fictional Shire Police\n", shown.stderr

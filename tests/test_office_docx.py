@@ -79,9 +79,9 @@ def test_letters_are_written_as_word_documents_too(cli: Cli, store: Path) -> Non
     paragraphs = [(p.style.name, p.text) for p in doc.paragraphs]
     assert ("Heading 1", "Fictional Test Partnership") in paragraphs
     assert ("Heading 2", "Your referral about Child Z") in paragraphs
-    to = next(p for p in doc.paragraphs if p.text.startswith("To:"))
-    assert to.runs[0].text == "To:" and to.runs[0].bold
-    assert "Date: 20 November 2026" in to.text  # the letter's lines stay lines
+    assert ("Normal", "Our reference: " + case_id) in paragraphs and ("Normal", "20 November 2026") in paragraphs
+    reason = next(p for p in doc.paragraphs if p.text.startswith("Reason:"))
+    assert reason.runs[0].text == "Reason:" and reason.runs[0].bold
     assert any("no further or alternative action" in p.text for p in doc.paragraphs)
     assert not any("**" in p.text for p in doc.paragraphs)
     assert doc.core_properties.author == "Fictional Test Partnership"

@@ -128,3 +128,59 @@ def test_an_import_step_only_straight_after_the_referral(cli: Cli, store: Path, 
     path.write_text(text.replace("to: scoping", "to: approved").replace("stage: scoping", "stage: approved"))
     result = cli("validate")
     assert result.code == INVALID and "an import) may only follow 'refer'" in result.out
+
+
+def titled_workbook(path: Path) -> Path:
+    """A tracker as business units keep one: a notes sheet first, and on the cases' sheet a
+    title, a date and a blank row above the headings."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes.append(["How to use this tracker"])
+    cases = book.create_sheet("Cases 2026")
+    cases.append(["Fictional Shire Safeguarding Partnership: case review tracker"])
+    cases.append(["Updated", datetime(2026, 11, 1)])
+    cases.append([])
+    cases.append(HEADER)
+    cases.append(["Child A", "Child", "Fictional Academy DSL", "02/11/2026", None, None, "Police", "New"])
+    cases.append(["Adult B", "SAR", "Fictional Care Home", "2 Nov 2026", None, None, None, None])
+    book.save(path)
+    return path
+
+
+def test_the_row_of_headings_is_found_below_a_title_on_the_sheet_named(cli: Cli, store: Path, tmp_path: Path) -> None:
+    mapping = write_map(cli, tmp_path / "map.yaml")
+    tracker = titled_workbook(tmp_path / "tracker.xlsx")
+    err = refused_cleanly(cli, store, USAGE, "import", str(tracker), "--map", str(mapping))
+    assert "no row of the first 30 names every column of the map; row 1 has the columns: How to use this" in err
+    err = refused_cleanly(cli, store, USAGE, "import", str(tracker), "--map", str(mapping), "--sheet", "Cases")
+    assert err == ("error: --sheet 'Cases': tracker.xlsx has no such sheet; its sheets are: Notes, Cases 2026")
+    result = cli.ok("import", str(tracker), "--map", str(mapping), "--sheet", "cases 2026", "--dry-run")
+    assert [line.split()[0] for line in result.out.splitlines()[2:]] == ["5", "6"]  # the rows as Excel numbers them
+    ids = cli.ok("import", str(tracker), "--map", str(mapping), "--sheet", "Cases 2026",
+                 "--header-row", "4").out.split()
+    assert [load(store / "cases" / i / "case.yaml")["subject"] for i in ids] == ["Child A", "Adult B"]
+    assert load(store / "cases" / ids[1] / "case.yaml")["received"] == date(2026, 11, 2)
+
+
+def test_a_wrong_header_row_or_sheet_is_named(cli: Cli, store: Path, tmp_path: Path) -> None:
+    mapping = write_map(cli, tmp_path / "map.yaml")
+    tracker = titled_workbook(tmp_path / "tracker.xlsx")
+    err = refused_cleanly(cli, store, USAGE, "import", str(tracker), "--map", str(mapping), "--sheet", "Cases 2026",
+                          "--header-row", "2")
+    assert "no column 'Pseudonym' (for subject); row 2 has the columns: Updated, 2026-11-01" in err
+    err = refused_cleanly(cli, store, USAGE, "import", str(tracker), "--map", str(mapping), "--sheet", "Cases 2026",
+                          "--header-row", "40")
+    assert err == "error: --header-row 40: tracker.xlsx has 6 row(s)"
+    assert cli("import", str(tracker), "--map", str(mapping), "--header-row", "0").code == USAGE
+    flat = tmp_path / "t.csv"
+    flat.write_text("Our tracker\n\n" + ",".join(HEADER) + "\nChild A,lcspr,DSL,11/30/2026,,,Police,scoping\n")
+    err = refused_cleanly(cli, store, USAGE, "import", str(flat), "--map", str(mapping), "--sheet", "One")
+    assert "--sheet is for a workbook (.xlsx); t.csv is one table" in err
+    result = cli("import", str(flat), "--map", str(mapping))
+    assert result.code == INVALID and "t.csv row 4, column 'Date received': '11/30/2026' is not a date: there is " \
+        "no month 30; dates are read day first, as England writes them (for 30 November 2026 write 30/11/2026)" \
+        in result.err

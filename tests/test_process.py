@@ -198,7 +198,8 @@ def test_show_list_and_log(cli: Cli, store: Path) -> None:
     csv_out = cli.ok("list", "--format", "csv").out.splitlines()
     assert csv_out[0].startswith("id,type,converted_from_rapid_review,stage") and len(csv_out) == 3
     tracker = cli.ok("list", "--format", "md").out
-    assert tracker.startswith("# Fictional Test Partnership: case review tracker") and f"| {sar} | sar |" in tracker
+    assert tracker.startswith("# Fictional Test Partnership: case review tracker")
+    assert f"| {sar} | Safeguarding Adults Review |" in tracker  # in words: the labels
     table = cli.ok("show", sar).out
     assert "scoping" in table and "History" in table
     log = json.loads(cli.ok("log", sar, "--format", "json").out)

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from helpers import ADDRESS, DOB, NAME, USAGE, Cli, git, refer, snapshot
+from helpers import ADDRESS, DOB, NAME, USAGE, Cli, git, refer, refused_cleanly, snapshot
 from icalendar import Calendar
 
 HTML_PAGES = ("index.html", "due.html", "figures.html", "actions.html")
@@ -195,12 +195,15 @@ def test_due_ics_is_one_all_day_event_per_open_deadline(cli: Cli, store: Path) -
     assert text.startswith("BEGIN:VCALENDAR\r\n")
     found = events(text)
     rows = json.loads(cli.ok("due", "--format", "json").out)
-    assert len(found) == len(rows)
+    still_open = {u: e for u, e in found.items() if not re.search(r"\[(met|MISSED)\b", e["summary"])}
+    assert len(still_open) == len(rows) < len(found)  # and the deadlines met, marked so
     for row in rows:
         uid = next(u for u in found if u.startswith(f"{row['case']}/{row['clock']}"))
         assert found[uid]["start"] == row["due"] and row["label"] in found[uid]["summary"]
     overdue = events(cli.ok("due", "--format", "ics", "--overdue").out)
-    assert len(overdue) == sum(r["status"] == "overdue" for r in rows)
+    overdue_open = [e for e in overdue.values() if e["summary"].endswith("[OVERDUE]")]
+    assert len(overdue_open) == sum(r["status"] == "overdue" for r in rows)
+    assert set(overdue) - {u for u, e in overdue.items() if e in overdue_open} == set(found) - set(still_open)
     assert f"{ids['dhr']}/dhr-decision@reviewctl" in found
 
 
@@ -214,6 +217,40 @@ def test_due_ics_uid_is_stable_so_a_reimport_updates(cli: Cli, store: Path) -> N
     assert set(after) == set(before)
     assert after[uid]["start"] == "2027-01-15" != before[uid]["start"]
     assert after[uid]["sequence"] > before[uid]["sequence"]
+
+
+def test_a_met_deadline_stays_in_the_feed_as_done(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = refer(cli, "lcspr")
+    feed = tmp_path / "deadlines.ics"
+    result = cli.ok("--as-of", "2026-11-03", "due", "--format", "ics", "--output", str(feed))
+    assert result.out == "" and f"wrote {feed}" in result.err
+    before = events(feed.read_text())
+    uid = f"{case_id}/si-notification@reviewctl"
+    assert before[uid]["summary"].endswith("[open]")
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--notified", "4/11/2026", "--date", "2026-11-04")
+    assert not any(r["clock"] == "si-notification" for r in json.loads(cli.ok("due", "--format", "json").out))
+    cli.ok("due", "--format", "ics", "--output", str(feed))  # replaced, as a calendar subscription reads it
+    after = events(feed.read_text())
+    assert set(before) <= set(after)  # nothing that was in a calendar drops out of it
+    assert after[uid]["summary"] == (f"{case_id} (lcspr): Serious incident notified to the National Panel "
+                                     "[met on 4 Nov 2026]")
+    assert after[uid]["start"] == before[uid]["start"] and after[uid]["sequence"] == before[uid]["sequence"] + 1
+    met = next(e for e in Calendar.from_ical(feed.read_text()).walk("VEVENT") if str(e["uid"]) == uid)
+    assert "met" in met.categories and "Met on 2026-11-04." in str(met["description"])
+    # A filtered feed keeps it too: an overdue deadline met late must not stay overdue in a calendar.
+    assert uid in events(cli.ok("due", "--format", "ics", "--overdue").out)
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("--output", "x.ics"), "--output is for --format ics; redirect other formats with >"),
+    (("--format", "ics", "--output", "."), "is a folder; give a file name in it"),
+    (("--format", "ics", "--output", "nowhere/x.ics"), "the folder nowhere does not exist"),
+])
+def test_due_output_is_checked_before_anything_is_read(cli: Cli, store: Path, args: tuple[str, ...],
+                                                        expected: str) -> None:
+    err = refused_cleanly(cli, store, USAGE, "due", *args)
+    assert expected in err
 
 
 @pytest.mark.parametrize("fmt", ["ical", "xlsx"])

@@ -1,10 +1,16 @@
 """The only user of python-docx: a rendered markdown letter as a Word document, and the
 outline of a Word report (its headings and list paragraphs) to find its recommendations.
 
-The markdown is what our templates write: headings, paragraphs (a line break kept as
-one), bold and italic, bulleted and numbered lists, tables, and rules. Anything else
-goes in as its text. With the partnership's reference document, its styles, page,
-header and footer (the letterhead) are kept and its body is replaced.
+The markdown is what our templates write: headings, paragraphs, bold and italic,
+bulleted and numbered lists, tables, and rules. Anything else goes in as its text. A
+paragraph's lines flow as one paragraph, as markdown means them (a template is wrapped
+to be read as source, not to break a letter's lines); a line kept as a line is one that
+ends with two spaces or a backslash (markdown's line break), a line of an address block
+(a paragraph that ends with a postcode) or of a block of fields (`**To:** ...` lines).
+
+With the partnership's reference document, its styles, page, header and footer (the
+letterhead) are kept and its body is replaced. Without one, the page is A4 with 2.5 cm
+margins, in British English, Arial throughout, as a letter in England is.
 """
 
 from __future__ import annotations
@@ -31,6 +37,11 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entries dated alike: the same letter 
 # The kinds of relationship a letter does not keep from the reference document.
 _NOT_LETTERS = {"comments", "commentsExtended", "commentsIds", "commentsExtensible", "people", "glossaryDocument",
                 "customXml", "extended-properties", "custom-properties", "thumbnail"}
+_POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")  # a UK postcode: an address block ends so
+_FIELD = re.compile(r"^\*\*[^*]+:\*\*")  # `**To:** ...`: a block of fields, one a line
+_CLOSE = re.compile(r"^Yours (sincerely|faithfully)[,.]?$", re.IGNORECASE)  # room to sign below it
+_BODY_FONT = "Arial"  # sans-serif, on every machine that opens a letter (Calc and Writer: Liberation Sans)
+_LANGUAGE = "en-GB"
 
 
 class NotWord(ValueError):
@@ -96,8 +107,27 @@ def _table(doc: DocumentObject, lines: list[str]) -> None:
 
 
 def _paragraph(doc: DocumentObject, text: str, *styles: str) -> None:
+    from docx.shared import Pt
+
     style = _style(doc, *styles) if styles else None
-    _runs(doc.add_paragraph(style=style), text)
+    paragraph = doc.add_paragraph(style=style)
+    _runs(paragraph, text)
+    if _CLOSE.match(text.strip()):
+        paragraph.paragraph_format.space_after = Pt(48)
+
+
+def joined(lines: list[str]) -> str:
+    """A paragraph's lines as Word is to show them: one flowing paragraph, but for the
+    lines kept as lines (a line break, an address block, a block of fields: see above)."""
+    texts = [line.strip() for line in lines]
+    whole_block = bool(_POSTCODE.match(texts[-1])) or (len(texts) > 1 and all(_FIELD.match(t) for t in texts))
+    out = []
+    for number, (line, text) in enumerate(zip(lines, texts, strict=True)):
+        hard = line.endswith("  ") or (text.endswith("\\") and not text.endswith("\\\\"))
+        out.append(text[:-1].rstrip() if text.endswith("\\") and hard else text)
+        if number < len(lines) - 1:
+            out.append("\n" if whole_block or hard else " ")
+    return "".join(out)
 
 
 def _body(doc: DocumentObject, markdown: str) -> None:
@@ -106,7 +136,7 @@ def _body(doc: DocumentObject, markdown: str) -> None:
 
     def flush() -> None:
         if buffer:
-            _paragraph(doc, "\n".join(buffer))
+            _paragraph(doc, joined(buffer))
             buffer.clear()
 
     i = 0
@@ -140,7 +170,7 @@ def _body(doc: DocumentObject, markdown: str) -> None:
             # A wrapped list item goes on in the item's paragraph.
             _runs(doc.paragraphs[-1], " " + line.strip())
         else:
-            buffer.append(line.strip())
+            buffer.append(line)
         i += 1
     flush()
 
@@ -207,6 +237,36 @@ def _only_the_letter(doc: DocumentObject) -> None:
             node.getparent().remove(node)
 
 
+def _plain_letter(doc: DocumentObject) -> None:
+    """python-docx's own template made a letter in England: A4 with 2.5 cm margins (not US
+    Letter), British English to check the spelling (not US English), one sans-serif font
+    (not the theme's serif body), and black headings."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm, Pt
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2.5)
+    styles: Any = doc.styles.element
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), _LANGUAGE)
+        lang.set(qn("w:eastAsia"), _LANGUAGE)
+    for fonts in styles.iter(qn("w:rFonts")):
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        for kind in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(kind), _BODY_FONT)
+    for colour in styles.iter(qn("w:color")):
+        for theme in ("w:themeColor", "w:themeShade", "w:themeTint"):
+            colour.attrib.pop(qn(theme), None)
+        colour.set(qn("w:val"), "000000")
+    settings: Any = doc.settings.element
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), _LANGUAGE)
+    if (heading := _style(doc, "Heading 1")) is not None:  # the partnership's name: at the top margin
+        doc.styles[heading].paragraph_format.space_before = Pt(0)
+
+
 def markdown_to_docx(markdown: str, reference: bytes | None, title: str, author: str, when: date) -> bytes:
     """`markdown` as a Word document; on the reference document's styles when there is one.
 
@@ -215,6 +275,8 @@ def markdown_to_docx(markdown: str, reference: bytes | None, title: str, author:
     doc = _open(reference)
     if reference is not None:
         _clear_body(doc)
+    else:
+        _plain_letter(doc)
     _body(doc, markdown)
     _only_the_letter(doc)
     _properties(doc, title, author, when)

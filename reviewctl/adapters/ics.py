@@ -1,10 +1,16 @@
-"""The only user of icalendar: open deadlines as an iCalendar feed (`due --format ics`).
+"""The only user of icalendar: deadlines as an iCalendar feed (`due --format ics`).
 
 Each deadline is an all-day event whose UID is made of the case id, the clock id and
 the item (an agency, a milestone, an action), so importing the feed again updates the
 events already in a calendar instead of adding copies.  SEQUENCE counts the changes
 that moved the due date (pauses resumed, extensions), so a calendar that compares it
 takes the new date.
+
+A deadline met (or missed) stays in the feed as the same event, its title saying so
+(`[met on 18 Nov 2026]`) and its SEQUENCE one higher, so a calendar that imported it
+while it was open updates it rather than keeping it open. It stays a VEVENT, as every
+calendar shows one (Outlook does not import VTODOs), CATEGORIES `met`, `met-late` or
+`missed` for a filter; STATUS COMPLETED belongs to VTODO alone in RFC 5545, so it is not used.
 """
 
 from __future__ import annotations
@@ -17,7 +23,15 @@ from icalendar import Calendar, Event
 
 from reviewctl import __version__
 
-STATUS_WORDS = {"overdue": "OVERDUE", "due-soon": "due soon", "open": "open", "paused": "PAUSED"}
+STATUS_WORDS = {"overdue": "OVERDUE", "due-soon": "due soon", "open": "open", "paused": "PAUSED",
+                "met": "met", "met-late": "met late", "missed": "MISSED"}
+
+
+def _status(row: dict[str, Any]) -> str:
+    """The word in an event's title: `[OVERDUE]`, or `[met on 18 Nov 2026]` once done."""
+    word = STATUS_WORDS.get(row["status"], row["status"])
+    met_on = row.get("met_on")
+    return f"{word} on {date.fromisoformat(met_on).strftime('%d %b %Y').lstrip('0')}" if met_on else word
 
 
 def uid(case: str, clock: str, item: str | None) -> str:
@@ -27,7 +41,7 @@ def uid(case: str, clock: str, item: str | None) -> str:
 
 
 def due_calendar(rows: list[dict[str, Any]], partnership: str, today: date) -> bytes:
-    """`rows` as `reviewctl due --format json` gives them."""
+    """`rows` as `reviewctl due --format json` gives them, with `met_on` where a deadline was met."""
     cal = Calendar()
     cal.add("prodid", f"-//reviewctl {__version__}//Statutory review deadlines//EN")
     cal.add("version", "2.0")
@@ -42,7 +56,7 @@ def due_calendar(rows: list[dict[str, Any]], partnership: str, today: date) -> b
         event.add("dtstamp", stamp)
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
-        event.add("summary", f"{r['case']} ({r['type']}): {r['label']} [{STATUS_WORDS.get(r['status'], r['status'])}]")
+        event.add("summary", f"{r['case']} ({r['type']}): {r['label']} [{_status(r)}]")
         lines = [f"Case {r['case']}, stage {r['stage']}.", f"Status on {today.isoformat()}: {r['status']}."]
         if r["original_due"] != r["due"]:
             lines.append(f"First due {r['original_due']}.")
@@ -50,8 +64,12 @@ def due_calendar(rows: list[dict[str, Any]], partnership: str, today: date) -> b
             lines.append(f"Moved: {r['why']}.")
         if r["paused_since"]:
             lines.append(f"Paused since {r['paused_since']}: the due date moves on when it resumes.")
+        if r.get("met_on"):
+            lines.append(f"Met on {r['met_on']}.")
         event.add("description", "\n".join(lines))
-        event.add("sequence", r["why"].count("; ") + 1 if r["why"] else 0)
+        settled = r["status"] in ("met", "met-late", "missed")
+        # One more once settled: the same event, changed, so that a calendar takes the new version.
+        event.add("sequence", (r["why"].count("; ") + 1 if r["why"] else 0) + settled)
         event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         event.add("categories", [r["type"], r["status"]])
         cal.add_component(event)

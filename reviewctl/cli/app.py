@@ -112,7 +112,7 @@ def _version(value: bool) -> None:
 def _globals(
     ctx: typer.Context,
     store: Annotated[Path | None, typer.Option("--store", envvar="REVIEWCTL_STORE", help="The store's folder; default: found by walking up from here.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Today's date for clocks (YYYY-MM-DD); also REVIEWCTL_TODAY.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Today's date for clocks (e.g. 20/11/2026); also REVIEWCTL_TODAY.")] = None,
     identity: Annotated[Path | None, typer.Option("--identity", help="Your private key (age or ssh-ed25519) that reads the cases' identifiers; also REVIEWCTL_IDENTITY; default ~/.ssh/id_ed25519.", show_default=False)] = None,
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version.")] = False,
 ) -> None:

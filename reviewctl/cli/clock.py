@@ -58,7 +58,7 @@ def extend(
     from reviewctl.core.clockstory import extend as core_extend
 
     if not to.strip():
-        raise UsageError("--to is required: give the new due date as YYYY-MM-DD")
+        raise UsageError("--to is required: give the new due date, e.g. 1/9/2027")
     return core_extend(globals_of(ctx).store(), case_id, clock, parse_date(to, "--to"), reason, agreed_by, options)
 
 

@@ -55,12 +55,13 @@ class Globals:
 
 
 def parse_date(value: str, flag: str) -> date:
+    """A DATE option as people type it, day first (core/typed_dates.py): one line naming the option if not."""
+    from reviewctl.core.typed_dates import NotADate, read_date
+
     try:
-        parsed = date.fromisoformat(value.strip())
-    except ValueError:
-        raise UsageError(
-            f"{flag} {value!r} is not a real date; write it as YYYY-MM-DD, e.g. 2026-11-02"
-        ) from None
+        parsed = read_date(value)
+    except NotADate as error:
+        raise UsageError(f"{flag} {value!r} is not a real date{error.why}") from None
     return plausible_date(parsed, flag)
 
 
@@ -70,7 +71,7 @@ def plausible_date(value: date, flag: str) -> date:
 
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise UsageError(f"{flag} {value} is not a plausible date; give one in the years {FIRST_YEAR} "
-                         f"to {LAST_YEAR}, as YYYY-MM-DD")
+                         f"to {LAST_YEAR}, e.g. 2/11/2026")
     return value
 
 
@@ -143,7 +144,7 @@ def formats(*written: str, note: str = "") -> Any:
 FormatOpt = Annotated[Format, formats("table", "json", "csv", "md")]
 
 # The options every step shares, declared once: `step` gives them to a command.
-DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened (YYYY-MM-DD); default today.")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened, day first (2/11/2026, 2 Nov 2026 or 2026-11-02); default today.")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
 MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the case history (not in the commit).")]
 ProposeOpt = Annotated[bool, typer.Option("--propose", help="Commit on a new branch review/ID/STEP for a pull request; the current branch is left as it is.")]

@@ -22,7 +22,7 @@ def amend(
     ctx: typer.Context, case_id: IdArg,
     field: Annotated[str, typer.Argument(metavar="FIELD", help="As `show --format json` names it: scoping.notified, "
                                          "case.subject, scoping.requests.Police.returned.", show_default=False)],
-    value: Annotated[str, typer.Argument(metavar="VALUE", help="The corrected value (a date as YYYY-MM-DD).",
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The corrected value (a date day first, e.g. 1/11/2026).",
                                          show_default=False)],
     reason: ReasonOpt = "",
     *, options: StepOptions,

@@ -6,6 +6,8 @@ without each declaring them (and a new command gets the plain metavars for free)
 
 from __future__ import annotations
 
+import os
+import shlex
 from typing import Any
 
 # Options and arguments by parameter name: what a person types there.
@@ -50,7 +52,7 @@ EXAMPLES: dict[str, list[str]] = {
     "next": ["reviewctl next \"$ID\""],
     "list": ["reviewctl list --open --type sar", "reviewctl list --format xlsx --output tracker.xlsx"],
     "tracker": ["reviewctl tracker --overdue", "reviewctl tracker --from 2026-04-01 --to 2027-03-31"],
-    "due": ["reviewctl due --within 10", "reviewctl due --overdue --fail-on-overdue"],
+    "due": ["reviewctl due --within 10", "reviewctl due --format ics --output deadlines.ics"],
     "stats": ["reviewctl stats --year 2026 --financial-year", "reviewctl stats --from 2026-01-01 --to 2026-12-31"],
     "serve": ["reviewctl serve", "reviewctl serve --port 8500"],
     "log": ["reviewctl log \"$ID\""],
@@ -65,7 +67,8 @@ EXAMPLES: dict[str, list[str]] = {
     "retention": ["reviewctl retention --format csv"],
     "purge": ["reviewctl purge \"$ID\" --reason \"Retention period ended\""],
     "import": ["reviewctl template import-map.yaml > map.yaml",
-               "reviewctl import tracker.xlsx --map map.yaml --dry-run"],
+               "reviewctl import tracker.xlsx --map map.yaml --dry-run",
+               "reviewctl import tracker.xlsx --map map.yaml --sheet \"Cases 2026\" --header-row 4"],
     "search": ["reviewctl search \"escalation\"", "reviewctl search Police --format json"],
     "schema": ["reviewctl schema", "reviewctl schema --output .reviewctl/schema"],
     "amend": ["reviewctl amend \"$ID\" received 2026-11-01 --reason \"Typed the wrong day\""],
@@ -73,7 +76,8 @@ EXAMPLES: dict[str, list[str]] = {
     "reopen": ["reviewctl reopen \"$ID\" --to scoping --reason \"New information\""],
     "retype": ["reviewctl retype \"$ID\" --type sar --reason \"The adult is over 18\""],
     "chronology request": ["reviewctl chronology request \"$ID\" --agency Police --agency Health"],
-    "chronology import": ["reviewctl chronology import \"$ID\" police.csv --agency Police"],
+    "chronology import": ["reviewctl chronology import \"$ID\" police.csv --agency Police",
+                          "reviewctl chronology import \"$ID\" \"Health chronology.xlsx\" --agency Health"],
     "chronology show": ["reviewctl chronology show \"$ID\" --format csv"],
     "panel add": ["reviewctl panel add \"$ID\" --name \"Panel Member\" --agency Police --role DI"],
     "panel remove": ["reviewctl panel remove \"$ID\" --name \"Panel Member\""],
@@ -172,9 +176,20 @@ def _complete(values: Any) -> Any:
         except Exception:  # noqa: BLE001 - a shell's completion must never print a traceback
             return []
         typed = incomplete.casefold()
-        return [v for v in found if v.casefold().startswith(typed)]
+        return [_as_the_shell_reads(v) for v in found if v.casefold().startswith(typed)]
 
     return complete
+
+
+def _as_the_shell_reads(value: str) -> str:
+    """A value as it is to be inserted on the command line.
+
+    bash inserts a completion exactly as it is given (typer's script asks for no quoting),
+    so `Fictional Shire Police` would become three words: it is given quoted. zsh quotes
+    what it inserts itself (typer hands it the value in quotes, and compadd escapes it), so
+    there the value stays as it is, as in fish and PowerShell.
+    """
+    return shlex.quote(value) if os.environ.get("_REVIEWCTL_COMPLETE") == "complete_bash" else value
 
 
 def _agencies(store: Any) -> list[str]:

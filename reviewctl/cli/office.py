@@ -13,16 +13,22 @@ from reviewctl.errors import ExitCode
 
 if TYPE_CHECKING:
     from reviewctl.core.step import StepOptions
+    from reviewctl.core.store import Store
 
 
 @step(message=False, propose=False)
 def import_(
     ctx: typer.Context,
-    tracker: Annotated[Path, typer.Argument(metavar="TRACKER", help="The old tracker: .xlsx (its first sheet) or .csv, a header row first.", show_default=False)],
+    tracker: Annotated[Path, typer.Argument(metavar="TRACKER", help="The old tracker: .xlsx or .csv, one case a row under a row of headings.", show_default=False)],
     map_file: Annotated[Path, typer.Option("--map", metavar="PATH", help="Which column holds what (`reviewctl template import-map.yaml` starts one).", show_default=False)],
+    sheet: Annotated[str | None, typer.Option("--sheet", metavar="NAME", help="The sheet of an .xlsx to read (default: its first).")] = None,
+    header_row: Annotated[int | None, typer.Option("--header-row", metavar="N", min=1, help="The row of headings, as the spreadsheet numbers it (default: the first row naming every column of the map).")] = None,
     *, options: StepOptions,
 ) -> None:
     """Bring an earlier tracker in: one case per row, in one commit.
+
+    The row of headings is found (a title, a date or notes may stand above it), or given
+    with --header-row; the cases are the rows below it.
 
     Every row is checked first: if any is bad, nothing is imported, and each bad row is
     named with its row number and column. The stage each case had reached is recorded as
@@ -33,7 +39,7 @@ def import_(
 
     store = globals_of(ctx).store()
     try:
-        planned, outcome = run_import(store, tracker, map_file, options)
+        planned, outcome = run_import(store, tracker, map_file, options, sheet, header_row)
     except RowErrors as error:
         for line in error.lines:
             say(f"error: {printable(line)}")
@@ -80,7 +86,7 @@ def schema(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write only the schemas, into this folder (default: the store's .reviewctl/schema, with .vscode/settings.json).")] = None,
 ) -> None:
-    """Write a JSON Schema for each file of a case and for reviewctl.yaml, for editors.
+    """Write a JSON Schema for each file of a case, for chronologies and for reviewctl.yaml, for editors.
 
     By default into the store, with .vscode/settings.json naming each schema for its
     files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
@@ -90,7 +96,16 @@ def schema(
     from reviewctl.core.outputs import write_schemas, write_store_schemas
 
     if output is not None:
-        say(f"wrote {len(write_schemas(output))} schemas in {output}")
+        from reviewctl.errors import UnusableError
+
+        g = globals_of(ctx)
+        try:  # in a store: its workflow's stages and types; elsewhere the default workflow's
+            found: Store | None = g.store()
+        except UnusableError:
+            if g.store_path is not None:  # a --store that is not one is a mistake, not "elsewhere"
+                raise
+            found = None
+        say(f"wrote {len(write_schemas(output, found))} schemas in {output}")
         return
     store = globals_of(ctx).store()
     for path in write_store_schemas(store):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -29,7 +30,7 @@ XLSX_HEADERS = {
     "decision": "Decision", "decision_date": "Decision date", "lead_reviewer": "Lead reviewer",
     "next_deadline": "Next deadline", "next_due": "Next due", "next_due_original": "Originally due",
     "next_due_why": "Why moved", "rag": "RAG", "published": "Published", "actions_open": "Actions open",
-    "actions_overdue": "Actions overdue",
+    "actions_overdue": "Actions overdue", "type_code": "Type code", "stage_code": "Stage code",
 }
 XLSX_DATES = frozenset({"received", "incident_date", "decision_date", "next_due", "next_due_original", "published"})
 DUE_COLUMNS = ["case", "type", "stage", "label", "original_due", "due", "status", "working_days_left", "why"]
@@ -76,8 +77,9 @@ def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path
 
     if fmt == "xlsx":
         from reviewctl.adapters.xlsx import write_xlsx
+        from reviewctl.core.reportviews import WORD_CODES
 
-        write_xlsx(_xlsx_path(output), rows, columns, title, XLSX_HEADERS, XLSX_DATES, "rag")
+        write_xlsx(_xlsx_path(output), rows, columns, title, XLSX_HEADERS, XLSX_DATES, "rag", frozenset(WORD_CODES))
     elif output is not None:
         raise UsageError("--output is for --format xlsx; redirect other formats with >")
     elif fmt == "json":
@@ -90,14 +92,29 @@ def _xlsx_path(output: Path | None) -> Path:
     """Check --output before any case is read: a folder that exists, a name that is free or a file."""
     if output is None or not str(output).strip():
         raise UsageError("--format xlsx writes a file: give --output FILE.xlsx")
+    return _output_path(output, "tracker.xlsx")
+
+
+def _output_path(output: Path, example: str) -> Path:
+    """--output checked before any case is read: a folder that exists, and a name that is free or a file."""
     if output.is_dir():
-        raise UsageError(f"--output {output} is a folder; give a file name in it, e.g. {output / 'tracker.xlsx'}")
+        raise UsageError(f"--output {output} is a folder; give a file name in it, e.g. {output / example}")
     if not output.parent.is_dir():
         raise UsageError(f"--output {output}: the folder {output.parent} does not exist; create it first "
                          "or give a path in a folder that exists")
     if output.exists() and not output.is_file():
-        raise UsageError(f"--output {output} is not a regular file; give the path of an .xlsx file")
+        raise UsageError(f"--output {output} is not a regular file; give the path of {example.split('.')[-1]} file "
+                         f"(e.g. {example})")
     return output
+
+
+def _in_words(store: Store, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The rows with the workflow's labels (read only for the formats in words: JSON and the
+    terminal's table need no workflow beyond what the report cache keeps)."""
+    from reviewctl.core.reportviews import in_words
+
+    flow = store.workflow
+    return in_words(rows, dict(flow.types), {s.id: s.label for s in flow.stages})
 
 
 def _renamed(value: str | None, old: str | None, flag: str, old_flag: str) -> str | None:
@@ -129,8 +146,13 @@ def list_(
     agency: Annotated[str | None, typer.Option("--agency", help="Only cases naming this agency.")] = None,
     fmt: Annotated[Format, formats("table", "json", "csv", "md", "xlsx")] = Format.TABLE,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format xlsx.")] = None,
+    codes: Annotated[bool, typer.Option("--codes", help="csv, md, xlsx: types, stages and yes/no as codes (sar, in-review, True), as scripts read them.")] = False,
 ) -> None:
-    """The tracker: every case with its next deadline and RAG status."""
+    """The tracker: every case with its next deadline and RAG status.
+
+    As csv, md and xlsx it is in words: each type and stage by its label, with the codes
+    in their own columns (type_code, stage_code), and Yes or No; --codes gives the codes only.
+    """
     from reviewctl.core.reports import Filters, tracker
     from reviewctl.core.reportviews import tracker_table_rows, unknown_agency
 
@@ -153,6 +175,9 @@ def list_(
         from reviewctl.cli.output import printable, say
 
         say(printable(note))
+    words = fmt in ("csv", "md", "xlsx") and not codes
+    if words:
+        rows = _in_words(store, rows)
     if fmt == "json":
         from reviewctl.cli.output import stream_json
 
@@ -162,7 +187,10 @@ def list_(
 
         _document(g, store, "tracker.md.j2", rows=[escaped(r) for r in rows])
     else:
-        _emit(tracker_table_rows(rows), TABLE_COLUMNS if fmt == "table" else CSV_COLUMNS, fmt, output, "Tracker")
+        from reviewctl.core.reportviews import WORD_CODES
+
+        columns = TABLE_COLUMNS if fmt == "table" else [*CSV_COLUMNS, *WORD_CODES] if words else CSV_COLUMNS
+        _emit(tracker_table_rows(rows), columns, fmt, output, "Tracker")
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
 
@@ -173,21 +201,38 @@ def due(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue deadlines.")] = False,
     fail_on_overdue: Annotated[bool, typer.Option("--fail-on-overdue", help="Exit 6 when anything is overdue.")] = False,
     fmt: Annotated[Format, formats("table", "json", "csv", "md", "ics", note=" (ics: a calendar feed)")] = Format.TABLE,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="The file for --format ics (e.g. deadlines.ics).")] = None,
 ) -> None:
-    """Every open deadline across all cases, soonest first."""
+    """Every open deadline across all cases, soonest first.
+
+    As a calendar (--format ics), each deadline is an all-day event that keeps its identity:
+    one met or missed stays in the feed, marked so, and a calendar updates it.
+    """
+    from reviewctl.core.reports import calendar_rows
     from reviewctl.core.reports import due as core_due
 
+    if output is not None and fmt != "ics":  # before any case is read
+        raise UsageError("--output is for --format ics; redirect other formats with >")
+    if output is not None:
+        _output_path(output, "deadlines.ics")
     g = globals_of(ctx)
     store = g.store()
     index = _index(store)
     rows = core_due(index, g.today(), within, overdue)
     _problems(index)
     g.note_as_of()
-    if fmt == "ics":  # a calendar feed: every open deadline as an all-day event
+    if fmt == "ics":  # a calendar feed: every deadline as an all-day event, the met ones marked so
         from reviewctl.adapters.ics import due_calendar
 
-        # Written as it is: iCalendar lines end in CRLF.
-        sys.stdout.write(due_calendar(rows, store.config.partnership, g.today()).decode("utf-8"))
+        feed = due_calendar(calendar_rows(index, g.today(), within, overdue), store.config.partnership, g.today())
+        if output is not None:
+            from reviewctl.adapters.files import write_atomic
+            from reviewctl.cli.output import say
+
+            write_atomic(output, feed)
+            say(f"wrote {output}")
+        else:  # written as it is: iCalendar lines end in CRLF
+            sys.stdout.write(feed.decode("utf-8"))
     else:
         _emit(rows, DUE_COLUMNS, fmt, None, "Due")
     if fail_on_overdue and any(r["status"] == "overdue" for r in rows):

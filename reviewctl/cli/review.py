@@ -52,7 +52,7 @@ def chronology_request(
 @step()
 def chronology_import(
     ctx: typer.Context, case_id: IdArg,
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="CSV (date,time,event,source,significance) or YAML.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The agency's events: .xlsx or CSV with the columns date, time, event, source, significance (dates day first, e.g. 2/11/2026), or YAML.")],
     agency: Annotated[str, typer.Option("--agency", help="Whose events these are.", show_default=False)],
     *, options: StepOptions,
 ) -> Outcome:

@@ -35,7 +35,7 @@ def submit(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outco
 def qa(
     ctx: typer.Context, case_id: IdArg,
     outcome: Annotated[str, typer.Option("--outcome", help="approved or amend-and-resubmit.", show_default=False)],
-    letter: Annotated[Path, typer.Option("--letter", help="The QA Panel's letter (text or markdown).", show_default=False)],
+    letter: Annotated[Path, typer.Option("--letter", help="The QA Panel's letter: .docx (kept as it is), PDF (kept as its text), or text/markdown.", show_default=False)],
     *, options: StepOptions,
 ) -> Outcome:
     """The Home Office Quality Assurance Panel's outcome for the latest submission, with its letter."""

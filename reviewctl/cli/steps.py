@@ -28,7 +28,7 @@ def refer(
     summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
     name: Annotated[list[str] | None, typer.Option("--name", help="The subject's real name (repeat for others), kept encrypted; needs recipients.")] = None,
-    dob: Annotated[list[str] | None, typer.Option("--dob", help="A real date of birth (YYYY-MM-DD), kept encrypted.")] = None,
+    dob: Annotated[list[str] | None, typer.Option("--dob", help="A real date of birth (day first, e.g. 2/11/2016), kept encrypted.")] = None,
     address: Annotated[list[str] | None, typer.Option("--address", help="A real address, kept encrypted.")] = None,
     *, options: StepOptions,
 ) -> Outcome | None:

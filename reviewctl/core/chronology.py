@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from reviewctl.core.setup import slug
 from reviewctl.core.step import Edit, StepOptions, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.typed_dates import NotADate, read_date
 from reviewctl.errors import InvalidDataError, UsageError
 
 CHRONOLOGY_DIR = "chronology"
@@ -54,32 +54,78 @@ class AgencyChronology(Strict):
     events: list[Event]
 
 
+def _check_header(header: list[str], shown: str, line: int) -> None:
+    missing = [c for c in REQUIRED if c not in header]
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if missing or unknown:
+        raise UsageError(f"{shown}:{line}: the header must name the columns {', '.join(COLUMNS)} "
+                         f"(time may be left out); {'missing: ' + ', '.join(missing) if missing else ''}"
+                         f"{'; unknown: ' + ', '.join(unknown) if unknown else ''}")
+
+
+def _typed(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's date as a date, read day first as England writes it (2/11/2026, 2 Nov 2026, 2026-11-02);
+    left as text when it is not one, for the model to report with the row number and why."""
+    value = row.get("date")
+    if isinstance(value, str) and value:
+        try:
+            row["date"] = read_date(value)
+        except NotADate as error:
+            row["date_why"] = error.why
+    row["time"] = row.get("time") or None
+    return row
+
+
 def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if len(header) == 1 and any(d in header[0] for d in ";\t|"):
         raise UsageError(f"{shown}:1: the columns are not separated by commas; save it as "
                          "comma-separated CSV (the template is templates/chronology-template.csv)")
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
-    if missing or unknown:
-        raise UsageError(f"{shown}:1: the header must name the columns {', '.join(COLUMNS)} "
-                         f"(time may be left out); {'missing: ' + ', '.join(missing) if missing else ''}"
-                         f"{'; unknown: ' + ', '.join(unknown) if unknown else ''}")
+    _check_header(header, shown, 1)
     rows = []
     for number, raw in enumerate(reader, start=2):
         if None in raw:
             raise UsageError(f"{shown}:{number}: more fields than the header has columns; "
                              "quote a field that contains a comma")
         row: dict[str, Any] = {k.strip().lower(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
-            continue
-        if row.get("date"):
-            # Left as text if it is not a date: the model reports it with the row number.
-            with contextlib.suppress(ValueError):
-                row["date"] = date.fromisoformat(row["date"])
-        row["time"] = row.get("time") or None
-        rows.append((number, row))
+        if any(row.values()):
+            rows.append((number, _typed(row)))
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    """A spreadsheet cell as the model takes it: a date cell a date, a time cell HH:MM, else text."""
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time() else value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _rows_from_xlsx(path: Path, shown: str) -> list[tuple[int, dict[str, Any]]]:
+    """The first sheet's events, below its row of headings (a title may stand above it)."""
+    from reviewctl.adapters.xlsx import read_xlsx
+
+    try:
+        cells = read_xlsx(path)
+    except ValueError:
+        raise UsageError(f"{shown}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
+                         "or as CSV UTF-8") from None
+    headings = [[str(_cell(v)).lower() for v in row] for row in cells[:30]]
+    top = next((i for i, row in enumerate(headings) if set(REQUIRED) <= set(row)),
+               next((i for i, row in enumerate(headings) if any(row)), 0))
+    header = headings[top] if headings else []
+    _check_header(header, shown, top + 1)
+    rows = []
+    for number, values in enumerate(cells[top + 1:], start=top + 2):
+        row = {name: _cell(v) for name, v in zip(header, values, strict=False) if name}
+        if any(v not in ("", None) for v in row.values()):
+            rows.append((number, _typed(row)))
     return rows
 
 
@@ -97,19 +143,28 @@ def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
 
 def read_events(path: Path) -> list[dict[str, Any]]:
     """The events of an agency's file, every row checked; the first bad row is an error."""
-    from reviewctl.core.inputs import read_input
+    from reviewctl.core.inputs import check_input, read_input
 
     shown = str(path)
-    text = read_input(path, "", "save it as UTF-8 (CSV UTF-8 in a spreadsheet)")
-    is_yaml = path.suffix.lower() in (".yaml", ".yml")
-    rows = _rows_from_yaml(text, shown) if is_yaml else _rows_from_csv(text, shown)
+    suffix = path.suffix.lower()
+    is_yaml = suffix in (".yaml", ".yml")
+    if suffix in (".xlsx", ".xlsm"):
+        check_input(path, "")
+        rows = _rows_from_xlsx(path, shown)
+    else:
+        text = read_input(path, "", "save it as UTF-8 (CSV UTF-8 in a spreadsheet), or give the .xlsx")
+        rows = _rows_from_yaml(text, shown) if is_yaml else _rows_from_csv(text, shown)
     if not rows:
         raise UsageError(f"{shown}: no events in the file")
     events, problems = [], []
     for number, row in rows:
+        where = "line" if is_yaml else "row"
+        why = row.pop("date_why", None)
+        if why is not None:
+            problems.append(f"{shown}: {where} {number}: date: '{row['date']}' is not a date{why}")
+            continue
         event, found = errors_of(Event, row, "")
         if event is None:
-            where = "line" if is_yaml else "row"
             problems += [f"{shown}: {where} {number}: {p.lstrip(': ')}" for p in found]
         else:
             events.append(event.model_dump(exclude_none=True))

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from reviewctl.core.documents import DOCUMENT_FILES, model_for
+from reviewctl.core.typed_dates import HINT, NotADate, read_date
 from reviewctl.errors import RefusedError, UsageError
 
 # Keys that name a list's entry, in the order they are tried.
@@ -128,10 +129,9 @@ def convert(field: Field, value: str) -> Any:
     text = value.strip()
     if kind is dt.date:
         try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            raise UsageError(f"{field.path} is a date, and the value given is not one: "
-                             "write it as YYYY-MM-DD") from None
+            return read_date(text)
+        except NotADate:  # the value is not repeated: the field may be an identifier
+            raise UsageError(f"{field.path} is a date, and the value given is not one: {HINT}") from None
     if kind is bool:
         if text.lower() in ("true", "yes"):
             return True

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.inputs import read_input
+from reviewctl.core.office import read_letter
 from reviewctl.core.step import Edit, StepOptions, run_record
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
@@ -82,9 +82,7 @@ def qa_outcome(store: Store, case_id: str, outcome: str, letter: Path, options: 
     """Record the Home Office QA Panel's outcome for the latest submission, with its letter."""
     if outcome not in OUTCOMES:
         raise UsageError(f"--outcome {outcome!r} is not a QA outcome (known: {', '.join(OUTCOMES)})")
-    text = read_input(letter, "--letter", "save the letter as text (markdown) first")
-    if not text.strip():
-        raise UsageError(f"--letter {letter}: the file is empty; give the QA Panel's letter")
+    suffix, content = read_letter(letter, "--letter")
 
     def change(edit: Edit, when: date) -> None:
         _check_type(store, edit)
@@ -102,8 +100,8 @@ def qa_outcome(store: Store, case_id: str, outcome: str, letter: Path, options: 
                              f"({submissions[-1]['date']})")
         from reviewctl.core.case import DOCUMENTS_DIR
 
-        name = f"{when.isoformat()}-home-office-qa-letter-{number}.md"
-        edit.extra[store.case_dir(case_id) / DOCUMENTS_DIR / name] = text
+        name = f"{when.isoformat()}-home-office-qa-letter-{number}{suffix}"
+        edit.extra[store.case_dir(case_id) / DOCUMENTS_DIR / name] = content
         record.seq("outcomes").append(yamlio.new_map({"date": when, "outcome": outcome, "submission": number,
                                         "letter": f"{DOCUMENTS_DIR}/{name}"}))
 

@@ -30,6 +30,7 @@ from reviewctl.core.keys import (
 )
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
+from reviewctl.core.typed_dates import HINT, NotADate, read_date
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 IDENTIFIERS_FILE = "identifiers.age"
@@ -171,9 +172,9 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
             parsed: Any = value
             if key == "dates_of_birth":
                 try:
-                    parsed = dt.date.fromisoformat(value)
-                except ValueError:
-                    raise UsageError(f"{named}: not a date; write it as YYYY-MM-DD") from None
+                    parsed = read_date(value)
+                except NotADate:  # why is not said: it would repeat the identifier
+                    raise UsageError(f"{named}: not a real date; {HINT}") from None
             if adding:
                 if parsed not in data[key]:
                     data[key].append(parsed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,17 +21,11 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.step import StepOptions, commit_message, history_entry
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
+from reviewctl.core.typed_dates import NotADate, read_date
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage")
 REQUIRED = ("subject", "type", "referrer", "received")
-_MONTHS = {m: i for i, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")), start=1) for m in names}
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})$")
 
 
 class ImportMap(BaseModel):
@@ -61,20 +54,13 @@ class Planned:
 
 
 def day_first(value: Any) -> date:
-    """A date cell as England writes it: 02/11/2026, 2.11.26, 2 Nov 2026, 2026-11-02, or a real date."""
+    """A date cell as England writes it (typed_dates.py: 02/11/2026, 2.11.26, 2 Nov 2026,
+    2026-11-02), or a real date; NotADate (a ValueError) saying why it is not one."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
-    if (m := _ISO.match(text)) is not None:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if (m := _NUMERIC.match(text)) is not None:
-        year = int(m.group(3))
-        return date(year + 2000 if year < 100 else year, int(m.group(2)), int(m.group(1)))
-    if (m := _WORDS.match(text)) is not None and m.group(2).lower() in _MONTHS:
-        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-    raise ValueError(text)
+    return read_date(str(value))
 
 
 def read_map(path: Path) -> ImportMap:
@@ -96,8 +82,8 @@ def read_map(path: Path) -> ImportMap:
     return model
 
 
-def read_rows(path: Path) -> list[list[Any]]:
-    """The tracker's rows, the header first: the first sheet of an .xlsx, or a CSV file."""
+def read_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    """The tracker's rows: of an .xlsx (its sheet called `sheet`, or its first), or a CSV file."""
     from reviewctl.core.inputs import MAX_INPUT_BYTES
 
     if not path.is_file():
@@ -105,13 +91,18 @@ def read_rows(path: Path) -> list[list[Any]]:
     if path.stat().st_size > MAX_INPUT_BYTES:
         raise UsageError(f"{path}: larger than {MAX_INPUT_BYTES >> 20} MB; check that this is the tracker")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from reviewctl.adapters.xlsx import read_xlsx
+        from reviewctl.adapters.xlsx import NoSuchSheet, read_xlsx
 
         try:
-            return read_xlsx(path)
+            return read_xlsx(path, sheet)
+        except NoSuchSheet as error:
+            raise UsageError(f"--sheet {sheet!r}: {path.name} has no such sheet; its sheets are: "
+                             f"{', '.join(error.names)}") from None
         except ValueError:
             raise UsageError(f"{path}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
                              "or as CSV") from None
+    if sheet is not None:
+        raise UsageError(f"--sheet is for a workbook (.xlsx); {path.name} is one table: leave --sheet out")
     if path.suffix.lower() != ".csv":
         raise UsageError(f"{path}: give the tracker as .xlsx or .csv")
     data = path.read_bytes()
@@ -161,7 +152,9 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
             if day > options.today:
                 bad.append((name, f"{day} is after today ({options.today})"))
             values[name] = day
-        except (ValueError, UsageError):
+        except NotADate as error:
+            bad.append((name, f"'{_cell(raw)}' is not a date{error.why}"))
+        except UsageError:
             bad.append((name, f"'{_cell(raw)}' is not a date; write it day first, e.g. 02/11/2026 or 2 Nov 2026"))
     if values.get("incident_date") and values.get("received") and values["incident_date"] > values["received"]:
         bad.append(("incident_date", "after the date received"))
@@ -180,22 +173,44 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
     return values, bad
 
 
-def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions) -> list[Planned]:
+HEADER_SEARCH = 30  # rows searched for the headings: a title, a date and notes may stand above them
+
+
+def find_header(rows: list[list[Any]], mapping: ImportMap, tracker: Path, header_row: int | None) -> int:
+    """The index in `rows` of the row of headings: `header_row` (counted from 1, as a
+    spreadsheet numbers its rows), or the first row that names every column of the map."""
+    wanted = {c.strip().casefold() for c in mapping.columns.values()}
+    if header_row is not None:
+        if header_row > len(rows):
+            raise UsageError(f"--header-row {header_row}: {tracker.name} has {len(rows)} row(s)")
+        return header_row - 1
+    for index, row in enumerate(rows[:HEADER_SEARCH]):
+        if wanted <= {_cell(h).casefold() for h in row}:
+            return index
+    return next((i for i, row in enumerate(rows[:HEADER_SEARCH]) if any(_cell(h) for h in row)), 0)
+
+
+def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, sheet: str | None = None,
+         header_row: int | None = None) -> list[Planned]:
     """Every row checked; the cases to create, or RowErrors naming every bad row and column."""
-    rows = read_rows(tracker)
-    if not rows:
-        raise UsageError(f"{tracker}: empty; the first row must name the columns")
-    header = [_cell(h).casefold() for h in rows[0]]
+    rows = read_rows(tracker, sheet)
+    if not any(any(_cell(v) for v in row) for row in rows):
+        raise UsageError(f"{tracker}: empty; a row must name the columns")
+    top = find_header(rows, mapping, tracker, header_row)
+    header = [_cell(h).casefold() for h in rows[top]]
     at: dict[str, int] = {}
     for name, column in mapping.columns.items():
         if column.strip().casefold() not in header:
-            raise UsageError(f"{tracker}: no column '{column}' (for {name}); its columns are: "
-                             f"{', '.join(_cell(h) for h in rows[0] if _cell(h))}; correct the map")
+            named = ", ".join(_cell(h) for h in rows[top] if _cell(h)) or "none"
+            where = f"row {top + 1}" if header_row is not None else \
+                f"no row of the first {HEADER_SEARCH} names every column of the map; row {top + 1}"
+            raise UsageError(f"{tracker}: no column '{column}' (for {name}); {where} has the columns: {named}; "
+                             "correct the map, or give the row of headings with --header-row N")
         at[name] = header.index(column.strip().casefold())
     errors: list[str] = []
     bad_rows = 0
     planned: list[Planned] = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[top + 1:], start=top + 2):
         cells = {name: (row[i] if i < len(row) else None) for name, i in at.items()}
         if not any(_cell(v) for v in cells.values()):
             continue  # a blank row between blocks
@@ -232,15 +247,15 @@ def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Any:
     return case
 
 
-def run_import(store: Store, tracker: Path, map_file: Path,
-               options: StepOptions) -> tuple[list[Planned], Outcome | None]:
+def run_import(store: Store, tracker: Path, map_file: Path, options: StepOptions, sheet: str | None = None,
+               header_row: int | None = None) -> tuple[list[Planned], Outcome | None]:
     """Check every row, then create every case in one commit (or, dry run, say what would be)."""
     from reviewctl.core.checks import case_problems
     from reviewctl.core.documents import DOCUMENT_FILES
     from reviewctl.core.referral import new_case_id
 
     mapping = read_map(map_file)
-    planned = plan(store, tracker, mapping, options)
+    planned = plan(store, tracker, mapping, options, sheet, header_row)
     with store_lock(store):
         refuse_if_interrupted(store)
         by = store.repo.identity().name

@@ -35,6 +35,11 @@ teams: {{}}
 # Letters and documents as markdown, and as Word files too with [md, docx]
 # (on templates/reference.docx, your letterhead, when there is one).
 documents: [md]
+# The partnership's postal address at the head of every letter, one line each, and who
+# signs them (a role; the partnership's name follows), e.g.
+#   address: [Fictional House, 1 Example Street, Exampletown, EX1 1AA]
+#   signature: [Business Unit Manager]
+address: []
 """
 
 TEMPLATES_README = """\
@@ -82,9 +87,9 @@ def init_store(path: Path, partnership: str, prefix: str) -> Path:
     if not (root / ".gitattributes").exists():  # an existing repository's own is left alone
         files[root / ".gitattributes"] = GITATTRIBUTES
     # JSON Schemas of the files, and VS Code told which is whose: a hand edit is checked as typed.
-    from reviewctl.core.jsonschema import SETTINGS_FILE, store_files
+    from reviewctl.core.jsonschema import SETTINGS_FILE, default_vocabulary, store_files
 
-    files.update({p: t for p, t in store_files(root).items()
+    files.update({p: t for p, t in store_files(root, default_vocabulary(prefix)).items()
                   if p != root / SETTINGS_FILE or not p.exists()})
     existing = [p for p in files if p.exists()]
     if existing:

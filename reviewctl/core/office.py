@@ -1,5 +1,6 @@
 """Word documents: each rendered letter also as .docx when the store asks for it (on the
-partnership's reference document), and a Word report's recommendations."""
+partnership's reference document), a Word report's recommendations, and a letter handed
+in as Word, PDF or text."""
 
 from __future__ import annotations
 
@@ -107,3 +108,35 @@ def word_recommendations(data: bytes) -> list[str]:
         elif manual:
             found.append(" ".join(manual.group(1).split()))
     return found
+
+
+def read_letter(path: Path, flag: str) -> tuple[str, str | bytes]:
+    """A letter a user hands in (the QA Panel's), as it is kept: (suffix, content).
+
+    Text or markdown is kept as its text, and a Word document byte for byte (the guards
+    read every part of it). A PDF is kept as its text: what a PDF shows can differ from
+    the text it holds, so the text is what is kept and checked; a PDF without text (a
+    scan) is refused, saying how to give it.
+    """
+    from reviewctl.core.inputs import check_input, read_input
+
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        return ".docx", read_word(path, flag)
+    if suffix == ".pdf":
+        from reviewctl.adapters.pdf import NotPdf, pdf_text
+
+        check_input(path, flag)
+        try:
+            text = pdf_text(path.read_bytes())
+        except NotPdf as error:
+            raise UsageError(f"{flag} {path}: not a PDF that can be read ({error}); save the letter again as PDF "
+                             "or .docx, or give its text as a .md file") from None
+        if not text.strip():
+            raise UsageError(f"{flag} {path}: the PDF holds no text (a scanned image?); give the letter as .docx, "
+                             "or type its text into a .md file")
+        return ".md", text.rstrip() + "\n"
+    text = read_input(path, flag, "save the letter as text (markdown), .docx or PDF")
+    if not text.strip():
+        raise UsageError(f"{flag} {path}: the file is empty; give the QA Panel's letter")
+    return ".md", text

@@ -33,14 +33,16 @@ def write_private(root: Path, path: Path, text: str) -> None:
         handle.write(text)
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Only the JSON Schemas, one a file, into `folder`; the files written."""
-    from reviewctl.core.jsonschema import schemas
+def write_schemas(folder: Path, store: Store | None) -> list[Path]:
+    """Only the JSON Schemas, one a file, into `folder`; the files written. The stages, types
+    and ids are the store's, or (outside any store) the default workflow's."""
+    from reviewctl.core.jsonschema import default_vocabulary, schemas, store_vocabulary
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"--output {folder} is a file; give a folder for the schemas")
+    words = store_vocabulary(store) if store is not None else default_vocabulary(None)
     written = []
-    for name, body in schemas().items():
+    for name, body in schemas(words).items():
         write_atomic(folder / name, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
         written.append(folder / name)
     return written
@@ -48,9 +50,9 @@ def write_schemas(folder: Path) -> list[Path]:
 
 def write_store_schemas(store: Store) -> list[Path]:
     """The schemas in the store's .reviewctl/schema, and .vscode/settings.json naming each for its files."""
-    from reviewctl.core.jsonschema import store_files
+    from reviewctl.core.jsonschema import store_files, store_vocabulary
 
-    files = store_files(store.root)
+    files = store_files(store.root, store_vocabulary(store))
     for path, text in files.items():
         write_atomic(path, text)
     return list(files)

@@ -1,12 +1,13 @@
 """What the bulk reports show, beyond their figures: the figures of one review type, the
-by-type and flat lines of `stats`, and the note for an agency that no case names.
+by-type and flat lines of `stats`, the note for an agency that no case names, and the
+tracker in words.
 
 The command line only lays these out (a table, markdown or JSON).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -77,3 +78,24 @@ def unknown_agency(index: Index, agency: str) -> str | None:
 def tracker_table_rows(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The tracker's rows without each case's list of deadlines (a table or a sheet has one cell a field)."""
     return [{k: v for k, v in r.items() if k != "deadlines"} for r in rows]
+
+
+# The tracker in words: what a person reads in a spreadsheet or a document, in place of a code.
+WORD_CODES = ("type_code", "stage_code")  # where the codes go, for scripts
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", "paused": "Paused"}
+DECISION_WORDS = {"conduct": "To conduct", "not-conduct": "Not to conduct"}
+
+
+def in_words(rows: Iterable[dict[str, Any]], type_labels: dict[str, str],
+             stage_labels: dict[str, str]) -> Iterator[dict[str, Any]]:
+    """The tracker's rows as a person reads them: each type and stage by its label (the
+    workflow's, or the store's `type_labels`), with the codes in `type_code` and `stage_code`;
+    Yes or No for a yes-or-no field; RAG and the decision as words."""
+    for row in rows:
+        words = {k: ("Yes" if v else "No") if isinstance(v, bool) else v for k, v in row.items()}
+        words["type"] = type_labels.get(row["type"], row["type"])
+        words["stage"] = row.get("stage_label") or stage_labels.get(row["stage"], row["stage"])
+        words["rag"] = RAG_WORDS.get(row["rag"], row["rag"])
+        words["decision"] = DECISION_WORDS.get(row["decision"], row["decision"])
+        words["type_code"], words["stage_code"] = row["type"], row["stage"]
+        yield words

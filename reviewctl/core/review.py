@@ -19,6 +19,7 @@ from reviewctl.core.step import (
 )
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome
+from reviewctl.core.typed_dates import NotADate, read_date
 from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError, UsageError
 
@@ -43,11 +44,11 @@ def parse_milestones(values: list[str], today: date) -> list[tuple[str, date]]:
     for value in values:
         name, sep, when = value.rpartition("=")
         if not sep or not name.strip():
-            raise UsageError(f"--milestone {value!r} must be NAME=YYYY-MM-DD")
+            raise UsageError(f"--milestone {value!r} must be NAME=DATE, e.g. \"Panel 1=1/12/2026\"")
         try:
-            due = date.fromisoformat(when.strip())
-        except ValueError:
-            raise UsageError(f"--milestone {value!r}: {when!r} is not a real date (YYYY-MM-DD)") from None
+            due = read_date(when)
+        except NotADate as error:
+            raise UsageError(f"--milestone {value!r}: {when.strip()!r} is not a real date{error.why}") from None
         parsed.append((name.strip(), check_planned(due, today, f"--milestone {name.strip()}:")))
     return parsed
 

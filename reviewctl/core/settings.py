@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from reviewctl.core.statute import MonthEnd
 from reviewctl.core.store import PREFIX_SHAPE
@@ -84,6 +84,11 @@ class Config(BaseModel):
     themes: list[str] = []
     # The formats each rendered letter and document is written in: `documents: [md, docx]`.
     documents: list[Literal["md", "docx"]] = Field(default=["md"], min_length=1)
+    # The partnership's postal address, one line each, at the head of every letter.
+    address: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = []
+    # Who signs the letters, one line each (a role, not a person's name: the name changes).
+    signature: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = \
+        ["Business Unit"]
 
     @model_validator(mode="after")
     def _formats_once(self) -> Config:

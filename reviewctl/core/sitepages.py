@@ -59,6 +59,7 @@ class Pages:
         for r in tracker(self.index, self.today, Filters()):
             rows.append({
                 "id": r["id"], "page": page_name(r["id"]), "type": r["type"], "stage": r["stage"],
+                "type_label": self.type_labels.get(r["type"], r["type"]),
                 "stage_label": r["stage_label"] or r["stage"], "subject": r["subject"], "received": r["received"] or "",
                 "next_deadline": r["next_deadline"] or "", "next_due": r["next_due"] or "",
                 "rag": rag(r["rag"]), "actions_open": r["actions_open"], "published": r["published"] or "",
@@ -75,6 +76,7 @@ class Pages:
         rows = due(self.index, self.today, None, False)
         for r in rows:
             r["page"] = page_name(r["case"])
+            r["type_label"] = self.type_labels.get(r["type"], r["type"])
             r["rag"] = rag(STATUS_RAG.get(r["status"]))
             r["status_words"] = STATUS_WORDS.get(r["status"], r["status"])
         statuses = [(s, STATUS_WORDS[s]) for s in ("overdue", "due-soon", "open", "paused")]

@@ -267,6 +267,9 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
         "review_name": store.workflow.types.get(case.type, ""),
         "partnership": store.config.partnership,
         "date": when,
+        # A letter's head and signature (templates/letter-head.md.j2, letter-close.md.j2).
+        "address": list(store.config.address),
+        "signature": [*store.config.signature, store.config.partnership],
     }
     text = render(template, {**base, **context}, store.templates_search())
     folder = store.case_dir(edit.case_id) / DOCUMENTS_DIR
