@@ -67,11 +67,12 @@ def test_a_month_clock_moves_by_calendar_days() -> None:
 # -- pause, resume, extend through the commands ---------------------------------------
 
 def _rapid_review_case(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An lcspr case whose rapid review clock started Mon 14 Dec 2026: due Thu 7 Jan 2027."""
+    """An lcspr case whose rapid review clock started Mon 14 Dec 2026 (the day the council became
+    aware, which is the day it was referred): due Thu 7 Jan 2027."""
     monkeypatch.setenv("REVIEWCTL_TODAY", "2027-02-01")
     case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School DSL",
-                     "--received", "2026-12-10", "--summary", "Fictional", "--agency", "Police",
-                     "--date", "2026-12-10").out.strip()
+                     "--received", "2026-12-14", "--summary", "Fictional", "--agency", "Police",
+                     "--date", "2026-12-14").out.strip()
     cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-12-14")
     cli.ok("scope", case_id, "--notified", "2026-12-14", "--date", "2026-12-14")
     return case_id
@@ -192,8 +193,16 @@ def test_missed_and_late_deadlines_stay_visible(cli: Cli, store: Path, tmp_path:
         "met-late", 2)
     draft = clocks[("milestone", "Draft report")]
     assert (draft["status"], draft["days_late"]) == ("missed", 7)  # the JCRG agreed on 8 Feb
+    # Lateness in each clock's own unit (issue 21).  The Police chronology, due Thu 10 Dec and
+    # received Tue 15 Dec: Fri 11, Mon 14, Tue 15 Dec = 3 working days.  Health's, missed when
+    # the report went in on Fri 5 Feb 2027: 11-18 Dec (6), 21-24 Dec (4; Fri 25 and Mon 28 Dec
+    # are bank holidays), 29-31 Dec (3), Fri 1 Jan a bank holiday, 4-29 Jan (20), 1-5 Feb (5)
+    # = 38 working days.  A milestone is a date, not a working-day limit: calendar days.
+    assert (police_row["late_by"], health["late_by"]) == ("3 working days", "38 working days")
+    assert (clocks[("milestone", "Panel 1")]["late_by"], draft["late_by"]) == ("2 days", "7 days")
     table = cli.ok("show", case_id).out
-    assert "missed (57 days late)" in table and "met-late (5 days late)" in table
+    assert "missed (38 working days late)" in table and "met-late (3 working days late)" in table
+    assert "met-late (2 days late)" in table and "(57 days late)" not in table
     # Missed deadlines are not open ones: nothing of them in `due`.
     assert all(r["clock"] not in ("chronology-return", "milestone")
                for r in json.loads(cli.ok("due", "--format", "json").out))

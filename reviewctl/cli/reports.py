@@ -189,11 +189,18 @@ def due(
         # Written as it is: iCalendar lines end in CRLF.
         sys.stdout.write(due_calendar(rows, store.config.partnership, g.today()).decode("utf-8"))
     else:
-        _emit(rows, DUE_COLUMNS, fmt, None, "Due")
+        _emit(rows if fmt == "json" else _why_with_note(rows), DUE_COLUMNS, fmt, None, "Due")
     if fail_on_overdue and any(r["status"] == "overdue" for r in rows):
         raise typer.Exit(int(ExitCode.OVERDUE))
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
+
+
+def _why_with_note(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A table's `why` says what JSON's `why` and `note` do ("falls on Sunday, not a working day")."""
+    from reviewctl.core.clocks import why_shown
+
+    return [{**r, "why": why_shown(r["why"], r["note"])} for r in rows]
 
 
 def stats(

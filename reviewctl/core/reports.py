@@ -120,7 +120,7 @@ def due(index: Index, today: date, within: int | None, overdue_only: bool) -> li
                 continue
             rows.append({"case": s.id, "type": s.type, "stage": s.stage, "clock": d.name,
                          "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
-                         "due": d.due.isoformat(), "why": d.why, "status": d.status,
+                         "due": d.due.isoformat(), "why": d.why, "note": d.note, "status": d.status,
                          "paused_since": _iso(d.paused_since), "working_days_left": d.working_days_left})
     rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))
     return rows

@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from reviewctl.core.settings import Config
     from reviewctl.core.workflow import Workflow
 
-MonthEnd = Literal["leave", "next-working-day"]
+MonthEnd = Literal["leave", "next-working-day", "previous-working-day"]
+# How binding a clock's limit is, from the law down: each clock's `standing` is one of these.
+STANDINGS = ("statutory", "statutory guidance", "national expectation", "local practice")
 
 
 class _Data(BaseModel):
@@ -63,7 +65,7 @@ class Statute(_Data):
     subject: dict[str, Vocabulary] = {}  # subject details: field -> its fixed values
     themes: list[str] = []  # learning themes; a store adds its own under `themes:`
     home_office_qa: list[str] = []  # types whose report the Home Office quality-assures before publication
-    month_end: MonthEnd = "leave"  # a month clock ending on a non-working day: left, or moved on
+    month_end: MonthEnd = "leave"  # a month clock ending on a non-working day: left, moved on or moved back
 
 
 def check_value(value: str, known: list[str], flag: str) -> str:
@@ -101,6 +103,8 @@ def apply_settings(flow: Workflow, config: Config, raw: Any, shown: str) -> list
             problems.append(located(shown, where, f"clock_starts.{clock_id}",
                                     f"'{start}' is not a start of this clock (known: "
                                     f"{', '.join(clock.start_choices)})"))
-        else:
-            clock.start = start
+        elif start != clock.start:
+            # The fallback belongs to the default start (an older case without `aware`): a
+            # clock from the notification waits for the notification.
+            clock.start, clock.start_else = start, None
     return problems
