@@ -63,10 +63,15 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
             store.workflow.require_record("scope", stage, case_id)
         if changes.panel_response:
             store.workflow.require_record("panel-response", stage, case_id)
-        if changes.notified or changes.rapid_review_sent or changes.ofsted_dfe or changes.ofsted_dfe_not_made:
-            # A store's workflow written before `notify-panel` existed records them with `scope`.
-            record = "notify-panel" if "notify-panel" in store.workflow.records else "scope"
-            store.workflow.require_record(record, stage, case_id)
+        records = store.workflow.records
+        # A store's workflow written before `notify-panel` existed records them with `scope`.
+        panel = "notify-panel" if "notify-panel" in records else "scope"
+        if changes.notified or changes.rapid_review_sent:
+            store.workflow.require_record(panel, stage, case_id)
+        if changes.ofsted_dfe or changes.ofsted_dfe_not_made:
+            # Whatever the review: where the workflow says so, in any stage.
+            store.workflow.require_record("notify-ofsted-dfe" if "notify-ofsted-dfe" in records else panel,
+                                          stage, case_id)
         if changes.returned:
             store.workflow.require_record("scope-returned", stage, case_id)
         # An unsettled case may turn out to be lcspr: what that type needs can be recorded first.

@@ -79,7 +79,8 @@ def statutory_fields(view: dict[str, Any]) -> list[Field]:
     profile = _part(view, "profile")
     proceedings = _part(view, "proceedings", "proceedings") or []
     rows: list[Field] = [
-        ("aware", view.get("aware")),
+        ("aware", f"{view['aware']} ({view['aware_means']})" if view.get("aware") and view.get("aware_means")
+         else view.get("aware")),
         ("decided by", ", on behalf of the ".join(x for x in (decision.get("decided_for"), decision.get("body")) if x)),
         ("partners", ", ".join(f"{k}: {p['name']} ({p['role']})" for k, p in (decision.get("partners") or {}).items())),
         ("ofsted and dfe", (f"notified {ofsted.get('date')}" if ofsted.get("made")

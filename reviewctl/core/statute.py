@@ -65,6 +65,9 @@ class Statute(_Data):
     subject: dict[str, Vocabulary] = {}  # subject details: field -> its fixed values
     themes: list[str] = []  # learning themes; a store adds its own under `themes:`
     home_office_qa: list[str] = []  # types whose report the Home Office quality-assures before publication
+    # What `case.aware` (`refer --aware`) means for each type: when the body responsible
+    # became aware.  The clocks that start at `case.aware` count from it.
+    aware: dict[str, str] = {}
     month_end: MonthEnd = "leave"  # a month clock ending on a non-working day: left, moved on or moved back
 
 

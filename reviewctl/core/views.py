@@ -67,6 +67,7 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
         "referrer": case.get("referrer"),
         "summary": case.get("summary"),
         "aware": plain(case.get("aware")),
+        "aware_means": store.workflow.statute.aware.get(str(case.get("type"))),
         "agencies": plain(case.get("agencies") or []),
         "triage": plain(case.get("triage")),
         "history": plain(case.get("history") or []),
