@@ -271,7 +271,7 @@ def _to_setup(cli: Cli, case_type: str) -> str:
         cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10",
                "--date", "2026-11-10")
     cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
-    partners = PARTNERS if case_type == "lcspr" else ()
+    partners = PARTNERS if case_type == "lcspr" else ("--basis", "mandatory") if case_type == "sar" else ()
     cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", *partners, "--date", "2026-11-11")
     if case_type != "lcspr":
         cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "agreed", "--date", "2026-11-12")

@@ -93,7 +93,7 @@ def test_ofsted_dfe_notification_and_the_panels_response(cli: Cli, store: Path) 
     cli.ok("scope", case_id, "--panel-response", "2027-01-18", "--panel-disagrees", "--date", "2027-01-18")
     scoping = load(store / "cases" / case_id / "scoping.yaml")
     assert scoping["ofsted_dfe"] == {"made": True, "date": scoping["notified"]}
-    assert scoping["panel_response"]["agrees"] is False
+    assert scoping["panel_response"]["outcome"] == "disagrees"
     assert str(scoping["panel_response"]["date"]) == "2027-01-18"
     assert cli.ok("validate").code == 0
 
@@ -132,7 +132,8 @@ def test_an_lcspr_decision_without_every_partner_is_refused(cli: Cli, store: Pat
                                                  ("dhr", "Community Safety Partnership")])
 def test_the_chair_decides_on_behalf_of_the_body(cli: Cli, store: Path, case_type: str, body: str) -> None:
     case_id = to_decision(cli, case_type)
-    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend", "--date", "2027-01-11")
+    basis = ("--basis", "mandatory") if case_type == "sar" else ()
+    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend", *basis, "--date", "2027-01-11")
     decision = load(store / "cases" / case_id / "decision.yaml")
     recommendation = (store / "cases" / case_id / decision["recommendation"]).read_text()
     assert f"on behalf of the {body}" in recommendation

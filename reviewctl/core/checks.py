@@ -65,11 +65,27 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
     _check_history(workflow, case, docs, at)
+    problems += _basis_problems(workflow, f"{folder}/decision.yaml", case.type, docs.get("decision"))
     if "clocks" in docs:
         from reviewctl.core.clockrecords import clock_record_problems
 
         problems += clock_record_problems(workflow, folder, docs)
     return problems
+
+
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[str]:
+    """A review's basis (decide --basis) is one of the workflow's bases for its type."""
+    if not isinstance(decision, dict):
+        return []
+    known = [b.id for b in workflow.statute.bases.get(case_type, [])]
+    found = []
+    for loc in (("basis",), ("chair", "basis")):
+        value = decision.get(loc[0]) if len(loc) == 1 else (decision.get("chair") or {}).get("basis")
+        if value is not None and value not in known:
+            allowed = f"one of: {', '.join(known)}" if known else f"none for a '{case_type}' review"
+            found.append(located(shown, line_of(decision, loc), ".".join(loc),
+                                 f"'{value}' is not a basis of the workflow ({allowed}); correct it"))
+    return found
 
 
 def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str,

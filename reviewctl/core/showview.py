@@ -82,6 +82,7 @@ def statutory_fields(view: dict[str, Any]) -> list[Field]:
         ("aware", f"{view['aware']} ({view['aware_means']})" if view.get("aware") and view.get("aware_means")
          else view.get("aware")),
         ("decided by", ", on behalf of the ".join(x for x in (decision.get("decided_for"), decision.get("body")) if x)),
+        ("basis", f"{view['basis']['id']} ({view['basis']['source']})" if view.get("basis") else None),
         ("partners", ", ".join(f"{k}: {p['name']} ({p['role']})" for k, p in (decision.get("partners") or {}).items())),
         ("ofsted and dfe", (f"notified {ofsted.get('date')}" if ofsted.get("made")
                             else f"not notified: {ofsted.get('reason')}") if ofsted else None),

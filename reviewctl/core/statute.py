@@ -50,6 +50,14 @@ class Route(_Data):
     source: str = ""
 
 
+class Basis(_Data):
+    """A statutory basis on which a review of a type is conducted (sar: mandatory or discretionary)."""
+
+    id: str
+    label: str
+    source: str = ""
+
+
 class Vocabulary(_Data):
     label: str
     values: list[str]
@@ -65,6 +73,8 @@ class Statute(_Data):
     subject: dict[str, Vocabulary] = {}  # subject details: field -> its fixed values
     themes: list[str] = []  # learning themes; a store adds its own under `themes:`
     home_office_qa: list[str] = []  # types whose report the Home Office quality-assures before publication
+    # The bases a review of a type is conducted on (`decide --basis`); a decision to conduct needs one.
+    bases: dict[str, list[Basis]] = {}
     # What `case.aware` (`refer --aware`) means for each type: when the body responsible
     # became aware.  The clocks that start at `case.aware` count from it.
     aware: dict[str, str] = {}
@@ -78,6 +88,27 @@ def check_value(value: str, known: list[str], flag: str) -> str:
             return k
     raise UsageError(f"{flag}: the value given is not in the vocabulary (known: {', '.join(known)}); "
                      "give one of them, or add it to the store's settings")
+
+
+def basis_of(decision: Any) -> str | None:
+    """The basis a review is conducted on (decision.yaml as read): the chair's where the chair
+    decided one, else the meeting's."""
+    if not isinstance(decision, dict):
+        return None
+    chair = decision.get("chair")
+    found = (chair.get("basis") if isinstance(chair, dict) else None) or decision.get("basis")
+    return str(found) if found else None
+
+
+def panel_outcome(response: Any) -> str | None:
+    """The National Panel's response to a rapid review (scoping.yaml `panel_response` as read):
+    agrees, disagrees or national-review; a response recorded before `outcome` says `agrees`."""
+    if not isinstance(response, dict):
+        return None
+    if response.get("outcome"):
+        return str(response["outcome"])
+    agrees = response.get("agrees")
+    return None if agrees is None else "agrees" if agrees else "disagrees"
 
 
 def themes_of(flow: Workflow, config: Config) -> list[str]:

@@ -68,6 +68,7 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
         "summary": case.get("summary"),
         "aware": plain(case.get("aware")),
         "aware_means": store.workflow.statute.aware.get(str(case.get("type"))),
+        "basis": _basis(store, str(case.get("type")), docs.get("decision")),
         "agencies": plain(case.get("agencies") or []),
         "triage": plain(case.get("triage")),
         "history": plain(case.get("history") or []),
@@ -80,6 +81,16 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
 
     view["approval_status"] = [plain(asdict(note)) for note in approval_notes(files)]
     return view
+
+
+def _basis(store: Store, case_type: str, decision: Any) -> dict[str, Any] | None:
+    """The basis a review is conducted on (sar), with its source, as the workflow names it."""
+    from reviewctl.core.statute import basis_of
+
+    found = basis_of(decision)
+    known = next((b for b in store.workflow.statute.bases.get(case_type, []) if b.id == found), None)
+    return None if found is None else {"id": found, "label": known.label if known else found,
+                                       "source": known.source if known else ""}
 
 
 def case_log(store: Store, case_id: str, today: date) -> dict[str, Any]:
