@@ -221,7 +221,8 @@ def test_next_steps_name_what_is_missing(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     view = json.loads(cli.ok("show", case_id, "--format", "json").out)
-    (step,) = [s for s in view["next"]["steps"] if s["step"] != "withdraw"]  # withdrawing needs nothing
+    # Withdrawing and the Panel's national review need nothing the case records.
+    (step,) = [s for s in view["next"]["steps"] if s["step"] not in ("withdraw", "national-review")]
     assert (step["step"], step["to"], step["ready"]) == ("scope-done", "decision", False)
     assert [m["field"] for m in step["missing"]] == ["scoping.notified", "scoping.rapid_review_sent"]
     out = cli.ok("next", case_id).out
@@ -229,7 +230,7 @@ def test_next_steps_name_what_is_missing(cli: Cli, store: Path) -> None:
     assert "Next steps" in cli.ok("show", case_id).out
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10")
     (step,) = [s for s in json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
-               if s["step"] != "withdraw"]
+               if s["step"] not in ("withdraw", "national-review")]
     assert step["ready"] and step["missing"] == []
 
 
@@ -238,7 +239,8 @@ def test_next_for_an_unsettled_type_and_an_ended_case(cli: Cli, store: Path) -> 
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     cli.ok("scope", case_id, "--done")
     steps = json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
-    assert {s["step"] for s in steps} == {"decide-conduct", "decide-not-conduct", "withdraw"}
+    # The Panel's national review is for lcspr only: it too waits for the type.
+    assert {s["step"] for s in steps} == {"decide-conduct", "decide-not-conduct", "national-review", "withdraw"}
     assert all("settle the review type" in s["missing"][0]["hint"] for s in steps if s["step"] != "withdraw")
     ended = refer(cli)
     cli.ok("triage", ended, "--no-further-action", "--reason", "r")

@@ -54,6 +54,15 @@ def condition_holds(when: Any, docs: Documents) -> bool:
     return isinstance(value, str) and value.strip().casefold() == when.equals.strip().casefold()
 
 
+def start_of(clock: ClockDef, docs: Documents) -> Any:
+    """Where a clock run once per case starts (or, with `due`, its due date): its `start`, else
+    `start_else` where the case has no value there (an older case without `aware`)."""
+    first = lookup(docs, clock.start or clock.due or "")
+    if first is None and clock.start_else:
+        first = lookup(docs, clock.start_else)
+    return first
+
+
 def is_present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
@@ -304,9 +313,7 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
             continue
         candidates: list[tuple[str, str | None, Any, Any]]
         if clock.each is None:
-            first = lookup(docs, clock.start or clock.due or "")
-            if first is None and clock.start_else:
-                first = lookup(docs, clock.start_else)
+            first = start_of(clock, docs)
             candidates = [(clock.label, None, first, lookup(docs, clock.met))]
         else:
             entries = lookup(docs, clock.each) or []
