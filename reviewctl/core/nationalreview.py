@@ -10,13 +10,11 @@ read from the history, never stored twice.
 
 from __future__ import annotations
 
-from typing import Any
-
 from reviewctl.adapters import yamlio
 from reviewctl.core.step import Edit, StepOptions, add_note, advance, check_date, finish
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, step_guard
-from reviewctl.core.workflow import Act, Workflow
+from reviewctl.core.workflow import Act
 from reviewctl.errors import RefusedError
 
 RECORD = Act.NATIONAL_REVIEW
@@ -49,10 +47,3 @@ def national_review(store: Store, case_id: str, options: StepOptions) -> Outcome
             return finish(edit, Act.NATIONAL_REVIEW, f"{stage} -> {transition.to}", options)
         add_note(edit, RECORD, when, options)
         return finish(edit, RECORD, f"{stage}, beside the local review", options)
-
-
-def ended_local(workflow: Workflow, case: Any) -> bool:
-    """Whether a national review ended the local review: the history took a `national-review` transition."""
-    history = case.get("history") if isinstance(case, dict) else None
-    steps = workflow.steps_of(Act.NATIONAL_REVIEW)
-    return any(isinstance(h, dict) and h.get("step") in steps for h in history or [])

@@ -98,7 +98,7 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
             "id": s.id, "type": s.type, "converted_from_rapid_review": s.converted,
             "stage": s.stage, "stage_label": s.stage_label, "subject": s.subject,
             "received": _iso(s.received), "incident_date": _iso(s.incident_date),
-            "decision": s.decision, "decision_date": _iso(s.decision_date),
+            "decision": s.decision, "decision_date": _iso(s.decision_date), "basis": s.basis,
             "lead_reviewer": s.lead_reviewer,
             "next_deadline": label, "next_due": next_due, "next_due_original": original, "next_due_why": why,
             "rag": rag,
@@ -199,6 +199,7 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         "timescales": {**timescales(index, start, end), "by_clock": statfigures.clock_shares(index, start, end)},
         "themes": statfigures.themes(index, start, end),
         "not_published": statfigures.not_published(index, start, end),
+        **statfigures.statutory(index, start, end),
     }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from reviewctl.adapters.yamlio import line_of
+from reviewctl.core.acts import Act
 from reviewctl.errors import UsageError, located
 
 if TYPE_CHECKING:
@@ -109,6 +110,14 @@ def panel_outcome(response: Any) -> str | None:
         return str(response["outcome"])
     agrees = response.get("agrees")
     return None if agrees is None else "agrees" if agrees else "disagrees"
+
+
+def ended_local(workflow: Workflow, case: Any) -> bool:
+    """Whether a national review ended the local review (case.yaml as read): the history took
+    a transition whose action is `national-review`."""
+    history = case.get("history") if isinstance(case, dict) else None
+    steps = workflow.steps_of(Act.NATIONAL_REVIEW)
+    return any(isinstance(h, dict) and h.get("step") in steps for h in history or [])
 
 
 def themes_of(flow: Workflow, config: Config) -> list[str]:
