@@ -29,6 +29,9 @@ def national_review(store: Store, case_id: str, options: StepOptions) -> Outcome
         if types is not None and case_type not in types:
             raise RefusedError(f"{case_id}: the National Panel's national reviews are of {', '.join(types)} cases; "
                                f"this case is '{case_type}' (settle the type first)")
+        taken = edit.files.scoping.get("national_review")
+        if taken:
+            raise RefusedError(f"{case_id}: the Panel's national review is already recorded ({taken.get('date')})")
         ends = flow.for_action(Act.NATIONAL_REVIEW, stage, case_type)
         beside = flow.records.get(RECORD, [])
         if ends is None and stage not in beside:
@@ -37,9 +40,6 @@ def national_review(store: Store, case_id: str, options: StepOptions) -> Outcome
             raise RefusedError(f"{case_id}: a national review is not recorded in stage '{stage}' "
                                f"(the workflow allows it in: {', '.join(where) or 'no stage'})")
         scoping = edit.files.scoping
-        taken = scoping.get("national_review")
-        if taken:
-            raise RefusedError(f"{case_id}: the Panel's national review is already recorded ({taken.get('date')})")
         when = check_date(options.date, edit, not_before_last=ends is not None)
         scoping["national_review"] = yamlio.new_map({"date": when})
         if ends is not None:
