@@ -226,3 +226,14 @@ def test_one_day_late_is_one_day(cli: Cli, store: Path, tmp_path: Path) -> None:
                      if d["name"] == "milestone" and d["item"] == "Panel 1")
     assert (milestone["late_by"], milestone["days_late"]) == ("1 day", 1)
     assert "(1 day late)" in cli.ok("show", case_id).out and "1 days" not in cli.ok("show", case_id).out
+
+
+def test_the_site_shows_each_clocks_standing_and_lateness(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = child(cli, "2026-11-13")
+    cli.ok("scope", case_id, "--notified", "2026-11-23", "--date", "2026-11-23")  # due Fri 20 Nov: Mon is 1 late
+    cli.ok("site", str(tmp_path / "site"))
+    page = (tmp_path / "site" / "cases" / f"{case_id}.html").read_text()
+    assert '<th scope="col">Standing</th>' in page
+    assert '<td data-label="Standing">statutory</td>' in page
+    assert '<td data-label="Standing">statutory guidance</td>' in page
+    assert "1 working day late" in page and "days late" not in page
