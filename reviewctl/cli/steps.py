@@ -91,7 +91,7 @@ def scope(
     notified: Annotated[str | None, typer.Option("--notified", help="lcspr: date the National Panel was notified.")] = None,
     rapid_review_sent: Annotated[str | None, typer.Option("--rapid-review-sent", help="lcspr: date the rapid review went to the Panel.")] = None,
     done: Annotated[bool, typer.Option("--done", help="Scoping is complete: move to the decision meeting.")] = False,
-    ofsted_dfe: Annotated[str | None, typer.Option("--ofsted-dfe", metavar="DATE", help="lcspr: date Ofsted and the Secretary of State (DfE) were notified.")] = None,
+    ofsted_dfe: Annotated[str | None, typer.Option("--ofsted-dfe", metavar="DATE", help="lcspr: date Ofsted and the Secretary of State (DfE) were notified; a looked-after child's scoping needs it, within 5 working days of awareness.")] = None,
     ofsted_dfe_not_made: Annotated[str | None, typer.Option("--ofsted-dfe-not-made", metavar="REASON", help="lcspr: why no notification to Ofsted and the DfE was made.")] = None,
     panel_response: Annotated[str | None, typer.Option("--panel-response", metavar="DATE", help="lcspr: date of the National Panel's response to the rapid review (with --panel-outcome).")] = None,
     panel_outcome: Annotated[str | None, typer.Option("--panel-outcome", metavar="OUTCOME", help="The Panel's response: agrees or disagrees (with the partners' decision), or national-review (it will consider a national review, Children Act 2004 s.16B).")] = None,
