@@ -237,3 +237,20 @@ def test_the_site_shows_each_clocks_standing_and_lateness(cli: Cli, store: Path,
     assert '<td data-label="Standing">statutory</td>' in page
     assert '<td data-label="Standing">statutory guidance</td>' in page
     assert "1 working day late" in page and "days late" not in page
+
+
+def test_bad_subject_details_and_conditions_are_refused(cli: Cli, store: Path) -> None:
+    err = refused_cleanly(cli, store, USAGE, "refer", "--type", "lcspr", "--subject", "Child K", "--referrer", "R",
+                          "--received", "2026-12-22", "--set", "care=looked-after-ish")
+    assert "--set care" in err and "looked after" in err
+    err = refused_cleanly(cli, store, USAGE, "refer", "--type", "lcspr", "--subject", "Child K", "--referrer", "R",
+                          "--received", "2026-12-22", "--set", "carer=looked after")
+    assert "fields: age_band" in err
+    flow = YAML(typ="safe").load(DEFAULT_WORKFLOW.read_text())
+    clock = next(c for c in flow["clocks"] if c["id"] == "ofsted-dfe-notification")
+    clock["when"] = {"field": "care", "equals": "looked after"}  # no document named
+    with (store / "flow.yaml").open("w") as handle:
+        YAML(typ="safe").dump(flow, handle)
+    setting(store, "workflow: flow.yaml")
+    err = refused_cleanly(cli, store, INVALID, "list")
+    assert "flow.yaml:" in err and ".when" in err and "<document>.<key>" in err
