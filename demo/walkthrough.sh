@@ -197,7 +197,7 @@ on 2026-12-17 decide "$adult_b_dhr" --conduct \
     --rationale "s9 criteria met: a death at the hands of a household member is alleged." \
     --attendee "Community Safety Partnership chair" --attendee "SAR subgroup chair" \
     --parallel "Criminal trial" --parallel "Inquest (opened and adjourned)"
-on 2026-12-17 decide "$adult_b_sar" --conduct \
+on 2026-12-17 decide "$adult_b_sar" --conduct --basis mandatory \
     --rationale "s44 criteria met; to run in parallel with the DHR, sharing one chronology." \
     --attendee "Community Safety Partnership chair" --attendee "SAR subgroup chair" \
     --parallel "Domestic Homicide Review"
@@ -317,7 +317,6 @@ The Panel has read the report and approves it for publication.
 EOF
 on 2027-04-29 home-office submit "$adult_b_dhr"
 on 2027-05-12 home-office qa "$adult_b_dhr" --outcome approved --letter "$scratch/qa-letter.md"
-on 2027-05-12 approve "$adult_b_dhr" --role home-office-qa
 echo "# Child D: the National Panel, Ofsted and the Secretary of State had the report on"
 echo "# 4 May, at least 7 working days before it is public on 17 May."
 on 2027-05-10 publish "$child" --where "https://example.invalid/reviews/child-d" \
@@ -424,7 +423,7 @@ refer_on adult_g 2028-06-15 --type sar --subject "Adult G" --referrer "Fictional
 on 2028-06-15 withdraw "$adult_g" --reason "A duplicate of an earlier referral"
 refused 2028-06-15 reopen "$adult_g" --to scoping --reason "Not a duplicate: a second incident"
 on 2028-06-15 reopen "$adult_g" --to referred --reason "Not a duplicate: a second incident"
-on 2028-06-15 retype "$adult_g" --type dhr --reason "The police confirmed a domestic homicide"
+on 2028-06-15 retype "$adult_g" --type dhr --aware 2028-06-15 --reason "The police confirmed a domestic homicide"
 look 2028-06-15 show "$adult_g"
 
 # ---------------------------------------------------------------------------------
@@ -451,7 +450,7 @@ on 2028-07-03 decide "$child_g" --conduct --rationale "Learning for several agen
     --partner "local-authority=Fictional Director; Director of Children's Services" \
     --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
     --partner "police=Fictional Superintendent; Head of Public Protection"
-on 2028-07-14 scope "$child_g" --panel-response 2028-07-14 --panel-agrees
+on 2028-07-14 scope "$child_g" --panel-response 2028-07-14 --panel-outcome agrees
 on 2028-07-17 parallel event "$child_g" P1 --event "Charge; trial listed for March 2029"
 on 2028-07-17 clock pause "$child_g" review-publication --reason "Disclosure held until the trial" --for P1
 look 2028-07-17 clock list "$child_g"
@@ -505,7 +504,7 @@ on 2028-12-06 jcrg "$adult_h" --final-report 2 --comms-plan "$scratch/comms-plan
     --due 2029-06-30 --measure "Enquiry recorded in 90% of audited reviews"
 on 2028-12-07 home-office submit "$adult_h"
 on 2028-12-18 home-office qa "$adult_h" --outcome approved --letter "$scratch/qa-letter.md"
-for role in sscp independent-chair home-office-qa; do
+for role in sscp independent-chair; do
     on 2028-12-19 approve "$adult_h" --role "$role"
 done
 on 2028-12-20 publish "$adult_h" --where "https://example.invalid/reviews/adult-h"
@@ -517,7 +516,7 @@ refer_on adult_j 2028-06-12 --type sar --subject "Adult J" --referrer "Fictional
     --agency "Fictional Shire Police"
 on 2028-06-12 triage "$adult_j" --accept --reason "Possible s44 criteria."
 on 2028-06-16 scope "$adult_j" --done
-on 2028-06-19 decide "$adult_j" --conduct --rationale "Care Act 2014 s44 criteria met."
+on 2028-06-19 decide "$adult_j" --conduct --basis mandatory --rationale "Care Act 2014 s44 criteria met."
 on 2028-06-20 decide "$adult_j" --chair --conduct --rationale "I agree, on behalf of the SAB."
 write_report "$scratch/report-adult-j.md" "Adult J"
 take_to_jcrg "$adult_j" "$scratch/report-adult-j.md" 2028-06-21 2028-07-03 2028-11-06 2028-11-13 1
@@ -581,6 +580,27 @@ row = next(r for r in rows if r["RAG"].value)  # the first case with a running c
 print("Received:", row["Received"].value.date(), "| RAG:", row["RAG"].value, row["RAG"].fill.fgColor.rgb,
       "| frozen at", sheet.freeze_panes, "| filters on", sheet.auto_filter.ref)
 PY
+
+# ---------------------------------------------------------------------------------
+# Issue 21: where the clocks start, the notices the guidance requires, a national review.
+heading "Statutory rules, second round: a looked-after child taken into a national review (2028)"
+echo "# Aware Tue 19 Sep 2028: the rapid review counts from awareness (15 working days: Tue 10 Oct),"
+echo "# and Ofsted and the Secretary of State are told within 5 working days (Tue 26 Sep)."
+refer_on child_n 2028-09-19 --type lcspr --subject "Child N" --referrer "Fictional Shire Council" \
+    --received 2028-09-19 --aware 2028-09-19 --summary "Child N, looked after, seriously harmed." \
+    --agency "Fictional Shire Police" --set "care=looked after"
+on 2028-09-19 triage "$child_n" --accept --reason "A serious incident: notifiable."
+on 2028-09-20 scope "$child_n" --notified 2028-09-20
+on 2028-10-06 scope "$child_n" --rapid-review-sent 2028-10-06
+echo "# A looked-after child: scoping is not done until Ofsted and the Secretary of State are told"
+echo "# (here on Fri 29 Sep: 3 working days late)."
+refused 2028-10-06 scope "$child_n" --done
+on 2028-10-06 scope "$child_n" --ofsted-dfe 2028-09-29 --done
+look 2028-10-06 clock list "$child_n"
+on 2028-10-20 scope "$child_n" --panel-response 2028-10-20 --panel-outcome national-review
+echo "# Before the partners decide, the Panel's national review ends the local one (the workflow says so)."
+on 2028-10-27 national-review "$child_n"
+look 2028-10-27 show "$child_n"
 
 # ---------------------------------------------------------------------------------
 heading "Deadlines in the calendar, and the dashboard in the browser"

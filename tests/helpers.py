@@ -271,7 +271,7 @@ def _to_setup(cli: Cli, case_type: str) -> str:
         cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10",
                "--date", "2026-11-10")
     cli.ok("scope", case_id, "--done", "--date", "2026-11-10")
-    partners = PARTNERS if case_type == "lcspr" else ()
+    partners = PARTNERS if case_type == "lcspr" else ("--basis", "mandatory") if case_type == "sar" else ()
     cli.ok("decide", case_id, "--conduct", "--rationale", "criteria met", *partners, "--date", "2026-11-11")
     if case_type != "lcspr":
         cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "agreed", "--date", "2026-11-12")
@@ -334,10 +334,9 @@ def _to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path) -> str:
            "--measure", "Policy published",
            "--action", "Audit referrals", "--owner", "Police", "--due", "2027-04-01", "--measure", "Audit done",
            "--date", "2026-11-19")
-    roles = ["sscp", "independent-chair"] + (["home-office-qa"] if case_type == "dhr" else [])
-    for role in roles:
-        if role == "home-office-qa":
-            home_office_approves(cli, case_id, tmp_path, "2026-11-19")
+    if case_type == "dhr":  # the QA Panel's outcome, recorded once: no signed role of its own
+        home_office_approves(cli, case_id, tmp_path, "2026-11-19")
+    for role in ["sscp", "independent-chair"]:
         cli.ok("approve", case_id, "--role", role, "--date", "2026-11-19")
     assert stage(store, case_id) == "approved"
     cli.ok("publish", case_id, "--where", "https://example.invalid/reviews", "--notified-on", "2026-11-19",

@@ -43,7 +43,7 @@ def test_commission_refusals(cli: Cli, store: Path) -> None:
     cli.ok("chronology", "request", case_id, "--agency", "Health")
     err = refused_cleanly(cli, store, REFUSED, "commission", case_id, "--lead-reviewer", "R",
                           "--organisation", "police", "--declare-independent")
-    assert "'Police' is an agency involved" in err
+    assert "is the agency involved 'Police'" in err
     err = refused_cleanly(cli, store, REFUSED, "commission", case_id, "--lead-reviewer", "R",
                           "--organisation", "Indep Ltd")
     assert "--declare-independent" in err

@@ -67,11 +67,12 @@ def test_a_month_clock_moves_by_calendar_days() -> None:
 # -- pause, resume, extend through the commands ---------------------------------------
 
 def _rapid_review_case(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> str:
-    """An lcspr case whose rapid review clock started Mon 14 Dec 2026: due Thu 7 Jan 2027."""
+    """An lcspr case whose rapid review clock started Mon 14 Dec 2026 (the day the council became
+    aware, which is the day it was referred): due Thu 7 Jan 2027."""
     monkeypatch.setenv("REVIEWCTL_TODAY", "2027-02-01")
     case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School DSL",
-                     "--received", "2026-12-10", "--summary", "Fictional", "--agency", "Police",
-                     "--date", "2026-12-10").out.strip()
+                     "--received", "2026-12-14", "--summary", "Fictional", "--agency", "Police",
+                     "--date", "2026-12-14").out.strip()
     cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-12-14")
     cli.ok("scope", case_id, "--notified", "2026-12-14", "--date", "2026-12-14")
     return case_id
@@ -192,8 +193,16 @@ def test_missed_and_late_deadlines_stay_visible(cli: Cli, store: Path, tmp_path:
         "met-late", 2)
     draft = clocks[("milestone", "Draft report")]
     assert (draft["status"], draft["days_late"]) == ("missed", 7)  # the JCRG agreed on 8 Feb
+    # Lateness in each clock's own unit (issue 21).  The Police chronology, due Thu 10 Dec and
+    # received Tue 15 Dec: Fri 11, Mon 14, Tue 15 Dec = 3 working days.  Health's, missed when
+    # the report went in on Fri 5 Feb 2027: 11-18 Dec (6), 21-24 Dec (4; Fri 25 and Mon 28 Dec
+    # are bank holidays), 29-31 Dec (3), Fri 1 Jan a bank holiday, 4-29 Jan (20), 1-5 Feb (5)
+    # = 38 working days.  A milestone is a date, not a working-day limit: calendar days.
+    assert (police_row["late_by"], health["late_by"]) == ("3 working days", "38 working days")
+    assert (clocks[("milestone", "Panel 1")]["late_by"], draft["late_by"]) == ("2 days", "7 days")
     table = cli.ok("show", case_id).out
-    assert "missed (57 days late)" in table and "met-late (5 days late)" in table
+    assert "missed (38 working days late)" in table and "met-late (3 working days late)" in table
+    assert "met-late (2 days late)" in table and "(57 days late)" not in table
     # Missed deadlines are not open ones: nothing of them in `due`.
     assert all(r["clock"] not in ("chronology-return", "milestone")
                for r in json.loads(cli.ok("due", "--format", "json").out))
@@ -212,7 +221,8 @@ def test_next_steps_name_what_is_missing(cli: Cli, store: Path) -> None:
     case_id = refer(cli)
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     view = json.loads(cli.ok("show", case_id, "--format", "json").out)
-    (step,) = [s for s in view["next"]["steps"] if s["step"] != "withdraw"]  # withdrawing needs nothing
+    # Withdrawing and the Panel's national review need nothing the case records.
+    (step,) = [s for s in view["next"]["steps"] if s["step"] not in ("withdraw", "national-review")]
     assert (step["step"], step["to"], step["ready"]) == ("scope-done", "decision", False)
     assert [m["field"] for m in step["missing"]] == ["scoping.notified", "scoping.rapid_review_sent"]
     out = cli.ok("next", case_id).out
@@ -220,7 +230,7 @@ def test_next_steps_name_what_is_missing(cli: Cli, store: Path) -> None:
     assert "Next steps" in cli.ok("show", case_id).out
     cli.ok("scope", case_id, "--notified", "2026-11-03", "--rapid-review-sent", "2026-11-10")
     (step,) = [s for s in json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
-               if s["step"] != "withdraw"]
+               if s["step"] not in ("withdraw", "national-review")]
     assert step["ready"] and step["missing"] == []
 
 
@@ -229,7 +239,8 @@ def test_next_for_an_unsettled_type_and_an_ended_case(cli: Cli, store: Path) -> 
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     cli.ok("scope", case_id, "--done")
     steps = json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
-    assert {s["step"] for s in steps} == {"decide-conduct", "decide-not-conduct", "withdraw"}
+    # The Panel's national review is for lcspr only: it too waits for the type.
+    assert {s["step"] for s in steps} == {"decide-conduct", "decide-not-conduct", "national-review", "withdraw"}
     assert all("settle the review type" in s["missing"][0]["hint"] for s in steps if s["step"] != "withdraw")
     ended = refer(cli)
     cli.ok("triage", ended, "--no-further-action", "--reason", "r")

@@ -10,7 +10,8 @@ from helpers import INVALID, REFUSED, USAGE, Cli, git, made_once, refer, refused
 
 @pytest.fixture
 def scoping(cli: Cli, store: Path) -> str:
-    """An lcspr case in scoping: si-notification met on 3 Nov, rapid-review running from 3 Nov."""
+    """An lcspr case in scoping: si-notification met on 3 Nov, rapid-review running from Mon 2 Nov
+    (the day the council became aware: by default the day it was referred)."""
     def make() -> str:
         case_id = refer(cli)
         cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
@@ -88,10 +89,10 @@ def test_pause_dated_before_the_clock_or_the_last_change(cli: Cli, store: Path, 
 
 
 def test_extend_to_an_earlier_date(cli: Cli, store: Path, scoping: str) -> None:
-    # 15 working days from Tue 3 Nov 2026: Tue 24 Nov.
-    err = refused_cleanly(cli, store, USAGE, "clock", "extend", scoping, "rapid-review", "--to", "2026-11-24",
+    # 15 working days from Mon 2 Nov 2026 (no bank holiday between): Mon 23 Nov.
+    err = refused_cleanly(cli, store, USAGE, "clock", "extend", scoping, "rapid-review", "--to", "2026-11-23",
                           "--reason", "r")
-    assert "not later than the current due date of rapid-review (2026-11-24)" in err
+    assert "not later than the current due date of rapid-review (2026-11-23)" in err
     cli.ok("clock", "extend", scoping, "rapid-review", "--to", "2026-12-04", "--reason", "Panel agreed")
     err = refused_cleanly(cli, store, USAGE, "clock", "extend", scoping, "rapid-review", "--to", "2026-12-01",
                           "--reason", "r")
@@ -127,8 +128,8 @@ def test_validate_checks_the_clock_records(cli: Cli, store: Path, scoping: str) 
     # A pause that ends before it begins, and a pause before the clock started.
     path.write_text(good.replace("paused: 2026-11-10", "paused: 2026-11-10\n        resumed: 2026-11-09"))
     assert "before it began" in cli("validate").out
-    path.write_text(good.replace("paused: 2026-11-10", "paused: 2026-11-02"))
-    assert "before the clock started (2026-11-03)" in cli("validate").out
+    path.write_text(good.replace("paused: 2026-11-10", "paused: 2026-11-01"))
+    assert "before the clock started (2026-11-02)" in cli("validate").out
     # A step on a case with a bad record is refused and changes nothing.
     git(store, "commit", "-qam", "hand edit")
     err = refused_cleanly(cli, store, INVALID, "clock", "resume", scoping, "rapid-review")

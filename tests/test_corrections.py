@@ -43,18 +43,23 @@ def test_amend_keeps_the_old_value_and_the_clocks_follow(cli: Cli, store: Path) 
     cli.ok("scope", case_id, "--notified", "2026-11-10", "--date", "2026-11-10")
     before = show(cli, case_id)
     assert clock(before, "si-notification")["late"] is True  # 5 working days from 2 Nov is 9 Nov
-    assert clock(before, "rapid-review")["due"] == "2026-12-01"
+    # The rapid review counts from awareness (Mon 2 Nov, the day it was referred): Mon 23 Nov.
+    assert clock(before, "rapid-review")["due"] == "2026-11-23"
     cli.ok("amend", case_id, "scoping.notified", "2026-11-06", "--reason", "Typed from the wrong letter")
     after = show(cli, case_id)
     assert after["scoping"]["notified"] == "2026-11-06"
     assert clock(after, "si-notification")["late"] is False
-    assert clock(after, "rapid-review")["due"] == "2026-11-27"
+    assert clock(after, "rapid-review")["due"] == "2026-11-23"  # not from the notification
     entry = after["history"][-1]
     assert {k: entry[k] for k in ("step", "field", "old", "new", "reason", "by", "from", "to")} == {
         "step": "amend", "field": "scoping.notified", "old": "2026-11-10", "new": "2026-11-06",
         "reason": "Typed from the wrong letter", "by": "Test Business Unit", "from": "scoping", "to": "scoping"}
     subject = git(store, "log", "-1", "--format=%s").strip()
     assert subject == f"{case_id}: amend (scoping.notified)"  # no values, no reason in the commit
+    # The council was aware before the referral reached the business unit: Fri 30 Oct + 15
+    # working days (2-6, 9-13, 16-20 Nov) is Fri 20 Nov.
+    cli.ok("amend", case_id, "case.aware", "2026-10-30", "--reason", "The police told the council on the Friday")
+    assert clock(show(cli, case_id), "rapid-review")["due"] == "2026-11-20"
     assert cli.ok("validate").code == 0
 
 

@@ -29,6 +29,8 @@ from helpers import (
 )
 from ruamel.yaml import YAML
 
+from reviewctl.core.store import DEFAULT_WORKFLOW
+
 # The steps from jcrg-agreed onwards, as a forger would write them into the history.
 LATER = [("approve", "jcrg-agreed", "approved"), ("publish", "approved", "published"),
          ("monitor", "published", "monitoring"), ("close", "monitoring", "closed")]
@@ -318,6 +320,16 @@ def test_a_new_case_of_a_type_without_approvers_cannot_be_approved(cli: Cli, sig
 
 def test_retyping_a_dhr_drops_no_role(cli: Cli, signed: Path, keys: dict[str, Path], tmp_path: Path) -> None:
     case_id = to_jcrg_agreed(cli, signed, "dhr", tmp_path)
+    # A store that wants a signed local approval of the Home Office QA as well says so in its
+    # own workflow (the default's dhr roles are those of a sar since issue 21).
+    flow = YAML(typ="safe").load(DEFAULT_WORKFLOW.read_text())
+    flow["approvals"]["dhr"].append("home-office-qa")
+    with (signed / "flow.yaml").open("w") as handle:
+        YAML(typ="safe").dump(flow, handle)
+    config = signed / "reviewctl.yaml"
+    config.write_text(config.read_text() + "\nworkflow: flow.yaml\n")
+    git(signed, "add", "flow.yaml", "reviewctl.yaml")
+    git(signed, "commit", "-qm", "the store's own workflow: a signed Home Office QA approval too")
     git(signed, "checkout", "-q", "-b", "review/as-a-sar")
     retype_by_hand(signed, case_id, "sar", in_history=True)  # a sar needs no Home Office QA
     git(signed, "commit", "-qam", "retyped")

@@ -90,7 +90,7 @@ def test_new_spellings_and_the_old_ones_still_work(cli: Cli, store: Path) -> Non
     sar = refer(cli, "sar")
     cli.ok("triage", sar, "--accept", "--reason", "r", "--date", "2026-11-03")
     cli.ok("scope", sar, "--done", "--date", "2026-11-04")
-    cli.ok("decide", sar, "--conduct", "--reason", "Recommend a SAR", "--date", "2026-11-05")
+    cli.ok("decide", sar, "--conduct", "--reason", "Recommend a SAR", "--basis", "mandatory", "--date", "2026-11-05")
     cli.ok("decide", sar, "--chair", "--conduct", "--rationale", "Agreed", "--date", "2026-11-06")
     assert "--rationale" not in cli("decide", "--help").out
 

@@ -60,7 +60,9 @@ def test_lcspr_front_of_process(cli: Cli, store: Path) -> None:
     assert [h["to"] for h in view["history"]] == ["referred", "scoping", "decision", "setup"]
     assert view["decision"]["parallel"] == ["Inquest"]
     deadlines = {(d["name"], d["item"]): d for d in view["deadlines"]}
-    assert deadlines[("rapid-review", None)]["due"] == "2026-11-25"
+    # From awareness (Mon 2 Nov, the day it was referred), 15 working days with no bank
+    # holiday between: Mon 23 Nov.
+    assert deadlines[("rapid-review", None)]["due"] == "2026-11-23"
     assert deadlines[("rapid-review", None)]["status"] == "met"
     assert deadlines[("agency-reply", "Police")]["status"] == "met"
     # Once the meeting has gone ahead, the unanswered request is no longer overdue but stays
@@ -74,7 +76,7 @@ def test_sar_goes_to_the_chair(cli: Cli, store: Path) -> None:
     case_id = refer(cli, "sar")
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     cli.ok("scope", case_id, "--done")
-    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend")
+    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend", "--basis", "discretionary")
     assert load(store / "cases" / case_id / "case.yaml")["stage"] == "awaiting-chair"
     cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "agreed")
     case = load(store / "cases" / case_id / "case.yaml")

@@ -84,8 +84,10 @@ def test_due_and_fail_on_overdue(cli: Cli, store: Path) -> None:
     lcspr = refer(cli, "lcspr")
     dhr = refer(cli, "dhr")
     found = json.loads(cli.ok("due", "--format", "json").out)
+    # The rapid review counts from awareness, by default the day referred (Mon 2 Nov): Mon 23 Nov.
     assert [(r["case"], r["clock"], r["due"]) for r in found] == [
-        (lcspr, "si-notification", "2026-11-09"), (dhr, "dhr-decision", "2026-12-02")]
+        (lcspr, "si-notification", "2026-11-09"), (lcspr, "rapid-review", "2026-11-23"),
+        (dhr, "dhr-decision", "2026-12-02")]
     assert found[0]["status"] == "overdue" and found[0]["working_days_left"] == -9
     assert [r["case"] for r in json.loads(cli.ok("due", "--overdue", "--format", "json").out)] == [lcspr]
     assert json.loads(cli.ok("due", "--within", "5", "--format", "json").out)[-1]["case"] == lcspr

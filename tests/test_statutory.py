@@ -38,8 +38,9 @@ def test_notification_clock_runs_from_when_the_council_became_aware(cli: Cli, st
     cli.ok("scope", case_id, "--notified", "2026-12-22", "--date", "2026-12-23")
     clocks = deadlines(cli, case_id)
     assert clocks["si-notification"]["status"] == "met"
-    # Tue 22 Dec + 15 working days, over 25 and 28 Dec and 1 Jan -> Fri 15 Jan 2027.
-    assert clocks["rapid-review"]["due"] == "2027-01-15"
+    # The rapid review counts from awareness too (issue 21): Mon 21 Dec + 15 working days, over
+    # Fri 25 Dec, Mon 28 Dec (Boxing Day's substitute) and Fri 1 Jan -> Thu 14 Jan 2027.
+    assert (clocks["rapid-review"]["start"], clocks["rapid-review"]["due"]) == ("2026-12-21", "2027-01-14")
 
 
 def test_aware_defaults_to_the_received_date(cli: Cli, store: Path) -> None:
@@ -49,15 +50,18 @@ def test_aware_defaults_to_the_received_date(cli: Cli, store: Path) -> None:
     assert load(store / "cases" / case_id / "case.yaml")["aware"].isoformat() == "2026-12-23"
 
 
-def test_rapid_review_from_becoming_aware_is_a_store_setting(cli: Cli, store: Path) -> None:
+def test_rapid_review_from_the_notification_is_a_store_setting(cli: Cli, store: Path) -> None:
     config = store / "reviewctl.yaml"
-    config.write_text(config.read_text() + "clock_starts: {rapid-review: case.aware}\n")
-    git(store, "commit", "-qam", "rapid review from awareness")
+    config.write_text(config.read_text() + "clock_starts: {rapid-review: scoping.notified}\n")
+    git(store, "commit", "-qam", "rapid review from the notification")
     case_id = lcspr(cli, "--aware", "2026-12-21")
+    # Counted from the notification, the clock waits for it (no fallback to the received date).
+    assert "rapid-review" not in deadlines(cli, case_id)
     cli.ok("scope", case_id, "--notified", "2026-12-22", "--date", "2026-12-23")
-    # Mon 21 Dec + 15 working days -> Thu 14 Jan 2027 (one working day earlier than from the notification).
+    # Tue 22 Dec + 15 working days, over Fri 25 Dec, Mon 28 Dec (Boxing Day's substitute) and
+    # Fri 1 Jan -> Fri 15 Jan 2027: one working day later than from awareness.
     clock = deadlines(cli, case_id)["rapid-review"]
-    assert (clock["start"], clock["due"]) == ("2026-12-21", "2027-01-14")
+    assert (clock["start"], clock["due"]) == ("2026-12-22", "2027-01-15")
 
 
 def test_a_clock_start_the_workflow_does_not_offer_is_invalid(cli: Cli, store: Path) -> None:
@@ -65,7 +69,7 @@ def test_a_clock_start_the_workflow_does_not_offer_is_invalid(cli: Cli, store: P
     config.write_text(config.read_text() + "clock_starts: {rapid-review: case.received}\n")
     git(store, "commit", "-qam", "a start the workflow does not offer")
     err = refused_cleanly(cli, store, INVALID, "list")
-    assert "clock_starts.rapid-review" in err and "scoping.notified, case.aware" in err
+    assert "clock_starts.rapid-review" in err and "case.aware, scoping.notified" in err
 
 
 def test_aware_after_received_and_notified_before_aware_are_refused(cli: Cli, store: Path) -> None:
@@ -89,7 +93,7 @@ def test_ofsted_dfe_notification_and_the_panels_response(cli: Cli, store: Path) 
     cli.ok("scope", case_id, "--panel-response", "2027-01-18", "--panel-disagrees", "--date", "2027-01-18")
     scoping = load(store / "cases" / case_id / "scoping.yaml")
     assert scoping["ofsted_dfe"] == {"made": True, "date": scoping["notified"]}
-    assert scoping["panel_response"]["agrees"] is False
+    assert scoping["panel_response"]["outcome"] == "disagrees"
     assert str(scoping["panel_response"]["date"]) == "2027-01-18"
     assert cli.ok("validate").code == 0
 
@@ -128,7 +132,8 @@ def test_an_lcspr_decision_without_every_partner_is_refused(cli: Cli, store: Pat
                                                  ("dhr", "Community Safety Partnership")])
 def test_the_chair_decides_on_behalf_of_the_body(cli: Cli, store: Path, case_type: str, body: str) -> None:
     case_id = to_decision(cli, case_type)
-    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend", "--date", "2027-01-11")
+    basis = ("--basis", "mandatory") if case_type == "sar" else ()
+    cli.ok("decide", case_id, "--conduct", "--rationale", "recommend", *basis, "--date", "2027-01-11")
     decision = load(store / "cases" / case_id / "decision.yaml")
     recommendation = (store / "cases" / case_id / decision["recommendation"]).read_text()
     assert f"on behalf of the {body}" in recommendation

@@ -64,7 +64,7 @@ def test_dhr_six_months_run_to_the_home_office_with_qa_and_a_resubmission(cli: C
     assert record["submissions"][1]["revision"] == "Home Office QA Panel amendments"
     assert [o["outcome"] for o in record["outcomes"]] == ["amend-and-resubmit", "approved"]
     assert str(record["submitted"]) == "2026-11-20"  # the clock was met by the first submission
-    approve_all(cli, case_id, ["sscp", "independent-chair", "home-office-qa"])
+    approve_all(cli, case_id, ["sscp", "independent-chair"])
     cli.ok("publish", case_id, "--where", "https://example.invalid/r")
     publication = load(store / "cases" / case_id / "publication.yaml")
     assert publication["qa_letter"] == record["outcomes"][1]["letter"]
@@ -75,9 +75,12 @@ def test_dhr_six_months_run_to_the_home_office_with_qa_and_a_resubmission(cli: C
 
 def test_a_dhr_is_not_published_without_the_qa_panels_approval(cli: Cli, store: Path, tmp_path: Path) -> None:
     case_id = to_jcrg_agreed(cli, store, "dhr", tmp_path)
-    approve_all(cli, case_id, ["sscp", "independent-chair", "home-office-qa"])
+    # The Home Office QA Panel is no signed role (issue 21): its recorded outcome is what counts.
+    err = refused_cleanly(cli, store, USAGE, "approve", case_id, "--role", "home-office-qa")
+    assert "roles: sscp, independent-chair" in err
+    approve_all(cli, case_id, ["sscp", "independent-chair"])
     err = refused_cleanly(cli, store, REFUSED, "publish", case_id, "--where", "https://example.invalid/r")
-    assert "has not approved version 1" in err
+    assert "has not approved version 1" in err and "home-office qa" in err
 
 
 def test_publication_notice_is_a_deadline_per_body(cli: Cli, store: Path, tmp_path: Path) -> None:

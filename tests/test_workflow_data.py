@@ -76,9 +76,9 @@ def run_to_closed(cli: Cli, store: Path, case_type: str, tmp_path: Path, monitor
     plan.write_text("# Plan\n")
     cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(plan), "--action", "a", "--owner",
            "Council", "--due", "2027-03-01", "--measure", "m", "--date", "2026-11-19")
-    for role in ["sscp", "independent-chair"] + (["home-office-qa"] if case_type == "dhr" else []):
-        if role == "home-office-qa":
-            home_office_approves(cli, case_id, tmp_path, "2026-11-19")
+    if case_type == "dhr":
+        home_office_approves(cli, case_id, tmp_path, "2026-11-19")
+    for role in ["sscp", "independent-chair"]:
         cli.ok("approve", case_id, "--role", role, "--date", "2026-11-19")
     cli.ok("publish", case_id, "--where", "https://example.invalid/r", "--notified-on", "2026-11-19",
            "--embargo-until", "2026-12-01", "--date", "2026-11-20")

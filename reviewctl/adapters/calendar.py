@@ -110,6 +110,12 @@ def next_working_day(day: date) -> date:
     return day
 
 
+def previous_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 def working_days_before(end: date, count: int) -> date:
     """The latest date that leaves `count` working days after it up to and including `end`."""
     if count <= 0:

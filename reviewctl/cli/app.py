@@ -93,6 +93,7 @@ COMMANDS: dict[str, Entry] = {
     "parallel": Entry("statutory", "parallel_app", group=True),
     "themes": Entry("statutory", "themes"),
     "subject": Entry("statutory", "subject"),
+    "national-review": Entry("statutory", "national_review"),
     "import": Entry("office", "import_"),
     "search": Entry("office", "search"),
     "schema": Entry("office", "schema"),

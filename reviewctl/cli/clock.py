@@ -84,13 +84,13 @@ def list_clocks(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = Format.TABL
          + f"\n{heading}Story\n" + table(story, ["clock", "date", "event", "due"], fmt))
 
 
-CLOCK_COLUMNS = ["clock", "started", "original_due", "due", "status", "met_on"]
+CLOCK_COLUMNS = ["clock", "standing", "started", "original_due", "due", "status", "met_on"]
 
 
 def clock_status(clock: dict[str, Any]) -> str:
     status = str(clock["status"])
-    if clock.get("days_late"):
-        return f"{status} ({clock['days_late']} days late)"
+    if clock.get("late_by"):  # in the clock's own unit: "1 working day", "12 days"
+        return f"{status} ({clock['late_by']} late)"
     if clock.get("paused_since"):
         return f"{status} since {clock['paused_since']}"
     return status

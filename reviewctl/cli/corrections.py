@@ -60,9 +60,11 @@ def retype(
     ctx: typer.Context, case_id: IdArg,
     case_type: Annotated[str, typer.Option("--type", help="The review type it should be.", show_default=False)],
     reason: ReasonOpt = "",
+    aware: Annotated[str | None, typer.Option("--aware", metavar="DATE", help="When the body responsible for the new type became aware, as `refer --aware` means it: dhr, the day the police notified the Community Safety Partnership (the decision's one month counts from it); lcspr, the local authority; sar, the Board. Without it the date recorded stands.")] = None,
     *, options: StepOptions,
 ) -> Outcome:
     """Change the review type; refused while what the new type needs so far is missing."""
+    from reviewctl.cli.common import maybe_date
     from reviewctl.core.lifecycle import retype as core
 
-    return core(globals_of(ctx).store(), case_id, case_type, reason, options)
+    return core(globals_of(ctx).store(), case_id, case_type, reason, options, maybe_date(aware, "--aware"))

@@ -26,7 +26,8 @@ EXAMPLES: dict[str, list[str]] = {
                "reviewctl triage \"$ID\" --no-further-action --reason \"Single agency matter\""],
     "scope": ["reviewctl scope \"$ID\" --request Police --request Health --date 2026-11-04",
               "reviewctl scope \"$ID\" --done --date 2026-11-19"],
-    "decide": ["reviewctl decide \"$SAR\" --conduct --reason \"Recommend a SAR\" --attendee \"Adult Social Care\"",
+    "decide": ["reviewctl decide \"$SAR\" --conduct --basis mandatory --reason \"Recommend a SAR\" "
+               "--attendee \"Adult Social Care\"",
                "reviewctl decide \"$SAR\" --chair --conduct --reason \"Agreed\""],
     "notify": ["reviewctl notify \"$ID\" --family --date 2026-11-21", "reviewctl notify \"$ID\" --national"],
     "commission": ["reviewctl commission \"$ID\" --lead-reviewer \"Fictional Reviewer\" "
@@ -74,7 +75,8 @@ EXAMPLES: dict[str, list[str]] = {
     "amend": ["reviewctl amend \"$ID\" received 2026-11-01 --reason \"Typed the wrong day\""],
     "withdraw": ["reviewctl withdraw \"$ID\" --reason \"Referred in error\""],
     "reopen": ["reviewctl reopen \"$ID\" --to scoping --reason \"New information\""],
-    "retype": ["reviewctl retype \"$ID\" --type sar --reason \"The adult is over 18\""],
+    "retype": ["reviewctl retype \"$ID\" --type sar --reason \"The adult is over 18\"",
+               "reviewctl retype \"$ID\" --type dhr --aware 2027-02-03 --reason \"The police notified the CSP\""],
     "chronology request": ["reviewctl chronology request \"$ID\" --agency Police --agency Health"],
     "chronology import": ["reviewctl chronology import \"$ID\" police.csv --agency Police",
                           "reviewctl chronology import \"$ID\" \"Health chronology.xlsx\" --agency Health"],
@@ -97,7 +99,9 @@ EXAMPLES: dict[str, list[str]] = {
     "parallel add": ["reviewctl parallel add \"$ID\" --kind inquest --ref \"Fictional Coroner's Court\""],
     "parallel event": ["reviewctl parallel event \"$ID\" P1 --event \"Inquest listed\""],
     "themes": ["reviewctl themes --list", "reviewctl themes \"$ID\" --add Neglect"],
-    "subject": ["reviewctl subject \"$ID\" --set age_band=1-4"],
+    "subject": ["reviewctl subject \"$ID\" --set age_band=1-4", "reviewctl subject \"$ID\" --set \"care=looked after\""],
+    "national-review": ["reviewctl scope \"$ID\" --panel-response 2027-01-18 --panel-outcome national-review",
+                        "reviewctl national-review \"$ID\" --date 2027-02-01"],
 }
 
 

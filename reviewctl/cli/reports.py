@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 TABLE_COLUMNS = ["id", "type", "stage", "subject", "received", "next_deadline", "next_due", "rag",
                  "actions_open"]
 CSV_COLUMNS = ["id", "type", "converted_from_rapid_review", "stage", "subject", "received", "incident_date",
-               "decision", "decision_date", "lead_reviewer", "next_deadline", "next_due", "next_due_original",
+               "decision", "decision_date", "basis", "lead_reviewer", "next_deadline", "next_due", "next_due_original",
                "next_due_why", "rag", "published", "actions_open", "actions_overdue"]
 # What a person reads at the top of each spreadsheet column (csv keeps the stable names).
 XLSX_HEADERS = {
     "id": "Case", "type": "Type", "converted_from_rapid_review": "Converted from rapid review", "stage": "Stage",
     "subject": "Subject (pseudonym)", "received": "Received", "incident_date": "Incident date",
-    "decision": "Decision", "decision_date": "Decision date", "lead_reviewer": "Lead reviewer",
+    "decision": "Decision", "decision_date": "Decision date", "basis": "Basis", "lead_reviewer": "Lead reviewer",
     "next_deadline": "Next deadline", "next_due": "Next due", "next_due_original": "Originally due",
     "next_due_why": "Why moved", "rag": "RAG", "published": "Published", "actions_open": "Actions open",
     "actions_overdue": "Actions overdue", "type_code": "Type code", "stage_code": "Stage code",
@@ -234,11 +234,18 @@ def due(
         else:  # written as it is: iCalendar lines end in CRLF
             sys.stdout.write(feed.decode("utf-8"))
     else:
-        _emit(rows, DUE_COLUMNS, fmt, None, "Due")
+        _emit(rows if fmt == "json" else _why_with_note(rows), DUE_COLUMNS, fmt, None, "Due")
     if fail_on_overdue and any(r["status"] == "overdue" for r in rows):
         raise typer.Exit(int(ExitCode.OVERDUE))
     if index.problems:
         raise typer.Exit(int(ExitCode.INVALID))
+
+
+def _why_with_note(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A table's `why` says what JSON's `why` and `note` do ("falls on Sunday, not a working day")."""
+    from reviewctl.core.clocks import why_shown
+
+    return [{**r, "why": why_shown(r["why"], r["note"])} for r in rows]
 
 
 def stats(

@@ -1,5 +1,5 @@
 """The statutory records: the Home Office's quality assurance (dhr), parallel
-proceedings, subject details and learning themes."""
+proceedings, subject details and learning themes, national reviews (lcspr)."""
 
 from __future__ import annotations
 
@@ -105,4 +105,17 @@ def subject(
     from reviewctl.core.profile import set_details
 
     return set_details(globals_of(ctx).store(), case_id, set_ or [], options)
+
+
+@step()
+def national_review(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outcome:
+    """lcspr: the National Panel takes the case into a national review (Children Act 2004 s.16B).
+
+    Where the workflow has a `national-review` transition from the case's stage, this ends
+    the local review (the default before the partners decide to conduct one); elsewhere it
+    is recorded beside the local review, which goes on.
+    """
+    from reviewctl.core.nationalreview import national_review as core
+
+    return core(globals_of(ctx).store(), case_id, options)
 

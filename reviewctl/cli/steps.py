@@ -24,7 +24,8 @@ def refer(
     referrer: Annotated[str, typer.Option("--referrer", help="Who referred (agency and role).", show_default=False)],
     received: Annotated[str | None, typer.Option("--received", help="Date received; default --date.")] = None,
     incident_date: Annotated[str | None, typer.Option("--incident-date", help="Date of the incident.")] = None,
-    aware: Annotated[str | None, typer.Option("--aware", metavar="DATE", help="lcspr: when the local authority became aware of the incident; default --received.")] = None,
+    aware: Annotated[str | None, typer.Option("--aware", metavar="DATE", help="When the body responsible became aware; the clocks that count from awareness start here. lcspr: the local authority became aware of the incident (default --received); sar: the Safeguarding Adults Board became aware of the case; dhr: the police notified the Community Safety Partnership of the death (the decision's one month counts from it).")] = None,
+    details: Annotated[list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A subject detail, as `reviewctl subject --set` takes it (repeat), e.g. \"care=looked after\".")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
     name: Annotated[list[str] | None, typer.Option("--name", help="The subject's real name (repeat for others), kept encrypted; needs recipients.")] = None,
@@ -50,7 +51,7 @@ def refer(
         summary=summary, agencies=agency or [], options=options,
         identifying=with_values(None, given, [], {"name": "--name", "dob": "--dob", "address": "--address"})
         if given else None,
-        aware=maybe_date(aware, "--aware"),
+        aware=maybe_date(aware, "--aware"), details=details or [],
     )
     if options.dry_run:
         return outcome
@@ -90,10 +91,11 @@ def scope(
     notified: Annotated[str | None, typer.Option("--notified", help="lcspr: date the National Panel was notified.")] = None,
     rapid_review_sent: Annotated[str | None, typer.Option("--rapid-review-sent", help="lcspr: date the rapid review went to the Panel.")] = None,
     done: Annotated[bool, typer.Option("--done", help="Scoping is complete: move to the decision meeting.")] = False,
-    ofsted_dfe: Annotated[str | None, typer.Option("--ofsted-dfe", metavar="DATE", help="lcspr: date Ofsted and the Secretary of State (DfE) were notified.")] = None,
+    ofsted_dfe: Annotated[str | None, typer.Option("--ofsted-dfe", metavar="DATE", help="lcspr: date Ofsted and the Secretary of State (DfE) were notified; a looked-after child's scoping needs it, within 5 working days of awareness.")] = None,
     ofsted_dfe_not_made: Annotated[str | None, typer.Option("--ofsted-dfe-not-made", metavar="REASON", help="lcspr: why no notification to Ofsted and the DfE was made.")] = None,
-    panel_response: Annotated[str | None, typer.Option("--panel-response", metavar="DATE", help="lcspr: date of the National Panel's response to the rapid review (with --panel-agrees or --panel-disagrees).")] = None,
-    panel_agrees: Annotated[bool | None, typer.Option("--panel-agrees/--panel-disagrees", help="Whether the Panel agrees with the partners' view.", show_default=False)] = None,
+    panel_response: Annotated[str | None, typer.Option("--panel-response", metavar="DATE", help="lcspr: date of the National Panel's response to the rapid review (with --panel-outcome).")] = None,
+    panel_outcome: Annotated[str | None, typer.Option("--panel-outcome", metavar="OUTCOME", help="The Panel's response: agrees or disagrees (with the partners' decision), or national-review (it will consider a national review, Children Act 2004 s.16B).")] = None,
+    panel_agrees: Annotated[bool | None, typer.Option("--panel-agrees/--panel-disagrees", help="Short for --panel-outcome agrees / disagrees.", show_default=False)] = None,
     *, options: StepOptions,
 ) -> Outcome:
     """Record scoping: information requests and replies, lcspr notifications and the Panel's response, --done."""
@@ -105,9 +107,16 @@ def scope(
         notified=maybe_date(notified, "--notified"),
         rapid_review_sent=maybe_date(rapid_review_sent, "--rapid-review-sent"), done=done,
         ofsted_dfe=maybe_date(ofsted_dfe, "--ofsted-dfe"), ofsted_dfe_not_made=ofsted_dfe_not_made,
-        panel_response=maybe_date(panel_response, "--panel-response"), panel_agrees=panel_agrees,
+        panel_response=maybe_date(panel_response, "--panel-response"),
+        panel_outcome=_panel_outcome(panel_outcome, panel_agrees),
     )
     return core_scope(globals_of(ctx).store(), case_id, changes, options)
+
+
+def _panel_outcome(outcome: str | None, agrees: bool | None) -> str | None:
+    if outcome is not None and agrees is not None:
+        raise UsageError("give --panel-outcome, or --panel-agrees / --panel-disagrees, not both")
+    return outcome if agrees is None else "agrees" if agrees else "disagrees"
 
 
 @step()
@@ -126,6 +135,7 @@ def decide(
     learning_to: Annotated[str | None, typer.Option("--learning-to", help="Not conducted: the SSCP group that gets the learning.")] = None,
     case_type: Annotated[str | None, typer.Option("--type", help="Settle (or change) the review type at the meeting.")] = None,
     partner: Annotated[list[str] | None, typer.Option("--partner", metavar="PARTNER=NAME; ROLE", help="lcspr: a safeguarding partner's agreement (local-authority, icb, police; repeat for each).")] = None,
+    basis: Annotated[str | None, typer.Option("--basis", metavar="BASIS", help="sar, with --conduct: mandatory (Care Act 2014 s.44(1)-(3)) or discretionary (s.44(4)); needed by the decision to conduct (the meeting's, or the chair's).")] = None,
     *, options: StepOptions,
 ) -> Outcome:
     """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""
@@ -142,6 +152,6 @@ def decide(
         conduct=conduct, rationale=rationale, chair=chair,
         meeting_date=maybe_date(meeting_date, "--meeting-date"), attendees=attendee or [],
         parallel=parallel or [], scope=scope_text, learning_to=learning_to, new_type=case_type,
-        partners=partner or [],
+        partners=partner or [], basis=basis,
     )
     return core_decide(globals_of(ctx).store(), case_id, given, options)

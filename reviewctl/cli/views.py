@@ -12,7 +12,7 @@ from reviewctl.cli.common import Format, formats, globals_of
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import ExitCode
 
-DEADLINE_COLUMNS = ["label", "original_due", "due", "status", "met_on", "working_days_left", "why"]
+DEADLINE_COLUMNS = ["label", "standing", "original_due", "due", "status", "met_on", "working_days_left", "why"]
 
 
 def init(
@@ -34,6 +34,7 @@ def show(
     """Show one case: its details, deadlines and history."""
     from reviewctl.cli.clock import clock_status, next_text
     from reviewctl.cli.output import as_json, emit, pairs, table
+    from reviewctl.core.clocks import why_shown
     from reviewctl.core.showview import show_fields
     from reviewctl.core.views import history_rows, show_case
 
@@ -44,7 +45,7 @@ def show(
         emit(as_json(view))
         return
     heading = "## " if fmt == "md" else ""
-    deadlines = [{**d, "status": clock_status(d)} for d in view["deadlines"]]
+    deadlines = [{**d, "status": clock_status(d), "why": why_shown(d["why"], d["note"])} for d in view["deadlines"]]
     emit(pairs(show_fields(view), fmt)
          + f"\n{heading}Deadlines\n" + table(deadlines, DEADLINE_COLUMNS, fmt)
          + f"\n{heading}Next steps\n" + next_text(view["next"], fmt)

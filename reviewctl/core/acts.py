@@ -36,6 +36,9 @@ class Act:
     WITHDRAW = "withdraw"
     REOPEN = "reopen"
     REVISE = "revise"  # a new report version after the JCRG or approval sends the case back
+    # lcspr: the National Panel takes the case into a national review (Children Act 2004 s.16B):
+    # a transition where the workflow says it ends the local review, else a record beside it.
+    NATIONAL_REVIEW = "national-review"
     # Steps that stay in the stage and are no transition: a correction, a change of type.
     AMEND = "amend"
     RETYPE = "retype"

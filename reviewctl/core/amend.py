@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from reviewctl.core.casefiles import CaseFiles
-from reviewctl.core.clocks import lookup
+from reviewctl.core.clocks import lookup, start_of
 from reviewctl.core.fields import convert, current, put, resolve
 from reviewctl.core.recorded import plain_copy
 from reviewctl.core.step import (
@@ -33,7 +33,10 @@ from reviewctl.errors import RefusedError, UsageError
 
 # Dates that are planned ahead, not things that happened; and the one date before the referral.
 _PLANNED = {"due", "embargo_until"}
-_BEFORE_REFERRAL = {"incident_date"}
+_BEFORE_REFERRAL = {"incident_date", "aware"}
+# Records that follow one another whatever clock counts from them: (earlier, later).  The
+# rapid review goes to the Panel after the notification (`scope` refuses the other order).
+_IN_ORDER = [("scoping.notified", "scoping.rapid_review_sent")]
 
 
 def _shown(value: Any) -> str:
@@ -46,6 +49,8 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
     case, docs = files.case, files.docs
     found: list[str] = []
     received, incident = case.received, case.incident_date
+    if incident is not None and case.aware is not None and case.aware < incident:
+        found.append(f"case.aware {case.aware} would be before case.incident_date ({incident})")
     if received is not None:
         if incident is not None and incident > received:
             found.append(f"case.incident_date {incident} would be after case.received ({received})")
@@ -55,6 +60,10 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
                              f"of {entry.date}")
                 break
     found += _after_the_step(workflow, files)
+    for first, then in _IN_ORDER:
+        early, late = lookup(docs, first), lookup(docs, then)
+        if isinstance(early, date) and isinstance(late, date) and late < early:
+            found.append(f"{then} {late} would be before {first} ({early})")
     for clock in workflow.clocks:
         if clock.start is None:
             continue
@@ -64,9 +73,10 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
                 if isinstance(start, date) and isinstance(met, date) and met < start:
                     found.append(f"{clock.each}.{i}.{clock.met} {met} would be before its {clock.start} ({start})")
             continue
-        start, met = lookup(docs, clock.start), lookup(docs, clock.met)
+        start, met = start_of(clock, docs), lookup(docs, clock.met)
         if isinstance(start, date) and isinstance(met, date) and met < start:
-            found.append(f"{clock.met} {met} would be before {clock.start} ({start}), where the clock "
+            where = clock.start if lookup(docs, clock.start) is not None else clock.start_else
+            found.append(f"{clock.met} {met} would be before {where} ({start}), where the clock "
                          f"'{clock.id}' starts")
     return found
 

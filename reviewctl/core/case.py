@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from reviewctl.errors import UsageError
 
@@ -110,12 +110,30 @@ class OfstedDfe(Strict):
     reason: str | None = None
 
 
+# The National Panel's responses to a rapid review: it agrees with the partners' decision,
+# disagrees with it, or will consider a national review (Children Act 2004 s.16B).
+PANEL_OUTCOMES = ("agrees", "disagrees", "national-review")
+
+
 class PanelResponse(Strict):
     """lcspr: the National Panel's response to the rapid review."""
 
     date: dt.date
-    agrees: bool  # whether the Panel agrees with the partners' view
+    outcome: Literal["agrees", "disagrees", "national-review"] | None = None
+    agrees: bool | None = None  # as recorded before `outcome`: whether the Panel agreed
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_answer(self) -> PanelResponse:
+        if (self.outcome is None) == (self.agrees is None):
+            raise ValueError(f"give the Panel's outcome as `outcome:` ({', '.join(PANEL_OUTCOMES)})")
+        return self
+
+
+class NationalReview(Strict):
+    """lcspr: the National Panel takes the case into a national review (Children Act 2004 s.16B)."""
+
+    date: dt.date
 
 
 class Scoping(Strict):
@@ -124,12 +142,14 @@ class Scoping(Strict):
     rapid_review_sent: dt.date | None = None
     ofsted_dfe: OfstedDfe | None = None
     panel_response: PanelResponse | None = None
+    national_review: NationalReview | None = None
 
 
 class ChairDecision(Strict):
     outcome: Literal["conduct", "not-conduct"]
     rationale: Text
     date: dt.date
+    basis: str | None = None  # sar: the basis the chair decided, where the chair gave one
 
 
 class PartnerAgreement(Strict):
@@ -151,6 +171,7 @@ class Decision(Strict):
     parallel: list[Text] = []
     scope: str | None = None
     learning_to: str | None = None
+    basis: str | None = None  # sar: mandatory (Care Act 2014 s.44(1)-(3)) or discretionary (s.44(4))
     chair: ChairDecision | None = None
     conducted_from: dt.date | None = None  # the decision to conduct: review clocks start here
     record: str | None = None  # the rendered decision record

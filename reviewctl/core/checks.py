@@ -13,7 +13,7 @@ from typing import Any
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case import Case
-from reviewctl.core.clocks import is_present, lookup
+from reviewctl.core.clocks import condition_holds, is_present, lookup
 from reviewctl.core.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.schema import errors_of
 from reviewctl.core.workflow import Act, Transition, Workflow
@@ -65,6 +65,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
     _check_history(workflow, case, docs, at)
+    problems += _basis_problems(workflow, f"{folder}/decision.yaml", case.type, docs.get("decision"))
     if "clocks" in docs:
         from reviewctl.core.clockrecords import clock_record_problems
 
@@ -72,11 +73,32 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     return problems
 
 
-def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str) -> list[str]:
-    """The fields a transition needs for this type that the case's documents lack."""
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[str]:
+    """A review's basis (decide --basis) is one of the workflow's bases for its type."""
+    if not isinstance(decision, dict):
+        return []
+    known = [b.id for b in workflow.statute.bases.get(case_type, [])]
+    found = []
+    for loc in (("basis",), ("chair", "basis")):
+        value = decision.get(loc[0]) if len(loc) == 1 else (decision.get("chair") or {}).get("basis")
+        if value is not None and value not in known:
+            allowed = f"one of: {', '.join(known)}" if known else f"none for a '{case_type}' review"
+            found.append(located(shown, line_of(decision, loc), ".".join(loc),
+                                 f"'{value}' is not a basis of the workflow ({allowed}); correct it"))
+    return found
+
+
+def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str,
+                         conditional: bool = True) -> list[str]:
+    """The fields a transition needs for this type that the case's documents lack.
+
+    `conditional=False`: leave out the requirements that apply only `when` something holds
+    (the history's check: the condition may have been recorded after the step was taken).
+    """
     return [
         r.field for r in transition.requires
         if (r.types is None or case_type in r.types) and not is_present(lookup(docs, r.field))
+        and (condition_holds(r.when, docs) if conditional else r.when is None)
     ]
 
 
@@ -125,7 +147,7 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
             bad(i, "step", f"'{entry.step}' from '{entry.from_}' to '{entry.to}' is not a "
                 f"transition of the workflow for type '{step_type}'")
         else:
-            for field in missing_requirements(transition, docs, step_type):
+            for field in missing_requirements(transition, docs, step_type, conditional=False):
                 bad(i, "step", f"'{entry.step}' needs {field}, which the case does not have; "
                     "put back what was removed")
         case_type = step_type

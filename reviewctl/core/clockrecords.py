@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case import Strict, Text
-from reviewctl.core.clocks import lookup
+from reviewctl.core.clocks import lookup, start_of
 from reviewctl.errors import located
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
         if clock.each is None:
             if item is not None:
                 at("item", "this clock runs once per case; remove item")
-            start = lookup(docs, clock.start or clock.due or "")
+            start = start_of(clock, docs)
         else:
             entries = lookup(docs, clock.each) or []
             entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == str(item)), None)

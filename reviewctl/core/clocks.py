@@ -18,6 +18,7 @@ from reviewctl.adapters.calendar import (
     add_working_days,
     is_working_day,
     next_working_day,
+    previous_working_day,
     working_days_between,
 )
 
@@ -43,6 +44,23 @@ def lookup(docs: Documents, path: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def condition_holds(when: Any, docs: Documents) -> bool:
+    """Whether a workflow `when:` (a Condition, or None: always) holds for the case."""
+    if when is None:
+        return True
+    value = lookup(docs, when.field)
+    return isinstance(value, str) and value.strip().casefold() == when.equals.strip().casefold()
+
+
+def start_of(clock: ClockDef, docs: Documents) -> Any:
+    """Where a clock run once per case starts (or, with `due`, its due date): its `start`, else
+    `start_else` where the case has no value there (an older case without `aware`)."""
+    first = lookup(docs, clock.start or clock.due or "")
+    if first is None and clock.start_else:
+        first = lookup(docs, clock.start_else)
+    return first
 
 
 def is_present(value: Any) -> bool:
@@ -81,6 +99,21 @@ def shift(due: date, unit: str, length: int) -> date:
 def _units(unit: str, length: int) -> str:
     word = "working day" if unit == WORKING_DAYS else "day"
     return f"{length} {word}{'' if length == 1 else 's'}"
+
+
+def late_by(unit: str, due: date, until: date) -> str:
+    """How late, in the clock's own unit: "1 working day" for a working-day clock met on the
+    Monday after a Friday due date (not "3 days"); calendar days for a month clock or a
+    fixed date.  A working-day clock met on a weekend after its due date is a working day late."""
+    if unit == WORKING_DAYS:
+        return _units(unit, max(1, working_days_between(due, until)))
+    return _units(unit, (until - due).days)
+
+
+def why_shown(why: str | None, note: str | None) -> str | None:
+    """A table's `why` column: why the due date moved, and a month clock's note ("falls on
+    Sunday, not a working day"), so a table says what JSON does."""
+    return "; ".join(part for part in (why, note) if part) or None
 
 
 @dataclass(frozen=True)
@@ -140,6 +173,7 @@ class Deadline:
     days_late: int | None = None  # met late or missed: calendar days after the due date
     paused_since: date | None = None
     note: str | None = None  # a month clock that ended on a weekend or bank holiday says so
+    late_by: str | None = None  # met late or missed: how late in the clock's own unit ("1 working day")
 
     @property
     def late(self) -> bool:
@@ -168,9 +202,11 @@ class Deadline:
             "met_on": self.met_on.isoformat() if self.met_on else None,
             "late": self.status in ("met-late", "missed"),
             "days_late": self.days_late,
+            "late_by": self.late_by,
             "paused_since": self.paused_since.isoformat() if self.paused_since else None,
             "working_days_left": self.working_days_left,
             "note": self.note,
+            "standing": self.standing,
         }
 
 
@@ -208,17 +244,19 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
     if paused_since is not None and met_on is not None:
         due = shift(due, unit, paused_length(unit, paused_since, met_on))  # met while paused
 
-    def made(status: str, left: int | None = None, late: int | None = None) -> Deadline:
+    def made(status: str, left: int | None = None, until: date | None = None) -> Deadline:
         return Deadline(name, label, item, start, due, status, met_on, left, standing,
-                        original if original != due or why else None, why, late,
-                        paused_since if status == "paused" else None, note)
+                        original if original != due or why else None, why,
+                        None if until is None else (until - due).days,
+                        paused_since if status == "paused" else None, note,
+                        None if until is None else late_by(unit, due, until))
 
     if met_on is not None:
-        return made("met") if met_on <= due else made("met-late", late=(met_on - due).days)
+        return made("met") if met_on <= due else made("met-late", until=met_on)
     if stopped is not None:
         if paused_since is not None or stopped <= due:
             return None  # the case moved on before the clock fell due
-        return made("missed", late=(stopped - due).days)
+        return made("missed", until=stopped)
     if paused_since is not None:
         return made("paused")
     left = working_days_between(today, due)
@@ -271,13 +309,11 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     changes = recorded_changes(docs) if "clocks" in docs else {}
     found: list[DeadlineInput] = []
     for clock in workflow.clocks:
-        if clock.types is not None and case_type not in clock.types:
+        if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
             continue
         candidates: list[tuple[str, str | None, Any, Any]]
         if clock.each is None:
-            first = lookup(docs, clock.start or clock.due or "")
-            if first is None and clock.start_else:
-                first = lookup(docs, clock.start_else)
+            first = start_of(clock, docs)
             candidates = [(clock.label, None, first, lookup(docs, clock.met))]
         else:
             entries = lookup(docs, clock.each) or []
@@ -314,13 +350,17 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
 
 
 def month_end(due: date, unit: str, policy: str) -> tuple[date, str | None]:
-    """A month clock's end on a weekend or bank holiday: said so, and left or moved to the next working day."""
+    """A month clock's end on a weekend or bank holiday: said so, and left, moved on to the
+    next working day or moved back to the one before (a store's `month_end`)."""
     if unit != MONTHS or is_working_day(due):
         return due, None
     what = due.strftime("%A") if due.weekday() >= 5 else "a bank holiday"
     if policy == "next-working-day":
         moved = next_working_day(due)
         return moved, f"the month ended on {due.isoformat()} ({what}); moved to the next working day"
+    if policy == "previous-working-day":
+        moved = previous_working_day(due)
+        return moved, f"the month ended on {due.isoformat()} ({what}); moved back to the previous working day"
     return due, f"falls on {what}, not a working day"
 
 

@@ -20,6 +20,7 @@ from reviewctl.core.clocks import (
     WORKING_DAYS,
     Deadline,
     DeadlineInput,
+    condition_holds,
     deadline_inputs,
     lookup,
     paused_length,
@@ -42,7 +43,7 @@ def case_clocks(workflow: Workflow, docs: dict[str, Any]) -> list[tuple[ClockDef
     case_type = CaseDoc(docs.get("case")).get("type")
     found: list[tuple[ClockDef, str | None]] = []
     for clock in workflow.clocks:
-        if clock.types is not None and case_type not in clock.types:
+        if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
             continue
         if clock.each is None:
             found.append((clock, None))
@@ -220,7 +221,7 @@ def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon:
     for clock, item in case_clocks(workflow, docs):
         given = inputs.get((clock.id, item))
         row: dict[str, Any] = {"clock": clock_key(clock.id, item), "label": clock.label, "standing": clock.standing,
-                               "status": "not started", "story": []}
+                               "source": clock.source, "status": "not started", "story": []}
         if given is None or (given[7] != FIXED and given[3] > today):
             out.append(row)
             continue
@@ -246,15 +247,16 @@ def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str,
     else:
         status, due = now.status, now.due
         if now.status in ("met", "met-late") and met is not None:
-            late = f" ({now.days_late} days late)" if now.status == "met-late" else ""
+            late = f" ({now.late_by} late)" if now.status == "met-late" else ""
             events.append((met, f"met{late}", due))
         elif now.status == "missed" and stop is not None:
-            events.append((stop, f"missed: the case moved on {now.days_late} days after it fell due", due))
+            events.append((stop, f"missed: the case moved on {now.late_by} after it fell due", due))
     return {
         "started": start.isoformat() if unit != FIXED else None,
         "original_due": original.isoformat(), "due": due.isoformat(), "status": status,
         "met_on": met.isoformat() if met else None,
         "days_late": now.days_late if now else None,
+        "late_by": now.late_by if now else None,
         "paused_since": now.paused_since.isoformat() if now and now.paused_since else None,
         "why": now.why if now else ("; ".join(rev.why) or None),
         "story": [{"date": d.isoformat(), "event": e, "due": after.isoformat()} for d, e, after in

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 from reviewctl.adapters import yamlio
@@ -16,21 +18,24 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
                declare_independent: bool, options: StepOptions) -> Outcome:
     name = required_text(lead_reviewer, "--lead-reviewer", "name the lead reviewer")
     org = required_text(organisation, "--organisation", "name the lead reviewer's organisation")
-    if not declare_independent:
-        raise RefusedError(
-            f"{case_id}: the lead reviewer must be independent of the agencies involved; "
-            "confirm it with --declare-independent"
-        )
 
     def change(edit: Edit, when: date) -> str:
         files = edit.files
         involved = files.case.agencies + [r.agency or "" for r in files.scoping.requests]
         involved += [r.agency or "" for r in files.setup.chronology_requests]
-        clash = next((a for a in involved if a.casefold() == org.casefold()), None)
+        mine = organisation_key(org)
+        clash = next((a for a in involved if a.strip() and organisation_key(a) == mine), None)
         if clash is not None:
+            # --declare-independent does not override this: a declaration is not evidence.
             raise RefusedError(
-                f"{case_id}: the lead reviewer's organisation '{clash}' is an agency involved in "
-                "the case; commission a reviewer independent of every involved agency"
+                f"{case_id}: the lead reviewer's organisation is the agency involved '{clash}' (names "
+                "compared without case, punctuation, 'The', 'Ltd'/'Limited', 'plc', 'LLP' or 'CIC'); "
+                "commission a reviewer independent of every involved agency"
+            )
+        if not declare_independent:  # asked after the match: declaring cannot make an agency independent
+            raise RefusedError(
+                f"{case_id}: the lead reviewer must be independent of the agencies involved; "
+                "confirm it with --declare-independent"
             )
         letter = render_document(edit, "commission-letter.md.j2", "lead-reviewer-commission", when,
                                  lead_reviewer=name, organisation=org)
@@ -40,6 +45,28 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
         return Act.COMMISSION
 
     return run_record(store, case_id, Act.COMMISSION, options, change)
+
+
+# Words that do not make one organisation another: "The Fictional Trust" is "Fictional Trust
+# Ltd".  Company forms end a name; "The" starts it (or ends it, as a list writes "Trust, The").
+_FORMS = {"ltd", "limited", "plc", "llp", "cic"}
+_JOINED = re.compile(r"[.'’`]")  # "L.L.P.", "St. Mary's": the marks are dropped, not spaces
+_APART = re.compile(r"[\W_]+")  # any other mark or space separates words (letters of any script stay)
+
+
+def organisation_key(name: str) -> str:
+    """A name as organisations are told apart: accents, case, punctuation and spacing, a
+    leading or trailing "The" and a trailing company form (Ltd, Limited, plc, LLP, CIC)
+    left out.  A name that is nothing but those words keeps them."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    words = _APART.split(_JOINED.sub("", folded.replace("&", " and ")))
+    words = [w for w in words if w]
+    kept = list(words)
+    while words and words[0] == "the":
+        words.pop(0)
+    while words and (words[-1] in _FORMS or words[-1] == "the"):
+        words.pop()
+    return "".join(words or kept)
 
 
 def panel_add(store: Store, case_id: str, *, name: str, agency: str, role: str,

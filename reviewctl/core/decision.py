@@ -12,6 +12,7 @@ from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.casefiles import DecisionDoc
+from reviewctl.core.statute import basis_of, check_value
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -42,6 +43,7 @@ class DecisionInput:
     learning_to: str | None = None
     new_type: str | None = None
     partners: list[str] = field(default_factory=list)  # lcspr: "PARTNER=NAME; ROLE", one per partner
+    basis: str | None = None  # sar: the review's statutory basis (workflow statute.bases)
 
 
 def decide(store: Store, case_id: str, given: DecisionInput, options: StepOptions) -> Outcome:
@@ -92,6 +94,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
             if decider.chair and given.chair:
                 decision["decided_for"] = decider.chair
         chair_next = store.workflow.decided_by_chair(transition.to)
+        record_basis(edit, decision, given, final=not chair_next)
         _documents(edit, decision, given, chair_next, options.date)
         if given.conduct and not chair_next:  # the final decision to conduct
             decision["conducted_from"] = options.date
@@ -131,6 +134,27 @@ def record_partners(edit: Edit, decision: DecisionDoc, case_type: str, given: li
         {pid: yamlio.new_map({"name": name, "role": role}) for pid, (name, role) in agreed.items()})
 
 
+def record_basis(edit: Edit, decision: DecisionDoc, given: DecisionInput, final: bool) -> None:
+    """A review's statutory basis (sar: mandatory or discretionary), for the types the
+    workflow gives bases: the meeting may recommend one, the chair may decide it, and the
+    final decision to conduct needs one.  The chair's is kept beside the meeting's."""
+    case_type = edit.case.type
+    bases = edit.store.workflow.statute.bases.get(case_type, [])
+    known = ", ".join(f"{b.id} ({b.source})" if b.source else b.id for b in bases)
+    if given.basis is not None:
+        if not bases:
+            raise UsageError(f"--basis: a '{case_type}' review has no statutory basis to choose "
+                             "(the workflow's statute.bases names none)")
+        if not given.conduct:
+            raise UsageError("--basis goes with --conduct: it says on which basis the review is conducted")
+        chosen = check_value(given.basis, [b.id for b in bases], "--basis")
+        target = decision.get("chair") if given.chair else decision
+        target["basis"] = chosen
+    if final and given.conduct and bases and basis_of(decision.raw) is None:
+        raise UsageError(f"{edit.case_id}: a decision to conduct a '{case_type}' review says its basis: "
+                         f"give --basis with one of: {known}")
+
+
 def _who(decision: DecisionDoc, chair_next: bool) -> dict[str, Any]:
     """Who decides, for the documents: the body, the one who decides for it, each partner."""
     body = str(decision.get("body") or "")
@@ -143,6 +167,9 @@ def _who(decision: DecisionDoc, chair_next: bool) -> dict[str, Any]:
 
 def _documents(edit: Edit, decision: DecisionDoc, given: DecisionInput, chair_next: bool, when: date) -> None:
     who = _who(decision, chair_next)
+    basis = basis_of(decision.raw)
+    named = next((b for b in edit.store.workflow.statute.bases.get(edit.case.type, []) if b.id == basis), None)
+    who["basis"] = f"{named.label} ({named.source})" if named else basis or ""
     if not given.chair:
         facts = {k: decision.get(k) for k in ("meeting_date", "attendees", "outcome", "rationale",
                                               "parallel", "scope")}

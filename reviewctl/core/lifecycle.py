@@ -7,12 +7,15 @@ A change of type is checked as core/typerule.py says.
 
 from __future__ import annotations
 
+from datetime import date
+
 from reviewctl.core.step import (
     Edit,
     StepOptions,
     advance,
     check_date,
     check_new_type,
+    check_plausible,
     finish,
     history_entry,
     required_text,
@@ -67,7 +70,11 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
         return finish(edit, Act.REOPEN, f"{stage} -> {chosen.to}", options)
 
 
-def retype(store: Store, case_id: str, new_type: str, reason: str, options: StepOptions) -> Outcome:
+def retype(store: Store, case_id: str, new_type: str, reason: str, options: StepOptions,
+           aware: date | None = None) -> Outcome:
+    """A change of review type; `aware`: when the new type's responsible body became aware
+    (a SAR that becomes a DHR: the day the police notified the Community Safety Partnership),
+    where its clocks start.  The history keeps the date it replaces."""
     reason = required_text(reason, "--reason", "say why the review type changes")
     new_type = store.workflow.check_type(new_type)
     with step_guard(store, case_id):
@@ -80,7 +87,24 @@ def retype(store: Store, case_id: str, new_type: str, reason: str, options: Step
             raise UsageError(f"{case_id}: --type unknown: the type is settled as '{old}'; give the type it should be")
         check_new_type(edit, new_type, Act.RETYPE)
         when = check_date(options.date, edit, not_before_last=True)
-        case.seq("history").append(history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name,
-                                                 options, new_type, reason))
+        entry = history_entry(Act.RETYPE, when, stage, stage, store.repo.identity().name, options, new_type, reason)
+        if aware is not None:
+            _new_aware(edit, aware, when, new_type)
+            entry.update({"field": "case.aware", "old": case.aware, "new": aware})
+            case["aware"] = aware
+            edit.rewrites = True  # the date is replaced on purpose: the history keeps the old one
+        case.seq("history").append(entry)
         case.type = new_type
         return finish(edit, Act.RETYPE, f"{old} -> {new_type}", options)
+
+
+def _new_aware(edit: Edit, aware: date, when: date, new_type: str) -> None:
+    """`retype --aware`: a date that has happened, by the change of type, not before the incident."""
+    check_plausible(aware, "--aware")
+    means = edit.store.workflow.statute.aware.get(new_type, "the body responsible became aware")
+    if aware > when:
+        raise UsageError(f"{edit.case_id}: --aware {aware} is after the change of type ({when}); give the day "
+                         f"{means}")
+    incident = edit.case.incident_date
+    if incident is not None and aware < incident:
+        raise UsageError(f"{edit.case_id}: --aware {aware} is before the incident ({incident}); check both dates")

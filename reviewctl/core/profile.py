@@ -16,9 +16,23 @@ RECORD = "subject"
 
 def set_details(store: Store, case_id: str, given: list[str], options: StepOptions) -> Outcome:
     """`FIELD=VALUE` for each subject detail given; each value from its field's vocabulary."""
-    vocab = store.workflow.statute.subject
     if not given:
-        raise UsageError(f"nothing to record: give --set FIELD=VALUE (fields: {', '.join(vocab)})")
+        fields = ", ".join(store.workflow.statute.subject)
+        raise UsageError(f"nothing to record: give --set FIELD=VALUE (fields: {fields})")
+    values = checked_details(store, given)
+
+    def change(edit: Edit, when: date) -> None:
+        details = edit.files.view("profile").mapping("details")
+        for name, value in values.items():
+            details[name] = value
+
+    return run_record(store, case_id, RECORD, options, change)
+
+
+def checked_details(store: Store, given: list[str]) -> dict[str, str]:
+    """Each `FIELD=VALUE` as the workflow's vocabulary spells it; a usage error for any other
+    (also for `refer --set`: a looked-after child is known at referral)."""
+    vocab = store.workflow.statute.subject
     values: dict[str, str] = {}
     for text in given:
         name, sep, value = text.partition("=")
@@ -27,13 +41,7 @@ def set_details(store: Store, case_id: str, given: list[str], options: StepOptio
             raise UsageError(f"--set: give FIELD=VALUE with a field of the workflow's subject details "
                              f"(fields: {', '.join(vocab)})")
         values[name] = check_value(value, vocab[name].values, f"--set {name}")
-
-    def change(edit: Edit, when: date) -> None:
-        details = edit.files.view("profile").mapping("details")
-        for name, value in values.items():
-            details[name] = value
-
-    return run_record(store, case_id, RECORD, options, change)
+    return values
 
 
 def add_themes(store: Store, case_id: str, themes: list[str], options: StepOptions) -> Outcome:

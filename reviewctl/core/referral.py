@@ -9,6 +9,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core import identifiers
 from reviewctl.core.confidential import keystore_written
 from reviewctl.core.identifiers import Confidential
+from reviewctl.core.profile import checked_details
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -53,10 +54,13 @@ def new_case_id(store: Store, year: int) -> str:
 def refer(store: Store, *, case_type: str, subject: str, referrer: str,
           received: date | None, incident_date: date | None, summary: str | None,
           agencies: list[str], options: StepOptions, identifying: Confidential | None = None,
-          aware: date | None = None) -> Outcome:
+          aware: date | None = None, details: list[str] | None = None) -> Outcome:
     """Record a new referral; `identifying`: its real identifiers, kept encrypted from the start.
 
-    `aware`: when the local authority became aware of the incident (lcspr; default: received).
+    `aware`: when the body responsible became aware, as the workflow's `statute.aware` says
+    for the type (lcspr: the local authority, default the received date; sar: the Board;
+    dhr: the police told the Community Safety Partnership).  `details`: subject details
+    as `subject --set` takes them (a looked-after child is known at referral).
     """
     workflow = store.workflow
     case_type = workflow.check_type(case_type)
@@ -71,12 +75,14 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
     if aware is not None:
         check_not_future(aware, options.today, "--aware")
         if aware > received_on:
-            raise UsageError(f"--aware {aware} is after the referral was received ({received_on}); the local "
-                             "authority is aware of an incident by the time it is referred")
+            means = workflow.statute.aware.get(case_type, "the body responsible became aware")
+            raise UsageError(f"--aware {aware} is after the referral was received ({received_on}); for a "
+                             f"'{case_type}' it is the day {means}, which is by the time it is referred")
         if incident_date is not None and aware < incident_date:
             raise UsageError(f"--aware {aware} is before the incident ({incident_date}); check both dates")
     if options.when is not None and options.when < received_on:
         raise UsageError(f"--date {options.when} is before the referral was received ({received_on})")
+    subject_details = checked_details(store, details) if details else {}
     case_id = new_case_id(store, received_on.year)
     with step_guard(store, case_id):
         by = store.repo.identity().name
@@ -97,6 +103,8 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
                                                   "acknowledgement-letter", when)
         case["history"] = yamlio.new_seq(
             [history_entry(step, when, None, workflow.initial, by, options, case_type)])
+        if subject_details:
+            edit.files.view("profile").mapping("details").update(subject_details)
         if not identifying:
             return finish(edit, step, f"-> {workflow.initial}", options)
         identifiers.require_recipients(store)

@@ -98,7 +98,7 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
             "id": s.id, "type": s.type, "converted_from_rapid_review": s.converted,
             "stage": s.stage, "stage_label": s.stage_label, "subject": s.subject,
             "received": _iso(s.received), "incident_date": _iso(s.incident_date),
-            "decision": s.decision, "decision_date": _iso(s.decision_date),
+            "decision": s.decision, "decision_date": _iso(s.decision_date), "basis": s.basis,
             "lead_reviewer": s.lead_reviewer,
             "next_deadline": label, "next_due": next_due, "next_due_original": original, "next_due_why": why,
             "rag": rag,
@@ -112,7 +112,7 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
 def _due_row(s: Summary, d: Deadline) -> dict[str, Any]:
     return {"case": s.id, "type": s.type, "stage": s.stage, "clock": d.name,
             "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
-            "due": d.due.isoformat(), "why": d.why, "status": d.status,
+            "due": d.due.isoformat(), "why": d.why, "note": d.note, "status": d.status,
             "paused_since": _iso(d.paused_since), "working_days_left": d.working_days_left}
 
 
@@ -218,6 +218,7 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         "timescales": {**timescales(index, start, end), "by_clock": statfigures.clock_shares(index, start, end)},
         "themes": statfigures.themes(index, start, end),
         "not_published": statfigures.not_published(index, start, end),
+        **statfigures.statutory(index, start, end),
     }
 
 

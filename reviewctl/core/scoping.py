@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case import PANEL_OUTCOMES
 from reviewctl.core.casefiles import ScopingDoc
 from reviewctl.core.clocks import due_date
 from reviewctl.core.setup import slug
+from reviewctl.core.statute import check_value
 from reviewctl.core.step import (
     Edit,
     StepOptions,
@@ -36,7 +38,7 @@ class ScopeChanges:
     ofsted_dfe: date | None = None  # lcspr: Ofsted and the Secretary of State (DfE) notified
     ofsted_dfe_not_made: str | None = None  # ... or why not
     panel_response: date | None = None  # lcspr: the National Panel's response to the rapid review
-    panel_agrees: bool | None = None
+    panel_outcome: str | None = None  # agrees, disagrees or national-review (PANEL_OUTCOMES)
 
     @property
     def empty(self) -> bool:
@@ -63,10 +65,15 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
             store.workflow.require_record("scope", stage, case_id)
         if changes.panel_response:
             store.workflow.require_record("panel-response", stage, case_id)
-        if changes.notified or changes.rapid_review_sent or changes.ofsted_dfe or changes.ofsted_dfe_not_made:
-            # A store's workflow written before `notify-panel` existed records them with `scope`.
-            record = "notify-panel" if "notify-panel" in store.workflow.records else "scope"
-            store.workflow.require_record(record, stage, case_id)
+        records = store.workflow.records
+        # A store's workflow written before `notify-panel` existed records them with `scope`.
+        panel = "notify-panel" if "notify-panel" in records else "scope"
+        if changes.notified or changes.rapid_review_sent:
+            store.workflow.require_record(panel, stage, case_id)
+        if changes.ofsted_dfe or changes.ofsted_dfe_not_made:
+            # Whatever the review: where the workflow says so, in any stage.
+            store.workflow.require_record("notify-ofsted-dfe" if "notify-ofsted-dfe" in records else panel,
+                                          stage, case_id)
         if changes.returned:
             store.workflow.require_record("scope-returned", stage, case_id)
         # An unsettled case may turn out to be lcspr: what that type needs can be recorded first.
@@ -126,8 +133,8 @@ def _lcspr_records(edit: Edit, scoping: ScopingDoc, changes: ScopeChanges, today
         if not reason:
             raise UsageError("--ofsted-dfe-not-made was given a blank reason; say why no notification was made")
         scoping["ofsted_dfe"] = yamlio.new_map({"made": False, "reason": reason})
-    if (changes.panel_response is None) != (changes.panel_agrees is None):
-        raise UsageError("--panel-response DATE goes with --panel-agrees or --panel-disagrees")
+    if (changes.panel_response is None) != (changes.panel_outcome is None):
+        raise UsageError(f"--panel-response DATE goes with --panel-outcome ({', '.join(PANEL_OUTCOMES)})")
     if changes.panel_response is not None:
         sent = scoping.rapid_review_sent
         if sent is None:
@@ -137,8 +144,8 @@ def _lcspr_records(edit: Edit, scoping: ScopingDoc, changes: ScopeChanges, today
         if changes.panel_response < sent:
             raise UsageError(f"{edit.case_id}: --panel-response {changes.panel_response} is before the rapid "
                              f"review was sent ({sent})")
-        scoping["panel_response"] = yamlio.new_map({"date": changes.panel_response,
-                                                    "agrees": bool(changes.panel_agrees)})
+        outcome = check_value(str(changes.panel_outcome), list(PANEL_OUTCOMES), "--panel-outcome")
+        scoping["panel_response"] = yamlio.new_map({"date": changes.panel_response, "outcome": outcome})
 
 
 def _request(edit: Edit, scoping: ScopingDoc, agency: str, when: date) -> None:

@@ -72,8 +72,9 @@ class Config(BaseModel):
     retention: dict[str, Retention] = {}
     # One-off bank holidays beyond England and Wales' list (a royal occasion), as dates.
     bank_holidays: list[date] = []
-    # A month clock ending on a weekend or bank holiday: `leave` it (and say so) or move it
-    # to the `next-working-day`; default: the workflow's `statute.month_end`.
+    # A month clock ending on a weekend or bank holiday: `leave` it (and say so), or move it
+    # on to the `next-working-day` or back to the `previous-working-day`; default: the
+    # workflow's `statute.month_end`.
     month_end: MonthEnd | None = None
     # A review type's name: e.g. {dhr: Domestic Abuse Related Death Review} once the
     # Victims and Prisoners Act 2024 s.19 is commenced.

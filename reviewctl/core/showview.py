@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from reviewctl.core.store import Store
 
 Field = tuple[str, Any]  # (label, value); a value of None, "" or [] is not shown
+# The National Panel's response to a rapid review, in words.
+PANEL_WORDS = {"agrees": "agrees with the partners' decision", "disagrees": "disagrees with the partners' decision",
+               "national-review": "will consider a national review (Children Act 2004 s.16B)"}
 
 
 def _joined(part: dict[str, Any], *keys: str) -> str:
@@ -74,18 +77,23 @@ def statutory_fields(view: dict[str, Any]) -> list[Field]:
     decision = _part(view, "decision")
     ofsted = _part(view, "scoping", "ofsted_dfe")
     response = _part(view, "scoping", "panel_response")
+    national = view.get("national_review")
     home = _part(view, "homeoffice")
     publication = _part(view, "publication")
     profile = _part(view, "profile")
     proceedings = _part(view, "proceedings", "proceedings") or []
     rows: list[Field] = [
-        ("aware", view.get("aware")),
+        ("aware", f"{view['aware']} ({view['aware_means']})" if view.get("aware") and view.get("aware_means")
+         else view.get("aware")),
         ("decided by", ", on behalf of the ".join(x for x in (decision.get("decided_for"), decision.get("body")) if x)),
+        ("basis", f"{view['basis']['id']} ({view['basis']['source']})" if view.get("basis") else None),
         ("partners", ", ".join(f"{k}: {p['name']} ({p['role']})" for k, p in (decision.get("partners") or {}).items())),
         ("ofsted and dfe", (f"notified {ofsted.get('date')}" if ofsted.get("made")
                             else f"not notified: {ofsted.get('reason')}") if ofsted else None),
-        ("panel response", f"{response['date']}: {'agrees' if response['agrees'] else 'does not agree'}"
+        ("panel response", f"{response['date']}: {PANEL_WORDS.get(str(view.get('panel_outcome')), '')}"
          if response else None),
+        ("national review", f"{national['date']}: " + ("the local review ended" if national["ended_local_review"]
+                                                       else "beside the local review") if national else None),
         ("home office", "; ".join([f"submitted {s['date']} (v{s['version']})" for s in home.get("submissions") or []]
                                   + [f"QA {o['outcome']} {o['date']}" for o in home.get("outcomes") or []])),
         ("publication planned", publication.get("planned")),

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from reviewctl.core.charts import Chart, bar_chart, figure_charts, monthly
-from reviewctl.core.clocks import with_status
+from reviewctl.core.clocks import why_shown, with_status
 from reviewctl.core.index import Index
 from reviewctl.core.reports import Filters, due, period, stats, tracker
 from reviewctl.core.summary import Action, PlanItem, Summary
@@ -135,8 +135,9 @@ class Pages:
         drawn = timeline(stages, shown, self.today, bool(s.terminal))
         deadlines = [{"label": d.label, "start": _iso(d.start), "original_due": _iso(d.first_due),
                       "due": _iso(d.due), "status": d.status, "status_words": STATUS_WORDS.get(d.status, d.status),
-                      "rag": rag(STATUS_RAG.get(d.status)), "met_on": _iso(d.met_on), "why": d.why or "",
-                      "days_late": d.days_late} for d, _ in shown]
+                      "rag": rag(STATUS_RAG.get(d.status)), "met_on": _iso(d.met_on),
+                      "why": why_shown(d.why, d.note) or "", "days_late": d.days_late, "late_by": d.late_by,
+                      "standing": d.standing} for d, _ in shown]
         actions = [self._action(s, a, p) for a, p in zip(s.actions, details.plan, strict=False)]
         return {
             "id": s.id, "page": page_name(s.id), "type": s.type,

@@ -75,3 +75,27 @@ def not_published(index: Index, start: date, end: date) -> list[dict[str, Any]]:
              "reason": facts.route_reason, "findings": list(facts.findings)}
             for s in index.summaries
             if (facts := details[s.id].facts).route == "not-published" and inside(facts.publication_date)]
+
+
+def statutory(index: Index, start: date, end: date) -> dict[str, dict[str, int]]:
+    """The statutory records of the period: the basis of each review decided on (a sar's
+    mandatory or discretionary, and reviews whose basis was not recorded), the National
+    Panel's responses to rapid reviews, and the national reviews it took, split by whether
+    each ended the local review or ran beside it."""
+    inside = _inside(start, end)
+    details = index.details()
+    bases: dict[str, int] = {}
+    responses: dict[str, int] = {}
+    national = {"taken": 0, "ended_local_review": 0, "beside_local_review": 0}
+    for s in index.summaries:
+        facts = details[s.id].facts
+        if facts.basis is not None and inside(facts.conducted_from):
+            key = facts.basis or "not recorded"
+            bases[key] = bases.get(key, 0) + 1
+        if facts.panel_outcome is not None and inside(facts.panel_date):
+            responses[facts.panel_outcome] = responses.get(facts.panel_outcome, 0) + 1
+        if inside(facts.national_review):
+            national["taken"] += 1
+            national["ended_local_review" if facts.national_ended_local else "beside_local_review"] += 1
+    return {"bases": dict(sorted(bases.items())), "panel_responses": dict(sorted(responses.items())),
+            "national_reviews": national}

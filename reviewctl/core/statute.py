@@ -13,13 +13,16 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from reviewctl.adapters.yamlio import line_of
+from reviewctl.core.acts import Act
 from reviewctl.errors import UsageError, located
 
 if TYPE_CHECKING:
     from reviewctl.core.settings import Config
     from reviewctl.core.workflow import Workflow
 
-MonthEnd = Literal["leave", "next-working-day"]
+MonthEnd = Literal["leave", "next-working-day", "previous-working-day"]
+# How binding a clock's limit is, from the law down: each clock's `standing` is one of these.
+STANDINGS = ("statutory", "statutory guidance", "national expectation", "local practice")
 
 
 class _Data(BaseModel):
@@ -48,6 +51,14 @@ class Route(_Data):
     source: str = ""
 
 
+class Basis(_Data):
+    """A statutory basis on which a review of a type is conducted (sar: mandatory or discretionary)."""
+
+    id: str
+    label: str
+    source: str = ""
+
+
 class Vocabulary(_Data):
     label: str
     values: list[str]
@@ -63,7 +74,12 @@ class Statute(_Data):
     subject: dict[str, Vocabulary] = {}  # subject details: field -> its fixed values
     themes: list[str] = []  # learning themes; a store adds its own under `themes:`
     home_office_qa: list[str] = []  # types whose report the Home Office quality-assures before publication
-    month_end: MonthEnd = "leave"  # a month clock ending on a non-working day: left, or moved on
+    # The bases a review of a type is conducted on (`decide --basis`); a decision to conduct needs one.
+    bases: dict[str, list[Basis]] = {}
+    # What `case.aware` (`refer --aware`) means for each type: when the body responsible
+    # became aware.  The clocks that start at `case.aware` count from it.
+    aware: dict[str, str] = {}
+    month_end: MonthEnd = "leave"  # a month clock ending on a non-working day: left, moved on or moved back
 
 
 def check_value(value: str, known: list[str], flag: str) -> str:
@@ -73,6 +89,35 @@ def check_value(value: str, known: list[str], flag: str) -> str:
             return k
     raise UsageError(f"{flag}: the value given is not in the vocabulary (known: {', '.join(known)}); "
                      "give one of them, or add it to the store's settings")
+
+
+def basis_of(decision: Any) -> str | None:
+    """The basis a review is conducted on (decision.yaml as read): the chair's where the chair
+    decided one, else the meeting's."""
+    if not isinstance(decision, dict):
+        return None
+    chair = decision.get("chair")
+    found = (chair.get("basis") if isinstance(chair, dict) else None) or decision.get("basis")
+    return str(found) if found else None
+
+
+def panel_outcome(response: Any) -> str | None:
+    """The National Panel's response to a rapid review (scoping.yaml `panel_response` as read):
+    agrees, disagrees or national-review; a response recorded before `outcome` says `agrees`."""
+    if not isinstance(response, dict):
+        return None
+    if response.get("outcome"):
+        return str(response["outcome"])
+    agrees = response.get("agrees")
+    return None if agrees is None else "agrees" if agrees else "disagrees"
+
+
+def ended_local(workflow: Workflow, case: Any) -> bool:
+    """Whether a national review ended the local review (case.yaml as read): the history took
+    a transition whose action is `national-review`."""
+    history = case.get("history") if isinstance(case, dict) else None
+    steps = workflow.steps_of(Act.NATIONAL_REVIEW)
+    return any(isinstance(h, dict) and h.get("step") in steps for h in history or [])
 
 
 def themes_of(flow: Workflow, config: Config) -> list[str]:
@@ -101,6 +146,8 @@ def apply_settings(flow: Workflow, config: Config, raw: Any, shown: str) -> list
             problems.append(located(shown, where, f"clock_starts.{clock_id}",
                                     f"'{start}' is not a start of this clock (known: "
                                     f"{', '.join(clock.start_choices)})"))
-        else:
-            clock.start = start
+        elif start != clock.start:
+            # The fallback belongs to the default start (an older case without `aware`): a
+            # clock from the notification waits for the notification.
+            clock.start, clock.start_else = start, None
     return problems

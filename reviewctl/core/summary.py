@@ -26,6 +26,7 @@ from reviewctl.core.casefiles import (
     ReportDoc,
 )
 from reviewctl.core.clocks import DeadlineInput, deadline_inputs
+from reviewctl.core.statute import basis_of, ended_local, panel_outcome
 from reviewctl.core.workflow import Act, Workflow
 
 
@@ -55,6 +56,7 @@ class Summary(NamedTuple):
     published: Any
     deadlines: tuple[DeadlineInput, ...]
     actions: tuple[Action, ...]
+    basis: Any = None  # statutory_facts: the basis of a review (sar), for the tracker
 
 
 class Facts(NamedTuple):
@@ -72,6 +74,14 @@ class Facts(NamedTuple):
     publication_date: Any
     findings: tuple[Any, ...]
     themes: tuple[Any, ...]
+    # statutory_facts: a review's basis ("" where its type needs one and none is recorded;
+    # None where the type has none), the Panel's response to the rapid review, and the
+    # national review the Panel took (its date; whether it ended the local review).
+    basis: Any = None
+    panel_outcome: Any = None
+    panel_date: Any = None
+    national_review: Any = None
+    national_ended_local: bool = False
 
 
 class PlanItem(NamedTuple):
@@ -155,7 +165,24 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
         published=share(publication.get("date")) if publication.get("where") is not None else None,
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
+        basis=share(statutory_facts(workflow, docs)["basis"]),
     )
+
+
+def statutory_facts(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
+    """What `stats` and the tracker count of the statutory records (issue 21): the basis,
+    the Panel's response and a national review; whether that ended the local review is read
+    from the history."""
+    case, decision, scoping = docs["case"], docs.get("decision"), docs.get("scoping") or {}
+    response = scoping.get("panel_response") if isinstance(scoping, dict) else None
+    national = scoping.get("national_review") if isinstance(scoping, dict) else None
+    return {
+        "basis": (basis_of(decision) or "") if workflow.statute.bases.get(str(case.get("type"))) else None,
+        "panel_outcome": panel_outcome(response),
+        "panel_date": response.get("date") if isinstance(response, dict) else None,
+        "national_review": national.get("date") if isinstance(national, dict) else None,
+        "national_ended_local": ended_local(workflow, case),
+    }
 
 
 def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None) -> Details:
@@ -179,6 +206,7 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
         publication_date=share(publication.get("date")),
         findings=tuple(final.get("recommendations") or []) if final is not None else (),
         themes=tuple(share(t) for t in ProfileDoc(docs.get("profile")).themes),
+        **{k: share(v) for k, v in statutory_facts(workflow, docs).items()},
     )
     return Details(
         facts=facts,

@@ -82,11 +82,11 @@ def timeline(stages: list[tuple[str, date, str]], deadlines: list[tuple[Deadline
         if d.met_on:
             marks.append({"shape": "met", "x": x(d.met_on), "title": f"met on {d.met_on}"})
         if d.status == "missed":
-            marks.append({"shape": "missed", "x": x(end_day), "title": f"missed: {d.days_late} days late"})
+            marks.append({"shape": "missed", "x": x(end_day), "title": f"missed: {d.late_by} late"})
         late = x(end_day) if d.status in ("met-late", "missed", "overdue") else None
         words = WORDS.get(d.status, d.status)
-        if d.days_late:
-            words += f", {d.days_late} days late"
+        if d.late_by:
+            words += f", {d.late_by} late"
         # end: how far the line runs (met, missed, today or the due date); late: from due to
         # end, when late; original: where the first due date was, if it moved.
         clocks.append({"label": d.label, "status": d.status, "words": words, "y": y, "start": x(d.start),

@@ -11,6 +11,7 @@ from reviewctl.core.checks import case_problems
 from reviewctl.core.clocks import deadlines
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.nextsteps import next_steps
+from reviewctl.core.statute import basis_of, ended_local, panel_outcome
 from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError
 
@@ -67,6 +68,10 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
         "referrer": case.get("referrer"),
         "summary": case.get("summary"),
         "aware": plain(case.get("aware")),
+        "aware_means": store.workflow.statute.aware.get(str(case.get("type"))),
+        "basis": _basis(store, str(case.get("type")), docs.get("decision")),
+        "panel_outcome": panel_outcome(files.scoping.get("panel_response")),
+        "national_review": _national(store, docs),
         "agencies": plain(case.get("agencies") or []),
         "triage": plain(case.get("triage")),
         "history": plain(case.get("history") or []),
@@ -79,6 +84,22 @@ def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
 
     view["approval_status"] = [plain(asdict(note)) for note in approval_notes(files)]
     return view
+
+
+def _basis(store: Store, case_type: str, decision: Any) -> dict[str, Any] | None:
+    """The basis a review is conducted on (sar), with its source, as the workflow names it."""
+    found = basis_of(decision)
+    known = next((b for b in store.workflow.statute.bases.get(case_type, []) if b.id == found), None)
+    return None if found is None else {"id": found, "label": known.label if known else found,
+                                       "source": known.source if known else ""}
+
+
+def _national(store: Store, docs: dict[str, Any]) -> dict[str, Any] | None:
+    """The Panel's national review, if it took the case: when, and whether it ended the local review."""
+    taken = (docs.get("scoping") or {}).get("national_review")
+    if not isinstance(taken, dict):
+        return None
+    return {"date": plain(taken.get("date")), "ended_local_review": ended_local(store.workflow, docs["case"])}
 
 
 def case_log(store: Store, case_id: str, today: date) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.acts import ACTIONS, APPROVE_STEP, Act
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.schema import errors_of
+from reviewctl.core.statute import STANDINGS
 from reviewctl.core.workflowmodel import ClockDef, Limit, Transition, Workflow
 from reviewctl.errors import InvalidDataError, located
 
@@ -68,6 +69,9 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
             if problem:
                 at((*base, "requires", j), f"transitions[{i}].requires[{j}].field", problem)
             check_types((*base, "requires", j), f"transitions[{i}].requires[{j}].types", req.types)
+            problem = _check_field(req.when.field) if req.when else None
+            if problem:
+                at((*base, "requires", j, "when"), f"transitions[{i}].requires[{j}].when.field", problem)
     for step, stages in flow.records.items():
         for stage in stages:
             if stage not in stage_ids:
@@ -93,6 +97,10 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
             at(base, f"clocks[{i}].id", f"clock '{c.id}' is defined twice")
         seen.add(c.id)
         check_types((*base, "types"), f"clocks[{i}].types", c.types)
+        if c.standing not in STANDINGS:
+            at((*base, "standing"), f"clocks[{i}].standing",
+               f"{c.standing!r} is not a standing (known: {', '.join(STANDINGS)}); say how binding the limit is, "
+               "and name where it comes from under `source:`")
         for stage in c.while_in or []:
             if stage not in stage_ids:
                 at((*base, "while_in"), f"clocks[{i}].while_in", f"'{stage}' is not a stage")
@@ -103,6 +111,7 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
             paths = [("each", c.each)]
         elif c.due is not None:
             paths.append(("due", c.due))
+        paths += [("when", c.when.field)] if c.when else []
         for key, value in paths:
             problem = _check_field(value)
             if problem:

@@ -29,9 +29,20 @@ class Stage(_Strict):
     terminal: bool = False
 
 
+class Condition(_Strict):
+    """Where a requirement or a clock applies only to some cases: the field holds this value
+    (any capitals), e.g. the subject detail `care` is `looked after`."""
+
+    field: str
+    equals: str
+
+
 class Requirement(_Strict):
     field: str
     types: list[str] | None = None
+    # Only where this holds.  Checked when the step is taken (and by `next`), not when
+    # `validate` reads the history: the condition may be recorded after the step.
+    when: Condition | None = None
     hint: str
 
 
@@ -66,6 +77,7 @@ class ClockDef(_Strict):
     id: str
     label: str
     types: list[str] | None = None
+    when: Condition | None = None  # the clock runs only for a case where this holds
     each: str | None = None
     item: str | None = None
     start: str | None = None  # with `limit`: the date the clock starts
@@ -76,7 +88,10 @@ class ClockDef(_Strict):
     met: str
     limit: Limit | None = None
     due: str | None = None  # instead of start + limit: the due date itself (each entry's key)
+    # How binding the limit is: one of statute.STANDINGS (statutory, statutory guidance,
+    # national expectation, local practice); `source`: where it comes from.
     standing: str = ""
+    source: str = ""
     # An unmet deadline shows only while the case is in one of these stages; unset, it
     # shows until the case ends.
     while_in: list[str] | None = None
