@@ -78,6 +78,10 @@ class GitRepo(GitReader):
         given = os.environ.get("GIT_INDEX_FILE")
         return Path(given).resolve() if given else self._own_git_dir / "index"
 
+    def is_shallow(self) -> bool:
+        """A clone with only part of the history (`git clone --depth`)."""
+        return (self.git_dir / "shallow").is_file()
+
     def wait_for_locks(self) -> None:
         """Wait (bounded) until no git holds the index, HEAD or the branch; BusyError names a stale lock."""
         index_lock = self.index_file.with_name(self.index_file.name + ".lock")

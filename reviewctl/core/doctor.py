@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from reviewctl.adapters import gitlocks
+from reviewctl.core.keycheck import finish_purges
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Journal, committed, journal_path, restore, store_lock, use_git_lock_timeout
 from reviewctl.errors import UnusableError
@@ -32,6 +33,7 @@ def doctor(store: Store) -> list[str]:
         if caught_up:
             done.append(f"brought the index up to date for {len(caught_up)} committed file(s)")
         done += _remove_leftovers(store)
+        done += finish_purges(store)  # after the journal: a purge put back there gets its key back
     return done
 
 

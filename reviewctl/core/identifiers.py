@@ -17,17 +17,10 @@ from pydantic import field_validator
 
 from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
-from reviewctl.core import folding
+from reviewctl.core import folding, keyentry, recipientlist
 from reviewctl.core.case import Strict
-from reviewctl.core.keys import (
-    Keystore,
-    KeysUnavailable,
-    identities,
-    recipients,
-    trusted_recipients,
-    unwrap,
-    wrap,
-)
+from reviewctl.core.keys import Keystore, KeysUnavailable, identities, unwrap
+from reviewctl.core.recipientlist import recipients, store_id, trusted
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
@@ -136,16 +129,27 @@ def read(store: Store, case_id: str, secrets: list[str] | None = None) -> Confid
                                "good version with `git restore`") from None
 
 
-def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None) -> Sealed:
-    """Encrypt under the case's key (a new one if `secrets` is None)."""
+def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None,
+         older: list[str] | None = None) -> Sealed:
+    """Encrypt under the case's key (a new one if `secrets` is None, kept in its entry before
+    the `older` keys, which still read the commits made before)."""
     entry = None
     if secrets is None:
         secret, _ = agecrypt.new_secret()
-        secrets = [secret]
-        entry = wrap(secrets, trusted_recipients(store), case_id)
+        secrets = [secret, *(older or [])]
+        members = trusted(store)
+        entry = keyentry.seal(secrets, members, case_id, store_id(store), members)
     public = agecrypt.secret_identities(secrets[0], "the case's key").native[0].to_public()
     ciphertext = agecrypt.encrypt(confidential.as_yaml().encode("utf-8"), [agecrypt.Recipient(str(public))])
     return Sealed(ciphertext, secrets, entry)
+
+
+def needs_new_key(store: Store, case_id: str) -> bool:
+    """Whether the case's key could be read by a former recipient (an entry restored from a
+    backup, a case only on another branch at the removal), or by nobody knows whom (an entry
+    older than the record of whom it is for): nothing more may be encrypted with it."""
+    entry = Keystore(store).entry(case_id)
+    return entry is not None and entry.stale(recipientlist.read(store).removed_keys)
 
 
 def with_values(confidential: Confidential | None, add: list[str], remove: list[str],

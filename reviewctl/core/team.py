@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from reviewctl.adapters.files import write_atomic
+from reviewctl.core.reconcile import reconcile
 from reviewctl.core.store import CASES_DIR, Store
 from reviewctl.core.transaction import store_lock
-from reviewctl.errors import RefusedError, UsageError
+from reviewctl.errors import RefusedError, ReviewctlError, UsageError
 
 # The files of a case that a role must review in a pull request.
 GATED = {"approvals.yaml": ["sscp", "independent-chair", "home-office-qa"],
@@ -34,8 +35,10 @@ def sync(store: Store) -> list[str]:
             cases_path = store.repo_path(store.cases_dir)
             named = []
             for path in conflicts:
-                rel = path[len(cases_path) + 1:] if path.startswith(cases_path + "/") else path
-                case, _, name = rel.partition("/")
+                if not path.startswith(cases_path + "/"):
+                    named.append(path)
+                    continue
+                case, _, name = path[len(cases_path) + 1:].partition("/")
                 named.append(f"case {case}, file {name}" if name else path)
             finish = ("`git rebase --continue` (or `git rebase --abort` to go back)" if mode == "rebase"
                       else "`git commit` (or `git merge --abort` to go back)")
@@ -45,9 +48,29 @@ def sync(store: Store) -> list[str]:
                 "then sync again"
             )
         if mode == "none":
-            return ["the upstream had nothing new", *repo.push()]
-        how = "merged, so that signed approvals keep their signatures" if mode == "merge" else "rebased"
-        return [f"took in the upstream's commits ({how})", *repo.push()]
+            said = ["the upstream had nothing new", *repo.push()]
+        else:
+            how = "merged, so that signed approvals keep their signatures" if mode == "merge" else "rebased"
+            said = [f"took in the upstream's commits ({how})", *repo.push()]
+        return said + _reconciled(store)
+
+
+def _reconciled(store: Store) -> list[str]:
+    """The case keys brought in step with the recipients of the merged history, after the push
+    (so that the base lists whoever this clone added); a re-keying commit is pushed too.
+
+    A sync never fails for it: what cannot be done here is said, and `validate` names it."""
+    store.repo.forget_head()
+    try:
+        outcome, plan = reconcile(store, dry_run=False, locked=True)
+    except ReviewctlError as error:
+        return [f"warning: the case keys were not brought in step with the recipients: {error.message}"]
+    said = [f"keys: {line}" for line in plan.said()]
+    said += [f"warning: no key in the key store for {case_id}, whose identifiers are encrypted"
+             for case_id in plan.missing]
+    if outcome is not None and outcome.commit:
+        said += [f"store: recipients-reconcile, commit {outcome.commit[:10]}", *store.repo.push()]
+    return said
 
 
 def codeowners(store: Store, dry_run: bool) -> str:
