@@ -76,6 +76,23 @@ def test_a_case_only_on_another_branch_at_removal_is_rekeyed_when_written_again(
     assert not reads(bob, kept, identifiers_at_head(team, proposed))
 
 
+def test_a_write_on_a_branch_that_has_not_taken_in_a_removal_never_uses_a_key_they_could_read(
+        cli: Cli, team: Path, tmp_path: Path) -> None:
+    bob, bob_public = age_key(tmp_path, "bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    git(team, "checkout", "-qb", "feature")
+    case_id = with_name(cli)  # on the branch only
+    kept = (key_folder(tmp_path) / f"{case_id}.age").read_text()  # bob's copy
+    git(team, "checkout", "-q", "main")
+    cli.ok("recipients", "remove", "bob")
+    git(team, "checkout", "-q", "feature")  # still lists bob
+    err = refused_cleanly(cli, team, REFUSED, "confidential", case_id, "--set", "other=ref 77-XYZ-Imaginary")
+    assert "bob" in err and "base" in err
+    git(team, "merge", "-q", "--no-edit", "main")
+    cli.ok("confidential", case_id, "--set", "other=ref 77-XYZ-Imaginary")
+    assert not reads(bob, kept, identifiers_at_head(team, case_id))
+
+
 def test_an_entry_says_whom_it_is_wrapped_for_and_errors_name_them(cli: Cli, team: Path, tmp_path: Path) -> None:
     case_id = with_name(cli)
     _, bob_public = age_key(tmp_path, "bob")

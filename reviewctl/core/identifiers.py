@@ -9,6 +9,7 @@ before encryption keeps them in plain `confidential.yaml`, which is still read u
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -149,7 +150,14 @@ def needs_new_key(store: Store, case_id: str) -> bool:
     backup, a case only on another branch at the removal), or by nobody knows whom (an entry
     older than the record of whom it is for): nothing more may be encrypted with it."""
     entry = Keystore(store).entry(case_id)
-    return entry is not None and entry.stale(recipientlist.read(store).removed_keys)
+    if entry is None:
+        return False
+    removed = recipientlist.read(store).removed_keys
+    # A removal merged into the base counts on a branch that has not taken it in yet (with no
+    # base here, writing a new key is refused anyway).
+    with contextlib.suppress(UsageError):
+        removed |= recipientlist.on_base(store)[1].removed_keys
+    return entry.stale(removed)
 
 
 def with_values(confidential: Confidential | None, add: list[str], remove: list[str],

@@ -66,7 +66,7 @@ def store_id_problems(store: Store, listing: Listing, on_base: tuple[str, Listin
         problems.append(f"{own.shown}: store: differs from the id on the base branch ({on_base[0]}); a store's id "
                         "never changes (it names its folder in the key store, which another store's id would open): "
                         "bring back the base's")
-    if own.roots and not store.repo.is_shallow() and not own.roots & store.repo.root_commits():
+    if own.roots and not store.repo.is_shallow() and not store.repo.holds_roots(set(own.roots)):
         problems.append(f"{own.shown}: store: was made in another repository (one that began at "
                         f"{sorted(own.roots)[0][:12]}), which this one's history does not hold; a store's id is its "
                         "own: bring back this store's")
@@ -118,8 +118,9 @@ def _entry_problems(store: Store, keystore: Keystore, case_id: str, listing: Lis
     if not entry.as_said():
         return [f"{shown}: its key in {keystore.file(case_id)} is encrypted for other keys than it names "
                 f"({entry.who()}); {_RECONCILE} gives the case a new key"]
-    if gone:
-        return [f"{shown}: its key can still be read by {shown_members(gone)}, who are no longer recipients; "
+    if gone or entry.rekey_due:
+        who = shown_members(gone) if gone else "a former recipient"
+        return [f"{shown}: its key can still be read by {who}, who are no longer recipients; "
                 f"{_RECONCILE} gives the case a new key"]
     strangers = entry.strangers(listing.members)
     if strangers:

@@ -45,6 +45,7 @@ class Entry:
     known_to: tuple[Member, ...] | None  # None: not recorded
     armour: str
     described: bool = True  # False: an entry from before entries said whom they are for
+    rekey_due: bool = False  # a former recipient could read it: its case was elsewhere when re-keyed
 
     def who(self) -> str:
         """Who can read it, from the entry itself."""
@@ -71,7 +72,7 @@ class Entry:
         """Whether the case must have a new key before anything more is encrypted with it: a
         former recipient could read it, or nobody can say who could."""
         gone = self.readable_by(removed)
-        return gone is None or bool(gone) or not self.as_said()
+        return self.rekey_due or gone is None or bool(gone) or not self.as_said()
 
     def lacking(self, members: Iterable[Member]) -> list[Member]:
         held = {m.recipient for m in self.holders}
@@ -109,7 +110,7 @@ def _members(values: list[str], where: str) -> tuple[Member, ...]:
 
 
 def seal(secrets: list[str], holders: list[Member], case_id: str, store: str | None,
-         known_to: Iterable[Member] | None) -> str:
+         known_to: Iterable[Member] | None, rekey_due: bool = False) -> str:
     """The entry of a case's keys (newest first), encrypted for `holders`; `known_to`: who
     else could read its newest key (None: nobody knows, as for an entry from before)."""
     if not holders:
@@ -123,6 +124,8 @@ def seal(secrets: list[str], holders: list[Member], case_id: str, store: str | N
         for member in holders:
             known.setdefault(member.recipient, member)
         said += _member_lines("known-to", known.values())
+    if rekey_due:  # seen on every branch and clone, whatever their list of recipients says
+        said += "re-key: due\n"
     inside = f"# reviewctl: the key of {case_id}'s identifiers\n{said}" + "".join(f"{s}\n" for s in secrets)
     try:
         armour = agecrypt.encrypt(inside.encode("ascii"), [m.recipient for m in holders])
@@ -146,7 +149,7 @@ def parse(text: str, case_id: str, where: str) -> Entry:
         raise InvalidDataError(f"{where}: is the key of another case; restore it from the key store's backup")
     stores = fields.get("store")
     return Entry(case_id, stores[0] if stores else None, _members(fields.get("for", []), where),
-                 _known(fields.get("known-to", []), where), text[start:])
+                 _known(fields.get("known-to", []), where), text[start:], rekey_due=fields.get("re-key") == ["due"])
 
 
 def _known(values: list[str], where: str) -> tuple[Member, ...] | None:
@@ -171,10 +174,12 @@ def open_entry(entry: Entry, mine: Identities, store: str | None, where: str) ->
         fields = _fields(said)
         stores = fields.get("store")
         inside = Entry(entry.case_id, stores[0] if stores else None, _members(fields.get("for", []), where),
-                       _known(fields.get("known-to", []), where), entry.armour)
+                       _known(fields.get("known-to", []), where), entry.armour,
+                       rekey_due=fields.get("re-key") == ["due"])
         if fields.get("case") != [entry.case_id] or (inside.store, set(inside.holders), inside.known_to is None,
-                                                       set(inside.known_to or ())) \
-                != (entry.store, set(entry.holders), entry.known_to is None, set(entry.known_to or ())):
+                                                       set(inside.known_to or ()), inside.rekey_due) \
+                != (entry.store, set(entry.holders), entry.known_to is None, set(entry.known_to or ()),
+                    entry.rekey_due):
             raise InvalidDataError(f"{where}: what it says beside its ciphertext (whom it is for) was changed "
                                    "after it was written; restore it from the key store's backup")
         if store is not None and entry.store is not None and entry.store != store:

@@ -109,12 +109,11 @@ class Keystore:
         if repo.is_shallow():
             raise UnusableError(f"{repo.root}: a shallow clone, whose history cannot show that the key store "
                                 f"{self.path} belongs to it; `git fetch --unshallow`, then repeat")
-        here = repo.root_commits()
         marker = self.path / BINDING
         shown = self.store.shown(self.store.root / STORE_FILE)
         if marker.is_file():
             made_for = set(marker.read_text(encoding="ascii", errors="replace").partition(": ")[2].split())
-            if not made_for & here:
+            if not repo.holds_roots(made_for):
                 raise InvalidDataError(
                     f"{shown}: store: {self.store_id} names the key store folder {self.path}, which belongs to "
                     f"another repository (one that began at {sorted(made_for)[0][:12] if made_for else '?'}): "
@@ -129,7 +128,7 @@ class Keystore:
                     f"of {len(strangers)} case(s) this repository has never had (e.g. {strangers[0]}): the id may "
                     "be another store's; bring back this store's own id, or fetch every branch "
                     "(`git fetch --all`) if those cases are on one, then repeat")
-            self._bind(here)
+            self._bind(repo.root_commits())
         self._bound = True
 
     def _bind(self, roots: set[str]) -> None:

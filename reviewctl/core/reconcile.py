@@ -157,12 +157,12 @@ class _Planner:
         if not new or (not entry.described and not known):
             self.plan.untouched.append(f"{case_id} as it is: this repository has never had the case")
             return
-        if entry.described and set(new) == set(entry.holders):
+        if entry.described and entry.rekey_due and set(new) == set(entry.holders):
             self.plan.untouched.append(why)
             return
         known_to = None if entry.known_to is None else [*entry.known_to, *new]
         self.plan.entries[case_id] = keyentry.seal(self.secrets(entry), new, case_id, self.keystore.store_id,
-                                                   known_to)
+                                                   known_to, rekey_due=True)
         self.plan.untouched.append(why)
 
 
@@ -171,11 +171,14 @@ def plan(store: Store, keystore: Keystore, listing: Listing, wrap_for: list[Memb
     """What bringing every key in step with `listing` takes; `wrap_for`: who should hold them."""
     planner = _Planner(store, keystore, listing, wrap_for, mine)
     encrypted = {c for c in store.case_ids() if identifiers.stored_as(store, c) == "encrypted"}
-    held = set(keystore.case_ids())
-    for case_id in sorted(held | set(keystore.case_ids(PURGING))):
+    held, purging = set(keystore.case_ids()), set(keystore.case_ids(PURGING))
+    for case_id in sorted(held | purging):
         if case_id not in encrypted and purged_here(store, case_id):
             planner.plan.finished.append(case_id)
-    for case_id in sorted((held | encrypted) - set(planner.plan.finished)):
+    for case_id in sorted(purging - set(planner.plan.finished)):
+        planner.plan.untouched.append(f"{case_id} as it is: its purge was interrupted; `reviewctl doctor` finishes "
+                                      "it, or gives the key back")
+    for case_id in sorted((held | encrypted) - purging - set(planner.plan.finished)):
         planner.case(case_id, case_id in encrypted)
     return planner.plan
 
