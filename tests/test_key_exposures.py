@@ -267,3 +267,76 @@ def test_a_linked_worktree_counts_as_inside_the_repository(cli: Cli, team: Path,
     err = refused_cleanly(cli, linked, UNUSABLE, "confidential", case_id, "--set", "other=ref 55-ABC-Imaginary")
     assert "inside the repository" in err
     assert not (team / "keys").exists() and not (linked / "keys").exists()
+
+
+# -- careless and hostile input around the keys ---------------------------------------------
+
+def test_a_store_id_and_roots_copied_from_another_repository_are_named_without_a_key_store(
+        cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewctl.core.init import init_store
+
+    other = init_store(tmp_path / "other", "Another Fictional Partnership", "OTH")
+    monkeypatch.chdir(other)
+    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
+    shutil.copy2(team / ".reviewctl" / "store.yaml", other / ".reviewctl" / "store.yaml")
+    git(other, "commit", "-qam", "the id and first commit of another store")
+    monkeypatch.setenv("REVIEWCTL_KEYSTORE", str(tmp_path / "ci-has-no-key-store"))
+    result = cli("validate")
+    assert result.code == INVALID and "store.yaml: store: was made in another repository" in result.out
+
+
+@pytest.mark.parametrize(("name", "text", "says"), [
+    ("bob", "key: age1notakey\n", "key"),
+    ("bob b", "key: age1" + "q" * 58 + "\n", "not a recipient name"),
+    ("bob", "key: [1, 2]\n", "key"),
+    ("bob", "removed: maybe\nkey: age1qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq\n", "removed"),
+])
+def test_a_hand_edited_recipient_file_is_named(cli: Cli, team: Path, name: str, text: str, says: str) -> None:
+    (team / ".reviewctl" / "recipients" / f"{name}.yaml").write_text(text)
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "a recipient, by hand")
+    err = refused_cleanly(cli, team, INVALID, "recipients", "list")
+    assert f"recipients/{name}.yaml" in err and says in err
+
+
+def test_a_hand_edited_store_file_is_named(cli: Cli, team: Path) -> None:
+    path = team / ".reviewctl" / "store.yaml"
+    path.write_text(path.read_text().replace("roots:", "rooots:"))
+    git(team, "commit", "-qam", "roots, misspelt")
+    err = refused_cleanly(cli, team, INVALID, "refer", "--type", "sar", "--subject", "Adult Q",
+                          "--referrer", "Fictional GP", "--name", NAME)
+    assert "store.yaml" in err and "roots" in err
+
+
+def test_a_key_store_entry_that_is_not_one_or_is_another_cases(cli: Cli, team: Path, tmp_path: Path) -> None:
+    first, second = with_name(cli), with_name(cli)
+    folder = key_folder(tmp_path)
+    (folder / f"{first}.age").write_text((folder / f"{second}.age").read_text())  # another case's key, copied
+    err = refused_cleanly(cli, team, INVALID, "confidential", first, "--show", "--output", str(tmp_path / "x"))
+    assert "another case" in err and "backup" in err
+    (folder / f"{first}.age").write_text("not an entry\n")
+    err = refused_cleanly(cli, team, INVALID, "confidential", first, "--show", "--output", str(tmp_path / "x"))
+    assert "not a key-store entry" in err
+    result = cli("validate")
+    assert result.code == INVALID and "not a key-store entry" in result.out
+
+
+def test_a_former_recipients_name_is_not_given_to_another_key(cli: Cli, team: Path, tmp_path: Path) -> None:
+    with_name(cli)
+    _, bob_public = age_key(tmp_path, "bob")
+    _, other_public = age_key(tmp_path, "another-bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    cli.ok("recipients", "remove", "bob")
+    assert "removed: true" in (team / ".reviewctl" / "recipients" / "bob.yaml").read_text()
+    err = refused_cleanly(cli, team, REFUSED, "recipients", "add", "bob", "--key", other_public)
+    assert "former recipient" in err
+    cli.ok("recipients", "add", "bob", "--key", bob_public)  # the same person back
+    assert "the store is valid" in cli.ok("validate").err
+
+
+def test_a_standard_reason_that_is_not_one_is_not_repeated(cli: Cli, team: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = closed_case(cli)
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "no-such-key"))
+    err = refused_cleanly(cli, team, USAGE, "purge", case_id, "--force", "--because", f"{NAME} asked")
+    assert "Quillfeather" not in err and "retention-period" in err

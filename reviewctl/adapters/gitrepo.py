@@ -45,6 +45,7 @@ class GitRepo(GitReader):
         self._settings: dict[str, str] | None = None
         self._idents: dict[str, str] = {}
         self._head: tuple[str | None, str | None] | None = None  # (HEAD's commit, its branch), once read
+        self._roots_held: dict[tuple[str, frozenset[str]], bool] = {}
 
     @property
     def lock_timeout(self) -> float:
@@ -90,6 +91,12 @@ class GitRepo(GitReader):
         head = self.resolve("HEAD")
         if head is None or not roots:
             return False
+        asked = (head, frozenset(roots))
+        if asked not in self._roots_held:
+            self._roots_held[asked] = self._holds_roots(head, roots)
+        return self._roots_held[asked]
+
+    def _holds_roots(self, head: str, roots: set[str]) -> bool:
         cache = self.git_dir / _ROOTS_SEEN
         seen = [line.split() for line in cache.read_text(encoding="ascii", errors="replace").splitlines()] \
             if cache.is_file() else []

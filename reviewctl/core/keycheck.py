@@ -7,6 +7,9 @@ store's id is checked.
 
 from __future__ import annotations
 
+import hashlib
+
+from reviewctl.adapters.files import write_atomic
 from reviewctl.core.base import base_ref, resolve_base
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, stored_as
 from reviewctl.core.keys import PURGING, Keystore
@@ -16,6 +19,7 @@ from reviewctl.core.store import Store
 from reviewctl.errors import ReviewctlError, UsageError
 
 _RECONCILE = "`reviewctl recipients reconcile` (or `reviewctl sync`)"
+_IN_STEP = "reviewctl-keys-in-step"  # in the git folder: the entries last found in step
 
 
 def finish_purges(store: Store) -> list[str]:
@@ -96,10 +100,53 @@ def key_problems(store: Store, base: str | None) -> list[str]:
             problems.append(f"{store.shown(store.case_dir(case_id))}: its identifiers were purged, but its key is "
                             f"still in the key store ({keystore.file(case_id)}); run `reviewctl doctor` to finish "
                             "the purge")
+    seen = _InStep(store, keystore, listing, wrap_for)
     for case_id in store.case_ids():
-        if stored_as(store, case_id) == "encrypted":
-            problems += _entry_problems(store, keystore, case_id, listing, wrap_for)
+        if stored_as(store, case_id) == "encrypted" and not seen.unchanged(case_id):
+            found = _entry_problems(store, keystore, case_id, listing, wrap_for)
+            problems += found
+            if not found:
+                seen.keep(case_id)
+    seen.save()
     return problems
+
+
+class _InStep:
+    """The entries last found in step, by their file's identity: a warm `validate` of 10,000
+    cases reads none of them again (a stat each) until an entry, or the recipients, change."""
+
+    def __init__(self, store: Store, keystore: Keystore, listing: Listing, wrap_for: list[Member]) -> None:
+        self.keystore, self.path = keystore, store.repo.git_dir / _IN_STEP
+        said = [str(keystore.path), *sorted(m.recipient.key for m in listing.members), "|",
+                *sorted(r.key for r in listing.removed_keys), "|", *sorted(m.recipient.key for m in wrap_for)]
+        self.fingerprint = hashlib.sha256("\n".join(said).encode("utf-8")).hexdigest()
+        lines = self.path.read_text(encoding="ascii", errors="replace").splitlines() if self.path.is_file() else []
+        self.before = dict(line.split(" ", 1) for line in lines[1:] if " " in line) \
+            if lines and lines[0] == self.fingerprint else {}
+        self.now: dict[str, str] = {}
+
+    def _stamp(self, case_id: str) -> str | None:
+        try:
+            found = self.keystore.file(case_id).stat()
+        except OSError:
+            return None
+        return f"{found.st_ino} {found.st_mtime_ns} {found.st_size}"
+
+    def unchanged(self, case_id: str) -> bool:
+        stamp = self._stamp(case_id)
+        if stamp is not None and self.before.get(case_id) == stamp:
+            self.now[case_id] = stamp
+            return True
+        return False
+
+    def keep(self, case_id: str) -> None:
+        stamp = self._stamp(case_id)
+        if stamp is not None:
+            self.now[case_id] = stamp
+
+    def save(self) -> None:
+        if self.now != self.before:
+            write_atomic(self.path, "".join([f"{self.fingerprint}\n", *(f"{c} {s}\n" for c, s in self.now.items())]))
 
 
 def _entry_problems(store: Store, keystore: Keystore, case_id: str, listing: Listing,

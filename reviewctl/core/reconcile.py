@@ -167,11 +167,15 @@ class _Planner:
 
 
 def plan(store: Store, keystore: Keystore, listing: Listing, wrap_for: list[Member],
-         mine: Callable[[], Identities]) -> Plan:
-    """What bringing every key in step with `listing` takes; `wrap_for`: who should hold them."""
+         mine: Callable[[], Identities], only: set[str] | None = None) -> Plan:
+    """What bringing every key in step with `listing` takes; `wrap_for`: who should hold them;
+    `only`: the cases to look at (None: every one)."""
     planner = _Planner(store, keystore, listing, wrap_for, mine)
-    encrypted = {c for c in store.case_ids() if identifiers.stored_as(store, c) == "encrypted"}
+    cases = store.case_ids() if only is None else sorted(c for c in only if (store.cases_dir / c).is_dir())
+    encrypted = {c for c in cases if identifiers.stored_as(store, c) == "encrypted"}
     held, purging = set(keystore.case_ids()), set(keystore.case_ids(PURGING))
+    if only is not None:
+        held, purging = held & only, purging & only
     for case_id in sorted(held | purging):
         if case_id not in encrypted and purged_here(store, case_id):
             planner.plan.finished.append(case_id)
@@ -205,8 +209,10 @@ def carry_out(store: Store, keystore: Keystore, plan: Plan, step: str, summary: 
     return outcome
 
 
-def reconcile(store: Store, dry_run: bool, locked: bool = False) -> tuple[Outcome | None, Plan]:
-    """`recipients reconcile` (and the end of a sync): every key in step with the recipients."""
+def reconcile(store: Store, dry_run: bool, locked: bool = False,
+              only: set[str] | None = None) -> tuple[Outcome | None, Plan]:
+    """`recipients reconcile` (and the end of a sync): every key (or those of the cases `only`
+    names) in step with the recipients."""
     with contextlib.nullcontext() if locked else store_lock(store):
         refuse_if_interrupted(store)
         listing = read(store)
@@ -217,6 +223,6 @@ def reconcile(store: Store, dry_run: bool, locked: bool = False) -> tuple[Outcom
             return None, Plan()
         refuse_uncommitted(store)
         wrap_for = listed_on_base(store, listing.members)
-        found = plan(store, keystore, listing, wrap_for, lambda: identities(store))
+        found = plan(store, keystore, listing, wrap_for, lambda: identities(store), only)
         summary = f"{len(found.rekeyed)} cases re-keyed"
         return carry_out(store, keystore, found, "recipients-reconcile", summary, {}, dry_run), found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from reviewctl.adapters.files import write_atomic
+from reviewctl.core.identifiers import IDENTIFIERS_FILE
+from reviewctl.core.recipientlist import STORE_FILE
 from reviewctl.core.reconcile import reconcile
 from reviewctl.core.store import CASES_DIR, Store
 from reviewctl.core.transaction import store_lock
@@ -30,6 +32,7 @@ def sync(store: Store) -> list[str]:
         dirty = repo.changed_paths(store.repo_path(store.root))
         if dirty:
             raise RefusedError(f"uncommitted changes ({', '.join(dirty[:3])}); commit or discard them, then sync")
+        before = repo.head()
         mode, conflicts = repo.integrate()
         if conflicts:
             cases_path = store.repo_path(store.cases_dir)
@@ -47,22 +50,41 @@ def sync(store: Store) -> list[str]:
                 f"Nothing is lost: edit the file to keep what is right, `git add` it and {finish}, "
                 "then sync again"
             )
+        repo.forget_head()
+        touched = _touched(store, before)
         if mode == "none":
             said = ["the upstream had nothing new", *repo.push()]
         else:
             how = "merged, so that signed approvals keep their signatures" if mode == "merge" else "rebased"
             said = [f"took in the upstream's commits ({how})", *repo.push()]
-        return said + _reconciled(store)
+        return said + _reconciled(store, touched)
 
 
-def _reconciled(store: Store) -> list[str]:
+def _touched(store: Store, before: str | None) -> set[str] | None:
+    """The cases whose keys the sync may have put out of step: those whose identifiers came in
+    or go out; None (every case) when the recipients changed on either side."""
+    repo, root = store.repo, store.repo_path(store.root)
+    head, upstream = repo.resolve("HEAD"), repo.resolve("@{upstream}")
+    changed = set(repo.changed_between(before, head, root)) if before and head else set()
+    changed |= set(repo.changed_between(upstream, head, root)) if upstream and head else set()
+    prefix = "" if root == "." else root + "/"
+    if any(p.startswith(prefix + ".reviewctl/recipients") or p == prefix + STORE_FILE for p in changed):
+        return None
+    cases = prefix + CASES_DIR + "/"
+    return {p[len(cases):].split("/")[0] for p in changed
+            if p.startswith(cases) and p.endswith("/" + IDENTIFIERS_FILE)}
+
+
+def _reconciled(store: Store, touched: set[str] | None) -> list[str]:
     """The case keys brought in step with the recipients of the merged history, after the push
     (so that the base lists whoever this clone added); a re-keying commit is pushed too.
 
     A sync never fails for it: what cannot be done here is said, and `validate` names it."""
+    if touched is not None and not touched:
+        return []  # nothing that holds a key came in or goes out
     store.repo.forget_head()
     try:
-        outcome, plan = reconcile(store, dry_run=False, locked=True)
+        outcome, plan = reconcile(store, dry_run=False, locked=True, only=touched)
     except ReviewctlError as error:
         return [f"warning: the case keys were not brought in step with the recipients: {error.message}"]
     said = [f"keys: {line}" for line in plan.said()]
