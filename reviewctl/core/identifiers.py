@@ -20,7 +20,7 @@ from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
 from reviewctl.core import folding, keyentry, recipientlist
 from reviewctl.core.case import Strict
-from reviewctl.core.keys import Keystore, KeysUnavailable, identities, unwrap
+from reviewctl.core.keys import PURGING, Keystore, KeysUnavailable, identities, unwrap
 from reviewctl.core.recipientlist import recipients, store_id, trusted
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
@@ -96,9 +96,12 @@ def case_keys(store: Store, case_id: str) -> list[str]:
     keystore = Keystore(store)
     secrets = unwrap(store, keystore, case_id, identities(store))
     if secrets is None:
+        if keystore.file(case_id, PURGING).is_file():
+            raise KeysUnavailable(f"{case_id}: its key is set aside by a purge that was interrupted; run "
+                                  "`reviewctl doctor` (which finishes the purge, or gives the key back)")
         raise KeysUnavailable(f"{case_id}: its key is not in the key store {keystore.path} ({keystore.source}); "
-                           "point REVIEWCTL_KEYSTORE (or `git config reviewctl.keystore`) at the team's key "
-                           "store, or restore it from its backup")
+                              "point REVIEWCTL_KEYSTORE (or `git config reviewctl.keystore`) at the team's key "
+                              "store, or restore it from its backup")
     return secrets
 
 

@@ -65,8 +65,11 @@ def _touched(store: Store, before: str | None) -> set[str] | None:
     or go out; None (every case) when the recipients changed on either side."""
     repo, root = store.repo, store.repo_path(store.root)
     head, upstream = repo.resolve("HEAD"), repo.resolve("@{upstream}")
-    changed = set(repo.changed_between(before, head, root)) if before and head else set()
-    changed |= set(repo.changed_between(upstream, head, root)) if upstream and head else set()
+    try:
+        changed = set(repo.changed_between(before, head, root)) if before and head else set()
+        changed |= set(repo.changed_between(upstream, head, root)) if upstream and head else set()
+    except ReviewctlError:
+        return None  # when in doubt, every key is looked at
     prefix = "" if root == "." else root + "/"
     if any(p.startswith(prefix + ".reviewctl/recipients") or p == prefix + STORE_FILE for p in changed):
         return None
