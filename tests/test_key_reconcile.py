@@ -19,6 +19,7 @@ from helpers import (
     age_key,
     git,
     key_folder,
+    list_by_hand,
     load,
     reads,
     refer,
@@ -215,3 +216,15 @@ def test_a_store_with_the_old_recipients_file_moves_to_one_file_per_recipient(cl
     assert sorted(p.name for p in (team / ".reviewctl" / "recipients").iterdir()) == ["alex.yaml", "bob.yaml"]
     assert "nothing to migrate" in cli.ok("recipients", "migrate").err
     assert shows(cli, team, bob, case_id, tmp_path)
+
+
+def test_with_no_identity_the_refusal_names_who_can_read_the_key_from_the_key_file(
+        cli: Cli, team: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case_id = with_name(cli)
+    _, bob_public = age_key(tmp_path, "bob")
+    list_by_hand(team, "bob", bob_public)  # listed, but never given the key
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "bob, by hand")
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "absent"))
+    err = refused_cleanly(cli, team, REFUSED, "confidential", case_id, "--show", "--output", str(tmp_path / "x"))
+    assert "alex (ssh-ed25519 …" in err and "bob" not in err

@@ -20,7 +20,7 @@ from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
 from reviewctl.core import folding, keyentry, recipientlist
 from reviewctl.core.case import Strict
-from reviewctl.core.keys import PURGING, Keystore, KeysUnavailable, identities, unwrap
+from reviewctl.core.keys import PURGING, Keystore, KeysUnavailable, case_entry
 from reviewctl.core.recipientlist import recipients, store_id, trusted
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
@@ -94,7 +94,9 @@ def stored_as(store: Store, case_id: str) -> str | None:
 def case_keys(store: Store, case_id: str) -> list[str]:
     """The case's keys from the key store, read with your identity."""
     keystore = Keystore(store)
-    secrets = unwrap(store, keystore, case_id, identities(store))
+    entry, mine = case_entry(keystore, case_id)
+    secrets = None if entry is None else keyentry.open_entry(entry, mine, keystore.store_id,
+                                                             str(keystore.file(case_id)))
     if secrets is None:
         if keystore.file(case_id, PURGING).is_file():
             raise KeysUnavailable(f"{case_id}: its key is set aside by a purge that was interrupted; run "

@@ -42,8 +42,9 @@ def who_can_read(store: Store) -> str:
     return shown_members(members) if members else "nobody (no recipients are listed)"
 
 
-def identities(store: Store) -> Identities:
-    """Your private key: --identity, then REVIEWCTL_IDENTITY, then ~/.ssh/id_ed25519."""
+def identities(store: Store, who: str | None = None) -> Identities:
+    """Your private key: --identity, then REVIEWCTL_IDENTITY, then ~/.ssh/id_ed25519; `who`:
+    who can read what is asked for, as a message names them (by default, the recipients)."""
     if store.identity_file is not None:
         path, source = store.identity_file, f"--identity {store.identity_file}"
     elif os.environ.get(IDENTITY_ENV):
@@ -58,7 +59,7 @@ def identities(store: Store) -> Identities:
     if not path.is_file():
         raise KeysUnavailable(f"no identity to read the identifiers: {source} does not exist; give your private "
                               f"key with --identity FILE or {IDENTITY_ENV} (they can be read by: "
-                              f"{who_can_read(store)})")
+                              f"{who or who_can_read(store)})")
     try:
         return agecrypt.load_identity(path, source)
     except CryptoError as error:
@@ -206,9 +207,8 @@ class Keystore:
         return sorted(p.name[:-len(suffix)] for p in self.path.glob(f"*{suffix}")) if self.path.is_dir() else []
 
 
-def unwrap(store: Store, keystore: Keystore, case_id: str, mine: Identities) -> list[str] | None:
-    """The case's keys from the key store (newest first), or None where it has none."""
+def case_entry(keystore: Keystore, case_id: str) -> tuple[Entry | None, Identities]:
+    """The case's entry and your identity to open it; without an identity, the refusal names
+    who can read the key from the entry itself."""
     entry = keystore.entry(case_id)
-    if entry is None:
-        return None
-    return keyentry.open_entry(entry, mine, keystore.store_id, str(keystore.file(case_id)))
+    return entry, identities(keystore.store, entry.who() if entry is not None else None)

@@ -152,8 +152,8 @@ class _Planner:
         case_id = entry.case_id
         known = self.known(case_id)
         new = _union(holders, self.wrap_for if known else [])
-        why = (f"{case_id} un-re-keyed: the case is not in this work tree (another branch?); it is re-keyed when "
-               "its identifiers are next written, or at the sync after it is merged")
+        why = (f"{case_id} to be re-keyed later: the case is not in this work tree (another branch?); it is "
+               "re-keyed when its identifiers are next written, or at the sync after it is merged")
         if not new or (not entry.described and not known):
             self.plan.untouched.append(f"{case_id} as it is: this repository has never had the case")
             return
