@@ -228,3 +228,19 @@ def test_with_no_identity_the_refusal_names_who_can_read_the_key_from_the_key_fi
     monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "absent"))
     err = refused_cleanly(cli, team, REFUSED, "confidential", case_id, "--show", "--output", str(tmp_path / "x"))
     assert "alex (ssh-ed25519 …" in err and "bob" not in err
+
+
+def test_a_former_recipients_file_deleted_on_a_branch_still_counts(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli)
+    bob, bob_public = age_key(tmp_path, "bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    entry = key_folder(tmp_path) / f"{case_id}.age"
+    backup = entry.read_text()
+    entry.unlink()  # missing at the removal, so not re-keyed
+    cli.ok("recipients", "remove", "bob")
+    entry.write_text(backup)  # restored from a backup: bob could read it
+    git(team, "checkout", "-qb", "forget-bob")
+    git(team, "rm", "-q", ".reviewctl/recipients/bob.yaml")
+    git(team, "commit", "-qm", "no trace of bob")
+    cli.ok("recipients", "reconcile")
+    assert not reads(bob, backup, identifiers_at_head(team, case_id))

@@ -267,8 +267,3 @@ def trusted(store: Store) -> list[Member]:
                            "through review first, or work on the base branch")
     return members
 
-
-def listed_on_base(store: Store, members: list[Member]) -> list[Member]:
-    """`members` that the base lists too (a UsageError where there is no base)."""
-    known = {m.recipient for m in on_base(store)[1].members}
-    return [m for m in members if m.recipient in known]

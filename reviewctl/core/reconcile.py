@@ -33,7 +33,7 @@ from reviewctl.core import identifiers, keyentry
 from reviewctl.core.identifiers import IDENTIFIERS_FILE
 from reviewctl.core.keyentry import Entry
 from reviewctl.core.keys import PURGING, Keystore, identities, known_cases
-from reviewctl.core.recipientlist import Listing, Member, listed_on_base, read, refuse_uncommitted, shown_members
+from reviewctl.core.recipientlist import Listing, Member, on_base, read, refuse_uncommitted, shown_members
 from reviewctl.core.step import store_commit_message
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, store_lock
@@ -222,7 +222,10 @@ def reconcile(store: Store, dry_run: bool, locked: bool = False,
         if not keystore.path.is_dir():
             return None, Plan()
         refuse_uncommitted(store)
-        wrap_for = listed_on_base(store, listing.members)
+        _, base = on_base(store)
+        known = {m.recipient for m in base.members}
+        wrap_for = [m for m in listing.members if m.recipient in known]
+        listing.removed += base.removed  # a former recipient on the base is one here, whatever this branch says
         found = plan(store, keystore, listing, wrap_for, lambda: identities(store), only)
         summary = f"{len(found.rekeyed)} cases re-keyed"
         return carry_out(store, keystore, found, "recipients-reconcile", summary, {}, dry_run), found
