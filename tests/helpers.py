@@ -397,3 +397,67 @@ def checks(cli: Cli, case_id: str, *args: str) -> list[dict]:  # type: ignore[ty
     return [c for c in all_checks(cli, case_id, *args) if c["status"] != "missing"]
 
 
+
+
+# -- the key store, as someone holding a copy of it would read it ------------------------
+
+def key_folder(tmp_path: Path) -> Path:
+    """The one store's folder in the test's key store (tmp_path/keystore/<store id>)."""
+    folders = [p for p in (tmp_path / "keystore").iterdir() if p.is_dir()]
+    assert len(folders) == 1, folders
+    return folders[0]
+
+
+def armour(entry: str) -> str:
+    """The age ciphertext of a key-store entry (whatever reviewctl writes beside it)."""
+    start = entry.index("-----BEGIN AGE ENCRYPTED FILE-----")
+    return entry[start:]
+
+
+def case_secrets(identity: Path, entry: str) -> agecrypt.Identities | None:
+    """The case keys in `entry` as the holder of `identity` reads them; None if they cannot."""
+    try:
+        text = agecrypt.load_identity(identity, "a holder's key").decrypt(armour(entry)).decode()
+    except agecrypt.CryptoError:
+        return None
+    return agecrypt.secret_identities("\n".join(line for line in text.splitlines()
+                                                if line.startswith("AGE-SECRET-KEY-")), "the case keys")
+
+
+def reads(identity: Path, entry: str, ciphertext: str) -> bool:
+    """Whether a copy of `entry` and `identity` decrypt `ciphertext` (a case's identifiers.age)."""
+    secrets = case_secrets(identity, entry)
+    if secrets is None:
+        return False
+    try:
+        secrets.decrypt(ciphertext)
+    except agecrypt.CryptoError:
+        return False
+    return True
+
+
+def store_id_file(root: Path) -> Path:
+    """The committed file that holds the store's id, in the shape the store has."""
+    new = root / ".reviewctl" / "store.yaml"
+    return new if new.exists() else root / ".reviewctl" / "recipients.yaml"
+
+
+def store_id(root: Path) -> str:
+    return str(load(store_id_file(root))["store"])
+
+
+def set_store_id(root: Path, value: str) -> None:
+    """A hand edit of the store's id, as anyone who can commit could make."""
+    path = store_id_file(root)
+    lines = [f"store: {value}" if line.startswith("store:") else line for line in path.read_text().splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def list_by_hand(root: Path, name: str, key: str) -> None:
+    """A recipient added by editing the files, not through `reviewctl recipients add`."""
+    folder = root / ".reviewctl" / "recipients"
+    if folder.is_dir():
+        (folder / f"{name}.yaml").write_text(f"key: {key}\n")
+    else:
+        path = root / ".reviewctl" / "recipients.yaml"
+        path.write_text(path.read_text() + f"  - {{name: {name}, key: {key}}}\n")

@@ -22,7 +22,9 @@ from helpers import (
     USAGE,
     Cli,
     age_key,
+    armour,
     git,
+    list_by_hand,
     refer,
     refused_cleanly,
     run_subprocess,
@@ -273,13 +275,13 @@ def test_removing_a_recipient_gives_every_case_a_new_key_in_one_commit(cli: Cli,
     old_store = {c: (key_file(tmp_path, c)).read_text() for c in cases}
     cli.ok("recipients", "remove", "bob")
     changed = git(team, "show", "--name-only", "--format=", "HEAD").split()
-    assert sorted(changed) == sorted([".reviewctl/recipients.yaml", *(f"cases/{c}/identifiers.age" for c in cases)])
+    assert sorted(changed) == sorted([".reviewctl/recipients/bob.yaml", *(f"cases/{c}/identifiers.age" for c in cases)])
     for case_id in cases:
         err = cli("--identity", str(bob), "confidential", case_id, "--show", "--output", str(tmp_path / "b"))
         assert err.code == REFUSED and "alex" in err.err
         assert NAME in shown(cli, tmp_path, case_id)  # alex still reads, with the new key
         # What removal cannot do: bob's copy of the old key store still reads the old commit.
-        old_secret = agecrypt.load_identity(bob, "bob").decrypt(old_store[case_id]).decode()
+        old_secret = agecrypt.load_identity(bob, "bob").decrypt(armour(old_store[case_id])).decode()
         old_text = git(team, "show", f"HEAD~1:cases/{case_id}/identifiers.age")
         keys = agecrypt.secret_identities("\n".join(line for line in old_secret.splitlines()
                                                     if line.startswith("AGE-")), "old")
@@ -401,8 +403,8 @@ def test_a_purge_killed_after_its_commit_is_finished_by_running_it_again(cli: Cl
     done = run_subprocess("purge", case_id, "--reason", "referred in error", "--force", cwd=team,
                           env={"REVIEWCTL_FAULT": "after-commit"})
     assert done.returncode == 137
-    assert (key_file(tmp_path, case_id)).exists()  # the commit was made, the key not yet gone
-    cli.ok("doctor")
+    (team / ".git" / "reviewctl-journal.json").unlink()  # killed a moment later, after the journal went
+    assert (key_file(tmp_path, case_id).with_suffix(".purging")).exists()  # committed, the key set aside
     result = cli.ok("purge", case_id, "--reason", "finish it")
     assert "interrupted purge" in result.err
     assert not (key_file(tmp_path, case_id)).exists()
@@ -439,15 +441,15 @@ def test_stores_that_share_a_key_store_never_see_each_others_keys(
     assert not (entry.parent / f"{other_case}.age").exists()
     stranger_id = agecrypt.load_identity(tmp_path / "stranger.key", "stranger")
     with pytest.raises(agecrypt.CryptoError):
-        stranger_id.decrypt(entry.read_text())
+        stranger_id.decrypt(armour(entry.read_text()))
 
 
 def test_a_recipient_added_on_a_branch_gets_nothing_until_merged(cli: Cli, team: Path, tmp_path: Path) -> None:
     case_id = with_name(cli)
     git(team, "checkout", "-qb", "sneaky")
     _, mallory = age_key(tmp_path, "mallory")
-    recipients = team / ".reviewctl" / "recipients.yaml"
-    recipients.write_text(recipients.read_text() + f"  - {{name: mallory, key: {mallory}}}\n")
+    list_by_hand(team, "mallory", mallory)
+    git(team, "add", "-A")  # the hand-made file, not yet committed
     err = refused_cleanly(cli, team, REFUSED, "refer", "--type", "sar", "--subject", "Adult Q",
                           "--referrer", "Fictional GP", "--name", NAME)
     assert "uncommitted" in err
@@ -501,7 +503,7 @@ def test_removal_rekeys_the_keys_of_cases_on_other_branches_too(cli: Cli, team: 
     assert len(entries) == 1  # the proposed case's key, its case on a branch only
     cli.ok("recipients", "remove", "bob")
     with pytest.raises(agecrypt.CryptoError):
-        agecrypt.load_identity(tmp_path / "bob.key", "bob").decrypt(entries[0].read_text())
+        agecrypt.load_identity(tmp_path / "bob.key", "bob").decrypt(armour(entries[0].read_text()))
 
 
 def test_purge_needs_no_key_and_works_when_the_key_is_already_gone(cli: Cli, team: Path, tmp_path: Path,
@@ -509,10 +511,10 @@ def test_purge_needs_no_key_and_works_when_the_key_is_already_gone(cli: Cli, tea
     first, second = closed_case(cli, team), closed_case(cli, team)
     key_file(tmp_path, second).unlink()
     monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "no-such-key"))
-    cli.ok("purge", first, "--reason", "Referred in error", "--force")
-    cli.ok("purge", second, "--reason", "Referred in error", "--force")
+    cli.ok("purge", first, "--because", "referred-in-error", "--force")
+    cli.ok("purge", second, "--because", "referred-in-error", "--force")
     history = (team / "cases" / first / "case.yaml").read_text()
-    assert "step: purge" in history and "Referred in error" in history
+    assert "step: purge" in history and "referred-in-error: the case was referred in error" in history
     assert any(row.split()[2:3] == ["purge"] for row in cli.ok("log", first).out.splitlines())
 
 

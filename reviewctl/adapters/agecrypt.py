@@ -9,6 +9,9 @@ encrypted file is text in git like every other file. Every failure becomes a
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,45 @@ class Recipient:
         """The key as a message may show it: its kind and its last characters."""
         kind, _, body = self.key.rpartition(" ")
         return f"{kind or 'age'} …{body[-12:]}"
+
+
+def ssh_tag(recipient: Recipient) -> str | None:
+    """The tag an ssh-ed25519 stanza carries for `recipient` (the first 4 bytes of the SHA-256 of
+    its key, as age writes it); None for an age key, whose X25519 stanza names no one."""
+    kind, _, body = recipient.key.partition(" ")
+    if kind != "ssh-ed25519":
+        return None
+    digest = hashlib.sha256(base64.b64decode(body)).digest()[:4]
+    return base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def stanzas(ciphertext: str) -> list[tuple[str, str | None]] | None:
+    """The recipient stanzas of an armoured age file's header, read without any key: (kind,
+    ssh tag or None) for each X25519 or ssh-ed25519 stanza (the random "grease" stanzas left
+    out); None if it is not armoured age."""
+    lines = ciphertext.strip().splitlines()
+    if len(lines) < 3 or lines[0] != "-----BEGIN AGE ENCRYPTED FILE-----" or \
+            lines[-1] != "-----END AGE ENCRYPTED FILE-----":
+        return None
+    try:
+        raw = base64.b64decode("".join(lines[1:-1]), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    header, found, _ = raw.partition(b"\n---")
+    if not found or not header.startswith(b"age-encryption.org/v1\n"):
+        return None
+    listed: list[tuple[str, str | None]] = []
+    for line in header.split(b"\n"):
+        if not line.startswith(b"-> "):
+            continue
+        parts = line[3:].decode("ascii", errors="replace").split(" ")
+        if parts[0] == "X25519":
+            listed.append(("X25519", None))
+        elif parts[0] == "ssh-ed25519":
+            listed.append(("ssh-ed25519", parts[1] if len(parts) > 1 else ""))
+        elif not parts[0].endswith("-grease"):
+            listed.append((parts[0], None))  # a kind reviewctl never writes: counted, so it is seen
+    return listed
 
 
 def parse_recipient(text: str) -> Recipient:

@@ -54,3 +54,9 @@ def remove_durably(path: Path) -> None:
     """Delete `path` (if it is there) and make the deletion durable."""
     path.unlink(missing_ok=True)
     _sync_folder(path.parent)
+
+
+def rename_durably(source: Path, target: Path) -> None:
+    """Rename `source` to `target` (replacing it), and make the rename durable."""
+    os.replace(source, target)
+    _sync_folder(target.parent)

@@ -54,3 +54,24 @@ def _locate(start: Path) -> Layout | None:
             common = (given if given.is_absolute() else own / given).resolve()
         return Layout(folder, own.resolve(), common.resolve())
     return None
+
+
+def repository_folders(start: Path) -> set[Path]:
+    """Every folder of the repository that `start` lies in: its work tree, every other work
+    tree linked to it (`git worktree add`), and the git folder they share; empty outside one.
+
+    Each holds files git may commit (or copy with a clone), so nothing private belongs there.
+    """
+    layout = locate(start)
+    if layout is None:
+        return set()
+    found = {layout.root.resolve(), layout.common}
+    if layout.common.name == ".git":  # the main work tree holds the shared git folder
+        found.add(layout.common.parent)
+    linked = layout.common / "worktrees"
+    for gitdir_file in linked.glob("*/gitdir") if linked.is_dir() else []:
+        text = gitdir_file.read_text(encoding="utf-8", errors="replace").strip()
+        if text:  # it names the linked work tree's `.git` file (relative to itself, in newer gits)
+            named = Path(text)
+            found.add((named if named.is_absolute() else gitdir_file.parent / named).resolve().parent)
+    return found

@@ -48,6 +48,20 @@ class GitReader:
         return [(c, parents.split(), body) for c, parents, body in self._records(
             "log", "HEAD", "--fixed-strings", f"--grep={pattern}", "--format=%H%x1f%P%x1f%B%x1e", fields=3)]
 
+    def root_commits(self, ref: str = "HEAD") -> set[str]:
+        """The commits without parents in `ref`'s history: where the repository began."""
+        done = self.git.run("rev-list", "--max-parents=0", ref, "--", check=False)
+        return set(done.text.split()) if done.status == 0 else set()
+
+    def trailer_values(self, key: str, grep: str | None = None) -> set[str]:
+        """Every value of the trailer `key` in the commits of every ref (every branch, remote
+        branch and tag: all this clone can see), of the commits whose message holds `grep`."""
+        args = ["log", "--all", f"--format=%(trailers:key={key},valueonly)"]
+        if grep is not None:
+            args[2:2] = ["--fixed-strings", f"--grep={grep}"]
+        done = self.git.run(*args, check=False)
+        return {line.strip() for line in done.text.splitlines() if line.strip()} if done.status == 0 else set()
+
     def verify_commits(self, commits: list[str], allowed_signers: Path) -> dict[str, tuple[str, str | None]]:
         """The state of each commit's signature, and the signer's principal when it is good, in one `git log`.
 
@@ -137,6 +151,11 @@ class GitReader:
             else:  # <name> missing
                 found[path] = None
         return found
+
+    def files_in(self, commit: str, folder: str) -> list[str]:
+        """The paths of the files directly in `folder` at `commit` (none where it is absent)."""
+        done = self.git.run("ls-tree", "-z", "--name-only", commit, "--", folder.rstrip("/") + "/", check=False)
+        return [p for p in done.text.split("\0") if p] if done.status == 0 else []
 
     def resolve(self, ref: str) -> str | None:
         done = self.git.run("rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False)

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewctl.adapters import gitdir, gitlocks
+from reviewctl.adapters.files import write_atomic
 from reviewctl.adapters.gitcommit import fast_import, plumbing_commit
 from reviewctl.adapters.gitread import GitReader
 from reviewctl.adapters.gitrun import Git, GitError, Pending, fail, normal_key, parse_var_list, reason
 from reviewctl.errors import BusyError, ReviewctlError, UnusableError
 
 NO_COMMIT = "0" * 40
+_ROOTS_SEEN = "reviewctl-roots-seen"  # (first commit, a commit whose history holds it), per line
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class GitRepo(GitReader):
         self._settings: dict[str, str] | None = None
         self._idents: dict[str, str] = {}
         self._head: tuple[str | None, str | None] | None = None  # (HEAD's commit, its branch), once read
+        self._roots_held: dict[tuple[str, frozenset[str]], bool] = {}
 
     @property
     def lock_timeout(self) -> float:
@@ -77,6 +80,38 @@ class GitRepo(GitReader):
     def index_file(self) -> Path:
         given = os.environ.get("GIT_INDEX_FILE")
         return Path(given).resolve() if given else self._own_git_dir / "index"
+
+    def holds_roots(self, roots: set[str]) -> bool:
+        """Whether HEAD's history begins at one of `roots`.
+
+        Finding a history's first commits walks all of it (half a second for 100,000
+        commits), so a commit once found to hold one is remembered in the git folder: any
+        later HEAD that descends from it holds it too, which git tells in a few commits.
+        """
+        head = self.resolve("HEAD")
+        if head is None or not roots:
+            return False
+        asked = (head, frozenset(roots))
+        if asked not in self._roots_held:
+            self._roots_held[asked] = self._holds_roots(head, roots)
+        return self._roots_held[asked]
+
+    def _holds_roots(self, head: str, roots: set[str]) -> bool:
+        cache = self.git_dir / _ROOTS_SEEN
+        seen = [line.split() for line in cache.read_text(encoding="ascii", errors="replace").splitlines()] \
+            if cache.is_file() else []
+        seen = [pair for pair in seen if len(pair) == 2]
+        if any(root in roots and (commit == head or self.is_ancestor(commit, head)) for root, commit in seen):
+            return True
+        found = roots & self.root_commits(head)
+        if found:
+            kept = [f"{root} {commit}" for root, commit in seen[-7:]] + [f"{min(found)} {head}"]
+            write_atomic(cache, "\n".join(kept) + "\n")
+        return bool(found)
+
+    def is_shallow(self) -> bool:
+        """A clone with only part of the history (`git clone --depth`)."""
+        return (self.git_dir / "shallow").is_file()
 
     def wait_for_locks(self) -> None:
         """Wait (bounded) until no git holds the index, HEAD or the branch; BusyError names a stale lock."""

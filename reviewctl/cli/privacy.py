@@ -13,6 +13,7 @@ from reviewctl.cli.common import Format, FormatOpt, globals_of, report, step
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
+    from reviewctl.core.reconcile import Plan
     from reviewctl.core.step import StepOptions
     from reviewctl.core.store import Store
     from reviewctl.core.transaction import Outcome
@@ -108,14 +109,14 @@ def recipients_add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="A short name for the key's holder, e.g. alex.b")],
     key: Annotated[str, typer.Option("--key", help="Their age public key (age1...) or ssh-ed25519 public key, or a .pub file.", show_default=False)],
     *, options: StepOptions,
-) -> Outcome:
+) -> None:
     """Let someone read the identifiers: every case key is re-encrypted for the new set.
 
     Example: reviewctl recipients add alex.b --key ~/.ssh/id_ed25519.pub
     """
     from reviewctl.core.recipients import add
 
-    return add(globals_of(ctx).store(), name, key, options.dry_run)
+    _said(*add(globals_of(ctx).store(), name, key, options.dry_run))
 
 
 @recipients_app.command("remove")
@@ -123,18 +124,53 @@ def recipients_add(
 def recipients_remove(
     ctx: typer.Context, name: Annotated[str, typer.Argument(metavar="NAME")], *, options: StepOptions,
 ) -> None:
-    """Stop someone reading the identifiers: every case gets a new key, in one commit.
+    """Stop someone reading the identifiers: every case they could read gets a new key, in one commit.
 
     Old commits stay readable to a copy of the old key store that they kept.
     """
-    from reviewctl.cli.output import say
     from reviewctl.core.recipients import remove
 
-    outcome, missing = remove(globals_of(ctx).store(), name, options.dry_run)
-    report(outcome)
-    if missing:
-        say(f"warning: no key in the key store for {', '.join(missing)}, so their identifiers were not re-keyed "
-            "(nobody can read them); restore the key store from its backup, or purge them")
+    _said(*remove(globals_of(ctx).store(), name, options.dry_run))
+
+
+@recipients_app.command("reconcile")
+@step(when=False, message=False, propose=False)
+def recipients_reconcile(ctx: typer.Context, *, options: StepOptions) -> None:
+    """Bring every case key in step with the recipients: re-key, give, finish purges (sync does it too)."""
+    from reviewctl.cli.output import say
+    from reviewctl.core.reconcile import reconcile
+
+    outcome, found = reconcile(globals_of(ctx).store(), options.dry_run)
+    _said(outcome, found)
+    if outcome is None and not found.said() and not found.missing:
+        say("every case key is in step with the recipients")
+
+
+@recipients_app.command("migrate")
+@step(when=False, message=False, propose=False)
+def recipients_migrate(ctx: typer.Context, *, options: StepOptions) -> None:
+    """Move the old .reviewctl/recipients.yaml to one file per recipient, in one commit."""
+    from reviewctl.cli.output import say
+    from reviewctl.core.recipients import migrate
+
+    outcome = migrate(globals_of(ctx).store(), options.dry_run)
+    if outcome is None:
+        say("the recipients are kept one file each already; nothing to migrate")
+    else:
+        report(outcome)
+
+
+def _said(outcome: Outcome | None, found: Plan) -> None:
+    from reviewctl.cli.output import say
+
+    if outcome is not None:
+        report(outcome)
+    for line in found.said():
+        say(line)
+    if found.missing:
+        say(f"warning: no key in the key store for {', '.join(found.missing)}, so their identifiers were not "
+            "re-keyed (nobody can read them here); restore the key store from its backup (the case is re-keyed "
+            "before anything more is written to it), or purge them")
 
 
 @recipients_app.command("list")
@@ -173,7 +209,8 @@ def retention(
 def purge(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="ID", show_default=False)],
-    reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the retention schedule's rule).", show_default=False)],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, in your own words (checked against the identifiers, so only a recipient can give it).", show_default=False)] = None,
+    because: Annotated[str | None, typer.Option("--because", metavar="KIND", help="A standard reason, worded by reviewctl: retention-period, subject-request, court-order, duplicate-case or referred-in-error.", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Destroy them before the retention period has run.")] = False,
     *, options: StepOptions,
 ) -> None:
@@ -186,7 +223,7 @@ def purge(
     from reviewctl.cli.output import say
     from reviewctl.core.retention import purge as core_purge
 
-    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force, options)
+    outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force, options, because)
     if outcome is None:
         say(warning or "")
         return

@@ -42,7 +42,7 @@ def save(edit: Edit, confidential: Confidential, step: str, options: StepOptions
     identifiers.require_recipients(store)
     kind = identifiers.stored_as(store, case_id)
     secrets = identifiers.case_keys(store, case_id) if kind == "encrypted" else None
-    sealed = identifiers.seal(store, case_id, confidential, secrets)
+    sealed = _sealed(store, case_id, confidential, secrets)
     folder = store.case_dir(case_id)
     edit.extra[folder / IDENTIFIERS_FILE] = sealed.ciphertext
     if kind == "plain":
@@ -51,6 +51,14 @@ def save(edit: Edit, confidential: Confidential, step: str, options: StepOptions
     record_in_history(edit, step, options)
     with keystore_written(store, case_id, sealed.entry, options.dry_run):
         return finish(edit, step, "identifiers", options)
+
+
+def _sealed(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None) -> identifiers.Sealed:
+    """Sealed with the case's key; with a new one first where someone no longer a recipient
+    could read the old one, so that nothing written from now on reaches them."""
+    if secrets is not None and identifiers.needs_new_key(store, case_id):
+        return identifiers.seal(store, case_id, confidential, None, older=secrets)
+    return identifiers.seal(store, case_id, confidential, secrets)
 
 
 def record_in_history(edit: Edit, step: str, options: StepOptions, reason: str | None = None) -> None:

@@ -12,9 +12,10 @@ import re
 from pathlib import Path
 
 from reviewctl.adapters import gitlocks
+from reviewctl.core.keycheck import finish_purges
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Journal, committed, journal_path, restore, store_lock, use_git_lock_timeout
-from reviewctl.errors import UnusableError
+from reviewctl.errors import ReviewctlError, UnusableError
 
 # write_atomic's temporary files: mkstemp(prefix=".NAME.", suffix=".tmp") adds 8 characters.
 _ATOMIC_TMP = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
@@ -32,6 +33,10 @@ def doctor(store: Store) -> list[str]:
         if caught_up:
             done.append(f"brought the index up to date for {len(caught_up)} committed file(s)")
         done += _remove_leftovers(store)
+        try:
+            done += finish_purges(store)  # after the journal: a purge put back there gets its key back
+        except ReviewctlError as error:  # the rest is mended all the same
+            done.append(f"the key store was not looked at: {error.message}")
     return done
 
 

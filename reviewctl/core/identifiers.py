@@ -9,6 +9,7 @@ before encryption keeps them in plain `confidential.yaml`, which is still read u
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -17,17 +18,10 @@ from pydantic import field_validator
 
 from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError
-from reviewctl.core import folding
+from reviewctl.core import folding, keyentry, recipientlist
 from reviewctl.core.case import Strict
-from reviewctl.core.keys import (
-    Keystore,
-    KeysUnavailable,
-    identities,
-    recipients,
-    trusted_recipients,
-    unwrap,
-    wrap,
-)
+from reviewctl.core.keys import PURGING, Keystore, KeysUnavailable, case_entry
+from reviewctl.core.recipientlist import recipients, store_id, trusted
 from reviewctl.core.schema import errors_of
 from reviewctl.core.store import Store
 from reviewctl.core.typed_dates import HINT, NotADate, read_date
@@ -101,11 +95,16 @@ def stored_as(store: Store, case_id: str) -> str | None:
 def case_keys(store: Store, case_id: str) -> list[str]:
     """The case's keys from the key store, read with your identity."""
     keystore = Keystore(store)
-    secrets = unwrap(store, keystore, case_id, identities(store))
+    entry, mine = case_entry(keystore, case_id)
+    secrets = None if entry is None else keyentry.open_entry(entry, mine, keystore.store_id,
+                                                             str(keystore.file(case_id)))
     if secrets is None:
+        if keystore.file(case_id, PURGING).is_file():
+            raise KeysUnavailable(f"{case_id}: its key is set aside by a purge that was interrupted; run "
+                                  "`reviewctl doctor` (which finishes the purge, or gives the key back)")
         raise KeysUnavailable(f"{case_id}: its key is not in the key store {keystore.path} ({keystore.source}); "
-                           "point REVIEWCTL_KEYSTORE (or `git config reviewctl.keystore`) at the team's key "
-                           "store, or restore it from its backup")
+                              "point REVIEWCTL_KEYSTORE (or `git config reviewctl.keystore`) at the team's key "
+                              "store, or restore it from its backup")
     return secrets
 
 
@@ -137,16 +136,34 @@ def read(store: Store, case_id: str, secrets: list[str] | None = None) -> Confid
                                "good version with `git restore`") from None
 
 
-def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None) -> Sealed:
-    """Encrypt under the case's key (a new one if `secrets` is None)."""
+def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None,
+         older: list[str] | None = None) -> Sealed:
+    """Encrypt under the case's key (a new one if `secrets` is None, kept in its entry before
+    the `older` keys, which still read the commits made before)."""
     entry = None
     if secrets is None:
         secret, _ = agecrypt.new_secret()
-        secrets = [secret]
-        entry = wrap(secrets, trusted_recipients(store), case_id)
+        secrets = [secret, *(older or [])]
+        members = trusted(store)
+        entry = keyentry.seal(secrets, members, case_id, store_id(store), members)
     public = agecrypt.secret_identities(secrets[0], "the case's key").native[0].to_public()
     ciphertext = agecrypt.encrypt(confidential.as_yaml().encode("utf-8"), [agecrypt.Recipient(str(public))])
     return Sealed(ciphertext, secrets, entry)
+
+
+def needs_new_key(store: Store, case_id: str) -> bool:
+    """Whether the case's key could be read by a former recipient (an entry restored from a
+    backup, a case only on another branch at the removal), or by nobody knows whom (an entry
+    older than the record of whom it is for): nothing more may be encrypted with it."""
+    entry = Keystore(store).entry(case_id)
+    if entry is None:
+        return False
+    removed = recipientlist.read(store).removed_keys
+    # A removal merged into the base counts on a branch that has not taken it in yet (with no
+    # base here, writing a new key is refused anyway).
+    with contextlib.suppress(UsageError):
+        removed |= recipientlist.on_base(store)[1].removed_keys
+    return entry.stale(removed)
 
 
 def with_values(confidential: Confidential | None, add: list[str], remove: list[str],

@@ -1,128 +1,50 @@
-"""The keys around a case's identifiers: the team's recipients, your identity, the key store.
+"""The keys around a case's identifiers: your identity, and the key store.
 
 Each case's identifiers are encrypted with age under a key of the case's own. That key
 lives in the key store, a folder outside the repository (never versioned), encrypted in
-turn for the team's recipients (`.reviewctl/recipients.yaml`, in git). Purging a case
-deletes its key from the key store, and every copy of its ciphertext, in every commit
-and every clone, can no longer be read (crypto-shredding).
+turn for the team's recipients (recipientlist.py; each entry says whom it is for,
+keyentry.py). Purging a case deletes its key from the key store, and every copy of its
+ciphertext, in every commit and every clone, can no longer be read (crypto-shredding).
 
 Where the key store is: REVIEWCTL_KEYSTORE, then `git config reviewctl.keystore`, then
-~/.local/share/reviewctl/keys/<PREFIX>. A team shares it as it shares other confidential
-files (a restricted network folder), and backs it up.
+~/.local/share/reviewctl/keys. Each store has a folder of its own there, named by its id
+and bound to the repository that made it. A team shares it as it shares other
+confidential files (a restricted network folder), and backs it up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from reviewctl.adapters import agecrypt, yamlio
-from reviewctl.adapters.agecrypt import CryptoError, Identities, Recipient
-from reviewctl.adapters.files import remove_durably, write_atomic
+from reviewctl.adapters import agecrypt
+from reviewctl.adapters.agecrypt import CryptoError, Identities
+from reviewctl.adapters.files import remove_durably, rename_durably, write_atomic
+from reviewctl.adapters.gitdir import repository_folders
+from reviewctl.core import keyentry
+from reviewctl.core.keyentry import Entry
+from reviewctl.core.keyentry import KeysUnavailable as KeysUnavailable
+from reviewctl.core.recipientlist import STORE_FILE, recipients, shown_members, store_id
 from reviewctl.core.store import Store
-from reviewctl.errors import InvalidDataError, RefusedError, UnusableError, UsageError, located
+from reviewctl.errors import InvalidDataError, UnusableError, UsageError
 
-RECIPIENTS_FILE = ".reviewctl/recipients.yaml"
 KEYSTORE_ENV = "REVIEWCTL_KEYSTORE"
 IDENTITY_ENV = "REVIEWCTL_IDENTITY"
 DEFAULT_IDENTITY = Path("~/.ssh/id_ed25519")
-NAME_SHAPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
-_STORE_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-@dataclass(frozen=True)
-class Member:
-    name: str
-    recipient: Recipient
-
-    @property
-    def shown(self) -> str:
-        return f"{self.name} ({self.recipient.short})"
-
-
-class KeysUnavailable(RefusedError):
-    """The identifiers cannot be read here: no identity, or not one of the recipients'."""
-
-
-def store_id(store: Store) -> str | None:
-    """The store's own id, made when its first recipient is added: its key store's folder."""
-    path = store.root / RECIPIENTS_FILE
-    if not path.is_file():
-        return None
-    data = yamlio.read_roundtrip(path, store.shown(path))
-    value = data.get("store") if isinstance(data, dict) else None
-    if not (isinstance(value, str) and _STORE_ID.match(value)):
-        raise InvalidDataError(located(store.shown(path), 1, "store", "must be the store's id (32 hex digits), as "
-                                       "`reviewctl recipients add` wrote it; bring back the committed file"))
-    return value
-
-
-def recipients(store: Store) -> list[Member]:
-    """The team's recipients, as the work tree lists them (empty if none are listed)."""
-    path = store.root / RECIPIENTS_FILE
-    if not path.is_file():
-        return []
-    return members_in(yamlio.read_roundtrip(path, store.shown(path)), store.shown(path))
-
-
-def members_in(data: object, shown: str) -> list[Member]:
-    listed = data.get("recipients") if isinstance(data, dict) else None
-    if not isinstance(listed, list):
-        raise InvalidDataError(located(shown, 1, "recipients", "must be a list of {name, key}; "
-                                       "change it with `reviewctl recipients add/remove`"))
-    assert isinstance(data, dict)
-    members = []
-    for i, entry in enumerate(listed):
-        line = yamlio.line_of(data, ("recipients", i))
-        if not (isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("key"), str)):
-            raise InvalidDataError(located(shown, line, f"recipients[{i}]", "must have a name and a key"))
-        try:
-            members.append(Member(entry["name"], agecrypt.parse_recipient(entry["key"])))
-        except CryptoError as error:
-            raise InvalidDataError(located(shown, line, f"recipients[{i}].key", f"{error}; fix it or "
-                                           "remove the recipient with `reviewctl recipients remove`")) from None
-    return members
+BINDING = "store.txt"  # in a store's folder: the repository it belongs to
+ENTRY, PURGING = ".age", ".purging"  # a case key; one whose purge is under way
 
 
 def who_can_read(store: Store) -> str:
     members = recipients(store)
-    return ", ".join(m.shown for m in members) if members else "nobody (no recipients are listed)"
+    return shown_members(members) if members else "nobody (no recipients are listed)"
 
 
-def trusted_recipients(store: Store) -> list[Member]:
-    """The recipients a case key may be encrypted for: the committed list, and only those
-    the base branch lists too.
-
-    A branch (or a hand edit) that adds a key must not get the identifiers encrypted for
-    it before the change is reviewed and merged into the base.
-    """
-    members = recipients(store)
-    if store.repo.changed_paths(RECIPIENTS_FILE):
-        raise RefusedError(f"{RECIPIENTS_FILE} has uncommitted edits; change the recipients only with "
-                           "`reviewctl recipients add/remove` (discard the edit with `git restore`)")
-    from reviewctl.core.base import base_ref
-
-    try:
-        base, commit = base_ref(store, None)
-    except UsageError:
-        return members  # no base branch (a store not yet shared): the committed list is all there is
-    text = store.repo.show_file(commit, RECIPIENTS_FILE)
-    on_base = {m.recipient for m in members_in(yamlio.parse_roundtrip(text, f"{base}:{RECIPIENTS_FILE}"),
-                                                 f"{base}:{RECIPIENTS_FILE}")} if text else set()
-    unknown = [m.name for m in members if m.recipient not in on_base]
-    if unknown:
-        raise RefusedError(f"{RECIPIENTS_FILE} lists {', '.join(unknown)}, who the base branch ({base}) does not; "
-                           "identifiers are encrypted only for recipients merged into the base: merge that change "
-                           "through review first, or work on the base branch")
-    return members
-
-
-def identities(store: Store) -> Identities:
-    """Your private key: --identity, then REVIEWCTL_IDENTITY, then ~/.ssh/id_ed25519."""
+def identities(store: Store, who: str | None = None) -> Identities:
+    """Your private key: --identity, then REVIEWCTL_IDENTITY, then ~/.ssh/id_ed25519; `who`:
+    who can read what is asked for, as a message names them (by default, the recipients)."""
     if store.identity_file is not None:
         path, source = store.identity_file, f"--identity {store.identity_file}"
     elif os.environ.get(IDENTITY_ENV):
@@ -136,16 +58,22 @@ def identities(store: Store) -> Identities:
         raise UsageError(f"{source} is a folder; give the private key file itself")
     if not path.is_file():
         raise KeysUnavailable(f"no identity to read the identifiers: {source} does not exist; give your private "
-                           f"key with --identity FILE or {IDENTITY_ENV} (they can be read by: "
-                           f"{who_can_read(store)})")
+                              f"key with --identity FILE or {IDENTITY_ENV} (they can be read by: "
+                              f"{who or who_can_read(store)})")
     try:
         return agecrypt.load_identity(path, source)
     except CryptoError as error:
         raise UsageError(f"{error}") from None
 
 
+def known_cases(store: Store) -> set[str]:
+    """Every case id this repository has had, on any branch it can see: the case folders
+    here, and the case named by every reviewctl commit of every ref."""
+    return set(store.case_ids()) | store.repo.trailer_values("Reviewctl-Case")
+
+
 class Keystore:
-    """The folder of case keys, each `<ID>.age`, encrypted for the team's recipients."""
+    """A store's folder of case keys, each `<ID>.age`, encrypted for the team's recipients."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -159,22 +87,62 @@ class Keystore:
             self.source = "the default key store"
         # One folder per store, by the store's own id: stores that share a key store (or its
         # default) never see, re-encrypt or hand over each other's keys.
-        self.path = self.base / (store_id(store) or "no-recipients-yet")
+        self.store_id = store_id(store)
+        self.path = self.base / (self.store_id or "no-recipients-yet")
         if self.base.exists() and not self.base.is_dir():
             raise UnusableError(f"the key store {self.base} ({self.source}) is not a folder; point it at a folder")
         resolved = self.path.resolve()
-        # Inside the repository, the keys would be committed (or copied with the folder),
-        # and purging could not erase them.
-        for inside in {store.repo.root.resolve(), store.root.resolve()}:
+        # Inside the repository (any of its work trees), the keys would be committed (or
+        # copied with the folder), and purging could not erase them.
+        for inside in {store.root.resolve(), *repository_folders(store.root)}:
             if resolved == inside or resolved.is_relative_to(inside):
                 raise UnusableError(f"the key store {self.path} ({self.source}) is inside the repository; "
                                     "keep it in a folder outside it, e.g. a restricted shared folder")
+        self._bound = False
 
-    def file(self, case_id: str) -> Path:
-        return self.path / f"{case_id}.age"
+    # -- the folder belongs to this repository ------------------------------------------------
+    def check_bound(self) -> None:
+        """Refuse a folder made for another repository: a store's id is only a claim, which
+        anyone who can commit can copy from another store."""
+        if self._bound or self.store_id is None or not self.path.is_dir():
+            return
+        repo = self.store.repo
+        if repo.is_shallow():
+            raise UnusableError(f"{repo.root}: a shallow clone, whose history cannot show that the key store "
+                                f"{self.path} belongs to it; `git fetch --unshallow`, then repeat")
+        marker = self.path / BINDING
+        shown = self.store.shown(self.store.root / STORE_FILE)
+        if marker.is_file():
+            made_for = set(marker.read_text(encoding="ascii", errors="replace").partition(": ")[2].split())
+            if not repo.holds_roots(made_for):
+                raise InvalidDataError(
+                    f"{shown}: store: {self.store_id} names the key store folder {self.path}, which belongs to "
+                    f"another repository (one that began at {sorted(made_for)[0][:12] if made_for else '?'}): "
+                    "the id was copied from another store; bring back this store's own id (`git log -p -- "
+                    f"{STORE_FILE}`), and never give a store another's id")
+        else:
+            held = {p.name.rsplit(".", 1)[0] for p in self.path.iterdir() if p.suffix in (ENTRY, PURGING)}
+            strangers = sorted(held - known_cases(self.store))
+            if strangers:
+                raise InvalidDataError(
+                    f"{shown}: store: {self.store_id} names the key store folder {self.path}, which holds the keys "
+                    f"of {len(strangers)} case(s) this repository has never had (e.g. {strangers[0]}): the id may "
+                    "be another store's; bring back this store's own id, or fetch every branch "
+                    "(`git fetch --all`) if those cases are on one, then repeat")
+            self._bind(repo.root_commits())
+        self._bound = True
 
-    def read(self, case_id: str) -> str | None:
-        path = self.file(case_id)
+    def _bind(self, roots: set[str]) -> None:
+        write_atomic(self.path / BINDING, "reviewctl key store of the repository that began at: "
+                     + " ".join(sorted(roots)) + "\n", mode=0o600)
+
+    # -- entries ---------------------------------------------------------------------------------
+    def file(self, case_id: str, suffix: str = ENTRY) -> Path:
+        return self.path / f"{case_id}{suffix}"
+
+    def read(self, case_id: str, suffix: str = ENTRY) -> str | None:
+        self.check_bound()
+        path = self.file(case_id, suffix)
         if path.is_symlink():
             raise UnusableError(f"{path} is a link; the key store holds regular files only")
         try:
@@ -184,12 +152,36 @@ class Keystore:
         except (OSError, UnicodeDecodeError) as error:
             raise UnusableError(f"{path}: cannot be read ({error}); restore it from the key store's backup") from None
 
+    def entry(self, case_id: str) -> Entry | None:
+        text = self.read(case_id)
+        return None if text is None else keyentry.parse(text, case_id, str(self.file(case_id)))
+
     def write(self, case_id: str, text: str) -> None:
-        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.check_bound()
+        if not self.path.is_dir():
+            self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._bind(self.store.repo.root_commits())
+            self._bound = True
         write_atomic(self.file(case_id), text, mode=0o600)
 
     def remove(self, case_id: str) -> None:
-        remove_durably(self.file(case_id))
+        """The case's key gone for good, whatever state it was in."""
+        self.check_bound()
+        for suffix in (ENTRY, PURGING):
+            remove_durably(self.file(case_id, suffix))
+
+    def mark_purging(self, case_id: str) -> bool:
+        """Set the case's key aside while its purge is committed: no re-wrap can reach it, and
+        `doctor` finishes (or undoes) a purge that was interrupted. Whether there was a key."""
+        self.check_bound()
+        if not self.file(case_id).is_file():
+            return False
+        rename_durably(self.file(case_id), self.file(case_id, PURGING))
+        return True
+
+    def unmark_purging(self, case_id: str) -> None:
+        if self.file(case_id, PURGING).is_file():
+            rename_durably(self.file(case_id, PURGING), self.file(case_id))
 
     @contextlib.contextmanager
     def replaced(self, entries: dict[str, str], dry_run: bool = False) -> Iterator[None]:
@@ -205,40 +197,18 @@ class Keystore:
         except BaseException:
             for case_id, earlier in before.items():
                 if earlier is None:
-                    self.remove(case_id)
+                    remove_durably(self.file(case_id))
                 else:
                     self.write(case_id, earlier)
             raise
 
-    def case_ids(self) -> list[str]:
-        return sorted(p.stem for p in self.path.glob("*.age")) if self.path.is_dir() else []
+    def case_ids(self, suffix: str = ENTRY) -> list[str]:
+        self.check_bound()
+        return sorted(p.name[:-len(suffix)] for p in self.path.glob(f"*{suffix}")) if self.path.is_dir() else []
 
 
-def wrap(secrets: list[str], members: list[Member], case_id: str) -> str:
-    """A case's keys (newest first) as a key-store entry for `members`."""
-    if not members:
-        raise RefusedError("no recipients are listed, so nobody could read the identifiers; add yourself "
-                           "first with `reviewctl recipients add NAME --key YOUR_PUBLIC_KEY`")
-    text = f"# reviewctl: the key of {case_id}'s identifiers\n" + "".join(f"{s}\n" for s in secrets)
-    return agecrypt.encrypt(text.encode("ascii"), [m.recipient for m in members])
-
-
-def unwrap(store: Store, keystore: Keystore, case_id: str, mine: Identities) -> list[str] | None:
-    """The case's keys from the key store (newest first), or None where it has none."""
-    entry = keystore.read(case_id)
-    if entry is None:
-        return None
-    try:
-        text = mine.decrypt(entry).decode("ascii")
-    except CryptoError as error:
-        raise KeysUnavailable(f"{keystore.file(case_id)}: {error}; it can be read by the keys of: "
-                           f"{who_can_read(store)}") from None
-    except UnicodeDecodeError:
-        raise InvalidDataError(f"{keystore.file(case_id)}: not a key-store entry; restore it from "
-                               "the key store's backup") from None
-    secrets = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    try:
-        agecrypt.secret_identities("\n".join(secrets), str(keystore.file(case_id)))
-    except CryptoError as error:
-        raise InvalidDataError(f"{error}; restore it from the key store's backup") from None
-    return secrets
+def case_entry(keystore: Keystore, case_id: str) -> tuple[Entry | None, Identities]:
+    """The case's entry and your identity to open it; without an identity, the refusal names
+    who can read the key from the entry itself."""
+    entry = keystore.entry(case_id)
+    return entry, identities(keystore.store, entry.who() if entry is not None else None)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewctl.adapters.files import write_atomic
-from reviewctl.adapters.gitdir import find_git_dir
+from reviewctl.adapters.gitdir import repository_folders
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -20,8 +20,7 @@ def write_private(root: Path, path: Path, text: str) -> None:
     """`text` into the new file `path`, readable by its owner only (0600), never inside the
     repository of the store at `root`, where it could be committed."""
     where = path.expanduser().absolute().parent.resolve()
-    git_dir = find_git_dir(root)
-    tops = {root.resolve(), *([git_dir.parent.resolve()] if git_dir else [])}
+    tops = {root.resolve(), *repository_folders(root)}  # every linked work tree too
     if any(where == top or where.is_relative_to(top) for top in tops):
         raise UsageError(f"--output {path}: inside the repository, where it could be committed; write it outside "
                          "(e.g. in your home folder), and delete it when you are done")

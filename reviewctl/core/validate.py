@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reviewctl.adapters import yamlio
 from reviewctl.core import validcache
 from reviewctl.core.confinement import link_problem
+from reviewctl.core.keycheck import key_problems
 from reviewctl.core.problems import Problem, as_problems
 from reviewctl.core.store import CASES_DIR, Store
 from reviewctl.core.templates import template_problems
@@ -94,6 +95,7 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[str
                                                   checked.has_approvals, checked.flagged)
     validcache.save(verdicts, valid, merge=base is not None)
     problems += approval_problems(store, dict(sorted(cases.items())), base)
+    problems += key_problems(store, base)
     if base is not None and since is not None:
         problems += _changes_since(store, base, *since)
     return problems
