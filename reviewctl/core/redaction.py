@@ -54,6 +54,17 @@ class Needle:
     family: bool = False  # a surname, found as a family's too (`the Exampletons`)
 
 
+def _handles(words: list[str]) -> list[str]:
+    """A name as handles join it (`@zoeexampleton2019`, `jsmith`): each given name (or its
+    initial) run into each part of the surname, and the surname into each given name."""
+    if len(words) < 2:
+        return []
+    given = {k for w in words[:-1] for p in [w, *_NAME_PARTS.split(w)] if (k := folding.key(p)) and k not in TITLES}
+    surname = {k for p in [words[-1], *_NAME_PARTS.split(words[-1])] if len(k := folding.key(p)) >= MIN_PART}
+    joined = {g + s for g in given for s in surname} | {s + g for g in given for s in surname if len(g) >= MIN_PART}
+    return sorted(joined | {g[0] + s for g in given for s in surname})
+
+
 def _other_kind(value: str, key: str) -> str:
     if _POSTCODE.fullmatch(value.strip()):
         return POSTCODE
@@ -79,6 +90,7 @@ class Guard:
                 needles.setdefault(key, kind)
 
         births: list[date] = []
+        handles: list[str] = []  # added last: a listed identifier that spells one keeps its own kind
         for value in confidential.dates_of_birth:
             when = value if isinstance(value, date) else written_dates.parse(folding.fold(value))
             if when is None:
@@ -94,6 +106,7 @@ class Guard:
                 key = folding.key(part)
                 if len(key) >= MIN_PART and key not in TITLES and key not in allowed:
                     add(part, NAME)
+            handles += _handles(words)
         for address in confidential.addresses:
             for code in _POSTCODE.findall(address):
                 add(code, POSTCODE)
@@ -110,6 +123,8 @@ class Guard:
             add(value, NHS)
         for value in confidential.other:
             add(value, _other_kind(value, folding.key(value)))
+        for joined in handles:
+            add(joined, NAME)
         ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
         return cls([Needle(k, kind, kind == NAME and k in families) for k, kind in ordered], births)
 
