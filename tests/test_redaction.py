@@ -16,7 +16,13 @@ from reviewctl.core.extract import Extracted
 from reviewctl.core.redaction import Confidential, Guard
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from redaction import measure, paragraphs, spellings  # benchmarks/ is not a package
+from redaction import (  # benchmarks/ is not a package
+    measure,
+    measure_patterns,
+    paragraphs,
+    pattern_spellings,
+    spellings,
+)
 
 CONFIDENTIAL = """# CONFIDENTIAL: never published.
 names: ["Zoë Testperson-Exampleton", "Siobhán O'Fictitious", "Rose Samplewood"]
@@ -201,6 +207,20 @@ def test_corpus_is_all_caught_with_few_false_alarms() -> None:
     assert result.spellings >= 100 and result.paragraphs >= 50
     assert result.caught_share == 1.0, result.missed
     assert result.false_alarm_share <= 0.02, result.false_alarms
+
+
+def test_pattern_corpus_is_all_caught_with_few_false_alarms() -> None:
+    result = measure_patterns()
+    assert result.spellings >= 200 and result.paragraphs >= 100
+    assert result.caught_share == 1.0, result.missed
+    assert result.false_alarm_share <= 0.02, result.false_alarms
+
+
+def test_pattern_corpus_covers_every_kind() -> None:
+    from reviewctl.core.patterns import KINDS
+
+    counts = {kind: sum(1 for k, _ in pattern_spellings() if k == kind) for kind in KINDS}
+    assert all(count >= 20 for count in counts.values()), counts
 
 
 def test_corpus_covers_every_kind() -> None:
