@@ -238,6 +238,20 @@ def publishable(store: Store, case_id: str) -> list[Path]:
     return sorted(found)
 
 
+def withheld_label(path: Path) -> str:
+    """A file or folder as a message shows it when its name holds an identifier: by its
+    place among its kind in its folder, in code point order (`<file 2 of 3, name withheld>`)."""
+    folder = path.is_dir() and not path.is_symlink()
+    kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
+    what = "folder" if folder else "file"
+    return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
+
+
+def has_bidi(text: str) -> bool:
+    """Whether `text` holds bidirectional controls, which can show what it does not hold."""
+    return _BIDI.search(text) is not None
+
+
 class _Names:
     """The names of a case's files and folders, which are published with them: each is
     scanned once, and one that holds an identifier (or bidirectional controls) is shown
@@ -248,11 +262,6 @@ class _Names:
         self.said: set[str] = set()
         self.kinds: dict[str, set[str]] = {}  # by name: `documents` is scanned once, not once a file
 
-    def _withheld(self, path: Path) -> str:
-        folder = path.is_dir() and not path.is_symlink()
-        kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
-        what = "folder" if folder else "file"
-        return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
 
     def shown(self, path: Path) -> str:
         """`path` as a message may show it; its names' findings are added once."""
@@ -267,7 +276,7 @@ class _Names:
             if not (kinds or hidden):
                 shown = f"{shown}/{part}"
                 continue
-            shown = f"{shown}/{self._withheld(here)}"
+            shown = f"{shown}/{withheld_label(here)}"
             if shown not in self.said:
                 self.said.add(shown)
                 if kinds:
