@@ -29,8 +29,8 @@ NHS, POSTCODE, ADDRESS, BIRTH, PHONE, EMAIL, TITLE = "nhs", "postcode", "address
 KINDS = {NHS: "NHS number", POSTCODE: "postcode", ADDRESS: "street address", BIRTH: "date of birth",
          PHONE: "phone number", EMAIL: "e-mail address", TITLE: "title and name"}
 
-_NOISE = re.compile(r"[*`~]|[ \t]{2}")
-_RUNS = re.compile(r"[^*`~ \t]+|[ \t]+(?:[*`~]+[ \t]*)*")  # text, or spaces with any emphasis among them
+# Markdown emphasis (read as nothing) and runs of spaces (read as one), with any emphasis among them.
+_NOISE = re.compile(r"[ \t]*[*`~][*`~ \t]*|[ \t]{2,}")
 # Digit groups joined by a space or two, a hyphen, a dash, a dot or brackets: a number as
 # people group it ("943 476 5919", "(01632) 960 001", "+44 (0)7700 900123").
 _CHAIN = re.compile(r"(?<![\w.])\+?\(?\d+(?:(?:[ \t]{0,6}[()][ \t]{0,6}|[ \t]{1,6}|[ \t]*\n[ \t]*"
@@ -132,16 +132,25 @@ def _views(text: str) -> list[folding.Folded]:
     cleaned = []
     for view in views:
         if _NOISE.search(view.text):
-            keep = [i for m in _RUNS.finditer(view.text)
-                    for i in (range(m.start(), m.end()) if m.group()[0] not in " \t" else (m.start(),))]
-            view = folding.Folded("".join(view.text[i] for i in keep), [view.origin[i] for i in keep])
+            kept: list[str] = []
+            origin: list[int] = []
+            last = 0
+            for m in _NOISE.finditer(view.text):
+                space = next((i for i in range(m.start(), m.end()) if view.text[i] in " \t"), None)
+                kept += [view.text[last:m.start()], " " if space is not None else ""]
+                origin += view.origin[last:m.start()] + ([view.origin[space]] if space is not None else [])
+                last = m.end()
+            kept.append(view.text[last:])
+            origin += view.origin[last:]
+            view = folding.Folded("".join(kept), origin)
         cleaned.append(view)
     return cleaned
 
 
 def _small(text: str) -> str:
     """Lower case, one character for one (so offsets still match)."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    small = text.lower()
+    return small if len(small) == len(text) else "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
 def _nhs_valid(digits: str) -> bool:
@@ -160,18 +169,27 @@ def _numbers(text: str) -> list[Found]:
         phones = _phones(chain.group().startswith(("+", "0044")), groups)
         found += phones
         for first in range(len(groups) if cue or not phones else 0):
-            digits = ""
-            for _, group in groups[first:]:
-                digits += group
-                # Grouped as people write a number (no group of one or two digits, as a
-                # date has), or anyhow after "NHS".
-                if len(group) < 3 and not (cue and first == 0):
-                    break
-                if len(digits) == 10 and ((cue and first == 0) or _nhs_valid(digits)):
-                    found.append(Found(groups[first][0], NHS))
-                if len(digits) >= 10:
-                    break
+            window = _window([g for _, g in groups[first:]], 10)
+            if window and (_grouped(window) or (cue and first == 0)) and (
+                    (cue and first == 0) or _nhs_valid("".join(window))):
+                found.append(Found(groups[first][0], NHS))
     return found
+
+
+def _window(groups: list[str], size: int) -> list[str] | None:
+    """The first groups that hold exactly `size` digits, if a group ends there."""
+    total = 0
+    for count, group in enumerate(groups, start=1):
+        total += len(group)
+        if total >= size:
+            return groups[:count] if total == size else None
+    return None
+
+
+def _grouped(groups: list[str]) -> bool:
+    """Grouped as people write a number: no group of two digits (as a date has), or every
+    digit apart (`9 4 3 4 ...`)."""
+    return all(len(g) >= 3 for g in groups) or all(len(g) == 1 for g in groups)
 
 
 def _national(groups: list[str], international: bool) -> list[str]:
@@ -191,18 +209,13 @@ def _phones(plus: bool, groups: list[tuple[int, str]]) -> list[Found]:
     international = groups[0][1].startswith("0044") or (plus and groups[0][1].startswith("44"))
     dialled = _national([g for _, g in groups], international)
     shift = len(groups) - len(dialled)  # the groups +44 (0) took
-    for first, group in enumerate(dialled):
-        if not group.startswith("0"):
+    for first in range(len(dialled)):
+        rest = dialled[first:]
+        if not "".join(rest).startswith(_PHONE_STARTS):
             continue
-        digits = ""
-        for later in dialled[first:]:
-            if len(later) < 3:  # a date's day or month, not part of a phone number
-                break
-            digits += later
-            if len(digits) >= 10 and digits.startswith(_PHONE_STARTS) and (len(digits) == 11 or digits[:2] == "01"):
-                return [Found(groups[0 if first == 0 and international else first + shift][0], PHONE)]
-            if len(digits) >= 11:
-                break
+        window = _window(rest, 11) or (_window(rest, 10) if "".join(rest).startswith("01") else None)
+        if window and _grouped(window):
+            return [Found(groups[0 if first == 0 and international else first + shift][0], PHONE)]
     return []
 
 
@@ -243,16 +256,18 @@ def _addresses(text: str) -> list[Found]:
 
 
 def _births(small: str) -> list[Found]:
-    dates = [w for w in written_dates.find(small) if w.real()]
-    if not dates:
-        return []
+    """A date right after a cue (past up to three words) or right before it; dates are
+    looked for only around the cues, which most text has none of."""
     found = []
     for cue in _BIRTH_CUE.finditer(small):
         between = _BEFORE_DATE.match(small, cue.end())
         reach = between.end() if between else cue.end()
-        after = [w for w in dates if cue.end() <= w.start <= reach]
-        before = [w for w in dates if w.end <= cue.start() and _AFTER_DATE.fullmatch(small, w.end, cue.start())]
-        found += [Found(w.start, BIRTH) for w in after[:1] + before[-1:]]
+        low = max(0, cue.start() - 48)
+        dates = [w for w in written_dates.find(small[low:reach + 48]) if w.real()]
+        after = [w for w in dates if cue.end() <= w.start + low <= reach]
+        before = [w for w in dates if w.end + low <= cue.start()
+                  and _AFTER_DATE.fullmatch(small, w.end + low, cue.start())]
+        found += [Found(w.start + low, BIRTH) for w in after[:1] + before[-1:]]
     return found
 
 
