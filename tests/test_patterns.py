@@ -24,6 +24,7 @@ from helpers import (
     refused_cleanly,
     to_closed_until_approved,
     to_in_review,
+    to_setup,
 )
 
 # The referral summary the issue saw committed, for a case with no identifiers listed.
@@ -77,6 +78,7 @@ def test_allow_lets_a_deliberate_use_through_and_records_it(cli: Cli, store: Pat
     assert entry["allowed"] == [
         {"kind": "postcode", "place": "--summary", "reason": "The practice's own postcode and switchboard."},
         {"kind": "phone", "place": "--summary", "reason": "The practice's own postcode and switchboard."}]
+    assert "allowed postcode in --summary, phone in --summary (The practice's own" in cli.ok("log", case_id).out
     log = cli.ok("log", case_id, "--format", "json").out
     assert "01632" not in json.dumps(json.loads(log)["history"][0]["allowed"])
     shown = json.loads(cli.ok("show", case_id, "--format", "json").out)
@@ -146,6 +148,28 @@ def test_a_rendered_letter_is_checked(cli: Cli, store: Path) -> None:
     quoted_nothing(err.replace("TT1", ""))
     cli.ok(*REFER, "--summary", "A fictional summary.", "--allow", "postcode", "--allow", "address",
            "--allow-reason", "The partnership's own office address on its letters.")
+
+
+def test_the_allow_reason_is_checked_against_the_case_s_identifiers_too(cli: Cli, team: Path) -> None:
+    err = refused_cleanly(cli, team, REFUSED, *REFER, "--summary", "At the practice, SY8 1AA.", "--name",
+                          "Effie Madeup-Example", "--allow", "postcode", "--allow-reason", "Effie's GP asked for it.")
+    assert "a confidential identifier appears in --allow-reason (name)" in err
+    assert "Effie" not in err
+
+
+def test_the_case_s_own_professionals_may_be_named_with_their_title(cli: Cli, store: Path) -> None:
+    case_id = to_setup(cli, "lcspr")
+    cli.ok("notify", case_id, "--family")
+    cli.ok("notify", case_id, "--national")
+    cli.ok("chronology", "request", case_id, "--agency", "Police")
+    cli.ok("commission", case_id, "--lead-reviewer", "Dr Jane Fictional", "--organisation", "Fictional Reviews Ltd",
+           "--declare-independent")
+    cli.ok("panel", "add", case_id, "--name", "Mrs Ann Panellist", "--agency", "Police", "--role", "DI")
+    cli.ok("panel", "add", case_id, "--name", "Ms Bea Other", "--agency", "Health", "--role", "Nurse",
+           "-m", "Dr Fictional and Mrs Panellist agreed the scope.")
+    err = refused_cleanly(cli, store, REFUSED, "panel", "add", case_id, "--name", "Mr Carl Third", "--agency",
+                          "Council", "--role", "Social worker", "-m", "Mrs Madeup (the mother) was told.")
+    assert "--message (title and name)" in err
 
 
 def test_purge_without_a_key_still_refuses_a_reason_with_a_pattern(cli: Cli, team: Path, tmp_path: Path,

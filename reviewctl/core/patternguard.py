@@ -77,9 +77,30 @@ class Hit:
     in_name: bool = False  # the pattern is in the file's (or folder's) name
 
 
-def scan_texts(texts: Mapping[str, Extracted], case_folder: str) -> list[Hit]:
+def professionals(docs: Mapping[str, Any]) -> frozenset[str]:
+    """The words of the names a case records for the professionals in it (the lead
+    reviewer, the panel, the partners who decided, who agreed a clock's extension): after a
+    title ("Dr A. Reviewer") they are the case's own people, not an identifier."""
+    words: set[str] = set()
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, key)
+        elif isinstance(node, str) and key in ("name", "agreed_by"):
+            words.update(k for w in node.split() if len(k := folding.key(w)) >= 2)
+
+    walk(dict(docs))
+    return frozenset(words)
+
+
+def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozenset[str] = frozenset()) -> list[Hit]:
     """The hits of each text by the label a message gives it: an option (`--reason`, named
-    without a line) or a file's path (named with each line, or a .docx paragraph)."""
+    without a line) or a file's path (named with each line, or a .docx paragraph). `known`:
+    the case's professionals (see `professionals`), whose names after a title are not hits."""
     hits = []
     for label, extracted in texts.items():
         option = label.startswith("--")
@@ -87,6 +108,8 @@ def scan_texts(texts: Mapping[str, Extracted], case_folder: str) -> list[Hit]:
         starts = folding.line_starts(extracted.text)
         lines: dict[int, set[str]] = {}
         for found in patterns.scan(extracted.text):
+            if found.kind == patterns.TITLE and folding.key(found.name) in known:
+                continue
             lines.setdefault(0 if option else folding.line_of(starts, found.offset), set()).add(found.kind)
         for line, kinds in sorted(lines.items()):
             tag = extracted.labels[line - 1] if extracted.labels and line else str(line)
@@ -165,7 +188,7 @@ def check_step(edit: Edit, step: str, options: StepOptions) -> None:
     folder = store.shown(store.case_dir(edit.case_id))
     texts = {label: Extracted(text, [""] * (text.count("\n") + 1) if label.startswith("--") else None)
              for label, text in added_texts(edit).items()}
-    hits = [*scan_texts(texts, folder), *edit.published]
+    hits = [*scan_texts(texts, folder, professionals(edit.docs)), *edit.published]
     allowances = options.allowances
     used: set[Allowance] = set()
     refused, allowed = sift(hits, allowances, used)
@@ -210,6 +233,7 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
 
     folder = store.case_dir(case_id)
     shown_folder = store.shown(folder)
+    known = professionals(store.case(case_id).docs)
     hits: list[Hit] = []
     cannot = Findings()
     said: set[str] = set()
@@ -230,7 +254,7 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
         if has_bidi(extracted.text):
             cannot.bidi.append(shown)
             continue
-        for hit in scan_texts({shown: extracted}, shown_folder):
+        for hit in scan_texts({shown: extracted}, shown_folder, known):
             hits.append(Hit(hit.shown, path.relative_to(folder).as_posix(), hit.kinds, withheld=withheld))
     if cannot:
         raise RefusedError(f"{case_id}: {cannot.describe()}")

@@ -118,6 +118,7 @@ _NOT_NAMES = {"Men", "Barnardo", "Barnardo's", "Barnardo’s", "Barnardos", "Jus
 class Found:
     offset: int  # in the original text
     kind: str
+    name: str = ""  # for a title: the name after it, so a caller can tell its own people's names
 
 
 def _views(text: str) -> list[folding.Folded]:
@@ -290,7 +291,7 @@ def _titles(text: str) -> list[Found]:
             continue
         if m.group("after") and m.group("title") in ("Dr", "Prof", "Professor"):
             continue  # a work cited: "Professor Munro (2011)"
-        found.append(Found(m.start(), TITLE))
+        found.append(Found(m.start(), TITLE, m.group("name")))
     return found
 
 
@@ -302,5 +303,6 @@ def scan(text: str) -> list[Found]:
         small = _small(body)
         hits = [*_numbers(body), *_postcodes(body), *_addresses(body), *_births(small), *_emails(body),
                 *_titles(body)]
-        found.update(Found(view.origin[min(h.offset, len(view.origin) - 1)], h.kind) for h in hits if view.origin)
+        found.update(Found(view.origin[min(h.offset, len(view.origin) - 1)], h.kind, h.name)
+                     for h in hits if view.origin)
     return sorted(found, key=lambda f: (f.offset, f.kind))
