@@ -114,7 +114,8 @@ def test_a_bad_or_idle_allowance_is_a_usage_error(cli: Cli, store: Path, args: t
 def test_the_allow_reason_is_checked_and_cannot_allow_itself(cli: Cli, store: Path) -> None:
     err = refused_cleanly(cli, store, REFUSED, *REFER, "--summary", "At the practice, SY8 1AA.", "--allow",
                           "postcode", "--allow-reason", "Mrs Madeup asked, on 07700 900123.")
-    assert "--allow-reason (phone number, title and name)" in err
+    assert "--allow-reason (phone number, title and name)" in err and "say why in --allow-reason without" in err
+    assert "--allow phone:--allow-reason" not in err
     quoted_nothing(err)
 
 
@@ -170,6 +171,13 @@ def test_the_case_s_own_professionals_may_be_named_with_their_title(cli: Cli, st
     err = refused_cleanly(cli, store, REFUSED, "panel", "add", case_id, "--name", "Mr Carl Third", "--agency",
                           "Council", "--role", "Social worker", "-m", "Mrs Madeup (the mother) was told.")
     assert "--message (title and name)" in err
+
+
+def test_no_allow_lets_a_listed_identifier_through(cli: Cli, team: Path) -> None:
+    err = refused_cleanly(cli, team, REFUSED, *REFER, "--summary", "Seen at 12 Madeup Road.", "--address",
+                          "12 Madeup Road, Nowhereton", "--allow", "address", "--allow-reason", "The old home.")
+    assert "a confidential identifier appears in --summary (address)" in err
+    quoted_nothing(err)
 
 
 def test_purge_without_a_key_still_refuses_a_reason_with_a_pattern(cli: Cli, team: Path, tmp_path: Path,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from reviewctl.core.store import Store
 
 ALLOWED_KEY = "allowed"  # in a history (or notes) entry: what the step's --allow let through
+_REASON = "--allow-reason"
 _FIX = "write it without them (a pseudonym, a role, the town or agency), or if it is meant, say so{when}: "
 
 
@@ -137,14 +138,16 @@ def describe(hits: list[Hit]) -> str:
 
 
 def suggestion(hits: list[Hit], when: str = "") -> str:
-    pairs = list(dict.fromkeys(f"--allow {kind}:{h.where}" for h in hits if not h.withheld
-                               for kind in patterns.KINDS if kind in h.kinds))
-    shown = " ".join(pairs[:4]) + (" ..." if len(pairs) > 4 else "")
-    rename = "rename the files whose names are withheld (a name is published too)" if any(
-        h.withheld for h in hits) else ""
-    if not pairs:
-        return rename
-    return f"{_FIX.format(when=when)}{shown} --allow-reason WHY" + (f"; {rename}" if rename else "")
+    """What would fix it: the --allow for each hit; for a file whose name is withheld, a new
+    name; for the reason, other words (no --allow covers it)."""
+    pairs = list(dict.fromkeys(f"--allow {kind}:{h.where}" for h in hits if not h.withheld and h.where != _REASON
+                               for kind in _ordered(h.kinds)))
+    fixes = [f"{_FIX.format(when=when)}{' '.join(pairs[:4])}{' ...' if len(pairs) > 4 else ''} --allow-reason WHY"
+             if pairs else ""]
+    fixes.append("rename the files whose names are withheld (a name is published too)"
+                 if any(h.withheld for h in hits) else "")
+    fixes.append(f"say why in {_REASON} without them" if any(h.where == _REASON for h in hits) else "")
+    return "; ".join(f for f in fixes if f)
 
 
 def sift(hits: list[Hit], allowances: tuple[Allowance, ...],
@@ -179,9 +182,13 @@ def _article(noun: str) -> str:
     return f"an {noun}" if noun[0] in "aeiouAEIOU" else f"a {noun}"
 
 
-def check_step(edit: Edit, step: str, options: StepOptions) -> None:
-    """Refuse the step if what it adds (or, at publication, what it publishes: `edit.published`)
-    holds an identifier pattern that no --allow covers; keep what was allowed in its history."""
+def step_refusal(edit: Edit, step: str, options: StepOptions) -> RefusedError | None:
+    """The refusal of a step whose additions (or, at publication, what it publishes:
+    `edit.published`) hold an identifier pattern no --allow covers, for the caller to
+    raise after the listed guard (a listed identifier is refused first: no --allow lets
+    it through). What was allowed is kept in the step's history, with its reason, which
+    is checked too and which no --allow covers. An --allow that allows nothing is refused
+    here and now."""
     from reviewctl.core.entryguard import added_texts
 
     store = edit.store
@@ -189,19 +196,16 @@ def check_step(edit: Edit, step: str, options: StepOptions) -> None:
     texts = {label: Extracted(text, [""] * (text.count("\n") + 1) if label.startswith("--") else None)
              for label, text in added_texts(edit).items()}
     hits = [*scan_texts(texts, folder, professionals(edit.docs)), *edit.published]
-    allowances = options.allowances
     used: set[Allowance] = set()
-    refused, allowed = sift(hits, allowances, used)
-    check_used(allowances, used)
-    if refused:
-        raise RefusedError(f"{edit.case_id}: {describe(refused)}; nothing was written: {suggestion(refused)}")
-    reason = (options.allow_reason or "").strip()
+    refused, allowed = sift(hits, options.allowances, used)
+    check_used(options.allowances, used)
     if allowed:
-        # The reason is kept, so it is checked too, and no --allow covers it.
-        own = scan_texts({"--allow-reason": Extracted(reason, [""])}, folder)
-        if own:
-            raise RefusedError(f"{edit.case_id}: {describe(own)}; nothing was written: say why without them")
+        reason = (options.allow_reason or "").strip()
+        refused += scan_texts({_REASON: Extracted(reason, [""])}, folder)
         _record(edit, step, options, [{"kind": kind, "place": where, "reason": reason} for kind, where in allowed])
+    if not refused:
+        return None
+    return RefusedError(f"{edit.case_id}: {describe(refused)}; nothing was written: {suggestion(refused)}")
 
 
 def _record(edit: Edit, step: str, options: StepOptions, allowed: list[dict[str, Any]]) -> None:

@@ -338,11 +338,13 @@ def store_commit_message(step: str, summary: str) -> str:
 
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
     from reviewctl.core.entryguard import check_entry
-    from reviewctl.core.patternguard import check_step
+    from reviewctl.core.patternguard import step_refusal
 
     edit.check()  # the new state must be as valid as the old one
-    check_step(edit, step, options)  # nor an identifier nobody listed, unless --allow says it is meant
+    refusal = step_refusal(edit, step, options)  # nor one nobody listed, unless --allow says it is meant
     check_entry(edit)  # no identifier reaches the store through what this step writes
+    if refusal is not None:
+        raise refusal
     if not edit.rewrites:
         from reviewctl.core.recorded import refuse_overwrites
 
