@@ -377,6 +377,12 @@ refer_on child_f 2027-06-15 --type lcspr --subject "Child F" --referrer "Fiction
 echo "# The guard at the point of entry: a real name in free text is refused, never repeated."
 refused 2027-06-16 triage "$child_f" --accept --reason "Effie's nursery raised a concern."
 on 2027-06-16 triage "$child_f" --accept --reason "Child F's nursery raised a concern."
+echo "# Identifiers nobody listed are refused too, on any case and with no key: the shapes of an"
+echo "# NHS number, a postcode, an address, a date of birth, a phone number, an e-mail address, a"
+echo "# title and a name. A deliberate use is allowed with --allow and a reason kept in the history."
+refused 2027-06-16 scope "$child_f" --notified 2027-06-16 --message "Mrs Madeup rang from 07700 900123."
+on 2027-06-16 scope "$child_f" --notified 2027-06-16 --message "The nursery is at 9 Sample Lane, TT1 1AA." \
+    --allow address --allow postcode --allow-reason "The nursery's address places the events (fictional)."
 echo "# Identifiers added to a closed case; the chair becomes a recipient too (every case key is"
 echo "# re-encrypted for the new set)."
 on 2027-06-17 confidential "$child" --set "name=Dee Imaginary-Example" --set "address=4 Madeup Row, Nowhereton"

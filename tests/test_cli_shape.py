@@ -112,7 +112,7 @@ def test_the_shared_step_options_are_declared_once() -> None:
                                   "themes", "subject", "actions update", "actions sign-off", "chronology request",
                                   "chronology import", "panel add", "panel remove", "home-office submit",
                                   "home-office qa", "parallel add", "parallel event"])
-def test_every_step_takes_the_four_shared_options(path: str) -> None:
+def test_every_step_takes_the_shared_options(path: str) -> None:
     command = _commands()[path]
     assert set(STEP_OPTIONS) <= _options(command)
     assert command.callback.shared_options == STEP_OPTIONS  # type: ignore[union-attr]
@@ -120,7 +120,8 @@ def test_every_step_takes_the_four_shared_options(path: str) -> None:
 
 def test_the_clock_commands_take_the_shared_options_but_the_message() -> None:
     for path in ("clock pause", "clock resume", "clock extend"):
-        assert _options(_commands()[path]) & set(STEP_OPTIONS) == {"--date", "--dry-run", "--propose"}
+        assert _options(_commands()[path]) & set(STEP_OPTIONS) == {"--date", "--dry-run", "--propose", "--allow",
+                                                                   "--allow-reason"}
 
 
 def test_a_step_gets_the_shared_options(cli: Cli, store: Path) -> None:

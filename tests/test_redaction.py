@@ -16,7 +16,13 @@ from reviewctl.core.extract import Extracted
 from reviewctl.core.redaction import Confidential, Guard
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from redaction import measure, paragraphs, spellings  # benchmarks/ is not a package
+from redaction import (  # benchmarks/ is not a package
+    measure,
+    measure_patterns,
+    paragraphs,
+    pattern_spellings,
+    spellings,
+)
 
 CONFIDENTIAL = """# CONFIDENTIAL: never published.
 names: ["Zoë Testperson-Exampleton", "Siobhán O'Fictitious", "Rose Samplewood"]
@@ -203,6 +209,20 @@ def test_corpus_is_all_caught_with_few_false_alarms() -> None:
     assert result.false_alarm_share <= 0.02, result.false_alarms
 
 
+def test_pattern_corpus_is_all_caught_with_few_false_alarms() -> None:
+    result = measure_patterns()
+    assert result.spellings >= 200 and result.paragraphs >= 100
+    assert result.caught_share == 1.0, result.missed
+    assert result.false_alarm_share <= 0.02, result.false_alarms
+
+
+def test_pattern_corpus_covers_every_kind() -> None:
+    from reviewctl.core.patterns import KINDS
+
+    counts = {kind: sum(1 for k, _ in pattern_spellings() if k == kind) for kind in KINDS}
+    assert all(count >= 20 for count in counts.values()), counts
+
+
 def test_corpus_covers_every_kind() -> None:
     kinds = {kind for _, kind, _ in spellings()}
     assert kinds == {"name", "date of birth", "address", "postcode", "NHS number", "other"}
@@ -214,6 +234,7 @@ def test_corpus_covers_every_kind() -> None:
     "The meeting on 5 March 2026; the child was born in March 2015.",
     "Room 12 at Imaginary Roadworks Ltd.",
     "Reference 9434765918.",
+    "Joanne1 and Zoey2019 were not involved; nor was Testpersonal9.",  # a digit ends a word, not a name
 ])
 def test_near_misses_are_not_flagged(text: str) -> None:
     guard = Guard.build(Confidential.model_validate({

@@ -148,22 +148,26 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened, d
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
 MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the case history (not in the commit).")]
 ProposeOpt = Annotated[bool, typer.Option("--propose", help="Commit on a new branch review/ID/STEP for a pull request; the current branch is left as it is.")]
+AllowOpt = Annotated[list[str] | None, typer.Option("--allow", metavar="KIND[:WHERE]", help="Write an identifier pattern on purpose: nhs, postcode, address, dob, phone, email or title; :WHERE limits it to one option (postcode:--summary) or file (repeat; needs --allow-reason).", show_default=False)]
+AllowReasonOpt = Annotated[str | None, typer.Option("--allow-reason", metavar="TEXT", help="Why --allow is needed: kept in the case history with the kind and where, never the value.", show_default=False)]
 _SHARED: dict[str, tuple[Any, Any]] = {  # parameter: (its annotation, its default)
     "when": (DateOpt, None), "dry_run": (DryRunOpt, False), "message": (MessageOpt, None),
-    "propose": (ProposeOpt, False),
+    "propose": (ProposeOpt, False), "allow": (AllowOpt, None), "allow_reason": (AllowReasonOpt, None),
 }
-STEP_OPTIONS = ("--date", "--dry-run", "--message", "--propose")
+STEP_OPTIONS = ("--date", "--dry-run", "--message", "--propose", "--allow", "--allow-reason")
 
 
 def step(*, when: bool = True, message: bool = True, propose: bool = True) -> Callable[[Callable[..., Any]], Callable[..., None]]:
     """Give a command the options that every step shares (the ones it takes), as one StepOptions.
 
     The command declares `options: StepOptions` after its own parameters and receives them
-    there; typer sees --date, --dry-run, --message and --propose in its place.  An Outcome
+    there; typer sees --date, --dry-run, --message, --propose, --allow and --allow-reason in
+    its place.  An Outcome
     it returns is reported (`report`).  Commands that take only some of the options (a
     clock's --reason is its note; a re-keying cannot be proposed) say which they leave out.
     """
-    taken = {"when": when, "dry_run": True, "message": message, "propose": propose}
+    taken = {"when": when, "dry_run": True, "message": message, "propose": propose, "allow": True,
+             "allow_reason": True}
 
     def decorate(func: Callable[..., Any]) -> Callable[..., None]:
         signature = inspect.signature(func)
@@ -181,7 +185,8 @@ def step(*, when: bool = True, message: bool = True, propose: bool = True) -> Ca
 
             chosen = {name: given.pop(name, default) for name, (_, default) in _SHARED.items()}
             options = StepOptions(today=globals_of(given["ctx"]).today(), when=maybe_date(chosen["when"], "--date"),
-                                  note=chosen["message"], dry_run=chosen["dry_run"], propose=chosen["propose"])
+                                  note=chosen["message"], dry_run=chosen["dry_run"], propose=chosen["propose"],
+                                  allow=tuple(chosen["allow"] or ()), allow_reason=chosen["allow_reason"])
             outcome = func(**given, options=options)
             if outcome is not None:
                 report(outcome)

@@ -126,14 +126,16 @@ def publish(
 
 
 def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
-    """Check every publishable document of a case for confidential identifiers."""
+    """Check every publishable document of a case for confidential identifiers, listed or not."""
     from reviewctl.cli.output import say
+    from reviewctl.core.patternguard import refuse_published
     from reviewctl.core.publication import refuse_if_identifiers
 
     store = globals_of(ctx).store()
     store.existing_case_dir(case_id)  # a case that does not exist has nothing to check, and is not clean
     refuse_if_identifiers(store, case_id)
-    say(f"{case_id}: no confidential identifier in any publishable document")
+    refuse_published(store, case_id)
+    say(f"{case_id}: no identifier pattern and no confidential identifier in any publishable document")
 
 
 @step()

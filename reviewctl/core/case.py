@@ -43,6 +43,15 @@ class Strict(BaseModel):
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
+class Allowed(Strict):
+    """An identifier pattern a step wrote on purpose (`--allow`, patternguard.py): its kind,
+    the option or file it was in, and why; never the value."""
+
+    kind: Literal["nhs", "postcode", "address", "dob", "phone", "email", "title"]
+    place: Text
+    reason: Text
+
+
 class HistoryEntry(Strict):
     step: Text
     date: dt.date
@@ -57,6 +66,7 @@ class HistoryEntry(Strict):
     field: str | None = None
     old: dt.date | bool | int | str | None = None
     new: dt.date | bool | int | str | None = None
+    allowed: list[Allowed] = []  # identifier patterns this step's --allow let through
 
 
 class Triage(Strict):

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 # ran a step, hashes, the paths of the documents it rendered.
 _MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded"}
 # The option a recorded key came from, where its name differs (`note` is --message).
-_OPTION = {"note": "--message", "summary": "--summary", "reason": "--reason", "rationale": "--reason",
+_OPTION = {"note": "--message", "allow_reason": "--allow-reason", "summary": "--summary",
+           "reason": "--reason", "rationale": "--reason",
            "where": "--where", "subject": "--subject", "referrer": "--referrer", "agencies": "--agency"}
 
 
@@ -69,7 +70,13 @@ def added_texts(edit: Edit) -> dict[str, str | Extracted]:
             if text in vocabulary:
                 continue
             key = path[-1] if path else name
-            label = _OPTION.get(key) or f"--{key.replace('_', '-')} ({DOCUMENT_FILES[name]}: {'.'.join(path)})"
+            if "allowed" in path[:-1]:  # what --allow let through (patternguard.py): only its reason is typed
+                if key != "reason":
+                    continue
+                key = "allow_reason"
+            # --message goes to the history and the notes; elsewhere a `note` is the step's --note.
+            option = "--note" if key == "note" and name not in ("case", "notes") else _OPTION.get(key)
+            label = option or f"--{key.replace('_', '-')} ({DOCUMENT_FILES[name]}: {'.'.join(path)})"
             texts[label] = f"{texts[label]}\n{text}" if label in texts else text
     for target, added in edit.extra.items():
         if added is not None and target.name not in (IDENTIFIERS_FILE, LEGACY_FILE):

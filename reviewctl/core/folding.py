@@ -31,17 +31,39 @@ _EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # 
           # or pasted, with one of them reads the same to every reader of the report.
           "а": "a", "в": "b", "е": "e", "һ": "h", "н": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
           "о": "o", "р": "p", "ԛ": "q", "с": "c", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d",
-          "ԝ": "w", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o",
-          "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "ɑ": "a", "ɡ": "g",
+          "ԝ": "w", "ү": "y", "ӏ": "l", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "μ": "m",
+          "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "η": "n", "ϲ": "c",
+          "ɑ": "a", "ɡ": "g", "ɩ": "i",
           # Small capitals (ǫ stays o: NFKD makes it an o with a hook, which it is), Armenian
           # letters that look Latin, and z with a stroke or a hook.
           "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
           "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ꞯ": "q", "ʀ": "r",
           "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
           "օ": "o", "ս": "u", "հ": "h", "ո": "n", "ց": "g", "ƶ": "z", "ȥ": "z",
+          # Letters that look like punctuation (a click letter is a bar or an exclamation
+          # mark, a modifier letter a quotation mark or a colon, a prolonged-sound mark a
+          # dash): read as what they look like, they end a word as punctuation does.
+          "ǀ": "|", "ǁ": "||", "ǂ": "#", "ǃ": "!", "ˮ": '"', "ʺ": '"', "ʾ": "'", "ʿ": "'", "ˊ": "'",
+          "ˋ": "`", "ˌ": ",", "ː": ":", "ˑ": ".", "ˀ": "?", "ʔ": "?", "ー": "-", "ㅡ": "-", "ꓸ": ".",
+          "ꓹ": ",", "ꓺ": ".", "ꓻ": ".", "ꓼ": ";", "ꓽ": ":", "ᐧ": ".", "ᐨ": "-", "ᐟ": "/", "ᐠ": "\\",
+          "ᐩ": "+", "ߺ": "_",
           # Hangul fillers (U+3164 and U+FFA0 decompose to U+1160) and the braille blank
           # show nothing, like a zero-width space.
           "\u115f": "", "\u1160": "", "\u2800": ""}
+# Capitals that look like a Latin capital, folded to it BEFORE case folding: casefolding
+# first would make Greek Ν a ν (read as v), Η an η, Υ a υ (read as u), and Cyrillic Ӏ
+# and Ү small letters that look like nothing Latin.
+_CAPITALS = {"Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+             "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ϲ": "C", "Ϳ": "J",
+             "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+             "Т": "T", "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J", "Ӏ": "I", "Ү": "Y", "Ԛ": "Q",
+             "Ԝ": "W", "Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D", "Þ": "TH", "Æ": "AE", "Œ": "OE"}
+# Letters read one way by one reader and another way by another: a click letter ǀ and a
+# palochka Ӏ are bars in one font and a small l in the next; a capital I inside a small
+# word (SampIewood) is an l to the eye, and a small l inside a capital word (SlOBHAN) an
+# I. Where one of them appears, the text is read a second time the other way.
+_AMBIGUOUS = {"ǀ": "l", "Ӏ": "l", "ӏ": "i"}
+_AMBIGUOUS_CASE = re.compile(r"(?<=[a-z])I(?=[a-z])|(?<=[A-Z])l(?=[A-Z])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
@@ -52,19 +74,30 @@ _LINK_TARGET = re.compile(r"\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+(?:\"[^\"
 _PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _ALNUM = re.compile(r"[^\W_]+")  # what str.isalnum says is a letter or digit
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_DIGIT_EDGE = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
 _fold_cache: dict[str, str] = {}
+_cased_cache: dict[str, str] = {}
 
 
-def fold_char(ch: str) -> str:
-    """One character as it compares: compatibility-decomposed, unaccented, casefolded."""
-    folded = _fold_cache.get(ch)
+def fold_char(ch: str, cased: bool = False) -> str:
+    """One character as it compares: compatibility-decomposed, unaccented, casefolded
+    (unless `cased`), with look-alike capitals folded before case folding and look-alike
+    small letters after. A digit of any script is its ASCII digit."""
+    folded = (_cased_cache if cased else _fold_cache).get(ch)
     if folded is None:
         if unicodedata.category(ch) == "Cf":  # soft hyphen, zero-width, BOM, bidi marks
             folded = ""
         else:
-            parts = [c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)]
-            folded = "".join(_EXTRA.get(c, c) for c in "".join(parts).casefold())
-        _fold_cache[ch] = folded
+            out = []
+            for c in unicodedata.normalize("NFKD", ch):
+                if unicodedata.combining(c):
+                    continue
+                if not c.isascii() and unicodedata.decimal(c, None) is not None:
+                    c = str(unicodedata.decimal(c))
+                c = _CAPITALS.get(c, c)
+                out += [_EXTRA.get(x, x) for x in (c if cased else c.casefold())]
+            folded = "".join(out)
+        (_cased_cache if cased else _fold_cache)[ch] = folded
     return folded
 
 
@@ -167,26 +200,41 @@ def _views(text: str) -> tuple[list[tuple[str, list[int]]], list[tuple[int, int]
     return views, [(origin[start], origin[end - 1] + 1) for start, end in hidden if end > start]
 
 
-def folded_views(text: str) -> list[Folded]:
-    """The views of `text` (see _views), folded; the first carries the hidden ranges."""
+def _folded(plain: str, origin: list[int], cased: bool) -> Folded:
+    if plain.isascii():
+        return Folded(plain if cased else plain.lower(), origin)
+    table = {ord(c): fold_char(c, cased) for c in set(plain)}
+    if all(len(folded) == 1 for folded in table.values()):  # the common case, at the speed of C
+        return Folded(plain.translate(table), origin)
+    out: list[str] = []
+    where: list[int] = []
+    for ch, at in zip(plain, origin, strict=True):
+        folded = table[ord(ch)]
+        out.append(folded)
+        where += [at] * len(folded)
+    return Folded("".join(out), where)
+
+
+def _other_reading(plain: str) -> str | None:
+    """`plain` with its ambiguous letters (see _AMBIGUOUS) read the other way, if it has any."""
+    if not (_AMBIGUOUS.keys() & set(plain) or _AMBIGUOUS_CASE.search(plain)):
+        return None
+    other = _AMBIGUOUS_CASE.sub(lambda m: "l" if m.group() == "I" else "I", plain)
+    return other.translate({ord(k): v for k, v in _AMBIGUOUS.items()})
+
+
+def folded_views(text: str, cased: bool = False) -> list[Folded]:
+    """The views of `text` (see _views), folded (and, where it has letters that read two
+    ways, each read the other way too); the first carries the hidden ranges. `cased`:
+    look-alikes folded, but case kept (for patterns that need a capital)."""
     views = []
     found, hidden = _views(text)
-    for plain, origin in found:
-        if plain.isascii():
-            views.append(Folded(plain.lower(), origin))
-            continue
-        table = {ord(c): fold_char(c) for c in set(plain)}
-        if all(len(folded) == 1 for folded in table.values()):  # the common case, at the speed of C
-            views.append(Folded(plain.translate(table), origin))
-            continue
-        out: list[str] = []
-        where: list[int] = []
-        for ch, at in zip(plain, origin, strict=True):
-            folded = table[ord(ch)]
-            out.append(folded)
-            where += [at] * len(folded)
-        views.append(Folded("".join(out), where))
-    views[0].hidden = sorted(hidden)
+    for number, (plain, origin) in enumerate(found):
+        readings = [plain] + [other for other in [_other_reading(plain)] if other is not None]
+        for reading in readings:
+            views.append(_folded(reading, origin, cased))
+            if number == 0:
+                views[-1].hidden = sorted(hidden)
     return views
 
 
@@ -238,11 +286,15 @@ def skeleton(folded: Folded, edges: set[int] | frozenset[int] = frozenset()) -> 
         starts.add(len(origin))
         chars.append(run.group())
         origin += folded.origin[run.start():run.end()]
+    text = "".join(chars)
+    # A digit next to a letter is a word's edge: a footnote mark (Exampleton¹, folded to
+    # a 1), a year after a handle (@zoetestperson2019).
+    starts.update(m.start() for m in _DIGIT_EDGE.finditer(text))
     for edge in edges:  # origins only grow: each view keeps the order of the original
         at = bisect_left(origin, edge)
         if 0 < at < len(origin) and origin[at] == edge and origin[at - 1] != edge:
             starts.add(at)
-    return Skeleton("".join(chars), origin, starts)
+    return Skeleton(text, origin, starts)
 
 
 def without(bones: Skeleton, hidden: list[tuple[int, int]]) -> tuple[Skeleton, list[int]]:

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.patternguard import ALLOWED_KEY, Allowance, check_used, row_findings
 from reviewctl.core.step import StepOptions, commit_message, history_entry
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
@@ -26,6 +27,7 @@ from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage")
 REQUIRED = ("subject", "type", "referrer", "received")
+_FREE_TEXT = ("subject", "referrer", "summary", "agencies")  # checked for identifier patterns (patternguard.py)
 
 
 class ImportMap(BaseModel):
@@ -210,11 +212,14 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
     errors: list[str] = []
     bad_rows = 0
     planned: list[Planned] = []
+    used: set[Allowance] = set()
     for number, row in enumerate(rows[top + 1:], start=top + 2):
         cells = {name: (row[i] if i < len(row) else None) for name, i in at.items()}
         if not any(_cell(v) for v in cells.values()):
             continue  # a blank row between blocks
         values, bad = _check_row(store, mapping, cells, options)
+        found, values["allowed"] = row_findings({k: values.get(k) for k in _FREE_TEXT}, options.allowances, used)
+        bad += found
         if bad:
             errors += [f"{tracker.name} row {number}, column '{mapping.columns[name]}': {why}" for name, why in bad]
             bad_rows += 1
@@ -222,6 +227,7 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
             planned.append(Planned(number, "", values))
     if errors:
         raise RowErrors(errors, bad_rows)
+    check_used(options.allowances, used, "imported")
     if not planned:
         raise UsageError(f"{tracker}: no rows to import below the header")
     return planned
@@ -239,6 +245,9 @@ def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Any:
         if case[key] is None:
             del case[key]
     entries = [history_entry(flow.referral_step, v["received"], None, flow.initial, by, options, v["type"])]
+    if v.get("allowed"):  # identifier patterns the import's --allow let through: kind, field and why
+        reason = (options.allow_reason or "").strip()
+        entries[0][ALLOWED_KEY] = yamlio.new_seq([yamlio.new_map({**a, "reason": reason}) for a in v["allowed"]])
     if v["stage"] != flow.initial and flow.imports is not None:
         when = max(options.date, v["received"])
         entries.append(history_entry(flow.imports.step, when, flow.initial, v["stage"], by, options,

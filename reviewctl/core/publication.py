@@ -11,6 +11,7 @@ from reviewctl.adapters.calendar import working_days_before, working_days_betwee
 from reviewctl.core.casefiles import Notice
 from reviewctl.core.extract import Extracted
 from reviewctl.core.homeoffice import approved_letter
+from reviewctl.core.patternguard import published_hits
 from reviewctl.core.redaction import Findings, findings, text_findings
 from reviewctl.core.setup import slug
 from reviewctl.core.step import (
@@ -56,6 +57,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
                  if chosen is None or chosen.public else optional_text(where))
         # The guard first: redacting a report changes it, and its approvals must be made again.
         refuse_if_identifiers(store, case_id)
+        edit.published = published_hits(store, case_id)  # identifiers nobody listed: refused with the step's own
         # The same verification as `reviewctl verify`: a stage set by hand, or approvals
         # that do not verify against the base branch, publish nothing.
         require_verified(store, case_id)

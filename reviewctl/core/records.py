@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from reviewctl.core.case import Strict, Text
+from reviewctl.core.case import Allowed, Strict, Text
 
 
 class Notice(Strict):
@@ -232,7 +232,14 @@ class NoteEntry(Strict):
     date: dt.date
     step: Text
     by: Text
-    note: Text
+    note: Text | None = None  # --message; a note may hold only what the step allowed
+    allowed: list[Allowed] = []  # identifier patterns this step's --allow let through
+
+    @model_validator(mode="after")
+    def _says_something(self) -> NoteEntry:
+        if self.note is None and not self.allowed:
+            raise ValueError("a note needs note: (or allowed:)")
+        return self
 
 
 class Notes(Strict):

@@ -55,6 +55,17 @@ class Needle:
     family: bool = False  # a surname, found as a family's too (`the Exampletons`)
 
 
+def _handles(words: list[str]) -> list[str]:
+    """A name as handles join it (`@zoeexampleton2019`, `jsmith`): each given name (or its
+    initial) run into each part of the surname, and the surname into each given name."""
+    if len(words) < 2:
+        return []
+    given = {k for w in words[:-1] for p in [w, *_NAME_PARTS.split(w)] if (k := folding.key(p)) and k not in TITLES}
+    surname = {k for p in [words[-1], *_NAME_PARTS.split(words[-1])] if len(k := folding.key(p)) >= MIN_PART}
+    joined = {g + s for g in given for s in surname} | {s + g for g in given for s in surname if len(g) >= MIN_PART}
+    return sorted(joined | {g[0] + s for g in given for s in surname})
+
+
 def _other_kind(value: str, key: str) -> str:
     if _POSTCODE.fullmatch(value.strip()):
         return POSTCODE
@@ -80,6 +91,7 @@ class Guard:
                 needles.setdefault(key, kind)
 
         births: list[date] = []
+        handles: list[str] = []  # added last: a listed identifier that spells one keeps its own kind
         for value in confidential.dates_of_birth:
             when = value if isinstance(value, date) else written_dates.parse(folding.fold(value))
             if when is None:
@@ -95,6 +107,7 @@ class Guard:
                 key = folding.key(part)
                 if len(key) >= MIN_PART and key not in TITLES and key not in allowed:
                     add(part, NAME)
+            handles += _handles(words)
         for address in confidential.addresses:
             for code in _POSTCODE.findall(address):
                 add(code, POSTCODE)
@@ -111,6 +124,8 @@ class Guard:
             add(value, NHS)
         for value in confidential.other:
             add(value, _other_kind(value, folding.key(value)))
+        for joined in handles:
+            add(joined, NAME)
         ordered = sorted(needles.items(), key=lambda item: -len(item[0]))
         return cls([Needle(k, kind, kind == NAME and k in families) for k, kind in ordered], births)
 
@@ -235,6 +250,20 @@ def publishable(store: Store, case_id: str) -> list[Path]:
     return sorted(found)
 
 
+def withheld_label(path: Path) -> str:
+    """A file or folder as a message shows it when its name holds an identifier: by its
+    place among its kind in its folder, in code point order (`<file 2 of 3, name withheld>`)."""
+    folder = path.is_dir() and not path.is_symlink()
+    kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
+    what = "folder" if folder else "file"
+    return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
+
+
+def has_bidi(text: str) -> bool:
+    """Whether `text` holds bidirectional controls, which can show what it does not hold."""
+    return _BIDI.search(text) is not None
+
+
 class _Names:
     """The names of a case's files and folders, which are published with them: each is
     scanned once, and one that holds an identifier (or bidirectional controls) is shown
@@ -245,11 +274,6 @@ class _Names:
         self.said: set[str] = set()
         self.kinds: dict[str, set[str]] = {}  # by name: `documents` is scanned once, not once a file
 
-    def _withheld(self, path: Path) -> str:
-        folder = path.is_dir() and not path.is_symlink()
-        kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
-        what = "folder" if folder else "file"
-        return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
 
     def shown(self, path: Path) -> str:
         """`path` as a message may show it; its names' findings are added once."""
@@ -264,7 +288,7 @@ class _Names:
             if not (kinds or hidden):
                 shown = f"{shown}/{part}"
                 continue
-            shown = f"{shown}/{self._withheld(here)}"
+            shown = f"{shown}/{withheld_label(here)}"
             if shown not in self.said:
                 self.said.add(shown)
                 if kinds:

@@ -26,6 +26,7 @@ from reviewctl.core.workflow import Transition
 
 if TYPE_CHECKING:
     from reviewctl.core.identifiers import Confidential
+    from reviewctl.core.patternguard import Allowance, Hit
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 
@@ -38,8 +39,13 @@ class StepOptions:
     note: str | None = None  # --message: kept in the history, never in the commit
     dry_run: bool = False
     propose: bool = False  # commit on a new branch review/<ID>/<step>, not the current one
+    allow: tuple[str, ...] = ()  # --allow KIND[:WHERE]: identifier patterns this step may write on purpose
+    allow_reason: str | None = None  # --allow-reason: why, kept in the history with what was allowed
 
     def __post_init__(self) -> None:
+        from reviewctl.core.patternguard import parse_allowances
+
+        parse_allowances(self.allow, self.allow_reason)  # a bad --allow is refused before anything is read
         check_plausible(self.today, "today (--as-of)")
         if self.when is not None:
             check_plausible(self.when, "--date")
@@ -48,6 +54,12 @@ class StepOptions:
     @property
     def date(self) -> date:
         return self.when or self.today
+
+    @property
+    def allowances(self) -> tuple[Allowance, ...]:
+        from reviewctl.core.patternguard import parse_allowances
+
+        return parse_allowances(self.allow, self.allow_reason)
 
 
 @dataclass
@@ -66,6 +78,7 @@ class Edit:
     sign: bool = False  # make an SSH-signed commit (approvals)
     rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
     before: dict[str, Any] = field(default_factory=dict)  # the documents as loaded, plain
+    published: list[Hit] = field(default_factory=list)  # identifier patterns in what a publication publishes
 
     @classmethod
     def load(cls, store: Store, case_id: str) -> Edit:
@@ -328,9 +341,13 @@ def store_commit_message(step: str, summary: str) -> str:
 
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
     from reviewctl.core.entryguard import check_entry
+    from reviewctl.core.patternguard import step_refusal
 
     edit.check()  # the new state must be as valid as the old one
+    refusal = step_refusal(edit, step, options)  # nor one nobody listed, unless --allow says it is meant
     check_entry(edit)  # no identifier reaches the store through what this step writes
+    if refusal is not None:
+        raise refusal
     if not edit.rewrites:
         from reviewctl.core.recorded import refuse_overwrites
 

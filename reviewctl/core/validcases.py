@@ -122,6 +122,7 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
     problems += _chronology_problems(store, folder)
     if "publication" in docs:  # the redaction guard holds after publication too
         problems += _published_problems(store, folder, shown)
+        problems += _published_patterns(store, folder)
     return problems
 
 
@@ -135,6 +136,16 @@ def _published_problems(store: Store, folder: Path, shown: str) -> list[str]:
         return [f"{shown}: published case: {guarded.describe()}; redact it"] if guarded else []
     except KeysUnavailable:
         return []  # CI holds no key: publish and redaction-check ran the guard where the keys are
+    except ReviewctlError as error:
+        return [error.message]
+
+
+def _published_patterns(store: Store, folder: Path) -> list[str]:
+    """Identifiers nobody listed, in a published case's files, that `publish` did not allow (no key needed)."""
+    from reviewctl.core.patternguard import published_problems
+
+    try:
+        return published_problems(store, folder.name)
     except ReviewctlError as error:
         return [error.message]
 

@@ -113,9 +113,18 @@ def history_rows(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**h, "from": h.get("from") or "", "note": _note(h)} for h in history]
 
 
+def _allowed(allowed: list[dict[str, Any]]) -> str:
+    """What the step's --allow let through (patternguard.py): kind and place, and why once."""
+    if not allowed:
+        return ""
+    places = ", ".join(f"{a.get('kind')} in {a.get('place')}" for a in allowed)
+    return f"allowed {places} ({allowed[0].get('reason')})"
+
+
 def _note(entry: dict[str, Any]) -> str:
     """The note column: a correction's old and new value, a type change, and why, beside any --message."""
     parts = [f"{entry['field']}: {entry.get('old')} -> {entry.get('new')}" if entry.get("field") else "",
              f"type {entry['type']}" if entry.get("type") and entry.get("from") == entry.get("to") else "",
-             f"reason: {entry['reason']}" if entry.get("reason") else "", entry.get("note") or ""]
+             f"reason: {entry['reason']}" if entry.get("reason") else "", entry.get("note") or "",
+             _allowed(entry.get("allowed") or [])]
     return "; ".join(p for p in parts if p)

@@ -46,6 +46,17 @@ class Written:
     month: int
     year: int
     century: bool = True
+    end: int = -1  # where it ends in the text
+
+    def real(self) -> bool:
+        """A day that exists (a two-digit year read in this century or the last)."""
+        for year in ((self.year,) if self.century else (2000 + self.year, 1900 + self.year)):
+            try:
+                date(year, self.month, self.day)
+                return True
+            except ValueError:
+                continue
+        return False
 
     def means(self, value: date) -> bool:
         year = value.year if self.century else value.year % 100
@@ -68,15 +79,15 @@ def find(text: str) -> Iterator[Written]:
             groups = m.groupdict()
             if groups.get("compact"):
                 digits = groups["compact"]
-                yield Written(m.start(), int(digits[6:]), int(digits[4:6]), int(digits[:4]))
-                yield Written(m.start(), int(digits[:2]), int(digits[2:4]), int(digits[4:]))
+                yield Written(m.start(), int(digits[6:]), int(digits[4:6]), int(digits[:4]), end=m.end())
+                yield Written(m.start(), int(digits[:2]), int(digits[2:4]), int(digits[4:]), end=m.end())
                 continue
             if groups.get("m"):
                 month = _MONTHS.index(groups["m"][:3]) + 1
             else:
                 month = _ROMAN.index(groups["r"]) + 1 if groups.get("r") else int(groups["mn"])
             year = groups["y"].lstrip("'")
-            yield Written(m.start(), _day(m), month, int(year), century=len(year) == 4)
+            yield Written(m.start(), _day(m), month, int(year), century=len(year) == 4, end=m.end())
 
 
 def parse(text: str) -> date | None:
