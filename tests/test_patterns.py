@@ -180,17 +180,22 @@ def test_no_allow_lets_a_listed_identifier_through(cli: Cli, team: Path) -> None
     quoted_nothing(err)
 
 
-def test_purge_without_a_key_still_refuses_a_reason_with_a_pattern(cli: Cli, team: Path, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_purge_reasons_with_a_pattern_are_refused_with_or_without_a_key(cli: Cli, team: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Q", "--referrer", "Fictional School",
                      "--received", "2026-11-02", "--summary", "Fictional.", "--agency", "Police", "--name",
                      "Effie Madeup-Example").out.strip()
-    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "no-such-key"))
-    err = refused_cleanly(cli, team, REFUSED, "purge", case_id, "--force", "--reason",
-                          "Mrs Madeup asked on 07700 900123 for it to go.")
+    reason = "Mrs Testsome asked on 07700 900123 for it to go."  # no listed name: only patterns
+    # With the key, the listed guard finds nothing, and the pattern guard names what it found.
+    err = refused_cleanly(cli, team, REFUSED, "purge", case_id, "--force", "--reason", reason)
     assert "--reason (phone number, title and name)" in err
     quoted_nothing(err)
-    cli.ok("purge", case_id, "--force", "--reason", "Referred in error.")
+    # Without it, no free text is taken at all (nobody could check it against the identifiers).
+    monkeypatch.setenv("REVIEWCTL_IDENTITY", str(tmp_path / "no-such-key"))
+    err = refused_cleanly(cli, team, REFUSED, "purge", case_id, "--force", "--reason", reason)
+    assert "--because" in err
+    quoted_nothing(err)
+    cli.ok("purge", case_id, "--force", "--because", "referred-in-error")
 
 
 # -- at publication -----------------------------------------------------------------------

@@ -48,7 +48,7 @@ def test_a_word_letter_is_kept_as_it_is_and_published_with_the_report(cli: Cli, 
     kept = load(store / "cases" / case_id / "homeoffice.yaml")["outcomes"][0]["letter"]
     assert kept == "documents/2026-11-20-home-office-qa-letter-1.docx"
     assert (store / "cases" / case_id / kept).read_bytes() == letter.read_bytes()
-    for role in ("sscp", "independent-chair", "home-office-qa"):
+    for role in ("sscp", "independent-chair"):  # the QA outcome above is the Home Office's part
         cli.ok("approve", case_id, "--role", role)
     cli.ok("publish", case_id, "--where", "https://example.invalid/r")
     assert load(store / "cases" / case_id / "publication.yaml")["qa_letter"] == kept

@@ -18,13 +18,14 @@ what `publish` allowed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewctl.core import folding, patterns
 from reviewctl.core.acts import Act
-from reviewctl.core.extract import Extracted
+from reviewctl.core.extract import Extracted, uncheckable_parts
 from reviewctl.errors import RefusedError, UsageError
 
 if TYPE_CHECKING:
@@ -98,17 +99,20 @@ def professionals(docs: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(words)
 
 
-def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozenset[str] = frozenset()) -> list[Hit]:
+def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozenset[str] = frozenset(),
+               own: tuple[str, ...] = ()) -> list[Hit]:
     """The hits of each text by the label a message gives it: an option (`--reason`, named
     without a line) or a file's path (named with each line, or a .docx paragraph). `known`:
-    the case's professionals (see `professionals`), whose names after a title are not hits."""
+    the case's professionals (see `professionals`), whose names after a title are not hits.
+    `own`: the partnership's own address and signature lines (see `own_lines`), which are not hits."""
     hits = []
     for label, extracted in texts.items():
         option = label.startswith("--")
         where = label.split()[0] if option else _in_case(label, case_folder)
-        starts = folding.line_starts(extracted.text)
+        text = _masked(extracted.text, own)
+        starts = folding.line_starts(text)
         lines: dict[int, set[str]] = {}
-        for found in patterns.scan(extracted.text):
+        for found in patterns.scan(text):
             if found.kind == patterns.TITLE and folding.key(found.name) in known:
                 continue
             lines.setdefault(0 if option else folding.line_of(starts, found.offset), set()).add(found.kind)
@@ -116,6 +120,23 @@ def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozense
             tag = extracted.labels[line - 1] if extracted.labels and line else str(line)
             hits.append(Hit(label if option else f"{label}:{tag}", where, kinds))
     return hits
+
+
+def own_lines(store: Store) -> tuple[str, ...]:
+    """The partnership's own name, postal address and signature lines (reviewctl.yaml), which every
+    letter carries at its head and foot: an office's address, not a person's."""
+    config = store.config
+    return tuple(line for line in (config.partnership, *config.address, *config.signature) if len(line.strip()) >= 3)
+
+
+def _masked(text: str, own: tuple[str, ...]) -> str:
+    """`text` with each of `own` blanked where it stands whole (any case, any run of spaces or
+    line breaks between its words), keeping every offset and line break."""
+    for line in own:
+        pattern = r"\s+".join(re.escape(word) for word in line.split())
+        text = re.sub(pattern, lambda m: "".join(c if c == "\n" else " " for c in m.group()), text,
+                      flags=re.IGNORECASE)
+    return text
 
 
 def _in_case(label: str, case_folder: str) -> str:
@@ -193,9 +214,14 @@ def step_refusal(edit: Edit, step: str, options: StepOptions) -> RefusedError | 
 
     store = edit.store
     folder = store.shown(store.case_dir(edit.case_id))
-    texts = {label: Extracted(text, [""] * (text.count("\n") + 1) if label.startswith("--") else None)
+    texts = {label: text if isinstance(text, Extracted)
+             else Extracted(text, [""] * (text.count("\n") + 1) if label.startswith("--") else None)
              for label, text in added_texts(edit).items()}
-    hits = [*scan_texts(texts, folder, professionals(edit.docs)), *edit.published]
+    # What cannot be read cannot be checked for patterns either, whether or not the case lists identifiers.
+    unreadable = [f"{label}:{part}" for label, text in texts.items() for part in text.uncheckable]
+    if unreadable:
+        return RefusedError(f"{edit.case_id}: {uncheckable_parts(unreadable)}; nothing was written")
+    hits = [*scan_texts(texts, folder, professionals(edit.docs), own_lines(store)), *edit.published]
     used: set[Allowance] = set()
     refused, allowed = sift(hits, options.allowances, used)
     check_used(options.allowances, used)
@@ -238,6 +264,7 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
     folder = store.case_dir(case_id)
     shown_folder = store.shown(folder)
     known = professionals(store.case(case_id).docs)
+    own = own_lines(store)
     hits: list[Hit] = []
     cannot = Findings()
     said: set[str] = set()
@@ -258,7 +285,7 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
         if has_bidi(extracted.text):
             cannot.bidi.append(shown)
             continue
-        for hit in scan_texts({shown: extracted}, shown_folder, known):
+        for hit in scan_texts({shown: extracted}, shown_folder, known, own):
             hits.append(Hit(hit.shown, path.relative_to(folder).as_posix(), hit.kinds, withheld=withheld))
     if cannot:
         raise RefusedError(f"{case_id}: {cannot.describe()}")

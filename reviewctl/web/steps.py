@@ -22,6 +22,7 @@ BY_ACTION: dict[str, tuple[Path, ...]] = {
     "commission": (("commission",),), "tor": (("tor",),), "report": (("report",),), "revise": (("report",),),
     "jcrg": (("jcrg",),), "approve": (("approve",),), "publish": (("publish",),), "monitor": (("monitor",),),
     "close": (("close",),), "withdraw": (("withdraw",),), "reopen": (("reopen",),),
+    "national-review": (("national-review",),),
 }
 # The workflow's record steps (`records:`), which record without moving the case.
 BY_RECORD: dict[str, tuple[Path, ...]] = {
@@ -36,6 +37,7 @@ BY_RECORD: dict[str, tuple[Path, ...]] = {
     "home-office-submit": (("home-office", "submit"),), "home-office-qa": (("home-office", "qa"),),
     "plan-publication": (("publish",),), "parallel": (("parallel", "add"), ("parallel", "event")),
     "subject": (("subject",), ("themes",)), "link": (("link",),),
+    "notify-ofsted-dfe": (("scope",),), "national-review": (("national-review",),),
 }
 REFER: Path = ("refer",)
 # Every command a form may run: no other is ever run from the browser (`confidential`, which
