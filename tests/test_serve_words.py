@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import Cli, copy_store, git, refer, snapshot, stage, to_setup
+from helpers import NAME, Cli, copy_store, git, refer, snapshot, stage, to_setup
 from webclient import DEMO_TODAY, demo_store, serving
 
 from reviewctl.cli.common import Globals
@@ -110,9 +110,10 @@ def test_a_listed_value_is_taken_by_its_command(_demo: Path, tmp_path: Path, mon
         assert web.post(f"/case/{SCOPING_LCSPR}/parallel-add", [("kind", "inquest"), ("ref", "Fictional Coroner")]) \
             .status == 303
         assert web.post(f"/case/{SCOPING_LCSPR}/themes", [("add", "Neglect"), ("add", "")]).status == 303
-        # A value the list does not have (a hand-made post) is the command's to refuse, and is shown as given.
+        # A value the list does not have (a hand-made post) is the command's to refuse; the field it names is marked.
         refused = web.post(f"/case/{SCOPING_LCSPR}/parallel-add", [("kind", "hamster"), ("ref", "R")])
-        assert refused.status == 422 and '<option value="hamster" selected>hamster</option>' in refused.text
+        assert refused.status == 422 and "--kind" in refused.text and "hamster" not in refused.text
+        assert '<select id="parallel-add-kind" name="kind" aria-invalid="true"' in refused.text
     assert "+  - Neglect" in git(store, "show", "HEAD", "--format=")  # the theme chosen from the list
 
 
@@ -194,3 +195,37 @@ def test_a_setup_case_offers_what_setup_needs(store: Path, cli: Cli) -> None:
         page = web.get(f"/case/{case_id}").text
     for step in ("commission", "notify", "chronology-request", "chronology-import", "panel-add"):
         assert page.count(f'id="step-{step}"') == 1, step
+
+
+def test_text_refused_for_an_identifier_is_not_sent_back(team: Path, cli: Cli) -> None:
+    """A real name typed where a pseudonym belongs: refused, and the page does not carry it back
+    (the command's error never repeats it; a browser keeps pages and fills forms from them)."""
+    case_id = refer(cli, "lcspr", "--name", NAME)
+    before = snapshot(team)
+    with serving(team) as web:
+        answer = web.post(f"/case/{case_id}/triage", [("accept", "accept"), ("reason", f"Spoke to {NAME} at home"),
+                                                      ("date", "2026-11-03")])
+    assert answer.status == 422 and "confidential identifier" in answer.text
+    assert NAME not in answer.text and NAME.split()[0] not in answer.text
+    assert 'id="triage-reason" name="reason" value="" aria-invalid="true"' in answer.text  # named, emptied, focused
+    assert 'value="2026-11-03"' in answer.text  # what the error does not name is kept
+    assert snapshot(team) == before
+
+
+def test_a_step_no_longer_allowed_says_why(store: Path, cli: Cli) -> None:
+    """A form sent from a page opened before the case moved on (another tab, the Back button)."""
+    case_id = refer(cli)
+    cli.ok("triage", case_id, "--accept", "--reason", "Meets the criteria")
+    before = snapshot(store)
+    with serving(store) as web:
+        answer = web.post(f"/case/{case_id}/triage", [("accept", "accept"), ("reason", "Again")])
+        assert answer.status == 422
+        notice = re.search(r'<div class="notice refused" role="alert">(.*?)</div>', answer.text, re.S)
+        assert notice is not None, "the refusal is said even though the step has no form now"
+        assert "the Triage form was refused, and nothing changed: error: " in notice.group(1)
+        assert "it is not a step of this case now" in notice.group(1)
+        # Its address, opened again, is its case.
+        again = web.get(f"/case/{case_id}/triage")
+        assert again.status == 302 and again.headers["location"] == f"/case/{case_id}#step-triage"
+        assert web.get(f"/case/{case_id}/confidential").status == 404  # only a step's address
+    assert snapshot(store) == before

@@ -18,7 +18,7 @@ from reviewctl.adapters.render import render
 from reviewctl.core.livesite import LiveSite, Store
 from reviewctl.errors import ReviewctlError
 from reviewctl.web.forms import CHOICES, Form, form_for
-from reviewctl.web.steps import REFER, offered
+from reviewctl.web.steps import REFER, STEP_COMMANDS, offered
 from reviewctl.web.words import browser_label, error_names, format_hint, pieces
 
 # (address, template, title) of the dashboard's pages; the first is the tracker.
@@ -138,8 +138,11 @@ def case_page(store: Store, today: date, case_id: str, csrf: str, did: Done | No
         # Open: a form that moves the case on (withdrawing it is not moving it on), or one refused.
         view["open"] = any(c["action"] != "withdraw" for c in covers) or bool(view["error"])
     title = f"{'Not done: ' if refused else ''}{case_id}"
+    notice = _refused_notice(made)
+    if refused and notice is None:  # a step no longer allowed (another tab, a step since): said all the same
+        notice = {"title": title_of(STEP_COMMANDS.get(refused.step, (refused.step,))), "id": "", "error": refused.error}
     context = {**_base(store, today, None, title, csrf), "case": case, "step_forms": made, "done": did,
-               "refused": _refused_notice(made), "problems": live.problems}
+               "refused": notice, "problems": live.problems}
     return _html(store, "serve-case.html.j2", context)
 
 
@@ -188,6 +191,10 @@ def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]],
             values = [f.name if v in ("yes", "on") else v for v in values if v in (*f.values, "yes", "on")] + \
                 [n for n in f.also if any(posted.get(n, []))]
         invalid = bool(error) and error_names(error, f)
+        if invalid and f.kind in ("text", "number"):
+            # Text the command refused is not sent back: it may be the reason it was refused (a real
+            # name where a pseudonym belongs, which the command never repeats), and a browser keeps pages.
+            values = []
         focus = invalid and not focused
         focused = focused or focus
         ident = f"{form.step}-{f.name}"

@@ -166,6 +166,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._html(HTTPStatus.OK, pages.case_page(store, today, case.group(1), csrf, done), cookie)
             elif doc := _DOC.fullmatch(path):
                 self._document(store, doc.group(1), doc.group(2))
+            elif (step := _STEP.fullmatch(path)) and step.group(2) in STEP_COMMANDS:
+                # The address a refused form was posted to, opened again (a bookmark, the address bar): its case.
+                self._redirect(f"/case/{step.group(1)}#step-{step.group(2)}", HTTPStatus.FOUND)
             else:
                 raise NoSuchCase(f"there is no page {path!r} here; the tracker is at /")
 
