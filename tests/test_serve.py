@@ -237,7 +237,9 @@ def test_documents_and_a_file_upload(store: Path, cli: Cli) -> None:
     assert git(store, "status", "--porcelain") == ""
 
 
-def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["INT", "TERM", "HUP"])
+def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path, stop: signal.Signals) -> None:
+    """Ctrl-C, a `kill`, or the terminal closed: it stops, saying so (after any step under way)."""
     env = {**os.environ, "REVIEWCTL_TODAY": TODAY}
     process = subprocess.Popen([sys.executable, "-m", "reviewctl", "serve", "--port", "0"], cwd=store, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -251,7 +253,7 @@ def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path) -> None:
         with urllib.request.urlopen(found.group(1), timeout=60) as answer:
             assert answer.status == 200
         time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
