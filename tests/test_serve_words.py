@@ -130,6 +130,9 @@ def test_labels_say_only_what_a_browser_needs(_demo: Path, monkeypatch: pytest.M
     assert re.search(r'<p class="hint" id="decide-partner-hint">Write each as <code class="flag">'
                      r'PARTNER=NAME; ROLE</code></p>', decide)
     assert 'id="decide-partner-1" name="partner" value="" aria-describedby="decide-partner-hint">' in decide
+    # Each way the form moves the case is told by the choice that takes it (here both go to the chair).
+    assert re.findall(r"<li>([^<:]*): moves the case to “Written recommendation with the Independent Chair”", decide) \
+        == ["Decide (or recommend) to conduct a review", "Decide (or recommend) not to"]
 
 
 def test_what_is_still_missing_links_to_its_field(store: Path, cli: Cli) -> None:
@@ -137,7 +140,8 @@ def test_what_is_still_missing_links_to_its_field(store: Path, cli: Cli) -> None
     cli.ok("triage", case_id, "--accept", "--reason", "Meets the criteria", "--date", "2026-11-03")
     with serving(store) as web:
         page = web.get(f"/case/{case_id}").text
-    missing = re.search(r'<li>Moves the case to “Decision making meeting”: still missing: (.*?)</li>', page)
+    missing = re.search(r'<li>Scoping is complete: move to the decision meeting: moves the case to “Decision making '
+                        r'meeting”: still missing: (.*?)</li>', page)
     assert missing is not None, "the scope form says what its step still needs"
     assert '<a href="#scope-notified">date the National Panel was notified</a>' in missing.group(1)
     assert '<a href="#scope-rapid-review-sent">date the rapid review went to the Panel</a>' in missing.group(1)

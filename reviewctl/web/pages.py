@@ -132,7 +132,7 @@ def case_page(store: Store, today: date, case_id: str, csrf: str, did: Done | No
     # A missing thing that a field of this page records links to that field, not to the shell.
     targets = {(f["step"], f["flag"]): (f["first_id"], f["words"]) for view in made for f in view["fields"]}
     for view, covers in zip(made, covered, strict=True):
-        view["covers"] = [{"to": c["to_label"] if c["to"] else "", "ready": c["ready"],
+        view["covers"] = [{"how": _how(view, c["step"]), "to": c["to_label"] if c["to"] else "", "ready": c["ready"],
                            "missing": [pieces(m["hint"], view["step"], targets) for m in c["missing"]]}
                           for c in covers]
         # Open: a form that moves the case on (withdrawing it is not moving it on), or one refused.
@@ -158,6 +158,17 @@ def new_page(store: Store, today: date, csrf: str, refused: Refused | None = Non
 
 def message_page(store: Store, today: date, title: str, message: str) -> str:
     return _html(store, "serve-message.html.j2", {**_base(store, today, None, title, ""), "message": message})
+
+
+def _how(view: dict[str, Any], step: str) -> str:
+    """Which choice of the form takes workflow step `step`, in the form's words: `decide-not-conduct`
+    is the decide form's --not-conduct ("Decide (or recommend) not to"); "" where the form is the step."""
+    rest = step.removeprefix(f"{view['step']}-")
+    if rest == step and step == view["step"]:
+        return ""
+    said = {f["flag"]: f["words"] for f in view["fields"] if f["kind"] == "flag"}
+    said |= {f"--{v}": shown for f in view["fields"] if f["kind"] == "pair" for v, shown in f["choices"]}
+    return str(said.get(f"--{rest}", rest.replace("-", " ").capitalize())).rstrip(". ")
 
 
 def _refused_notice(forms: list[dict[str, Any]]) -> dict[str, str] | None:
