@@ -83,8 +83,19 @@ def test_a_triage_form_makes_the_commit_the_shell_makes(store: Path, cli: Cli, t
     with serving(store) as web:
         posted = web.post(f"/case/{case_id}/triage", [*outcome, ("agency", "Health"), ("agency", "")])
         assert posted.status == 303 and posted.headers["location"] == f"/case/{case_id}", posted.text
-        page = web.get(f"/case/{case_id}")
-        assert "<strong>Done:</strong> " + case_id + ": triage" in page.text
+        page = web.get(f"/case/{case_id}").text
+        # What was done, in words: the step, its commit, where the case went, the letter it wrote.
+        short = git(store, "rev-parse", "--short=10", "HEAD").strip()
+        assert f"<strong>Done:</strong> “Triage” is recorded, in one commit (<code>{short}</code>)." in page
+        moved = {"accept": "“Referral received” to “Triage accepted; initial scoping and information sharing”",
+                 "no-further-action": "“Referral received” to “No further or alternative action”"}
+        assert f"The case moved from {moved[outcome[0][0]]}." in page
+        letters = git(store, "show", "--name-only", "--format=", "HEAD").split()
+        written = [f.split("/", 2)[2] for f in letters if "/documents/" in f]
+        assert (outcome[0][0] == "no-further-action") == bool(written)
+        for name in written:
+            assert f'<a href="/case/{case_id}/doc/{name}">{name}</a>' in page
+        assert web.get(f"/case/{case_id}").text.count("<strong>Done:</strong>") == 0  # said once
     argv = [a for name, value in outcome for a in (f"--{name}",) + (() if value == "yes" else (value,))]
     cli.ok("--store", str(shell), "triage", case_id, *argv, "--agency", "Health")
     assert head(store) == head(shell)
@@ -129,8 +140,11 @@ def test_a_refusal_is_422_with_the_command_lines_error_and_changes_nothing(store
     assert f'<p class="error" id="triage-error" tabindex="-1"><strong>Not done:</strong> {line}</p>' \
         in answer.text.replace("&#39;", "'")
     # Tied to the fields it names, and kept what was typed.
-    assert re.search(r'id="triage-accept" name="accept" value="yes" checked aria-invalid="true" '
-                     r'aria-describedby="triage-error" autofocus>', answer.text)  # the first field it names
+    # The two switches are one choice: the first it names has the focus, the choice is described by the error.
+    assert re.search(r'id="triage-accept" name="accept" value="accept" checked aria-invalid="true" '
+                     r'aria-describedby="triage-error" autofocus>',
+                     answer.text)
+    assert '<fieldset class="field" aria-describedby="triage-error">' in answer.text
     assert 'aria-describedby="triage-error">' in answer.text  # and the form itself
     assert 'value="Both, by mistake"' in answer.text and "<title>Not done: " in answer.text
     date_line = refused_cleanly(cli, store, USAGE, "triage", case_id, "--accept", "--reason", "r",
@@ -223,7 +237,9 @@ def test_documents_and_a_file_upload(store: Path, cli: Cli) -> None:
     assert git(store, "status", "--porcelain") == ""
 
 
-def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["INT", "TERM", "HUP"])
+def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path, stop: signal.Signals) -> None:
+    """Ctrl-C, a `kill`, or the terminal closed: it stops, saying so (after any step under way)."""
     env = {**os.environ, "REVIEWCTL_TODAY": TODAY}
     process = subprocess.Popen([sys.executable, "-m", "reviewctl", "serve", "--port", "0"], cwd=store, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -237,7 +253,7 @@ def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path) -> None:
         with urllib.request.urlopen(found.group(1), timeout=60) as answer:
             assert answer.status == 200
         time.sleep(0.2)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         _, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:

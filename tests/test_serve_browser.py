@@ -60,9 +60,12 @@ def test_a_triage_form_by_keyboard_alone_makes_its_commit(browser: Browser, serv
     try:
         assert tab.evaluate("[...document.querySelectorAll('[tabindex]')].every(e => e.tabIndex <= 0)")
         # The order Tab visits is the page's own order, through every field of the form.
+        # (A choice of radio buttons is one stop: its checked one, or its first while none is.)
         expected = tab.evaluate(
-            "[...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]"
-            ".filter(e => e.tabIndex >= 0 && !e.disabled && e.type !== 'hidden' && e.getClientRects().length)"
+            "[...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]"
+            ".filter(e => e.tabIndex >= 0 && !e.disabled && e.type !== 'hidden' && e.checkVisibility())"
+            ".filter(e => e.type !== 'radio' || (e.form.querySelector(`input[name='${e.name}']:checked`) ?"
+            " e.checked : e.form.querySelector(`input[name='${e.name}']`) === e))"
             f".map({WHO})")
         visited: list[str] = []
         for _ in range(4 * len(expected)):  # a date field takes a Tab for each of its day, month and year
@@ -75,15 +78,16 @@ def test_a_triage_form_by_keyboard_alone_makes_its_commit(browser: Browser, serv
         assert visited == expected
         triage = tab.evaluate("[...document.querySelectorAll('#step-triage form [name]')]"
                               ".filter(e => e.type !== 'hidden').map(e => e.id)")
-        assert triage[:3] == ["triage-accept", "triage-no-further-action", "triage-reason"]
-        assert [v for v in visited if v in triage] == triage
+        assert triage[:3] == ["triage-accept", "triage-no-further-action", "triage-reason"]  # one choice, then why
+        assert [v for v in visited if v in triage] == [t for t in triage if t != "triage-no-further-action"]
         # Back to the top, then forward to the form, as a person would.
         tab.evaluate("document.activeElement.blur(), window.scrollTo(0, 0)")
         while tab.evaluate(f"{WHO}(document.activeElement)") != "triage-accept":
             tab.press("Tab")
-        tab.press(" ")
+        tab.press(" ")  # chooses "Accept for scoping"
+        assert tab.evaluate("document.getElementById('triage-accept').checked")
         tab.press("Tab")
-        tab.press("Tab")
+        assert tab.evaluate(f"{WHO}(document.activeElement)") == "triage-reason"
         tab.type("Meets the criteria for scoping")
         while tab.evaluate("document.activeElement.type") != "submit":
             tab.press("Tab")
@@ -91,8 +95,11 @@ def test_a_triage_form_by_keyboard_alone_makes_its_commit(browser: Browser, serv
         tab.press_and_wait("Enter")
         assert tab.evaluate("location.pathname") == f"/case/{REFERRED}", tab.evaluate(
             "document.title + ' ' + (document.querySelector('.error') || {}).textContent")
+        # What was done, in words, and the focus on it (a screen reader reads it first).
         done = tab.evaluate("document.querySelector('.notice.done').textContent")
-        assert f"Done: {REFERRED}: triage" in done
+        assert "Done: “Triage” is recorded, in one commit (" in done
+        assert "The case moved from “Referral received” to “Triage accepted; initial scoping" in done
+        assert tab.evaluate("document.activeElement.id") == "done"
     finally:
         tab.close()
     assert stage(store, REFERRED) == "scoping"
@@ -104,8 +111,7 @@ def test_a_refused_form_says_why_beside_its_fields(browser: Browser, served: tup
     before = git(store, "rev-parse", "HEAD")
     tab = opened(browser, f"{url}case/{REFERRED}")
     try:
-        tab.run_and_wait("document.getElementById('triage-accept').checked = true, "
-                         "document.getElementById('triage-no-further-action').checked = true, "
+        tab.run_and_wait("document.getElementById('triage-reason').value = 'Neither chosen', "
                          "document.querySelector('#step-triage form').requestSubmit()")
         assert tab.evaluate("document.title").startswith("Not done: ")
         # The first field the error names has the focus, and is described by the error line.
@@ -118,6 +124,27 @@ def test_a_refused_form_says_why_beside_its_fields(browser: Browser, served: tup
     assert git(store, "rev-parse", "HEAD") == before
 
 
+UNFOLD = "document.querySelectorAll('details').forEach(d => d.open = true)"
+
+
+def test_a_link_to_a_folded_form_opens_it(browser: Browser, served: tuple[str, Path]) -> None:
+    """"Steps allowed now" leads to a step whose form is folded: the page opens it (serve.js)."""
+    url, _ = served
+    tab = opened(browser, f"{url}case/{REFERRED}")
+    try:
+        folded = "document.querySelector('#step-subject details.form').open"
+        assert tab.evaluate("document.querySelector('#step-triage details.form').open") and not tab.evaluate(folded)
+        tab.evaluate("document.querySelector('.steps-now a[href=\"#step-subject\"]').click()")
+        assert tab.evaluate(folded)
+        # A field a hint links to is opened and given the focus.
+        tab.evaluate("location.hash = '#link-other'")
+        assert tab.evaluate("document.querySelector('#step-link details.form').open")
+        assert tab.evaluate("new Promise(r => setTimeout(() => r(document.activeElement.id), 50))", wait=True) == \
+            "link-other"
+    finally:
+        tab.close()
+
+
 PAGES = ["", "due", "figures", "actions", "new", f"case/{REFERRED}", f"case/{SCOPING}",
          "case/SSCP-2026-CEG2MQ", "case/SSCP-2026-99MQ51"]
 
@@ -128,6 +155,7 @@ def test_every_page_reflows_at_320_px(browser: Browser, served: tuple[str, Path]
     for page in PAGES:
         tab = opened(browser, url + page, 320)
         try:
+            tab.evaluate(UNFOLD)  # the folded forms too
             overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"/{page} scrolls sideways at 320 px by {overflow} px"
         finally:
@@ -150,6 +178,7 @@ def test_axe_finds_no_wcag_violations(browser: Browser, served: tuple[str, Path]
         try:
             if page == "refused":  # the page of a refusal, with its error tied to the fields
                 tab.run_and_wait("document.querySelector('#step-triage form').requestSubmit()")
+            tab.evaluate(UNFOLD)  # axe checks what is shown: every form, folded or not
             tab.evaluate(source)
             violations = tab.evaluate(run, wait=True)
             if violations:

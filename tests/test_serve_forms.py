@@ -16,7 +16,7 @@ import typer
 from reviewctl.cli.common import step
 from reviewctl.core.acts import Act
 from reviewctl.core.workflow import load_workflow
-from reviewctl.web.forms import LEFT_OUT, Form, FormError, argv_for, click_command, form_for
+from reviewctl.web.forms import CHOICES, LEFT_OUT, ONE_OF, Form, FormError, argv_for, click_command, form_for
 from reviewctl.web.pages import form_view
 from reviewctl.web.steps import BY_ACTION, BY_RECORD, REFER, STEP_COMMANDS
 
@@ -25,8 +25,10 @@ EVERY_FORM = sorted({*STEP_COMMANDS.values(), REFER})
 
 
 def expected_fields(path: tuple[str, ...], command: Any) -> dict[str, str]:
-    """What the form of `command` must have, read straight from click: each field's name and label."""
+    """What the form of `command` must have, read straight from click: each field's name and label
+    (switches of which it takes one are one field, named as the first, under ONE_OF's legend)."""
     wanted = {}
+    legend, grouped = ONE_OF.get(path, ("", ()))
     for param in command.params:
         if param.param_type_name == "argument":
             if param.name != "case_id":
@@ -34,6 +36,10 @@ def expected_fields(path: tuple[str, ...], command: Any) -> dict[str, str]:
             continue
         flag = next(o for o in param.opts if o.startswith("--"))
         if param.hidden or ("*", flag) in LEFT_OUT or (" ".join(path), flag) in LEFT_OUT:
+            continue
+        if flag in grouped:
+            if flag == grouped[0]:
+                wanted[flag[2:]] = legend
             continue
         wanted[flag[2:]] = param.help
     return wanted
@@ -49,6 +55,9 @@ def test_each_form_has_exactly_its_commands_options(path: tuple[str, ...]) -> No
         flag = next((o for o in param.opts if o.startswith("--")), None)
         f = by_name.get(flag[2:] if flag else param.name.replace("_", "-"))
         if f is None:
+            continue
+        if f.also:  # one choice of switches: each is a choice, shown as its help
+            assert (flag[2:], param.help) in f.choices and f.kind == "pair" and f.required
             continue
         assert f.multiple == (bool(param.multiple) or param.nargs != 1)
         assert (f.kind == "date") == (param.metavar == "DATE"), f
@@ -66,10 +75,14 @@ def test_the_step_table_covers_the_workflow() -> None:
     for path in STEP_COMMANDS.values():
         assert click_command(path).callback is not None, path  # a real command of the tree
     assert not {"confidential", "purge", "show", "site", "serve"} & set(STEP_COMMANDS)
-    # Each option left out is still an option of a command with a form: the list cannot go stale.
-    for (where, flag) in LEFT_OUT:
+    # Each option left out, listed or grouped is still an option of a command with a form: the
+    # tables cannot go stale.
+    for (where, flag) in [*LEFT_OUT, *CHOICES]:
         paths = EVERY_FORM if where == "*" else [tuple(where.split())]
         assert any(flag in o.opts for p in paths for o in click_command(p).params), (where, flag)
+    for path, (_, flags) in ONE_OF.items():
+        switches = {o for p in click_command(path).params if getattr(p, "is_flag", False) for o in p.opts}
+        assert set(flags) <= switches and len(flags) > 1, path
 
 
 class Colour(StrEnum):
@@ -123,6 +136,13 @@ def test_a_posted_form_is_the_command_line_it_stands_for() -> None:
         argv_for(form, "TST-2026-AAAAAA", {"dry-run": ["yes"]}, {})
     triage = form_for(("triage",))
     assert argv_for(triage, "X", {"accept": ["yes"], "no-further-action": []}, {}) == ["triage", "--accept", "--", "X"]
+    # The choice of --accept or --no-further-action, as the form's one field posts it, or as two boxes.
+    assert argv_for(triage, "X", {"accept": ["no-further-action"]}, {}) == ["triage", "--no-further-action", "--", "X"]
+    assert argv_for(triage, "X", {"accept": ["accept"]}, {}) == ["triage", "--accept", "--", "X"]
+    assert argv_for(triage, "X", {"no-further-action": ["yes"]}, {}) == ["triage", "--no-further-action", "--", "X"]
+    assert argv_for(triage, "X", {"accept": ["yes"], "no-further-action": ["yes"]}, {}) == \
+        ["triage", "--accept", "--no-further-action", "--", "X"]  # both: the command refuses it
+    assert argv_for(triage, "X", {"accept": ["--dry-run"]}, {}) == ["triage", "--accept=--dry-run", "--", "X"]
     scope = form_for(("scope",))
     assert argv_for(scope, "X", {"panel-agrees": ["maybe"]}, {}) == ["scope", "--panel-agrees=maybe", "--", "X"]
     tor = form_for(("tor",))

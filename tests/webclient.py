@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -104,3 +105,58 @@ def demo_store(folder: Path) -> Path:
     git(store, "add", "-A")
     git(store, "commit", "-qm", "demo store")
     return store
+
+
+class _Controls(HTMLParser):
+    """The named controls of one form of a page (by its section's id), as a browser sends them."""
+
+    def __init__(self, section: str) -> None:
+        super().__init__()
+        self.section, self.inside, self.depth = section, False, 0
+        self.action = ""
+        self.controls: list[dict[str, str]] = []  # each: tag, type, id, name, value, checked
+        self._select: dict[str, str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "section" and a.get("id") == self.section:
+            self.inside = True
+        if not self.inside:
+            return
+        if tag == "form":
+            self.action = a["action"]
+        elif tag in ("input", "select"):
+            control = {"tag": tag, "type": a.get("type", "text"), "id": a.get("id", ""), "name": a.get("name", ""),
+                       "value": a.get("value", ""), "checked": "checked" if "checked" in a else ""}
+            self.controls.append(control)
+            self._select = control if tag == "select" else None
+        elif tag == "option" and self._select is not None and "selected" in a:
+            self._select["value"] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+
+
+def fill(web: Web, page: str, section: str, given: dict[str, str]) -> Answer:
+    """Fill the form in section `section` of `page` as a person does, by the fields' ids (a tick
+    box or a radio button: its id, any value), and send it as the browser would: every named
+    field with its value, a box or a button only when chosen, an empty field as empty."""
+    controls = _Controls(section)
+    controls.feed(web.get(page).text)
+    assert controls.action, f"no form in #{section} of {page}"
+    known = {c["id"] for c in controls.controls}
+    assert set(given) <= known, f"no field {sorted(set(given) - known)} in #{section}"
+    fields = []
+    for c in controls.controls:
+        if c["type"] in ("checkbox", "radio"):
+            chosen = c["id"] in given or (c["checked"] and not any(
+                g["name"] == c["name"] and g["id"] in given for g in controls.controls))
+            if chosen:
+                fields.append((c["name"], c["value"]))
+        elif c["name"]:
+            fields.append((c["name"], given.get(c["id"], c["value"])))
+    return web.request("POST", controls.action, urlencode(fields).encode(),
+                       {"Content-Type": "application/x-www-form-urlencoded"})

@@ -56,7 +56,7 @@ def actions_update(
     ctx: typer.Context, case_id: IdArg, action_id: ActionArg,
     progress: Annotated[str | None, typer.Option("--progress", help="The progress made.")] = None,
     evidence: Annotated[Path | None, typer.Option("--evidence", help="A text file of evidence to keep.")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="open, on-track, at-risk or complete.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="The action's status: open, on-track, at-risk or complete.")] = None,
     *, options: StepOptions,
 ) -> Outcome:
     """Record an action's progress (and its status, and evidence)."""

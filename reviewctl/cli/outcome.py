@@ -78,7 +78,7 @@ def jcrg(
 @step()
 def approve(
     ctx: typer.Context, case_id: IdArg,
-    role: Annotated[str | None, typer.Option("--role", help="sscp, independent-chair or home-office-qa; leave it out to record a case approved whose approvals came in by separate pull requests.", show_default=False)] = None,
+    role: Annotated[str | None, typer.Option("--role", help="The role you approve in: sscp, independent-chair or home-office-qa; leave it out to record a case approved whose approvals came in by separate pull requests.", show_default=False)] = None,
     version: Annotated[int | None, typer.Option("--version", help="The report version approved; default the current one.")] = None,
     *, options: StepOptions,
 ) -> Outcome:
@@ -175,7 +175,7 @@ def close(
 def link(
     ctx: typer.Context, case_id: IdArg,
     other: Annotated[str, typer.Argument(metavar="OTHER", help="The other case's id.")],
-    kind: Annotated[str, typer.Option("--kind", help="parallel, joint or converted.", show_default=False)],
+    kind: Annotated[str, typer.Option("--kind", help="How the cases are linked: parallel, joint or converted.", show_default=False)],
     *, options: StepOptions,
 ) -> Outcome:
     """Link two cases (e.g. a DHR and a SAR about the same death); shown on both."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated
 
 import typer
@@ -27,6 +28,10 @@ def loopback(host: str) -> str:
     return str(address)
 
 
+def _interrupt(number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="The port to listen on; 0 picks a free one.", min=0, max=65535)] = DEFAULT_PORT,
@@ -44,6 +49,9 @@ def serve(
     g = globals_of(ctx)
     server = Server(g, address, port)  # finds the store and binds the port, or refuses in one line
     say(f"serving {server.store_root} at {server.url} (this computer only); press Ctrl-C to stop")
+    # Closing the terminal (SIGHUP) or a `kill` (SIGTERM) stops it as Ctrl-C does: after the step under way.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -34,7 +34,7 @@ def submit(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outco
 @step()
 def qa(
     ctx: typer.Context, case_id: IdArg,
-    outcome: Annotated[str, typer.Option("--outcome", help="approved or amend-and-resubmit.", show_default=False)],
+    outcome: Annotated[str, typer.Option("--outcome", help="The QA Panel's outcome: approved or amend-and-resubmit.", show_default=False)],
     letter: Annotated[Path, typer.Option("--letter", help="The QA Panel's letter: .docx (kept as it is), PDF (kept as its text), or text/markdown.", show_default=False)],
     *, options: StepOptions,
 ) -> Outcome:
@@ -48,7 +48,7 @@ def qa(
 @step()
 def parallel_add(
     ctx: typer.Context, case_id: IdArg,
-    kind: Annotated[str, typer.Option("--kind", help="criminal, inquest, iopc, cdop or other.", show_default=False)],
+    kind: Annotated[str, typer.Option("--kind", help="The kind of proceeding: criminal, inquest, iopc, cdop or other.", show_default=False)],
     ref: Annotated[str, typer.Option("--ref", help="Its reference (court, coroner, IOPC).", show_default=False)],
     *, options: StepOptions,
 ) -> Outcome:

@@ -19,7 +19,7 @@ IdArg = Annotated[str, typer.Argument(metavar="ID", help="The case id, e.g. SSCP
 @step()
 def refer(
     ctx: typer.Context,
-    case_type: Annotated[str, typer.Option("--type", help="lcspr, sar, dhr or unknown.", show_default=False)],
+    case_type: Annotated[str, typer.Option("--type", help="The review type: lcspr, sar, dhr or unknown.", show_default=False)],
     subject: Annotated[str, typer.Option("--subject", help="The pseudonym, e.g. 'Child A'. Never a real name.", show_default=False)],
     referrer: Annotated[str, typer.Option("--referrer", help="Who referred (agency and role).", show_default=False)],
     received: Annotated[str | None, typer.Option("--received", help="Date received; default --date.")] = None,

@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from reviewctl.core.documents import DOCUMENT_FILES
+from reviewctl.core.homeoffice import OUTCOMES
 from reviewctl.core.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
 from reviewctl.core.index import load_index
+from reviewctl.core.links import KINDS
+from reviewctl.core.monitoring import STATUSES
 from reviewctl.core.sitepages import Pages
+from reviewctl.core.statute import themes_of
 from reviewctl.core.store import Store
 from reviewctl.core.views import history_rows, show_case
 from reviewctl.errors import UsageError
@@ -75,6 +79,18 @@ class LiveSite:
                                                   for s in view["next"]["steps"]]}
         page["documents"] = documents(self.store, case_id)
         return page
+
+    def vocabularies(self, case_type: str | None = None) -> dict[str, list[tuple[str, str]]]:
+        """The values each kind of option takes in this store, as (value, words) pairs, for a
+        form's list of choices; the command still checks what it is given."""
+        flow = self.store.workflow
+        roles = flow.approvals.get(case_type or "") or sorted({r for rs in flow.approvals.values() for r in rs})
+        plain = {"proceeding": flow.statute.proceedings, "link": list(KINDS), "role": roles,
+                 "status": list(STATUSES), "qa-outcome": list(OUTCOMES), "theme": themes_of(flow, self.store.config)}
+        found = {name: [(v, v) for v in values] for name, values in plain.items()}
+        found["type"] = [(t, f"{label} ({t})") for t, label in flow.types.items()]
+        found["checklist"] = [(item.id, item.label) for item in flow.checklist]
+        return found
 
 
 def documents(store: Store, case_id: str) -> list[Document]:

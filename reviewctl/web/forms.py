@@ -28,6 +28,23 @@ LEFT_OUT: dict[tuple[str, str], str] = {
     ("refer", "--address"): "real identifiers are never typed into a browser: `reviewctl confidential ID --set`",
 }
 CASE_ARGUMENT = "case_id"  # the case the page is about: in the address, not a field
+# Text options whose values a vocabulary of the store lists (core/livesite.py's `vocabularies`):
+# a list of its values in the form, in words where the store has words for them.  The
+# command still checks the value; tests/test_serve_forms.py checks each is still an option.
+CHOICES: dict[tuple[str, str], str] = {
+    ("refer", "--type"): "type", ("triage", "--type"): "type", ("decide", "--type"): "type",
+    ("parallel add", "--kind"): "proceeding", ("link", "--kind"): "link", ("approve", "--role"): "role",
+    ("actions update", "--status"): "status", ("home-office qa", "--outcome"): "qa-outcome",
+    ("themes", "--add"): "theme", ("checklist", "--tick"): "checklist",
+}
+# Switches of which a command takes exactly one (it refuses both, and neither): one choice in
+# the form, named as the first (`accept=no-further-action`), under a legend of its own, so
+# nobody ticks two boxes that the command then refuses.  tests/test_serve_forms.py checks that
+# each is still a switch of its command.
+ONE_OF: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {
+    ("triage",): ("Outcome of the triage", ("--accept", "--no-further-action")),
+    ("decide",): ("Decision (or recommendation)", ("--conduct", "--not-conduct")),
+}
 
 
 class FormError(Exception):
@@ -44,6 +61,11 @@ class Field:
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (value, shown) of a choice or a pair
     metavar: str = ""
+    also: tuple[str, ...] = ()  # the other switches of a ONE_OF choice, also taken as fields of their own
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.choices)
 
     @property
     def positional(self) -> bool:
@@ -111,7 +133,12 @@ def form_for(path: tuple[str, ...], cmd: Any = None) -> Form:
     cmd = click_command(path) if cmd is None else cmd
     fields: list[Field] = []
     takes_case, dropped = False, []
+    legend, grouped = ONE_OF.get(tuple(path), ("", ()))
     for param in cmd.params:
+        if param.param_type_name == "option" and _long(param) in grouped:
+            if _long(param) == grouped[0]:
+                fields.append(_one_of(legend, [p for g in grouped for p in cmd.params if _long(p) == g]))
+            continue
         label = str(param.help or param.name).strip()
         kind, choices = _kind(param)
         if param.param_type_name == "argument":
@@ -131,13 +158,20 @@ def form_for(path: tuple[str, ...], cmd: Any = None) -> Form:
     return Form(tuple(path), summary, tuple(fields), takes_case, tuple(dropped))
 
 
+def _one_of(legend: str, params: list[Any]) -> Field:
+    """One choice of the switches `params` (ONE_OF), each shown as its help."""
+    names = [_long(p).lstrip("-") for p in params]
+    return Field(names[0], legend, "pair", _long(params[0]), False, True,
+                 tuple((n, str(p.help or n).strip()) for n, p in zip(names, params, strict=True)), "", tuple(names[1:]))
+
+
 def argv_for(form: Form, case_id: str | None, posted: dict[str, list[str]],
              uploads: dict[str, list[Path]]) -> list[str]:
     """The command line that a posted form stands for: the command's words, its options as
     `--option=value` (so a value that starts with a dash is still a value), then `--` and
     the arguments.  An empty field is an option not given; what the values mean, and
     whether they are allowed, is for the command to say."""
-    unknown = sorted(set(posted) - {f.name for f in form.fields} - {"csrf"})
+    unknown = sorted(set(posted) - {n for f in form.fields for n in (f.name, *f.also)} - {"csrf"})
     if unknown:
         raise FormError(f"the form of {form.step} has no field {unknown[0]!r}")
     words, positional = list(form.path), [case_id] if form.takes_case and case_id is not None else []
@@ -149,7 +183,10 @@ def argv_for(form: Form, case_id: str | None, posted: dict[str, list[str]],
         elif f.kind == "flag":
             words += [f.flag] if values else []
         elif f.kind == "pair":
-            words += [f"--{v}" if (v, v.replace("-", " ")) in f.choices else f"{f.flag}={v}" for v in values]
+            # A switch by its name, or ticked as a box of its own (`accept=yes`, `no-further-action=yes`).
+            values += [name for name in f.also if [v for v in posted.get(name, []) if v != ""]]
+            words += [f"--{v}" if v in f.values else f.flag if v in ("yes", "on") and f.also else f"{f.flag}={v}"
+                      for v in values]
         else:
             words += [f"{f.flag}={v}" for v in values]
     return [*words, "--", *positional]

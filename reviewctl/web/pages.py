@@ -7,17 +7,19 @@ given links into this server; a case page adds the steps allowed now, each with 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 from urllib.parse import quote
 
 from reviewctl import __version__
 from reviewctl.adapters.render import render
 from reviewctl.core.livesite import LiveSite, Store
-from reviewctl.web.forms import Field, Form, form_for
-from reviewctl.web.steps import REFER, offered
+from reviewctl.errors import ReviewctlError
+from reviewctl.web.forms import CHOICES, Form, form_for
+from reviewctl.web.steps import REFER, STEP_COMMANDS, offered
+from reviewctl.web.words import browser_label, error_names, format_hint, pieces
 
 # (address, template, title) of the dashboard's pages; the first is the tracker.
 PAGES = (("", "tracker", "Tracker"), ("due", "due", "Due"), ("figures", "figures", "Annual figures"),
@@ -27,6 +29,7 @@ REPEATED = 3  # the entries a repeated field shows at first (the page's script a
 APPROVE_NOTE = ("Signs with your own key, exactly as `reviewctl approve` does (git's user.signingkey); a key "
                 "with a passphrase asks for it in the terminal where `reviewctl serve` runs, or approve at the "
                 "shell: `reviewctl approve {id} --role ROLE`.")
+Vocabularies = dict[str, list[tuple[str, str]]]
 
 
 @dataclass
@@ -36,6 +39,57 @@ class Refused:
     step: str
     error: str
     posted: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Before:
+    """A case as it was before a step: its stage's words and its documents (none before a referral)."""
+
+    stage: str = ""
+    documents: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Done:
+    """What a step did, in words, for the page it goes back to."""
+
+    title: str  # the step's form, "Triage"
+    case_id: str
+    moved: tuple[str, str] | None  # the stage's words before and after, where it moved
+    commit: str  # the commit's short id, as the command line printed it ("" if it printed none)
+    branch: str  # the branch a --propose made, else ""
+    written: tuple[str, ...]  # the case's new documents
+
+
+def before_step(store: Store, today: date, case_id: str | None) -> Before:
+    """The case before a step; a case the store cannot show yet says nothing (the step still runs)."""
+    if case_id is None:
+        return Before()
+    try:
+        case = LiveSite(store, today).case(case_id)
+    except ReviewctlError:
+        return Before()
+    return Before(str(case["stage_label"]), frozenset(d.name for d in case["documents"]))
+
+
+def done(store: Store, today: date, case_id: str, path: tuple[str, ...], was: Before, said: str) -> Done:
+    """The step just done, from the case before and after it and the command line's own line
+    (`ID: step (summary), commit 1a2b3c4d5e`, or `... proposed on branch B, commit C; ...`)."""
+    words = said.split()
+    commit = next((w.strip(",;") for a, w in pairwise(words) if a == "commit"), "")
+    branch = next((w.strip(",;") for a, w in pairwise(words) if a == "branch"), "")
+    try:
+        case = LiveSite(store, today).case(case_id)
+    except ReviewctlError:  # done, but the case cannot be shown now: the page says why
+        return Done(title_of(path), case_id, None, commit, branch, ())
+    stage = str(case["stage_label"])
+    moved = (was.stage, stage) if was.stage and was.stage != stage else None
+    written = tuple(d.name for d in case["documents"] if d.name not in was.documents)
+    return Done(title_of(path), case_id, moved, commit, branch, written)
+
+
+def title_of(path: tuple[str, ...]) -> str:
+    return "Referral" if path == REFER else " ".join(path).capitalize()
 
 
 def _base(store: Store, today: date, here: str | None, title: str, csrf: str) -> dict[str, Any]:
@@ -59,27 +113,44 @@ def dashboard(store: Store, today: date, address: str, csrf: str) -> str:
     return _html(store, f"{name}.html.j2", context)
 
 
-def case_page(store: Store, today: date, case_id: str, csrf: str, done: str | None = None,
+def case_page(store: Store, today: date, case_id: str, csrf: str, did: Done | None = None,
               refused: Refused | None = None) -> str:
     live = LiveSite(store, today)
     case = live.case(case_id)
     case["documents"] = [{"name": d.name, "size": d.size} for d in case["documents"]]
-    made = []
+    labels = live.pages.stage_labels
+    case["history"] = [{**h, "from": labels.get(h["from"], h["from"]), "to": labels.get(h["to"], h["to"])}
+                       for h in case["history"]]
+    vocab = live.vocabularies(str(case["type"]))
+    made, covered = [], []
     for path, covers in offered(case["next"]):
         form = form_for(path)
-        shown = [{**c, "missing": [m["hint"] for m in c["missing"]]} for c in covers]
         made.append(form_view(form, f"/case/{case_id}/{form.step}", f"reviewctl {' '.join(path)} {case_id}",
-                              shown, refused if refused and refused.step == form.step else None,
-                              APPROVE_NOTE.format(id=case_id) if path == ("approve",) else ""))
+                              [], refused if refused and refused.step == form.step else None,
+                              APPROVE_NOTE.format(id=case_id) if path == ("approve",) else "", vocab))
+        covered.append(covers)
+    # A missing thing that a field of this page records links to that field, not to the shell.
+    targets = {(f["step"], f["flag"]): (f["first_id"], f["words"]) for view in made for f in view["fields"]}
+    for view, covers in zip(made, covered, strict=True):
+        view["covers"] = [{"how": _how(view, c["step"]), "to": c["to_label"] if c["to"] else "", "ready": c["ready"],
+                           "missing": [pieces(m["hint"], view["step"], targets) for m in c["missing"]]}
+                          for c in covers]
+        # Open: a form that moves the case on (withdrawing it is not moving it on), or one refused.
+        view["open"] = any(c["action"] != "withdraw" for c in covers) or bool(view["error"])
     title = f"{'Not done: ' if refused else ''}{case_id}"
-    context = {**_base(store, today, None, title, csrf), "case": case, "step_forms": made, "done": done,
-               "refused": _refused_notice(made), "problems": live.problems}
+    notice = _refused_notice(made)
+    if refused and notice is None:  # a step no longer allowed (another tab, a step since): said all the same
+        notice = {"title": title_of(STEP_COMMANDS.get(refused.step, (refused.step,))), "id": "", "error": refused.error}
+    context = {**_base(store, today, None, title, csrf), "case": case, "step_forms": made, "done": did,
+               "refused": notice, "problems": live.problems}
     return _html(store, "serve-case.html.j2", context)
 
 
 def new_page(store: Store, today: date, csrf: str, refused: Refused | None = None) -> str:
-    form = form_view(form_for(REFER), "/refer", "reviewctl refer", [], refused, "")
-    form["title"], form["button"] = "Referral", "Record the referral"
+    vocab = LiveSite(store, today).vocabularies()
+    form = form_view(form_for(REFER), "/refer", "reviewctl refer", [], refused, "", vocab)
+    form["title"], form["button"], form["fold"] = "Referral", "Record the referral", False
+    form["help"] = pieces("Opens a new case, and writes the acknowledgement letter to the referrer.", "refer", {})
     context = {**_base(store, today, "new", f"{'Not done: ' if refused else ''}New referral", csrf), "form": form,
                "refused": _refused_notice([form])}
     return _html(store, "serve-new.html.j2", context)
@@ -89,6 +160,17 @@ def message_page(store: Store, today: date, title: str, message: str) -> str:
     return _html(store, "serve-message.html.j2", {**_base(store, today, None, title, ""), "message": message})
 
 
+def _how(view: dict[str, Any], step: str) -> str:
+    """Which choice of the form takes workflow step `step`, in the form's words: `decide-not-conduct`
+    is the decide form's --not-conduct ("Decide (or recommend) not to"); "" where the form is the step."""
+    rest = step.removeprefix(f"{view['step']}-")
+    if rest == step and step == view["step"]:
+        return ""
+    said = {f["flag"]: f["words"] for f in view["fields"] if f["kind"] == "flag"}
+    said |= {f"--{v}": shown for f in view["fields"] if f["kind"] == "pair" for v, shown in f["choices"]}
+    return str(said.get(f"--{rest}", rest.replace("-", " ").capitalize())).rstrip(". ")
+
+
 def _refused_notice(forms: list[dict[str, Any]]) -> dict[str, str] | None:
     failed = next((f for f in forms if f["error"]), None)
     if failed is None:
@@ -96,37 +178,52 @@ def _refused_notice(forms: list[dict[str, Any]]) -> dict[str, str] | None:
     return {"title": failed["title"], "id": failed["error_id"], "error": failed["error"]}
 
 
-def _names(error: str, f: Field) -> bool:
-    """Whether the error line names field `f`: its option (`--reason`) or its argument (`NAME`)."""
-    word = f.flag or f.metavar
-    if not word:
-        return False
-    flags = [word] if f.flag else [word, f.name.upper()]
-    if f.kind == "pair":
-        flags = [f"--{v}" for v, _ in f.choices]
-    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", error) for w in flags)
+def _choices(form: Form, name: str, flag: str, vocab: Vocabularies, kind: str,
+             given: list[str]) -> tuple[str, list[tuple[str, str]]]:
+    """A text option whose values a vocabulary of the store lists (CHOICES) is a list of them;
+    a value posted that is not among them stays shown, as it was given."""
+    listed = CHOICES.get((" ".join(form.path), flag))
+    if kind != "text" or listed is None or listed not in vocab:
+        return kind, []
+    choices = list(vocab[listed])
+    choices += [(v, v) for v in given if v not in {c for c, _ in choices}]
+    return "choice", choices
 
 
 def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]], refused: Refused | None,
-              note: str) -> dict[str, Any]:
+              note: str, vocab: Vocabularies | None = None) -> dict[str, Any]:
     """A form's values for templates/site/serve-forms.html.j2."""
     posted = refused.posted if refused else {}
     error = refused.error if refused else ""
     fields, focused = [], False
     for f in form.fields:
         values = [] if f.kind == "file" else [v for v in posted.get(f.name, []) if v != ""]
-        invalid = bool(error) and _names(error, f)
+        if f.also:  # a choice of switches posted as boxes of their own (`accept=yes`, `no-further-action=yes`)
+            values = [f.name if v in ("yes", "on") else v for v in values if v in (*f.values, "yes", "on")] + \
+                [n for n in f.also if any(posted.get(n, []))]
+        invalid = bool(error) and error_names(error, f)
+        if invalid and f.kind in ("text", "number"):
+            # Text the command refused is not sent back: it may be the reason it was refused (a real
+            # name where a pseudonym belongs, which the command never repeats), and a browser keeps pages.
+            values = []
         focus = invalid and not focused
         focused = focused or focus
         ident = f"{form.step}-{f.name}"
+        kind, choices = _choices(form, f.name, f.flag, vocab or {}, f.kind, values)
+        hint = format_hint(f)
+        words = browser_label(f, kind == "choice")
         fields.append({
-            "name": f.name, "label": f.label, "kind": f.kind, "flag": f.flag, "multiple": f.multiple,
-            "required": f.required, "choices": list(f.choices), "values": values, "id": ident,
-            "first_id": f"{ident}-1" if f.multiple else ident, "invalid": invalid, "focus": focus,
-            "entry_label": f.label.rstrip(". "), "shown_values": values + [""] * max(REPEATED - len(values), 1),
+            "name": f.name, "label": f.label, "words": words, "kind": kind, "flag": f.flag,
+            "multiple": f.multiple, "required": f.required, "choices": choices or list(f.choices),
+            "one_of": bool(f.also), "values": values, "id": ident, "step": form.step,
+            "first_id": f"{ident}-1" if f.multiple else f"{form.step}-{f.values[0]}" if f.kind == "pair" else ident,
+            "invalid": invalid, "focus": focus, "hint": hint, "hint_id": f"{ident}-hint" if hint else "",
+            "entry_label": words.rstrip(". "),
+            "shown_values": values + [""] * max(REPEATED - len(values), 1),
         })
-    title = " ".join(form.path).capitalize()
-    return {"id": f"step-{form.step}", "step": form.step, "title": title, "help": form.help, "command": shell,
-            "action": action, "multipart": form.uploads, "covers": covers, "note": note, "fields": fields,
-            "error": error, "error_id": f"{form.step}-error", "focus_error": bool(error) and not focused,
-            "button": f"Record {' '.join(form.path)}"}
+    title = title_of(form.path)
+    return {"id": f"step-{form.step}", "step": form.step, "title": title, "help": pieces(form.help, form.step, {}),
+            "command": shell, "action": action, "multipart": form.uploads, "covers": covers,
+            "note": pieces(note, form.step, {}), "fields": fields, "error": error, "error_id": f"{form.step}-error",
+            "focus_error": bool(error) and not focused, "button": f"Record: {title}", "open": True, "fold": True}
+

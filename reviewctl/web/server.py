@@ -62,7 +62,7 @@ class Server(ThreadingHTTPServer):
         self.guard = Guard(host, self.server_address[1])
         self.runner = Runner(self.globals)
         self.url = f"{self.guard.origin}/"
-        self.flashes: dict[str, str] = {}  # by session: what the last step did, shown once
+        self.flashes: dict[str, pages.Done] = {}  # by session: what the last step did, shown once
         self.log = sys.stderr  # the terminal's, kept: a step's own output is captured meanwhile
 
     def server_bind(self) -> None:
@@ -166,6 +166,9 @@ class Handler(BaseHTTPRequestHandler):
                 self._html(HTTPStatus.OK, pages.case_page(store, today, case.group(1), csrf, done), cookie)
             elif doc := _DOC.fullmatch(path):
                 self._document(store, doc.group(1), doc.group(2))
+            elif (step := _STEP.fullmatch(path)) and step.group(2) in STEP_COMMANDS:
+                # The address a refused form was posted to, opened again (a bookmark, the address bar): its case.
+                self._redirect(f"/case/{step.group(1)}#step-{step.group(2)}", HTTPStatus.FOUND)
             else:
                 raise NoSuchCase(f"there is no page {path!r} here; the tracker is at /")
 
@@ -230,7 +233,10 @@ class Handler(BaseHTTPRequestHandler):
                 raise NoSuchCase(f"no case {case_id!r} in this store")
         else:
             raise NoSuchCase(f"nothing is posted to {path!r}")
-        form = form_for(REFER if case_id is None else STEP_COMMANDS[step])
+        command = REFER if case_id is None else STEP_COMMANDS[step]
+        form = form_for(command)
+        with self.server.runner.alone():  # the case as it was, to say what the step changed
+            was = pages.before_step(self.server.store(), self.server.globals.today(), case_id)
         folder = Path(tempfile.mkdtemp(prefix="reviewctl-upload-"))  # 0700: the uploads are the user's alone
         try:
             uploads: dict[str, list[Path]] = {}
@@ -246,8 +252,10 @@ class Handler(BaseHTTPRequestHandler):
             shutil.rmtree(folder, ignore_errors=True)
         if ran.code == 0:
             made = case_id if case_id is not None else ran.out.strip().splitlines()[-1]
-            said = [line for line in ran.err.splitlines() if line and not line.startswith("note: ")]
-            self.server.flashes[session] = printable("; ".join(said) or f"{made}: {step}")
+            said = next((line for line in ran.err.splitlines() if line.startswith(f"{made}: ")), "")
+            with self.server.runner.alone():
+                self.server.flashes[session] = pages.done(self.server.store(), self.server.globals.today(), made,
+                                                          command, was, printable(said))
             self._redirect(f"/case/{made}")
             return
         fields = {k: v for k, v in posted.fields.items() if k != "csrf"}

@@ -1,5 +1,6 @@
-/* reviewctl serve: "Add another" beside a repeated field. The forms work without it:
-   each repeated field has a few entries already, and a refused form keeps what was typed. */
+/* reviewctl serve: "Add another" beside a repeated field, and a folded form opened when a
+   link leads to it. The forms work without it: each repeated field has a few entries
+   already, a refused form keeps what was typed, and a folded form opens by its summary. */
 (function () {
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll("fieldset[data-repeat]"), function (set) {
@@ -22,4 +23,17 @@
       input.focus();
     });
   });
+  // A link to a step ("Steps allowed now") or to a field ("still missing: ...") opens its folded form.
+  function reveal() {
+    var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!target) { return; }
+    var folded = target.matches("section.step") ? target.querySelector("details.form") : target.closest("details.form");
+    if (folded && !folded.open) {
+      folded.open = true;
+      target.scrollIntoView();
+    }
+    if (target.matches("input, select, textarea")) { target.focus(); }
+  }
+  window.addEventListener("hashchange", reveal);
+  reveal();
 })();
