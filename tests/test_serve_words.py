@@ -84,8 +84,8 @@ def test_a_choice_from_a_vocabulary_is_a_list_of_it(_demo: Path) -> None:
     the list is one the command takes."""
     live = LiveSite(Globals(_demo, DEMO_TODAY, None).store(), date.fromisoformat(DEMO_TODAY))
     vocab = live.vocabularies("dhr")
-    assert vocab["role"] == [("sscp", "sscp"), ("independent-chair", "independent-chair"),
-                             ("home-office-qa", "home-office-qa")]
+    # The roles that sign a dhr's report (the Home Office's QA outcome is recorded, not signed).
+    assert vocab["role"] == [("sscp", "sscp"), ("independent-chair", "independent-chair")]
     assert ("methodology", "Methodology") in vocab["checklist"] and ("Neglect", "Neglect") in vocab["theme"]
     for (where, flag), listed in CHOICES.items():
         path = tuple(where.split())
@@ -179,8 +179,9 @@ def test_forms_that_only_record_are_folded(store: Path, cli: Cli) -> None:
         page = web.get(f"/case/{case_id}").text
         folds = dict(re.findall(r'<section class="step" aria-labelledby="step-([a-z-]+)-title".*?<details class="form"'
                                 r'( open)?>', page, re.S))
+        # `scope` records the Ofsted and DfE notice of a looked-after child's case from the referral on.
         assert folds == {"triage": " open", "withdraw": "", "parallel-add": "", "parallel-event": "",
-                         "subject": "", "themes": "", "link": ""}
+                         "subject": "", "themes": "", "link": "", "scope": ""}
         refused = web.post(f"/case/{case_id}/link", [("other", "TST-2026-NOSUCH"), ("kind", "joint")])
         assert refused.status == 422
         assert re.search(r'id="step-link">.*?<details class="form" open>', refused.text, re.S)  # shown with its error

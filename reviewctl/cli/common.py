@@ -148,7 +148,7 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="When it happened, d
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing.")]
 MessageOpt = Annotated[str | None, typer.Option("--message", "-m", help="A note kept in the case history (not in the commit).")]
 ProposeOpt = Annotated[bool, typer.Option("--propose", help="Commit on a new branch review/ID/STEP for a pull request; the current branch is left as it is.")]
-AllowOpt = Annotated[list[str] | None, typer.Option("--allow", metavar="KIND[:WHERE]", help="Write an identifier pattern on purpose: nhs, postcode, address, dob, phone, email or title; :WHERE limits it to one option (postcode:--summary) or file (repeat; needs --allow-reason).", show_default=False)]
+AllowOpt = Annotated[list[str] | None, typer.Option("--allow", metavar="KIND[:WHERE]", help="Write an identifier pattern on purpose: nhs, postcode, address, dob, phone, email or title; :WHERE limits it to one option (postcode:--summary) or file (repeat for each; needs --allow-reason).", show_default=False)]
 AllowReasonOpt = Annotated[str | None, typer.Option("--allow-reason", metavar="TEXT", help="Why --allow is needed: kept in the case history with the kind and where, never the value.", show_default=False)]
 _SHARED: dict[str, tuple[Any, Any]] = {  # parameter: (its annotation, its default)
     "when": (DateOpt, None), "dry_run": (DryRunOpt, False), "message": (MessageOpt, None),

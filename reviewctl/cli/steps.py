@@ -25,7 +25,7 @@ def refer(
     received: Annotated[str | None, typer.Option("--received", help="Date received; default --date.")] = None,
     incident_date: Annotated[str | None, typer.Option("--incident-date", help="Date of the incident.")] = None,
     aware: Annotated[str | None, typer.Option("--aware", metavar="DATE", help="When the body responsible became aware; the clocks that count from awareness start here. lcspr: the local authority became aware of the incident (default --received); sar: the Safeguarding Adults Board became aware of the case; dhr: the police notified the Community Safety Partnership of the death (the decision's one month counts from it).")] = None,
-    details: Annotated[list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A subject detail, as `reviewctl subject --set` takes it (repeat), e.g. \"care=looked after\".")] = None,
+    details: Annotated[list[str] | None, typer.Option("--set", metavar="FIELD=VALUE", help="A subject detail, as the subject step takes it (repeat), e.g. \"care=looked after\".")] = None,
     summary: Annotated[str | None, typer.Option("--summary", help="A short summary, using pseudonyms.")] = None,
     agency: Annotated[list[str] | None, typer.Option("--agency", help="An agency named in the referral (repeat).")] = None,
     name: Annotated[list[str] | None, typer.Option("--name", help="The subject's real name (repeat for others), kept encrypted; needs recipients.")] = None,

@@ -19,6 +19,7 @@ _SHELL_ONLY = [
     (re.compile(r"\s*\((?:YYYY-MM-DD|DD/MM/YYYY)\)"), ""),  # a date picker shows its own format
     (re.compile(r"\s*\(repeat(?: for (?:each|others))?\)"), ""),  # the field has several entries
     (re.compile(r"[;,] repeat(?: for (?:each|others))?(?=\))"), ""),
+    (re.compile(r"\(repeat(?: for (?:each|others))?; "), "("),
     (re.compile(r"\(repeat, "), "("),
 ]
 # The values of a choice, listed in its help ("The review type: lcspr, sar, dhr or unknown."):
