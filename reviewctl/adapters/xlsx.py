@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from reviewctl.adapters import zipbounds
 
 # A spreadsheet runs a text cell that starts with one of these as a formula (OWASP,
 # "CSV injection"); a leading apostrophe keeps it text.  Numbers stay numbers.
@@ -85,24 +87,45 @@ def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], t
         raise
 
 
-def read_xlsx(path: Path) -> list[list[Any]]:
-    """The first sheet's rows as values (a date cell as a date), the header row first.
+def read_xlsx(path: Path, max_cell: int = 2**20) -> Iterator[list[Any]]:
+    """The first sheet's rows as values (a date cell as a date), the header row first, one
+    at a time: the workbook's parts are bounded first (zipbounds.py), then streamed.
 
-    Raises ValueError when the file is not a spreadsheet openpyxl can read.
+    Raises ValueError when the file is not a spreadsheet that can be read, and
+    zipbounds.Unbounded (a ValueError) when it unpacks past its bounds or a cell holds more
+    than `max_cell` characters.
     """
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
 
+    zipbounds.check(path)  # before openpyxl holds anything it unpacks
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError) as error:
-        raise ValueError(str(error) or type(error).__name__) from None
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ValueError(_short(error)) from None
     try:
-        sheet = book.worksheets[0]
-        rows: list[list[Any]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([v.date() if isinstance(v, datetime) else v for v in row])
-        return rows
+        sheet: Any = book.worksheets[0]
+        # Read-only openpyxl trusts the sheet's <dimension>, which any program may write
+        # too small: rows past it would be dropped without a word.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows, None)
+            except Exception as error:  # noqa: BLE001 - a damaged sheet, found as it streams
+                raise ValueError(_short(error)) from None
+            if row is None:
+                return
+            number += 1
+            values = [v.date() if isinstance(v, datetime) else v for v in row]
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, str) and len(value) > max_cell:
+                    raise zipbounds.Unbounded(f"row {number}, column {column}: a cell of {len(value) >> 10:,} KB, "
+                                              f"more than the {max_cell >> 10:,} KB a cell may hold")
+            yield values
     finally:
         book.close()
+
+
+def _short(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:200]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -55,8 +53,10 @@ class AgencyChronology(Strict):
 
 
 def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    from reviewctl.core.inputs import csv_rows
+
+    records = csv_rows(text, shown)  # a field over 128 KiB is refused, naming its row and column
+    header = [h.strip().lower() for h in records[0]] if records else []
     if len(header) == 1 and any(d in header[0] for d in ";\t|"):
         raise UsageError(f"{shown}:1: the columns are not separated by commas; save it as "
                          "comma-separated CSV (the template is templates/chronology-template.csv)")
@@ -67,11 +67,13 @@ def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
                          f"(time may be left out); {'missing: ' + ', '.join(missing) if missing else ''}"
                          f"{'; unknown: ' + ', '.join(unknown) if unknown else ''}")
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
+    for number, record in enumerate(records[1:], start=2):
+        if not record:
+            continue  # a blank line
+        if len(record) > len(header):
             raise UsageError(f"{shown}:{number}: more fields than the header has columns; "
                              "quote a field that contains a comma")
-        row: dict[str, Any] = {k.strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row: dict[str, Any] = {k: record[i].strip() if i < len(record) else "" for i, k in enumerate(header)}
         if not any(row.values()):
             continue
         if row.get("date"):

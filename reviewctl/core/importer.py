@@ -8,9 +8,9 @@ step straight to that stage. One commit for the whole import.
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -19,13 +19,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.confinement import refuse_links
 from reviewctl.core.step import StepOptions, commit_message, history_entry
 from reviewctl.core.store import Store
-from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
-from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, store_lock
+from reviewctl.errors import InvalidDataError, RefusedError, UnusableError, UsageError
 
 FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage")
 REQUIRED = ("subject", "type", "referrer", "received")
+MAX_ROWS = 20_000  # cases in one import: a partnership's tracker holds hundreds
 _MONTHS = {m: i for i, names in enumerate(
     (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
      ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
@@ -96,22 +98,17 @@ def read_map(path: Path) -> ImportMap:
     return model
 
 
-def read_rows(path: Path) -> list[list[Any]]:
-    """The tracker's rows, the header first: the first sheet of an .xlsx, or a CSV file."""
-    from reviewctl.core.inputs import MAX_INPUT_BYTES
+def read_rows(path: Path) -> Iterator[list[Any]]:
+    """The tracker's rows, the header first, one at a time: the first sheet of an .xlsx
+    (bounded by what it unpacks, adapters/zipbounds.py), or a CSV file."""
+    from reviewctl.core.inputs import MAX_INPUT_BYTES, csv_rows
 
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     if path.stat().st_size > MAX_INPUT_BYTES:
         raise UsageError(f"{path}: larger than {MAX_INPUT_BYTES >> 20} MB; check that this is the tracker")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from reviewctl.adapters.xlsx import read_xlsx
-
-        try:
-            return read_xlsx(path)
-        except ValueError:
-            raise UsageError(f"{path}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
-                             "or as CSV") from None
+        return _xlsx_rows(path)
     if path.suffix.lower() != ".csv":
         raise UsageError(f"{path}: give the tracker as .xlsx or .csv")
     data = path.read_bytes()
@@ -119,7 +116,21 @@ def read_rows(path: Path) -> list[list[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows in England
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    return iter(csv_rows(text, path.name))
+
+
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
+    from reviewctl.adapters.xlsx import read_xlsx
+    from reviewctl.adapters.zipbounds import Unbounded
+
+    try:
+        yield from read_xlsx(path)
+    except Unbounded as error:
+        raise UsageError(f"{path.name}: {error}; check that this is the tracker, or save its first sheet "
+                         "as CSV") from None
+    except ValueError:
+        raise UsageError(f"{path}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
+                         "or as CSV") from None
 
 
 def _cell(value: Any) -> str:
@@ -147,6 +158,7 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
     for name in ("subject", "referrer"):
         if not values.get(name):
             bad.append((name, "blank; every case needs it"))
+    bad += _control_characters(cells)
     kind = _choice(_cell(cells["type"]), list(flow.types), mapping.values.get("type", {}))
     if kind is None:
         bad.append(("type", f"'{_cell(cells['type'])}' is not a review type ({', '.join(flow.types)}); "
@@ -180,22 +192,36 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
     return values, bad
 
 
+# C0 and C1 control characters (a tab, a line break and a carriage return aside): no letter
+# or Word file can show them, and a terminal may act on them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _control_characters(cells: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(name, f"holds a control character (U+{ord(found.group()):04X}); remove it")
+            for name, value in cells.items()
+            if isinstance(value, str) and (found := _CONTROL.search(value)) is not None]
+
+
 def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions) -> list[Planned]:
     """Every row checked; the cases to create, or RowErrors naming every bad row and column."""
     rows = read_rows(tracker)
-    if not rows:
+    first = next(rows, None)
+    if first is None:
         raise UsageError(f"{tracker}: empty; the first row must name the columns")
-    header = [_cell(h).casefold() for h in rows[0]]
+    header = [_cell(h).casefold() for h in first]
     at: dict[str, int] = {}
     for name, column in mapping.columns.items():
         if column.strip().casefold() not in header:
             raise UsageError(f"{tracker}: no column '{column}' (for {name}); its columns are: "
-                             f"{', '.join(_cell(h) for h in rows[0] if _cell(h))}; correct the map")
+                             f"{', '.join(_cell(h) for h in first if _cell(h))}; correct the map")
         at[name] = header.index(column.strip().casefold())
     errors: list[str] = []
     bad_rows = 0
     planned: list[Planned] = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise UsageError(f"{tracker.name}: more than {MAX_ROWS:,} rows below the header; import it in parts")
         cells = {name: (row[i] if i < len(row) else None) for name, i in at.items()}
         if not any(_cell(v) for v in cells.values()):
             continue  # a blank row between blocks
@@ -234,36 +260,60 @@ def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Any:
 
 def run_import(store: Store, tracker: Path, map_file: Path,
                options: StepOptions) -> tuple[list[Planned], Outcome | None]:
-    """Check every row, then create every case in one commit (or, dry run, say what would be)."""
+    """Check every row, then create every case in one commit (or, dry run, say what would be).
+
+    The cases are made and checked before the store's lock is taken, and the checks a step
+    makes run once for the whole import (not a `git status` per row): under the lock is
+    only the check that nothing changed meanwhile, and the commit."""
     from reviewctl.core.checks import case_problems
     from reviewctl.core.documents import DOCUMENT_FILES
-    from reviewctl.core.referral import new_case_id
 
     mapping = read_map(map_file)
     planned = plan(store, tracker, mapping, options)
+    by = store.repo.identity().name
+    taken = _assign_ids(store, planned)
+    changes: dict[Path, str | bytes | None] = {}
+    problems: list[str] = []
+    for item in planned:
+        case = _case(store, item, options, by)
+        folder = store.case_dir(item.case_id)
+        found = case_problems(store.workflow, store.shown(folder), item.case_id, {"case": case})
+        problems += [f"{tracker.name} row {item.row}: {p}" for p in found[:1]]
+        changes[folder / DOCUMENT_FILES["case"]] = yamlio.dump(case)
+    if problems:
+        raise RowErrors(problems, len(problems))
     with store_lock(store):
-        refuse_if_interrupted(store)
-        by = store.repo.identity().name
-        taken: set[str] = set()
-        changes: dict[Path, str | bytes | None] = {}
-        problems: list[str] = []
-        for item in planned:
-            while not item.case_id or item.case_id in taken:
-                item.case_id = new_case_id(store, item.values["received"].year)
-            taken.add(item.case_id)
-            with step_guard(store, item.case_id, locked=True):
-                pass  # the same checks as a step: no operation under way, no links
-            case = _case(store, item, options, by)
-            folder = store.case_dir(item.case_id)
-            found = case_problems(store.workflow, store.shown(folder), item.case_id, {"case": case})
-            problems += [f"{tracker.name} row {item.row}: {p}" for p in found[:1]]
-            changes[folder / DOCUMENT_FILES["case"]] = yamlio.dump(case)
-        if problems:
-            raise RowErrors(problems, len(problems))
+        _guard_import(store, taken)
         if options.dry_run:
             return planned, None
-        if store.case_ids() and any(store.case_dir(i).exists() for i in taken):
-            raise RefusedError("a case id was taken while the import was checked; repeat the import")
         summary = f"{len(planned)} cases"
         message = commit_message("store", "import", summary).replace("Reviewctl-Case: store\n", "")
         return planned, apply(store, "store", "import", summary, changes, message, dry_run=False)
+
+
+def _assign_ids(store: Store, planned: list[Planned]) -> set[str]:
+    """A new id for each case, none the name of anything in cases/ (read once)."""
+    from reviewctl.core.referral import new_case_id
+
+    folder = store.cases_dir
+    existing = {p.name.upper() for p in folder.iterdir()} if folder.is_dir() else set()
+    for item in planned:
+        item.case_id = new_case_id(store, item.values["received"].year, existing)
+        existing.add(item.case_id.upper())
+    return {item.case_id for item in planned}
+
+
+def _guard_import(store: Store, ids: set[str]) -> None:
+    """What step_guard checks before a step, once for the whole import: no step left
+    interrupted, no merge or rebase under way, a first commit; and each new case's folder
+    still free (so it holds no uncommitted edit, and no `git status` is needed)."""
+    refuse_if_interrupted(store)
+    underway = store.repo.operation_in_progress()
+    if underway:
+        raise RefusedError(f"{underway} is under way in this repository; finish or abort it "
+                           "(`git status` says how), then repeat the import")
+    if store.repo.head() is None:
+        raise UnusableError(f"{store.repo.root}: the repository has no commits yet; commit the store first")
+    refuse_links(store, store.cases_dir)  # a dry run says so too; the commit checks each file
+    if any(os.path.lexists(store.case_dir(i)) for i in ids):
+        raise RefusedError("a case id was taken while the import was checked; repeat the import")
