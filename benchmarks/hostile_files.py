@@ -181,3 +181,18 @@ def utf16_dtd(path: Path) -> Path:
             + _row(2, ["&who;", "lcspr", "DSL", "02/11/2026", "", "", "Police", "New"]).decode()
             + "</sheetData></worksheet>")
     return replace_part(path, SHEET, [(prolog + body).encode("utf-16")])
+
+
+def wide_rows(path: Path, count: int) -> Path:
+    """A workbook of `count` rows, each with a cell in Excel's last column (XFD), so that a
+    reader that pads every row to its last cell makes 16,384 values of each."""
+    write_xlsx(path, [])
+
+    def rows() -> Iterator[bytes]:
+        yield _row(1, HEADER)
+        for number in range(2, count + 2):
+            cells = "".join(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>' for letter, value
+                            in zip("ABCD", [f"Child {number}", "lcspr", "DSL", "02/11/2026"], strict=True))
+            yield f'<row r="{number}">{cells}<c r="XFD{number}" t="inlineStr"><is><t>x</t></is></c></row>'.encode()
+
+    return replace_part(path, SHEET, sheet_xml(rows()))

@@ -90,6 +90,12 @@ def test_a_dimension_that_understates_the_sheet_drops_no_row(cli: Cli, store: Pa
     assert subjects == {row[0] for row in rows}
 
 
+def test_rows_widened_to_the_last_column_are_bounded(cli: Cli, store: Path, tmp_path: Path, mapping: Path) -> None:
+    tracker = hostile.wide_rows(tmp_path / "wide.xlsx", 400)  # 400 rows of 16,384 cells each, padded
+    err = refused_import(cli, store, tracker, mapping)
+    assert "more than 2,000,000 cells" in err and "delete the columns" in err
+
+
 def test_a_damaged_sheet_is_a_refusal(cli: Cli, store: Path, tmp_path: Path, mapping: Path) -> None:
     tracker = hostile.write_xlsx(tmp_path / "broken.xlsx", [])
     hostile.replace_part(tracker, hostile.SHEET, [b'<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>x'])

@@ -3,6 +3,7 @@ and reading the spreadsheet a partnership kept before (`reviewctl import`)."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -87,19 +88,21 @@ def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], t
         raise
 
 
-def read_xlsx(path: Path, max_cell: int = 2**20) -> Iterator[list[Any]]:
+def read_xlsx(path: Path, max_cell: int = 2**20, max_cells: int = 2_000_000) -> Iterator[list[Any]]:
     """The first sheet's rows as values (a date cell as a date), the header row first, one
     at a time: the workbook's parts are bounded first (zipbounds.py), then streamed.
 
     Raises ValueError when the file is not a spreadsheet that can be read, and
-    zipbounds.Unbounded (a ValueError) when it unpacks past its bounds or a cell holds more
-    than `max_cell` characters.
+    zipbounds.Unbounded (a ValueError) when it unpacks past its bounds, a cell holds more
+    than `max_cell` characters, or the rows hold more than `max_cells` cells in all
+    (counting the empty ones up to each row's last: one far to the right widens its row).
     """
     from openpyxl import load_workbook
 
-    zipbounds.check(path)  # before openpyxl holds anything it unpacks
+    data = io.BytesIO(path.read_bytes())  # read once: what is checked is what is parsed
+    zipbounds.check(data)  # before openpyxl holds anything it unpacks
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(data, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ValueError(_short(error)) from None
     try:
@@ -108,7 +111,7 @@ def read_xlsx(path: Path, max_cell: int = 2**20) -> Iterator[list[Any]]:
         # too small: rows past it would be dropped without a word.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True)
-        number = 0
+        number = cells = 0
         while True:
             try:
                 row = next(rows, None)
@@ -116,15 +119,22 @@ def read_xlsx(path: Path, max_cell: int = 2**20) -> Iterator[list[Any]]:
                 raise ValueError(_short(error)) from None
             if row is None:
                 return
-            number += 1
-            values = [v.date() if isinstance(v, datetime) else v for v in row]
-            for column, value in enumerate(values, start=1):
-                if isinstance(value, str) and len(value) > max_cell:
-                    raise zipbounds.Unbounded(f"row {number}, column {column}: a cell of {len(value) >> 10:,} KB, "
-                                              f"more than the {max_cell >> 10:,} KB a cell may hold")
-            yield values
+            number, cells = number + 1, cells + len(row)
+            if cells > max_cells:
+                raise zipbounds.Unbounded(f"more than {max_cells:,} cells by row {number} (counting the empty "
+                                          "ones up to each row's last); delete the columns past the last one used")
+            yield _values(row, number, max_cell)
     finally:
         book.close()
+
+
+def _values(row: tuple[Any, ...], number: int, max_cell: int) -> list[Any]:
+    values = [v.date() if isinstance(v, datetime) else v for v in row]
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > max_cell:
+            raise zipbounds.Unbounded(f"row {number}, column {column}: a cell of {len(value) >> 10:,} KB, "
+                                      f"more than the {max_cell >> 10:,} KB a cell may hold")
+    return values
 
 
 def _short(error: BaseException) -> str:

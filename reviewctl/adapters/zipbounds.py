@@ -43,11 +43,12 @@ class Unbounded(ValueError):
     """The package unpacks past its bounds or holds what is not allowed: one line, naming the part."""
 
 
-def check(path: Path, bounds: Bounds = Bounds()) -> None:
-    """Refuse (Unbounded) a package at `path` that unpacks past `bounds`; else return."""
-    _check_count(path, bounds)
+def check(source: Path | IO[bytes], bounds: Bounds = Bounds()) -> None:
+    """Refuse (Unbounded) a package (a path, or a binary file open for reading) that
+    unpacks past `bounds`; else return. A file is read from its start, and left there."""
+    _check_count(source, bounds)
     try:
-        with zipfile.ZipFile(path) as package:
+        with zipfile.ZipFile(source) as package:
             infos = package.infolist()
             if len(infos) > bounds.parts:
                 raise Unbounded(f"{len(infos)} parts, more than the {bounds.parts} allowed")
@@ -64,16 +65,22 @@ def check(path: Path, bounds: Bounds = Bounds()) -> None:
         raise Unbounded("packed in a way that cannot be unpacked; save it again") from None
     except RuntimeError:  # encrypted
         raise Unbounded("encrypted (protected by a password); save a copy without the password") from None
+    finally:
+        if not isinstance(source, Path):
+            source.seek(0)
 
 
-def _check_count(path: Path, bounds: Bounds) -> None:
+def _check_count(source: Path | IO[bytes], bounds: Bounds) -> None:
     """Refuse a directory of too many parts before zipfile reads it all into memory (a
     20 MB file can list some 400,000)."""
     end_record = getattr(zipfile, "_EndRecData", None)  # zipfile's own reader of the end record
     if end_record is None:
         return
-    with path.open("rb") as handle:
-        record = end_record(handle)
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            record = end_record(handle)
+    else:
+        record = end_record(source)
     if record is None:
         raise Unbounded("not a zip package (no end of its directory)")
     entries = record[getattr(zipfile, "_ECD_ENTRIES_TOTAL", 4)]
