@@ -97,7 +97,7 @@ def _stream(part: IO[bytes], name: str, unpacked: int, bounds: Bounds) -> int:
     while chunk:
         unpacked += len(chunk)
         if unpacked > bounds.total:
-            raise Unbounded(f"unpacks to more than the {_mb(bounds.total)} allowed (at part {name})")
+            raise Unbounded(f"unpacks to more than the {_mb(bounds.total)} allowed (at part {name[:100]})")
         if scan is not None:
             scan.feed(chunk)
         chunk = part.read(_CHUNK)
