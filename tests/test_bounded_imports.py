@@ -122,6 +122,15 @@ def test_a_chronology_field_over_128_kib_is_refused(cli: Cli, store: Path, tmp_p
     assert str(path) in err and "row 3, column 3 ('event')" in err
 
 
+def test_a_yaml_chronology_value_over_128_kib_is_refused(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = to_setup(cli, "sar")
+    path = tmp_path / "health.yaml"
+    path.write_text("events:\n  - {date: 2026-02-03, event: ok, source: GP, significance: low}\n"
+                    f"  - {{date: 2026-02-04, event: {'y' * 200_000}, source: GP, significance: high}}\n")
+    err = refused_cleanly(cli, store, USAGE, "chronology", "import", case_id, str(path), "--agency", "Health")
+    assert "line 3: event: a value of 195 KiB" in err
+
+
 def test_a_chronology_csv_with_quotes_blank_lines_and_a_short_row(cli: Cli, store: Path, tmp_path: Path) -> None:
     case_id = to_setup(cli, "sar")
     path = tmp_path / "police.csv"

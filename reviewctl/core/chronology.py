@@ -93,8 +93,21 @@ def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     for i, entry in enumerate(events):
         line = yamlio.line_of(events, (i,)) or i + 1
-        rows.append((line, dict(entry) if isinstance(entry, dict) else {"event": entry}))
+        row = dict(entry) if isinstance(entry, dict) else {"event": entry}
+        _bounded(row, shown, line)
+        rows.append((line, row))
     return rows
+
+
+def _bounded(row: dict[str, Any], shown: str, line: int) -> None:
+    """A YAML event's values bounded as a CSV's fields are (inputs.MAX_FIELD)."""
+    from reviewctl.core.inputs import MAX_FIELD
+
+    for key, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_FIELD:
+            named = f"{key}: " if key in COLUMNS else ""
+            raise UsageError(f"{shown}: line {line}: {named}a value of {len(value) >> 10:,} KiB, more than the "
+                             f"{MAX_FIELD >> 10} KiB one may hold; check that this is the right file")
 
 
 def read_events(path: Path) -> list[dict[str, Any]]:
