@@ -28,6 +28,29 @@ import hostile_files as hostile
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class LockWatch(threading.Thread):
+    """How long the store's lock (.git/reviewctl.lock, an flock) is held, found by trying
+    it every 10 ms without waiting (the try takes microseconds, so it barely delays
+    reviewctl)."""
+
+    def __init__(self, store: Path) -> None:
+        super().__init__(daemon=True)
+        self.path, self.held, self.done = store / ".git" / "reviewctl.lock", 0.0, threading.Event()
+
+    def run(self) -> None:
+        import fcntl
+
+        while not self.done.wait(0.01):
+            if not self.path.exists():
+                continue
+            with self.path.open("a") as handle:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+                except OSError:
+                    self.held += 0.01
+
+
 def run(args: list[str], cwd: Path, env: dict[str, str], limit: float) -> tuple[float, float, int, int, str]:
     """Wall seconds, processor seconds, peak resident KiB, exit code and the last line on
     stderr; a process still running after `limit` seconds is killed (SIGKILL: exit -9)."""
@@ -80,11 +103,16 @@ def main() -> None:
         print(f"  reviewctl --version: {baseline[0]:.2f} s, peak {baseline[2] / 1024:.0f} MB (the floor)")
         for number, (label, path) in enumerate(files.items(), start=1):
             store = fresh_store(work, f"store-{number}", env)
+            watch = LockWatch(store)
+            watch.start()
             wall, cpu, peak, code, last = run([sys.executable, "-m", "reviewctl", "import", str(path), "--map",
                                                str(mapping)], store, env, args.limit)
+            watch.done.set()
+            watch.join()
             outcome = "imported" if code == 0 else f"refused, exit {code}"
             print(f"  {number}. {label} ({path.stat().st_size / 1024:,.0f} KB on disk): {wall:.2f} s "
-                  f"(processor {cpu:.2f} s), peak {peak / 1024:.0f} MB, {outcome}")
+                  f"(processor {cpu:.2f} s), peak {peak / 1024:.0f} MB, store lock held {watch.held:.1f} s, "
+                  f"{outcome}")
             if code != 0:
                 print(f"     {last[:200]}")
     finally:
