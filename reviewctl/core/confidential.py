@@ -79,23 +79,23 @@ def show(store: Store, case_id: str) -> str:
 
 
 def edit_in_editor(store: Store, case_id: str, options: StepOptions,
-                   edit: Callable[[str, str], bytes]) -> Outcome | None:
-    """The identifiers as `edit(text, file name)` saved them (the command line opens the
-    person's editor on a private copy); None if unchanged."""
+                   open_editor: Callable[[str, str], bytes]) -> Outcome | None:
+    """The identifiers as `open_editor(text, file name)` saved them (the command line opens
+    the person's editor on a private copy); None if unchanged."""
     with step_guard(store, case_id):
-        step = Edit.load(store, case_id)
-        refuse_if_purged(step)
+        edit = Edit.load(store, case_id)
+        refuse_if_purged(edit)
         current = identifiers.read(store, case_id) or Confidential()
         original = current.as_yaml() if current else "names: []\ndates_of_birth: []\naddresses: []\n"
         try:
-            text = edit(original, f"{case_id}-identifiers.yaml").decode("utf-8")
+            text = open_editor(original, f"{case_id}-identifiers.yaml").decode("utf-8")
         except UnicodeDecodeError:
             raise UsageError("the edited identifiers are not UTF-8 text; nothing was changed (and the "
                              "private file is gone): save as UTF-8 and edit again") from None
         if text == original:
             return None
         changed = identifiers.parse(text, "the edited identifiers")
-        return save(step, changed, Act.IDENTIFIERS, options)
+        return save(edit, changed, Act.IDENTIFIERS, options)
 
 
 def migrate(store: Store, dry_run: bool) -> tuple[Outcome | None, list[str]]:

@@ -82,7 +82,7 @@ def _remove_leftovers(store: Store) -> list[str]:
 
 def _remove_private_copies() -> list[str]:
     """The plain copies of identifiers a killed `confidential --edit` left (privatedir.py);
-    said without naming them, as their names and paths belong to no one's business."""
+    counted, never named: the file in each is named by its case."""
     count = privatedir.sweep()
     if not count:
         return []
