@@ -67,9 +67,13 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     for key in list(os.environ):
         if key.startswith(("REVIEWCTL_", "GIT_")):
             del os.environ[key]
+    # The private folders of `confidential --edit` too: a test that kills one leaves its folder
+    # here, where only this session's commands look for it (never the machine's /dev/shm).
+    runtime = tmp_path_factory.mktemp("runtime")
+    runtime.chmod(0o700)
     os.environ.update({
         "HOME": str(home), "GIT_CONFIG_GLOBAL": str(gitconfig), "GIT_CONFIG_NOSYSTEM": "1",
-        "TMPDIR": str(tmp_path_factory.mktemp("tmp")),
+        "TMPDIR": str(tmp_path_factory.mktemp("tmp")), "XDG_RUNTIME_DIR": str(runtime),
     })
     # Python's own temporary files too (tempfile asked once and kept the answer): in the
     # session's folder, removed with it, not left in /tmp.

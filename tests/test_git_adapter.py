@@ -92,8 +92,8 @@ def test_one_way_into_git() -> None:
     package = Path(__file__).resolve().parent.parent / "reviewctl"
     runners = [p.relative_to(package).as_posix() for p in package.rglob("*.py")
                if "subprocess" in p.read_text(encoding="utf-8")]
-    # gitrun runs git; gitlocks runs `ps` where /proc is missing; confidential runs the user's editor.
-    assert sorted(runners) == ["adapters/gitlocks.py", "adapters/gitrun.py", "core/confidential.py"]
+    # gitrun runs git; gitlocks runs `ps` where /proc is missing; editor runs the user's editor.
+    assert sorted(runners) == ["adapters/editor.py", "adapters/gitlocks.py", "adapters/gitrun.py"]
     gitpython = re.compile(r"^\s*(import git|from git(\.| import))", re.MULTILINE)  # GitPython is gone
     assert not any(gitpython.search(p.read_text(encoding="utf-8")) for p in package.rglob("*.py"))
 

@@ -48,6 +48,28 @@ class NotWord(ValueError):
     """The bytes are not a Word document python-docx can read."""
 
 
+class NotXmlText(ValueError):
+    """A letter holds a character a Word file cannot (a control character): the message
+    names the line and the character's code, never the text around it."""
+
+
+# What XML 1.0 cannot hold. In body text python-docx writes a vertical tab and a form feed
+# as breaks; in a document property they too are refused.
+_NOT_XML_BODY = re.compile("[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _check_xml_text(markdown: str, title: str, author: str) -> None:
+    for name, value in (("title", title), ("author", author)):
+        found = _NOT_XML.search(value)
+        if found:
+            raise NotXmlText(f"its {name} holds a control character (U+{ord(found.group()):04X})")
+    for number, line in enumerate(markdown.split("\n"), start=1):
+        found = _NOT_XML_BODY.search(line)
+        if found:
+            raise NotXmlText(f"its line {number} holds a control character (U+{ord(found.group()):04X})")
+
+
 def _open(data: bytes | None) -> DocumentObject:
     from docx import Document
 
@@ -270,8 +292,10 @@ def _plain_letter(doc: DocumentObject) -> None:
 def markdown_to_docx(markdown: str, reference: bytes | None, title: str, author: str, when: date) -> bytes:
     """`markdown` as a Word document; on the reference document's styles when there is one.
 
-    Raises NotWord when `reference` cannot be read.
+    Raises NotWord when `reference` cannot be read, NotXmlText when the text holds what a
+    Word file cannot.
     """
+    _check_xml_text(markdown, title, author)
     doc = _open(reference)
     if reference is not None:
         _clear_body(doc)

@@ -3,13 +3,16 @@ and reading the spreadsheet a partnership kept before (`reviewctl import`)."""
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from reviewctl.adapters import zipbounds
 
 # A spreadsheet would read a text typed starting with one of these as a formula (OWASP,
 # "CSV injection"). In a file a string cell is text whatever it starts with: such a cell
@@ -150,26 +153,57 @@ def _sheet(book: Any, name: str | None) -> Any:
     return found[0]
 
 
-def read_xlsx(path: Path, sheet_name: str | None = None) -> list[list[Any]]:
-    """The rows of the sheet called `sheet_name` (or of the first) as values: a date cell
-    as a date, a time cell as a time.
+def read_xlsx(path: Path, sheet_name: str | None = None, max_cell: int = 2**20,
+              max_cells: int = 2_000_000) -> Iterator[list[Any]]:
+    """The rows of the sheet called `sheet_name` (or of the first) as values (a date cell as
+    a date, a time cell as a time), one at a time: the workbook's parts are bounded first
+    (zipbounds.py), then streamed.
 
-    Raises ValueError when the file is not a spreadsheet openpyxl can read, NoSuchSheet
-    when it has no such sheet.
+    Raises ValueError when the file is not a spreadsheet that can be read, NoSuchSheet when
+    it has no such sheet, and zipbounds.Unbounded (a ValueError) when it unpacks past its
+    bounds, a cell holds more than `max_cell` characters, or the rows hold more than
+    `max_cells` cells in all (counting the empty ones up to each row's last: one far to the
+    right widens its row).
     """
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
 
+    data = io.BytesIO(path.read_bytes())  # read once: what is checked is what is parsed
+    zipbounds.check(data)  # before openpyxl holds anything it unpacks
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError) as error:
-        raise ValueError(str(error) or type(error).__name__) from None
+        book = load_workbook(data, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise ValueError(_short(error)) from None
     try:
-        sheet = _sheet(book, sheet_name)
-        rows: list[list[Any]] = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([v.date() if isinstance(v, datetime) else v for v in row])
-        return rows
+        sheet: Any = _sheet(book, sheet_name)
+        # Read-only openpyxl trusts the sheet's <dimension>, which any program may write
+        # too small: rows past it would be dropped without a word.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        number = cells = 0
+        while True:
+            try:
+                row = next(rows, None)
+            except Exception as error:  # noqa: BLE001 - a damaged sheet, found as it streams
+                raise ValueError(_short(error)) from None
+            if row is None:
+                return
+            number, cells = number + 1, cells + len(row)
+            if cells > max_cells:
+                raise zipbounds.Unbounded(f"more than {max_cells:,} cells by row {number} (counting the empty "
+                                          "ones up to each row's last); delete the columns past the last one used")
+            yield _values(row, number, max_cell)
     finally:
         book.close()
+
+
+def _values(row: tuple[Any, ...], number: int, max_cell: int) -> list[Any]:
+    values = [v.date() if isinstance(v, datetime) else v for v in row]
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > max_cell:
+            raise zipbounds.Unbounded(f"row {number}, column {column}: a cell of {len(value) >> 10:,} KB, "
+                                      f"more than the {max_cell >> 10:,} KB a cell may hold")
+    return values
+
+
+def _short(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:200]

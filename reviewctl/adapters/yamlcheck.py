@@ -5,6 +5,10 @@ in yamlfast.py) read files a person or a merge may have broken, so the same chec
 run first, whichever parser follows: no git conflict marker, nothing nested deeper
 than reviewctl's files ever are, no anchor or alias.  What a parser then refuses is
 turned into the same one-line message by both, naming the file, line and key.
+
+`private=True` is for a file of identifiers (a case's confidential.yaml, the identifiers
+being edited): its messages name the line and the kind of problem, never a key or a
+value from the text, which may be a real name.
 """
 
 from __future__ import annotations
@@ -18,11 +22,11 @@ from reviewctl.errors import InvalidDataError, located
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$")
 
 
-def check_text(text: str, shown: str) -> None:
+def check_text(text: str, shown: str, private: bool = False) -> None:
     """Refuse a conflict marker, a value nested too deep, or an anchor or alias; `shown` names the file."""
     _check_markers(text, shown)
     _check_depth(text, shown)
-    _check_aliases(text, shown)
+    _check_aliases(text, shown, private)
 
 
 def conflict_marker_line(text: str) -> int | None:
@@ -52,7 +56,7 @@ def _check_markers(text: str, shown: str) -> None:
 _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
 
 
-def _check_aliases(text: str, shown: str) -> None:
+def _check_aliases(text: str, shown: str, private: bool) -> None:
     """Refuse anchors and aliases before any loader expands them.
 
     reviewctl never writes them (see yamlio's round-trip instance), and an alias that
@@ -76,7 +80,8 @@ def _check_aliases(text: str, shown: str) -> None:
             if not isinstance(event, yaml.NodeEvent):
                 continue
             if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
-                key = next((str(k[2]) for k in reversed(keys) if k[0] and k[2] is not None), None)
+                key = None if private else next((str(k[2]) for k in reversed(keys) if k[0] and k[2] is not None),
+                                                None)
                 raise InvalidDataError(located(
                     shown, event.start_mark.line + 1, key,
                     "YAML anchors and aliases (&name, *name) are not allowed; write the values out in full"))
@@ -136,26 +141,44 @@ def _check_depth(text: str, shown: str) -> None:
             depth = max(depth - 1, 0)
 
 
-def parser_error(shown: str, line: int | None, problem: str) -> InvalidDataError:
+def parser_error(shown: str, line: int | None, problem: str, private: bool = False) -> InvalidDataError:
     """The message for what a parser refused at `line` (None: not known), in either parser's words."""
     # The parsers quote the values of duplicate keys; those may be personal data.
     duplicate = re.match(r'found duplicate key "([^"]*)"', problem)
     if duplicate:
-        return InvalidDataError(located(shown, line, duplicate.group(1), "the key appears twice; keep one of them"))
+        return InvalidDataError(located(shown, line, None if private else duplicate.group(1),
+                                        "the key appears twice; keep one of them"))
     problem = re.sub(r"\s*with value.*", "", problem)
+    if private and not _data_free(problem):
+        problem = "a key or value that cannot be read"
     return InvalidDataError(located(shown, line, None, f"malformed YAML ({problem}); fix the syntax at this line"))
+
+
+# What the parsers quote that is no one's data: one character (`found character '\t'`) or a
+# token's name (`'<stream end>'`, `'<scalar>'`).  Anything longer may be a key or a value.
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+_TOKEN = re.compile(r"<[a-z ]+>|\\?.")
+
+
+def _data_free(problem: str) -> bool:
+    """Whether a parser's `problem` quotes nothing but single characters and token names."""
+    unquoted = _QUOTED.sub("", problem)
+    return ("'" not in unquoted and '"' not in unquoted
+            and all(_TOKEN.fullmatch(single or double) for single, double in _QUOTED.findall(problem)))
 
 
 _DATE = re.compile(r"(?<![\w.-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w.-])")
 
 
-def impossible_date(text: str, shown: str) -> InvalidDataError:
+def impossible_date(text: str, shown: str, private: bool = False) -> InvalidDataError:
     """The message for a date that does not exist (2026-02-30): both parsers raise a bare ValueError."""
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _DATE.finditer(line):
             try:
                 date(*(int(g) for g in match.groups()))
             except ValueError:
-                return InvalidDataError(located(shown, number, None, f"{match.group(0)} is not a "
+                # In a file of identifiers the date may be someone's date of birth, mistyped.
+                said = "a date here" if private else match.group(0)
+                return InvalidDataError(located(shown, number, None, f"{said} is not a "
                                                 "real date; write a date that exists, as YYYY-MM-DD"))
     return InvalidDataError(located(shown, None, None, "a value cannot be read; check the dates"))

@@ -53,34 +53,38 @@ def _safe() -> YAML:
     return YAML(typ="safe")
 
 
-def _yaml_error(error: YAMLError, shown: str) -> InvalidDataError:
+def _yaml_error(error: YAMLError, text: str, shown: str, private: bool) -> InvalidDataError:
     from ruamel.yaml.error import MarkedYAMLError
 
     line = None
     problem = str(error).splitlines()[0] if str(error) else "malformed YAML"
+    position = getattr(error, "position", None)  # the reader's refusal of a character
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
     if isinstance(error, MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         if mark is not None:
             line = mark.line + 1
         problem = error.problem or error.context or problem
-    return parser_error(shown, line, problem)
+    return parser_error(shown, line, problem, private)
 
 
-def _load(yaml: YAML, text: str, shown: str) -> Any:
+def _load(yaml: YAML, text: str, shown: str, private: bool = False) -> Any:
     from ruamel.yaml.error import YAMLError
 
-    check_text(text, shown)
+    check_text(text, shown, private)
     try:
         return yaml.load(text)
     except YAMLError as error:
-        raise _yaml_error(error, shown) from None
+        raise _yaml_error(error, text, shown, private) from None
     except ValueError:
-        raise impossible_date(text, shown) from None
+        raise impossible_date(text, shown, private) from None
 
 
-def parse_roundtrip(text: str, shown: str) -> Any:
-    """Parse `text` for editing.  `shown` is the path used in error messages."""
-    return _load(_roundtrip(), text, shown)
+def parse_roundtrip(text: str, shown: str, private: bool = False) -> Any:
+    """Parse `text` for editing.  `shown` is the path used in error messages; `private`: the
+    text holds identifiers, so a message names the line and the kind of problem, never the text."""
+    return _load(_roundtrip(), text, shown, private)
 
 
 def parse_safe(text: str, shown: str) -> Any:
@@ -196,6 +200,9 @@ def line_of(data: Any, loc: Sequence[str | int]) -> int | None:
     node = data
     for part in loc:
         lc = getattr(node, "lc", None)
+        if isinstance(node, CommentedMap) and isinstance(part, str) and part not in node:
+            # A key that is not text (a tagged or a list key): pydantic names it by its repr().
+            part = next((k for k in node if part in (str(k), repr(k))), part)
         try:
             if isinstance(node, CommentedMap) and part in node:
                 if lc is not None:

@@ -25,6 +25,7 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
 import typer
 
 from reviewctl import __version__
+from reviewctl.adapters import privatedir
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
 from reviewctl.errors import ExitCode, ReviewctlError, UnusableError, UsageError
@@ -223,6 +224,14 @@ def command(name: str) -> Any:
     return _command(name)
 
 
+def _remove_private_copies() -> None:
+    """A plain copy of identifiers that a killed `confidential --edit` left goes at the next start."""
+    count = privatedir.sweep()
+    if count:
+        sys.stderr.write(f"note: removed {count} private folder(s) with a plain copy of a case's identifiers, "
+                         "left by a `confidential --edit` that was killed (its changes were not saved)\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the app and return its exit code (documented in README.md)."""
     try:
@@ -232,6 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             argv = ["--help"]
         complete = "_REVIEWCTL_COMPLETE" in os.environ  # the shell's completion asks about any command
         name = None if complete else command_name(argv)
+        if not complete and name != "doctor":  # doctor removes them itself, and says so
+            _remove_private_copies()
         result = _command(name)(args=argv, prog_name="reviewctl", standalone_mode=False)
     except ReviewctlError as error:
         sys.stderr.write(f"error: {printable(error.message)}\n")

@@ -29,7 +29,7 @@ def confidential(
     remove: Annotated[list[str] | None, typer.Option("--remove", help="Take an identifier away: KIND=VALUE (repeat).")] = None,
     show: Annotated[bool, typer.Option("--show", help="Decrypt to the terminal (never to a file unless --output is given).")] = False,
     output: Annotated[Path | None, typer.Option("--output", help="With --show: write the identifiers to this new file (mode 0600).")] = None,
-    edit: Annotated[bool, typer.Option("--edit", help="Open $EDITOR on them in a private temporary file, removed after.")] = False,
+    edit: Annotated[bool, typer.Option("--edit", help="Open $EDITOR on them in a private folder, removed after (or, if killed, by the next reviewctl).")] = False,
     *, options: StepOptions,
 ) -> None:
     """Set, show or edit a case's real identifiers, kept encrypted for the team's recipients.
@@ -50,8 +50,12 @@ def confidential(
         raise UsageError("--output goes with --show")
     if show:
         return _show(store, case_id, output)
-    outcome = core.edit_in_editor(store, case_id, options) if edit else \
-        core.set_values(store, case_id, set_ or [], remove or [], options)
+    if edit:
+        from reviewctl.adapters.editor import edit_privately
+
+        outcome = core.edit_in_editor(store, case_id, options, edit_privately)
+    else:
+        outcome = core.set_values(store, case_id, set_ or [], remove or [], options)
     if outcome is None:
         say(f"{case_id}: no change")
     else:

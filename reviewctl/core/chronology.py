@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -77,18 +75,22 @@ def _typed(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    from reviewctl.core.inputs import csv_rows
+
+    records = csv_rows(text, shown)  # a field over 128 KiB is refused, naming its row and column
+    header = [h.strip().lower() for h in records[0]] if records else []
     if len(header) == 1 and any(d in header[0] for d in ";\t|"):
         raise UsageError(f"{shown}:1: the columns are not separated by commas; save it as "
                          "comma-separated CSV (the template is templates/chronology-template.csv)")
     _check_header(header, shown, 1)
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
+    for number, record in enumerate(records[1:], start=2):
+        if not record:
+            continue  # a blank line
+        if len(record) > len(header):
             raise UsageError(f"{shown}:{number}: more fields than the header has columns; "
                              "quote a field that contains a comma")
-        row: dict[str, Any] = {k.strip().lower(): (v or "").strip() for k, v in raw.items()}
+        row: dict[str, Any] = {k: record[i].strip() if i < len(record) else "" for i, k in enumerate(header)}
         if any(row.values()):
             rows.append((number, _typed(row)))
     return rows
@@ -110,9 +112,12 @@ def _cell(value: Any) -> Any:
 def _rows_from_xlsx(path: Path, shown: str) -> list[tuple[int, dict[str, Any]]]:
     """The first sheet's events, below its row of headings (a title may stand above it)."""
     from reviewctl.adapters.xlsx import read_xlsx
+    from reviewctl.adapters.zipbounds import Unbounded
 
     try:
-        cells = read_xlsx(path)
+        cells = list(read_xlsx(path))  # bounded as it is read; an agency's events are few
+    except Unbounded as error:
+        raise UsageError(f"{shown}: {error}") from None
     except ValueError:
         raise UsageError(f"{shown}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
                          "or as CSV UTF-8") from None
@@ -137,8 +142,21 @@ def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
     rows = []
     for i, entry in enumerate(events):
         line = yamlio.line_of(events, (i,)) or i + 1
-        rows.append((line, dict(entry) if isinstance(entry, dict) else {"event": entry}))
+        row = dict(entry) if isinstance(entry, dict) else {"event": entry}
+        _bounded(row, shown, line)
+        rows.append((line, row))
     return rows
+
+
+def _bounded(row: dict[str, Any], shown: str, line: int) -> None:
+    """A YAML event's values bounded as a CSV's fields are (inputs.MAX_FIELD)."""
+    from reviewctl.core.inputs import MAX_FIELD
+
+    for key, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_FIELD:
+            named = f"{key}: " if key in COLUMNS else ""
+            raise UsageError(f"{shown}: line {line}: {named}a value of {len(value) >> 10:,} KiB, more than the "
+                             f"{MAX_FIELD >> 10} KiB one may hold; check that this is the right file")
 
 
 def read_events(path: Path) -> list[dict[str, Any]]:

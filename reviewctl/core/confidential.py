@@ -4,11 +4,7 @@ store's plain confidential.yaml files to encrypted ones."""
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from reviewctl.core import identifiers
@@ -90,70 +86,24 @@ def show(store: Store, case_id: str) -> str:
     return confidential.as_yaml() if confidential else ""
 
 
-def _private_folder() -> str:
-    # In memory where the system has it, so the plain text never reaches a disk.
-    shm = Path("/dev/shm")
-    return tempfile.mkdtemp(prefix="reviewctl-", dir=str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None)
-
-
 def edit_in_editor(store: Store, case_id: str, options: StepOptions,
-                   run_editor: Callable[[Path], None] | None = None) -> Outcome | None:
-    """Open $EDITOR on the identifiers in a private temporary file, removed after; None if unchanged."""
+                   open_editor: Callable[[str, str], bytes]) -> Outcome | None:
+    """The identifiers as `open_editor(text, file name)` saved them (the command line opens
+    the person's editor on a private copy); None if unchanged."""
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         refuse_if_purged(edit)
         current = identifiers.read(store, case_id) or Confidential()
-        folder = _private_folder()
+        original = current.as_yaml() if current else "names: []\ndates_of_birth: []\naddresses: []\n"
         try:
-            path = Path(folder) / f"{case_id}-identifiers.yaml"
-            original = current.as_yaml() if current else "names: []\ndates_of_birth: []\naddresses: []\n"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(original)
-            with _cleaned_up_on_signals():
-                (run_editor or _run_editor)(path)
-            try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise UsageError("the edited identifiers are not UTF-8 text; nothing was changed (and the "
-                                 "private file is gone): save as UTF-8 and edit again") from None
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            text = open_editor(original, f"{case_id}-identifiers.yaml").decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("the edited identifiers are not UTF-8 text; nothing was changed (and the "
+                             "private file is gone): save as UTF-8 and edit again") from None
         if text == original:
             return None
         changed = identifiers.parse(text, "the edited identifiers")
         return save(edit, changed, Act.IDENTIFIERS, options)
-
-
-@contextlib.contextmanager
-def _cleaned_up_on_signals() -> Iterator[None]:
-    """A terminal closed (SIGHUP) or a kill (SIGTERM) unwinds like Ctrl-C, so the private
-    file with the plain identifiers is removed on the way out."""
-    import signal
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    saved = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in saved.items():
-            signal.signal(sig, handler)
-
-
-def _run_editor(path: Path) -> None:
-    import shlex
-
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not editor:
-        raise UsageError("no editor: set EDITOR (e.g. `export EDITOR=nano`), or use --set KIND=VALUE")
-    try:
-        done = subprocess.run([*shlex.split(editor), str(path)], check=False)
-    except OSError as error:
-        raise UsageError(f"EDITOR {editor!r} cannot be run ({error.strerror}); set EDITOR to your editor") from None
-    if done.returncode != 0:
-        raise RefusedError(f"the editor exited with {done.returncode}; nothing was changed")
 
 
 def migrate(store: Store, dry_run: bool) -> tuple[Outcome | None, list[str]]:

@@ -2,7 +2,8 @@
 
 In order: git's stale lock files (putting files back needs the index); the journal of
 an interrupted step (files put back only when the step's commit was never made); index
-entries a step could not refresh after its commit; reviewctl's own temporary files.
+entries a step could not refresh after its commit; reviewctl's own temporary files; and
+the private folders that a killed `confidential --edit` left with plain identifiers.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from reviewctl.adapters import gitlocks
+from reviewctl.adapters import gitlocks, privatedir
 from reviewctl.core.keycheck import finish_purges
 from reviewctl.core.store import Store
 from reviewctl.core.transaction import Journal, committed, journal_path, restore, store_lock, use_git_lock_timeout
@@ -37,6 +38,7 @@ def doctor(store: Store) -> list[str]:
             done += finish_purges(store)  # after the journal: a purge put back there gets its key back
         except ReviewctlError as error:  # the rest is mended all the same
             done.append(f"the key store was not looked at: {error.message}")
+    done += _remove_private_copies()
     return done
 
 
@@ -81,3 +83,13 @@ def _remove_leftovers(store: Store) -> list[str]:
         path.unlink(missing_ok=True)
         said.append(f"removed a left-over temporary file {store.shown(path)}")
     return said
+
+
+def _remove_private_copies() -> list[str]:
+    """The plain copies of identifiers a killed `confidential --edit` left (privatedir.py);
+    counted, never named: the file in each is named by its case."""
+    count = privatedir.sweep()
+    if not count:
+        return []
+    return [f"removed {count} private folder(s) with a plain copy of a case's identifiers, left by a "
+            "`confidential --edit` that was killed (its changes were not saved)"]

@@ -68,8 +68,9 @@ class Confidential(Strict):
 
 
 def parse(text: str, shown: str) -> Confidential:
-    data = yamlio.parse_roundtrip(text, shown) or {}
-    model, problems = errors_of(Confidential, data, shown)
+    """The identifiers in `text`; an error names the line and the kind of problem, never the text."""
+    data = yamlio.parse_roundtrip(text, shown, private=True) or {}
+    model, problems = errors_of(Confidential, data, shown, private=True)
     if model is None:
         raise InvalidDataError(problems[0])
     return model
@@ -200,7 +201,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
             else:
                 raise UsageError(f"{flag} {kind}=…: the case has no such {kind}; "
                                  "`reviewctl confidential ID --show` lists them")
-    model, problems = errors_of(Confidential, data, "the identifiers")
+    model, problems = errors_of(Confidential, data, "the identifiers", private=True)
     if model is None:
         raise UsageError(problems[0])
     return model

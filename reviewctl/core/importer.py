@@ -8,8 +8,10 @@ step straight to that stage. One commit for the whole import.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
+import os
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -18,15 +20,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.confinement import refuse_links
 from reviewctl.core.patternguard import ALLOWED_KEY, Allowance, check_used, row_findings
 from reviewctl.core.step import StepOptions, commit_message, history_entry
 from reviewctl.core.store import Store
-from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, step_guard, store_lock
+from reviewctl.core.transaction import Outcome, apply, refuse_if_interrupted, store_lock
 from reviewctl.core.typed_dates import NotADate, read_date
-from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+from reviewctl.errors import InvalidDataError, RefusedError, UnusableError, UsageError
 
 FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage")
 REQUIRED = ("subject", "type", "referrer", "received")
+MAX_ROWS = 20_000  # cases in one import: a partnership's tracker holds hundreds
 _FREE_TEXT = ("subject", "referrer", "summary", "agencies")  # checked for identifier patterns (patternguard.py)
 
 
@@ -84,25 +88,17 @@ def read_map(path: Path) -> ImportMap:
     return model
 
 
-def read_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    """The tracker's rows: of an .xlsx (its sheet called `sheet`, or its first), or a CSV file."""
-    from reviewctl.core.inputs import MAX_INPUT_BYTES
+def read_rows(path: Path, sheet: str | None = None) -> Iterator[list[Any]]:
+    """The tracker's rows, one at a time: of an .xlsx (its sheet called `sheet`, or its first;
+    bounded by what it unpacks, adapters/zipbounds.py), or a CSV file."""
+    from reviewctl.core.inputs import MAX_INPUT_BYTES, csv_rows
 
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     if path.stat().st_size > MAX_INPUT_BYTES:
         raise UsageError(f"{path}: larger than {MAX_INPUT_BYTES >> 20} MB; check that this is the tracker")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from reviewctl.adapters.xlsx import NoSuchSheet, read_xlsx
-
-        try:
-            return read_xlsx(path, sheet)
-        except NoSuchSheet as error:
-            raise UsageError(f"--sheet {sheet!r}: {path.name} has no such sheet; its sheets are: "
-                             f"{', '.join(error.names)}") from None
-        except ValueError:
-            raise UsageError(f"{path}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
-                             "or as CSV") from None
+        return _xlsx_rows(path, sheet)
     if sheet is not None:
         raise UsageError(f"--sheet is for a workbook (.xlsx); {path.name} is one table: leave --sheet out")
     if path.suffix.lower() != ".csv":
@@ -112,7 +108,24 @@ def read_rows(path: Path, sheet: str | None = None) -> list[list[Any]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows in England
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+    return iter(csv_rows(text, path.name))
+
+
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
+    from reviewctl.adapters.xlsx import NoSuchSheet, read_xlsx
+    from reviewctl.adapters.zipbounds import Unbounded
+
+    try:
+        yield from read_xlsx(path, sheet)
+    except NoSuchSheet as error:
+        raise UsageError(f"--sheet {sheet!r}: {path.name} has no such sheet; its sheets are: "
+                         f"{', '.join(error.names)}") from None
+    except Unbounded as error:
+        raise UsageError(f"{path.name}: {error}; check that this is the tracker, or save its sheet "
+                         "as CSV") from None
+    except ValueError:
+        raise UsageError(f"{path}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
+                         "or as CSV") from None
 
 
 def _cell(value: Any) -> str:
@@ -172,7 +185,19 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
     if "agencies" in cells:
         values["agencies"] = [a.strip() for a in _cell(cells["agencies"]).split(mapping.agency_separator)
                               if a.strip()]
+    bad += _control_characters(cells)
     return values, bad
+
+
+# C0 and C1 control characters (a tab, a line break and a carriage return aside): no letter
+# or Word file can show them, and a terminal may act on them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _control_characters(cells: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(name, f"holds a control character (U+{ord(found.group()):04X}); remove it")
+            for name, value in cells.items()
+            if isinstance(value, str) and (found := _CONTROL.search(value)) is not None]
 
 
 HEADER_SEARCH = 30  # rows searched for the headings: a title, a date and notes may stand above them
@@ -196,14 +221,16 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
          header_row: int | None = None) -> list[Planned]:
     """Every row checked; the cases to create, or RowErrors naming every bad row and column."""
     rows = read_rows(tracker, sheet)
-    if not any(any(_cell(v) for v in row) for row in rows):
+    # The rows the headings may be in are read first; the rest stream past one at a time.
+    head = list(itertools.islice(rows, max(HEADER_SEARCH, header_row or 0)))
+    if not any(any(_cell(v) for v in row) for row in head):
         raise UsageError(f"{tracker}: empty; a row must name the columns")
-    top = find_header(rows, mapping, tracker, header_row)
-    header = [_cell(h).casefold() for h in rows[top]]
+    top = find_header(head, mapping, tracker, header_row)
+    header = [_cell(h).casefold() for h in head[top]]
     at: dict[str, int] = {}
     for name, column in mapping.columns.items():
         if column.strip().casefold() not in header:
-            named = ", ".join(_cell(h) for h in rows[top] if _cell(h)) or "none"
+            named = ", ".join(_cell(h) for h in head[top] if _cell(h)) or "none"
             where = f"row {top + 1}" if header_row is not None else \
                 f"no row of the first {HEADER_SEARCH} names every column of the map; row {top + 1}"
             raise UsageError(f"{tracker}: no column '{column}' (for {name}); {where} has the columns: {named}; "
@@ -213,7 +240,9 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
     bad_rows = 0
     planned: list[Planned] = []
     used: set[Allowance] = set()
-    for number, row in enumerate(rows[top + 1:], start=top + 2):
+    for number, row in enumerate(itertools.chain(head[top + 1:], rows), start=top + 2):
+        if number > top + 1 + MAX_ROWS:
+            raise UsageError(f"{tracker.name}: more than {MAX_ROWS:,} rows below the header; import it in parts")
         cells = {name: (row[i] if i < len(row) else None) for name, i in at.items()}
         if not any(_cell(v) for v in cells.values()):
             continue  # a blank row between blocks
@@ -258,36 +287,60 @@ def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Any:
 
 def run_import(store: Store, tracker: Path, map_file: Path, options: StepOptions, sheet: str | None = None,
                header_row: int | None = None) -> tuple[list[Planned], Outcome | None]:
-    """Check every row, then create every case in one commit (or, dry run, say what would be)."""
+    """Check every row, then create every case in one commit (or, dry run, say what would be).
+
+    The cases are made and checked before the store's lock is taken, and the checks a step
+    makes run once for the whole import (not a `git status` per row): under the lock is
+    only the check that nothing changed meanwhile, and the commit."""
     from reviewctl.core.checks import case_problems
     from reviewctl.core.documents import DOCUMENT_FILES
-    from reviewctl.core.referral import new_case_id
 
     mapping = read_map(map_file)
     planned = plan(store, tracker, mapping, options, sheet, header_row)
+    by = store.repo.identity().name
+    taken = _assign_ids(store, planned)
+    changes: dict[Path, str | bytes | None] = {}
+    problems: list[str] = []
+    for item in planned:
+        case = _case(store, item, options, by)
+        folder = store.case_dir(item.case_id)
+        found = case_problems(store.workflow, store.shown(folder), item.case_id, {"case": case})
+        problems += [f"{tracker.name} row {item.row}: {p}" for p in found[:1]]
+        changes[folder / DOCUMENT_FILES["case"]] = yamlio.dump(case)
+    if problems:
+        raise RowErrors(problems, len(problems))
     with store_lock(store):
-        refuse_if_interrupted(store)
-        by = store.repo.identity().name
-        taken: set[str] = set()
-        changes: dict[Path, str | bytes | None] = {}
-        problems: list[str] = []
-        for item in planned:
-            while not item.case_id or item.case_id in taken:
-                item.case_id = new_case_id(store, item.values["received"].year)
-            taken.add(item.case_id)
-            with step_guard(store, item.case_id, locked=True):
-                pass  # the same checks as a step: no operation under way, no links
-            case = _case(store, item, options, by)
-            folder = store.case_dir(item.case_id)
-            found = case_problems(store.workflow, store.shown(folder), item.case_id, {"case": case})
-            problems += [f"{tracker.name} row {item.row}: {p}" for p in found[:1]]
-            changes[folder / DOCUMENT_FILES["case"]] = yamlio.dump(case)
-        if problems:
-            raise RowErrors(problems, len(problems))
+        _guard_import(store, taken)
         if options.dry_run:
             return planned, None
-        if store.case_ids() and any(store.case_dir(i).exists() for i in taken):
-            raise RefusedError("a case id was taken while the import was checked; repeat the import")
         summary = f"{len(planned)} cases"
         message = commit_message("store", "import", summary).replace("Reviewctl-Case: store\n", "")
         return planned, apply(store, "store", "import", summary, changes, message, dry_run=False)
+
+
+def _assign_ids(store: Store, planned: list[Planned]) -> set[str]:
+    """A new id for each case, none the name of anything in cases/ (read once)."""
+    from reviewctl.core.referral import new_case_id
+
+    folder = store.cases_dir
+    existing = {p.name.upper() for p in folder.iterdir()} if folder.is_dir() else set()
+    for item in planned:
+        item.case_id = new_case_id(store, item.values["received"].year, existing)
+        existing.add(item.case_id.upper())
+    return {item.case_id for item in planned}
+
+
+def _guard_import(store: Store, ids: set[str]) -> None:
+    """What step_guard checks before a step, once for the whole import: no step left
+    interrupted, no merge or rebase under way, a first commit; and each new case's folder
+    still free (so it holds no uncommitted edit, and no `git status` is needed)."""
+    refuse_if_interrupted(store)
+    underway = store.repo.operation_in_progress()
+    if underway:
+        raise RefusedError(f"{underway} is under way in this repository; finish or abort it "
+                           "(`git status` says how), then repeat the import")
+    if store.repo.head() is None:
+        raise UnusableError(f"{store.repo.root}: the repository has no commits yet; commit the store first")
+    refuse_links(store, store.cases_dir)  # a dry run says so too; the commit checks each file
+    if any(os.path.lexists(store.case_dir(i)) for i in ids):
+        raise RefusedError("a case id was taken while the import was checked; repeat the import")

@@ -52,13 +52,17 @@ def refuse_what_letters_cannot_carry(data: bytes, shown: str) -> None:
 
 def word_copy(store: Store, markdown: str, title: str, when: date) -> bytes:
     """A rendered letter as a Word document."""
-    from reviewctl.adapters.docx import NotWord, markdown_to_docx
+    from reviewctl.adapters.docx import NotWord, NotXmlText, markdown_to_docx
 
     ref = reference(store)
     if ref is not None:
         refuse_what_letters_cannot_carry(ref, store.shown(store.root / TEMPLATES_DIR / REFERENCE_DOCX))
     try:
         return markdown_to_docx(markdown, ref, title, store.config.partnership, when)
+    except NotXmlText as error:
+        raise InvalidDataError(f"the Word copy of {title}: {error}, which a Word file cannot hold; remove it "
+                               "from what the letter shows (the case's subject, a name given): `reviewctl amend` "
+                               "corrects a case's field") from None
     except NotWord as error:
         shown = store.shown(store.root / TEMPLATES_DIR / REFERENCE_DOCX)
         raise InvalidDataError(f"{shown}: not a Word document that can be read ({error}); save it again "

@@ -35,15 +35,16 @@ _HEADER = (
 )
 
 
-def new_case_id(store: Store, year: int) -> str:
-    """`PREFIX-YEAR-XXXXXX` with 30 random bits.
+def new_case_id(store: Store, year: int, existing: set[str] | None = None) -> str:
+    """`PREFIX-YEAR-XXXXXX` with 30 random bits; `existing`: the ids (in capitals) it must
+    not be, when the caller has them already (an import makes many at once).
 
     A counter (max + 1) would give two people on different branches the same id.  Random
     ids need no coordination: with 100 cases made on diverging branches in a year the
     chance of any clash is about 1 in 200,000, and `validate` reports a clash anyway.
     """
     prefix = store.config.prefix
-    existing = {i.upper() for i in store.case_ids()}
+    existing = {i.upper() for i in store.case_ids()} if existing is None else existing
     while True:
         suffix = "".join(secrets.choice(_ALPHABET) for _ in range(6))
         case_id = f"{prefix}-{year}-{suffix}"

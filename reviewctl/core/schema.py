@@ -35,7 +35,7 @@ def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMo
     return None
 
 
-def _explain(model: type[BaseModel], error: Any) -> str:
+def _explain(model: type[BaseModel], error: Any, private: bool = False) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":
@@ -43,7 +43,7 @@ def _explain(model: type[BaseModel], error: Any) -> str:
         known = sorted(
             (f.alias or name) for name, f in owner.model_fields.items()
         ) if owner else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        close = [] if private else difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}"
         return f"unknown key; remove it ({hint})"
     if kind == "missing":
@@ -56,14 +56,28 @@ def _explain(model: type[BaseModel], error: Any) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def errors_of(model: type[M], data: Any, shown: str) -> tuple[M | None, list[str]]:
-    """Validate `data` against `model`: the model, or None and every problem found."""
+def _known_part(model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """`loc` up to the first part that is neither a position nor a key the model knows: the
+    rest came from the file (an unknown key), or names a type (`dates_of_birth.0.date`)."""
+    for at, part in enumerate(loc):
+        owner = _model_at(model, loc[:at + 1])
+        names = {f.alias or n for n, f in owner.model_fields.items()} if owner else set()
+        if not isinstance(part, int) and part not in names:
+            return loc[:at]
+    return loc
+
+
+def errors_of(model: type[M], data: Any, shown: str, private: bool = False) -> tuple[M | None, list[str]]:
+    """Validate `data` against `model`: the model, or None and every problem found.
+
+    `private`: the data are identifiers, so a message names a key only if the model has it,
+    and never a value (pydantic's own messages do not quote the input)."""
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        for error in exc.errors(include_input=False, include_url=False):
             loc = tuple(error["loc"])
-            key = ".".join(str(p) for p in loc) or None
-            problems.append(located(shown, line_of(data, loc), key, _explain(model, error)))
+            key = ".".join(str(p) for p in (_known_part(model, loc) if private else loc)) or None
+            problems.append(located(shown, line_of(data, loc), key, _explain(model, error, private)))
         return None, problems
