@@ -116,8 +116,9 @@ def _rows_from_xlsx(path: Path, shown: str) -> list[tuple[int, dict[str, Any]]]:
 
     try:
         cells = list(read_xlsx(path))  # bounded as it is read; an agency's events are few
-    except Unbounded as error:
-        raise UsageError(f"{shown}: {error}") from None
+    except Unbounded as error:  # damaged, or unpacking past what an agency's events could need
+        raise UsageError(f"{shown}: not a spreadsheet that can be read ({error}); save it again from Excel as "
+                         ".xlsx, or as CSV UTF-8") from None
     except ValueError:
         raise UsageError(f"{shown}: not a spreadsheet that can be read; save it again from Excel as .xlsx, "
                          "or as CSV UTF-8") from None
