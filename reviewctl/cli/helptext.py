@@ -179,7 +179,7 @@ def _complete(values: Any) -> Any:
 def _agencies(store: Any) -> list[str]:
     from reviewctl.core.index import load_index
 
-    return [str(a) for s in load_index(store).summaries for a in s.agencies]
+    return [str(a) for s in load_index(store, details=False).summaries for a in s.agencies]
 
 
 _COMPLETERS = {
