@@ -180,3 +180,39 @@ def test_the_settings_cache_never_goes_stale_and_a_damaged_one_is_rebuilt(cli: C
     assert refused.returncode == 3 and "reviewctl.yaml:" in refused.stderr and "colour" in refused.stderr
     config.write_text(config.read_text().replace("colour: blue\n", ""))
     assert run_subprocess("show", case_id, cwd=store).returncode == 0
+
+
+def test_blob_ids_come_from_gits_index_for_unchanged_files(cli: Cli, store: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone's files are all unknown to the verdicts: their blob ids are read from git's
+    index (not each file), but a file changed since it was staged is still hashed."""
+    from reviewctl.core.store import Store
+
+    case_id = refer(cli)
+    folder = str(store / "cases" / case_id)
+    extra = store / "cases" / case_id / "notes.md"
+    extra.write_text("# notes\n")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "notes")
+    monkeypatch.setattr(validcache, "INDEX_FROM", 1)
+
+    def key(index: bool) -> object:
+        verdicts = validcache.load(Store(store))
+        asked: list[int] = []
+        if index:
+            real = verdicts.index
+            assert real is not None
+            verdicts.index = lambda: asked.append(1) or real()  # type: ignore[func-returns-value]
+        else:
+            verdicts.index = None
+        found = verdicts.folder_key(folder)
+        assert asked == ([1] if index else [])
+        return found
+
+    original = key(index=True)
+    assert original == key(index=False)
+    extra.write_text("# NOTES\n")  # the same size, not staged: git's index no longer vouches for it
+    changed = key(index=True)
+    assert changed == key(index=False) and changed != original
+    git(store, "add", "-A")
+    assert key(index=True) == changed
