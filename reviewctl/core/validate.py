@@ -84,8 +84,11 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[str
             valid[name] = kept
         else:
             todo.append(store.cases_dir / name)
+    loaded: dict[str, dict[str, Any]] = {}
     for checked in check_cases(store, todo):
         problems += checked.problems
+        if checked.docs is not None:
+            loaded[checked.name] = checked.docs
         if checked.case is not None and (every or checked.flagged or checked.problems):
             cases[checked.name] = (checked.case, checked.has_approvals)
         key = keys[checked.name]
@@ -93,7 +96,7 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[str
             valid[checked.name] = validcache.Kept(key, pickle.dumps(checked.case, pickle.HIGHEST_PROTOCOL),
                                                   checked.has_approvals, checked.flagged)
     validcache.save(verdicts, valid, merge=base is not None)
-    problems += approval_problems(store, dict(sorted(cases.items())), base)
+    problems += approval_problems(store, dict(sorted(cases.items())), base, loaded)
     if base is not None and since is not None:
         problems += _changes_since(store, base, *since)
     return problems

@@ -34,6 +34,9 @@ class Checked:
     has_approvals: bool
     published: bool
     flagged: bool = False  # it has approvals, or the store's workflow says it was approved
+    # A flagged case's documents as read, when it has no problems: its approvals are verified
+    # next, from these, not from its files read again.
+    docs: dict[str, Any] | None = None
 
 
 def check_case(store: Store, folder: Path) -> Checked:
@@ -41,6 +44,8 @@ def check_case(store: Store, folder: Path) -> Checked:
 
     checked = _check_case(store, folder)
     checked.flagged = checked.has_approvals or past_approval(store.workflow, checked.case)
+    if not checked.flagged or checked.problems:
+        checked.docs = None
     return checked
 
 
@@ -51,7 +56,7 @@ def _check_case(store: Store, folder: Path) -> Checked:
         return Checked(folder.name, linked, None, False, False)
     docs: dict[str, Any] = {}
     problems = _case_folder_problems(store, folder, docs)
-    return Checked(folder.name, problems, docs.get("case"), "approvals" in docs, "publication" in docs)
+    return Checked(folder.name, problems, docs.get("case"), "approvals" in docs, "publication" in docs, docs=docs)
 
 
 _WORKER_STORE: Store | None = None

@@ -209,8 +209,10 @@ class Checked(NamedTuple):
     checks: list[Check]
 
 
-def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, Checked]:
-    """Each case and its checks; the log is read once for all the cases."""
+def _check_cases(store: Store, case_ids: list[str], base: Base,
+                 loaded: dict[str, dict[str, Any]] | None = None) -> dict[str, Checked]:
+    """Each case and its checks; the log is read once for all the cases.  `loaded`: documents
+    already read (by validate), by case id; the others are read here."""
     if not case_ids:
         return {}
     base_types = types_at(store, base.commit, case_ids)
@@ -219,7 +221,9 @@ def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, Che
     known = Commits(store, commits, base.signers)  # each message read once, not once per case
     found = {}
     for case_id in case_ids:
-        files = store.case(case_id, fast=True)
+        docs = (loaded or {}).get(case_id)
+        files = CaseFiles(case_id, store.case_dir(case_id), docs) if docs is not None \
+            else store.case(case_id, fast=True)
         found[case_id] = Checked(files, check_case(store, files, base, commits, base_types.get(case_id), known,
                                                    case_ids))
     return found
@@ -245,10 +249,12 @@ def past_approval(flow: Workflow, case: CaseDoc | object) -> bool:
     return any(h.step in approve and h.get("to") != h.get("from") for h in since[starts[-1] + 1 if starts else 0:])
 
 
-def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None) -> list[str]:
+def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None,
+                      loaded: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """For `validate`: every rejected approval, and every approved case short of a role.
 
-    `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml.
+    `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml;
+    `loaded`: the documents of some of them, as validate read them.
     """
     problems: list[str] = []
     # Nothing approved here, by the built-in workflow: no need of a base (`validate --base`
@@ -261,7 +267,7 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         flows = [store.workflow, base_info.workflow]  # the branch's and the base's say
         relevant = [case_id for case_id, (case, has_approvals) in cases.items()
                     if has_approvals or any(past_approval(flow, case) for flow in flows)]
-        found = _check_cases(store, relevant, base_info)
+        found = _check_cases(store, relevant, base_info, loaded)
     for case_id, (files, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
