@@ -114,13 +114,17 @@ def fresh_clone(source: Path, target: Path) -> Path:
     return target
 
 
-def referred(root: Path) -> str:
-    """A referred case without identifiers (a step on one with them decrypts them: a figure of its own)."""
+def referred(root: Path, rc: list[str], env: dict[str, str]) -> str:
+    """A referred case without identifiers (a step on one with them needs a key to read them);
+    referred by reviewctl where the store has none (a tiny store may not)."""
     for path in sorted((root / "cases").iterdir()):
         if (path / "case.yaml").is_file() and "stage: referred\n" in (path / "case.yaml").read_text() \
                 and not (path / "identifiers.age").exists():
             return path.name
-    raise SystemExit(f"{root}: no referred case without identifiers for the triage runs")
+    made = subprocess.run([*rc, "refer", "--type", "sar", "--subject", "Adult T", "--referrer", "Fictional DSL",
+                           "--summary", "A fictional referral for the step's figure.", "--agency", "Police"],
+                          cwd=root, env=env, check=True, capture_output=True, text=True)
+    return made.stdout.strip()
 
 
 def main() -> None:
@@ -221,12 +225,13 @@ def _figures(bench: Bench, rc: list[str], python: str, bare_env: dict[str, str],
                       env_a=lambda i: {**env, "REVIEWCTL_TODAY": f"2026-12-{i + 1:02d}"})
     bench.ratio(f"4. warm site, {size:,} cases, against the parse floor", a, "site", b, "floor", "<= 1x")
     # 5. a step with its commit against the bare app of that one command
-    small_case = referred(small)
+    small_case = referred(small, rc, env)
     a, b = bench.pair(lambda i: [*rc, "triage", small_case, "--accept", "--reason", "benchmark"],
                       lambda i: [python, "-m", "bare_triage", "triage", small_case, "--accept", "--reason", "x"],
                       small, env_b=bare_env, undo=True)
-    bench.ratio("5. a step with its commit (triage, 100 cases) against the bare app of triage alone", a, "triage",
-                b, "bare", "<= 1.3x")
+    small_size = sum(1 for p in (small / "cases").iterdir() if p.is_dir())
+    bench.ratio(f"5. a step with its commit (triage, {small_size:,} cases) against the bare app of triage alone", a,
+                "triage", b, "bare", "<= 1.3x")
 
     print("\nWhat must not get slower:")
     a, b = bench.pair(lambda i: [*rc, "--help"], lambda i: [python, "-m", "bare", "--help"], small, env_b=bare_env)
@@ -236,20 +241,21 @@ def _figures(bench: Bench, rc: list[str], python: str, bare_env: dict[str, str],
                       lambda i: [python, "-m", "bare", "show", small_all[i], "--format", "json"], small,
                       env_b=bare_env)
     bench.ratio("7. show --format json against the bare app's no-op", a, "show", b, "bare", "<= 1.5x")
-    medium_case = referred(medium)
+    medium_case = referred(medium, rc, env)
     a, b = bench.pair(lambda i: [*rc, "triage", medium_case, "--accept", "--reason", "benchmark"],
                       lambda i: [*rc, "triage", small_case, "--accept", "--reason", "benchmark"], medium,
                       cwd_b=small, undo=True)
-    bench.ratio(f"8. triage with its commit in {size:,} cases against 100", a, f"{size:,}", b, "100", "<= 1.2x")
-    for name, args, goal in (("9. due", ["due", "--format", "json"], "<= 1 s"),
-                             ("10. stats", ["stats", "--format", "json"], "<= 1 s"),
-                             ("11. search TEXT", ["search", "fictional", "--format", "json"], "<= 1 s")):
+    bench.ratio(f"8. triage with its commit in {size:,} cases against {small_size:,}", a, f"{size:,}", b,
+                f"{small_size:,}", "<= 1.2x")
+    for name, args, goal in (("9. due", ["due", "--format", "json"], ""),
+                             ("10. stats", ["stats", "--format", "json"], ""),
+                             ("11. search TEXT", ["search", "fictional", "--format", "json"], "")):
         run([*rc, *args], medium, env)  # the details cache, settled
         a, b = bench.pair(lambda i, args=args: [*rc, *args],
                           lambda i: [*rc, "show", ids[i * 89 % len(ids)], "--format", "json"], medium)
         bench.ratio(f"{name}, {size:,} cases warm, against show", a, name.split(" ", 1)[1], b, "show", goal)
     a, b = bench.pair(lambda i: [*rc, "validate"], lambda i: [*rc, "show", ids[i], "--format", "json"], medium)
-    bench.ratio(f"12. warm validate, {size:,} cases, against show", a, "validate", b, "show", "<= 1 s")
+    bench.ratio(f"12. warm validate, {size:,} cases, against show", a, "validate", b, "show")
     _validate_base(bench, rc, medium, ids)
 
 

@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
+import hashlib
 import io
+import json
 import os
 import random
 import re
@@ -336,14 +339,45 @@ class Exemplars:
     type_shares: dict[str, float]
 
 
+REPO = Path(__file__).resolve().parent.parent
+EXEMPLARS_ENV = "BENCH_EXEMPLARS_DIR"  # where the exemplars are kept (the test suite shares one folder)
+
+
+def _version_of_exemplars(quick: bool) -> str:
+    """What the exemplars depend on: this script and reviewctl's code, workflow and templates."""
+    digest = hashlib.sha256(b"quick" if quick else b"full")
+    for path in sorted([Path(__file__).resolve(), *(REPO / "reviewctl").rglob("*"), *(REPO / "templates").rglob("*")]):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".j2", ".md", ".docx", ".csv"):
+            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 @contextlib.contextmanager
 def exemplars(quick: bool = False) -> Iterator[Exemplars]:
-    """`quick`: exemplars of lcspr only (and unknown), every settled case an lcspr: a smoke run's stores."""
+    """The exemplar cases (`quick`: of lcspr only, and unknown, every settled case an lcspr: a
+    smoke run's stores).  Made by the real commands once for each version of reviewctl and of
+    this script, and kept in the temporary folder (`reviewctl-exemplars-VERSION`) for the next
+    run (or in $BENCH_EXEMPLARS_DIR): a benchmark, its smoke run and the browser test's store
+    all start from them."""
     type_shares = {"lcspr": 0.95, "unknown": 0.05} if quick else TYPE_SHARES
-    with tempfile.TemporaryDirectory(prefix="reviewctl-exemplars-") as tmp:
-        root, cases, keystore = build_exemplars(Path(tmp), tuple(t for t in type_shares if t != "unknown"))
-        keys = next(p for p in keystore.iterdir() if p.is_dir())
-        yield Exemplars(root, cases, _approval_messages(root), keys, type_shares)
+    where = Path(os.environ.get(EXEMPLARS_ENV) or tempfile.gettempdir())
+    kept = where / f"reviewctl-exemplars-{_version_of_exemplars(quick)}"
+    with open(f"{kept}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another process making them: wait, then use them
+        if not (kept / "manifest.json").is_file():
+            work = Path(tempfile.mkdtemp(prefix=f"{kept.name}.", dir=kept.parent))
+            _, cases, keystore = build_exemplars(work, tuple(t for t in type_shares if t != "unknown"))
+            manifest = {"keys": str(next(p for p in keystore.iterdir() if p.is_dir()).relative_to(work)),
+                        "cases": [[t, st, i, e.case_id, str(e.folder.relative_to(work)), e.last.isoformat()]
+                                  for (t, st, i), e in cases.items()]}
+            (work / "manifest.json").write_text(json.dumps(manifest))
+            shutil.rmtree(kept, ignore_errors=True)
+            work.rename(kept)
+    manifest = json.loads((kept / "manifest.json").read_text())
+    cases = {(t, st, i): Exemplar(case_id, st, t, kept / folder, date.fromisoformat(last), i)
+             for t, st, i, case_id, folder, last in manifest["cases"]}
+    root = kept / "exemplar-store"
+    yield Exemplars(root, cases, _approval_messages(root), kept / manifest["keys"], type_shares)
 
 
 def generate(root: Path, count: int, seed: int = 7, quick: bool = False, made: Exemplars | None = None) -> list[str]:

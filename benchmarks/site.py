@@ -69,7 +69,7 @@ def main() -> None:
         root = work / f"store-{size}"
         if not root.exists():
             start = time.perf_counter()
-            generate_store(root, size)
+            generate_store(root, size, quick=args.quick)
             print(f"built a store of {size:,} cases in {time.perf_counter() - start:.0f} s")
         out = work / "site"
         shutil.rmtree(out, ignore_errors=True)
