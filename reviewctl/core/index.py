@@ -12,7 +12,10 @@ Two files: `reviewctl-cache.pickle` holds what `list` and `due` read (core/summa
 `Summary`), `reviewctl-details.pickle` what only `search`, `stats` and `site` read
 (`Details`: facts, stages, plan, search text).  `list` and `due` never read the second;
 `Index.details()` reads it on first use, under the same keys and rules.  A report that
-had no cache to start from writes both, so that every case is parsed once, not twice.
+reads details (search, stats, site) and had no cache to start from works them out as it
+reads each case and writes both files; `list` and `due` work out none (the first report
+that reads them reads the cases it lacks).  Many cases to read (a fresh clone) are read
+over the machine's cores.
 """
 
 from __future__ import annotations
