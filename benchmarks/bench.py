@@ -160,7 +160,7 @@ def main() -> None:
         subprocess.run([python, "-m", "compileall", "-q", str(Path(__file__).resolve().parent.parent / "reviewctl"),
                         str(work)], check=True, stdout=subprocess.DEVNULL)
         bare_env = {**env, "PYTHONPATH": str(work)}
-        sizes = ([300] if args.large else [30, 150]) if args.quick else ([100_000] if args.large else [100, 10_000])
+        sizes = ([60] if args.large else [20, 45]) if args.quick else ([100_000] if args.large else [100, 10_000])
         stores = _stores(work, sizes, args.quick)
         if args.large:
             _large(bench, rc, stores[sizes[0]])
@@ -187,7 +187,7 @@ def _stores(work: Path, sizes: list[int], quick: bool) -> dict[int, Path]:
             print(f"exemplar cases made by reviewctl's own commands in {time.perf_counter() - start:.0f} s")
             for size in todo:
                 start = time.perf_counter()
-                generate_store(work / f"store-{size}", size, made=made)
+                generate_store(work / f"store-{size}", size, quick=quick, made=made)
                 print(f"built a store of {size:,} cases in {time.perf_counter() - start:.0f} s")
     for size in sizes:
         stores[size] = fresh_clone(work / f"store-{size}", work / f"clone-{size}")

@@ -381,7 +381,8 @@ def exemplars(quick: bool = False) -> Iterator[Exemplars]:
 
 
 def generate(root: Path, count: int, seed: int = 7, quick: bool = False, made: Exemplars | None = None) -> list[str]:
-    """The store at `root` (its key store at `root`.keys); the ids of its cases.  `made`: exemplars made before."""
+    """The store at `root` (its key store at `root`.keys); the ids of its cases.  `made`: exemplars
+    made before.  `quick`: lcspr exemplars, every stage in turn (a smoke run's tiny store)."""
     if made is None:
         with exemplars(quick) as made:
             return generate(root, count, seed, quick, made)
@@ -395,9 +396,11 @@ def generate(root: Path, count: int, seed: int = 7, quick: bool = False, made: E
     keys = Path(f"{root}.keys") / made.keys.name
     keys.mkdir(parents=True, exist_ok=True)
     ids, messages = [], []
+    stages = list(STAGE_SHARES)
     for n in range(count):
         case_type = _pick(rng, type_shares)
-        stage = _pick(rng, STAGE_SHARES)
+        # A smoke run's tiny store has every stage, in turn; a benchmark's, the shares of a caseload.
+        stage = stages[n % len(stages)] if quick else _pick(rng, STAGE_SHARES)
         if case_type == "unknown" and stage not in UNKNOWN_STAGES:
             case_type = _pick(rng, {t: s for t, s in type_shares.items() if t != "unknown"})
         if case_type == "lcspr" and stage == "awaiting-chair":

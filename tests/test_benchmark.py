@@ -24,9 +24,9 @@ def test_benchmark_quick_run(tmp_path: Path) -> None:
     assert all(re.search(r"\*\*\d+\.\d+x\*\* \(.* \d+\.\d+ s vs .* \d+\.\d+ s", f) for f in figures), figures
     assert "store mix: stages referred 3%" in result.stdout
     # The store: cases at every stage, with reports, letters as md and docx, and identifiers.
-    cases = tmp_path / "store-150" / "cases"
+    cases = tmp_path / "store-45" / "cases"
     stages = {(c / "case.yaml").read_text().split("\nstage: ")[1].split()[0] for c in cases.iterdir() if c.is_dir()}
-    assert len(stages) >= 10 and {"closed", "no-further-action", "in-review"} <= stages
+    assert len(stages) >= 14 and {"closed", "no-further-action", "in-review"} <= stages
     assert any(cases.glob("*/report-v1.md")) and any(cases.glob("*/documents/*.docx"))
     assert any(cases.glob("*/identifiers.age")) and any(cases.glob("*/chronology/*.yaml"))
 
