@@ -216,3 +216,30 @@ def test_blob_ids_come_from_gits_index_for_unchanged_files(cli: Cli, store: Path
     assert changed == key(index=False) and changed != original
     git(store, "add", "-A")
     assert key(index=True) == changed
+
+
+def test_a_published_case_is_kept_but_its_redaction_check_runs_every_time(
+        cli: Cli, store: Path, tmp_path: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redaction check reads keys that live outside the store, so it runs on every validate;
+    the rest of a published case's verdict is kept like any other."""
+    from helpers import to_closed
+
+    from reviewctl.core import validate
+
+    published, plain = to_closed(cli, store, "sar", tmp_path), refer(cli)
+    redaction: list[str] = []
+    said: list[str] = []
+    real = validcases.published_problems
+
+    def published_problems(store_: object, folder: Path, shown: str) -> list[str]:
+        redaction.append(folder.name)
+        return said or real(store_, folder, shown)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "published_problems", published_problems)
+    assert problems(cli, store) == [] and sorted(counted) == sorted([published, plain])
+    counted.clear()
+    assert problems(cli, store) == [] and counted == [] and redaction == [published]
+    said.append(f"cases/{published}: published case: a name in report-v1.md; redact it")
+    assert problems(cli, store) == said and counted == []  # found by the check that ran again
+    said.clear()
+    assert problems(cli, store) == []

@@ -5,7 +5,7 @@ A case's verdict is kept only while nothing that could change it has changed:
   anywhere in the folder means no verdict is kept: such a case is checked every time);
 - the settings file and the workflow file (their bytes), and the version of reviewctl;
 - for a published case, the keys of the redaction check: those live outside the store,
-  so a published case's verdict is never kept.
+  so a published case's redaction check runs every time (the rest of its verdict is kept).
 No check of one case reads today's date, so the calendar is not part of the key.
 
 Blob ids are worked out as git does (sha1 of "blob SIZE\\0" and the bytes), and, like
@@ -32,7 +32,7 @@ from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.store import CONFIG_FILE, Store
 
 CACHE_NAME = "reviewctl-validate.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: published cases kept, their redaction check run again
 RACY_NS = 50_000_000
 INDEX_FROM = 200  # unknown files, after which git's index is read for the rest
 
@@ -54,6 +54,7 @@ class Kept:
     case: bytes
     has_approvals: bool
     flagged: bool
+    published: bool = False  # its redaction check runs again every time (the keys are not in the store)
 
     def mapping(self) -> Any:
         return pickle.loads(self.case)

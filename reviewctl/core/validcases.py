@@ -126,7 +126,7 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
     problems += found
     problems += _chronology_problems(store, folder)
     if "publication" in docs:  # the redaction guard holds after publication too
-        problems += _published_problems(store, folder, shown)
+        problems += published_problems(store, folder, shown)
     return problems
 
 
@@ -150,7 +150,8 @@ def _keys_unavailable(store: Store) -> bool:
     return _KEYS_UNAVAILABLE[store.root]
 
 
-def _published_problems(store: Store, folder: Path, shown: str) -> list[str]:
+def published_problems(store: Store, folder: Path, shown: str) -> list[str]:
+    """The redaction check of a published case (its keys live outside the store: checked every time)."""
     # Imported here: only a published case needs the keys and the redaction checks.
     from reviewctl.core.identifiers import stored_as
     from reviewctl.core.keys import KeysUnavailable
