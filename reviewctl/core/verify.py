@@ -209,6 +209,10 @@ class Checked(NamedTuple):
     checks: list[Check]
 
 
+# What check_case reads of a case: its record, approvals, report versions and the JCRG's final report.
+_CHECKED_DOCUMENTS = frozenset({"case", "approvals", "report", "jcrg"})
+
+
 def _check_cases(store: Store, case_ids: list[str], base: Base,
                  loaded: dict[str, dict[str, Any]] | None = None) -> dict[str, Checked]:
     """Each case and its checks; the log is read once for all the cases.  `loaded`: documents
@@ -223,7 +227,7 @@ def _check_cases(store: Store, case_ids: list[str], base: Base,
     for case_id in case_ids:
         docs = (loaded or {}).get(case_id)
         files = CaseFiles(case_id, store.case_dir(case_id), docs) if docs is not None \
-            else store.case(case_id, fast=True)
+            else store.case(case_id, fast=True, only=_CHECKED_DOCUMENTS)
         found[case_id] = Checked(files, check_case(store, files, base, commits, base_types.get(case_id), known,
                                                    case_ids))
     return found
