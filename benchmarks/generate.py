@@ -111,7 +111,6 @@ class _Builder:
     def __init__(self, root: Path, work: Path) -> None:
         self.root, self.work = root, work
         self.kept_by_stage: dict[tuple[str, str], Exemplar] = {}
-        self.kept: dict[tuple[str, str, bool], Exemplar] = {}
 
     def run(self, day: str, *args: str, dated: bool = True) -> str:
         os.environ["REVIEWCTL_TODAY"] = day
@@ -132,13 +131,13 @@ class _Builder:
         shutil.copytree(self.root / "cases" / case_id, target)
         self.kept_by_stage[(case_type, stage)] = Exemplar(case_id, stage, case_type, target, _day(day), True)
 
-    def refer(self, case_type: str, day: str) -> str:
-        extra = ["--name", "Zoë Quillfeather-Imaginary", "--dob", "2019-03-14"]
+    def refer(self, case_type: str, day: str, extra: tuple[str, ...] = ()) -> str:
         case_id = self.run(day, "refer", "--type", case_type, "--subject", SUBJECT,
                            "--referrer", "Fictional Agency DSL", "--received", day, "--incident-date", day,
                            "--summary", "A fictional referral for the benchmark; nothing in it is real.",
                            "--agency", "Fictional Shire Police", "--agency", "Fictional Shire ICB", *extra)
-        self.keep(case_id, case_type, day)
+        if not extra:  # the donor of identifiers is no exemplar
+            self.keep(case_id, case_type, day)
         return case_id
 
     def step(self, case_id: str, case_type: str, day: str, *args: str) -> None:
@@ -244,8 +243,10 @@ class _Builder:
 def build_exemplars(work: Path, types: tuple[str, ...]) -> tuple[Path, dict[tuple[str, str, bool], Exemplar], Path]:
     """The exemplar store (its settings are the benchmark store's), its exemplars and its key store.
 
-    Every exemplar case is referred with identifiers; its copy without them is the same
-    folder less `identifiers.age` (nothing else of a case says it has them)."""
+    The exemplars are made without identifiers, and each has a copy with them: the encrypted
+    identifiers of one referral made with `--name` and `--dob`, and its key in the key store
+    under the exemplar's id (nothing else of a case says it has them; every step on a case
+    with identifiers checks what it writes against them, which doubled the time)."""
     root = init_store(work / "exemplar-store", "Fictional Benchmark Partnership", "BENCH")
     config = root / "reviewctl.yaml"
     text = config.read_text().replace("signed_approvals: true", "signed_approvals: false")
@@ -265,18 +266,24 @@ def build_exemplars(work: Path, types: tuple[str, ...]) -> tuple[Path, dict[tupl
             builder.whole_review(case_type)
         for case_type in (*types, "unknown"):
             builder.side_exits(case_type)
+        donor = builder.refer("lcspr", REFERRED.isoformat(), ("--name", "Zoë Quillfeather-Imaginary",
+                                                              "--dob", "2019-03-14"))
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    kept = dict(builder.kept)
+    kept = {}
+    store_keys = next(p for p in keystore.iterdir() if p.is_dir())
     for (case_type, stage), exemplar in builder.kept_by_stage.items():
-        plain = exemplar.folder.with_name(exemplar.folder.name + "-plain")
-        shutil.copytree(exemplar.folder, plain, ignore=shutil.ignore_patterns("identifiers.age"))
-        kept[(case_type, stage, True)] = exemplar
-        kept[(case_type, stage, False)] = Exemplar(exemplar.case_id, stage, case_type, plain, exemplar.last, False)
+        secret = exemplar.folder.with_name(exemplar.folder.name + "-identifiers")
+        shutil.copytree(exemplar.folder, secret)
+        shutil.copyfile(root / "cases" / donor / "identifiers.age", secret / "identifiers.age")
+        shutil.copyfile(store_keys / f"{donor}.age", store_keys / f"{exemplar.case_id}.age")
+        kept[(case_type, stage, True)] = Exemplar(exemplar.case_id, stage, case_type, secret, exemplar.last, True)
+        kept[(case_type, stage, False)] = Exemplar(exemplar.case_id, stage, case_type, exemplar.folder,
+                                                   exemplar.last, False)
     return root, kept, keystore
 
 
