@@ -585,7 +585,8 @@ def test_the_partnership_s_own_address_in_a_letter_is_not_a_listed_name(cli: Cli
     settings.write_text("\n".join([*kept, "address: [Fictional House, 1 Imaginary Street, Sometown, TT1 1AA]"]) + "\n")
     git(team, "commit", "-qam", "settings: the partnership's address")
     case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School DSL",
-                     "--summary", "Fictional.", "--agency", "Police", "--name", "Zoë Quillfeather-Imaginary").out.strip()
+                     "--summary", "Fictional.", "--agency", "Police",
+                     "--name", "Zoë Quillfeather-Imaginary").out.strip()
     letters = list((team / "cases" / case_id / "documents").glob("*acknowledgement*"))
     assert letters and "1 Imaginary Street" in letters[0].read_text()
     err = refused_cleanly(cli, team, REFUSED, "triage", case_id, "--accept", "--reason", "Imaginary family.")
