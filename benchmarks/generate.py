@@ -42,7 +42,7 @@ from pathlib import Path
 
 from reviewctl.adapters import agecrypt
 from reviewctl.cli.app import main as reviewctl
-from reviewctl.core.init import init_store
+from reviewctl.core.store.create import init_store
 
 TODAY = date(2026, 11, 27)  # the benchmark's REVIEWCTL_TODAY
 # The share of each (stage, type) in a caseload a few years old.  A partnership screens many

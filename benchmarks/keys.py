@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from reviewctl.adapters import agecrypt  # noqa: E402 (the package is found from the repository root)
 from reviewctl.cli.app import main  # noqa: E402
-from reviewctl.core.init import init_store  # noqa: E402
+from reviewctl.core.store.create import init_store  # noqa: E402
 
 
 def run(*args: str) -> str:

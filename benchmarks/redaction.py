@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reviewctl.adapters import yamlio  # noqa: E402 (the package is found from the repository root)
-from reviewctl.core import patterns  # noqa: E402
-from reviewctl.core.redaction import Confidential, Guard  # noqa: E402
+from reviewctl.core.privacy import patterns  # noqa: E402
+from reviewctl.core.privacy.redaction import Confidential, Guard  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CORPUS = DATA / "redaction_corpus.yaml"

@@ -29,7 +29,7 @@ import pytest
 from helpers import PEOPLE, TODAY, Cli, become, copy_store, git
 
 from reviewctl.cli.app import main
-from reviewctl.core.init import init_store
+from reviewctl.core.store.create import init_store
 
 # A whole run over two workers holds about 40 MB there at its peak (a passed test's folder
 # goes when it ends); 1 GiB free leaves room for far more.  A container's 64 MB is not used.

@@ -419,7 +419,7 @@ def test_list_names_bad_cases_and_lists_the_rest(cli: Cli, store: Path) -> None:
 
 def test_init_quotes_the_partnership(cli: Cli, tmp_path: Path) -> None:
     cli.ok("init", str(tmp_path / "s"), "--partnership", "Shire: #1 Partnership", "--prefix", "SP")
-    from reviewctl.core.store import Store
+    from reviewctl.core.store.folder import Store
 
     assert Store(tmp_path / "s").config.partnership == "Shire: #1 Partnership"
 

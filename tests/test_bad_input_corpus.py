@@ -21,7 +21,7 @@ import pytest
 from helpers import ALIAS_BOMB, TODAY, Cli, git, snapshot
 
 from reviewctl.cli.app import main
-from reviewctl.core.init import init_store
+from reviewctl.core.store.create import init_store
 
 REFUSED, USAGE, INVALID, UNUSABLE = 1, 2, 3, 4
 LONG = "x" * 100_000

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers import INVALID, USAGE, Cli, git, refused_cleanly, snapshot, to_setup
 
-from reviewctl.core import importer
+from reviewctl.core.steps import importer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import hostile_files as hostile  # beside the benchmark that uses them too

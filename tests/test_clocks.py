@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import REPORT, TICK_ALL, Cli, git, refer, to_in_review
 
-from reviewctl.core.clocks import MONTHS, WORKING_DAYS, paused_length, revise
+from reviewctl.core.clocks.deadlines import MONTHS, WORKING_DAYS, paused_length, revise
 
 
 def d(text: str) -> date:

@@ -318,7 +318,7 @@ def test_validate_base_names_every_template_a_branch_changes(cli: Cli, store: Pa
 
 @pytest.mark.parametrize("name", ["../outside.yaml", "/tmp/outside.yaml", "linked.yaml"])
 def test_a_workflow_outside_the_store_is_refused(cli: Cli, store: Path, name: str) -> None:
-    from reviewctl.core.store import DEFAULT_WORKFLOW
+    from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
     outside = store.parent / "outside.yaml"
     outside.write_text(DEFAULT_WORKFLOW.read_text())

@@ -29,7 +29,7 @@ from helpers import (
 )
 from ruamel.yaml import YAML
 
-from reviewctl.core.store import DEFAULT_WORKFLOW
+from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
 # The steps from jcrg-agreed onwards, as a forger would write them into the history.
 LATER = [("approve", "jcrg-agreed", "approved"), ("publish", "approved", "published"),
@@ -241,7 +241,7 @@ def test_sync_without_an_upstream_says_how(cli: Cli, signed: Path) -> None:
 
 
 def test_a_branch_cannot_drop_a_role_from_the_workflow(cli: Cli, signed: Path, tmp_path: Path) -> None:
-    from reviewctl.core.store import DEFAULT_WORKFLOW
+    from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
     case_id = to_jcrg(cli, signed, tmp_path)
     git(signed, "checkout", "-q", "-b", "review/no-roles")

@@ -11,7 +11,7 @@ import pytest
 from helpers import Cli, git, refer, run_subprocess
 
 from reviewctl.adapters.gitrepo import GitRepo
-from reviewctl.core.store import Store
+from reviewctl.core.store.folder import Store
 from reviewctl.errors import BusyError
 
 
@@ -83,7 +83,7 @@ def test_a_step_in_a_submodule(cli: Cli, store: Path, tmp_path: Path, monkeypatc
 
 def test_the_core_imports_without_fcntl() -> None:
     code = ("import sys; sys.modules['fcntl'] = None\n"
-            "import reviewctl.core.transaction, reviewctl.core.doctor, reviewctl.adapters.gitrepo\n")
+            "import reviewctl.core.store.transaction, reviewctl.core.upkeep.doctor, reviewctl.adapters.gitrepo\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
 

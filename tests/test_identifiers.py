@@ -426,7 +426,7 @@ def test_amending_a_name_out_of_free_text_does_not_copy_it_into_the_history(cli:
 
 def test_stores_that_share_a_key_store_never_see_each_others_keys(
         cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewctl.core.init import init_store
+    from reviewctl.core.store.create import init_store
 
     first = with_name(cli)
     other = init_store(tmp_path / "other", "Another Fictional Partnership", "TST")

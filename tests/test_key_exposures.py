@@ -51,7 +51,7 @@ def entries_of(folder: Path, case_id: str) -> list[Path]:
 
 def test_a_store_that_claims_another_stores_id_gets_none_of_its_keys(
         cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewctl.core.init import init_store
+    from reviewctl.core.store.create import init_store
 
     first = with_name(cli)
     entry = key_folder(tmp_path) / f"{first}.age"
@@ -76,7 +76,7 @@ def test_a_store_that_claims_another_stores_id_gets_none_of_its_keys(
 
 def test_a_key_store_folder_from_before_binding_is_refused_to_a_store_that_never_had_its_cases(
         cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewctl.core.init import init_store
+    from reviewctl.core.store.create import init_store
 
     first = with_name(cli)
     folder = key_folder(tmp_path)
@@ -273,7 +273,7 @@ def test_a_linked_worktree_counts_as_inside_the_repository(cli: Cli, team: Path,
 
 def test_a_store_id_and_roots_copied_from_another_repository_are_named_without_a_key_store(
         cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reviewctl.core.init import init_store
+    from reviewctl.core.store.create import init_store
 
     other = init_store(tmp_path / "other", "Another Fictional Partnership", "OTH")
     monkeypatch.chdir(other)

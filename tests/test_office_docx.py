@@ -23,7 +23,7 @@ from helpers import (
     to_in_review,
 )
 
-from reviewctl.core.transaction import Journal
+from reviewctl.core.store.transaction import Journal
 
 LETTERHEAD = "Fictional Shire Safeguarding Partnership - letterhead"
 
@@ -233,8 +233,8 @@ def test_an_interrupted_word_step_is_put_back_by_doctor(store: Path, tmp_path: P
 
 def test_the_journal_puts_back_a_word_document_byte_for_byte(store: Path, tmp_path: Path) -> None:
     from reviewctl.adapters.journal import original as _original
-    from reviewctl.core.store import Store
-    from reviewctl.core.transaction import restore
+    from reviewctl.core.store.folder import Store
+    from reviewctl.core.store.transaction import restore
 
     path = store / "letter.docx"
     original = word_report(tmp_path / "r.docx").read_bytes()

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import INVALID, REFUSED, Cli, git, refused_cleanly, to_closed_until_approved
 
-from reviewctl.core.extract import Extracted
-from reviewctl.core.redaction import Confidential, Guard
+from reviewctl.core.privacy.extract import Extracted
+from reviewctl.core.privacy.redaction import Confidential, Guard
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from redaction import (  # benchmarks/ is not a package
@@ -217,7 +217,7 @@ def test_pattern_corpus_is_all_caught_with_few_false_alarms() -> None:
 
 
 def test_pattern_corpus_covers_every_kind() -> None:
-    from reviewctl.core.patterns import KINDS
+    from reviewctl.core.privacy.patterns import KINDS
 
     counts = {kind: sum(1 for k, _ in pattern_spellings() if k == kind) for kind in KINDS}
     assert all(count >= 20 for count in counts.values()), counts

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from helpers import Cli, git, refer, snapshot, to_closed, to_setup
 
-from reviewctl.core.index import CACHE_NAME, DETAILS_NAME, load_index
-from reviewctl.core.store import Store
+from reviewctl.core.reports.cache import CACHE_NAME, DETAILS_NAME, load_index
+from reviewctl.core.store.folder import Store
 
 
 def rows(cli: Cli, *args: str) -> list[dict]:  # type: ignore[type-arg]
@@ -227,7 +227,7 @@ def test_damaged_cache_is_rebuilt(cli: Cli, store: Path, damage: str) -> None:
     elif damage == "truncate":
         cache.write_bytes(cache.read_bytes()[:40])
     else:
-        from reviewctl.core.index import _read_cache, _write_cache
+        from reviewctl.core.reports.cache import _read_cache, _write_cache
 
         data = _read_cache(cache)
         cases = {n: (sig, "ok", s._replace(subject="WRONG")) for n, (sig, _, s) in data.pop("cases").items()}
@@ -286,7 +286,7 @@ def test_data_on_stdout_messages_on_stderr(cli: Cli, store: Path) -> None:
     assert result.out.startswith("id,")
 
 
-_OVER_THE_CORES = ("import sys; import reviewctl.core.index as index; index.PARALLEL_FROM = {0}; "
+_OVER_THE_CORES = ("import sys; import reviewctl.core.reports.cache as index; index.PARALLEL_FROM = {0}; "
                    "from reviewctl.cli.app import main; sys.exit(main(sys.argv[1:]))")
 
 

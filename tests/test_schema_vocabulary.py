@@ -73,7 +73,7 @@ def test_a_stage_type_or_id_the_store_does_not_know_fails_the_schema(cli: Cli, s
 def test_a_store_of_its_own_workflow_gets_its_stages(cli: Cli, store: Path) -> None:
     import shutil
 
-    from reviewctl.core.store import DEFAULT_WORKFLOW
+    from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
     text = DEFAULT_WORKFLOW.read_text().replace("  - id: referred\n", "  - id: received-by-the-unit\n", 1)
     text = text.replace(" referred", " received-by-the-unit").replace("[referred", "[received-by-the-unit")

@@ -14,8 +14,8 @@ import pytest
 import typer
 
 from reviewctl.cli.common import step
-from reviewctl.core.acts import Act
-from reviewctl.core.workflow import load_workflow
+from reviewctl.core.workflow.acts import Act
+from reviewctl.core.workflow.load import load_workflow
 from reviewctl.web.forms import CHOICES, LEFT_OUT, ONE_OF, Form, FormError, argv_for, click_command, form_for
 from reviewctl.web.pages import form_view
 from reviewctl.web.steps import BY_ACTION, BY_RECORD, REFER, STEP_COMMANDS

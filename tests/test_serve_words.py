@@ -21,7 +21,7 @@ from helpers import NAME, Cli, copy_store, git, refer, snapshot, stage, to_setup
 from webclient import DEMO_TODAY, demo_store, serving
 
 from reviewctl.cli.common import Globals
-from reviewctl.core.livesite import LiveSite
+from reviewctl.core.reports.live_pages import LiveSite
 from reviewctl.web.forms import CHOICES, form_for
 from reviewctl.web.pages import form_view
 from reviewctl.web.steps import REFER

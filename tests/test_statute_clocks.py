@@ -12,7 +12,7 @@ import pytest
 from helpers import INVALID, REFUSED, USAGE, Cli, git, load, refer, refused_cleanly, to_in_review
 from ruamel.yaml import YAML
 
-from reviewctl.core.store import DEFAULT_WORKFLOW
+from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.step import Edit
-from reviewctl.core.store import Store
+from reviewctl.core.store.folder import Store
+from reviewctl.core.store.step import Edit
 from reviewctl.errors import UsageError
 from tests.helpers import INVALID, USAGE, Cli, git, refer, refused_cleanly, to_jcrg_agreed
 

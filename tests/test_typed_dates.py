@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from helpers import USAGE, Cli, load, refer, refused_cleanly, to_setup
 
-from reviewctl.core.typed_dates import NotADate, read_date
+from reviewctl.core.case.typed_dates import NotADate, read_date
 
 ONE_DAY = ["2026-11-02", "02/11/2026", "2/11/2026", "2 Nov 2026", "2 November 2026", "2nd November 2026",
            "2.11.26", "Monday 2 November 2026", " 2  nov 2026 "]

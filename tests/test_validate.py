@@ -68,7 +68,7 @@ def test_conflict_markers_in_a_letter(cli: Cli, store: Path) -> None:
 
 
 def test_bad_workflow_override(cli: Cli, store: Path) -> None:
-    from reviewctl.core.store import DEFAULT_WORKFLOW
+    from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
     text = DEFAULT_WORKFLOW.read_text().replace("to: decision", "to: decisoin", 1)
     (store / "workflow.yaml").write_text(text)
@@ -85,7 +85,7 @@ def test_bad_workflow_override(cli: Cli, store: Path) -> None:
 
 def test_workflow_override_changes_the_process(cli: Cli, store: Path) -> None:
     """A store can change the process without code: here lcspr skips the rapid review."""
-    from reviewctl.core.store import DEFAULT_WORKFLOW
+    from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
     text = DEFAULT_WORKFLOW.read_text()
     start = text.index("    to: decision\n    requires:\n")
@@ -190,7 +190,7 @@ def test_clean_store_sarif_has_no_results(cli: Cli, store: Path) -> None:
 
 
 def test_problem_lines_read_back() -> None:
-    from reviewctl.core.problems import Problem
+    from reviewctl.core.case.problems import Problem
     from reviewctl.errors import located
 
     for path, line, key, message in [("cases/X/case.yaml", 3, "history[1].step", "a: b"),

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import Cli, git, refer, run_subprocess, snapshot
 
-from reviewctl.core import validcache, validcases
+from reviewctl.core.upkeep import validate_cases as validcases
+from reviewctl.core.upkeep import verdicts as validcache
 
 
 @pytest.fixture
@@ -57,7 +58,7 @@ def test_only_changed_cases_are_checked_again(cli: Cli, store: Path, counted: li
 @pytest.mark.parametrize("change", ["settings", "workflow", "version"])
 def test_what_could_change_a_verdict_clears_them_all(cli: Cli, store: Path, counted: list[str],
                                                      monkeypatch: pytest.MonkeyPatch, change: str) -> None:
-    from reviewctl.core.store import DEFAULT_WORKFLOW
+    from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
     ids = sorted([refer(cli), refer(cli)])
     assert problems(cli, store) == []
@@ -115,7 +116,7 @@ def test_many_cases_over_the_cores_find_the_same(cli: Cli, store: Path, monkeypa
 
 
 def validcache_store(root: Path) -> object:
-    from reviewctl.core.store import Store
+    from reviewctl.core.store.folder import Store
 
     return Store(root)
 
@@ -186,7 +187,7 @@ def test_blob_ids_come_from_gits_index_for_unchanged_files(cli: Cli, store: Path
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh clone's files are all unknown to the verdicts: their blob ids are read from git's
     index (not each file), but a file changed since it was staged is still hashed."""
-    from reviewctl.core.store import Store
+    from reviewctl.core.store.folder import Store
 
     case_id = refer(cli)
     folder = str(store / "cases" / case_id)
@@ -224,7 +225,7 @@ def test_a_published_case_is_kept_but_its_redaction_check_runs_every_time(
     the rest of a published case's verdict is kept like any other."""
     from helpers import to_closed
 
-    from reviewctl.core import validate
+    from reviewctl.core.upkeep import validate
 
     published, plain = to_closed(cli, store, "sar", tmp_path), refer(cli)
     redaction: list[str] = []

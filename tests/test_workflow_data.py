@@ -12,7 +12,7 @@ import pytest
 from helpers import REPORT, TICK_ALL, Cli, git, home_office_approves, refer, to_in_review
 from ruamel.yaml import YAML
 
-from reviewctl.core.store import DEFAULT_WORKFLOW
+from reviewctl.core.store.folder import DEFAULT_WORKFLOW
 
 Flow = dict[str, Any]
 

@@ -12,8 +12,8 @@ from reviewctl.cli.common import Format, FormatOpt, globals_of, step
 from reviewctl.cli.steps import IdArg
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 
 class _ListByDefault(TyperGroup):
@@ -40,8 +40,8 @@ ActionArg = Annotated[str, typer.Argument(metavar="ACTION", help="The action's i
 @actions_app.command("list")
 def actions_list(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = Format.TABLE) -> None:
     """A case's actions with their RAG status (from the due date and the progress)."""
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.monitoring import action_rows
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.reports.actions import action_rows  # lazy: loads pydantic, difflib
 
     g = globals_of(ctx)
     rows = action_rows(g.store(), case_id, g.today())
@@ -60,7 +60,7 @@ def actions_update(
     *, options: StepOptions,
 ) -> Outcome:
     """Record an action's progress (and its status, and evidence)."""
-    from reviewctl.core.monitoring import update
+    from reviewctl.core.steps.monitoring import update  # lazy: loads pydantic, secrets
 
     return update(globals_of(ctx).store(), case_id, action_id, progress=progress or "", evidence=evidence,
                   status=status, options=options)
@@ -70,6 +70,6 @@ def actions_update(
 @step()
 def actions_sign_off(ctx: typer.Context, case_id: IdArg, action_id: ActionArg, *, options: StepOptions) -> Outcome:
     """Sign an action off as done."""
-    from reviewctl.core.monitoring import sign_off
+    from reviewctl.core.steps.monitoring import sign_off  # lazy: loads pydantic, secrets
 
     return sign_off(globals_of(ctx).store(), case_id, action_id, options)

@@ -164,8 +164,8 @@ def command_name(argv: list[str]) -> str | None:
 def _crash_log() -> str:
     # Tracebacks never reach the terminal, and never with local variables: this data is
     # about children and people who died.
-    import tempfile
-    import traceback
+    import tempfile  # lazy: loads tempfile
+    import traceback  # lazy: loaded when the command runs
 
     fd, path = tempfile.mkstemp(prefix="reviewctl-crash-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -192,7 +192,7 @@ def _check_arguments(argv: list[str]) -> None:
 
 def _os_error(error: OSError) -> ReviewctlError:
     """A file system refusal as one line that says what to do; never a crash."""
-    import errno
+    import errno  # lazy: loaded when the command runs
 
     if error.errno == errno.ENAMETOOLONG:
         return UsageError("a name or path is too long for the file system; use a shorter one")
@@ -212,7 +212,7 @@ def _command(name: str | None) -> Any:  # typer's own click Command
     Typer builds the click commands anew on every call: once per process is enough for a
     test suite or a script that calls main() many times.
     """
-    from reviewctl.cli.helptext import polish
+    from reviewctl.cli.helptext import polish  # lazy: loaded when the command runs
 
     command = typer.main.get_command(app(COMMANDS if name is None else [name]))
     polish(command)  # plain metavars (DATE, ID, TEXT, PATH) and each command's examples

@@ -11,8 +11,8 @@ from reviewctl.cli.steps import IdArg
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 clock_app = typer.Typer(help="A case's clocks: pause, resume, extend, and each clock's story.", no_args_is_help=True)
 
@@ -31,7 +31,7 @@ def pause(
     *, options: StepOptions,
 ) -> Outcome:
     """Stop a running clock (e.g. the review waits for a criminal trial or an inquest)."""
-    from reviewctl.core.clockpause import pause_clock
+    from reviewctl.core.steps.clock_changes import pause_clock  # lazy: loads pydantic, secrets
 
     return pause_clock(globals_of(ctx).store(), case_id, clock, reason, waits_for, options)
 
@@ -40,7 +40,7 @@ def pause(
 @step(message=False)
 def resume(ctx: typer.Context, case_id: IdArg, clock: ClockArg, *, options: StepOptions) -> Outcome:
     """Restart a paused clock: its due date moves on by the working days it was paused."""
-    from reviewctl.core.clockstory import resume as core_resume
+    from reviewctl.core.steps.clock_changes import resume as core_resume  # lazy: loads pydantic, secrets
 
     return core_resume(globals_of(ctx).store(), case_id, clock, options)
 
@@ -55,7 +55,7 @@ def extend(
     *, options: StepOptions,
 ) -> Outcome:
     """Give a clock a later due date, with the reason (and who agreed it)."""
-    from reviewctl.core.clockstory import extend as core_extend
+    from reviewctl.core.steps.clock_changes import extend as core_extend  # lazy: loads pydantic, secrets
 
     if not to.strip():
         raise UsageError("--to is required: give the new due date, e.g. 1/9/2027")
@@ -65,8 +65,8 @@ def extend(
 @clock_app.command("list")
 def list_clocks(ctx: typer.Context, case_id: IdArg, fmt: FormatOpt = Format.TABLE) -> None:
     """Every clock of the case with its whole story: started, due, pauses, extensions, outcome."""
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.showview import case_clocks
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.reports.case_lines import case_clocks  # lazy: loaded when the command runs
 
     g = globals_of(ctx)
     clocks = case_clocks(g.store(), case_id, g.today())
@@ -100,8 +100,8 @@ def next_(
     ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
 ) -> None:
     """The steps allowed now, and for each what is still missing and the command that records it."""
-    from reviewctl.cli.output import as_json, emit
-    from reviewctl.core.showview import case_next_steps
+    from reviewctl.cli.output import as_json, emit  # lazy: loaded when the command runs
+    from reviewctl.core.reports.case_lines import case_next_steps  # lazy: loaded when the command runs
 
     view = case_next_steps(globals_of(ctx).store(), case_id)
     emit(as_json(view) if fmt == "json" else next_text(view, fmt))
@@ -109,7 +109,7 @@ def next_(
 
 def next_text(view: dict[str, Any], fmt: str = "table") -> str:
     """The steps as a table: one row per step, one more per missing thing."""
-    from reviewctl.cli.output import table
+    from reviewctl.cli.output import table  # lazy: loaded when the command runs
 
     if view["terminal"] and not view["steps"]:
         lines = f"the case has ended in stage '{view['stage']}'; no further step\n"

@@ -18,8 +18,8 @@ import typer
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.store import Store
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.folder import Store
+    from reviewctl.core.store.transaction import Outcome
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Globals:
     identity: Path | None = None
 
     def store(self) -> Store:
-        from reviewctl.core.store import Store
+        from reviewctl.core.store.folder import Store  # lazy: loaded when the command runs
 
         store = Store.find(self.store_path)
         store.identity_file = self.identity
@@ -49,14 +49,14 @@ class Globals:
         source = "--as-of" if self.as_of is not None else "REVIEWCTL_TODAY" if os.environ.get("REVIEWCTL_TODAY") else None
         today = self.today()
         if source is not None and today != date.today():
-            import sys
+            import sys  # lazy: only where it is needed
 
             sys.stderr.write(f"note: clocks as of {today} ({source}), not today's date\n")
 
 
 def parse_date(value: str, flag: str) -> date:
-    """A DATE option as people type it, day first (core/typed_dates.py): one line naming the option if not."""
-    from reviewctl.core.typed_dates import NotADate, read_date
+    """A DATE option as people type it, day first (core/case/typed_dates.py): one line naming the option if not."""
+    from reviewctl.core.case.typed_dates import NotADate, read_date  # lazy: loaded when the command runs
 
     try:
         parsed = read_date(value)
@@ -67,7 +67,7 @@ def parse_date(value: str, flag: str) -> date:
 
 def plausible_date(value: date, flag: str) -> date:
     """Refuse a year that is surely a slip (0001, 9999): the calendar counts 1900 to 2199."""
-    from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
+    from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR  # lazy: loaded when the command runs
 
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise UsageError(f"{flag} {value} is not a plausible date; give one in the years {FIRST_YEAR} "
@@ -87,7 +87,7 @@ def globals_of(ctx: typer.Context) -> Globals:
 
 def report(outcome: Outcome) -> None:
     """A step's outcome on stderr: what it did and its commit, or the diff of a dry run."""
-    from reviewctl.cli.output import emit, say
+    from reviewctl.cli.output import emit, say  # lazy: loaded when the command runs
 
     if outcome.branch:
         say(f"{outcome.case_id}: {outcome.step} ({outcome.summary}) proposed on branch {outcome.branch}, "
@@ -181,12 +181,15 @@ def step(*, when: bool = True, message: bool = True, propose: bool = True) -> Ca
 
         @functools.wraps(func)
         def command(**given: Any) -> None:
-            from reviewctl.core.step import StepOptions
+            from reviewctl.core.privacy.pattern_guard import parse_allowances  # lazy: loads pydantic, secrets
+            from reviewctl.core.store.step import StepOptions  # lazy: loads pydantic, difflib
 
             chosen = {name: given.pop(name, default) for name, (_, default) in _SHARED.items()}
+            # A bad --allow is refused before anything is read.
+            allowances = parse_allowances(chosen["allow"] or (), chosen["allow_reason"])
             options = StepOptions(today=globals_of(given["ctx"]).today(), when=maybe_date(chosen["when"], "--date"),
                                   note=chosen["message"], dry_run=chosen["dry_run"], propose=chosen["propose"],
-                                  allow=tuple(chosen["allow"] or ()), allow_reason=chosen["allow_reason"])
+                                  allowances=allowances, allow_reason=chosen["allow_reason"])
             outcome = func(**given, options=options)
             if outcome is not None:
                 report(outcome)

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reviewctl.cli.common import globals_of, step
+from reviewctl.cli.common import globals_of, maybe_date, step
 from reviewctl.cli.steps import IdArg
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 ReasonOpt = Annotated[str, typer.Option("--reason", help="Why (required; kept in the history, never in the commit).",
                                         show_default=False)]
@@ -28,7 +28,7 @@ def amend(
     *, options: StepOptions,
 ) -> Outcome:
     """Correct a recorded value, in any stage; the history keeps the old value and why."""
-    from reviewctl.core.amend import amend as core
+    from reviewctl.core.steps.amend import amend as core  # lazy: loads pydantic, difflib
 
     return core(globals_of(ctx).store(), case_id, field, value, reason, options)
 
@@ -36,7 +36,7 @@ def amend(
 @step()
 def withdraw(ctx: typer.Context, case_id: IdArg, reason: ReasonOpt = "", *, options: StepOptions) -> Outcome:
     """End a referral before the decision to conduct (a duplicate, referred in error, moved away)."""
-    from reviewctl.core.lifecycle import withdraw as core
+    from reviewctl.core.steps.lifecycle import withdraw as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, reason, options)
 
@@ -50,7 +50,7 @@ def reopen(
     *, options: StepOptions,
 ) -> Outcome:
     """Reopen an ended case (new information; a challenge to a decision not to review)."""
-    from reviewctl.core.lifecycle import reopen as core
+    from reviewctl.core.steps.lifecycle import reopen as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, to, reason, options)
 
@@ -64,7 +64,6 @@ def retype(
     *, options: StepOptions,
 ) -> Outcome:
     """Change the review type; refused while what the new type needs so far is missing."""
-    from reviewctl.cli.common import maybe_date
-    from reviewctl.core.lifecycle import retype as core
+    from reviewctl.core.steps.lifecycle import retype as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, case_type, reason, options, maybe_date(aware, "--aware"))

@@ -167,9 +167,9 @@ def polish(command: Any, path: str = "") -> None:
 # -- shell completion: case ids, types, stages and agencies, read from the store ----------
 
 def _store(ctx: Any) -> Any:
-    from pathlib import Path
+    from pathlib import Path  # lazy: loaded when the command runs
 
-    from reviewctl.core.store import Store
+    from reviewctl.core.store.folder import Store  # lazy: loaded when the command runs
 
     given = ctx.find_root().params.get("store")
     return Store.find(Path(given) if given else None)
@@ -200,7 +200,7 @@ def _as_the_shell_reads(value: str) -> str:
 
 
 def _agencies(store: Any) -> list[str]:
-    from reviewctl.core.index import load_index
+    from reviewctl.core.reports.cache import load_index  # lazy: loads tempfile
 
     return [str(a) for s in load_index(store, details=False).summaries for a in s.agencies]
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from reviewctl.cli.common import Format, formats, globals_of, step
-from reviewctl.errors import ExitCode
+from reviewctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.store import Store
+    from reviewctl.core.store.folder import Store
+    from reviewctl.core.store.step import StepOptions
 
 
 @step(message=False, propose=False)
@@ -34,8 +34,8 @@ def import_(
     named with its row number and column. The stage each case had reached is recorded as
     an imported history. Prints the new ids.
     """
-    from reviewctl.cli.output import emit, printable, say, table
-    from reviewctl.core.importer import RowErrors, run_import
+    from reviewctl.cli.output import emit, printable, say, table  # lazy: loaded when the command runs
+    from reviewctl.core.steps.importer import RowErrors, run_import  # lazy: loads pydantic, secrets
 
     store = globals_of(ctx).store()
     try:
@@ -61,10 +61,9 @@ def search(
     fmt: Annotated[Format, formats("table", "json", "csv")] = Format.TABLE,
 ) -> None:
     """Find cases by pseudonym, summary, agency, theme or report text (from the report cache)."""
-    from reviewctl.cli.output import as_json, emit, say, table
-    from reviewctl.cli.reports import _index, _problems
-    from reviewctl.core.search import search as core_search
-    from reviewctl.errors import UsageError
+    from reviewctl.cli.output import as_json, emit, say, table  # lazy: loaded when the command runs
+    from reviewctl.cli.reports import _index, _problems  # lazy: loaded when the command runs
+    from reviewctl.core.reports.search import search as core_search  # lazy: loads tempfile
 
     if not text.strip():
         raise UsageError("give the words to find, e.g. reviewctl search escalation")
@@ -92,11 +91,11 @@ def schema(
     files (yaml-language-server), so a hand edit in VS Code is checked as it is typed.
     Run it again after upgrading reviewctl, and commit the files.
     """
-    from reviewctl.cli.output import say
-    from reviewctl.core.outputs import write_schemas, write_store_schemas
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.store.outputs import write_schemas, write_store_schemas  # lazy: loads tempfile
 
     if output is not None:
-        from reviewctl.errors import UnusableError
+        from reviewctl.errors import UnusableError  # lazy: only where it is needed
 
         g = globals_of(ctx)
         try:  # in a store: its workflow's stages and types; elsewhere the default workflow's

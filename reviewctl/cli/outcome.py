@@ -13,8 +13,8 @@ from reviewctl.cli.steps import IdArg
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 
 @step()
@@ -28,8 +28,8 @@ def report_cmd(
     *, options: StepOptions,
 ) -> Outcome:
     """Store a report version (--file), a revision (--file --revision --reason), or mark it agreed (--agreed)."""
-    from reviewctl.core import report as core
-    from reviewctl.core.step import required_text
+    from reviewctl.core.steps import report as core  # lazy: loads pydantic, secrets
+    from reviewctl.core.store.step import required_text  # lazy: loads pydantic, difflib
 
     if (file is None) == (not agreed):
         raise UsageError("give exactly one of --file REPORT.md or --agreed")
@@ -47,7 +47,7 @@ def report_cmd(
 @step()
 def present(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outcome:
     """Record that the lead reviewer presented the report to the JCRG."""
-    from reviewctl.core.report import present as core
+    from reviewctl.core.steps.report import present as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, options)
 
@@ -65,7 +65,7 @@ def jcrg(
     *, options: StepOptions,
 ) -> Outcome:
     """The JCRG agrees the final report, the improvement actions and the comms plan."""
-    from reviewctl.core.jcrg import actions_file, agree_final, zip_actions
+    from reviewctl.core.steps.jcrg import actions_file, agree_final, zip_actions  # lazy: loads pydantic, secrets
 
     if actions is not None and action:
         raise UsageError("give the actions either with --action ... or with --actions FILE, not both")
@@ -87,7 +87,7 @@ def approve(
     Without --role: once every role's approval is in (merged from separate pull
     requests) and verifies, record the case as approved.
     """
-    from reviewctl.core.approval import approve as core
+    from reviewctl.core.steps.approval import approve as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, role=role, version=version, options=options)
 
@@ -108,7 +108,7 @@ def publish(
 
     With --planned DATE (or --sent BODY=DATE) it only plans: each body's notice deadline goes into `due`.
     """
-    from reviewctl.core import publication as core
+    from reviewctl.core.steps import publication as core  # lazy: loads pydantic, secrets
 
     if planned is not None or sent:
         if where or embargo_until or notified_on or route or reason:
@@ -127,9 +127,9 @@ def publish(
 
 def redaction_check(ctx: typer.Context, case_id: IdArg) -> None:
     """Check every publishable document of a case for confidential identifiers, listed or not."""
-    from reviewctl.cli.output import say
-    from reviewctl.core.patternguard import refuse_published
-    from reviewctl.core.publication import refuse_if_identifiers
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.privacy.pattern_guard import refuse_published  # lazy: loads pydantic, secrets
+    from reviewctl.core.steps.publication import refuse_if_identifiers  # lazy: loads pydantic, secrets
 
     store = globals_of(ctx).store()
     store.existing_case_dir(case_id)  # a case that does not exist has nothing to check, and is not clean
@@ -146,7 +146,7 @@ def impact(
     *, options: StepOptions,
 ) -> Outcome:
     """The Learning & Development Group's evidence of impact."""
-    from reviewctl.core.monitoring import impact as core
+    from reviewctl.core.steps.monitoring import impact as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, note=note, evidence=evidence, options=options)
 
@@ -154,7 +154,7 @@ def impact(
 @step()
 def monitor(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outcome:
     """Start the JCRG's monitoring of the action plan (published -> monitoring)."""
-    from reviewctl.core.monitoring import start_monitoring
+    from reviewctl.core.steps.monitoring import start_monitoring  # lazy: loads pydantic, secrets
 
     return start_monitoring(globals_of(ctx).store(), case_id, options)
 
@@ -166,7 +166,7 @@ def close(
     *, options: StepOptions,
 ) -> Outcome:
     """Close the case; refused while an action is open unless --reason is given."""
-    from reviewctl.core.monitoring import close as core
+    from reviewctl.core.steps.monitoring import close as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, reason=reason, options=options)
 
@@ -179,7 +179,7 @@ def link(
     *, options: StepOptions,
 ) -> Outcome:
     """Link two cases (e.g. a DHR and a SAR about the same death); shown on both."""
-    from reviewctl.core.links import link as core
+    from reviewctl.core.steps.links import link as core  # lazy: loads pydantic, difflib
 
     return core(globals_of(ctx).store(), case_id, other, kind, options)
 

@@ -86,7 +86,7 @@ def stream_json(items: Iterable[Any]) -> None:
 
 
 def table(rows: list[dict[str, Any]], columns: list[str], fmt: str = "table") -> str:
-    from tabulate import tabulate
+    from tabulate import tabulate  # lazy: loads tabulate
 
     if fmt == "csv":
         out = io.StringIO()

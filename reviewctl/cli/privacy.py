@@ -13,10 +13,10 @@ from reviewctl.cli.common import Format, FormatOpt, globals_of, report, step
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.reconcile import Plan
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.store import Store
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.privacy.reconcile import Plan
+    from reviewctl.core.store.folder import Store
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 recipients_app = typer.Typer(help="Who can read the cases' identifiers: add, remove, list.", no_args_is_help=True)
 
@@ -36,8 +36,8 @@ def confidential(
 
     Example: reviewctl confidential SSCP-2026-7KQ4MX --set "name=Zoë Fictional" --set dob=2019-03-14
     """
-    from reviewctl.cli.output import say
-    from reviewctl.core import confidential as core
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.steps import confidential as core  # lazy: loads pydantic, secrets
 
     store = globals_of(ctx).store()
     if case_id == "migrate":
@@ -51,7 +51,7 @@ def confidential(
     if show:
         return _show(store, case_id, output)
     if edit:
-        from reviewctl.adapters.editor import edit_privately
+        from reviewctl.adapters.editor import edit_privately  # lazy: only where it is needed
 
         outcome = core.edit_in_editor(store, case_id, options, edit_privately)
     else:
@@ -63,8 +63,8 @@ def confidential(
 
 
 def _migrate(store: Store, dry_run: bool) -> None:
-    from reviewctl.cli.output import say
-    from reviewctl.core.confidential import migrate
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.steps.confidential import migrate  # lazy: loads pydantic, secrets
 
     outcome, cases = migrate(store, dry_run)
     if outcome is None:
@@ -78,9 +78,9 @@ def _migrate(store: Store, dry_run: bool) -> None:
 
 def _show(store: Store, case_id: str, output: Path | None) -> None:
     """The identifiers to the terminal, or into a new private file; never into a pipe."""
-    from reviewctl.cli.output import emit, say
-    from reviewctl.core.confidential import show
-    from reviewctl.core.outputs import write_private
+    from reviewctl.cli.output import emit, say  # lazy: loaded when the command runs
+    from reviewctl.core.steps.confidential import show  # lazy: loads pydantic, secrets
+    from reviewctl.core.store.outputs import write_private  # lazy: loads tempfile
 
     text = show(store, case_id)
     if output is not None:
@@ -96,7 +96,7 @@ def _show(store: Store, case_id: str, output: Path | None) -> None:
 def _report(outcome: Outcome) -> None:
     """As `report`, but a dry run names the files and never prints their text: a diff of
     identifiers would show them (a plain confidential.yaml being removed)."""
-    from reviewctl.cli.output import say
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
 
     if not outcome.dry_run:
         report(outcome)
@@ -118,7 +118,7 @@ def recipients_add(
 
     Example: reviewctl recipients add alex.b --key ~/.ssh/id_ed25519.pub
     """
-    from reviewctl.core.recipients import add
+    from reviewctl.core.privacy.recipients import add  # lazy: loads pydantic, secrets
 
     _said(*add(globals_of(ctx).store(), name, key, options.dry_run))
 
@@ -132,7 +132,7 @@ def recipients_remove(
 
     Old commits stay readable to a copy of the old key store that they kept.
     """
-    from reviewctl.core.recipients import remove
+    from reviewctl.core.privacy.recipients import remove  # lazy: loads pydantic, secrets
 
     _said(*remove(globals_of(ctx).store(), name, options.dry_run))
 
@@ -141,8 +141,8 @@ def recipients_remove(
 @step(when=False, message=False, propose=False)
 def recipients_reconcile(ctx: typer.Context, *, options: StepOptions) -> None:
     """Bring every case key in step with the recipients: re-key, give, finish purges (sync does it too)."""
-    from reviewctl.cli.output import say
-    from reviewctl.core.reconcile import reconcile
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.privacy.reconcile import reconcile  # lazy: loads pydantic, secrets
 
     outcome, found = reconcile(globals_of(ctx).store(), options.dry_run)
     _said(outcome, found)
@@ -154,8 +154,8 @@ def recipients_reconcile(ctx: typer.Context, *, options: StepOptions) -> None:
 @step(when=False, message=False, propose=False)
 def recipients_migrate(ctx: typer.Context, *, options: StepOptions) -> None:
     """Move the old .reviewctl/recipients.yaml to one file per recipient, in one commit."""
-    from reviewctl.cli.output import say
-    from reviewctl.core.recipients import migrate
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.privacy.recipients import migrate  # lazy: loads pydantic, secrets
 
     outcome = migrate(globals_of(ctx).store(), options.dry_run)
     if outcome is None:
@@ -165,7 +165,7 @@ def recipients_migrate(ctx: typer.Context, *, options: StepOptions) -> None:
 
 
 def _said(outcome: Outcome | None, found: Plan) -> None:
-    from reviewctl.cli.output import say
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
 
     if outcome is not None:
         report(outcome)
@@ -180,8 +180,8 @@ def _said(outcome: Outcome | None, found: Plan) -> None:
 @recipients_app.command("list")
 def recipients_list(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """The recipients: who can read the identifiers."""
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.recipients import listing
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.privacy.recipients import listing  # lazy: loads pydantic, secrets
 
     rows = listing(globals_of(ctx).store())
     emit(as_json(rows) if fmt == "json" else table(rows, ["name", "key"], fmt))
@@ -196,8 +196,8 @@ def retention(
 
     Example: reviewctl retention --format csv
     """
-    from reviewctl.cli.output import as_json, emit, say, table
-    from reviewctl.core.retention import listing
+    from reviewctl.cli.output import as_json, emit, say, table  # lazy: loaded when the command runs
+    from reviewctl.core.privacy.retention import listing  # lazy: loads pydantic, secrets
 
     globs = globals_of(ctx)
     rows, unset = listing(globs.store(), globs.today(), everything)
@@ -224,8 +224,8 @@ def purge(
 
     Example: reviewctl purge SSCP-2026-7KQ4MX --reason "retention schedule: 15 years after closure"
     """
-    from reviewctl.cli.output import say
-    from reviewctl.core.retention import purge as core_purge
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.steps.purge import purge as core_purge  # lazy: loads pydantic, secrets
 
     outcome, warning = core_purge(globals_of(ctx).store(), case_id, reason, force, options, because)
     if outcome is None:

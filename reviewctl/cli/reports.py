@@ -14,8 +14,8 @@ from reviewctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
     from reviewctl.cli.common import Globals
-    from reviewctl.core.index import Index, Progress
-    from reviewctl.core.store import Store
+    from reviewctl.core.reports.cache import Index, Progress
+    from reviewctl.core.store.folder import Store
 
 # A terminal is narrow: the table keeps to what a business manager scans for.
 TABLE_COLUMNS = ["id", "type", "stage", "subject", "received", "next_deadline", "next_due", "rag",
@@ -46,8 +46,8 @@ def _progress() -> Progress | None:
         if total < 500:
             return
         if "bar" not in state:
-            from rich.console import Console
-            from rich.progress import Progress as Bar
+            from rich.console import Console  # lazy: only where it is needed
+            from rich.progress import Progress as Bar  # lazy: only where it is needed
 
             state["bar"] = Bar(console=Console(stderr=True), transient=True)
             state["bar"].start()
@@ -61,24 +61,24 @@ def _progress() -> Progress | None:
 
 def _index(store: Store, details: bool = True) -> Index:
     """The report cache; `details` False for a report that reads none (list, due)."""
-    from reviewctl.core.index import load_index
+    from reviewctl.core.reports.cache import load_index  # lazy: loads tempfile
 
     return load_index(store, _progress(), details)
 
 
 def _problems(index: Index) -> None:
-    from reviewctl.cli.output import printable, say
+    from reviewctl.cli.output import printable, say  # lazy: loaded when the command runs
 
     for problem in index.problems:
         say(f"error: {printable(problem)}")
 
 
 def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None, title: str) -> None:
-    from reviewctl.cli.output import as_json, emit, table
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
 
     if fmt == "xlsx":
-        from reviewctl.adapters.xlsx import write_xlsx
-        from reviewctl.core.reportviews import WORD_CODES
+        from reviewctl.adapters.xlsx import write_xlsx  # lazy: only where it is needed
+        from reviewctl.core.reports.figures_by_type import WORD_CODES  # lazy: only where it is needed
 
         write_xlsx(_xlsx_path(output), rows, columns, title, XLSX_HEADERS, XLSX_DATES, "rag", frozenset(WORD_CODES))
     elif output is not None:
@@ -112,7 +112,7 @@ def _output_path(output: Path, example: str) -> Path:
 def _in_words(store: Store, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """The rows with the workflow's labels (read only for the formats in words: JSON and the
     terminal's table need no workflow beyond what the report cache keeps)."""
-    from reviewctl.core.reportviews import in_words
+    from reviewctl.core.reports.figures_by_type import in_words  # lazy: loaded when the command runs
 
     flow = store.workflow
     return in_words(rows, dict(flow.types), {s.id: s.label for s in flow.stages})
@@ -127,8 +127,8 @@ def _renamed(value: str | None, old: str | None, flag: str, old_flag: str) -> st
 
 def _document(g: Globals, store: Store, template: str, **context: Any) -> None:
     """A report as a markdown document, from a template the partnership can edit."""
-    from reviewctl.adapters.render import render
-    from reviewctl.cli.output import emit
+    from reviewctl.adapters.render import render  # lazy: loads jinja2, signal
+    from reviewctl.cli.output import emit  # lazy: loaded when the command runs
 
     base = {"partnership": store.config.partnership, "date": g.today()}
     emit(render(template, {**base, **context}, store.templates_search()))
@@ -154,8 +154,11 @@ def list_(
     As csv, md and xlsx it is in words: each type and stage by its label, with the codes
     in their own columns (type_code, stage_code), and Yes or No; --codes gives the codes only.
     """
-    from reviewctl.core.reports import Filters, tracker
-    from reviewctl.core.reportviews import tracker_table_rows, unknown_agency
+    from reviewctl.core.reports.figures_by_type import (  # lazy: loaded when the command runs
+        tracker_table_rows,
+        unknown_agency,
+    )
+    from reviewctl.core.reports.tracker import Filters, tracker  # lazy: loads statistics, tempfile
 
     if fmt == "xlsx":
         _xlsx_path(output)
@@ -173,22 +176,22 @@ def list_(
     g.note_as_of()
     note = unknown_agency(index, agency) if agency is not None else None
     if note:
-        from reviewctl.cli.output import printable, say
+        from reviewctl.cli.output import printable, say  # lazy: only where it is needed
 
         say(printable(note))
     words = fmt in ("csv", "md", "xlsx") and not codes
     if words:
         rows = _in_words(store, rows)
     if fmt == "json":
-        from reviewctl.cli.output import stream_json
+        from reviewctl.cli.output import stream_json  # lazy: only where it is needed
 
         stream_json(rows)
     elif fmt == "md":
-        from reviewctl.cli.output import escaped
+        from reviewctl.cli.output import escaped  # lazy: only where it is needed
 
         _document(g, store, "tracker.md.j2", rows=[escaped(r) for r in rows])
     else:
-        from reviewctl.core.reportviews import WORD_CODES
+        from reviewctl.core.reports.figures_by_type import WORD_CODES  # lazy: only where it is needed
 
         columns = TABLE_COLUMNS if fmt == "table" else [*CSV_COLUMNS, *WORD_CODES] if words else CSV_COLUMNS
         _emit(tracker_table_rows(rows), columns, fmt, output, "Tracker")
@@ -209,8 +212,8 @@ def due(
     As a calendar (--format ics), each deadline is an all-day event that keeps its identity:
     one met or missed stays in the feed, marked so, and a calendar updates it.
     """
-    from reviewctl.core.reports import calendar_rows
-    from reviewctl.core.reports import due as core_due
+    from reviewctl.core.reports.tracker import calendar_rows  # lazy: loads statistics, tempfile
+    from reviewctl.core.reports.tracker import due as core_due  # lazy: loads statistics, tempfile
 
     if output is not None and fmt != "ics":  # before any case is read
         raise UsageError("--output is for --format ics; redirect other formats with >")
@@ -223,12 +226,12 @@ def due(
     _problems(index)
     g.note_as_of()
     if fmt == "ics":  # a calendar feed: every deadline as an all-day event, the met ones marked so
-        from reviewctl.adapters.ics import due_calendar
+        from reviewctl.adapters.ics import due_calendar  # lazy: only where it is needed
 
         feed = due_calendar(calendar_rows(index, g.today(), within, overdue), store.config.partnership, g.today())
         if output is not None:
-            from reviewctl.adapters.files import write_atomic
-            from reviewctl.cli.output import say
+            from reviewctl.adapters.files import write_atomic  # lazy: only where it is needed
+            from reviewctl.cli.output import say  # lazy: only where it is needed
 
             write_atomic(output, feed)
             say(f"wrote {output}")
@@ -244,7 +247,7 @@ def due(
 
 def _why_with_note(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A table's `why` says what JSON's `why` and `note` do ("falls on Sunday, not a working day")."""
-    from reviewctl.core.clocks import why_shown
+    from reviewctl.core.clocks.deadlines import why_shown  # lazy: loaded when the command runs
 
     return [{**r, "why": why_shown(r["why"], r["note"])} for r in rows]
 
@@ -260,9 +263,14 @@ def stats(
     by: Annotated[str | None, typer.Option("--by", help="type or theme: the table split by review type, or the learning themes.")] = None,
 ) -> None:
     """The figures for an annual report: referrals, decisions, reviews, actions, timescales."""
-    from reviewctl.cli.output import as_json, emit, escaped, pairs, table
-    from reviewctl.core.reports import period
-    from reviewctl.core.reportviews import figures_for, flat_figures, theme_rows, type_rows
+    from reviewctl.cli.output import as_json, emit, escaped, pairs, table  # lazy: loaded when the command runs
+    from reviewctl.core.reports.figures_by_type import (  # lazy: loaded when the command runs
+        figures_for,
+        flat_figures,
+        theme_rows,
+        type_rows,
+    )
+    from reviewctl.core.reports.tracker import period  # lazy: loads statistics, tempfile
 
     if by not in (None, "type", "theme"):
         raise UsageError(f"--by {by!r} is not one of: type, theme")

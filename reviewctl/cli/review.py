@@ -12,8 +12,8 @@ from reviewctl.cli.common import Format, FormatOpt, formats, globals_of, step
 from reviewctl.cli.steps import IdArg
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 chronology_app = typer.Typer(help="Agencies' key-event chronologies: request, import, show.", no_args_is_help=True)
 panel_app = typer.Typer(help="The review panel: add and remove members.", no_args_is_help=True)
@@ -29,7 +29,7 @@ def notify(
     *, options: StepOptions,
 ) -> Outcome:
     """Record a notice to the family or the national body; renders the letter."""
-    from reviewctl.core.setup import notify as core_notify
+    from reviewctl.core.steps.set_up import notify as core_notify  # lazy: loads pydantic, secrets
 
     return core_notify(globals_of(ctx).store(), case_id, family=family, national=national,
                        not_appropriate=not_appropriate, options=options)
@@ -43,7 +43,7 @@ def chronology_request(
     *, options: StepOptions,
 ) -> Outcome:
     """Ask agencies for their key events; renders a request to each."""
-    from reviewctl.core.setup import chronology_request as core
+    from reviewctl.core.steps.set_up import chronology_request as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, agency, options)
 
@@ -57,7 +57,7 @@ def chronology_import(
     *, options: StepOptions,
 ) -> Outcome:
     """Import an agency's key events; every row is checked, and nothing is imported if one is bad."""
-    from reviewctl.core.chronology import import_chronology
+    from reviewctl.core.steps.chronology import import_chronology  # lazy: loads pydantic, secrets
 
     outcome: Outcome = import_chronology(globals_of(ctx).store(), case_id, agency, file, options)
     return outcome
@@ -68,10 +68,10 @@ def chronology_show(
     ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("md", "csv", "json")] = Format.MD,
 ) -> None:
     """The integrated chronology: every agency merged by date, duplicates and gaps flagged."""
-    from reviewctl.adapters.render import render
-    from reviewctl.cli.output import as_json, emit, escaped, table
-    from reviewctl.core.showview import chronology_rows
-    from reviewctl.core.views import show_case
+    from reviewctl.adapters.render import render  # lazy: loads jinja2, signal
+    from reviewctl.cli.output import as_json, emit, escaped, table  # lazy: loaded when the command runs
+    from reviewctl.core.reports.case_data import show_case  # lazy: loads pydantic, difflib
+    from reviewctl.core.reports.case_lines import chronology_rows  # lazy: loaded when the command runs
 
     g = globals_of(ctx)
     store = g.store()
@@ -96,7 +96,7 @@ def commission(
     *, options: StepOptions,
 ) -> Outcome:
     """Commission the lead reviewer (setup -> commissioned); renders the commission letter."""
-    from reviewctl.core.commission import commission as core
+    from reviewctl.core.steps.commission import commission as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, lead_reviewer=lead_reviewer, organisation=organisation,
                 declare_independent=declare_independent, options=options)
@@ -112,7 +112,7 @@ def panel_add(
     *, options: StepOptions,
 ) -> Outcome:
     """Add a review panel member."""
-    from reviewctl.core.commission import panel_add as core
+    from reviewctl.core.steps.commission import panel_add as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, name=name, agency=agency, role=role, options=options)
 
@@ -125,7 +125,7 @@ def panel_remove(
     *, options: StepOptions,
 ) -> Outcome:
     """Remove a review panel member."""
-    from reviewctl.core.commission import panel_remove as core
+    from reviewctl.core.steps.commission import panel_remove as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, name=name, options=options)
 
@@ -138,7 +138,7 @@ def tor(
     *, options: StepOptions,
 ) -> Outcome:
     """Finalise the terms of reference and schedule (commissioned -> in-review)."""
-    from reviewctl.core.review import tor as core
+    from reviewctl.core.steps.review import tor as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, file=file, milestones=milestone, options=options)
 
@@ -150,7 +150,7 @@ def milestone(
     *, options: StepOptions,
 ) -> Outcome:
     """Record that a milestone of the schedule was met."""
-    from reviewctl.core.review import milestone_met
+    from reviewctl.core.steps.review import milestone_met  # lazy: loads pydantic, secrets
 
     return milestone_met(globals_of(ctx).store(), case_id, name, options)
 
@@ -163,7 +163,7 @@ def engage(
     *, options: StepOptions,
 ) -> Outcome:
     """Log engagement with the person and family."""
-    from reviewctl.core.review import engage as core
+    from reviewctl.core.steps.review import engage as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, with_whom=with_whom, note=note, options=options)
 
@@ -176,9 +176,9 @@ def checklist(
     *, options: StepOptions,
 ) -> Outcome | None:
     """Show the conduct checklist, or tick items with --tick."""
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.review import tick as core_tick
-    from reviewctl.core.showview import checklist_rows
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.reports.case_lines import checklist_rows  # lazy: loaded when the command runs
+    from reviewctl.core.steps.review import tick as core_tick  # lazy: loads pydantic, secrets
 
     store = globals_of(ctx).store()
     if tick:

@@ -15,7 +15,7 @@ DEFAULT_PORT = 8421
 
 def loopback(host: str) -> str:
     """`host` as an address of this computer alone, or refused: the forms change the store."""
-    import ipaddress
+    import ipaddress  # lazy: loaded when the command runs
 
     given = host.strip().strip("[]")
     try:
@@ -42,8 +42,8 @@ def serve(
     Each form runs the same step as the command line, with the same checks and the same
     commit. Listens on this computer only; stop it with Ctrl-C.
     """
-    from reviewctl.cli.output import say
-    from reviewctl.web.server import Server
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.web.server import Server  # lazy: loads jinja2, pydantic
 
     address = loopback(host)
     g = globals_of(ctx)

@@ -19,9 +19,9 @@ def site(
 
     Pseudonyms only; nothing is fetched from the network. Example: reviewctl site site/
     """
-    from reviewctl.cli.output import say
-    from reviewctl.cli.reports import _index, _problems
-    from reviewctl.core.site import check_out, write_site
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.cli.reports import _index, _problems  # lazy: loaded when the command runs
+    from reviewctl.core.reports.static_site import check_out, write_site  # lazy: loads pydantic, statistics
 
     g = globals_of(ctx)
     store = g.store()

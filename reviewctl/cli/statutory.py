@@ -10,10 +10,11 @@ import typer
 
 from reviewctl.cli.common import globals_of, step
 from reviewctl.cli.steps import IdArg
+from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 home_office_app = typer.Typer(help="dhr: the report submitted to the Home Office and its QA Panel's outcome.",
                               no_args_is_help=True)
@@ -25,7 +26,7 @@ parallel_app = typer.Typer(help="Parallel proceedings (criminal, inquest, IOPC, 
 @step()
 def submit(ctx: typer.Context, case_id: IdArg, *, options: StepOptions) -> Outcome:
     """The final report submitted (or, after amendments, resubmitted) to the Home Office."""
-    from reviewctl.core.homeoffice import submit as core
+    from reviewctl.core.steps.home_office import submit as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, options)
 
@@ -39,7 +40,7 @@ def qa(
     *, options: StepOptions,
 ) -> Outcome:
     """The Home Office Quality Assurance Panel's outcome for the latest submission, with its letter."""
-    from reviewctl.core.homeoffice import qa_outcome
+    from reviewctl.core.steps.home_office import qa_outcome  # lazy: loads pydantic, secrets
 
     return qa_outcome(globals_of(ctx).store(), case_id, outcome, letter, options)
 
@@ -53,7 +54,7 @@ def parallel_add(
     *, options: StepOptions,
 ) -> Outcome:
     """Record a parallel proceeding; it gets an id (P1, P2 ...) that events and clock pauses name."""
-    from reviewctl.core.proceedings import add
+    from reviewctl.core.steps.proceedings import add  # lazy: loads pydantic, secrets
 
     return add(globals_of(ctx).store(), case_id, kind, ref, options)
 
@@ -67,7 +68,7 @@ def parallel_event(
     *, options: StepOptions,
 ) -> Outcome:
     """A dated event of a parallel proceeding (--date: when it happened)."""
-    from reviewctl.core.proceedings import event as core
+    from reviewctl.core.steps.proceedings import event as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, proceeding, event, options)
 
@@ -81,10 +82,9 @@ def themes(
     *, options: StepOptions,
 ) -> Outcome | None:
     """Record a case's learning themes (--add THEME), or list the known ones (--list)."""
-    from reviewctl.cli.output import emit
-    from reviewctl.core.profile import add_themes
-    from reviewctl.core.statute import themes_of
-    from reviewctl.errors import UsageError
+    from reviewctl.cli.output import emit  # lazy: loaded when the command runs
+    from reviewctl.core.steps.profile import add_themes  # lazy: loads pydantic, secrets
+    from reviewctl.core.workflow.statute import themes_of  # lazy: loads pydantic
 
     store = globals_of(ctx).store()
     if list_:
@@ -102,7 +102,7 @@ def subject(
     *, options: StepOptions,
 ) -> Outcome:
     """Record the subject's details for annual reports and national returns (fixed vocabularies)."""
-    from reviewctl.core.profile import set_details
+    from reviewctl.core.steps.profile import set_details  # lazy: loads pydantic, secrets
 
     return set_details(globals_of(ctx).store(), case_id, set_ or [], options)
 
@@ -115,7 +115,7 @@ def national_review(ctx: typer.Context, case_id: IdArg, *, options: StepOptions)
     the local review (the default before the partners decide to conduct one); elsewhere it
     is recorded beside the local review, which goes on.
     """
-    from reviewctl.core.nationalreview import national_review as core
+    from reviewctl.core.steps.national_review import national_review as core  # lazy: loads pydantic, secrets
 
     return core(globals_of(ctx).store(), case_id, options)
 

@@ -10,8 +10,8 @@ from reviewctl.cli.common import globals_of, maybe_date, step
 from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 IdArg = Annotated[str, typer.Argument(metavar="ID", help="The case id, e.g. SSCP-2026-7KQ4MX.", show_default=False)]
 
@@ -38,9 +38,9 @@ def refer(
     Real identifiers given with --name, --dob and --address are encrypted for the team's
     recipients at once, and every later step's text is checked against them.
     """
-    from reviewctl.cli.output import emit
-    from reviewctl.core.identifiers import with_values
-    from reviewctl.core.referral import refer as core_refer
+    from reviewctl.cli.output import emit  # lazy: loaded when the command runs
+    from reviewctl.core.privacy.identifiers import with_values  # lazy: loads pydantic, secrets
+    from reviewctl.core.steps.referral import refer as core_refer  # lazy: loads pydantic, secrets
 
     given = [*(f"name={v}" for v in name or []), *(f"dob={v}" for v in dob or []),
              *(f"address={v}" for v in address or [])]
@@ -72,7 +72,7 @@ def triage(
     *, options: StepOptions,
 ) -> Outcome:
     """Triage a referral: --accept (to scoping) or --no-further-action (letter to the referrer)."""
-    from reviewctl.core.referral import triage as core_triage
+    from reviewctl.core.steps.referral import triage as core_triage  # lazy: loads pydantic, secrets
 
     if accept == no_further_action:
         raise UsageError("give exactly one of --accept or --no-further-action")
@@ -99,8 +99,8 @@ def scope(
     *, options: StepOptions,
 ) -> Outcome:
     """Record scoping: information requests and replies, lcspr notifications and the Panel's response, --done."""
-    from reviewctl.core.scoping import ScopeChanges
-    from reviewctl.core.scoping import scope as core_scope
+    from reviewctl.core.steps.scoping import ScopeChanges  # lazy: loads pydantic, secrets
+    from reviewctl.core.steps.scoping import scope as core_scope  # lazy: loads pydantic, secrets
 
     changes = ScopeChanges(
         request=request or [], returned=returned or [],
@@ -139,8 +139,8 @@ def decide(
     *, options: StepOptions,
 ) -> Outcome:
     """Record the decision meeting (lcspr: decided; sar/dhr: recommendation to the chair)."""
-    from reviewctl.core.decision import DecisionInput
-    from reviewctl.core.decision import decide as core_decide
+    from reviewctl.core.steps.decision import DecisionInput  # lazy: loads pydantic, secrets
+    from reviewctl.core.steps.decision import decide as core_decide  # lazy: loads pydantic, secrets
 
     if conduct == not_conduct:
         raise UsageError("give exactly one of --conduct or --not-conduct")

@@ -12,8 +12,8 @@ from reviewctl.cli.steps import IdArg
 from reviewctl.errors import ExitCode
 
 if TYPE_CHECKING:
-    from reviewctl.core.step import StepOptions
-    from reviewctl.core.transaction import Outcome
+    from reviewctl.core.store.step import StepOptions
+    from reviewctl.core.store.transaction import Outcome
 
 approvers_app = typer.Typer(help="Who may approve, by role: add, remove, list.", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def approvers_add(
     *, options: StepOptions,
 ) -> Outcome:
     """Give a principal a role, with their SSH key in .reviewctl/allowed_signers."""
-    from reviewctl.core.approvers import add
+    from reviewctl.core.signing.approvers import add  # lazy: loads pydantic, difflib
 
     return add(globals_of(ctx).store(), role, principal, key, options.dry_run, options.propose)
 
@@ -47,7 +47,7 @@ def approvers_remove(
 
     With --revoke, their key goes too, and none of their approvals counts any more.
     """
-    from reviewctl.core.approvers import remove
+    from reviewctl.core.signing.approvers import remove  # lazy: loads pydantic, difflib
 
     return remove(globals_of(ctx).store(), role, principal, options.dry_run, options.propose, today=options.today,
                   revoke=revoke)
@@ -56,8 +56,8 @@ def approvers_remove(
 @approvers_app.command("list")
 def approvers_list(ctx: typer.Context, fmt: FormatOpt = Format.TABLE) -> None:
     """The approvers by role, with their keys; former approvers show until when they held it."""
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.approvers import listing
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.signing.approvers import listing  # lazy: loads pydantic, difflib
 
     rows = listing(globals_of(ctx).store())
     emit(as_json(rows) if fmt == "json" else table(rows, ["role", "principal", "key", "until"], fmt))
@@ -72,8 +72,8 @@ def verify(
 
     Exit 1 if an approval is rejected, or a role the case's type needs has no valid approval.
     """
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.verify import verify as core_verify
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.signing.verify import verify as core_verify  # lazy: loads pydantic, difflib
 
     checks = core_verify(globals_of(ctx).store(), case_id, base)
     rows = [c.as_json() for c in checks]
@@ -88,8 +88,8 @@ def verify(
 
 def sync(ctx: typer.Context) -> None:
     """Fetch, rebase (or merge, when a local commit is signed) and push the current branch; a conflict is named and left for you."""
-    from reviewctl.cli.output import say
-    from reviewctl.core.team import sync as core_sync
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.upkeep.team import sync as core_sync  # lazy: loads pydantic, secrets
 
     for line in core_sync(globals_of(ctx).store()):
         say(line)
@@ -97,8 +97,8 @@ def sync(ctx: typer.Context) -> None:
 
 def codeowners(ctx: typer.Context, dry_run: DryRunOpt = False) -> None:
     """Write CODEOWNERS: each gated file of a case to its role's forge team."""
-    from reviewctl.cli.output import emit, say
-    from reviewctl.core.team import codeowners as core
+    from reviewctl.cli.output import emit, say  # lazy: loaded when the command runs
+    from reviewctl.core.upkeep.team import codeowners as core  # lazy: loads pydantic, secrets
 
     text = core(globals_of(ctx).store(), dry_run)
     if dry_run:

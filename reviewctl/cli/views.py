@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from reviewctl import __version__
 from reviewctl.cli.common import Format, formats, globals_of
 from reviewctl.cli.steps import IdArg
 from reviewctl.errors import ExitCode
@@ -21,8 +22,8 @@ def init(
     prefix: Annotated[str, typer.Option("--prefix", help="Id prefix, e.g. SSCP.")] = "SSCP",
 ) -> None:
     """Create a store: reviewctl.yaml, cases/ and templates/, committed to git."""
-    from reviewctl.cli.output import say
-    from reviewctl.core.init import init_store
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.store.create import init_store  # lazy: loads pydantic, difflib
 
     root = init_store(path, partnership, prefix)
     say(f"created a reviewctl store in {root}")
@@ -32,11 +33,11 @@ def show(
     ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
 ) -> None:
     """Show one case: its details, deadlines and history."""
-    from reviewctl.cli.clock import clock_status, next_text
-    from reviewctl.cli.output import as_json, emit, pairs, table
-    from reviewctl.core.clocks import why_shown
-    from reviewctl.core.showview import show_fields
-    from reviewctl.core.views import history_rows, show_case
+    from reviewctl.cli.clock import clock_status, next_text  # lazy: loaded when the command runs
+    from reviewctl.cli.output import as_json, emit, pairs, table  # lazy: loaded when the command runs
+    from reviewctl.core.clocks.deadlines import why_shown  # lazy: loaded when the command runs
+    from reviewctl.core.reports.case_data import history_rows, show_case  # lazy: loads pydantic, difflib
+    from reviewctl.core.reports.case_lines import show_fields  # lazy: loaded when the command runs
 
     g = globals_of(ctx)
     view = show_case(g.store(), case_id, g.today())
@@ -56,8 +57,8 @@ def log(
     ctx: typer.Context, case_id: IdArg, fmt: Annotated[Format, formats("table", "json", "md")] = Format.TABLE,
 ) -> None:
     """The case's history, and the git commits that touched it."""
-    from reviewctl.cli.output import as_json, emit, table
-    from reviewctl.core.views import case_log, history_rows
+    from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.reports.case_data import case_log, history_rows  # lazy: loads pydantic, difflib
 
     g = globals_of(ctx)
     data = case_log(g.store(), case_id, g.today())
@@ -80,11 +81,10 @@ def validate(
     --format json: {"ok", "problems": [{path, line, key, message, severity, text}], "notices"};
     --format sarif: a SARIF 2.1.0 log for code-scanning views of a pull request.
     """
-    from reviewctl import __version__
-    from reviewctl.cli.output import as_json, emit, printable, say
-    from reviewctl.core.problems import sarif
-    from reviewctl.core.templates import template_changes
-    from reviewctl.core.validate import validate_problems
+    from reviewctl.cli.output import as_json, emit, printable, say  # lazy: loaded when the command runs
+    from reviewctl.core.case.problems import sarif  # lazy: loads urllib
+    from reviewctl.core.signing.rule_changes import template_changes  # lazy: loads pydantic, difflib
+    from reviewctl.core.upkeep.validate import validate_problems  # lazy: loads pydantic, secrets
 
     store = globals_of(ctx).store()
     problems = validate_problems(store, base)
@@ -108,8 +108,8 @@ def template(
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Print this template.")] = None,
 ) -> None:
     """List the templates and where each comes from, or print one (e.g. to start a file)."""
-    from reviewctl.cli.output import emit, table
-    from reviewctl.core.templates import template_list, template_text
+    from reviewctl.cli.output import emit, table  # lazy: loaded when the command runs
+    from reviewctl.core.store.templates import template_list, template_text  # lazy: loaded when the command runs
 
     store = globals_of(ctx).store()
     if name is None:
@@ -120,8 +120,8 @@ def template(
 
 def doctor(ctx: typer.Context) -> None:
     """Find and mend what an interrupted step left behind."""
-    from reviewctl.cli.output import say
-    from reviewctl.core.doctor import doctor as core_doctor
+    from reviewctl.cli.output import say  # lazy: loaded when the command runs
+    from reviewctl.core.upkeep.doctor import doctor as core_doctor  # lazy: loads pydantic, secrets
 
     done = core_doctor(globals_of(ctx).store())
     for line in done or ["nothing to mend"]:

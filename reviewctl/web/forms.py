@@ -28,7 +28,7 @@ LEFT_OUT: dict[tuple[str, str], str] = {
     ("refer", "--address"): "real identifiers are never typed into a browser: `reviewctl confidential ID --set`",
 }
 CASE_ARGUMENT = "case_id"  # the case the page is about: in the address, not a field
-# Text options whose values a vocabulary of the store lists (core/livesite.py's `vocabularies`):
+# Text options whose values a vocabulary of the store lists (core/reports/live_pages.py's `vocabularies`):
 # a list of its values in the form, in words where the store has words for them.  The
 # command still checks the value; tests/test_serve_forms.py checks each is still an option.
 CHOICES: dict[tuple[str, str], str] = {

@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from reviewctl import __version__
 from reviewctl.adapters.render import render
-from reviewctl.core.livesite import LiveSite, Store
+from reviewctl.core.reports.live_pages import LiveSite, Store
 from reviewctl.errors import ReviewctlError
 from reviewctl.web.forms import CHOICES, Form, form_for
 from reviewctl.web.steps import REFER, STEP_COMMANDS, offered

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from reviewctl.adapters.render import read_template
+from reviewctl.cli.app import _crash_log
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
-from reviewctl.core.livesite import NoSuchCase, Store, document_path
+from reviewctl.core.reports.live_pages import NoSuchCase, Store, document_path
 from reviewctl.errors import ReviewctlError, UsageError
 from reviewctl.web import pages
 from reviewctl.web.body import BodyError, Posted, read_posted
@@ -75,7 +77,6 @@ class Server(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Never a traceback on the terminal (it may quote data): to a log file, as the command line does.
-        from reviewctl.cli.app import _crash_log
 
         self.log.write(f"error: an unexpected internal error; details were written to {_crash_log()}\n")
 
@@ -173,7 +174,6 @@ class Handler(BaseHTTPRequestHandler):
                 raise NoSuchCase(f"there is no page {path!r} here; the tracker is at /")
 
     def _asset(self, name: str) -> None:
-        from reviewctl.adapters.render import read_template
 
         found = read_template(f"site/{name}", self.server.store().templates_search())
         if found is None:

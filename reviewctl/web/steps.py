@@ -13,7 +13,7 @@ from typing import Any
 
 Path = tuple[str, ...]
 
-# The actions of transitions (core/acts.py's Act) and the commands that take them.
+# The actions of transitions (core/workflow/acts.py's Act) and the commands that take them.
 BY_ACTION: dict[str, tuple[Path, ...]] = {
     "triage-accept": (("triage",),), "triage-no-further-action": (("triage",),),
     "scope-done": (("scope",),),

@@ -1,0 +1,342 @@
+"""Deadlines from the workflow's clocks: when each falls due and where it stands.
+
+A clock's due date starts as the workflow's limit from its start (the original due
+date) and is revised by what the case's clocks.yaml records: each pause, once resumed,
+moves it on by the working days it lasted (calendar days for a month clock or a fixed
+due date), and an extension sets it to the date agreed.  Both dates are kept, and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from reviewctl.adapters.calendar import (
+    add_months,
+    add_working_days,
+    is_working_day,
+    next_working_day,
+    previous_working_day,
+    working_days_between,
+)
+from reviewctl.core.case.paths import Documents, condition_holds, lookup
+
+if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
+    from reviewctl.core.workflow.load import ClockDef, Limit, Workflow
+
+
+# Units a clock counts in: the unit a pause moves its due date by.
+WORKING_DAYS, MONTHS, FIXED = "working_days", "months", "due"
+# A pause or an extension as recorded, in plain values (the report cache keeps them):
+# ("pause", paused, resumed or None, reason, for) / ("extension", date, to, reason, agreed_by)
+Change = tuple[str, date, date | None, str, str | None]
+# The statuses of a deadline that is settled: it will not change any more.
+SETTLED = ("met", "met-late", "missed")
+
+
+def due_date(start: date, limit: Limit | None) -> date:
+    if limit is None:
+        return start
+    if limit.working_days is not None:
+        return add_working_days(start, limit.working_days)
+    assert limit.months is not None
+    return add_months(start, limit.months)
+
+
+def unit_of(clock: ClockDef) -> str:
+    if clock.limit is None:
+        return FIXED
+    return WORKING_DAYS if clock.limit.working_days is not None else MONTHS
+
+
+def paused_length(unit: str, paused: date, resumed: date) -> int:
+    """How long a pause lasted: the working days from the day paused up to the day before
+    it resumed (a pause from Friday to Monday costs one), or calendar days for a clock
+    counted in months or given a fixed due date."""
+    if unit == WORKING_DAYS:
+        one = timedelta(days=1)
+        return working_days_between(paused - one, resumed - one)
+    return (resumed - paused).days
+
+
+def shift(due: date, unit: str, length: int) -> date:
+    return add_working_days(due, length) if unit == WORKING_DAYS else due + timedelta(days=length)
+
+
+def _units(unit: str, length: int) -> str:
+    word = "working day" if unit == WORKING_DAYS else "day"
+    return f"{length} {word}{'' if length == 1 else 's'}"
+
+
+def late_by(unit: str, due: date, until: date) -> str:
+    """How late, in the clock's own unit: "1 working day" for a working-day clock met on the
+    Monday after a Friday due date (not "3 days"); calendar days for a month clock or a
+    fixed date.  A working-day clock met on a weekend after its due date is a working day late."""
+    if unit == WORKING_DAYS:
+        return _units(unit, max(1, working_days_between(due, until)))
+    return _units(unit, (until - due).days)
+
+
+def why_shown(why: str | None, note: str | None) -> str | None:
+    """A table's `why` column: why the due date moved, and a month clock's note ("falls on
+    Sunday, not a working day"), so a table says what JSON does."""
+    return "; ".join(part for part in (why, note) if part) or None
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A clock's due date as it stood on one day, and how it got there."""
+
+    due: date
+    paused_since: date | None
+    why: list[str]
+    # (date, event, due after it) for the clock's story
+    events: list[tuple[date, str, date]]
+
+
+def revise(original: date, unit: str, changes: Iterable[Change], as_of: date) -> Revision:
+    """The due date as of `as_of`: resumed pauses and extensions recorded by then.
+
+    A pause still open on `as_of` moves nothing yet: the clock is paused, not late.
+    """
+    due, paused_since = original, None
+    why: list[str] = []
+    events: list[tuple[date, str, date]] = []
+    for kind, begun, end, reason, other in sorted(changes, key=lambda c: c[1]):
+        if begun > as_of:
+            continue
+        if kind == "pause":
+            what = f"{reason}; for {other}" if other else reason
+            events.append((begun, f"paused ({what})", due))
+            if end is None or end > as_of:
+                paused_since = begun
+                continue
+            length = paused_length(unit, begun, end)
+            due = shift(due, unit, length)
+            why.append(f"paused {begun} to {end} ({what}): +{_units(unit, length)}")
+            events.append((end, f"resumed after {_units(unit, length)}", due))
+        else:
+            assert end is not None
+            agreed = f"; agreed by {other}" if other else ""
+            due = end
+            why.append(f"extended on {begun} to {end} ({reason}{agreed})")
+            events.append((begun, f"extended ({reason}{agreed})", due))
+    return Revision(due, paused_since, why, events)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    name: str
+    label: str
+    item: str | None
+    start: date
+    due: date  # the revised due date: the one that counts
+    status: str  # met | met-late | missed | paused | open | due-soon | overdue
+    met_on: date | None
+    working_days_left: int | None
+    standing: str
+    original_due: date | None = None  # None: the same as `due`
+    why: str | None = None
+    days_late: int | None = None  # met late or missed: calendar days after the due date
+    paused_since: date | None = None
+    note: str | None = None  # a month clock that ended on a weekend or bank holiday says so
+    late_by: str | None = None  # met late or missed: how late in the clock's own unit ("1 working day")
+
+    @property
+    def late(self) -> bool:
+        return self.status in ("met-late", "missed")
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED
+
+    @property
+    def first_due(self) -> date:
+        return self.original_due or self.due
+
+    def as_json(self) -> dict[str, Any]:
+        first = self.original_due or self.due  # first_due, once: a bulk report calls this for every deadline
+        return {
+            "name": self.name,
+            "label": self.label,
+            "item": self.item,
+            "start": self.start.isoformat(),
+            "original_due": first.isoformat(),
+            "due": self.due.isoformat(),
+            "revised": self.due != first or self.why is not None,
+            "why": self.why,
+            "status": self.status,
+            "met_on": self.met_on.isoformat() if self.met_on else None,
+            "late": self.status in ("met-late", "missed"),
+            "days_late": self.days_late,
+            "late_by": self.late_by,
+            "paused_since": self.paused_since.isoformat() if self.paused_since else None,
+            "working_days_left": self.working_days_left,
+            "note": self.note,
+            "standing": self.standing,
+        }
+
+
+class DeadlineInput(NamedTuple):
+    """What a deadline is, before "today" is known: cached by bulk reports."""
+
+    name: str  # the clock's id
+    label: str
+    item: str | None
+    start: date
+    original: date  # the due date before pauses and extensions
+    met_on: date | None
+    standing: str
+    unit: str
+    changes: tuple[Change, ...]
+    stopped: date | None  # the day the case moved on from the stages the clock runs in (None: it runs)
+    note: str | None = None
+
+
+def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
+    """The deadline as it stood on `today`; None where it had not started, or had stopped
+    applying before it fell due (nothing was missed)."""
+    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given
+    if unit != FIXED and start > today:
+        return None  # `show --as-of` a day before the clock started
+    if met_on is not None and met_on > today:
+        met_on = None  # as it stood then: not met yet
+    if stopped is not None and stopped > today:
+        stopped = None
+    if changes:
+        rev = revise(original, unit, changes, met_on or stopped or today)
+        due, paused_since, why = rev.due, rev.paused_since, "; ".join(rev.why) or None
+    else:  # most deadlines: nothing paused or extended (a bulk report's every row comes here)
+        due, paused_since, why = original, None, None
+    if paused_since is not None and met_on is not None:
+        due = shift(due, unit, paused_length(unit, paused_since, met_on))  # met while paused
+
+    def made(status: str, left: int | None = None, until: date | None = None) -> Deadline:
+        return Deadline(name, label, item, start, due, status, met_on, left, standing,
+                        original if original != due or why else None, why,
+                        None if until is None else (until - due).days,
+                        paused_since if status == "paused" else None, note,
+                        None if until is None else late_by(unit, due, until))
+
+    if met_on is not None:
+        return made("met") if met_on <= due else made("met-late", until=met_on)
+    if stopped is not None:
+        if paused_since is not None or stopped <= due:
+            return None  # the case moved on before the clock fell due
+        return made("missed", until=stopped)
+    if paused_since is not None:
+        return made("paused")
+    left = working_days_between(today, due)
+    return made("overdue" if today > due else "due-soon" if left <= due_soon else "open", left)
+
+
+def statuses(inputs: Iterable[DeadlineInput], today: date, due_soon: int) -> list[Deadline]:
+    """Every deadline as it stood on `today`, soonest first."""
+    return sort_deadlines([d for given in inputs if (d := with_status(given, today, due_soon)) is not None])
+
+
+def recorded_changes(docs: Documents) -> dict[tuple[str, str | None], tuple[Change, ...]]:
+    """The pauses and extensions of clocks.yaml, by (clock, item)."""
+    found: dict[tuple[str, str | None], tuple[Change, ...]] = {}
+    clocks = docs.get("clocks")
+    for record in clocks.get("clocks") or [] if isinstance(clocks, dict) else []:
+        if not isinstance(record, dict):
+            continue
+        changes: list[Change] = [
+            ("pause", p["paused"], p.get("resumed"), str(p.get("reason")), p.get("for"))
+            for p in record.get("pauses") or [] if isinstance(p, dict) and isinstance(p.get("paused"), date)]
+        changes += [
+            ("extension", e["date"], e["to"], str(e.get("reason")), e.get("agreed_by"))
+            for e in record.get("extensions") or []
+            if isinstance(e, dict) and isinstance(e.get("date"), date) and isinstance(e.get("to"), date)]
+        item = record.get("item")
+        found[(str(record.get("clock")), None if item is None else str(item))] = tuple(changes)
+    return found
+
+
+def _stopped(history: list[Any], runs: Callable[[Any], bool]) -> date | None:
+    """The day the case last left the stages in which a clock runs."""
+    last = None
+    for entry in history:
+        if isinstance(entry, dict) and runs(entry.get("from")) and not runs(entry.get("to")):
+            last = entry.get("date")
+    return last if isinstance(last, date) else None
+
+
+def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
+    """Every started deadline of a case, without its status.
+
+    A deadline that was never met stops running when the case ends, or leaves the
+    stages the clock runs in (`while_in`); it is then missed if it had fallen due.
+    """
+    case = docs.get("case") or {}
+    case_type = case.get("type")
+    stage = case.get("stage")
+    history = case.get("history") or []
+    changes = recorded_changes(docs) if "clocks" in docs else {}
+    found: list[DeadlineInput] = []
+    for clock in workflow.clocks:
+        if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
+            continue
+        candidates: list[tuple[str, str | None, Any, Any]]
+        if clock.each is None:
+            first = clock.start_in(docs)
+            candidates = [(clock.label, None, first, lookup(docs, clock.met))]
+        else:
+            entries = lookup(docs, clock.each) or []
+            candidates = []
+            for entry in entries if isinstance(entries, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                item = str(entry.get(clock.item)) if clock.item else None
+                label = f"{clock.label}: {item}" if item else clock.label
+                first = entry.get(clock.start or clock.due or "")
+                candidates.append((label, item, first, entry.get(clock.met)))
+        while_in = clock.while_in
+
+        def runs(at: Any, while_in: list[str] | None = while_in) -> bool:
+            return at in while_in if while_in is not None else at is not None and not workflow.is_terminal(str(at))
+
+        stopped = None if runs(stage) else (_stopped(history, runs) or date.min)
+        unit = unit_of(clock)
+        for label, item, start, met in candidates:
+            if not isinstance(start, date):
+                continue  # the clock has not started
+            met_on = met if isinstance(met, date) else None
+            # A clock with `due` was handed its due date as `start`.
+            due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
+            if clock.hold and met_on is None:
+                met_on = due  # a minimum period is met by time passing
+            found.append(DeadlineInput(
+                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
+                # A clock given its due date has that date as `start`: the day it
+                # stopped is the day the case moved on, even before it fell due.
+                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+                note))
+    return found
+
+
+def month_end(due: date, unit: str, policy: str) -> tuple[date, str | None]:
+    """A month clock's end on a weekend or bank holiday: said so, and left, moved on to the
+    next working day or moved back to the one before (a store's `month_end`)."""
+    if unit != MONTHS or is_working_day(due):
+        return due, None
+    what = due.strftime("%A") if due.weekday() >= 5 else "a bank holiday"
+    if policy == "next-working-day":
+        moved = next_working_day(due)
+        return moved, f"the month ended on {due.isoformat()} ({what}); moved to the next working day"
+    if policy == "previous-working-day":
+        moved = previous_working_day(due)
+        return moved, f"the month ended on {due.isoformat()} ({what}); moved back to the previous working day"
+    return due, f"falls on {what}, not a working day"
+
+
+def sort_deadlines(found: list[Deadline]) -> list[Deadline]:
+    return sorted(found, key=lambda d: (d.settled, d.due))
+
+
+def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int = 3) -> list[Deadline]:
+    """Every started deadline of a case that still applies or was missed, soonest first."""
+    return statuses(deadline_inputs(workflow, docs), today, due_soon)

@@ -1,0 +1,145 @@
+"""Pausing, resuming and extending a case's clocks, and each clock's whole story.
+
+A clock is named by its id (`rapid-review`), or for a clock that runs once per entry
+by its id and the entry (`chronology-return:Police`, `milestone:Draft report`).  Only a
+running clock can be paused or extended: started, not met, and not left behind by the
+case.  Each change is one step: load, check, edit clocks.yaml in memory, check, commit.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reviewctl.core.case.files import CaseDoc
+from reviewctl.core.case.paths import condition_holds, lookup
+from reviewctl.core.clocks.deadlines import (
+    FIXED,
+    Deadline,
+    DeadlineInput,
+    deadline_inputs,
+    revise,
+    with_status,
+)
+from reviewctl.core.workflow.load import ClockDef, Workflow
+from reviewctl.errors import RefusedError, UsageError
+
+
+def clock_key(clock_id: str, item: str | None) -> str:
+    return clock_id if item is None else f"{clock_id}:{item}"
+
+
+def case_clocks(workflow: Workflow, docs: dict[str, Any]) -> list[tuple[ClockDef, str | None]]:
+    """Every clock that runs for the case's type, and each entry of a clock run per entry."""
+    case_type = CaseDoc(docs.get("case")).get("type")
+    found: list[tuple[ClockDef, str | None]] = []
+    for clock in workflow.clocks:
+        if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
+            continue
+        if clock.each is None:
+            found.append((clock, None))
+            continue
+        entries = lookup(docs, clock.each) or []
+        found += [(clock, str(e.get(clock.item)) if clock.item else None)
+                  for e in (entries if isinstance(entries, list) else []) if isinstance(e, dict)]
+    return found
+
+
+@dataclass(frozen=True)
+class Target:
+    clock: ClockDef
+    item: str | None
+    given: DeadlineInput
+
+    @property
+    def key(self) -> str:
+        return clock_key(self.clock.id, self.item)
+
+
+def find_target(workflow: Workflow, docs: dict[str, Any], case_id: str, name: str) -> Target:
+    """The started clock `name` names; a usage error that lists the clocks for a slip."""
+    clock_id, _, item_text = name.strip().partition(":")
+    item = item_text.strip() or None
+    known = case_clocks(workflow, docs)
+    keys = [clock_key(c.id, i) for c, i in known]
+    ids = list(dict.fromkeys(c.id for c, _ in known))
+    matches = [(c, i) for c, i in known if c.id == clock_id]
+    if not matches:
+        defined = workflow.clock_for(clock_id)
+        if defined is not None and defined.each is not None:
+            raise RefusedError(f"{case_id}: that clock runs once per entry of {defined.each}, and the case has "
+                               "none yet; nothing to pause or extend")
+        close = difflib.get_close_matches(clock_id, ids, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        kind = "not a clock of this case" if defined is None else "a clock that does not run for this type"
+        raise UsageError(f"{case_id}: CLOCK is {kind}; {hint}known: {', '.join(keys) or 'none'}")
+    clock = matches[0][0]
+    if clock.each is not None:
+        items = [i for _, i in matches]
+        if item is None or item not in items:
+            by_fold = [i for i in items if i is not None and item is not None and i.casefold() == item.casefold()]
+            if not by_fold:
+                what = "name the entry as CLOCK:ITEM" if item is None else "no such entry"
+                raise UsageError(f"{case_id}: {clock.id} runs once per {clock.item or 'entry'}; {what} "
+                                 f"(known: {', '.join(clock_key(clock.id, i) for i in items)})")
+            item = by_fold[0]
+    elif item is not None:
+        raise UsageError(f"{case_id}: {clock.id} runs once per case; name it without ':' (known: {', '.join(keys)})")
+    given = next((d for d in deadline_inputs(workflow, docs) if d[0] == clock.id and d[2] == item), None)
+    if given is None:
+        started = clock.start or clock.due or "its start"
+        raise RefusedError(f"{case_id}: {clock_key(clock.id, item)} has not started (it starts at {started}); "
+                           "a clock can be paused or extended once it runs")
+    return Target(clock, item, given)
+
+
+def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon: int) -> list[dict[str, Any]]:
+    """Every clock of the case, started or not, with its story as it stood on `today`."""
+    inputs = {(d[0], d[2]): d for d in deadline_inputs(workflow, docs)}
+    out = []
+    for clock, item in case_clocks(workflow, docs):
+        given = inputs.get((clock.id, item))
+        row: dict[str, Any] = {"clock": clock_key(clock.id, item), "label": clock.label, "standing": clock.standing,
+                               "source": clock.source, "status": "not started", "story": []}
+        if given is None or (given[7] != FIXED and given[3] > today):
+            out.append(row)
+            continue
+        now = with_status(given, today, due_soon)
+        row.update(_story(given, now, today))
+        out.append(row)
+    return out
+
+
+def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str, Any]:
+    _, _, _, start, original, met_on, _, unit, changes, stopped = given[:10]
+    stop = stopped if stopped is not None and stopped <= today else None
+    met = met_on if met_on is not None and met_on <= today else None
+    events: list[tuple[date, str, date]] = []
+    if unit != FIXED:
+        events.append((start, "started", original))
+    rev = revise(original, unit, changes, met or stop or today)
+    events += rev.events
+    if now is None:
+        status, due = ("stopped before it fell due" if stop else "not started"), rev.due
+        if stop:
+            events.append((stop, "stopped: the case moved on", rev.due))
+    else:
+        status, due = now.status, now.due
+        if now.status in ("met", "met-late") and met is not None:
+            late = f" ({now.late_by} late)" if now.status == "met-late" else ""
+            events.append((met, f"met{late}", due))
+        elif now.status == "missed" and stop is not None:
+            events.append((stop, f"missed: the case moved on {now.late_by} after it fell due", due))
+    return {
+        "started": start.isoformat() if unit != FIXED else None,
+        "original_due": original.isoformat(), "due": due.isoformat(), "status": status,
+        "met_on": met.isoformat() if met else None,
+        "days_late": now.days_late if now else None,
+        "late_by": now.late_by if now else None,
+        "paused_since": now.paused_since.isoformat() if now and now.paused_since else None,
+        "why": now.why if now else ("; ".join(rev.why) or None),
+        "story": [{"date": d.isoformat(), "event": e, "due": after.isoformat()} for d, e, after in
+                  sorted(events, key=lambda ev: ev[0])],
+    }

@@ -1,0 +1,42 @@
+"""The action plan as monitoring reads it: each action's red, amber or green, and its rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from reviewctl.core.case.files import Action
+from reviewctl.core.clocks.deadlines import Deadline, deadlines
+from reviewctl.core.reports.case_data import checked_case
+from reviewctl.core.store.folder import Store
+
+DONE = ("complete", "closed")  # an action's statuses that end it
+
+
+def rag(action: Action | dict[str, object], deadline: Deadline | None) -> str:
+    """Red, amber or green from the due date and the reported progress (`action`: its view, or its keys)."""
+    action = action if isinstance(action, Action) else Action(action)
+    if action.signed_off or action.status in DONE:
+        return "complete" if action.status != "closed" else "closed"
+    if deadline is not None and deadline.status == "overdue":
+        return "red"
+    if action.status == "at-risk" or (deadline is not None and deadline.status == "due-soon"):
+        return "amber"
+    return "green"
+
+
+def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
+    files = checked_case(store, case_id)  # a value of the wrong type is named, not shown blank
+    due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
+           if d.name == "action"}
+    rows = []
+    for action in files.jcrg.actions:
+        progress = action.progress
+        rows.append({
+            "id": action["id"], "text": action.text, "owner": action.owner,
+            "due": action["due"].isoformat(), "measure": action.measure,
+            "status": action.get("status", "open"), "rag": rag(action, due.get(action["id"])),
+            "last_progress": progress[-1].note if progress else None,
+            "signed_off": action.signed_off.isoformat() if action.signed_off else None,
+        })
+    return rows

@@ -1,0 +1,222 @@
+"""One case boiled down to what bulk reports need, as named records of plain values
+(text, numbers, dates, tuples), so the report cache can keep them and reading them back
+needs none of the models.
+
+A case has two parts, kept in two cache files (core/reports/cache.py):
+- `Summary`: what `list` and `due` read: tracker fields and the deadlines before
+  "today" is known;
+- `Details`: what only `search`, `stats` and `site` read: the facts the yearly figures
+  count, the stages the case passed through, each action's details and the search text.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from reviewctl.core.case.files import (
+    CaseDoc,
+    CommissionDoc,
+    DecisionDoc,
+    HistoryStep,
+    JcrgDoc,
+    LinksDoc,
+    ProfileDoc,
+    PublicationDoc,
+    ReportDoc,
+)
+from reviewctl.core.clocks.deadlines import DeadlineInput, deadline_inputs
+from reviewctl.core.workflow.acts import Act
+from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
+
+if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
+    from reviewctl.core.workflow.load import Workflow
+
+
+class Action(NamedTuple):
+    """A JCRG action as the tracker counts it."""
+
+    id: Any
+    due: Any  # a date when the record is well formed
+    signed_off: Any
+    status: Any
+
+
+class Summary(NamedTuple):
+    id: str
+    type: str
+    stage: str
+    stage_label: str | None
+    terminal: bool
+    subject: Any
+    received: Any  # a date when the record is well formed
+    incident_date: Any
+    agencies: tuple[Any, ...]
+    converted: bool
+    decision: str | None
+    decision_date: Any
+    lead_reviewer: Any
+    published: Any
+    deadlines: tuple[DeadlineInput, ...]
+    actions: tuple[Action, ...]
+    basis: Any = None  # statutory_facts: the basis of a review (sar), for the tracker
+
+
+class Facts(NamedTuple):
+    """What the yearly and statutory figures count."""
+
+    triage_outcome: Any
+    triage_date: Any
+    conducted_from: Any
+    agreed: Any
+    closed: date | None
+    expected_months: int | None
+    ended: Any
+    route: Any
+    route_reason: Any
+    publication_date: Any
+    findings: tuple[Any, ...]
+    themes: tuple[Any, ...]
+    # statutory_facts: a review's basis ("" where its type needs one and none is recorded;
+    # None where the type has none), the Panel's response to the rapid review, and the
+    # national review the Panel took (its date; whether it ended the local review).
+    basis: Any = None
+    panel_outcome: Any = None
+    panel_date: Any = None
+    national_review: Any = None
+    national_ended_local: bool = False
+
+
+class PlanItem(NamedTuple):
+    """What a JCRG action is, for the site (in the order of `Summary.actions`)."""
+
+    text: Any
+    owner: Any
+    measure: Any
+    progress: Any  # the latest progress note
+
+
+class Details(NamedTuple):
+    facts: Facts
+    stages: tuple[tuple[Any, Any], ...]  # (stage, date) of each stage the case passed through
+    plan: tuple[PlanItem, ...]
+    search: dict[str, str]  # the searchable text by field, folded (core/reports/search.py)
+
+
+# The details of a case that broke between a report's walk and its details being read.
+NO_DETAILS = Details(Facts(None, None, None, None, None, None, None, None, None, None, (), ()), (), (), {})
+T = TypeVar("T")
+
+
+class Shared:
+    """One object for each repeated value (a date, a type, an agency, a case's file names)
+    across the summaries of one build: the cache's pickler then writes each once per chunk,
+    and a warm report reads back, and holds in memory, one object instead of one per case."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: T) -> T:
+        if isinstance(value, str | date | tuple):
+            try:
+                return self._seen.setdefault(value, value)  # type: ignore[no-any-return]
+            except TypeError:  # a tuple holding something unhashable
+                return value
+        return value
+
+
+def _final_decision(decision: DecisionDoc) -> tuple[str | None, date | None]:
+    chair = decision.chair
+    if chair:
+        return chair.get("outcome"), chair.get("date")
+    return decision.outcome, decision.get("meeting_date")
+
+
+def _entered(history: list[HistoryStep], stages: set[str]) -> date | None:
+    return next((h.date for h in reversed(history) if h.to in stages), None)
+
+
+def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
+    return given._replace(label=share(given.label), item=share(given.item), start=share(given.start),
+                          original=share(given.original), met_on=share(given.met_on),
+                          stopped=share(given.stopped), note=share(given.note))
+
+
+def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None) -> Summary:
+    """The tracker's record of a case whose files passed the checks (reports/cache.py checks first)."""
+    share = share or Shared()
+    case = CaseDoc(docs["case"])
+    decision = DecisionDoc(docs.get("decision"))
+    stage = case.stage
+    stage_def = workflow.stage(stage)
+    chair_pending = bool(decision) and not decision.chair and workflow.decided_by_chair(stage)
+    outcome, decided = (None, None) if chair_pending or not decision else _final_decision(decision)
+    jcrg = JcrgDoc(docs.get("jcrg"))
+    links = LinksDoc(docs.get("links")).links or []
+    publication = PublicationDoc(docs.get("publication"))
+    return Summary(
+        id=case.id or "", type=share(case.type), stage=share(stage),
+        stage_label=stage_def.label if stage_def else None,
+        terminal=workflow.is_terminal(stage),
+        subject=case.subject, received=share(case.received),
+        incident_date=share(case.incident_date),
+        agencies=tuple(share(a) for a in case.agencies),
+        converted=any(link.get("kind") == "converted" for link in links if isinstance(link, dict)),
+        decision=share(outcome), decision_date=share(decided),
+        lead_reviewer=share(CommissionDoc(docs.get("commission")).lead_reviewer.name),
+        # A route that publishes nothing (sar: not-published) records its date without a place.
+        published=share(publication.get("date")) if publication.get("where") is not None else None,
+        deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
+        actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
+        basis=share(statutory_facts(workflow, docs)["basis"]),
+    )
+
+
+def statutory_facts(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
+    """What `stats` and the tracker count of the statutory records (issue 21): the basis,
+    the Panel's response and a national review; whether that ended the local review is read
+    from the history."""
+    case, decision, scoping = docs["case"], docs.get("decision"), docs.get("scoping") or {}
+    response = scoping.get("panel_response") if isinstance(scoping, dict) else None
+    national = scoping.get("national_review") if isinstance(scoping, dict) else None
+    return {
+        "basis": (basis_of(decision) or "") if workflow.statute.bases.get(str(case.get("type"))) else None,
+        "panel_outcome": panel_outcome(response),
+        "panel_date": response.get("date") if isinstance(response, dict) else None,
+        "national_review": national.get("date") if isinstance(national, dict) else None,
+        "national_ended_local": ended_local(workflow, case),
+    }
+
+
+def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None) -> Details:
+    share = share or Shared()
+    case = CaseDoc(docs["case"])
+    decision = DecisionDoc(docs.get("decision"))
+    history = case.history
+    jcrg = JcrgDoc(docs.get("jcrg"))
+    triage = case.triage
+    publication = PublicationDoc(docs.get("publication"))
+    final = ReportDoc(docs.get("report")).version(jcrg.final_report.version)
+    facts = Facts(
+        triage_outcome=share(triage.get("outcome")), triage_date=share(triage.get("date")),
+        conducted_from=share(decision.conducted_from), agreed=share(jcrg.date),
+        closed=share(_entered(history, workflow.reached_by(Act.CLOSE))),
+        expected_months=workflow.expected_months(case.type),
+        ended=share(history[-1].date) if workflow.is_terminal(case.stage) and history else None,
+        # What the statutory figures count: the publication route, the findings of a review
+        # not published (for the annual report), and the learning themes.
+        route=share(publication.get("route")), route_reason=publication.get("route_reason"),
+        publication_date=share(publication.get("date")),
+        findings=tuple(final.get("recommendations") or []) if final is not None else (),
+        themes=tuple(share(t) for t in ProfileDoc(docs.get("profile")).themes),
+        **{k: share(v) for k, v in statutory_facts(workflow, docs).items()},
+    )
+    return Details(
+        facts=facts,
+        # For the site: the stages the case passed through (not the steps that leave it where
+        # it is, as amend does), and what each action is.
+        stages=tuple((share(h.to), share(h.date)) for h in history if h.from_ != h.to),
+        plan=tuple(PlanItem(a.text, a.owner, a.measure, a.progress[-1].note if a.progress else None)
+                   for a in jcrg.actions),
+        search=search,
+    )

@@ -1,0 +1,240 @@
+"""Bulk reports over every case: the tracker, what falls due, and the yearly figures."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters.calendar import add_months
+from reviewctl.core.clocks.deadlines import SETTLED, Deadline, statuses
+from reviewctl.core.reports import statutory_figures as statfigures
+from reviewctl.core.reports.cache import Index
+from reviewctl.core.reports.summary import Summary
+from reviewctl.errors import UsageError
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass(frozen=True)
+class Filters:
+    case_type: str | None = None
+    stage: str | None = None
+    open_only: bool = False
+    overdue_only: bool = False
+    received_from: date | None = None
+    received_to: date | None = None
+    agency: str | None = None
+
+    def check(self, index: Index) -> Filters:
+        """These filters with the type and stage as the workflow spells them (any capitals given)."""
+
+        from reviewctl.core.workflow.suggest import canonical, did_you_mean  # lazy: loads difflib
+
+        case_type, stage = self.case_type, self.stage
+        if case_type is not None and (case_type := canonical(case_type, index.types)) is None:
+            raise UsageError(f"--type {self.case_type!r} is not a review type"
+                             f"{did_you_mean(str(self.case_type), index.types)} (known: {', '.join(index.types)})")
+        if stage is not None and (stage := canonical(stage, index.stages)) is None:
+            raise UsageError(f"--stage {self.stage!r} is not a stage{did_you_mean(str(self.stage), index.stages)} "
+                             f"(known: {', '.join(index.stages)})")
+        if self.received_from and self.received_to and self.received_from > self.received_to:
+            raise UsageError(f"--from {self.received_from} is after --to {self.received_to}")
+        return replace(self, case_type=case_type, stage=stage)
+
+    def keep(self, s: Summary, deadlines: list[Deadline]) -> bool:
+        received = s.received
+        return not (
+            (self.case_type and s.type != self.case_type)
+            or (self.stage and s.stage != self.stage)
+            or (self.open_only and s.terminal)
+            or (self.overdue_only and not any(d.status == "overdue" for d in deadlines))
+            or (self.received_from and received < self.received_from)
+            or (self.received_to and received > self.received_to)
+            or (self.agency and self.agency.casefold() not in (a.casefold() for a in s.agencies))
+        )
+
+
+RAG = {"overdue": "red", "due-soon": "amber", "open": "green", "paused": "paused"}
+
+
+def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+    """One row per case, as partnerships track them; the JSON shape is documented.
+
+    Rows are made one at a time, so that 100,000 of them need not sit in memory.
+    """
+    return _rows(index, today, filters.check(index))
+
+
+def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+    keep = None if filters == Filters() else filters.keep
+    for s in index.summaries:
+        due = statuses(s.deadlines, today, index.due_soon) if s.deadlines else []
+        if keep is not None and not keep(s, due):
+            continue
+        # The next deadline is the soonest that runs (`due` is soonest first); a paused one
+        # only when nothing else does.
+        nxt = None
+        for d in due:
+            if d.status in SETTLED:
+                continue
+            if d.status != "paused":
+                nxt = d
+                break
+            nxt = nxt or d
+        open_actions = [a for a in s.actions if not a.signed_off and a.status not in ("complete", "closed")] \
+            if s.actions else []
+        if nxt is None:
+            label = next_due = original = why = rag = None
+        else:
+            label, next_due, original, why = nxt.label, nxt.due.isoformat(), nxt.first_due.isoformat(), nxt.why
+            rag = RAG[nxt.status]
+        yield {
+            "id": s.id, "type": s.type, "converted_from_rapid_review": s.converted,
+            "stage": s.stage, "stage_label": s.stage_label, "subject": s.subject,
+            "received": _iso(s.received), "incident_date": _iso(s.incident_date),
+            "decision": s.decision, "decision_date": _iso(s.decision_date), "basis": s.basis,
+            "lead_reviewer": s.lead_reviewer,
+            "next_deadline": label, "next_due": next_due, "next_due_original": original, "next_due_why": why,
+            "rag": rag,
+            "published": _iso(s.published),
+            "actions_open": len(open_actions),
+            "actions_overdue": sum(1 for a in open_actions if a.due < today) if open_actions else 0,
+            "deadlines": [d.as_json() for d in due],
+        }
+
+
+def _due_row(s: Summary, d: Deadline) -> dict[str, Any]:
+    return {"case": s.id, "type": s.type, "stage": s.stage, "clock": d.name,
+            "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
+            "due": d.due.isoformat(), "why": d.why, "note": d.note, "status": d.status,
+            "paused_since": _iso(d.paused_since), "working_days_left": d.working_days_left}
+
+
+def due(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
+    """Every deadline not yet met across all cases, soonest first (a paused one too)."""
+    rows = []
+    for s in index.summaries:
+        for d in statuses(s.deadlines, today, index.due_soon):
+            if d.settled or (overdue_only and d.status != "overdue"):
+                continue
+            if within is not None and d.working_days_left is not None and d.working_days_left > within:
+                continue
+            rows.append(_due_row(s, d))
+    rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))
+    return rows
+
+
+def calendar_rows(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
+    """What `due --format ics` puts in a calendar: the open deadlines `due` lists (its filters
+    choose among them), and every deadline met or missed, with `met_on`.
+
+    A settled deadline stays in every feed, so that a calendar which had it as open (in any
+    feed, filtered or not) updates that event to say so instead of keeping it open.
+    """
+    rows = [{**r, "met_on": None} for r in due(index, today, within, overdue_only)]
+    for s in index.summaries:
+        rows += [{**_due_row(s, d), "met_on": _iso(d.met_on)}
+                 for d in statuses(s.deadlines, today, index.due_soon) if d.settled]
+    rows.sort(key=lambda r: (r["due"], r["case"], r["clock"], r["item"] or ""))
+    return rows
+
+
+def period(year: int | None, start: date | None, end: date | None, financial: bool, today: date) -> tuple[date, date]:
+    if year is not None and (start or end):
+        raise UsageError("give either --year or --from/--to, not both")
+    if year is not None:
+        from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR  # lazy: only where it is needed
+
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise UsageError(f"--year {year} is not a year reviewctl counts in; give one from {FIRST_YEAR} "
+                             f"to {LAST_YEAR}")
+        return (date(year, 4, 1), date(year + 1, 3, 31)) if financial else (date(year, 1, 1), date(year, 12, 31))
+    if start is None or end is None:
+        if start or end:
+            raise UsageError("give both --from and --to")
+        y = today.year if not financial or today.month >= 4 else today.year - 1
+        return (date(y, 4, 1), date(y + 1, 3, 31)) if financial else (date(y, 1, 1), date(y, 12, 31))
+    if start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
+    return start, end
+
+
+def stats(index: Index, start: date, end: date) -> dict[str, Any]:
+    """The figures for an annual report over [start, end]."""
+    def inside(day: Any) -> bool:
+        return isinstance(day, date) and start <= day <= end
+
+    referrals: dict[str, int] = {t: 0 for t in index.types}
+    triage: dict[str, int] = {}
+    decisions = {"conduct": 0, "not-conduct": 0}
+    durations: list[int] = []
+    over = ongoing = published = agreed = completed = overdue = 0
+    details = index.details()
+    for s in index.summaries:
+        facts = details[s.id].facts
+        if inside(s.received):
+            referrals[s.type] = referrals.get(s.type, 0) + 1
+        if inside(facts.triage_date):
+            triage[facts.triage_outcome] = triage.get(facts.triage_outcome, 0) + 1
+        if inside(s.decision_date) and s.decision in decisions:
+            decisions[s.decision] += 1
+        begun, done = facts.conducted_from, facts.agreed
+        if inside(done) and isinstance(begun, date):
+            durations.append((done - begun).days)
+            # The expected length is the type's review clock, so a store's override reaches it.
+            expected = facts.expected_months
+            over += isinstance(expected, int) and done > add_months(begun, expected)
+        if isinstance(begun, date) and begun <= end and not (isinstance(done, date) and done <= end):
+            ended = facts.ended
+            ongoing += not (isinstance(ended, date) and ended <= end)
+        published += inside(s.published)
+        for _, due_on, signed_off, status in s.actions:
+            agreed += inside(done)
+            completed += inside(signed_off)
+            open_at_end = not (isinstance(signed_off, date) and signed_off <= end) and status != "closed"
+            overdue += bool(isinstance(due_on, date) and due_on < end and open_at_end
+                            and isinstance(done, date) and done <= end)
+    return {
+        "from": start.isoformat(), "to": end.isoformat(),
+        "referrals": {**referrals, "total": sum(referrals.values())},
+        "triage": triage,
+        "decisions": decisions,
+        "reviews_completed": {
+            "count": len(durations),
+            "median_days": statistics.median(durations) if durations else None,
+            "longest_days": max(durations) if durations else None,
+            "over_expected": over,
+            "over_6_months": over,  # the old name of over_expected: a store's own template may use it
+        },
+        "reviews_ongoing_at_end": ongoing,
+        "reviews_published": published,
+        "actions": {"agreed": agreed, "completed": completed, "overdue_at_end": overdue},
+        "timescales": {**timescales(index, start, end), "by_clock": statfigures.clock_shares(index, start, end)},
+        "themes": statfigures.themes(index, start, end),
+        "not_published": statfigures.not_published(index, start, end),
+        **statfigures.statutory(index, start, end),
+    }
+
+
+def stats_by_type(index: Index, start: date, end: date) -> dict[str, Any]:
+    """The figures, with every figure again for each review type on its own."""
+    return {**stats(index, start, end), "by_type": statfigures.by_type(index, start, end, stats)}
+
+
+def timescales(index: Index, start: date, end: date) -> dict[str, int]:
+    """Deadlines settled in [start, end] (met, met late or missed), judged against the
+    original due date and against the revised one (after pauses and extensions)."""
+    counts = dict.fromkeys(("settled", "revised", "within_original", "within_revised", "met_late", "missed"), 0)
+    for d in statfigures.settled_deadlines(index, start, end):
+        counts["settled"] += 1
+        counts["revised"] += d.due != d.first_due
+        counts["within_original"] += d.met_on is not None and d.met_on <= d.first_due
+        counts["within_revised"] += d.status == "met"
+        counts["met_late"] += d.status == "met-late"
+        counts["missed"] += d.status == "missed"
+    return counts

@@ -1,0 +1,2 @@
+"""Approvals that can be trusted: the base branch, who may approve, and the verification of
+signatures."""

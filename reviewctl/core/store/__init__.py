@@ -1,0 +1,2 @@
+"""The store: finding it, its settings, creating it, the transaction that makes one step one
+commit."""

@@ -1,0 +1,249 @@
+"""What every mutating command shares: dates, loading, transitions, the final write.
+
+A step loads the case's files for editing, checks the transition, changes the loaded
+maps in place (so comments and key order survive), checks the new state, and hands
+the new texts to the transaction, which writes them and makes one commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reviewctl.adapters import yamlio
+from reviewctl.core.case.documents import DOCUMENT_FILES
+from reviewctl.core.case.files import CaseDoc, CaseFiles
+from reviewctl.core.case.views import Node
+from reviewctl.core.store.folder import Store
+from reviewctl.core.store.recorded import plain_copy
+from reviewctl.core.workflow.conformance import case_problems, missing_requirements
+from reviewctl.core.workflow.load import Transition
+
+if TYPE_CHECKING:
+    from reviewctl.core.privacy.identifiers import Confidential
+    from reviewctl.core.privacy.pattern_guard import Hit
+from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
+from reviewctl.core.workflow.conformance import type_problems
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+
+
+@dataclass(frozen=True)
+class Allowance:
+    kind: str
+    where: str | None = None  # an option (--summary) or a file in the case folder; None: anywhere
+
+    def covers(self, kind: str, where: str) -> bool:
+        return self.kind == kind and self.where in (None, where)
+
+    def __str__(self) -> str:
+        return self.kind if self.where is None else f"{self.kind}:{self.where}"
+
+
+@dataclass(frozen=True)
+class StepOptions:
+    """The options every mutating command takes."""
+
+    today: date
+    when: date | None = None  # --date: when it happened (default: today)
+    note: str | None = None  # --message: kept in the history, never in the commit
+    dry_run: bool = False
+    propose: bool = False  # commit on a new branch review/<ID>/<step>, not the current one
+    # --allow KIND[:WHERE], parsed (privacy/pattern_guard.py): identifier patterns this step may write on purpose
+    allowances: tuple[Allowance, ...] = ()
+    allow_reason: str | None = None  # --allow-reason: why, kept in the history with what was allowed
+
+    def __post_init__(self) -> None:
+        check_plausible(self.today, "today (--as-of)")
+        if self.when is not None:
+            check_plausible(self.when, "--date")
+            check_not_future(self.when, self.today, "--date")
+
+    @property
+    def date(self) -> date:
+        return self.when or self.today
+
+
+
+@dataclass
+class Edit:
+    """One case, loaded for editing (`files`: typed views over its round-trip maps), and the
+    documents to write beside them."""
+
+    store: Store
+    files: CaseFiles
+    extra: dict[Path, str | bytes | None] = field(default_factory=dict)  # None: delete; bytes: a Word document
+    identifiers: Confidential | None = None  # the case's identifiers as this step leaves them, if it sets them
+    guard_optional: bool = False  # a step that may go on when the identifiers cannot be read (purge)
+    rendered: set[Path] = field(default_factory=set)  # the documents this step rendered from templates
+    rendered_dates: set[date] = field(default_factory=set)  # the dates it rendered into them
+    trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
+    sign: bool = False  # make an SSH-signed commit (approvals)
+    rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
+    before: dict[str, Any] = field(default_factory=dict)  # the documents as loaded, plain
+    published: list[Hit] = field(default_factory=list)  # identifier patterns in what a publication publishes
+
+    @classmethod
+    def load(cls, store: Store, case_id: str) -> Edit:
+        files = store.case(case_id, roundtrip=True)
+        edit = cls(store, files, before=plain_copy(files.docs))
+        edit.check()
+        return edit
+
+    @classmethod
+    def new(cls, store: Store, case_id: str, case: Node) -> Edit:
+        """A case that this step creates: nothing on disk yet but its case.yaml map."""
+        return cls(store, CaseFiles(case_id, store.case_dir(case_id), {"case": case}))
+
+    @property
+    def case_id(self) -> str:
+        return self.files.id
+
+    @property
+    def docs(self) -> dict[str, Node]:
+        """The documents' maps by name, for the whole-case checks; the views are the typed way in."""
+        return self.files.docs
+
+    @property
+    def case(self) -> CaseDoc:
+        return self.files.case
+
+    def doc(self, name: str) -> Node:
+        """The document `name`, created empty if the case does not have it yet."""
+        return self.files.doc(name)
+
+    def check(self) -> None:
+        folder = self.store.shown(self.files.folder)
+        problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
+        if problems:
+            raise InvalidDataError(problems[0])
+
+    def changes(self) -> dict[Path, str | bytes | None]:
+        folder = self.files.folder
+        out: dict[Path, str | bytes | None] = {}
+        for name, data in self.docs.items():
+            # Compared as plain data, not as dumped text: dumping every document twice was most
+            # of a step's own time. A step changes values, never only comments or key order.
+            if name in self.before and plain_copy(data) == self.before[name]:
+                continue
+            out[folder / DOCUMENT_FILES[name]] = yamlio.dump(data)
+        out.update(self.extra)
+        return out
+
+
+def check_date(value: date, edit: Edit, what: str = "--date", not_before_last: bool = False) -> date:
+    """Refuse a date before the referral, or after today."""
+    check_plausible(value, what)
+    case = edit.case
+    received = case.received
+    if received is not None and value < received:
+        raise UsageError(
+            f"{edit.case_id}: {what} {value} is before the referral was received ({received}); "
+            "give the date it happened"
+        )
+    history = case.history
+    last = history[-1].date if history else None
+    if not_before_last and last is not None and value < last:
+        raise UsageError(
+            f"{edit.case_id}: {what} {value} is before the last step "
+            f"({history[-1].get('step')} on {last}); steps are recorded in order"
+        )
+    return value
+
+
+def required_text(value: str | None, flag: str, fix: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise UsageError(f"{flag} is required and may not be blank; {fix}")
+    return text
+
+
+def optional_text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def clean_list(values: list[str], flag: str) -> list[str]:
+    cleaned = [v.strip() for v in values]
+    if any(not v for v in cleaned):
+        raise UsageError(f"{flag} was given a blank value; name it or leave the option out")
+    return cleaned
+
+
+def check_plausible(value: date, what: str) -> date:
+    """Refuse a year that is surely a slip (0001, 9999): the working-day calendar's years."""
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise UsageError(f"{what} {value} is not a plausible date; give one in the years {FIRST_YEAR} "
+                         f"to {LAST_YEAR}, as YYYY-MM-DD")
+    return value
+
+
+PLANNING_YEARS = 5  # a deadline, milestone or embargo further ahead than this is a slip
+
+
+def check_planned(value: date, today: date, what: str) -> date:
+    """A date planned ahead (an action's due date, a milestone, an embargo): not years away."""
+    check_plausible(value, what)
+    if value.year - today.year > PLANNING_YEARS or (
+            value.year - today.year == PLANNING_YEARS and (value.month, value.day) > (today.month, today.day)):
+        raise UsageError(f"{what} {value} is more than {PLANNING_YEARS} years after today ({today}); "
+                         "check the year")
+    return value
+
+
+def check_not_future(value: date, today: date, what: str) -> date:
+    if value > today:
+        raise UsageError(
+            f"{what} {value} is after today ({today}); record things that have happened "
+            "(or set today with --as-of)"
+        )
+    return value
+
+
+def history_entry(step: str, when: date, source: str | None, target: str, by: str,
+                  options: StepOptions, case_type: str | None = None, reason: str | None = None) -> Node:
+    entry: dict[str, Any] = {
+        "step": step, "date": when, "from": source, "to": target, "by": by,
+        "recorded": options.today,
+    }
+    if case_type:
+        entry["type"] = case_type
+    if options.note:
+        entry["note"] = options.note
+    if reason:
+        entry["reason"] = reason
+    return yamlio.new_map(entry)
+
+
+def check_new_type(edit: Edit, new_type: str, step: str) -> None:
+    """Refuse a change of type while what the new type needs before this stage is missing."""
+
+    problems = type_problems(edit.store.workflow, edit.docs, new_type)
+    if problems:
+        raise RefusedError(f"{edit.case_id}: cannot {step} as '{new_type}' yet: {'; '.join(problems)}")
+
+
+def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
+    """The transition `step` from the case's stage, refused if anything it needs is missing."""
+    case_type = case_type or edit.case.type
+    transition = edit.store.workflow.transition(step, edit.case.stage, case_type, edit.case_id)
+    lacking = set(missing_requirements(transition, edit.docs, case_type))
+    missing = [r.hint for r in transition.requires if r.field in lacking]
+    if missing:
+        raise RefusedError(f"{edit.case_id}: cannot {step} yet: {'; '.join(missing)}")
+    return transition
+
+
+def commit_message(case_id: str, step: str, summary: str, trailers: dict[str, str] | None = None) -> str:
+    # Only the id, the step, stage ids and trailers: never a summary, referrer or free text.
+    lines = [f"Reviewctl-Case: {case_id}", f"Reviewctl-Step: {step}",
+             *(f"{key}: {value}" for key, value in (trailers or {}).items())]
+    return f"{case_id}: {step} ({summary})\n\n" + "\n".join(lines) + "\n"
+
+
+def store_commit_message(step: str, summary: str) -> str:
+    """A step that changes the store, not one case: the step and a summary that names no one."""
+    return commit_message("store", step, summary).replace("Reviewctl-Case: store\n", "")
+
+

@@ -1,0 +1,1 @@
+"""The workflow as data: actions, stages, transitions, requirements, clocks, statutory rules."""

@@ -1,0 +1,248 @@
+"""Checks of one case's documents against the models and the workflow, and what a change of
+review type needs (the case must stand as if it had been that type all along: every transition
+it has taken is looked up again for the new type).
+
+They return every problem as a `file:line: key: message` line, so that `validate`
+can collect them all and a command can refuse with the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
+from reviewctl.adapters.yamlio import line_of
+from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
+from reviewctl.core.case.models import Case
+from reviewctl.core.case.paths import condition_holds, is_present, lookup
+from reviewctl.core.case.schema_errors import errors_of
+from reviewctl.core.workflow.load import Act, Transition, Workflow
+from reviewctl.errors import located
+
+Loc = tuple[str | int, ...]
+
+
+def _any_far_date(data: Any) -> bool:
+    """Whether `data` holds a date outside the calendar's years: one walk with no paths kept,
+    since nearly every document has none (then `_far_dates` finds where)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            return True
+    return False
+
+
+def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
+    """Every date in `data` outside the years the calendar counts in (a slip such as 0001 or 9999)."""
+    if not loc and not _any_far_date(data):
+        return []
+    if isinstance(data, date):
+        return [] if FIRST_YEAR <= data.year <= LAST_YEAR else [(loc, data)]
+    if isinstance(data, dict):
+        return [f for key, value in data.items() for f in _far_dates(value, (*loc, key))]
+    if isinstance(data, list):
+        return [f for i, value in enumerate(data) for f in _far_dates(value, (*loc, i))]
+    return []
+
+
+def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    case: Case | None = None
+    for name, data in docs.items():
+        filename = DOCUMENT_FILES[name]
+        model, found = errors_of(model_for(name), data, f"{folder}/{filename}")
+        problems += found
+        for loc, day in _far_dates(data):
+            problems.append(located(f"{folder}/{filename}", line_of(data, loc), ".".join(map(str, loc)),
+                                    f"{day} is outside the years {FIRST_YEAR} to {LAST_YEAR}; correct the date"))
+        if isinstance(model, Case):
+            case = model
+    if case is None:
+        return problems
+    raw = docs["case"]
+    shown = f"{folder}/case.yaml"
+
+    def at(loc: Loc, key: str, message: str) -> None:
+        problems.append(located(shown, line_of(raw, loc), key, message))
+
+    if case.id != case_id:
+        at(("id",), "id", f"'{case.id}' does not match the folder name '{case_id}'; "
+           "a case's id is its folder's name")
+    if case.type not in workflow.types:
+        at(("type",), "type", f"'{case.type}' is not a review type (known: {', '.join(workflow.types)})")
+    if workflow.stage(case.stage) is None:
+        from difflib import get_close_matches  # lazy: only where it is needed
+
+        close = get_close_matches(case.stage, [s.id for s in workflow.stages], n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
+    _check_history(workflow, case, docs, at)
+    problems += _basis_problems(workflow, f"{folder}/decision.yaml", case.type, docs.get("decision"))
+    if "clocks" in docs:
+        problems += clock_record_problems(workflow, folder, docs)
+    return problems
+
+
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[str]:
+    """A review's basis (decide --basis) is one of the workflow's bases for its type."""
+    if not isinstance(decision, dict):
+        return []
+    known = [b.id for b in workflow.statute.bases.get(case_type, [])]
+    found = []
+    for loc in (("basis",), ("chair", "basis")):
+        value = decision.get(loc[0]) if len(loc) == 1 else (decision.get("chair") or {}).get("basis")
+        if value is not None and value not in known:
+            allowed = f"one of: {', '.join(known)}" if known else f"none for a '{case_type}' review"
+            found.append(located(shown, line_of(decision, loc), ".".join(loc),
+                                 f"'{value}' is not a basis of the workflow ({allowed}); correct it"))
+    return found
+
+
+def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str,
+                         conditional: bool = True) -> list[str]:
+    """The fields a transition needs for this type that the case's documents lack.
+
+    `conditional=False`: leave out the requirements that apply only `when` something holds
+    (the history's check: the condition may have been recorded after the step was taken).
+    """
+    return [
+        r.field for r in transition.requires
+        if (r.types is None or case_type in r.types) and not is_present(lookup(docs, r.field))
+        and (condition_holds(r.when, docs) if conditional else r.when is None)
+    ]
+
+
+def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
+                   at: Callable[[Loc, str, str], None]) -> None:
+    def bad(i: int, key: str, message: str) -> None:
+        at(("history", i, key), f"history[{i}].{key}", message)
+
+    history = case.history
+    first = history[0]
+    if first.step != workflow.referral_step or first.from_ is not None or first.to != workflow.initial:
+        bad(0, "step", f"the history must start with the step '{workflow.referral_step}' into '{workflow.initial}'")
+    case_type = first.type or case.type
+    previous_date = case.received
+    for i, entry in enumerate(history):
+        if entry.date < previous_date:
+            bad(i, "date", f"{entry.date} is before the step before it ({previous_date}); "
+                "history is in the order things happened")
+        previous_date = max(previous_date, entry.date)
+        if i == 0:
+            continue
+        prior = history[i - 1]
+        if entry.from_ != prior.to:
+            bad(i, "from", f"'{entry.from_}' does not follow on from '{prior.to}'; "
+                "entries may only be appended by reviewctl commands")
+        step_type = entry.type or case_type
+        if step_type != case_type:  # a change of type: the case must stand as if it had been that type
+            for problem in type_problems(workflow, docs, step_type, upto=i)[:1]:
+                bad(i, "type", f"'{step_type}' cannot stand here: {problem}")
+        imports = workflow.imports
+        if imports is not None and entry.step == imports.step:  # brought in from an earlier tracker
+            if i != 1 or entry.to not in imports.to:
+                bad(i, "step", f"'{entry.step}' (an import) may only follow '{workflow.referral_step}', "
+                    f"into one of the stages the workflow lets an import reach ({', '.join(imports.to)})")
+            case_type = step_type
+            continue
+        if entry.step in Act.IN_PLACE:  # a correction or a change of type: the case stays where it is
+            if entry.to != entry.from_:
+                bad(i, "to", f"'{entry.step}' does not move a case: put back '{entry.from_}'")
+            case_type = step_type
+            continue
+        transition = workflow.find(entry.step, str(entry.from_), step_type)
+        if transition is None or transition.to != entry.to:
+            bad(i, "step", f"'{entry.step}' from '{entry.from_}' to '{entry.to}' is not a "
+                f"transition of the workflow for type '{step_type}'")
+        else:
+            for field in missing_requirements(transition, docs, step_type, conditional=False):
+                bad(i, "step", f"'{entry.step}' needs {field}, which the case does not have; "
+                    "put back what was removed")
+        case_type = step_type
+    last = history[-1]
+    if last.to != case.stage:
+        at(("stage",), "stage", f"'{case.stage}' does not match the history, which ends in "
+           f"'{last.to}'; the stage is changed by reviewctl commands, not by hand: put back "
+           f"'{last.to}'")
+    if case_type != case.type:
+        at(("type",), "type", f"'{case.type}' does not match the history, which settled "
+           f"'{case_type}'; change the type with `reviewctl triage` or `reviewctl decide --type`")
+
+
+def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[str]:
+    """What the models cannot see in clocks.yaml: each record names a clock of the
+    workflow (and, for a clock run per entry, one of its entries), and nothing is
+    recorded before the clock started."""
+    raw = docs.get("clocks")
+    if not isinstance(raw, dict):
+        return []
+    shown = f"{folder}/clocks.yaml"
+    problems: list[str] = []
+    seen: set[tuple[str, str | None]] = set()
+    for i, record in enumerate(raw.get("clocks") or []):
+        if not isinstance(record, dict):
+            continue
+
+        def at(key: str, message: str, i: int = i) -> None:
+            problems.append(located(shown, line_of(raw, ("clocks", i, key)), f"clocks[{i}].{key}", message))
+
+        clock = workflow.clock_for(str(record.get("clock")))
+        if clock is None:
+            at("clock", f"not a clock of the workflow (known: {', '.join(c.id for c in workflow.clocks)})")
+            continue
+        item = record.get("item")
+        key = (clock.id, None if item is None else str(item))
+        if key in seen:
+            at("clock", "this clock has a record already; keep one record per clock")
+        seen.add(key)
+        start: Any = None
+        if clock.each is None:
+            if item is not None:
+                at("item", "this clock runs once per case; remove item")
+            start = clock.start_in(docs)
+        else:
+            entries = lookup(docs, clock.each) or []
+            entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == str(item)), None)
+            if entry is None:
+                at("item", f"names no entry of {clock.each}; name the {clock.item} the clock runs for")
+                continue
+            start = entry.get(clock.start or clock.due or "")
+        if not isinstance(start, date):
+            at("clock", "the clock has not started, so it cannot be paused or extended; remove the record")
+            continue
+        if clock.limit is None:
+            continue  # a fixed due date: `start` is that date, and it may be paused before it
+        firsts = [p.get("paused") for p in record.get("pauses") or [] if isinstance(p, dict)]
+        firsts += [e.get("date") for e in record.get("extensions") or [] if isinstance(e, dict)]
+        early = [d for d in firsts if isinstance(d, date) and d < start]
+        if early:
+            at("clock", f"a pause or extension on {min(early)} is before the clock started ({start}); "
+                        "correct the date")
+    return problems
+
+
+def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto: int | None = None) -> list[str]:
+    """Why the case cannot become `new_type` where it stands (empty when it can).
+
+    `upto`: only the history before that entry (validate checks a change of type where it was made).
+    """
+    problems: list[str] = []
+    for entry in (docs["case"].get("history") or [])[1:upto]:
+        step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
+        if step in Act.IN_PLACE:
+            continue
+        transition = workflow.find(str(step), str(source), new_type)
+        if transition is None or transition.to != target:
+            problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
+                            "which this case took; reopen or withdraw it instead")
+            continue
+        lacking = set(missing_requirements(transition, docs, new_type))
+        problems += [r.hint for r in transition.requires if r.field in lacking and r.hint not in problems]
+    return problems
