@@ -140,3 +140,39 @@ def test_links_between_the_pages_lead_somewhere() -> None:
                 if anchor not in {_anchor(h) for h in headings}:
                     broken.append(f"{page.name}: no heading #{anchor} in {path or page.name}")
     assert not broken, "\n".join(broken)
+
+
+_PAGE = """<!-- docs: today=2026-11-20 -->
+```console
+$ reviewctl init s --partnership "Fictional Shire Safeguarding Partnership" --prefix FSSP
+created a reviewctl store in /home/you/s
+$ cd s
+$ reviewctl refer --type sar --subject "Adult B" --referrer "Fictional GP practice" --received 2/11/2026
+FSSP-2026-AAAAAA
+$ reviewctl refer --type sar --subject "Adult C" --referrer "Fictional GP practice" --received 2/11/2026
+FSSP-2026-BBBBBB
+$ reviewctl triage FSSP-2026-BBBBBB --accept --reason "Criteria met" --summary "Fictional" --agency Police
+FSSP-2026-BBBBBB: triage-accept (referred -> scoping), commit ...
+```
+"""
+
+
+@pytest.mark.parametrize(("change", "caught"), [
+    (("", ""), None),
+    (("(referred -> scoping)", "(referred -> decision)"), "showed"),  # an output gone stale
+    (('--reason "Criteria met" ', ""), "exited 2"),  # a command that now fails
+    (("FSSP-2026-BBBBBB\n$ reviewctl triage", "FSSP-2026-AAAAAA\n$ reviewctl triage"), "showed"),  # one id, two cases
+    (("FSSP-2026-BBBBBB: triage", "FSSP-2026-CCCCCC: triage"), "another id stands for"),  # one case, two ids
+])
+def test_the_check_catches_a_stale_example(change: tuple[str, str], caught: str | None, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(_PAGE.replace(*change), encoding="utf-8")
+    monkeypatch.setattr("test_docs.UPDATE", False)
+    session = _Session(capsys, monkeypatch, tmp_path_factory)
+    if caught is None:
+        session.run(page)
+        return
+    with pytest.raises(AssertionError, match=re.escape(caught)):
+        session.run(page)
