@@ -18,10 +18,9 @@ Each page runs in a folder of its own that is HOME, with git's global settings t
 Checks: the exit code (0, unless the output shows an `error:` line or the next command is
 `echo $?`) and the output, stdout then stderr, line by line.  In a shown output `...` (or a
 longer run of dots, to keep a table's columns in line) is any text within a line, and a line
-of dots alone any number of lines.  Case ids are
-random: an id the page shows is bound to the id the command printed the first time it is
-shown, and put in its place in every later command and output.  The page's folder reads
-as /home/you.
+of dots alone any number of lines.  Case ids are random: an id the page shows is bound to
+the id the command printed the first time it is shown, and put in its place in every later
+command and output.  The page's folder reads as /home/you.
 """
 
 from __future__ import annotations

@@ -89,6 +89,7 @@ class _Session:
 def test_the_pages_console_examples_run_as_shown(page: Path, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch,
                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.chdir(tmp_path_factory.getbasetemp())  # the page moves about; the folder is restored after
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     runner = _Session(capsys, monkeypatch, tmp_path_factory).run(page)
@@ -170,6 +171,7 @@ def test_the_check_catches_a_stale_example(change: tuple[str, str], caught: str 
     page = tmp_path / "page.md"
     page.write_text(_PAGE.replace(*change), encoding="utf-8")
     monkeypatch.setattr("test_docs.UPDATE", False)
+    monkeypatch.chdir(tmp_path)
     session = _Session(capsys, monkeypatch, tmp_path_factory)
     if caught is None:
         session.run(page)
