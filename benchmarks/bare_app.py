@@ -2,7 +2,9 @@
 
 It is the floor that the framework sets: the benchmark compares reviewctl's start-up
 against it.  The app is generated from reviewctl's own command tree, so the two stay
-alike as commands are added.
+alike as commands are added.  `generate(path, only=["triage"])` writes the app of one
+command (with the global options), as reviewctl builds only the command that runs: the
+floor for a step is that app, not the whole tree.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ def _command(lines: list[str], owner: str, name: str, command: Any, counter: lis
     lines.append(f"def cmd_{counter[0]}({args}) -> None:\n    pass\n")
 
 
-def generate(path: Path) -> None:
-    from reviewctl.cli.app import app
+def generate(path: Path, only: list[str] | None = None) -> None:
+    """The app at `path`; `only`: just these commands (and sub-apps), as reviewctl builds one command."""
+    from reviewctl.cli.app import COMMANDS, app
 
-    root = typer.main.get_command(app())
+    root = typer.main.get_command(app(COMMANDS if only is None else only))
     lines = [
         "from typing import Annotated", "", "import typer", "",
         "app = typer.Typer(name='reviewctl', help=" + repr(root.help or "") + ", no_args_is_help=True,",

@@ -51,11 +51,11 @@ def timed(args: list[str], cwd: Path, env: dict[str, str]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a store of 300 cases, for a smoke run")
+    parser.add_argument("--quick", action="store_true", help="a store of 100 cases, for a smoke run")
     parser.add_argument("--repeat", type=int, default=3, help="runs per median")
     parser.add_argument("--keep", type=Path, help="build the store here and keep it")
     args = parser.parse_args()
-    size = 300 if args.quick else 10_000
+    size = 100 if args.quick else 10_000
     env = {**os.environ, "REVIEWCTL_TODAY": "2026-11-27", "GIT_AUTHOR_NAME": "Benchmark",
            "GIT_AUTHOR_EMAIL": "bench@example.invalid", "GIT_COMMITTER_NAME": "Benchmark",
            "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
@@ -69,7 +69,7 @@ def main() -> None:
         root = work / f"store-{size}"
         if not root.exists():
             start = time.perf_counter()
-            generate_store(root, size)
+            generate_store(root, size, quick=args.quick)
             print(f"built a store of {size:,} cases in {time.perf_counter() - start:.0f} s")
         out = work / "site"
         shutil.rmtree(out, ignore_errors=True)

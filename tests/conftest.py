@@ -36,14 +36,22 @@ from reviewctl.core.init import init_store
 _TMPFS, _TMPFS_ROOM = Path("/dev/shm"), 2**30
 
 
+_EXEMPLARS = "BENCH_EXEMPLARS_DIR"  # benchmarks/generate.py keeps its exemplar cases there
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     # Before the first temporary folder is made; xdist's workers inherit the setting.
-    if "TMPDIR" in os.environ or not (_TMPFS.is_dir() and os.access(_TMPFS, os.W_OK)):
-        return
-    if shutil.disk_usage(_TMPFS).free >= _TMPFS_ROOM:
+    if "TMPDIR" not in os.environ and _TMPFS.is_dir() and os.access(_TMPFS, os.W_OK) \
+            and shutil.disk_usage(_TMPFS).free >= _TMPFS_ROOM:
         os.environ["TMPDIR"] = str(_TMPFS)
         tempfile.tempdir = None  # pytest's capture already asked: ask again
+    # One folder for the benchmark's exemplar cases, made by the first worker that needs them
+    # and used by the others (the smoke runs and the browser test's long tracker): set before
+    # the workers start, so they inherit it; removed when the run ends.
+    if not hasattr(config, "workerinput") and _EXEMPLARS not in os.environ:
+        os.environ[_EXEMPLARS] = tempfile.mkdtemp(prefix="reviewctl-exemplars-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ.pop(_EXEMPLARS), ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

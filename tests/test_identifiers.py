@@ -574,3 +574,20 @@ def test_retention_counts_from_closure_not_from_a_later_correction(cli: Cli, tea
     set_retention(team)
     cli.ok("--as-of", "2027-01-05", "confidential", case_id, "--set", "address=1 Nowhere Lane")
     assert '"destroy_from": "2027-11-20"' in cli.ok("retention", "--all", "--format", "json").out
+
+
+def test_the_partnership_s_own_address_in_a_letter_is_not_a_listed_name(cli: Cli, team: Path) -> None:
+    """A word of the partnership's address (at the head of every letter) may be a surname the case
+    lists: the office's address is not the person, and the letter is written; the surname in the
+    case's own text is still refused."""
+    settings = team / "reviewctl.yaml"
+    kept = [line for line in settings.read_text().splitlines() if not line.startswith("address:")]
+    settings.write_text("\n".join([*kept, "address: [Fictional House, 1 Imaginary Street, Sometown, TT1 1AA]"]) + "\n")
+    git(team, "commit", "-qam", "settings: the partnership's address")
+    case_id = cli.ok("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School DSL",
+                     "--summary", "Fictional.", "--agency", "Police",
+                     "--name", "Zoë Quillfeather-Imaginary").out.strip()
+    letters = list((team / "cases" / case_id / "documents").glob("*acknowledgement*"))
+    assert letters and "1 Imaginary Street" in letters[0].read_text()
+    err = refused_cleanly(cli, team, REFUSED, "triage", case_id, "--accept", "--reason", "Imaginary family.")
+    assert "--reason (name)" in err

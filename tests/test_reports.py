@@ -174,9 +174,8 @@ def test_list_and_due_never_read_the_details_cache(cli: Cli, store: Path) -> Non
     case_id = refer(cli)
     settle()
     details = store / ".git" / DETAILS_NAME
-    rows(cli)  # from no cache: both files are written, so that no case is parsed twice
-    assert (store / ".git" / CACHE_NAME).is_file() and details.is_file()
-    details.unlink()
+    rows(cli)  # from no cache: list works out no details (the first report that reads them does)
+    assert (store / ".git" / CACHE_NAME).is_file() and not details.exists()
     path = store / "cases" / case_id / "case.yaml"
     path.write_text(path.read_text().replace("Child Z", "Child X"))
     settle()
@@ -285,3 +284,32 @@ def test_data_on_stdout_messages_on_stderr(cli: Cli, store: Path) -> None:
     # The one message: "today" is set (REVIEWCTL_TODAY), so the clocks are as of that day.
     assert result.err == "note: clocks as of 2026-11-20 (REVIEWCTL_TODAY), not today's date\n"
     assert result.out.startswith("id,")
+
+
+_OVER_THE_CORES = ("import sys; import reviewctl.core.index as index; index.PARALLEL_FROM = {0}; "
+                   "from reviewctl.cli.app import main; sys.exit(main(sys.argv[1:]))")
+
+
+def test_a_report_from_no_cache_reads_the_same_over_the_cores(cli: Cli, store: Path) -> None:
+    """Many cases are read by worker processes: the rows, the problems, the details and the
+    cache they leave are those of one process (real processes: a fork inside the test runner
+    could inherit its threads' locks)."""
+    ids = [refer(cli, case_type) for case_type in ("lcspr", "sar", "dhr", "unknown")]
+    cli.ok("triage", ids[0], "--accept", "--reason", "r")
+    (store / "cases" / ids[1] / "decision.yaml").write_text("outcome: [never closed\n")  # a problem
+    settle()
+
+    def report(parallel_from: int, *args: str) -> tuple[int, str, str]:
+        for name in (CACHE_NAME, DETAILS_NAME):
+            (store / ".git" / name).unlink(missing_ok=True)
+        done = subprocess.run([sys.executable, "-c", _OVER_THE_CORES.format(parallel_from), *args], cwd=store,
+                              capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stdout, done.stderr
+
+    for args in (("list", "--format", "json"), ("search", "Child", "--format", "json")):
+        one, many = report(10**9, *args), report(2, *args)
+        assert many == one and one[0] == 3 and "decision.yaml" in one[2]
+    settle()
+    kept = load_index(Store(store))
+    assert kept.parsed == 0 and sorted(s.id for s in kept.summaries) == sorted(ids[:1] + ids[2:])
+    assert kept.details()[ids[0]].facts.triage_outcome == "accepted"

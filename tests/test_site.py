@@ -269,8 +269,8 @@ def test_site_benchmark_quick_run() -> None:
     result = subprocess.run([sys.executable, str(script), "--quick", "--repeat", "1"], capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"  1\. site, 300 cases .* warm \d+\.\d+ s", result.stdout)
-    assert re.search(r"  2\. (tracker of 300 cases|no chromium)", result.stdout)
+    assert re.search(r"  1\. site, 100 cases .* warm \d+\.\d+ s", result.stdout)
+    assert re.search(r"  2\. (tracker of 100 cases|no chromium)", result.stdout)
 
 
 def test_template_prints_a_site_template_to_start_from(cli: Cli, store: Path) -> None:

@@ -137,7 +137,7 @@ def test_a_long_tracker_shows_its_first_page_until_show_all(browser: Browser, tm
     from generate import generate
 
     store = tmp_path / "store"
-    generate(store, 150)
+    generate(store, 150, quick=True)
     monkeypatch.chdir(store)
     out = tmp_path / "site"
     cli.ok("site", str(out))

@@ -201,3 +201,22 @@ def test_problem_lines_read_back() -> None:
         problem = Problem.parse(text)
         assert (problem.path, problem.line, problem.key, problem.message) == (path, line, key, message)
         assert str(problem) == text
+
+
+def test_a_broken_chronology_is_named_with_its_line(cli: Cli, store: Path) -> None:
+    """Chronologies are read by libyaml first; a bad one is read again for its line."""
+    case_id = refer(cli)
+    folder = store / "cases" / case_id / "chronology"
+    folder.mkdir()
+    good = "agency: Police\nimported: 2026-11-20\nsource_file: police.csv\nevents: []\n"
+    (folder / "health.yaml").write_text(good.replace("Police", "Health"))
+    (folder / "police.yaml").write_text(good.replace("imported: 2026-11-20", "imported: soon"))
+    (folder / "school.yaml").write_text(good + "events: [\n")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "chronologies by hand")
+    result = cli("validate")
+    err = result.out + result.err
+    shown = f"cases/{case_id}/chronology"
+    assert f"{shown}/police.yaml:2: imported:" in err
+    assert f"{shown}/school.yaml:6: malformed YAML" in err
+    assert "health.yaml" not in err

@@ -180,3 +180,66 @@ def test_the_settings_cache_never_goes_stale_and_a_damaged_one_is_rebuilt(cli: C
     assert refused.returncode == 3 and "reviewctl.yaml:" in refused.stderr and "colour" in refused.stderr
     config.write_text(config.read_text().replace("colour: blue\n", ""))
     assert run_subprocess("show", case_id, cwd=store).returncode == 0
+
+
+def test_blob_ids_come_from_gits_index_for_unchanged_files(cli: Cli, store: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh clone's files are all unknown to the verdicts: their blob ids are read from git's
+    index (not each file), but a file changed since it was staged is still hashed."""
+    from reviewctl.core.store import Store
+
+    case_id = refer(cli)
+    folder = str(store / "cases" / case_id)
+    extra = store / "cases" / case_id / "notes.md"
+    extra.write_text("# notes\n")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "notes")
+    monkeypatch.setattr(validcache, "INDEX_FROM", 1)
+
+    def key(index: bool) -> object:
+        verdicts = validcache.load(Store(store))
+        asked: list[int] = []
+        if index:
+            real = verdicts.index
+            assert real is not None
+            verdicts.index = lambda: asked.append(1) or real()  # type: ignore[func-returns-value]
+        else:
+            verdicts.index = None
+        found = verdicts.folder_key(folder)
+        assert asked == ([1] if index else [])
+        return found
+
+    original = key(index=True)
+    assert original == key(index=False)
+    extra.write_text("# NOTES\n")  # the same size, not staged: git's index no longer vouches for it
+    changed = key(index=True)
+    assert changed == key(index=False) and changed != original
+    git(store, "add", "-A")
+    assert key(index=True) == changed
+
+
+def test_a_published_case_is_kept_but_its_redaction_check_runs_every_time(
+        cli: Cli, store: Path, tmp_path: Path, counted: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The redaction check reads keys that live outside the store, so it runs on every validate;
+    the rest of a published case's verdict is kept like any other."""
+    from helpers import to_closed
+
+    from reviewctl.core import validate
+
+    published, plain = to_closed(cli, store, "sar", tmp_path), refer(cli)
+    redaction: list[str] = []
+    said: list[str] = []
+    real = validcases.published_problems
+
+    def published_problems(store_: object, folder: Path, shown: str) -> list[str]:
+        redaction.append(folder.name)
+        return said or real(store_, folder, shown)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(validate, "published_problems", published_problems)
+    assert problems(cli, store) == [] and sorted(counted) == sorted([published, plain])
+    counted.clear()
+    assert problems(cli, store) == [] and counted == [] and redaction == [published]
+    said.append(f"cases/{published}: published case: a name in report-v1.md; redact it")
+    assert problems(cli, store) == said and counted == []  # found by the check that ran again
+    said.clear()
+    assert problems(cli, store) == []

@@ -122,6 +122,25 @@ class GitReader:
         except GitError as error:
             raise fail(error, "listing tracked files") from None
 
+    def clean_blobs(self, pathspec: str) -> dict[str, str]:
+        """The blob id of each file under `pathspec` that git's index has and finds unchanged in
+        the work tree, by its path from the repository's root: what a fresh clone has for every
+        file, without reading one.  Two processes: the index's entries, less what `diff-files`
+        finds changed (git's own stat and racy rules); an unreadable index gives nothing."""
+        try:
+            listed = self.git.run("ls-files", "-s", "-z", "--", pathspec).out
+            dirty = set(self.git.run("diff-files", "--name-only", "-z", "--", pathspec).out.split(b"\0"))
+        except GitError:
+            return {}
+        found = {}
+        for record in listed.split(b"\0"):
+            head, _, path = record.partition(b"\t")
+            fields = head.split()
+            # Regular files at stage 0 only: not a link, a submodule or one side of a conflict.
+            if len(fields) == 3 and fields[0] in (b"100644", b"100755") and fields[2] == b"0" and path not in dirty:
+                found[path.decode("utf-8", "surrogateescape")] = fields[1].decode()
+        return found
+
     # -- reading objects ---------------------------------------------------------------------
     def show_file(self, ref: str, path: str) -> str | None:
         """The text of `path` at `ref`, or None where it does not exist there."""

@@ -202,7 +202,7 @@ def _as_the_shell_reads(value: str) -> str:
 def _agencies(store: Any) -> list[str]:
     from reviewctl.core.index import load_index
 
-    return [str(a) for s in load_index(store).summaries for a in s.agencies]
+    return [str(a) for s in load_index(store, details=False).summaries for a in s.agencies]
 
 
 _COMPLETERS = {

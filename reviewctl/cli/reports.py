@@ -59,10 +59,11 @@ def _progress() -> Progress | None:
     return tick
 
 
-def _index(store: Store) -> Index:
+def _index(store: Store, details: bool = True) -> Index:
+    """The report cache; `details` False for a report that reads none (list, due)."""
     from reviewctl.core.index import load_index
 
-    return load_index(store, _progress())
+    return load_index(store, _progress(), details)
 
 
 def _problems(index: Index) -> None:
@@ -166,7 +167,7 @@ def list_(
     filters = Filters(case_type, stage, open_only, overdue, maybe_date(received_from, "--from"),
                       maybe_date(received_to, "--to"), agency)
     store = g.store()
-    index = _index(store)
+    index = _index(store, details=False)
     rows = tracker(index, g.today(), filters)
     _problems(index)
     g.note_as_of()
@@ -217,7 +218,7 @@ def due(
         _output_path(output, "deadlines.ics")
     g = globals_of(ctx)
     store = g.store()
-    index = _index(store)
+    index = _index(store, details=False)
     rows = core_due(index, g.today(), within, overdue)
     _problems(index)
     g.note_as_of()

@@ -22,8 +22,25 @@ from reviewctl.errors import located
 Loc = tuple[str | int, ...]
 
 
+def _any_far_date(data: Any) -> bool:
+    """Whether `data` holds a date outside the calendar's years: one walk with no paths kept,
+    since nearly every document has none (then `_far_dates` finds where)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            return True
+    return False
+
+
 def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
     """Every date in `data` outside the years the calendar counts in (a slip such as 0001 or 9999)."""
+    if not loc and not _any_far_date(data):
+        return []
     if isinstance(data, date):
         return [] if FIRST_YEAR <= data.year <= LAST_YEAR else [(loc, data)]
     if isinstance(data, dict):

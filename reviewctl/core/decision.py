@@ -12,7 +12,8 @@ from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.casefiles import DecisionDoc
-from reviewctl.core.statute import basis_of, check_value
+from reviewctl.core.statute import check_value
+from reviewctl.core.statutefacts import basis_of
 from reviewctl.core.step import (
     Edit,
     StepOptions,

@@ -12,7 +12,10 @@ Two files: `reviewctl-cache.pickle` holds what `list` and `due` read (core/summa
 `Summary`), `reviewctl-details.pickle` what only `search`, `stats` and `site` read
 (`Details`: facts, stages, plan, search text).  `list` and `due` never read the second;
 `Index.details()` reads it on first use, under the same keys and rules.  A report that
-had no cache to start from writes both, so that every case is parsed once, not twice.
+reads details (search, stats, site) and had no cache to start from works them out as it
+reads each case and writes both files; `list` and `due` work out none (the first report
+that reads them reads the cases it lacks).  Many cases to read (a fresh clone) are read
+over the machine's cores.
 """
 
 from __future__ import annotations
@@ -190,8 +193,8 @@ def _write_cache(path: Path, header: dict[str, Any], cases: dict[str, Any]) -> N
         Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
 
 
-def _summarise_case(store: Store, case_id: str, share: Shared) -> tuple[str, Any, Details | None]:
-    """("ok", summary, details) or ("problem", the first problem, None)."""
+def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = True) -> tuple[str, Any, Details | None]:
+    """("ok", summary, details) or ("problem", the first problem, None); `details` False: no details (None)."""
     from reviewctl.core.checks import case_problems
     from reviewctl.core.store import read_documents
 
@@ -202,14 +205,58 @@ def _summarise_case(store: Store, case_id: str, share: Shared) -> tuple[str, Any
     problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
     if problems:
         return "problem", problems[0], None
-    from reviewctl.core.search import searchable
-    from reviewctl.core.summary import details, summarise
+    from reviewctl.core.summary import summarise
 
-    found = details(store.workflow, docs, searchable(store.case_dir(case_id), docs), share)
+    if not details:
+        return "ok", summarise(store.workflow, docs, share), None
+    from reviewctl.core.search import searchable
+    from reviewctl.core.summary import details as details_of
+
+    found = details_of(store.workflow, docs, searchable(store.case_dir(case_id), docs), share)
     return "ok", summarise(store.workflow, docs, share), found
 
 
 Entry = tuple[Signature, str, Any]  # (key, "ok" or "problem", the summary or the problem)
+Summarised = tuple[str, Any, "Details | None"]
+# Below this many cases to read, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
+WORKER_CHUNK = 200  # cases per task sent to a worker
+_WORKER_STORE: Store | None = None
+
+
+def _summarise_all(store: Store, names: list[str], share: Shared, details: bool) -> Iterator[tuple[str, Summarised]]:
+    """Each case's summary (and details), in order; read over the machine's cores when there are
+    many (a report from no cache reads every case: parsing is most of its time, and it shares out)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(names) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+        for name in names:
+            yield name, _summarise_case(store, name, share, details)
+        return
+    # Imported here: a warm report, or one that reads a few changed cases, starts no worker.
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    store.workflow  # noqa: B018 - the settings, parsed once here, go to the workers with the fork
+    chunks = [(names[i:i + WORKER_CHUNK], details) for i in range(0, len(names), WORKER_CHUNK)]
+    # fork: the workers start with this process's modules and settings; only the names go over.
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
+                             initargs=(store,)) as pool:
+        for chunk, (results, holidays) in zip(chunks, pool.map(_summarise_in_worker, chunks), strict=True):
+            calendar.preload(holidays)  # what the workers worked out goes into this report's cache
+            yield from zip(chunk[0], results, strict=True)
+
+
+def _start_worker(store: Store) -> None:
+    global _WORKER_STORE
+    _WORKER_STORE = store
+    gc.disable()  # a worker lives for one report and makes no cycles worth collecting
+
+
+def _summarise_in_worker(task: tuple[list[str], bool]) -> tuple[list[Summarised], dict[int, list[Any]]]:
+    assert _WORKER_STORE is not None
+    names, details = task
+    share = Shared()  # one copy of each repeated value per chunk: the pickle back keeps it so
+    return [_summarise_case(_WORKER_STORE, n, share, details) for n in names], calendar.known_holidays()
 
 
 @dataclass
@@ -270,8 +317,12 @@ class _DetailSource:
             _write_cache(self.path, {"format": CACHE_FORMAT, "key": self.key}, keep)
 
 
-def load_index(store: Store, progress: Progress | None = None) -> Index:
-    """Every case's summary, from the cache where it is still true, else from its files."""
+def load_index(store: Store, progress: Progress | None = None, details: bool = True) -> Index:
+    """Every case's summary, from the cache where it is still true, else from its files.
+
+    `details`: work out the details of each case read (for search, stats and site, which read
+    them next); `list` and `due` never read them, so they leave them for the first report that
+    does (Index.details() reads the cases it lacks), rather than make every cold tracker pay."""
     git_dir = find_git_dir(store.root)
     cache_path = git_dir / CACHE_NAME if git_dir else None
     cache = _read_cache(cache_path)
@@ -312,8 +363,8 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
     parsed: dict[str, Details] = {}
     racy: set[str] = set()
     with _no_cycle_collection():
-        for done, (name, (sig, newest)) in enumerate(stale.items(), 1):
-            kind, value, found = _summarise_case(store, name, share)
+        for done, (name, (kind, value, found)) in enumerate(_summarise_all(store, list(stale), share, details), 1):
+            sig, newest = stale[name]
             entries[name] = (sig, kind, value)
             if found is not None:
                 parsed[name] = found
@@ -330,7 +381,7 @@ def load_index(store: Store, progress: Progress | None = None) -> Index:
     summaries = [value for _, kind, value in entries.values() if kind == "ok"]
     problems = [value for _, kind, value in entries.values() if kind == "problem"]
     source = _DetailSource(store, git_dir / DETAILS_NAME if git_dir else None, key, entries, parsed, racy)
-    if not cache and cache_path is not None:
+    if not cache and cache_path is not None and parsed:
         source.save_parsed()
     return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"],
                  parsed=len(stale), source=source)

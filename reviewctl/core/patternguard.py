@@ -18,7 +18,6 @@ what `publish` allowed.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from reviewctl.core import folding, patterns
 from reviewctl.core.acts import Act
 from reviewctl.core.extract import Extracted, uncheckable_parts
+from reviewctl.core.redaction import masked, own_lines
 from reviewctl.errors import RefusedError, UsageError
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozense
     for label, extracted in texts.items():
         option = label.startswith("--")
         where = label.split()[0] if option else _in_case(label, case_folder)
-        text = _masked(extracted.text, own)
+        text = masked(extracted.text, own)
         starts = folding.line_starts(text)
         lines: dict[int, set[str]] = {}
         for found in patterns.scan(text):
@@ -120,23 +120,6 @@ def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozense
             tag = extracted.labels[line - 1] if extracted.labels and line else str(line)
             hits.append(Hit(label if option else f"{label}:{tag}", where, kinds))
     return hits
-
-
-def own_lines(store: Store) -> tuple[str, ...]:
-    """The partnership's own name, postal address and signature lines (reviewctl.yaml), which every
-    letter carries at its head and foot: an office's address, not a person's."""
-    config = store.config
-    return tuple(line for line in (config.partnership, *config.address, *config.signature) if len(line.strip()) >= 3)
-
-
-def _masked(text: str, own: tuple[str, ...]) -> str:
-    """`text` with each of `own` blanked where it stands whole (any case, any run of spaces or
-    line breaks between its words), keeping every offset and line break."""
-    for line in own:
-        pattern = r"\s+".join(re.escape(word) for word in line.split())
-        text = re.sub(pattern, lambda m: "".join(c if c == "\n" else " " for c in m.group()), text,
-                      flags=re.IGNORECASE)
-    return text
 
 
 def _in_case(label: str, case_folder: str) -> str:

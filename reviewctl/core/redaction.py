@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -298,6 +298,32 @@ class _Names:
         return shown
 
 
+def own_lines(store: Store) -> tuple[str, ...]:
+    """The partnership's own name, postal address and signature lines (reviewctl.yaml), which every
+    letter carries at its head and foot: an office's address, not a person's."""
+    config = store.config
+    # A line of one word is left out: masking it would hide a person of that name anywhere.
+    return tuple(line for line in (config.partnership, *config.address, *config.signature) if len(line.split()) >= 2)
+
+
+def masked(text: str, own: tuple[str, ...]) -> str:
+    """`text` with each of `own` blanked where it stands whole (any case, any run of spaces or
+    line breaks between its words), keeping every offset and line break."""
+    for line in own:
+        pattern = r"\s+".join(re.escape(word) for word in line.split())
+        text = re.sub(pattern, lambda m: "".join(c if c == "\n" else " " for c in m.group()), text,
+                      flags=re.IGNORECASE)
+    return text
+
+
+
+def _own_masked(store: Store, extracted: Extracted) -> Extracted:
+    """`extracted` with the partnership's own lines (a letter's head and signature) blanked: an
+    office's address is not a person's, even where a word of it is a name the case lists."""
+    own = own_lines(store)
+    return replace(extracted, text=masked(extracted.text, own)) if own else extracted
+
+
 def findings(store: Store, case_id: str) -> Findings:
     """Where an identifier appears, or a file cannot be checked; never the identifier,
     and never the name of a file or folder that holds one."""
@@ -319,7 +345,7 @@ def findings(store: Store, case_id: str) -> Findings:
             continue
         if _BIDI.search(extracted.text):
             result.bidi.append(shown)
-        result.places += guard.places(extracted, shown)
+        result.places += guard.places(_own_masked(store, extracted), shown)
         result.parts += [f"{shown}:{guard.withheld(part)}" for part in extracted.uncheckable]
     return result
 
@@ -336,6 +362,6 @@ def text_findings(store: Store, case_id: str, texts: Mapping[str, str | Extracte
             text = Extracted(text, [""] * (text.count("\n") + 1) if shown.startswith("--") else None)
         if _BIDI.search(text.text):
             found.bidi.append(shown)
-        found.places += guard.places(text, shown)
+        found.places += guard.places(_own_masked(store, text), shown)
         found.parts += [f"{shown}:{guard.withheld(part)}" for part in text.uncheckable]
     return found

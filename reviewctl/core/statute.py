@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from reviewctl.adapters.yamlio import line_of
-from reviewctl.core.acts import Act
 from reviewctl.errors import UsageError, located
 
 if TYPE_CHECKING:
@@ -89,35 +88,6 @@ def check_value(value: str, known: list[str], flag: str) -> str:
             return k
     raise UsageError(f"{flag}: the value given is not in the vocabulary (known: {', '.join(known)}); "
                      "give one of them, or add it to the store's settings")
-
-
-def basis_of(decision: Any) -> str | None:
-    """The basis a review is conducted on (decision.yaml as read): the chair's where the chair
-    decided one, else the meeting's."""
-    if not isinstance(decision, dict):
-        return None
-    chair = decision.get("chair")
-    found = (chair.get("basis") if isinstance(chair, dict) else None) or decision.get("basis")
-    return str(found) if found else None
-
-
-def panel_outcome(response: Any) -> str | None:
-    """The National Panel's response to a rapid review (scoping.yaml `panel_response` as read):
-    agrees, disagrees or national-review; a response recorded before `outcome` says `agrees`."""
-    if not isinstance(response, dict):
-        return None
-    if response.get("outcome"):
-        return str(response["outcome"])
-    agrees = response.get("agrees")
-    return None if agrees is None else "agrees" if agrees else "disagrees"
-
-
-def ended_local(workflow: Workflow, case: Any) -> bool:
-    """Whether a national review ended the local review (case.yaml as read): the history took
-    a transition whose action is `national-review`."""
-    history = case.get("history") if isinstance(case, dict) else None
-    steps = workflow.steps_of(Act.NATIONAL_REVIEW)
-    return any(isinstance(h, dict) and h.get("step") in steps for h in history or [])
 
 
 def themes_of(flow: Workflow, config: Config) -> list[str]:

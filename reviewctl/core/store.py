@@ -208,21 +208,25 @@ class Store:
             )
         return folder
 
-    def case(self, case_id: str, roundtrip: bool = False, fast: bool = False) -> CaseFiles:
+    def case(self, case_id: str, roundtrip: bool = False, fast: bool = False,
+             only: frozenset[str] | None = None) -> CaseFiles:
         """One case: its checked id, its folder and typed views over its files.
 
         `roundtrip`: the maps a step edits in place (comments and key order survive);
         otherwise plain maps for reading (`fast`: the quickest loader, for bulk reads).
+        `only`: just these documents (by name), for a reader that needs no others.
         An id of the wrong shape, or of no case here, is refused as `existing_case_dir` says.
         """
         from reviewctl.core.casefiles import CaseFiles
 
-        docs = read_documents(self, case_id, roundtrip, fast)
+        docs = read_documents(self, case_id, roundtrip, fast, only)
         return CaseFiles(case_id, self.case_dir(case_id), docs)
 
 
-def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False) -> dict[str, Node]:
-    """The raw mappings of a case's files by document name; a missing file is absent."""
+def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = False,
+                   only: frozenset[str] | None = None) -> dict[str, Node]:
+    """The raw mappings of a case's files by document name; a missing file is absent (and so is
+    any document not in `only`, when it is given)."""
     from reviewctl.adapters import yamlio
     from reviewctl.core.confinement import link_problem
     from reviewctl.core.documents import DOCUMENT_FILES
@@ -237,7 +241,7 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
     where = store.shown(folder)
     docs: dict[str, Node] = {}
     for name, filename in DOCUMENT_FILES.items():
-        if filename not in present:
+        if filename not in present or (only is not None and name not in only):
             continue
         path = folder / filename
         shown = f"{where}/{filename}"

@@ -12,8 +12,9 @@ A case has two parts, kept in two cache files (core/index.py):
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from reviewctl.core.acts import Act
 from reviewctl.core.casefiles import (
     CaseDoc,
     CommissionDoc,
@@ -26,8 +27,10 @@ from reviewctl.core.casefiles import (
     ReportDoc,
 )
 from reviewctl.core.clocks import DeadlineInput, deadline_inputs
-from reviewctl.core.statute import basis_of, ended_local, panel_outcome
-from reviewctl.core.workflow import Act, Workflow
+from reviewctl.core.statutefacts import basis_of, ended_local, panel_outcome
+
+if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
+    from reviewctl.core.workflow import Workflow
 
 
 class Action(NamedTuple):

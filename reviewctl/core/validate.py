@@ -14,7 +14,7 @@ from reviewctl.core.keycheck import key_problems
 from reviewctl.core.problems import Problem, as_problems
 from reviewctl.core.store import CASES_DIR, Store
 from reviewctl.core.templates import template_problems
-from reviewctl.core.validcases import check_cases
+from reviewctl.core.validcases import check_cases, published_problems
 from reviewctl.core.workflow import Act
 from reviewctl.errors import ReviewctlError, UsageError
 
@@ -82,19 +82,27 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[str
         if kept is not None and keys[name] is not None and kept.key == keys[name]:
             if every or kept.flagged:
                 cases[name] = (kept.mapping(), kept.has_approvals)
+            if kept.published:  # the redaction check reads keys that live outside the store: again
+                found = published_problems(store, store.cases_dir / name, store.shown(store.cases_dir / name))
+                if found:
+                    problems += found
+                    continue
             valid[name] = kept
         else:
             todo.append(store.cases_dir / name)
+    loaded: dict[str, dict[str, Any]] = {}
     for checked in check_cases(store, todo):
         problems += checked.problems
+        if checked.docs is not None:
+            loaded[checked.name] = checked.docs
         if checked.case is not None and (every or checked.flagged or checked.problems):
             cases[checked.name] = (checked.case, checked.has_approvals)
         key = keys[checked.name]
-        if not checked.problems and key is not None and not checked.published:
+        if not checked.problems and key is not None:
             valid[checked.name] = validcache.Kept(key, pickle.dumps(checked.case, pickle.HIGHEST_PROTOCOL),
-                                                  checked.has_approvals, checked.flagged)
+                                                  checked.has_approvals, checked.flagged, checked.published)
     validcache.save(verdicts, valid, merge=base is not None)
-    problems += approval_problems(store, dict(sorted(cases.items())), base)
+    problems += approval_problems(store, dict(sorted(cases.items())), base, loaded)
     problems += key_problems(store, base)
     if base is not None and since is not None:
         problems += _changes_since(store, base, *since)

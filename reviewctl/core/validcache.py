@@ -5,7 +5,7 @@ A case's verdict is kept only while nothing that could change it has changed:
   anywhere in the folder means no verdict is kept: such a case is checked every time);
 - the settings file and the workflow file (their bytes), and the version of reviewctl;
 - for a published case, the keys of the redaction check: those live outside the store,
-  so a published case's verdict is never kept.
+  so a published case's redaction check runs every time (the rest of its verdict is kept).
 No check of one case reads today's date, so the calendar is not part of the key.
 
 Blob ids are worked out as git does (sha1 of "blob SIZE\\0" and the bytes), and, like
@@ -22,6 +22,7 @@ import os
 import pickle
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,9 @@ from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.store import CONFIG_FILE, Store
 
 CACHE_NAME = "reviewctl-validate.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: published cases kept, their redaction check run again
 RACY_NS = 50_000_000
+INDEX_FROM = 200  # unknown files, after which git's index is read for the rest
 
 StatKey = tuple[int, int, int, int]
 FolderKey = tuple[tuple[str, str], ...]
@@ -52,6 +54,7 @@ class Kept:
     case: bytes
     has_approvals: bool
     flagged: bool
+    published: bool = False  # its redaction check runs again every time (the keys are not in the store)
 
     def mapping(self) -> Any:
         return pickle.loads(self.case)
@@ -65,6 +68,10 @@ class Verdicts:
     blobs: dict[str, tuple[StatKey, str]] = field(default_factory=dict)  # path -> (stat key, blob id)
     seen: dict[str, tuple[StatKey, str]] = field(default_factory=dict)  # this run's, kept when saved
     started: int = field(default_factory=time.time_ns)
+    # Where many files are unknown (a fresh clone), git's index gives their blob ids unread.
+    index: Callable[[], dict[str, str]] | None = None
+    from_index: dict[str, str] | None = None
+    misses: int = 0
 
     def folder_key(self, folder: str) -> FolderKey | None:
         """The blob id of every file in the folder, by path; None if it holds anything else."""
@@ -94,12 +101,23 @@ class Verdicts:
         known = self.blobs.get(entry.path)
         if known is not None and known[0] == stat_key:
             blob = known[1]
+        elif (indexed := self._indexed(entry.path)) is not None:
+            blob = indexed
         else:
             with open(entry.path, "rb") as handle:
                 data = handle.read()
             blob = hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
         self.seen[entry.path] = (stat_key, blob)
         return blob
+
+
+    def _indexed(self, path: str) -> str | None:
+        """The blob id git's index has for `path` while the work tree's file is unchanged; asked
+        of git only once INDEX_FROM files were unknown (a few changed files are quicker to hash)."""
+        self.misses += 1
+        if self.from_index is None and self.misses >= INDEX_FROM and self.index is not None:
+            self.from_index = self.index()
+        return self.from_index.get(path) if self.from_index is not None else None
 
 
 def _digest(path: Path) -> str | None:
@@ -114,11 +132,24 @@ def settings_key(store: Store) -> tuple[Any, ...]:
             _digest(store.workflow_file))
 
 
+def _index_blobs(store: Store) -> dict[str, str]:
+    """git's blob ids of the unchanged files under cases/, by their paths as validate lists them."""
+    from reviewctl.errors import ReviewctlError
+
+    try:
+        repo = store.repo
+        listed = repo.clean_blobs(store.repo_path(store.cases_dir))
+    except ReviewctlError:
+        return {}
+    root, cases = str(repo.root), str(store.cases_dir)
+    return {path: blob for name, blob in listed.items() if (path := os.path.join(root, name)).startswith(cases)}
+
+
 def load(store: Store) -> Verdicts:
     git_dir = find_git_dir(store.root)
     path = git_dir / CACHE_NAME if git_dir else None
     key = settings_key(store)
-    verdicts = Verdicts(path, key)
+    verdicts = Verdicts(path, key, index=lambda: _index_blobs(store))
     if path is None or not path.is_file():
         return verdicts
     try:

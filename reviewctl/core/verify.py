@@ -53,8 +53,31 @@ def trailers(message: str) -> dict[str, str]:
     return {key: value.strip() for key, value in _TRAILER.findall(message)}
 
 
+class Commits:
+    """The approval commits of a branch, their trailers read once, by the case they name; and
+    their signatures, checked together (one `git log` for every case) on first use."""
+
+    def __init__(self, store: Store, commits: list[tuple[str, list[str], str]], signers: Path) -> None:
+        self.store, self.signers, self.all = store, signers, commits
+        self.by_case: dict[str | None, list[tuple[str, dict[str, str]]]] = {}
+        for commit, parents, message in commits:
+            if len(parents) <= 1:  # a merge commit's message is written by whoever merges
+                tags = trailers(message)
+                self.by_case.setdefault(tags.get("Reviewctl-Case"), []).append((commit, tags))
+        self.merges = [c for c in commits if len(c[1]) > 1]
+        self._signatures: dict[str, tuple[str, str | None]] | None = None
+
+    def signatures(self, cases: list[str]) -> dict[str, tuple[str, str | None]]:
+        if self._signatures is None:
+            self._signatures = self.store.repo.verify_commits(
+                [c for case in cases for c, t in self.by_case.get(case, []) if t.get("Reviewctl-Step") == APPROVE_STEP],
+                self.signers)
+        return self._signatures
+
+
 def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[str, list[str], str]],
-               base_type: str | None = None) -> list[Check]:
+               base_type: str | None = None, known: Commits | None = None,
+               cases: list[str] | None = None) -> list[Check]:
     """A row for each approval the case records, then one for each required role without a counted one.
 
     The roles are those of the case's type, and of its type on the base (`base_type`): a
@@ -68,18 +91,14 @@ def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[s
         digest = None
     required = base.signed
     # A merge commit's message is written by whoever merges: it never makes an approval.
-    mine = [(c, t) for c, parents, m in commits
-            if len(parents) <= 1 and (t := trailers(m)).get("Reviewctl-Case") == case_id]
+    known = known or Commits(store, commits, base.signers)
+    mine = known.by_case.get(case_id, [])
     checks = []
-    # Every approval commit's signature, checked in one git process, only if some entry gets that far.
-    signatures: dict[str, tuple[str, str | None]] | None = None
 
     def signature(commit: str) -> tuple[str, str | None]:
-        nonlocal signatures
-        if signatures is None:
-            signatures = store.repo.verify_commits(
-                [c for c, t in mine if t.get("Reviewctl-Step") == APPROVE_STEP], base.signers)
-        return signatures.get(commit) or store.repo.verify_commit(commit, base.signers)
+        # Every approval commit's signature (of `cases`, all checked together), in one git
+        # process, only if some entry gets that far.
+        return known.signatures(cases or [case_id]).get(commit) or store.repo.verify_commit(commit, base.signers)
 
     for entry in files.approvals.approvals:
         role, sha = str(entry.get("role")), str(entry.get("sha256"))
@@ -152,8 +171,8 @@ def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[s
             checks.append(Check(role, None, None, None, "missing",
                                 f"no {'valid signed ' if required else ''}approval of the current final "
                                 f"report by this role"))
-    for commit, parents, message in commits:
-        if len(parents) > 1 and case_id in message:
+    for commit, _parents, message in known.merges:
+        if case_id in message:
             for key in ("Reviewed-by", "Approved-by"):
                 for who in re.findall(rf"^{key}: (.+)$", message, re.MULTILINE):
                     checks.append(Check("forge", None, who.strip(), commit, "forge",
@@ -190,17 +209,27 @@ class Checked(NamedTuple):
     checks: list[Check]
 
 
-def _check_cases(store: Store, case_ids: list[str], base: Base) -> dict[str, Checked]:
-    """Each case and its checks; the log is read once for all the cases."""
+# What check_case reads of a case: its record, approvals, report versions and the JCRG's final report.
+_CHECKED_DOCUMENTS = frozenset({"case", "approvals", "report", "jcrg"})
+
+
+def _check_cases(store: Store, case_ids: list[str], base: Base,
+                 loaded: dict[str, dict[str, Any]] | None = None) -> dict[str, Checked]:
+    """Each case and its checks; the log is read once for all the cases.  `loaded`: documents
+    already read (by validate), by case id; the others are read here."""
     if not case_ids:
         return {}
     base_types = types_at(store, base.commit, case_ids)
     commits = store.repo.commits_with(f"Reviewctl-Step: {APPROVE_STEP}")
     commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
+    known = Commits(store, commits, base.signers)  # each message read once, not once per case
     found = {}
     for case_id in case_ids:
-        files = store.case(case_id)
-        found[case_id] = Checked(files, check_case(store, files, base, commits, base_types.get(case_id)))
+        docs = (loaded or {}).get(case_id)
+        files = CaseFiles(case_id, store.case_dir(case_id), docs) if docs is not None \
+            else store.case(case_id, fast=True, only=_CHECKED_DOCUMENTS)
+        found[case_id] = Checked(files, check_case(store, files, base, commits, base_types.get(case_id), known,
+                                                   case_ids))
     return found
 
 
@@ -224,10 +253,12 @@ def past_approval(flow: Workflow, case: CaseDoc | object) -> bool:
     return any(h.step in approve and h.get("to") != h.get("from") for h in since[starts[-1] + 1 if starts else 0:])
 
 
-def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None) -> list[str]:
+def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None,
+                      loaded: dict[str, dict[str, Any]] | None = None) -> list[str]:
     """For `validate`: every rejected approval, and every approved case short of a role.
 
-    `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml.
+    `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml;
+    `loaded`: the documents of some of them, as validate read them.
     """
     problems: list[str] = []
     # Nothing approved here, by the built-in workflow: no need of a base (`validate --base`
@@ -240,7 +271,7 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         flows = [store.workflow, base_info.workflow]  # the branch's and the base's say
         relevant = [case_id for case_id, (case, has_approvals) in cases.items()
                     if has_approvals or any(past_approval(flow, case) for flow in flows)]
-        found = _check_cases(store, relevant, base_info)
+        found = _check_cases(store, relevant, base_info, loaded)
     for case_id, (files, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:

@@ -11,7 +11,7 @@ from reviewctl.core.checks import case_problems
 from reviewctl.core.clocks import deadlines
 from reviewctl.core.documents import DOCUMENT_FILES
 from reviewctl.core.nextsteps import next_steps
-from reviewctl.core.statute import basis_of, ended_local, panel_outcome
+from reviewctl.core.statutefacts import basis_of, ended_local, panel_outcome
 from reviewctl.core.store import Store
 from reviewctl.errors import InvalidDataError
 
