@@ -418,7 +418,7 @@ def test_amending_a_name_out_of_free_text_does_not_copy_it_into_the_history(cli:
     cli.ok("amend", case_id, "case.summary", "Child Z was hurt", "--reason", "A real name was typed in")
     text = (team / "cases" / case_id / "case.yaml").read_text()
     assert "Quillfeather" not in text and "withheld" in text
-    # What git's history holds from before is another matter: README says so.
+    # What git's history holds from before is another matter: docs/privacy-and-security.md says so.
     assert "Quillfeather" in git(team, "show", "HEAD~2:cases/" + case_id + "/case.yaml")
 
 

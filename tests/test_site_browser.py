@@ -179,7 +179,7 @@ def test_screenshots_are_not_blank(browser: Browser, demo: tuple[Path, Path], tm
     case = next(p for p in sorted((out / "cases").glob("*.html")) if "<svg" in p.read_text())
     not_blank(browser.screenshot(case.as_uri(), tmp_path / "case.png", 1024, 900), 1024)
     not_blank(browser.screenshot((out / "figures.html").as_uri(), tmp_path / "figures.png", 800, 900), 800)
-    if UPDATE_SCREENSHOT:  # the README's picture, made by this test
+    if UPDATE_SCREENSHOT:  # docs/analyst.md's picture, made by this test
         shutil.copy(tracker, REPO / "docs" / "dashboard.png")
 
 

@@ -233,7 +233,7 @@ def _remove_private_copies() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the app and return its exit code (documented in README.md)."""
+    """Run the app and return its exit code (documented in docs/commands.md)."""
     try:
         argv = sys.argv[1:] if argv is None else argv
         _check_arguments(argv)

@@ -11,7 +11,7 @@ kept, since a capital is what tells "Mrs Thompson" from "the mrs". Markdown emph
 are read as nothing (`**943** 476 5919`).
 
 What is an identifier, and what is ordinary review prose, is decided here and documented
-in the README ("Identifiers nobody listed"): a helpline (0800, 0808, 03...) is not a
+in docs/privacy-and-security.md ("The guard at the point of entry"): a helpline (0800, 0808, 03...) is not a
 person's phone, a role mailbox (`safeguarding@`) is not a person's address, "the 3
 Counties Road Safety Partnership" is not a street address, "Mr Men" and "Dr Barnardo's"
 are not people, and "Ms A" is a pseudonym.

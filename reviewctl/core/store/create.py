@@ -14,7 +14,7 @@ from reviewctl.core.store.settings import PREFIX_SHAPE
 from reviewctl.errors import RefusedError, UsageError
 
 CONFIG_TEMPLATE = """\
-# reviewctl store settings; README.md ("Store settings") explains each one.
+# reviewctl store settings; docs/administrator.md ("Settings") explains each one.
 {partnership}# Case ids are PREFIX-YEAR-XXXXXX, e.g. {prefix}-2026-7KQ4MX.
 prefix: {prefix}
 # A deadline shows as due-soon this many working days before it falls due.
