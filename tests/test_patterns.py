@@ -280,3 +280,12 @@ def test_an_imported_row_is_refused_naming_row_and_column(cli: Cli, store: Path,
     allowed = case_yaml(store, ids[1])["history"][0]["allowed"]
     assert {(a["kind"], a["place"]) for a in allowed} == {("address", "summary"), ("dob", "summary")}
     assert "allowed" not in case_yaml(store, ids[0])["history"][0]
+
+
+def test_a_case_id_of_digits_is_not_an_nhs_number() -> None:
+    """TST-2026-012121 (a random id that came out all digits) reads as 2026 012121: ten digits
+    that pass the NHS check digit. A case id is never an identifier pattern."""
+    from reviewctl.core.privacy import patterns
+
+    assert patterns.scan("2026 012121") != []  # the same digits alone are a valid NHS number
+    assert patterns.scan("Case TST-2026-012121 was referred; see SSCP-2027-000000.") == []
