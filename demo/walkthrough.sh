@@ -172,7 +172,7 @@ refer_on adult_e 2026-12-04 --type unknown --subject "Adult E" \
     --referrer "Fictional Housing Association tenancy officer" \
     --summary "Concern about Adult E's living conditions after a neighbour complaint." \
     --agency "Fictional Housing Association"
-refused 2026-12-07 decide "$adult_e" --conduct --rationale "Too early."
+refused 2026-12-07 decide "$adult_e" --conduct --reason "Too early."
 on 2026-12-07 triage "$adult_e" --no-further-action \
     --reason "No death or serious harm, so review criteria not met; passed to Adult Social Care."
 
@@ -180,7 +180,7 @@ on 2026-12-07 triage "$adult_e" --no-further-action \
 heading "Scoping and decisions (7 - 22 December 2026)"
 on 2026-12-07 scope "$adult_c" --done
 on 2026-12-09 decide "$adult_c" --not-conduct \
-    --rationale "No abuse by a relative, partner or household member found: s9 not met." \
+    --reason "No abuse by a relative, partner or household member found: s9 not met." \
     --attendee "Community Safety Partnership chair" --attendee "Police detective inspector"
 echo "# Child D's scoping cannot finish before the rapid review has gone to the National Panel:"
 refused 2026-12-14 scope "$child" --done
@@ -188,29 +188,29 @@ on 2026-12-14 scope "$adult_b_dhr" --done
 on 2026-12-14 scope "$adult_b_sar" --done
 echo "# Adult C: the Independent Chair agrees not to conduct a DHR; the Home Office is told."
 on 2026-12-15 decide "$adult_c" --chair --not-conduct \
-    --rationale "I agree: the criteria are not met; the learning goes to the L&D Group." \
+    --reason "I agree: the criteria are not met; the learning goes to the L&D Group." \
     --learning-to "Learning and Development Group"
 on 2026-12-16 notify "$adult_c" --national
 on 2026-12-16 scope "$child" --rapid-review-sent 2026-12-16 --done \
     --message "Rapid review meeting held on 15 December; all three agencies took part."
 on 2026-12-17 decide "$adult_b_dhr" --conduct \
-    --rationale "s9 criteria met: a death at the hands of a household member is alleged." \
+    --reason "s9 criteria met: a death at the hands of a household member is alleged." \
     --attendee "Community Safety Partnership chair" --attendee "SAR subgroup chair" \
     --parallel "Criminal trial" --parallel "Inquest (opened and adjourned)"
 on 2026-12-17 decide "$adult_b_sar" --conduct --basis mandatory \
-    --rationale "s44 criteria met; to run in parallel with the DHR, sharing one chronology." \
+    --reason "s44 criteria met; to run in parallel with the DHR, sharing one chronology." \
     --attendee "Community Safety Partnership chair" --attendee "SAR subgroup chair" \
     --parallel "Domestic Homicide Review"
 on 2026-12-21 decide "$child" --conduct \
-    --rationale "Rapid review found learning for several agencies; the National Panel agreed." \
+    --reason "Rapid review found learning for several agencies; the National Panel agreed." \
     --attendee "Council director of children's services" --attendee "ICB chief nurse" \
     --attendee "Police superintendent" --parallel "Police investigation" \
     --scope "Agency contact with Child D and the household from January 2025." \
     --partner "local-authority=Fictional Director; Director of Children's Services" \
     --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
     --partner "police=Fictional Superintendent; Head of Public Protection"
-on 2026-12-22 decide "$adult_b_dhr" --chair --conduct --rationale "I agree with the recommendation."
-on 2026-12-22 decide "$adult_b_sar" --chair --conduct --rationale "I agree with the recommendation."
+on 2026-12-22 decide "$adult_b_dhr" --chair --conduct --reason "I agree with the recommendation."
+on 2026-12-22 decide "$adult_b_sar" --chair --conduct --reason "I agree with the recommendation."
 
 # ---------------------------------------------------------------------------------
 heading "Setting up the three reviews (23 December 2026 - 13 January 2027)"
@@ -412,12 +412,12 @@ refer_on child_h 2028-06-12 --type unknown --subject "Child H" --referrer "Ficti
     --agency Police --agency Health
 on 2028-06-12 triage "$child_h" --accept --reason "Meets the criteria for scoping"
 on 2028-06-13 scope "$child_h" --done
-refused 2028-06-13 decide "$child_h" --type lcspr --conduct --rationale "Criteria met"
+refused 2028-06-13 decide "$child_h" --type lcspr --conduct --reason "Criteria met"
 on 2028-06-14 scope "$child_h" --notified 2028-06-13 --rapid-review-sent 2028-06-14
 echo "# Recording the notification again is refused: a correction goes through amend."
 refused 2028-06-14 scope "$child_h" --notified 2028-06-12
 on 2028-06-14 amend "$child_h" scoping.notified 2028-06-12 --reason "The notification went on the day of the referral"
-on 2028-06-14 decide "$child_h" --type lcspr --conduct --rationale "Criteria met" \
+on 2028-06-14 decide "$child_h" --type lcspr --conduct --reason "Criteria met" \
     --partner "local-authority=Fictional Director; Director of Children's Services" \
     --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
     --partner "police=Fictional Superintendent; Head of Public Protection"
@@ -449,10 +449,10 @@ on 2028-06-12 parallel add "$child_g" --kind criminal --ref "Fictional Shire Pol
 on 2028-06-29 scope "$child_g" --rapid-review-sent 2028-06-29 --returned "Fictional Shire Police" \
     --returned "Fictional Shire ICB" --done
 echo "# The decision is the three safeguarding partners': without the police's agreement it is refused."
-refused 2028-07-03 decide "$child_g" --conduct --rationale "Learning for several agencies." \
+refused 2028-07-03 decide "$child_g" --conduct --reason "Learning for several agencies." \
     --partner "local-authority=Fictional Director; Director of Children's Services" \
     --partner "icb=Fictional Chief Nurse; ICB Chief Nurse"
-on 2028-07-03 decide "$child_g" --conduct --rationale "Learning for several agencies." \
+on 2028-07-03 decide "$child_g" --conduct --reason "Learning for several agencies." \
     --partner "local-authority=Fictional Director; Director of Children's Services" \
     --partner "icb=Fictional Chief Nurse; ICB Chief Nurse" \
     --partner "police=Fictional Superintendent; Head of Public Protection"
@@ -487,8 +487,8 @@ refer_on adult_h 2028-06-12 --type dhr --subject "Adult H" --referrer "Fictional
     --agency "Fictional Shire Police"
 on 2028-06-12 triage "$adult_h" --accept --reason "A death that may have resulted from domestic abuse."
 on 2028-06-16 scope "$adult_h" --done
-on 2028-06-19 decide "$adult_h" --conduct --rationale "DVCVA 2004 s9 criteria met."
-on 2028-06-20 decide "$adult_h" --chair --conduct --rationale "I agree, on behalf of the CSP."
+on 2028-06-19 decide "$adult_h" --conduct --reason "DVCVA 2004 s9 criteria met."
+on 2028-06-20 decide "$adult_h" --chair --conduct --reason "I agree, on behalf of the CSP."
 on 2028-06-21 notify "$adult_h" --national
 write_report "$scratch/report-adult-h.md" "Adult H"
 take_to_jcrg "$adult_h" "$scratch/report-adult-h.md" 2028-06-21 2028-07-03 2028-11-06 2028-11-13 1
@@ -522,8 +522,8 @@ refer_on adult_j 2028-06-12 --type sar --subject "Adult J" --referrer "Fictional
     --agency "Fictional Shire Police"
 on 2028-06-12 triage "$adult_j" --accept --reason "Possible s44 criteria."
 on 2028-06-16 scope "$adult_j" --done
-on 2028-06-19 decide "$adult_j" --conduct --basis mandatory --rationale "Care Act 2014 s44 criteria met."
-on 2028-06-20 decide "$adult_j" --chair --conduct --rationale "I agree, on behalf of the SAB."
+on 2028-06-19 decide "$adult_j" --conduct --basis mandatory --reason "Care Act 2014 s44 criteria met."
+on 2028-06-20 decide "$adult_j" --chair --conduct --reason "I agree, on behalf of the SAB."
 write_report "$scratch/report-adult-j.md" "Adult J"
 take_to_jcrg "$adult_j" "$scratch/report-adult-j.md" 2028-06-21 2028-07-03 2028-11-06 2028-11-13 1
 on 2028-11-14 themes "$adult_j" --add Self-neglect --add "Mental capacity"

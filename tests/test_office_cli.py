@@ -44,6 +44,25 @@ def test_help_has_plain_metavars_and_ends_with_examples(cli: Cli, command: str) 
     assert f"reviewctl {command}" in examples
 
 
+def test_help_examples_are_typed_as_people_type_them() -> None:
+    """A business manager copies an example from --help: a case id as `list` shows one, dates
+    day first, no shell variable (`"$ID"`) or `$(...)` to decode; and the command takes it."""
+    import shlex
+
+    from reviewctl.cli.app import command
+    from reviewctl.cli.helptext import EXAMPLES
+
+    for example in (e for examples in EXAMPLES.values() for e in examples):
+        assert "$" not in example and not re.search(r"\d{4}-\d\d-\d\d", example), example
+        words = shlex.split(example)
+        words = words[:words.index(">")] if ">" in words else words
+        assert words[0] == "reviewctl", example
+        found, rest = command(words[1]), words[1:]
+        while getattr(found, "commands", None) and rest and rest[0] in found.commands:
+            found, rest = found.commands[rest[0]], rest[1:]
+        found.make_context(words[1], rest)  # click refuses an option the command does not have
+
+
 def test_metavars_say_what_to_type(cli: Cli) -> None:
     help_text = cli("refer", "--help").out
     assert re.search(r"--received\s+DATE", help_text) and re.search(r"--subject\s+TEXT", help_text)

@@ -106,6 +106,12 @@ def test_tables_and_lists_in_a_word_document(cli: Cli, store: Path) -> None:
     table = doc.tables[0]
     cells = {table.cell(r, 0).text: table.cell(r, 1).text for r in range(len(table.rows))}
     assert cells["Attended (roles)"] == "Police"
+    # The template's `| | |` means "no headings": the table starts at its first label, with no
+    # empty row of boxes above it; a table with headings keeps them, in bold.
+    assert table.cell(0, 0).text == "Review type"
+    partners = doc.tables[1]
+    assert [c.text for c in partners.rows[0].cells] == ["Partner", "Name", "Role"]
+    assert all(r.bold for c in partners.rows[0].cells for r in c.paragraphs[0].runs)
     assert any(p.style.name == "Heading 2" and p.text == "Rationale" for p in doc.paragraphs)
 
 

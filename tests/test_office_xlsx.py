@@ -38,6 +38,11 @@ def test_xlsx_is_a_working_spreadsheet(cli: Cli, store: Path, tmp_path: Path) ->
               for n in range(1, len(header) + 1)}
     assert widths["Case"] >= len(overdue) and widths["Subject (pseudonym)"] >= len("Subject (pseudonym)")
     assert all(w <= 32 for w in widths.values())  # longer text wraps, the row as tall as its lines
+    # A row with wrapped text ("Local Child Safeguarding Practice Review") has every value at its
+    # top, as the wrapped text is: at the sheet's default, the bottom, the row reads as two.
+    wrapped = [c for c in rows[overdue].values() if c.alignment.wrap_text]
+    assert wrapped and all(c.alignment.vertical == "top" for c in rows[overdue].values() if c.value not in (None, ""))
+    assert rows[overdue]["Received"].number_format == "dd/mm/yyyy"  # aligned, still a date
 
 
 def test_hyperlink_subject_is_text_in_csv_and_xlsx(cli: Cli, store: Path, tmp_path: Path) -> None:

@@ -236,10 +236,22 @@ def test_init_in_a_folder_of_an_existing_repo(cli: Cli, tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
-    cli.ok("init", str(repo / "reviews"), "--partnership", "Fictional P", "--prefix", "FP")
+    said = cli.ok("init", str(repo / "reviews"), "--partnership", "Fictional P", "--prefix", "FP").err
     assert (repo / "reviews" / "reviewctl.yaml").is_file()
     assert not (repo / "reviews" / ".git").exists()
     assert "reviews/reviewctl.yaml" in git(repo, "show", "--name-only", "--format=", "HEAD")
+    # Said at once, as a newcomer who ran `init` inside the clone of reviewctl needs to know.
+    assert f"note: it is a folder of the git repository in {repo.resolve()}, and its first commit is on that " \
+           "repository's branch" in said
+
+
+def test_init_of_a_repository_of_its_own_says_only_where(cli: Cli, tmp_path: Path) -> None:
+    fresh, empty = tmp_path / "fresh", tmp_path / "empty"
+    said = cli.ok("init", str(fresh), "--prefix", "FP").err
+    assert said == f"created a reviewctl store in {fresh.resolve()}\n"
+    empty.mkdir()
+    git(empty, "init", "-q")  # a repository made for the store, at its top: the store is the repository
+    assert "note:" not in cli.ok("init", str(empty), "--prefix", "FP").err
 
 
 def test_late_reply_and_notes_on_record_steps(cli: Cli, store: Path) -> None:

@@ -125,7 +125,11 @@ def test_labels_say_only_what_a_browser_needs(_demo: Path, monkeypatch: pytest.M
         pages["new"] = web.get("/new").text
     for name, page in pages.items():
         assert "YYYY-MM-DD" not in page and "(repeat" not in page and "repeat for each" not in page, name
+        # A date picker is not typed into: how the shell reads a typed date is no help beside it.
+        for label in re.findall(r'<label for="[^"]+">((?:(?!</label>).)*)</label>\s*<input type="date"', page, re.S):
+            assert "day first" not in label and "2/11/2026" not in label, (name, label)
         assert "`" not in page, f"{name}: backticks are code, not text"
+    assert '<label for="refer-date">When it happened; default today. <code' in pages["new"]
     decide = pages["SSCP-2026-0TVWS8"]  # a dhr at its decision meeting
     assert re.search(r'<p class="hint" id="decide-partner-hint">Write each as <code class="flag">'
                      r'PARTNER=NAME; ROLE</code></p>', decide)

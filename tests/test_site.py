@@ -76,6 +76,10 @@ def test_site_writes_every_page_with_its_clocks(cli: Cli, store: Path, tmp_path:
     figures = (out / "figures.html").read_text()
     assert "<svg" in figures and "Referrals received, by review type" in figures
     assert (out / "assets" / "site.js").is_file() and (out / "assets" / "site.css").is_file()
+    # A date is never broken over two lines ("2026-11-" above "02") in a narrow column.
+    for page in [tracker, lcspr, dhr, due, (out / "actions.html").read_text()]:
+        for cell in re.findall(r"<td[^>]*>\d{4}-\d\d-\d\d</td>", page):
+            assert 'class="nowrap"' in cell, cell
 
 
 def test_site_pages_are_accessible_and_self_contained(cli: Cli, store: Path, tmp_path: Path) -> None:
@@ -288,6 +292,6 @@ def test_site_timeline_shows_moves_not_corrections(cli: Cli, store: Path, tmp_pa
     build(cli, out)
     page = (out / "cases" / f"{case_id}.html").read_text()
     stages = page.split('<h2 id="stages">')[1].split("</table>")[0]
-    assert re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td>', stages) == [
+    assert re.findall(r'<tr><th scope="row">([^<]+)</th><td class="nowrap">([^<]+)</td>', stages) == [
         ("Referral received", "2026-11-02"), ("Triage accepted; initial scoping and information sharing", "2026-11-03")]
     assert f"<h1>{case_id}: Adult Y</h1>" in page

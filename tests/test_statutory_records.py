@@ -76,7 +76,7 @@ def test_stats_by_type_and_each_clock_against_its_original_and_revised_date(cli:
     only = json.loads(cli.ok("stats", "--year", "2026", "--type", "sar", "--format", "json").out)
     assert only["referrals"]["total"] == 1 and "by_type" not in only
     rows = cli.ok("stats", "--year", "2026", "--by", "type", "--format", "md").out
-    assert "| lcspr" in rows and "| sar" in rows
+    assert "| Local Child Safeguarding Practice Review | 1 |" in rows and "| Safeguarding Adults Review | 1 |" in rows
     refused_cleanly(cli, store, USAGE, "stats", "--by", "agency")
 
 

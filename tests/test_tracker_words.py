@@ -55,6 +55,18 @@ def test_a_store_type_label_is_the_word_shown(cli: Cli, store: Path) -> None:
     assert rows_of(cli.ok("list", "--format", "csv").out)[case_id]["type"] == "Domestic Abuse Related Death Review"
 
 
+def test_the_annual_figures_document_names_the_types_in_words(cli: Cli, store: Path) -> None:
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text() + "type_labels: {dhr: Domestic Abuse Related Death Review}\n")
+    refer(cli, "lcspr")
+    refer(cli, "dhr")
+    document = cli.ok("stats", "--year", "2026", "--by", "type", "--format", "md").out
+    for shown in ("| Local Child Safeguarding Practice Review | 1 |", "| Domestic Abuse Related Death Review | 1 |",
+                  "| Total | 2 |"):
+        assert shown in document, shown
+    assert "| lcspr |" not in document and "| dhr |" not in document  # the Board reads words, not codes
+
+
 def test_the_xlsx_in_words_holds_no_apostrophe_and_prints_one_page_wide(cli: Cli, store: Path, tmp_path: Path,
                                                                          office_profile: Path) -> None:
     from openpyxl import load_workbook

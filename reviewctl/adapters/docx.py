@@ -115,15 +115,18 @@ def _cells(line: str) -> list[str]:
 def _table(doc: DocumentObject, lines: list[str]) -> None:
     header, body = _cells(lines[0]), [_cells(line) for line in lines[2:]]
     width = max([len(header), *(len(r) for r in body)])
-    table = doc.add_table(rows=1 + len(body), cols=width)
+    # `| | |` over a table of labels and values (the decision record) is markdown's way to have
+    # no headings: in Word, an empty first row would stand above the table as a blank line of boxes.
+    rows = [header, *body] if any(header) else body
+    table = doc.add_table(rows=len(rows), cols=width)
     style = _style(doc, "Table Grid")
     if style:
         table.style = style
-    for r, row in enumerate([header, *body]):
+    for r, row in enumerate(rows):
         for c in range(width):
             paragraph = table.cell(r, c).paragraphs[0]
             _runs(paragraph, row[c] if c < len(row) else "")
-            if r == 0:
+            if r == 0 and row is header:
                 for run in paragraph.runs:
                     run.bold = True
 

@@ -93,6 +93,9 @@ def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], t
     names = [(headers or {}).get(c, c) for c in columns]
     sheet.append(names)
     wrapped = Alignment(wrap_text=True, vertical="top")
+    # A row taller than a line (a wrapped cell) has every value at its top: left at the sheet's
+    # default, the bottom, a one-line value sits a line or two below the wrapped text beside it.
+    top = Alignment(vertical="top")
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = wrapped
@@ -104,6 +107,7 @@ def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], t
         values = [_cell(row.get(c), c in dates) for c in columns]
         sheet.append(values)
         widths = [max(w, _width(v)) for w, v in zip(widths, values, strict=True)]
+        wrapped_at: set[int] = set()
         for at, value in enumerate(values, start=1):
             if isinstance(value, date):
                 sheet.cell(number, at).number_format = _DATE_FORMAT
@@ -113,6 +117,11 @@ def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], t
                 if len(value) > _MAX_WIDTH - 2 or "\n" in value:
                     sheet.cell(number, at).alignment = wrapped
                     wraps.append((number, at, value))
+                    wrapped_at.add(at)
+        if wrapped_at:  # only the cells that show something: an empty one looks the same either way
+            for at, value in enumerate(values, start=1):
+                if at not in wrapped_at and value not in (None, ""):
+                    sheet.cell(number, at).alignment = top
         shade = str(values[rag_at - 1]).lower() if rag_at is not None else None
         if rag_at is not None and shade in fills:
             sheet.cell(number, rag_at).fill = fills[shade]

@@ -121,5 +121,6 @@ def next_text(view: dict[str, Any], fmt: str = "table") -> str:
             rows += [{**first, "still missing": hints[0]}] + [{"still missing": h} for h in hints[1:]]
         lines = table(rows, ["step", "to", "ready", "still missing"], fmt)
     if view["records"]:
-        lines += f"\nalso recorded in stage '{view['stage']}': {', '.join(view['records'])}\n"
+        lines += (f"\nalso allowed in stage '{view['stage']}', each recorded without moving the case: "
+                  f"{', '.join(view['records'])}\n")
     return lines

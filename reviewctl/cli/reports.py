@@ -284,7 +284,8 @@ def stats(
     if fmt == "json":
         emit(as_json(figures))
     elif fmt == "md":
-        _document(g, store, "annual-figures.md.j2", figures=escaped(figures))
+        _document(g, store, "annual-figures.md.j2", figures=escaped(figures),
+                  type_labels=escaped(dict(store.workflow.types)))
     elif by == "theme":
         emit(table(theme_rows(figures), ["theme", "reviews"], fmt))
     elif by == "type":

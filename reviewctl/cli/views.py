@@ -23,10 +23,17 @@ def init(
 ) -> None:
     """Create a store: reviewctl.yaml, cases/ and templates/, committed to git."""
     from reviewctl.cli.output import say  # lazy: loaded when the command runs
-    from reviewctl.core.store.create import init_store  # lazy: loads pydantic, difflib
+    from reviewctl.core.store.create import enclosing_repository, init_store  # lazy: loads pydantic, difflib
 
+    inside = enclosing_repository(path)
     root = init_store(path, partnership, prefix)
     say(f"created a reviewctl store in {root}")
+    if inside is not None and inside != root:
+        # Said, not refused: a store may be a folder of a repository on purpose (docs/administrator.md),
+        # but made by mistake inside a clone of reviewctl itself, the reader should know at once.
+        say(f"note: it is a folder of the git repository in {inside}, and its first commit is on that "
+            "repository's branch; for a store of its own, run `reviewctl init` outside any repository "
+            "(e.g. `reviewctl init ~/my-store`)")
 
 
 def show(

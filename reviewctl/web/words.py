@@ -1,8 +1,8 @@
 """The command line's words as a browser shows them.
 
-An option's help is written for the shell ("When it happened (YYYY-MM-DD); default today.",
-"(repeat)"): beside a date picker, or a field that already has several entries, that is noise,
-so a form's label leaves it out (the shell's help keeps it).  A hint that names a command
+An option's help is written for the shell ("When it happened, day first (2/11/2026, ...);
+default today.", "(repeat)"): beside a date picker, or a field that already has several
+entries, that is noise, so a form's label leaves it out (the shell's help keeps it).  A hint that names a command
 (`reviewctl scope ID --notified DATE`) or an option (`--summary TEXT`) that a field of the same
 page records becomes a link to that field; any other is shown as code, never with its backticks.
 """
@@ -22,6 +22,9 @@ _SHELL_ONLY = [
     (re.compile(r"\(repeat(?: for (?:each|others))?; "), "("),
     (re.compile(r"\(repeat, "), "("),
 ]
+# How to type a date at the shell ("When it happened, day first (2/11/2026, 2 Nov 2026 or
+# 2026-11-02); default today."): a date picker is not typed into, and shows the browser's own order.
+_TYPED_DATE = re.compile(r",? day first \([^)]*\)")
 # The values of a choice, listed in its help ("The review type: lcspr, sar, dhr or unknown."):
 # the list beside it shows them, in words.
 _VALUES = re.compile(r": [\w-]+(?:, [\w-]+)* or [\w-]+")
@@ -35,7 +38,9 @@ _MENTION = re.compile(r"`([^`]+)`|(--[a-z][a-z0-9-]*(?: [A-Z][A-Z0-9_=;]*)*)")
 def browser_label(f: Field, listed: bool = False) -> str:
     """The field's label without what only the shell needs (`listed`: its values are a list of choices)."""
     label = f.label
-    for pattern, replacement in [*_SHELL_ONLY, *([(_VALUES, "")] if listed else [])]:
+    extra = [(_VALUES, "")] if listed else []
+    extra += [(_TYPED_DATE, "")] if f.kind == "date" else []
+    for pattern, replacement in [*_SHELL_ONLY, *extra]:
         label = pattern.sub(replacement, label)
     return label.strip()
 

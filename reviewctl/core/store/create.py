@@ -61,6 +61,14 @@ cases/*/approvals.yaml merge=union
 """
 
 
+def enclosing_repository(path: Path) -> Path | None:
+    """The top folder of the git repository that already holds `path`, where `init` would
+    commit the new store (a folder of that repository); None where `init` makes its own."""
+    root = path.expanduser().resolve()
+    repo = GitRepo.find(next(p for p in (root, *root.parents) if p.exists()))
+    return repo.root if repo is not None else None
+
+
 def init_store(path: Path, partnership: str, prefix: str) -> Path:
     if not PREFIX_SHAPE.match(prefix):
         raise UsageError(
