@@ -144,7 +144,11 @@ def test_template_command_does_not_print_a_linked_file(cli: Cli, store: Path, pr
 ], ids=["power-tower", "power", "product", "text-repeat", "list-repeat", "doubling", "output",
         "center-filter", "ljust-method", "format-width", "percent-width", "percent-star", "format-filter",
         "replace-filter", "tilde-chain", "range"])
-def test_templates_that_build_huge_values_are_stopped(cli: Cli, store: Path, text: str, says: str) -> None:
+def test_templates_that_build_huge_values_are_stopped(cli: Cli, store: Path, text: str, says: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # The size limits are what is tested here, not the time limit: on a loaded machine the
+    # slowest of these (tilde-chain) could reach 5 s before it reached 10,000,000 characters.
+    monkeypatch.setenv("REVIEWCTL_TEMPLATE_SECONDS", "60")
     own_template(store, "Dear referrer\n" + text + "\n")
     commit_all(store)
     err = refused_cleanly(cli, store, INVALID, *REFER)
