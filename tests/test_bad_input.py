@@ -242,6 +242,12 @@ def test_parallel_processes_lose_no_update(cli: Cli, store: Path) -> None:
     import subprocess
     import sys
 
+    # Six processes queue for the store's lock: on a loaded machine the last waits longer than
+    # the default 10 s. Losing no update is what is tested here, not the wait.
+    settings = store / "reviewctl.yaml"
+    kept = [line for line in settings.read_text().splitlines() if not line.startswith("lock_timeout_seconds:")]
+    settings.write_text("\n".join([*kept, "lock_timeout_seconds: 300"]) + "\n")
+    git(store, "commit", "-qam", "settings: a longer lock timeout")
     case_id = refer(cli)
     cli.ok("triage", case_id, "--accept", "--reason", "r")
     agencies = [f"Agency {n}" for n in range(6)]
