@@ -235,7 +235,17 @@ def on_base(store: Store) -> tuple[str, Listing]:
     """The base branch's name and its listing; a UsageError where there is no base to compare
     with, exactly as for approvals: a branch, or a clone of one, must never vouch for itself."""
     ref, commit = base_ref(store, None)
-    return ref, read_at(store, commit, ref)
+    listing = read_at(store, commit, ref)
+    # The id names the folder of keys every key is read from and written to: a branch that
+    # takes in another store's history and its id would open that store's folder (its first
+    # commit is then in this history), and hand its keys to this store's recipients.
+    own = read(store).store
+    if own is not None and listing.store is not None and own.value != listing.store.value:
+        raise InvalidDataError(f"{own.shown}: store: differs from the id on the base branch ({ref}), so no case "
+                               "key is read or given here (the id names a folder in the key store, and another "
+                               f"store's id would open its keys): bring back the base's (`git checkout {ref} -- "
+                               f"{STORE_FILE}`), or work on the base branch")
+    return ref, listing
 
 
 def refuse_uncommitted(store: Store) -> None:

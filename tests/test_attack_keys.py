@@ -1,0 +1,79 @@
+"""A second attack on the case keys, after issue 19's fixes: variations of its attacks that
+got through. Real stores, real keys (ssh-keygen, age through pyrage), real git.
+
+- Another store's id on a branch that took in that store's history (so the key store's
+  folder, bound to its first commit, opens): a recipient of both who reconciles there hands
+  the other store's keys to this store's recipients.
+- A purge forged on a branch (a hand edit of case.yaml, committed): `doctor`, a sync or a
+  reconcile there destroys the case's key, which only a purge on the base may do.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import (
+    INVALID,
+    NAME,
+    Cli,
+    age_key,
+    git,
+    key_folder,
+    reads,
+    refer,
+    refused_cleanly,
+)
+
+
+def with_name(cli: Cli) -> str:
+    return refer(cli, "lcspr", "--name", NAME, "--dob", "2019-03-14")
+
+
+# -- another store's keys, through a branch that holds that store's history -----------------------
+
+@pytest.fixture
+def other_store(cli: Cli, team: Path, tmp_path: Path, ssh_key: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Another partnership's store sharing the key store: alex is a recipient of both, mallory of this one."""
+    from reviewctl.core.store.create import init_store
+
+    other = init_store(tmp_path / "other", "Another Fictional Partnership", "OTH")
+    monkeypatch.chdir(other)
+    cli.ok("recipients", "add", "alex", "--key", f"{ssh_key}.pub")
+    _, mallory_public = age_key(tmp_path, "mallory")
+    cli.ok("recipients", "add", "mallory", "--key", mallory_public)
+    return other
+
+
+def claim_on_a_branch(other: Path, team: Path) -> None:
+    """A branch of the other store that takes in the team's history and its store id."""
+    git(other, "checkout", "-qb", "tidy-up")
+    git(other, "fetch", "-q", str(team), "main")
+    git(other, "merge", "-q", "--allow-unrelated-histories", "-X", "ours", "--no-edit", "FETCH_HEAD")
+    shutil.copy(team / ".reviewctl" / "store.yaml", other / ".reviewctl" / "store.yaml")
+    shutil.rmtree(other / "cases")
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "tidy up")
+
+
+def test_a_branch_with_another_stores_history_and_id_hands_none_of_its_keys_over(
+        cli: Cli, team: Path, tmp_path: Path, other_store: Path) -> None:
+    first = refer_in(cli, team)
+    entry = key_folder(tmp_path) / f"{first}.age"
+    before = entry.read_text()
+    claim_on_a_branch(other_store, team)
+    err = refused_cleanly(cli, other_store, INVALID, "recipients", "reconcile")
+    assert "store" in err and "base" in err
+    _, newcomer = age_key(tmp_path, "newcomer")
+    err = refused_cleanly(cli, other_store, INVALID, "recipients", "add", "newcomer", "--key", newcomer)
+    assert "store" in err and "base" in err
+    assert entry.read_text() == before
+    ciphertext = (team / "cases" / first / "identifiers.age").read_text()
+    assert not reads(tmp_path / "mallory.key", entry.read_text(), ciphertext)
+
+
+def refer_in(cli: Cli, root: Path) -> str:
+    return cli.ok("--store", str(root), "refer", "--type", "lcspr", "--subject", "Child Z", "--referrer",
+                  "Fictional School DSL", "--received", "2026-11-02", "--summary", "Fictional summary for tests",
+                  "--agency", "Police", "--name", NAME).out.strip()
