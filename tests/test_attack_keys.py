@@ -77,3 +77,48 @@ def refer_in(cli: Cli, root: Path) -> str:
     return cli.ok("--store", str(root), "refer", "--type", "lcspr", "--subject", "Child Z", "--referrer",
                   "Fictional School DSL", "--received", "2026-11-02", "--summary", "Fictional summary for tests",
                   "--agency", "Police", "--name", NAME).out.strip()
+
+
+# -- a purge forged on a branch --------------------------------------------------------------------
+
+def forge_purge(root: Path, case_id: str) -> None:
+    """What a purge leaves in the case, written by hand and committed on a branch."""
+    git(root, "checkout", "-qb", "tidy-up")
+    git(root, "rm", "-q", f"cases/{case_id}/identifiers.age")
+    with (root / "cases" / case_id / "case.yaml").open("a") as case:
+        case.write("identifiers_purged:\n  date: 2026-11-20\n  by: Mallory\n"
+                   "  reason: 'duplicate-case: the case duplicates another case'\n  recorded: 2026-11-20\n")
+    git(root, "commit", "-qam", "tidy up")
+
+
+@pytest.mark.parametrize("command", [("doctor",), ("recipients", "reconcile"), ("purge", "--because",
+                                                                                 "duplicate-case", "--force")])
+def test_a_purge_forged_on_a_branch_destroys_no_key(cli: Cli, team: Path, tmp_path: Path,
+                                                    command: tuple[str, ...]) -> None:
+    case_id = with_name(cli)
+    entry = key_folder(tmp_path) / f"{case_id}.age"
+    before = entry.read_text()
+    forge_purge(team, case_id)
+    result = cli("validate")
+    assert "doctor" not in result.out, result.out  # never advised to finish a purge the base does not record
+    args = [*command[:1], case_id, *command[1:]] if command[0] == "purge" else list(command)
+    result = cli(*args)
+    assert "finished the purge" not in result.err and "removed its key" not in result.err, result.err
+    assert entry.read_text() == before
+    git(team, "checkout", "-q", "main")
+    shown = tmp_path / "shown.yaml"
+    cli.ok("confidential", case_id, "--show", "--output", str(shown))
+    assert "Quillfeather" in shown.read_text()
+
+
+def test_a_purge_merged_into_the_base_is_finished_as_before(cli: Cli, team: Path, tmp_path: Path) -> None:
+    case_id = with_name(cli)
+    entry = key_folder(tmp_path) / f"{case_id}.age"
+    kept = entry.read_text()  # the key store's backup
+    cli.ok("triage", case_id, "--no-further-action", "--reason", "Single agency matter")
+    cli.ok("purge", case_id, "--force", "--because", "referred-in-error")
+    assert not entry.exists()
+    entry.write_text(kept)  # restored from the backup, after the purge
+    assert "doctor" in cli("validate").out
+    cli.ok("doctor")
+    assert not entry.exists()
