@@ -60,6 +60,12 @@ _ATTRIBUTES = {
     "fullDate": "date", "string-value": "value", "v": "value", "prompt": "input message",
     "promptTitle": "input message", "error": "error message", "errorTitle": "error message",
     "description": "description", "label": "label",
+    # A number format's literal text shows in every cell it formats (`"Name"`, or `\N\a\m\e`),
+    # a list's prefix and suffix before and after each number, an OpenDocument control its value.
+    "formatCode": "number format", "format": "number format", "num-prefix": "list numbering text",
+    "num-suffix": "list numbering text", "num-list-format": "list numbering text", "current-value": "value",
+    "string-value-if-true": "conditional text", "string-value-if-false": "conditional text",
+    "display-name": "name",
 }
 _NAMED = {"bookmarkStart": "bookmark name", "sheet": "sheet name", "docPr": "shape name", "cNvPr": "shape name",
           "definedName": "defined name", "property": "property name", "docVar": "document variable name",
@@ -68,7 +74,8 @@ _NAMED = {"bookmarkStart": "bookmark name", "sheet": "sheet name", "docPr": "sha
 _VALUES = {"listEntry": "drop-down entry", "default": "form field default", "result": "form field result",
            "name": "name", "helpText": "form field help", "statusText": "form field status text",
            "alias": "content control title", "tag": "content control tag", "docPart": "placeholder",
-           "docVar": "document variable", "lvlText": "list numbering text"}
+           "docVar": "document variable", "lvlText": "list numbering text", "aliases": "style alias",
+           "dateFormat": "date format", "format": "form field format"}
 
 
 @dataclass
@@ -206,10 +213,14 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
                 pieces[line].append(node.text)
             elif name in _SPACE_TAGS:
                 pieces[line].append(" ")
+            elif name == "sym":  # a character by its code, as Word shows it (`Surname` spelt one letter a run)
+                pieces[line].append(_symbol(node))
         elif node.text and node.text.strip():
             found.add(f"{part} {name}" if named else part, node.text)
         for attribute, value in node.items():
             what = _shown(name, local(attribute))
+            if what == "number format":  # `\N\a\m\e` and `"Name"` show as Name
+                value = value.replace("\\", "").replace('"', "")
             if what is not None and value.strip():
                 at = part if line < 0 else found.labels[line]
                 found.add(f"{at} {what}" if what else at, value)
@@ -217,6 +228,18 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
             stack.extend([(child, line) for child in reversed(node)])
     for line, text in pieces.items():
         found.lines[line] = "".join(text)
+
+
+def _symbol(node: ElementTree.Element) -> str:
+    """The character a `w:sym` shows: its code in hex, a symbol font's (F0xx) read as the
+    letter in that place, as the listed guard would rather read too much than too little."""
+    code = next((value for attribute, value in node.items() if local(attribute) == "char"), "")
+    try:
+        number = int(code, 16)
+    except ValueError:
+        return ""
+    number -= 0xF000 if 0xF020 <= number <= 0xF0FF else 0
+    return chr(number) if 0x20 <= number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
 
 
 def _shown(element: str, attribute: str) -> str | None:
