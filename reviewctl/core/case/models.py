@@ -50,6 +50,7 @@ class Allowed(Strict):
     kind: Literal["nhs", "postcode", "address", "dob", "phone", "email", "title"]
     place: Text
     reason: Text
+    count: int | None = Field(default=None, ge=1)  # at publication: how many it allowed, so that no more pass later
 
 
 class HistoryEntry(Strict):
