@@ -264,7 +264,13 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(shown + "\n")
             return 0
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-        sys.stderr.write(f"error: {printable(error.format_message())}{where}\n")
+        message = error.format_message()
+        if message.startswith("Got unexpected extra argument"):
+            # Never the words themselves: most often the second half of a name typed without
+            # quotes (`--name Zoe Example`), and an error never repeats an identifier.
+            message = ("unexpected extra words after the options (not repeated here: they may be part of a name); "
+                       'put quotes around a value with spaces, e.g. --name "First Last"')
+        sys.stderr.write(f"error: {printable(message)}{where}\n")
         return int(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")

@@ -24,10 +24,18 @@ DOCUMENTS_DIR = "documents"
 _ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 
 
+def shown_id(case_id: str) -> str:
+    """A case id as an error repeats it: only one with a digit, as every case id has; anything
+    else may be a name typed in the wrong place, and an error never repeats an identifier."""
+    if any(c.isdigit() or c in "/\\" for c in case_id) or set(case_id) <= {"."}:  # an id, a path: not a name
+        return repr(case_id)
+    return "(the id given: not repeated, as it has no digit, as ids have, and may be a name)"
+
+
 def check_id(case_id: str) -> str:
     if not _ID_SHAPE.fullmatch(case_id):
         raise UsageError(
-            f"{case_id!r} is not a case id (ids are letters, digits and hyphens, "
+            f"{shown_id(case_id)} is not a case id (ids are letters, digits and hyphens, "
             "like SSCP-2026-7KQ4MX); `reviewctl list` shows them"
         )
     return case_id

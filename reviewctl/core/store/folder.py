@@ -202,8 +202,10 @@ class Store:
             # Ids are random: only a slip of a character or two is worth naming, never another case
             # that merely shares the prefix and year (a step on it would change the wrong case).
             hint = f" (did you mean '{same}'?)" if same else did_you_mean(case_id, ids, cutoff=0.85)
+            from reviewctl.core.case.models import shown_id  # lazy: loads pydantic
+
             raise UsageError(
-                f"no case {case_id!r} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
+                f"no case {shown_id(case_id)} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
             )
         return folder
 
