@@ -226,10 +226,8 @@ def command(name: str) -> Any:
 
 def _remove_private_copies() -> None:
     """A plain copy of identifiers that a killed `confidential --edit` left goes at the next start."""
-    count = privatedir.sweep()
-    if count:
-        sys.stderr.write(f"note: removed {count} private folder(s) with a plain copy of a case's identifiers, "
-                         "left by a `confidential --edit` that was killed (its changes were not saved)\n")
+    for line in privatedir.said(privatedir.sweep()):
+        sys.stderr.write(f"note: {line}\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import errno
 import re
-import shutil
 import socket
 import socketserver
 import sys
-import tempfile
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from reviewctl.adapters.privatedir import private_folder
 from reviewctl.adapters.render import read_template
 from reviewctl.cli.app import _crash_log
 from reviewctl.cli.common import Globals
@@ -237,8 +236,9 @@ class Handler(BaseHTTPRequestHandler):
         form = form_for(command)
         with self.server.runner.alone():  # the case as it was, to say what the step changed
             was = pages.before_step(self.server.store(), self.server.globals.today(), case_id)
-        folder = Path(tempfile.mkdtemp(prefix="reviewctl-upload-"))  # 0700: the uploads are the user's alone
-        try:
+        # A folder of the user's own (0700), in memory where there is one, named by this process:
+        # a serve killed outright leaves it to the next reviewctl, which removes it (privatedir.py).
+        with private_folder("upload") as folder:
             uploads: dict[str, list[Path]] = {}
             for name, files in posted.files.items():
                 for number, upload in enumerate(files):
@@ -248,8 +248,6 @@ class Handler(BaseHTTPRequestHandler):
                     uploads.setdefault(name, []).append(target)
             argv = argv_for(form, case_id, {k: v for k, v in posted.fields.items() if k != "csrf"}, uploads)
             ran = self.server.runner.run(argv)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
         if ran.code == 0:
             made = case_id if case_id is not None else ran.out.strip().splitlines()[-1]
             said = next((line for line in ran.err.splitlines() if line.startswith(f"{made}: ")), "")

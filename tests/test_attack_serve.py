@@ -1,0 +1,62 @@
+"""A second attack on what `reviewctl serve` leaves behind: a file uploaded through a form
+(a report, a chronology, which may hold what the guard is about to refuse) was kept in a
+folder of the temporary folder while its step ran; a `serve` killed outright (SIGKILL,
+the machine's out-of-memory killer) left it there for good. It now goes in a private
+folder named by the process, as `confidential --edit`'s copy does, which the next
+reviewctl to start removes. A real server in a real process, killed for real."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+from helpers import TODAY, Cli, git, to_setup
+from webclient import Web
+
+MARK = b"Fictional visit by an officer, left-over-upload-mark"
+
+
+def copies(folders: list[Path]) -> list[Path]:
+    found = []
+    for folder in folders:
+        for top, _, names in os.walk(folder):
+            found += [Path(top, n) for n in names if MARK in Path(top, n).read_bytes()]
+    return found
+
+
+def test_an_upload_does_not_outlive_a_serve_killed_in_its_step(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = to_setup(cli, "lcspr")
+    cli.ok("chronology", "request", case_id, "--agency", "Police")
+    temporary, runtime = tmp_path / "tmp", tmp_path / "runtime"
+    temporary.mkdir()
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "REVIEWCTL_TODAY": TODAY, "TMPDIR": str(temporary), "XDG_RUNTIME_DIR": str(runtime),
+           "REVIEWCTL_FAULT": "after-write"}  # the step dies as a kill -9 would, its upload in hand
+    process = subprocess.Popen([sys.executable, "-m", "reviewctl", "serve", "--port", "0"], cwd=store, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stderr.readline())
+        assert found is not None
+        web = Web(SimpleNamespace(server_address=("127.0.0.1", int(found.group(1)))))  # type: ignore[arg-type]
+        csv = b"date,time,event,source,significance\n2026-10-01,,\"" + MARK + b"\",Police log,low\n"
+        try:
+            web.post_files(f"/case/{case_id}/chronology-import", [("agency", "Police")],
+                           [("file", "police chronology.csv", csv)])
+        except (ConnectionError, OSError):
+            pass  # the server died answering
+        assert process.wait(timeout=60) == 137
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert copies([temporary, runtime])  # the kill left it, as it must: nothing could tidy up
+    done = subprocess.run([sys.executable, "-m", "reviewctl", "doctor"], cwd=store, capture_output=True, text=True,
+                          env={**env, "REVIEWCTL_FAULT": ""}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert not copies([temporary, runtime]), "an upload outlived the serve that took it"
+    assert "upload" in done.stdout + done.stderr
+    git(store, "status", "--porcelain")
