@@ -122,3 +122,68 @@ def test_a_purge_merged_into_the_base_is_finished_as_before(cli: Cli, team: Path
     assert "doctor" in cli("validate").out
     cli.ok("doctor")
     assert not entry.exists()
+
+
+# -- a key store shared by two clones, and one hand-edited ------------------------------------
+
+def test_a_key_purged_while_a_reconcile_was_under_way_is_not_written_back(
+        cli: Cli, team: Path, tmp_path: Path) -> None:
+    """Two clones share the key store: one purges a case while the other is giving its key to
+    a newcomer. What the second read before the purge must not be written back after it."""
+    from reviewctl.core.privacy import reconcile
+    from reviewctl.core.privacy.case_keys import Keystore, identities
+    from reviewctl.core.privacy.recipient_list import read
+    from reviewctl.core.store.folder import Store
+    from reviewctl.errors import BusyError
+
+    from helpers import list_by_hand
+
+    case_id = with_name(cli)
+    _, newcomer = age_key(tmp_path, "newcomer")
+    list_by_hand(team, "newcomer", newcomer)  # merged into the base: a listed recipient who lacks the key
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "newcomer")
+    store = Store.find(team)
+    keystore = Keystore(store)
+    listing = read(store)
+    found = reconcile.plan(store, keystore, listing, listing.members, lambda: identities(store))
+    assert case_id in found.entries  # the newcomer is to be given the key
+    (key_folder(tmp_path) / f"{case_id}.age").unlink()  # meanwhile, the other clone's purge destroyed it
+    with pytest.raises(BusyError):
+        reconcile.carry_out(store, keystore, found, "recipients-reconcile", "x", {}, False)
+    assert not (key_folder(tmp_path) / f"{case_id}.age").exists()
+
+
+def test_a_former_recipient_named_only_in_for_still_means_a_new_key(cli: Cli, team: Path, tmp_path: Path) -> None:
+    """An entry whose `known-to` beside the ciphertext leaves out someone it is still encrypted
+    for (`for`): whoever it is encrypted for could read it, whatever `known-to` says."""
+    case_id = with_name(cli)
+    bob, bob_public = age_key(tmp_path, "bob")
+    cli.ok("recipients", "add", "bob", "--key", bob_public)
+    entry = key_folder(tmp_path) / f"{case_id}.age"
+    backup = entry.read_text()
+    entry.unlink()
+    cli.ok("recipients", "remove", "bob")
+    entry.write_text(backup.replace(f"known-to: bob {bob_public}\n", ""))  # restored, and edited
+    assert f"for: bob {bob_public}" in entry.read_text() and "known-to: bob" not in entry.read_text()
+    result = cli("validate")
+    assert result.code == INVALID and case_id in result.out and "no longer recipients" in result.out, result.out
+    # Opened, the edit is seen (the inside still names bob) and nothing is written with that key.
+    for args in (("recipients", "reconcile"), ("confidential", case_id, "--set", "other=ref 55-ABC-Imaginary")):
+        assert "changed after it was written" in refused_cleanly(cli, team, INVALID, *args)
+
+
+def test_a_clone_refuses_a_store_id_that_changed_under_it(cli: Cli, team: Path, tmp_path: Path) -> None:
+    """An id changed on the base itself (a remote that was not protected, a merge nobody read)
+    is refused by every clone that used the store's keys before: a store's id never changes."""
+    import secrets
+
+    from helpers import set_store_id
+
+    with_name(cli)
+    set_store_id(team, secrets.token_hex(16))
+    git(team, "commit", "-qam", "a new id, on the base")
+    err = refused_cleanly(cli, team, INVALID, "recipients", "reconcile")
+    assert "store" in err and "changed" in err
+    result = cli("validate")
+    assert result.code == INVALID and "changed" in result.out

@@ -82,6 +82,7 @@ def store_id_problems(store: Store, listing: Listing, on_base: tuple[str, Listin
 
 def key_problems(store: Store, base: str | None) -> list[str]:
     """For `validate`: the store's id, and every case key that is not in step with the recipients."""
+    problems: list[str] = []
     try:
         listing = read(store)
         if listing.store is None:
@@ -89,11 +90,11 @@ def key_problems(store: Store, base: str | None) -> list[str]:
         on_base = _base(store, base)
         problems = store_id_problems(store, listing, on_base)
         keystore = Keystore(store)
+        keystore.check_bound()
         if not keystore.path.is_dir():
             return problems  # no key store here (CI): the keys are checked where they are
-        keystore.check_bound()
     except ReviewctlError as error:
-        return [error.message]
+        return [*problems, error.message]
     known = {m.recipient for m in on_base[1].members} if on_base is not None else None
     wrap_for = [m for m in listing.members if known is None or m.recipient in known]
     problems += [f"{keystore.file(c, PURGING)}: the purge of {c} was interrupted; run `reviewctl doctor` to finish it"
