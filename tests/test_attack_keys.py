@@ -130,13 +130,13 @@ def test_a_key_purged_while_a_reconcile_was_under_way_is_not_written_back(
         cli: Cli, team: Path, tmp_path: Path) -> None:
     """Two clones share the key store: one purges a case while the other is giving its key to
     a newcomer. What the second read before the purge must not be written back after it."""
+    from helpers import list_by_hand
+
     from reviewctl.core.privacy import reconcile
     from reviewctl.core.privacy.case_keys import Keystore, identities
     from reviewctl.core.privacy.recipient_list import read
     from reviewctl.core.store.folder import Store
     from reviewctl.errors import BusyError
-
-    from helpers import list_by_hand
 
     case_id = with_name(cli)
     _, newcomer = age_key(tmp_path, "newcomer")
@@ -158,7 +158,7 @@ def test_a_former_recipient_named_only_in_for_still_means_a_new_key(cli: Cli, te
     """An entry whose `known-to` beside the ciphertext leaves out someone it is still encrypted
     for (`for`): whoever it is encrypted for could read it, whatever `known-to` says."""
     case_id = with_name(cli)
-    bob, bob_public = age_key(tmp_path, "bob")
+    _, bob_public = age_key(tmp_path, "bob")
     cli.ok("recipients", "add", "bob", "--key", bob_public)
     entry = key_folder(tmp_path) / f"{case_id}.age"
     backup = entry.read_text()
