@@ -16,20 +16,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from reviewctl.errors import UsageError
+from reviewctl.errors import UsageError, shown_id
 
 DOCUMENTS_DIR = "documents"
 
 # An id is only ever letters, digits and hyphens: it can never leave cases/.
 _ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
-
-
-def shown_id(case_id: str) -> str:
-    """A case id as an error repeats it: only one with a digit, as every case id has; anything
-    else may be a name typed in the wrong place, and an error never repeats an identifier."""
-    if any(c.isdigit() or c in "/\\" for c in case_id) or set(case_id) <= {"."}:  # an id, a path: not a name
-        return repr(case_id)
-    return "(the id given: not repeated, as it has no digit, as ids have, and may be a name)"
 
 
 def check_id(case_id: str) -> str:
