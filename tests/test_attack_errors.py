@@ -21,6 +21,11 @@ GIVEN, SURNAME = NAME.split(" ", 1)  # "Zoë", "Quillfeather-Imaginary"
     ("show", SURNAME),
     ("confidential", NAME, "--show"),
     ("triage", "Quillfeather", "--accept", "--reason", "Fictional reason"),
+    # --allow given what belongs in --allow-reason, or a name as its place
+    ("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School", "--received",
+     "2026-11-02", "--summary", "At SY8 1AA", "--allow", f"{SURNAME} asked", "--allow-reason", "Fictional"),
+    ("refer", "--type", "lcspr", "--subject", "Child Z", "--referrer", "Fictional School", "--received",
+     "2026-11-02", "--summary", "At SY8 1AA", "--allow", f"postcode:{NAME}", "--allow-reason", "Fictional"),
 ])
 def test_a_name_typed_where_it_does_not_go_is_not_repeated(cli: Cli, team: Path, args: tuple[str, ...]) -> None:
     case_id = refer(cli, "lcspr")
@@ -33,3 +38,7 @@ def test_an_id_that_looks_like_one_is_still_named(cli: Cli, team: Path) -> None:
     assert "'TST-2026-NOSUCH'" in err
     err = refused_cleanly(cli, team, USAGE, "show", "TST-2026-ABC", "extra")
     assert "unexpected" in err and "quotes" in err
+    err = refused_cleanly(cli, team, USAGE, "refer", "--type", "lcspr", "--subject", "Child Z", "--referrer",
+                          "Fictional School", "--received", "2026-11-02", "--summary", "At SY8 1AA",
+                          "--allow", "postcode:--sumary", "--allow-reason", "Fictional")
+    assert "--sumary" in err  # an option's name, mistyped, is named

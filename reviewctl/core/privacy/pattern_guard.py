@@ -18,6 +18,7 @@ what `publish` allowed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from reviewctl.core.store.step import Edit, StepOptions
 
 ALLOWED_KEY = "allowed"  # in a history (or notes) entry: what the step's --allow let through
+# What an error names back of --allow KIND:WHERE: an option's name or a file's path, never other text.
+_PLACE = re.compile(r"--[a-z][a-z0-9-]*|[\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8}|[\w.-]+/[\w./-]*")
 _REASON = "--allow-reason"
 _FIX = "write it without them (a pseudonym, a role, the town or agency), or if it is meant, say so{when}: "
 
@@ -47,7 +50,9 @@ def parse_allowances(values: Iterable[str], reason: str | None) -> tuple[Allowan
         kind, _, where = value.strip().partition(":")
         kind = kind.strip().lower()
         if kind not in patterns.KINDS:
-            raise UsageError(f"--allow {value!r}: not a kind of identifier pattern; give one of "
+            shown = f" {value!r}" if value.strip().lower() == kind and kind.isalpha() and len(kind) <= 12 else ""
+            raise UsageError(f"--allow{shown}: not a kind of identifier pattern (the value given is not repeated "
+                             "unless it is one word: it may be text meant for --allow-reason); give one of "
                              f"{', '.join(patterns.KINDS)}, optionally with :WHERE (an option or a file)")
         where = where.strip().removeprefix("./")
         if ":" in value and not where:
@@ -174,9 +179,13 @@ def check_used(allowances: tuple[Allowance, ...], used: set[Allowance], what: st
     """Refuse an allowance that allowed nothing: the history must not say something was allowed that was not there."""
     idle = [a for a in allowances if a not in used]
     if idle:
-        where = f" in {idle[0].where}" if idle[0].where else ""
-        raise UsageError(f"--allow {idle[0]}: nothing {what}{where} looks like "
-                         f"{_article(patterns.KINDS[idle[0].kind])}; leave it out")
+        place = idle[0].where
+        # A place is named back only as an option's name or a file's path: anything else may
+        # be a name typed in the wrong place.
+        shown = place if place is None or _PLACE.fullmatch(place) else "(the place given, not repeated)"
+        where = f" in {shown}" if place else ""
+        raise UsageError(f"--allow {idle[0].kind}{':' + str(shown) if place else ''}: nothing {what}{where} looks "
+                         f"like {_article(patterns.KINDS[idle[0].kind])}; leave it out")
 
 
 def _article(noun: str) -> str:
