@@ -165,3 +165,31 @@ def test_a_place_a_reader_sees_is_checked(cli: Cli, team: Path, case_with_name: 
     path.write_bytes(make(CLEAN))
     git(team, "commit", "-qam", "redacted")
     cli.ok("redaction-check", case_id)
+
+
+FIELD = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> INCLUDE'
+         '</w:instrText></w:r><w:r><w:instrText xml:space="preserve">TEXT "C:\\\\Shared\\\\visits.docx" </w:instrText>'
+         '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Visits</w:t></w:r><w:r>'
+         '<w:fldChar w:fldCharType="end"/></w:r></w:p>')
+TAKES_IN = {
+    "an INCLUDETEXT field, its name split across two runs": FIELD,
+    "an INCLUDEPICTURE field": ('<w:p><w:fldSimple w:instr=" INCLUDEPICTURE &quot;https://example.invalid/p.png&quot; '
+                                '\\d "><w:r><w:t>a picture</w:t></w:r></w:fldSimple></w:p>'),
+    "a DDEAUTO field": ('<w:p><w:fldSimple w:instr=" DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe &quot;/k&quot; ">'
+                        "<w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>"),
+}
+NOT_TAKEN = ('<w:p><w:fldSimple w:instr=" HYPERLINK &quot;https://example.invalid/&quot; "><w:r><w:t>the policy'
+             '</w:t></w:r></w:fldSimple><w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>')
+
+
+@pytest.mark.parametrize("what", list(TAKES_IN))
+def test_a_field_that_takes_in_another_file_is_refused(cli: Cli, team: Path, case_with_name: str, what: str) -> None:
+    """Its text comes from the other file when fields are updated, as an altChunk's does."""
+    case_id = case_with_name
+    put(team, case_id, "a.docx", docx(TAKES_IN[what]))
+    err = refused_cleanly(cli, team, REFUSED, "redaction-check", case_id)
+    assert f"cases/{case_id}/documents/a.docx:word/document.xml (a field that takes in another file" in err, err
+    assert "cannot be checked for identifiers" in err
+    (team / "cases" / case_id / "documents" / "a.docx").write_bytes(docx(NOT_TAKEN))
+    git(team, "commit", "-qam", "plain fields")
+    cli.ok("redaction-check", case_id)

@@ -19,6 +19,7 @@ hyperlinks (whose address is read as text), and any part of another kind.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,11 @@ from reviewctl.adapters.package import Package, PackageError, TooLarge, key, loc
 MAX_DEPTH = 2  # an Office file in an Office file in the one checked, and no deeper
 _OOXML = ("{http://schemas.openxmlformats.org/", "{http://purl.oclc.org/ooxml/")  # transitional, strict
 _TEXT_TAGS = {"t", "delText", "instrText", "delInstrText"}  # text, tracked deletions, field codes
+_CODE_TAGS = {"instrText", "delInstrText"}
+# Fields that take in another file's text or picture when they are updated (and DDE, which
+# runs another program): like an altChunk, what they show cannot be checked in the file.
+_TAKES_IN = re.compile(r"(?:^|[\s|])(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|LINK|DDEAUTO|DDE|IMPORT)(?=\s|$)",
+                       re.IGNORECASE)
 _SPACE_TAGS = {"tab", "br", "cr", "ptab"}
 # Relationships whose target cannot be checked, and what a message calls it.
 _REFUSED_LINKS = {
@@ -197,6 +203,7 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
     count = 0
     pieces: dict[int, list[str]] = {}  # by the paragraph's line
     names: dict[str, str] = {}  # by tag: its name without namespace
+    codes: list[str] = []  # the part's field codes, each field's pieces together
     stack: list[tuple[ElementTree.Element, int]] = [(root, -1)]  # an element, and its paragraph's line (or -1)
     while stack:
         node, line = stack.pop()
@@ -204,6 +211,10 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
         name = names.get(tag) or names.setdefault(tag, local(tag))
         if line < 0 and node.tail and node.tail.strip():  # text after it, in its parent
             found.add(part, node.tail)
+        if name in _CODE_TAGS and node.text:
+            codes.append(node.text)
+        elif name == "fldChar":  # a field begins, shows its result or ends
+            codes.append(" | ")
         if name == "p" and tag.startswith(_OOXML):
             count += 1
             line = found.add(f"{where}paragraph {count}", "")
@@ -224,10 +235,15 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
             if what is not None and value.strip():
                 at = part if line < 0 else found.labels[line]
                 found.add(f"{at} {what}" if what else at, value)
+            if what == "field instruction":
+                codes.append(f" | {value} | ")
         if len(node):
             stack.extend([(child, line) for child in reversed(node)])
     for line, text in pieces.items():
         found.lines[line] = "".join(text)
+    taken = _TAKES_IN.search("".join(codes))
+    if taken:  # its text comes from the other file when fields are updated: it cannot be checked here
+        found.uncheckable.append(f"{part} (a field that takes in another file, {taken.group(1).upper()})")
 
 
 def _symbol(node: ElementTree.Element) -> str:
