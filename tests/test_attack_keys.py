@@ -187,3 +187,28 @@ def test_a_clone_refuses_a_store_id_that_changed_under_it(cli: Cli, team: Path, 
     assert "store" in err and "changed" in err
     result = cli("validate")
     assert result.code == INVALID and "changed" in result.out
+
+
+# -- the recipients' files, as links ---------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["recipients/ops.yaml", "store.yaml"])
+def test_a_recipient_file_that_is_a_link_is_refused_unread(cli: Cli, team: Path, tmp_path: Path, which: str) -> None:
+    """A committed link would make the list of recipients a file outside the repository, which
+    anyone who can write there could change (or /dev/zero, read for ever); it is never followed."""
+    from helpers import list_by_hand
+
+    case_id = with_name(cli)
+    _, outsider = age_key(tmp_path, "outsider")
+    outside = tmp_path / "outside.yaml"
+    list_by_hand(team, "ops", outsider)
+    path = team / ".reviewctl" / which
+    outside.write_text(path.read_text())
+    path.unlink()
+    path.symlink_to(outside)
+    git(team, "add", "-A")
+    git(team, "commit", "-qm", "a link")
+    for args in (("validate",), ("recipients", "list"), ("confidential", case_id, "--set", "other=x 1")):
+        result = cli(*args)
+        assert result.code == INVALID, (args, result)
+        said = (result.err + result.out).strip()
+        assert "link" in said and "Traceback" not in said, said

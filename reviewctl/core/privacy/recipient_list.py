@@ -162,16 +162,40 @@ def _listing(texts: dict[str, str], shown: Any) -> Listing:
     return found
 
 
+_MAX_FILE = 64 * 2**10  # a public key and its name: a few hundred bytes
+
+
+def _committed_text(store: Store, path: Path) -> str | None:
+    """A recipients' file as the work tree has it (None: absent), read only as a regular file
+    of its own: a committed link would make the list a file outside the repository, which
+    anyone who can write there could change (or /dev/zero, read for ever)."""
+    if not path.is_symlink() and not path.exists():
+        return None
+    if path.is_symlink() or not path.is_file():
+        raise InvalidDataError(f"{store.shown(path)}: is a link or not a regular file; the recipients are regular "
+                               "files committed in the store: bring back the committed file (`git log -p -- "
+                               f"{store.repo_path(path.parent)}`), or remove the link")
+    if path.stat().st_size > _MAX_FILE:
+        raise InvalidDataError(f"{store.shown(path)}: longer than a recipients' file ever is "
+                               f"({_MAX_FILE >> 10} KB); bring back the committed file")
+    return yamlio.read_text(path, store.shown(path))
+
+
 def read(store: Store) -> Listing:
     """The recipients and the store's id as the work tree has them."""
     texts = {}
     for rel in (LEGACY_FILE, STORE_FILE):
-        if (store.root / rel).is_file():
-            texts[rel] = yamlio.read_text(store.root / rel, store.shown(store.root / rel))
+        text = _committed_text(store, store.root / rel)
+        if text is not None:
+            texts[rel] = text
     folder = store.root / RECIPIENTS_DIR
+    if folder.is_symlink():
+        _committed_text(store, folder)
     if folder.is_dir():
         for path in sorted(folder.glob("*.yaml")):
-            texts[f"{RECIPIENTS_DIR}/{path.name}"] = yamlio.read_text(path, store.shown(path))
+            text = _committed_text(store, path)
+            if text is not None:
+                texts[f"{RECIPIENTS_DIR}/{path.name}"] = text
     return _listing(texts, lambda rel: store.shown(store.root / rel))
 
 
