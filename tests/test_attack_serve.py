@@ -41,9 +41,10 @@ def test_an_upload_does_not_outlive_a_serve_killed_in_its_step(cli: Cli, store: 
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stderr is not None
-        found = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stderr.readline())
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/\?key=([\w-]+)", process.stderr.readline())
         assert found is not None
         web = Web(SimpleNamespace(server_address=("127.0.0.1", int(found.group(1)))))  # type: ignore[arg-type]
+        web.get(f"/?key={found.group(2)}")
         csv = b"date,time,event,source,significance\n2026-10-01,,\"" + MARK + b"\",Police log,low\n"
         with contextlib.suppress(ConnectionError, OSError):  # the server died answering
             web.post_files(f"/case/{case_id}/chronology-import", [("agency", "Police")],
@@ -59,3 +60,42 @@ def test_an_upload_does_not_outlive_a_serve_killed_in_its_step(cli: Cli, store: 
     assert not copies([temporary, runtime]), "an upload outlived the serve that took it"
     assert "upload" in done.stdout + done.stderr
     git(store, "status", "--porcelain")
+
+
+def test_another_user_of_this_computer_cannot_use_a_serve(cli: Cli, store: Path) -> None:
+    """127.0.0.1 is every user's of a shared machine (a terminal server): a process that did not
+    open the address serve printed (with its key) reads no page and posts no step; the
+    browser that opened it works as before, and the key is never shown back."""
+    from helpers import refer, snapshot
+
+    from reviewctl.cli.common import Globals
+    from reviewctl.web.server import Server
+
+    case_id = refer(cli)
+    before = snapshot(store)
+    server = Server(Globals(store, None, None), "127.0.0.1", 0)
+    import threading
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        stranger = Web(server)
+        for path in ("/", "/new", f"/case/{case_id}", "/due", f"/?key={'0' * 24}"):
+            answer = stranger.get(path)
+            assert answer.status == 403, (path, answer.status)
+            assert case_id not in answer.text and server.guard.key not in answer.text
+        assert stranger.cookie is None  # no session was given
+        token = server.guard.token("made-up")
+        posted = stranger.post(f"/case/{case_id}/triage", [("accept", "yes"), ("reason", "r")], csrf=token)
+        assert posted.status == 403
+        assert snapshot(store) == before
+        owner = Web(server)
+        entered = owner.get(f"/?key={server.guard.key}")
+        assert entered.status == 303 and entered.headers["location"] == "/" and owner.cookie is not None
+        assert case_id in owner.get("/").text
+        assert owner.post(f"/case/{case_id}/triage", [("accept", "yes"), ("reason", "Meets the criteria")]).status \
+            == 303
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
