@@ -61,3 +61,12 @@ def located(path: str, line: int | None, key: str | None, message: str) -> str:
     if line is not None:
         where += f":{line}"
     return f"{where}: {key}: {message}" if key else f"{where}: {message}"
+
+
+def shown_id(case_id: str) -> str:
+    """A case id as an error repeats it: only one with a digit (as every case id has) or a
+    path's slash; anything else may be a name typed in the wrong place, and an error never
+    repeats an identifier."""
+    if any(c.isdigit() or c in "/\\" for c in case_id) or set(case_id) <= {"."}:
+        return repr(case_id)
+    return "(the id given: not repeated, as it has no digit, as ids have, and may be a name)"

@@ -246,11 +246,12 @@ def test_serve_prints_its_address_and_stops_on_ctrl_c(store: Path, stop: signal.
     try:
         assert process.stderr is not None
         first = process.stderr.readline()
-        found = re.search(r"at (http://127\.0\.0\.1:(\d+)/) \(this computer only\)", first)
+        found = re.search(r"at (http://127\.0\.0\.1:(\d+)/\?key=[\w-]+) \(this computer only\)", first)
         assert found is not None, first
         import urllib.request
 
-        with urllib.request.urlopen(found.group(1), timeout=60) as answer:
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())  # keeps the session
+        with browser.open(found.group(1), timeout=60) as answer:
             assert answer.status == 200
         time.sleep(0.2)
         process.send_signal(stop)

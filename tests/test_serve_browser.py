@@ -41,11 +41,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
-    """The demo store served: its address and its folder."""
+def served(browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, Path]]:
+    """The demo store served: its address and its folder; the browser has opened the address
+    serve prints, whose key gives it its session."""
     store = demo_store(tmp_path)
     monkeypatch.setenv("REVIEWCTL_TODAY", DEMO_TODAY)
     with serving(store) as web:
+        browser.dump_dom(web.server.entry)
         yield web.server.url, store
 
 

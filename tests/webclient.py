@@ -88,7 +88,9 @@ def serving(store: Path, as_of: str | None = None) -> Iterator[Web]:
     thread = threading.Thread(target=server.serve_forever, name="reviewctl-serve-test", daemon=True)
     thread.start()
     try:
-        yield Web(server)
+        web = Web(server)
+        web.get(f"/?key={server.guard.key}")  # as the browser that opens the address serve prints
+        yield web
     finally:
         server.shutdown()
         server.server_close()

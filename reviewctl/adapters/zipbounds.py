@@ -120,6 +120,12 @@ def _xml_encoding(first: bytes, name: str) -> str | None:
             if codec is None:
                 raise Unbounded(f"part {name[:100]}: XML in an encoding Office never writes; save it again")
             return codec
+    # UTF-16 with no mark and no declaration: a parser tells it from its first bytes (`<` and a
+    # NUL, or white space and a NUL) and reads it, DTD and all; read here as UTF-8 it hid them.
+    if len(first) >= 2 and first[1] == 0 and first[0] in b"< \t\r\n":
+        return "utf-16-le"
+    if len(first) >= 2 and first[0] == 0 and first[1] in b"< \t\r\n":
+        return "utf-16-be"
     return "utf-8" if first.lstrip(b" \t\r\n").startswith(b"<") else None
 
 

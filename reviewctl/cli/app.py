@@ -226,10 +226,8 @@ def command(name: str) -> Any:
 
 def _remove_private_copies() -> None:
     """A plain copy of identifiers that a killed `confidential --edit` left goes at the next start."""
-    count = privatedir.sweep()
-    if count:
-        sys.stderr.write(f"note: removed {count} private folder(s) with a plain copy of a case's identifiers, "
-                         "left by a `confidential --edit` that was killed (its changes were not saved)\n")
+    for line in privatedir.said(privatedir.sweep()):
+        sys.stderr.write(f"note: {line}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,7 +262,13 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stdout.write(shown + "\n")
             return 0
         where = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
-        sys.stderr.write(f"error: {printable(error.format_message())}{where}\n")
+        message = error.format_message()
+        if message.startswith("Got unexpected extra argument"):
+            # Never the words themselves: most often the second half of a name typed without
+            # quotes (`--name Zoe Example`), and an error never repeats an identifier.
+            message = ("unexpected extra words after the options (not repeated here: they may be part of a name); "
+                       'put quotes around a value with spaces, e.g. --name "First Last"')
+        sys.stderr.write(f"error: {printable(message)}{where}\n")
         return int(error.exit_code)
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("interrupted\n")

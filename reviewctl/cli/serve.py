@@ -48,7 +48,8 @@ def serve(
     address = loopback(host)
     g = globals_of(ctx)
     server = Server(g, address, port)  # finds the store and binds the port, or refuses in one line
-    say(f"serving {server.store_root} at {server.url} (this computer only); press Ctrl-C to stop")
+    # The key in the address lets the browser that opens it in, and no other user of this computer.
+    say(f"serving {server.store_root} at {server.entry} (this computer only); press Ctrl-C to stop")
     # Closing the terminal (SIGHUP) or a `kill` (SIGTERM) stops it as Ctrl-C does: after the step under way.
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, _interrupt)

@@ -8,6 +8,9 @@
   A post from another origin (its Origin or Sec-Fetch-Site says so) is refused as well.
 - Every answer carries the dashboard's Content-Security-Policy (forms may post here only)
   and asks the browser to keep no copy.
+- 127.0.0.1 is every user's of a shared computer (a terminal server): a session is given
+  only to the browser that opens the address `serve` printed, which carries a key made at
+  start. Any other process (another user's) gets no page and no session, so no token.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ class Guard:
         self.origin = f"http://{self.authority}"
         self.cookie = f"reviewctl-session-{port}"  # cookies are not kept apart by port: the name is
         self._secret = secrets.token_bytes(32)
+        self.key = secrets.token_urlsafe(24)  # in the address printed in the terminal, and nowhere else
+
+    def key_ok(self, given: str | None) -> bool:
+        return given is not None and _same(given, self.key)
 
     def host_ok(self, host: str | None) -> bool:
         return host is not None and host.strip().casefold() == self.authority

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import errno
 import re
-import shutil
 import socket
 import socketserver
 import sys
-import tempfile
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
+from reviewctl.adapters.privatedir import private_folder
 from reviewctl.adapters.render import read_template
 from reviewctl.cli.app import _crash_log
 from reviewctl.cli.common import Globals
@@ -64,6 +63,7 @@ class Server(ThreadingHTTPServer):
         self.guard = Guard(host, self.server_address[1])
         self.runner = Runner(self.globals)
         self.url = f"{self.guard.origin}/"
+        self.entry = f"{self.url}?key={self.guard.key}"  # what the terminal shows: the key lets its browser in
         self.flashes: dict[str, pages.Done] = {}  # by session: what the last step did, shown once
         self.log = sys.stderr  # the terminal's, kept: a step's own output is captured meanwhile
 
@@ -111,8 +111,8 @@ class Handler(BaseHTTPRequestHandler):
         store, today = self.server.store(), self.server.globals.today()
         self._html(status, pages.message_page(store, today, title, message), headers)
 
-    def _redirect(self, where: str, status: int = HTTPStatus.SEE_OTHER) -> None:
-        self._send(status, b"", "text/plain; charset=utf-8", {"Location": where})
+    def _redirect(self, where: str, status: int = HTTPStatus.SEE_OTHER, headers: dict[str, str] | None = None) -> None:
+        self._send(status, b"", "text/plain; charset=utf-8", {"Location": where, **(headers or {})})
 
     def _host_ok(self) -> bool:
         if self.server.guard.host_ok(self.headers.get("Host")):
@@ -122,13 +122,24 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.MISDIRECTED_REQUEST, text.encode(), "text/plain; charset=utf-8", {"Connection": "close"})
         return False
 
-    def _session(self) -> tuple[str, dict[str, str]]:
-        """The browser's session, or a new one with the cookie that gives it."""
-        session = self.server.guard.session(self.headers.get("Cookie"))
+    def _session(self, path: str) -> str | None:
+        """The browser's session; None when the request was answered here: a new session (and
+        its cookie) for the address with the key, sent on to the same page without it, or a
+        refusal for anything else (another user's process, a page opened without the key)."""
+        guard = self.server.guard
+        session = guard.session(self.headers.get("Cookie"))
         if session is not None:
-            return session, {}
-        session, cookie = self.server.guard.new_session()
-        return session, {"Set-Cookie": cookie}
+            return session
+        given = parse_qs(urlsplit(self.path).query).get("key", [None])[0]
+        if guard.key_ok(given):
+            _, cookie = guard.new_session()
+            self._redirect(urlsplit(self.path).path or "/", headers={"Set-Cookie": cookie})
+        else:
+            text = ("This server answers only the browser that opened the address `reviewctl serve` printed in its "
+                    "terminal (it carries a key, so that no other user of this computer can use it); open that "
+                    "address.\n")
+            self._send(HTTPStatus.FORBIDDEN, text.encode(), "text/plain; charset=utf-8")
+        return None
 
     # -- GET -----------------------------------------------------------------------
     def do_GET(self) -> None:
@@ -154,17 +165,20 @@ class Handler(BaseHTTPRequestHandler):
         if old := _OLD_CASE.fullmatch(path):
             self._redirect(f"/case/{old.group(1)}", HTTPStatus.FOUND)
             return
-        session, cookie = self._session()
+        found = self._session(path)
+        if found is None:
+            return
+        session = found
         csrf = self.server.guard.token(session)
         store, today = self.server.store(), self.server.globals.today()
         with runner.alone():
             if path.startswith("/") and path[1:] in [a for a, _, _ in pages.PAGES]:
-                self._html(HTTPStatus.OK, pages.dashboard(store, today, path[1:], csrf), cookie)
+                self._html(HTTPStatus.OK, pages.dashboard(store, today, path[1:], csrf))
             elif path == "/new":
-                self._html(HTTPStatus.OK, pages.new_page(store, today, csrf), cookie)
+                self._html(HTTPStatus.OK, pages.new_page(store, today, csrf))
             elif case := _CASE.fullmatch(path):
                 done = self.server.flashes.pop(session, None)
-                self._html(HTTPStatus.OK, pages.case_page(store, today, case.group(1), csrf, done), cookie)
+                self._html(HTTPStatus.OK, pages.case_page(store, today, case.group(1), csrf, done))
             elif doc := _DOC.fullmatch(path):
                 self._document(store, doc.group(1), doc.group(2))
             elif (step := _STEP.fullmatch(path)) and step.group(2) in STEP_COMMANDS:
@@ -237,8 +251,9 @@ class Handler(BaseHTTPRequestHandler):
         form = form_for(command)
         with self.server.runner.alone():  # the case as it was, to say what the step changed
             was = pages.before_step(self.server.store(), self.server.globals.today(), case_id)
-        folder = Path(tempfile.mkdtemp(prefix="reviewctl-upload-"))  # 0700: the uploads are the user's alone
-        try:
+        # A folder of the user's own (0700), in memory where there is one, named by this process:
+        # a serve killed outright leaves it to the next reviewctl, which removes it (privatedir.py).
+        with private_folder("upload") as folder:
             uploads: dict[str, list[Path]] = {}
             for name, files in posted.files.items():
                 for number, upload in enumerate(files):
@@ -248,8 +263,6 @@ class Handler(BaseHTTPRequestHandler):
                     uploads.setdefault(name, []).append(target)
             argv = argv_for(form, case_id, {k: v for k, v in posted.fields.items() if k != "csrf"}, uploads)
             ran = self.server.runner.run(argv)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
         if ran.code == 0:
             made = case_id if case_id is not None else ran.out.strip().splitlines()[-1]
             said = next((line for line in ran.err.splitlines() if line.startswith(f"{made}: ")), "")

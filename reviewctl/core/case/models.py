@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from reviewctl.errors import UsageError
+from reviewctl.errors import UsageError, shown_id
 
 DOCUMENTS_DIR = "documents"
 
@@ -27,7 +27,7 @@ _ID_SHAPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,63}")
 def check_id(case_id: str) -> str:
     if not _ID_SHAPE.fullmatch(case_id):
         raise UsageError(
-            f"{case_id!r} is not a case id (ids are letters, digits and hyphens, "
+            f"{shown_id(case_id)} is not a case id (ids are letters, digits and hyphens, "
             "like SSCP-2026-7KQ4MX); `reviewctl list` shows them"
         )
     return case_id
@@ -50,6 +50,7 @@ class Allowed(Strict):
     kind: Literal["nhs", "postcode", "address", "dob", "phone", "email", "title"]
     place: Text
     reason: Text
+    count: int | None = Field(default=None, ge=1)  # at publication: how many it allowed, so that no more pass later
 
 
 class HistoryEntry(Strict):

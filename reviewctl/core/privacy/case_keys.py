@@ -28,12 +28,13 @@ from reviewctl.core.privacy.key_entry import Entry
 from reviewctl.core.privacy.key_entry import KeysUnavailable as KeysUnavailable
 from reviewctl.core.privacy.recipient_list import STORE_FILE, recipients, shown_members, store_id
 from reviewctl.core.store.folder import Store
-from reviewctl.errors import InvalidDataError, UnusableError, UsageError
+from reviewctl.errors import BusyError, InvalidDataError, UnusableError, UsageError
 
 KEYSTORE_ENV = "REVIEWCTL_KEYSTORE"
 IDENTITY_ENV = "REVIEWCTL_IDENTITY"
 DEFAULT_IDENTITY = Path("~/.ssh/id_ed25519")
 BINDING = "store.txt"  # in a store's folder: the repository it belongs to
+PINNED = "reviewctl-store-id"  # in the git folder: the id whose keys this clone has used
 ENTRY, PURGING = ".age", ".purging"  # a case key; one whose purge is under way
 
 
@@ -99,6 +100,11 @@ class Keystore:
                 raise UnusableError(f"the key store {self.path} ({self.source}) is inside the repository; "
                                     "keep it in a folder outside it, e.g. a restricted shared folder")
         self._bound = False
+        if self.store_id is not None:
+            self._check_pinned()
+        # What each entry held when this process read it (None: absent), so that an entry
+        # another clone changed or destroyed meanwhile (a purge) is never written back.
+        self._seen: dict[str, str | None] = {}
 
     # -- the folder belongs to this repository ------------------------------------------------
     def check_bound(self) -> None:
@@ -130,7 +136,27 @@ class Keystore:
                     "be another store's; bring back this store's own id, or fetch every branch "
                     "(`git fetch --all`) if those cases are on one, then repeat")
             self._bind(repo.root_commits())
+        self._pin()
         self._bound = True
+
+    def _check_pinned(self) -> None:
+        """Refuse an id other than the one whose keys this clone used before: a store's id never
+        changes, and one changed on the base itself (a remote nobody protected, a merge nobody
+        read) would open another store's folder of keys to this store's recipients."""
+        pinned = self.store.repo.git_dir / PINNED
+        before = pinned.read_text(encoding="ascii", errors="replace").strip() if pinned.is_file() else ""
+        if before and before != self.store_id:
+            shown = self.store.shown(self.store.root / STORE_FILE)
+            raise InvalidDataError(f"{shown}: store: changed since this clone last used the key store (from "
+                                   f"{before[:8]}… to {str(self.store_id)[:8]}…), so no case key is read or given: a "
+                                   "store's id never changes; bring it back (`git log -p -- "
+                                   f"{STORE_FILE}`), or, if this clone now holds another store, delete "
+                                   f"{pinned}")
+
+    def _pin(self) -> None:
+        pinned = self.store.repo.git_dir / PINNED
+        if not pinned.is_file() and self.store_id is not None:
+            write_atomic(pinned, self.store_id + "\n")
 
     def _bind(self, roots: set[str]) -> None:
         write_atomic(self.path / BINDING, "reviewctl key store of the repository that began at: "
@@ -146,11 +172,23 @@ class Keystore:
         if path.is_symlink():
             raise UnusableError(f"{path} is a link; the key store holds regular files only")
         try:
-            return path.read_text(encoding="ascii")
+            text: str | None = path.read_text(encoding="ascii")
         except FileNotFoundError:
-            return None
+            text = None
         except (OSError, UnicodeDecodeError) as error:
             raise UnusableError(f"{path}: cannot be read ({error}); restore it from the key store's backup") from None
+        self._seen.setdefault(path.name, text)
+        return text
+
+    def _unchanged(self, case_id: str) -> str | None:
+        """The entry as it is now, refused (BusyError) if it is not what this process read first."""
+        name = self.file(case_id).name
+        seen = self._seen.get(name, "")
+        now = self.read(case_id)
+        if name in self._seen and seen != "" and now != seen:
+            raise BusyError(f"{self.file(case_id)}: changed by someone else while this ran (another clone sharing "
+                            "the key store: a purge, a re-key); nothing was written: repeat")
+        return now
 
     def entry(self, case_id: str) -> Entry | None:
         text = self.read(case_id)
@@ -161,8 +199,10 @@ class Keystore:
         if not self.path.is_dir():
             self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._bind(self.store.repo.root_commits())
+            self._pin()
             self._bound = True
         write_atomic(self.file(case_id), text, mode=0o600)
+        self._seen[self.file(case_id).name] = text
 
     def remove(self, case_id: str) -> None:
         """The case's key gone for good, whatever state it was in."""
@@ -190,8 +230,9 @@ class Keystore:
         before: dict[str, str | None] = {}
         try:
             if not dry_run:
+                for case_id in entries:  # all checked before any is written
+                    before[case_id] = self._unchanged(case_id)
                 for case_id, text in entries.items():
-                    before[case_id] = self.read(case_id)
                     self.write(case_id, text)
             yield
         except BaseException:

@@ -33,7 +33,13 @@ _EXTRA = {"ʼ": "'", "ʻ": "'", "ʽ": "'", "ʹ": "'", "ˈ": "'", "ꞌ": "'",  # 
           "о": "o", "р": "p", "ԛ": "q", "с": "c", "ѕ": "s", "т": "t", "у": "y", "х": "x", "ԁ": "d",
           "ԝ": "w", "ү": "y", "ӏ": "l", "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "μ": "m",
           "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ζ": "z", "η": "n", "ϲ": "c",
-          "ɑ": "a", "ɡ": "g", "ɩ": "i",
+          "ɑ": "a", "ɡ": "g", "ɩ": "i", "ꙇ": "i",
+          # Letters with a bar, a stroke, a belt or a hook, which NFKD keeps whole and a reader
+          # reads as the letter beneath: Quiƚƚfeather, Quɨllfeather.
+          "ƀ": "b", "ƈ": "c", "ȼ": "c", "ɗ": "d", "ƌ": "d", "ƒ": "f", "ɠ": "g", "ǥ": "g", "ħ": "h", "ɦ": "h",
+          "ɨ": "i", "ɉ": "j", "ƙ": "k", "ƚ": "l", "ɫ": "l", "ɬ": "l", "ɭ": "l", "ȴ": "l", "ɱ": "m",
+          "ɲ": "n", "ƞ": "n", "ɵ": "o", "ƥ": "p", "ʠ": "q", "ɍ": "r", "ɽ": "r", "ʂ": "s", "ƭ": "t",
+          "ŧ": "t", "ʉ": "u", "ʋ": "v", "ⱳ": "w", "ƴ": "y", "ɏ": "y",
           # Small capitals (ǫ stays o: NFKD makes it an o with a hook, which it is), Armenian
           # letters that look Latin, and z with a stroke or a hook.
           "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
@@ -63,7 +69,10 @@ _CAPITALS = {"Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "
 # word (SampIewood) is an l to the eye, and a small l inside a capital word (SlOBHAN) an
 # I. Where one of them appears, the text is read a second time the other way.
 _AMBIGUOUS = {"ǀ": "l", "Ӏ": "l", "ӏ": "i"}
-_AMBIGUOUS_CASE = re.compile(r"(?<=[a-z])I(?=[a-z])|(?<=[A-Z])l(?=[A-Z])")
+# A bar between letters, or a digit one between small letters (Qui||feather, Qui11feather),
+# is an l to the eye too (not in a case id's `C6A1BT`: a second reading of every letter).
+_AMBIGUOUS_CASE = re.compile(r"(?<=[a-z])I(?=[a-z|1])|(?<=[a-z|1])I(?=[a-z])|(?<=[A-Z])l(?=[A-Z])"
+                             r"|(?<=[A-Za-z])\|{1,3}(?=[A-Za-z])|(?<=[a-z])1{1,3}(?=[a-z])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _TAG = re.compile(r"<!--.*?(?:-->|$)|</?[A-Za-z][^<>]*>", re.DOTALL)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
@@ -219,7 +228,7 @@ def _other_reading(plain: str) -> str | None:
     """`plain` with its ambiguous letters (see _AMBIGUOUS) read the other way, if it has any."""
     if not (_AMBIGUOUS.keys() & set(plain) or _AMBIGUOUS_CASE.search(plain)):
         return None
-    other = _AMBIGUOUS_CASE.sub(lambda m: "l" if m.group() == "I" else "I", plain)
+    other = _AMBIGUOUS_CASE.sub(lambda m: "I" if m.group() == "l" else "l" * len(m.group()), plain)
     return other.translate({ord(k): v for k, v in _AMBIGUOUS.items()})
 
 

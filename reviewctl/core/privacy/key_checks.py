@@ -13,7 +13,7 @@ from reviewctl.adapters.files import write_atomic
 from reviewctl.core.privacy.case_keys import PURGING, Keystore
 from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, stored_as
 from reviewctl.core.privacy.recipient_list import Listing, Member, read, read_at, shown_members
-from reviewctl.core.privacy.reconcile import purged_here
+from reviewctl.core.privacy.reconcile import purges_to_finish
 from reviewctl.core.signing.base_branch import base_ref, resolve_base
 from reviewctl.core.store.folder import Store
 from reviewctl.errors import ReviewctlError, UsageError
@@ -31,18 +31,21 @@ def finish_purges(store: Store) -> list[str]:
     if not keystore.path.is_dir():
         return []
     said = []
-    for case_id in keystore.case_ids(PURGING):
-        if purged_here(store, case_id):
+    purging = set(keystore.case_ids(PURGING))
+    held = set(keystore.case_ids())
+    encrypted = {c for c in held | purging if stored_as(store, c) is not None}
+    done, _ = purges_to_finish(store, held, purging, encrypted)
+    for case_id in sorted(purging):
+        if case_id in done:
             keystore.remove(case_id)
             said.append(f"finished the purge of {case_id}, whose commit had been made: removed its key from the "
                         "key store")
         else:
             keystore.unmark_purging(case_id)
             said.append(f"put back the key of {case_id}: its purge was interrupted before its commit")
-    for case_id in keystore.case_ids():
-        if stored_as(store, case_id) is None and purged_here(store, case_id):
-            keystore.remove(case_id)
-            said.append(f"finished the purge of {case_id}: removed its key, which was still in the key store")
+    for case_id in sorted(done - purging):
+        keystore.remove(case_id)
+        said.append(f"finished the purge of {case_id}: removed its key, which was still in the key store")
     return said
 
 
@@ -79,6 +82,7 @@ def store_id_problems(store: Store, listing: Listing, on_base: tuple[str, Listin
 
 def key_problems(store: Store, base: str | None) -> list[str]:
     """For `validate`: the store's id, and every case key that is not in step with the recipients."""
+    problems: list[str] = []
     try:
         listing = read(store)
         if listing.store is None:
@@ -86,20 +90,19 @@ def key_problems(store: Store, base: str | None) -> list[str]:
         on_base = _base(store, base)
         problems = store_id_problems(store, listing, on_base)
         keystore = Keystore(store)
+        keystore.check_bound()
         if not keystore.path.is_dir():
             return problems  # no key store here (CI): the keys are checked where they are
-        keystore.check_bound()
     except ReviewctlError as error:
-        return [error.message]
+        return [*problems, error.message]
     known = {m.recipient for m in on_base[1].members} if on_base is not None else None
     wrap_for = [m for m in listing.members if known is None or m.recipient in known]
     problems += [f"{keystore.file(c, PURGING)}: the purge of {c} was interrupted; run `reviewctl doctor` to finish it"
                  for c in keystore.case_ids(PURGING)]
-    for case_id in keystore.case_ids():
-        if stored_as(store, case_id) is None and purged_here(store, case_id):
-            problems.append(f"{store.shown(store.case_dir(case_id))}: its identifiers were purged, but its key is "
-                            f"still in the key store ({keystore.file(case_id)}); run `reviewctl doctor` to finish "
-                            "the purge")
+    held = set(keystore.case_ids())
+    done, _ = purges_to_finish(store, held, set(), {c for c in held if stored_as(store, c) is not None})
+    problems += [f"{store.shown(store.case_dir(c))}: its identifiers were purged, but its key is still in the key "
+                 f"store ({keystore.file(c)}); run `reviewctl doctor` to finish the purge" for c in sorted(done)]
     seen = _InStep(store, keystore, listing, wrap_for)
     for case_id in store.case_ids():
         if stored_as(store, case_id) == "encrypted" and not seen.unchanged(case_id):

@@ -63,10 +63,12 @@ class Entry:
         return sorted(found, key=lambda s: (s[0], s[1] or "")) == sorted(said, key=lambda s: (s[0], s[1] or ""))
 
     def readable_by(self, removed: set[Recipient]) -> list[Member] | None:
-        """The former recipients (`removed`) who could read its newest key; None where nobody knows."""
+        """The former recipients (`removed`) who could read its newest key; None where nobody knows.
+        Whoever it is encrypted for (`for`) could, whatever `known-to` says (a hand edit of it)."""
         if self.known_to is None:
             return None
-        return [m for m in self.known_to if m.recipient in removed]
+        could = {m.recipient: m for m in (*self.known_to, *self.holders)}
+        return [m for m in could.values() if m.recipient in removed]
 
     def stale(self, removed: set[Recipient]) -> bool:
         """Whether the case must have a new key before anything more is encrypted with it: a

@@ -19,6 +19,7 @@ hyperlinks (whose address is read as text), and any part of another kind.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,11 @@ from reviewctl.adapters.package import Package, PackageError, TooLarge, key, loc
 MAX_DEPTH = 2  # an Office file in an Office file in the one checked, and no deeper
 _OOXML = ("{http://schemas.openxmlformats.org/", "{http://purl.oclc.org/ooxml/")  # transitional, strict
 _TEXT_TAGS = {"t", "delText", "instrText", "delInstrText"}  # text, tracked deletions, field codes
+_CODE_TAGS = {"instrText", "delInstrText"}
+# Fields that take in another file's text or picture when they are updated (and DDE, which
+# runs another program): like an altChunk, what they show cannot be checked in the file.
+_TAKES_IN = re.compile(r"(?:^|[\s|])(INCLUDETEXT|INCLUDEPICTURE|INCLUDE|LINK|DDEAUTO|DDE|IMPORT)(?=\s|$)",
+                       re.IGNORECASE)
 _SPACE_TAGS = {"tab", "br", "cr", "ptab"}
 # Relationships whose target cannot be checked, and what a message calls it.
 _REFUSED_LINKS = {
@@ -60,6 +66,12 @@ _ATTRIBUTES = {
     "fullDate": "date", "string-value": "value", "v": "value", "prompt": "input message",
     "promptTitle": "input message", "error": "error message", "errorTitle": "error message",
     "description": "description", "label": "label",
+    # A number format's literal text shows in every cell it formats (`"Name"`, or `\N\a\m\e`),
+    # a list's prefix and suffix before and after each number, an OpenDocument control its value.
+    "formatCode": "number format", "format": "number format", "num-prefix": "list numbering text",
+    "num-suffix": "list numbering text", "num-list-format": "list numbering text", "current-value": "value",
+    "string-value-if-true": "conditional text", "string-value-if-false": "conditional text",
+    "display-name": "name",
 }
 _NAMED = {"bookmarkStart": "bookmark name", "sheet": "sheet name", "docPr": "shape name", "cNvPr": "shape name",
           "definedName": "defined name", "property": "property name", "docVar": "document variable name",
@@ -68,7 +80,8 @@ _NAMED = {"bookmarkStart": "bookmark name", "sheet": "sheet name", "docPr": "sha
 _VALUES = {"listEntry": "drop-down entry", "default": "form field default", "result": "form field result",
            "name": "name", "helpText": "form field help", "statusText": "form field status text",
            "alias": "content control title", "tag": "content control tag", "docPart": "placeholder",
-           "docVar": "document variable", "lvlText": "list numbering text"}
+           "docVar": "document variable", "lvlText": "list numbering text", "aliases": "style alias",
+           "dateFormat": "date format", "format": "form field format"}
 
 
 @dataclass
@@ -190,6 +203,7 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
     count = 0
     pieces: dict[int, list[str]] = {}  # by the paragraph's line
     names: dict[str, str] = {}  # by tag: its name without namespace
+    codes: list[str] = []  # the part's field codes, each field's pieces together
     stack: list[tuple[ElementTree.Element, int]] = [(root, -1)]  # an element, and its paragraph's line (or -1)
     while stack:
         node, line = stack.pop()
@@ -197,6 +211,10 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
         name = names.get(tag) or names.setdefault(tag, local(tag))
         if line < 0 and node.tail and node.tail.strip():  # text after it, in its parent
             found.add(part, node.tail)
+        if name in _CODE_TAGS and node.text:
+            codes.append(node.text)
+        elif name == "fldChar":  # a field begins, shows its result or ends
+            codes.append(" | ")
         if name == "p" and tag.startswith(_OOXML):
             count += 1
             line = found.add(f"{where}paragraph {count}", "")
@@ -206,17 +224,38 @@ def _xml(root: ElementTree.Element, part: str, found: OfficeText, *, main: bool,
                 pieces[line].append(node.text)
             elif name in _SPACE_TAGS:
                 pieces[line].append(" ")
+            elif name == "sym":  # a character by its code, as Word shows it (`Surname` spelt one letter a run)
+                pieces[line].append(_symbol(node))
         elif node.text and node.text.strip():
             found.add(f"{part} {name}" if named else part, node.text)
         for attribute, value in node.items():
             what = _shown(name, local(attribute))
+            if what == "number format":  # `\N\a\m\e` and `"Name"` show as Name
+                value = value.replace("\\", "").replace('"', "")
             if what is not None and value.strip():
                 at = part if line < 0 else found.labels[line]
                 found.add(f"{at} {what}" if what else at, value)
+            if what == "field instruction":
+                codes.append(f" | {value} | ")
         if len(node):
             stack.extend([(child, line) for child in reversed(node)])
     for line, text in pieces.items():
         found.lines[line] = "".join(text)
+    taken = _TAKES_IN.search("".join(codes))
+    if taken:  # its text comes from the other file when fields are updated: it cannot be checked here
+        found.uncheckable.append(f"{part} (a field that takes in another file, {taken.group(1).upper()})")
+
+
+def _symbol(node: ElementTree.Element) -> str:
+    """The character a `w:sym` shows: its code in hex, a symbol font's (F0xx) read as the
+    letter in that place, as the listed guard would rather read too much than too little."""
+    code = next((value for attribute, value in node.items() if local(attribute) == "char"), "")
+    try:
+        number = int(code, 16)
+    except ValueError:
+        return ""
+    number -= 0xF000 if 0xF020 <= number <= 0xF0FF else 0
+    return chr(number) if 0x20 <= number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF else ""
 
 
 def _shown(element: str, attribute: str) -> str | None:

@@ -18,6 +18,7 @@ what `publish` allowed.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
     from reviewctl.core.store.step import Edit, StepOptions
 
 ALLOWED_KEY = "allowed"  # in a history (or notes) entry: what the step's --allow let through
+# What an error names back of --allow KIND:WHERE: an option's name or a file's path, never other text.
+_PLACE = re.compile(r"--[a-z][a-z0-9-]*|[\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8}|[\w.-]+/[\w./-]*")
 _REASON = "--allow-reason"
 _FIX = "write it without them (a pseudonym, a role, the town or agency), or if it is meant, say so{when}: "
 
@@ -47,7 +50,9 @@ def parse_allowances(values: Iterable[str], reason: str | None) -> tuple[Allowan
         kind, _, where = value.strip().partition(":")
         kind = kind.strip().lower()
         if kind not in patterns.KINDS:
-            raise UsageError(f"--allow {value!r}: not a kind of identifier pattern; give one of "
+            shown = f" {value!r}" if value.strip().lower() == kind and kind.isalpha() and len(kind) <= 12 else ""
+            raise UsageError(f"--allow{shown}: not a kind of identifier pattern (the value given is not repeated "
+                             "unless it is one word: it may be text meant for --allow-reason); give one of "
                              f"{', '.join(patterns.KINDS)}, optionally with :WHERE (an option or a file)")
         where = where.strip().removeprefix("./")
         if ":" in value and not where:
@@ -68,6 +73,7 @@ class Hit:
     kinds: set[str] = field(default_factory=set)
     withheld: bool = False  # in a file whose name holds a pattern: `where` is never shown
     in_name: bool = False  # the pattern is in the file's (or folder's) name
+    counts: dict[str, int] = field(default_factory=dict)  # how many of each kind (what `publish` allowed is counted)
 
 
 def professionals(docs: Mapping[str, Any]) -> frozenset[str]:
@@ -102,14 +108,15 @@ def scan_texts(texts: Mapping[str, Extracted], case_folder: str, known: frozense
         where = label.split()[0] if option else _in_case(label, case_folder)
         text = masked(extracted.text, own)
         starts = folding.line_starts(text)
-        lines: dict[int, set[str]] = {}
+        lines: dict[int, dict[str, int]] = {}
         for found in patterns.scan(text):
             if found.kind == patterns.TITLE and folding.key(found.name) in known:
                 continue
-            lines.setdefault(0 if option else folding.line_of(starts, found.offset), set()).add(found.kind)
-        for line, kinds in sorted(lines.items()):
+            counts = lines.setdefault(0 if option else folding.line_of(starts, found.offset), {})
+            counts[found.kind] = counts.get(found.kind, 0) + 1
+        for line, counts in sorted(lines.items()):
             tag = extracted.labels[line - 1] if extracted.labels and line else str(line)
-            hits.append(Hit(label if option else f"{label}:{tag}", where, kinds))
+            hits.append(Hit(label if option else f"{label}:{tag}", where, set(counts), counts=counts))
     return hits
 
 
@@ -160,17 +167,25 @@ def sift(hits: list[Hit], allowances: tuple[Allowance, ...],
             else:
                 left.add(kind)
         if left:
-            refused.append(Hit(hit.shown, hit.where, left, hit.withheld, hit.in_name))
+            refused.append(Hit(hit.shown, hit.where, left, hit.withheld, hit.in_name, hit.counts))
     return refused, list(dict.fromkeys(allowed))
+
+
+def _tally(hits: list[Hit], kind: str, where: str) -> int:
+    return sum(h.counts.get(kind, 1 if kind in h.kinds else 0) for h in hits if h.where == where)
 
 
 def check_used(allowances: tuple[Allowance, ...], used: set[Allowance], what: str = "this step writes") -> None:
     """Refuse an allowance that allowed nothing: the history must not say something was allowed that was not there."""
     idle = [a for a in allowances if a not in used]
     if idle:
-        where = f" in {idle[0].where}" if idle[0].where else ""
-        raise UsageError(f"--allow {idle[0]}: nothing {what}{where} looks like "
-                         f"{_article(patterns.KINDS[idle[0].kind])}; leave it out")
+        place = idle[0].where
+        # A place is named back only as an option's name or a file's path: anything else may
+        # be a name typed in the wrong place.
+        shown = place if place is None or _PLACE.fullmatch(place) else "(the place given, not repeated)"
+        where = f" in {shown}" if place else ""
+        raise UsageError(f"--allow {idle[0].kind}{':' + str(shown) if place else ''}: nothing {what}{where} looks "
+                         f"like {_article(patterns.KINDS[idle[0].kind])}; leave it out")
 
 
 def _article(noun: str) -> str:
@@ -201,7 +216,11 @@ def step_refusal(edit: Edit, step: str, options: StepOptions) -> RefusedError | 
     if allowed:
         reason = (options.allow_reason or "").strip()
         refused += scan_texts({_REASON: Extracted(reason, [""])}, folder)
-        _record(edit, step, options, [{"kind": kind, "place": where, "reason": reason} for kind, where in allowed])
+        # At publication, how many were allowed is kept too (never what): what `publish` allowed is
+        # honoured afterwards, and a second postcode added to the file must not pass as the first.
+        _record(edit, step, options, [{"kind": kind, "place": where, "reason": reason,
+                                       **({"count": _tally(hits, kind, where)} if step == Act.PUBLISH else {})}
+                                      for kind, where in allowed])
     if not refused:
         return None
     return RefusedError(f"{edit.case_id}: {describe(refused)}; nothing was written: {suggestion(refused)}")
@@ -262,15 +281,23 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
     return hits
 
 
-def publication_allowances(store: Store, case_id: str) -> tuple[Allowance, ...]:
-    """What `publish` allowed, as its history entry records it."""
+def publication_allowances(store: Store, case_id: str) -> dict[Allowance, int | None]:
+    """What `publish` allowed, as its history entry records it: each allowance and how many
+    it allowed (None where the entry does not say, as one written before it was counted)."""
     entries = [h.raw for h in store.case(case_id).case.history if h.step == Act.PUBLISH]
     recorded = (entries[-1].get(ALLOWED_KEY) or []) if entries else []
-    return tuple(Allowance(str(a.get("kind")), str(a.get("place"))) for a in recorded)
+    return {Allowance(str(a.get("kind")), str(a.get("place"))): a.get("count") if isinstance(a.get("count"), int)
+            else None for a in recorded}
 
 
 def _unallowed(store: Store, case_id: str) -> list[Hit]:
-    return sift(published_hits(store, case_id), publication_allowances(store, case_id), set())[0]
+    """The hits `publish` did not allow: of a kind or a place it did not name, or more of
+    them in a place than it allowed (each hit of that kind there is then named)."""
+    hits = published_hits(store, case_id)
+    allowed = publication_allowances(store, case_id)
+    over = {a for a, count in allowed.items() if count is not None and _tally(hits, a.kind, str(a.where)) > count}
+    refused, _ = sift(hits, tuple(a for a in allowed if a not in over), set())
+    return refused
 
 
 def refuse_published(store: Store, case_id: str) -> None:

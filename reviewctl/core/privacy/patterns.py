@@ -33,8 +33,10 @@ KINDS = {NHS: "NHS number", POSTCODE: "postcode", ADDRESS: "street address", BIR
 _NOISE = re.compile(r"[ \t]*[*`~][*`~ \t]*|[ \t]{2,}")
 # Digit groups joined by a space or two, a hyphen, a dash, a dot or brackets: a number as
 # people group it ("943 476 5919", "(01632) 960 001", "+44 (0)7700 900123").
+# Forms and spreadsheets also write them with a slash, an underscore or a middle dot, and a
+# word in brackets may stand between the groups ("07700 (mobile) 900123").
 _CHAIN = re.compile(r"(?<![\w.])\+?\(?\d+(?:(?:[ \t]{0,6}[()][ \t]{0,6}|[ \t]{1,6}|[ \t]*\n[ \t]*"
-                    r"|[ \t]{0,6}[-‐‑‒–—―−.][ \t]{0,6})\d+)*")
+                    r"|[ \t]{0,6}[-‐‑‒–—―−./_·∙•][ \t]{0,6}|[ \t]*\([ \t]*[A-Za-z][A-Za-z .]{0,15}\)[ \t]*)\d+)*")
 _GROUP = re.compile(r"\d+")
 _NHS_CUE = re.compile(r"nhs(?:\s*(?:no\.?|number|num\.?|#))?\s*[:.]?\s*$", re.IGNORECASE)
 
@@ -43,7 +45,8 @@ _NHS_CUE = re.compile(r"nhs(?:\s*(?:no\.?|number|num\.?|#))?\s*[:.]?\s*$", re.IG
 # Christmas's XM4 5HQ and SAN TA1; BFPO numbers; and the overseas territories' codes.
 _OUTWARD = (r"[A-PR-UWYZ](?:\d[A-HJKPSTUW]|\d{1,2}|[A-HK-Y]\d[ABEHMNPRV-Y]|[A-HK-Y]\d{1,2})")
 _POSTCODE = re.compile(
-    rf"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)(?:(?P<out>{_OUTWARD})[ \t]?-?[ \t]?(?P<in>\d[ABD-HJLNP-UW-Z]{{2}})"
+    rf"(?<![A-Za-z0-9])(?<![A-Za-z0-9]-)(?:(?P<out>{_OUTWARD})(?:[ \t]*\n[ \t]*|[ \t]?-?[ \t]?)"
+    r"(?P<in>\d[ABD-HJLNP-UW-Z]{2})"
     r"|GIR[ \t]?0AA|XM4[ \t]?5HQ|SAN[ \t]?TA1|BFPO[ \t]?\d{1,4}"
     r"|(?:ASCN|STHL|TDCU|BBND|BIQQ|FIQQ|PCRN|SIQQ|TKCA)[ \t]?1ZZ)(?![A-Za-z0-9])", re.IGNORECASE)
 _ORDINAL = {"1": "st", "2": "nd", "3": "rd"}
@@ -106,12 +109,19 @@ _ROLE_MAILBOXES = {"info", "enquiries", "enquiry", "contact", "admin", "office",
                    "idva", "case.reviews", "casereviews", "safeguardingadults", "safeguardingchildren"}
 
 _TITLE = re.compile(
-    r"(?<![A-Za-z])(?P<title>Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Revd|Rev|Reverend|Cllr|Councillor|MRS|MR|MISS|MX)"
+    r"(?<![A-Za-z])(?P<title>Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Professor|Revd|Rev|Reverend|Cllr|Councillor|MRS|MR|MISS|MX"
+    r"|MS|DR|PROFESSOR|PROF|REVEREND|REVD|REV|CLLR|COUNCILLOR|mrs|mr|ms|mx|dr)"
     r"(?:\.[ \t]*|[ \t]+|[ \t]*\n[ \t]*)(?:[A-Z](?:\.[ \t]*|[ \t]+))*"
+    # a family name's particle: "Mrs de Souza", "Mr al-Rashid", "Mr van der Berg"
+    r"(?:(?:de|da|di|du|del|della|der|den|van|von|le|la|al|el|bin|ibn|ap|ter|ten)(?:[ \t]+|-)){0,2}"
     r"(?P<name>[A-Z](?:[a-z]|['’][A-Z])[\w'’-]*|Mc[A-Z][a-z]+|[A-Z]{3,}(?![a-z]))(?P<after>[ \t]*\(?[ \t]*\d{4})?")
 # After a title, words that are not a person's name: "Mr Men", "Dr Barnardo's" (a charity),
-# "Mr Justice" (a judge, named in published judgments).
-_NOT_NAMES = {"Men", "Barnardo", "Barnardo's", "Barnardo’s", "Barnardos", "Justice"}
+# "Mr Justice" (a judge, named in published judgments); after "MS" or "ms", "DR" or "dr",
+# what those letters also stand for: "MS Teams", "the MS Society", "the DR Congo".
+_NOT_NAMES = {"Men", "Barnardo", "Barnardo's", "Barnardo’s", "Barnardos", "Justice", "Teams", "Word", "Excel",
+              "Outlook", "Office", "Forms", "Society", "Congo"}
+# Written in capitals, these titles are other words too: only a name in capitals follows them.
+_CAPITALS_ONLY = {"MS", "DR"}
 
 
 @dataclass(frozen=True)
@@ -235,7 +245,11 @@ def _postcodes(text: str) -> list[Found]:
 
 def _word_before(text: str, at: int) -> str:
     before = re.search(r"([A-Za-z]+)\.?[ \t]*$", text[max(0, at - 24):at])
-    return before.group(1).lower() if before else ""
+    word = before.group(1).lower() if before else ""
+    if word in ("no", "number") and before is not None:  # "No. 3 Oak Road" is a house; "Recommendation No. 3" is not
+        further = _word_before(text, max(0, at - 24) + before.start())
+        return further if further in _NOT_BEFORE else ""
+    return word
 
 
 def _addresses(text: str) -> list[Found]:
@@ -287,7 +301,10 @@ def _emails(text: str) -> list[Found]:
 def _titles(text: str) -> list[Found]:
     found = []
     for m in _TITLE.finditer(text):
-        if m.group("name") in _NOT_NAMES or m.group("name").rstrip("'’s") in _NOT_NAMES:
+        name = m.group("name").capitalize()
+        if name in _NOT_NAMES or name.rstrip("'’s") in _NOT_NAMES:
+            continue
+        if m.group("title") in _CAPITALS_ONLY and not m.group("name").isupper():
             continue
         if m.group("after") and m.group("title") in ("Dr", "Prof", "Professor"):
             continue  # a work cited: "Professor Munro (2011)"
@@ -304,6 +321,7 @@ def scan(text: str) -> list[Found]:
     """Every identifier-shaped thing in `text`, by where it begins in `text` and its kind."""
     found: set[Found] = set()
     text = _CASE_ID.sub(lambda m: "x" * len(m.group()), text)  # same length: offsets still match
+    text = text.replace("\r", " ")  # a line ended CR LF (a file saved on Windows) reads as one ended LF
     for view in _views(text):
         body = view.text
         small = _small(body)

@@ -162,16 +162,40 @@ def _listing(texts: dict[str, str], shown: Any) -> Listing:
     return found
 
 
+_MAX_FILE = 64 * 2**10  # a public key and its name: a few hundred bytes
+
+
+def _committed_text(store: Store, path: Path) -> str | None:
+    """A recipients' file as the work tree has it (None: absent), read only as a regular file
+    of its own: a committed link would make the list a file outside the repository, which
+    anyone who can write there could change (or /dev/zero, read for ever)."""
+    if not path.is_symlink() and not path.exists():
+        return None
+    if path.is_symlink() or not path.is_file():
+        raise InvalidDataError(f"{store.shown(path)}: is a link or not a regular file; the recipients are regular "
+                               "files committed in the store: bring back the committed file (`git log -p -- "
+                               f"{store.repo_path(path.parent)}`), or remove the link")
+    if path.stat().st_size > _MAX_FILE:
+        raise InvalidDataError(f"{store.shown(path)}: longer than a recipients' file ever is "
+                               f"({_MAX_FILE >> 10} KB); bring back the committed file")
+    return yamlio.read_text(path, store.shown(path))
+
+
 def read(store: Store) -> Listing:
     """The recipients and the store's id as the work tree has them."""
     texts = {}
     for rel in (LEGACY_FILE, STORE_FILE):
-        if (store.root / rel).is_file():
-            texts[rel] = yamlio.read_text(store.root / rel, store.shown(store.root / rel))
+        text = _committed_text(store, store.root / rel)
+        if text is not None:
+            texts[rel] = text
     folder = store.root / RECIPIENTS_DIR
+    if folder.is_symlink():
+        _committed_text(store, folder)
     if folder.is_dir():
         for path in sorted(folder.glob("*.yaml")):
-            texts[f"{RECIPIENTS_DIR}/{path.name}"] = yamlio.read_text(path, store.shown(path))
+            text = _committed_text(store, path)
+            if text is not None:
+                texts[f"{RECIPIENTS_DIR}/{path.name}"] = text
     return _listing(texts, lambda rel: store.shown(store.root / rel))
 
 
@@ -235,7 +259,17 @@ def on_base(store: Store) -> tuple[str, Listing]:
     """The base branch's name and its listing; a UsageError where there is no base to compare
     with, exactly as for approvals: a branch, or a clone of one, must never vouch for itself."""
     ref, commit = base_ref(store, None)
-    return ref, read_at(store, commit, ref)
+    listing = read_at(store, commit, ref)
+    # The id names the folder of keys every key is read from and written to: a branch that
+    # takes in another store's history and its id would open that store's folder (its first
+    # commit is then in this history), and hand its keys to this store's recipients.
+    own = read(store).store
+    if own is not None and listing.store is not None and own.value != listing.store.value:
+        raise InvalidDataError(f"{own.shown}: store: differs from the id on the base branch ({ref}), so no case "
+                               "key is read or given here (the id names a folder in the key store, and another "
+                               f"store's id would open its keys): bring back the base's (`git checkout {ref} -- "
+                               f"{STORE_FILE}`), or work on the base branch")
+    return ref, listing
 
 
 def refuse_uncommitted(store: Store) -> None:

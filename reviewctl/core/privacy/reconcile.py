@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewctl.adapters import agecrypt
+from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import Identities
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy import key_entry as keyentry
@@ -35,10 +35,11 @@ from reviewctl.core.privacy.case_keys import PURGING, Keystore, identities, know
 from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE
 from reviewctl.core.privacy.key_entry import Entry
 from reviewctl.core.privacy.recipient_list import Listing, Member, on_base, read, refuse_uncommitted, shown_members
+from reviewctl.core.signing.base_branch import base_ref
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import store_commit_message
 from reviewctl.core.store.transaction import Outcome, apply, refuse_if_interrupted, store_lock
-from reviewctl.errors import RefusedError
+from reviewctl.errors import RefusedError, ReviewctlError
 
 
 @dataclass
@@ -70,6 +71,43 @@ def purged_here(store: Store, case_id: str) -> bool:
     if not (folder / "case.yaml").is_file() or folder.is_symlink():
         return False
     return bool(store.case(case_id, fast=True).case.identifiers_purged)
+
+
+def purge_committed(store: Store, case_ids: set[str], ref: str | None = None) -> set[str]:
+    """Of `case_ids`, those whose purge the commit of `ref` records (None: the base branch's).
+
+    A purge written into case.yaml by hand, or committed on a branch only, is a claim anyone
+    who can commit can make: acted on, it would destroy a case's key (its identifiers lost for
+    good) before anyone reviewed it. Only a purge merged into the base destroys a key; a key
+    that a purge here set aside (`.purging`) goes once HEAD holds that purge's commit."""
+    if not case_ids:
+        return set()
+    try:
+        commit = store.repo.resolve(ref) if ref is not None else base_ref(store, None)[1]
+    except ReviewctlError:
+        return set()  # no base to compare with: nothing is destroyed
+    if commit is None:
+        return set()
+    paths = {case_id: store.repo_path(store.case_dir(case_id) / "case.yaml") for case_id in case_ids}
+    texts = store.repo.texts_at(commit, list(paths.values()))
+    found = set()
+    for case_id, path in paths.items():
+        text = texts.get(path)
+        try:
+            case = yamlio.parse_safe(text, path) if text is not None else None
+        except ReviewctlError:
+            continue
+        if isinstance(case, dict) and case.get(identifiers.PURGED_KEY):
+            found.add(case_id)
+    return found
+
+
+def purges_to_finish(store: Store, held: set[str], purging: set[str], encrypted: set[str]) -> tuple[set[str], set[str]]:
+    """Of the keys held and set aside, (those whose case's purge is committed: their keys go,
+    those whose purge the work tree records but the base (or, for a key set aside, HEAD) does not)."""
+    claimed = {c for c in held | purging if c not in encrypted and purged_here(store, c)}
+    done = purge_committed(store, claimed & purging, "HEAD") | purge_committed(store, claimed - purging)
+    return done, claimed - done
 
 
 def _union(*groups: list[Member]) -> list[Member]:
@@ -177,13 +215,15 @@ def plan(store: Store, keystore: Keystore, listing: Listing, wrap_for: list[Memb
     held, purging = set(keystore.case_ids()), set(keystore.case_ids(PURGING))
     if only is not None:
         held, purging = held & only, purging & only
-    for case_id in sorted(held | purging):
-        if case_id not in encrypted and purged_here(store, case_id):
-            planner.plan.finished.append(case_id)
-    for case_id in sorted(purging - set(planner.plan.finished)):
+    done, claimed = purges_to_finish(store, held, purging, encrypted)
+    planner.plan.finished += sorted(done)
+    for case_id in sorted(purging - done):
         planner.plan.untouched.append(f"{case_id} as it is: its purge was interrupted; `reviewctl doctor` finishes "
                                       "it, or gives the key back")
-    for case_id in sorted((held | encrypted) - purging - set(planner.plan.finished)):
+    for case_id in sorted(claimed - purging):  # neither destroyed nor handed on
+        planner.plan.untouched.append(f"{case_id} as it is: its purge is recorded here but not on the base branch; "
+                                      "its key goes once the purge is merged there")
+    for case_id in sorted((held | encrypted) - purging - done - claimed):
         planner.case(case_id, case_id in encrypted)
     return planner.plan
 

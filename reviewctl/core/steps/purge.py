@@ -8,6 +8,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, KeysUnavailable
 from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, PURGED_KEY
+from reviewctl.core.privacy.reconcile import purges_to_finish
 from reviewctl.core.privacy.retention import check_types, closed_on, due_date
 from reviewctl.core.steps.confidential import record_in_history
 from reviewctl.core.steps.write import finish
@@ -60,9 +61,14 @@ def purge(store: Store, case_id: str, reason: str | None, force: bool, options: 
         case = edit.case
         keystore = Keystore(store)
         if case.identifiers_purged:
-            if (keystore.read(case_id) is not None or keystore.read(case_id, PURGING) is not None) \
-                    and not options.dry_run:
-                # A purge killed after its commit left the key behind: finish it.
+            set_aside = keystore.read(case_id, PURGING) is not None
+            if (set_aside or keystore.read(case_id) is not None) and not options.dry_run:
+                # A purge killed after its commit left the key behind: finish it, if that purge is
+                # committed (HEAD's for a key it set aside, else the base's: a hand edit is no purge).
+                done, _ = purges_to_finish(store, {case_id}, {case_id} if set_aside else set(), set())
+                if not done:
+                    raise RefusedError(f"{case_id}: recorded as purged here, but not on the base branch; its key is "
+                                       "kept until the purge is merged there (then `reviewctl doctor` finishes it)")
                 keystore.remove(case_id)
                 return None, f"{case_id}: removed its key, which an interrupted purge had left in {keystore.path}"
             raise RefusedError(f"{case_id}: its identifiers were already purged on {case.identifiers_purged.date}")

@@ -12,7 +12,7 @@ from reviewctl import __version__
 from reviewctl.adapters.calendar import set_extra_holidays
 from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.store.confinement import link_problem
-from reviewctl.errors import InvalidDataError, UnusableError, UsageError, located
+from reviewctl.errors import InvalidDataError, UnusableError, UsageError, located, shown_id
 
 if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
@@ -203,7 +203,7 @@ class Store:
             # that merely shares the prefix and year (a step on it would change the wrong case).
             hint = f" (did you mean '{same}'?)" if same else did_you_mean(case_id, ids, cutoff=0.85)
             raise UsageError(
-                f"no case {case_id!r} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
+                f"no case {shown_id(case_id)} in {self.shown(self.cases_dir)}{hint}; `reviewctl list` shows the ids"
             )
         return folder
 

@@ -86,10 +86,6 @@ def _remove_leftovers(store: Store) -> list[str]:
 
 
 def _remove_private_copies() -> list[str]:
-    """The plain copies of identifiers a killed `confidential --edit` left (privatedir.py);
+    """The plain copies a killed `confidential --edit` or `serve` left (privatedir.py);
     counted, never named: the file in each is named by its case."""
-    count = privatedir.sweep()
-    if not count:
-        return []
-    return [f"removed {count} private folder(s) with a plain copy of a case's identifiers, left by a "
-            "`confidential --edit` that was killed (its changes were not saved)"]
+    return privatedir.said(privatedir.sweep())
