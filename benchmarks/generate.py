@@ -153,7 +153,8 @@ class _Builder:
         if case_type == "lcspr":
             s("2025-01-24", "scope", case_id, "--notified", "2025-01-10", "--rapid-review-sent", "2025-01-24")
         s("2025-01-24", "scope", case_id, "--done")
-        partners = PARTNERS if case_type == "lcspr" else []
+        # The partners decide an lcspr; a sar's decision says its basis in the Care Act.
+        partners = PARTNERS if case_type == "lcspr" else ["--basis", "mandatory"] if case_type == "sar" else []
         s("2025-01-27", "decide", case_id, "--conduct", "--rationale", "The criteria are met.", *partners,
           "--attendee", "Partnership chair", "--parallel", "Inquest")
         if case_type != "lcspr":
@@ -201,7 +202,7 @@ class _Builder:
             letter.write_text("# Home Office Quality Assurance Panel (fictional)\n\nApproved for publication.\n")
             s("2025-07-28", "home-office", "submit", case_id)
             s("2025-08-18", "home-office", "qa", case_id, "--outcome", "approved", "--letter", str(letter))
-        for role in ["sscp", "independent-chair"] + (["home-office-qa"] if case_type == "dhr" else []):
+        for role in ["sscp", "independent-chair"]:  # a dhr's Home Office QA is its outcome above, not a role
             s("2025-08-25", "approve", case_id, "--role", role)
         publish = ["--notified-on", "2025-08-26", "--embargo-until", "2025-09-08"] if case_type == "lcspr" else []
         s("2025-09-08", "publish", case_id, "--where", "https://example.invalid/reviews", *publish)
@@ -330,6 +331,12 @@ def _approval_messages(root: Path) -> dict[str, list[str]]:
     return found
 
 
+def _letters(n: int) -> str:
+    """The n-th id's last part, in six letters as a real id may be: an id of digits alone
+    ("2025-000197") reads as an NHS number to the pattern guard of every letter it is in."""
+    return "".join(chr(ord("A") + n // 26**k % 26) for k in range(5, -1, -1))
+
+
 def _pick(rng: random.Random, shares: dict[str, float]) -> str:
     return rng.choices(list(shares), list(shares.values()))[0]
 
@@ -417,7 +424,7 @@ def generate(root: Path, count: int, seed: int = 7, quick: bool = False, made: E
         back = rng.randrange(RECENT_DAYS if stage not in ENDED else ENDED_DAYS)
         days = (TODAY - exemplar.last).days - back
         received = REFERRED + timedelta(days=days)
-        case_id = f"BENCH-{received.year}-{n:06d}"
+        case_id = f"BENCH-{received.year}-{_letters(n)}"
         subject = f"{'Child' if case_type == 'lcspr' else 'Adult'} {n}"
         copy_case(exemplar, root / "cases" / case_id, case_id, subject, days)
         if identifiers:

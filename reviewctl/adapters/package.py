@@ -132,9 +132,11 @@ class Package:
         self.budget.left -= size
         return b"".join(pieces)
 
-    def xml(self, part: zipfile.ZipInfo) -> ElementTree.Element:
-        """A part parsed as XML, refused if it declares a DTD."""
-        data = self.data(part, MAX_XML_PART)
+    def xml(self, part: zipfile.ZipInfo, data: bytes | None = None) -> ElementTree.Element:
+        """A part parsed as XML (from `data`, its bytes as `xml_bytes` read them, when given),
+        refused if it declares a DTD."""
+        if data is None:
+            data = self.xml_bytes(part)
         parser = ElementTree.XMLParser(target=_NoDoctype())
         try:
             parser.feed(data)
@@ -142,6 +144,10 @@ class Package:
         except (PackageError, ElementTree.ParseError) as error:
             raise PackageError(f"{part.filename}: {error}") from None
         return root
+
+    def xml_bytes(self, part: zipfile.ZipInfo) -> bytes:
+        """The bytes of a part to be parsed as XML, within its limit."""
+        return self.data(part, MAX_XML_PART)
 
     def embedded(self, part: zipfile.ZipInfo) -> Package:
         """An Office file held as a part of this one (a chart's workbook), on the same budget."""

@@ -19,8 +19,10 @@ hyperlinks (whose address is read as text), and any part of another kind.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -131,14 +133,17 @@ def _read(package: Package, found: OfficeText, prefix: str, depth: int) -> None:
         shown = f"{prefix}{part.filename}"
         if kind in ("xml", "xml?"):
             try:
-                root = package.xml(part)
+                data = package.xml_bytes(part)
+                how = (shown, not prefix and name == main,
+                       any(t in (package.content_type(part.filename) or "") for t in _PROPERTIES))
+                lines, labels = _part_text(package, part, data, how)
             except PackageError as error:
                 if kind == "xml" or isinstance(error, TooLarge):
                     raise
                 found.uncheckable.append(f"{shown} (a part that cannot be read)")
                 continue
-            _xml(root, shown, found, main=not prefix and name == main,
-                 named=any(t in (package.content_type(part.filename) or "") for t in _PROPERTIES))
+            found.lines += lines
+            found.labels += labels
         elif kind == "relationships":
             for address in addresses.get(part.filename, []):
                 if address.strip():
@@ -147,6 +152,33 @@ def _read(package: Package, found: OfficeText, prefix: str, depth: int) -> None:
             _embedded(package, part, found, shown, depth)
         elif kind:
             found.uncheckable.append(f"{shown} ({kind})")
+
+
+# The text of the large XML parts read lately, by what they are (a hash of their bytes, their
+# name, how they are read). Every letter rendered from the same reference document carries the
+# same styles (about 800 kB of XML that names some 300 styles): read once per process, not once
+# per letter. A part's text depends on nothing but these, so an entry never goes stale; small
+# parts (a letter's own text) are read each time, and the oldest entry makes room for a new one.
+_MEMO: OrderedDict[tuple[bytes, tuple[str, bool, bool]], tuple[list[str], list[str]]] = OrderedDict()
+_MEMO_FROM = 16 * 1024  # bytes: a part smaller than this is quicker to read again
+_MEMO_SIZE = 32
+
+
+def _part_text(package: Package, part: zipfile.ZipInfo, data: bytes,
+               how: tuple[str, bool, bool]) -> tuple[list[str], list[str]]:
+    """The lines and labels of an XML part (`how`: its name as shown, whether it is the main
+    part, whether it holds properties)."""
+    entry = (hashlib.sha256(data).digest(), how) if len(data) >= _MEMO_FROM else None
+    if entry is not None and (known := _MEMO.get(entry)) is not None:
+        _MEMO.move_to_end(entry)
+        return known
+    text = OfficeText()
+    _xml(package.xml(part, data), how[0], text, main=how[1], named=how[2])
+    if entry is not None:
+        _MEMO[entry] = (text.lines, text.labels)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return text.lines, text.labels
 
 
 def _embedded(package: Package, part: zipfile.ZipInfo, found: OfficeText, shown: str, depth: int) -> None:

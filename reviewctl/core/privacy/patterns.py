@@ -56,7 +56,11 @@ _STREET_WORDS = ("Road|Rd|Street|St|Close|Cl|Avenue|Ave|Lane|Ln|Drive|Dr|Way|Cou
                  "|Park|Vale|Gate|Fields|Meadows|Chase|Croft|Boulevard|Broadway|Quay|Wharf|Villas|Cottages"
                  "|Mount|Heights|Orchard|Wynd|Embankment|Esplanade")
 _STREET = "|".join([_STREET_WORDS, _STREET_WORDS.upper()])
-_NAME_WORD = r"(?:[A-Z][a-z'’.-]*[a-z][a-z'’.-]*|[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|St\.?|[A-Z]{2,})"
+# A capitalised word of the name. The first kind is read whole, once (a lookahead for its small
+# letter, then a possessive run): written as two runs around the small letter, each word could be
+# split as many ways as it has letters, and a failed address tried them all (twenty times the
+# time on a Word file's style names). The words it matches are the same: each is followed by a space.
+_NAME_WORD = r"(?:(?=[A-Z][a-z'’.-]*[a-z])[A-Z][a-z'’.-]*+|[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|St\.?|[A-Z]{2,})"
 _ADDRESS = re.compile(
     rf"(?<![\w.,/£$€-])(?P<num>\d{{1,3}}[A-Za-z]?(?:[ \t]?[-–/][ \t]?\d{{1,3}}[A-Za-z]?)?),?\s+(?:[Tt]he\s+)?"
     rf"(?P<name>(?:{_NAME_WORD}\s+){{1,4}}?)(?P<street>{_STREET})\.?(?![\w'’-])"
@@ -175,6 +179,8 @@ def _numbers(text: str) -> list[Found]:
     phone numbers in the digit chains of `text`."""
     found = []
     for chain in _CHAIN.finditer(text):
+        if chain.end() - chain.start() < 10:
+            continue  # fewer than 10 digits: neither a phone number nor an NHS number (a Word style's "Accent 1")
         groups = [(m.start() + chain.start(), m.group()) for m in _GROUP.finditer(chain.group())]
         cue = _NHS_CUE.search(text, max(0, chain.start() - 16), chain.start()) is not None
         phones = _phones(chain.group().startswith(("+", "0044")), groups)
