@@ -52,6 +52,14 @@ class Allowed(Strict):
     reason: Text
 
 
+class Kept(Strict):
+    """A value a reopening took out of the records to be made afresh (`earlier:`): the field as
+    `show` names it (a list's entry by its number) and what it held when the reopening came."""
+
+    field: Text
+    value: dt.date | bool | int | str
+
+
 class HistoryEntry(Strict):
     step: Text
     date: dt.date
@@ -67,6 +75,12 @@ class HistoryEntry(Strict):
     old: dt.date | bool | int | str | None = None
     new: dt.date | bool | int | str | None = None
     allowed: list[Allowed] = []  # identifier patterns this step's --allow let through
+    # A reopening: the records the case makes afresh from here, and what they held before.
+    afresh: list[Text] = []
+    earlier: list[Kept] = []
+    # An entry brought in from an earlier tracker (`reviewctl import`): what its date is
+    # (decision, publication, ...); an imported entry is never an approval.
+    imported: str | None = None
 
 
 class Triage(Strict):

@@ -22,6 +22,7 @@ from reviewctl.adapters.calendar import (
     working_days_between,
 )
 from reviewctl.core.case.paths import Documents, condition_holds, lookup
+from reviewctl.core.workflow.history import Cycle, corrections, cycles, feeds, with_derived
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
     from reviewctl.core.workflow.load import ClockDef, Limit, Workflow
@@ -79,10 +80,10 @@ def late_by(unit: str, due: date, until: date) -> str:
     return _units(unit, (until - due).days)
 
 
-def why_shown(why: str | None, note: str | None) -> str | None:
-    """A table's `why` column: why the due date moved, and a month clock's note ("falls on
-    Sunday, not a working day"), so a table says what JSON does."""
-    return "; ".join(part for part in (why, note) if part) or None
+def why_shown(*parts: str | None) -> str | None:
+    """A table's `why` column: why the due date moved, a month clock's note ("falls on Sunday,
+    not a working day") and the corrections that moved it, so a table says what JSON does."""
+    return "; ".join(part for part in parts if part) or None
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class Deadline:
     paused_since: date | None = None
     note: str | None = None  # a month clock that ended on a weekend or bank holiday says so
     late_by: str | None = None  # met late or missed: how late in the clock's own unit ("1 working day")
+    cycle: int = 0  # the case's cycle it belongs to: 1 or more after a reopening (workflow/history.py)
+    moved: str | None = None  # the corrections of a date it counts from: field, old, new, when, why
 
     @property
     def late(self) -> bool:
@@ -176,6 +179,8 @@ class Deadline:
             "working_days_left": self.working_days_left,
             "note": self.note,
             "standing": self.standing,
+            "cycle": self.cycle,
+            "moved": self.moved,
         }
 
 
@@ -193,12 +198,15 @@ class DeadlineInput(NamedTuple):
     changes: tuple[Change, ...]
     stopped: date | None  # the day the case moved on from the stages the clock runs in (None: it runs)
     note: str | None = None
+    cycle: int = 0  # the cycle of a reopened case it belongs to
+    moved: tuple[tuple[date, str], ...] = ()  # the corrections of a date it counts from: (made on, what)
+    until: date | None = None  # an earlier cycle's: the reopening that ended it
 
 
 def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
     """The deadline as it stood on `today`; None where it had not started, or had stopped
     applying before it fell due (nothing was missed)."""
-    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given
+    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given[:11]
     if unit != FIXED and start > today:
         return None  # `show --as-of` a day before the clock started
     if met_on is not None and met_on > today:
@@ -218,7 +226,8 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
                         original if original != due or why else None, why,
                         None if until is None else (until - due).days,
                         paused_since if status == "paused" else None, note,
-                        None if until is None else late_by(unit, due, until))
+                        None if until is None else late_by(unit, due, until),
+                        given.cycle, "; ".join(text for _, text in given.moved) or None)
 
     if met_on is not None:
         return made("met") if met_on <= due else made("met-late", until=met_on)
@@ -270,51 +279,89 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
 
     A deadline that was never met stops running when the case ends, or leaves the
     stages the clock runs in (`while_in`); it is then missed if it had fallen due.
+
+    A reopened case's clocks run once per cycle (workflow/history.py): each earlier cycle's
+    are worked out from the records as they stood when it ended, and stop there; a clock
+    whose start and end are the same in the next cycle is the same deadline, seen as it is
+    now; one whose dates differ (a new decision) starts again, no earlier than the reopening,
+    and the earlier one keeps the outcome it had.
     """
+    runs = cycles(workflow, docs)
+    if len(runs) == 1:
+        return [given for _, given in _cycle_inputs(workflow, docs, runs[0])]
+    latest: dict[tuple[str, str | None], tuple[date, DeadlineInput]] = {}
+    ended: list[DeadlineInput] = []
+    for cycle in runs:
+        for raw, given in _cycle_inputs(workflow, cycle.docs, cycle):
+            key = (given.name, given.item)
+            before = latest.get(key)
+            if before is not None and (before[0], before[1].met_on) == (raw, given.met_on):
+                first = before[1]  # the same deadline, as it stands in this later cycle
+                given = given._replace(start=first.start, original=first.original, note=first.note,
+                                       cycle=first.cycle, moved=tuple(dict.fromkeys(first.moved + given.moved)))
+            elif before is not None:
+                ended.append(before[1])
+            latest[key] = (raw, given)
+    return [*ended, *(given for _, given in latest.values())]
+
+
+def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[date, DeadlineInput]]:
+    """The started deadlines of one cycle of the case: (the date its clock's record starts it, the deadline)."""
+    docs = with_derived(workflow, docs)
     case = docs.get("case") or {}
     case_type = case.get("type")
     stage = case.get("stage")
     history = case.get("history") or []
     changes = recorded_changes(docs) if "clocks" in docs else {}
-    found: list[DeadlineInput] = []
+    fixes = corrections(docs)
+    found: list[tuple[date, DeadlineInput]] = []
     for clock in workflow.clocks:
         if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
             continue
-        candidates: list[tuple[str, str | None, Any, Any]]
+        candidates: list[tuple[str, str | None, Any, Any, tuple[str, ...]]]
         if clock.each is None:
             first = clock.start_in(docs)
-            candidates = [(clock.label, None, first, lookup(docs, clock.met))]
+            reads = tuple(p for p in (clock.start, clock.start_else, clock.due, clock.met) if p)
+            candidates = [(clock.label, None, first, lookup(docs, clock.met), reads)]
         else:
             entries = lookup(docs, clock.each) or []
             candidates = []
-            for entry in entries if isinstance(entries, list) else []:
+            for n, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
                 if not isinstance(entry, dict):
                     continue
                 item = str(entry.get(clock.item)) if clock.item else None
                 label = f"{clock.label}: {item}" if item else clock.label
                 first = entry.get(clock.start or clock.due or "")
-                candidates.append((label, item, first, entry.get(clock.met)))
+                reads = tuple(f"{clock.each}.{n}.{key}" for key in (clock.start, clock.due, clock.met) if key)
+                candidates.append((label, item, first, entry.get(clock.met), reads))
         while_in = clock.while_in
 
         def runs(at: Any, while_in: list[str] | None = while_in) -> bool:
             return at in while_in if while_in is not None else at is not None and not workflow.is_terminal(str(at))
 
-        stopped = None if runs(stage) else (_stopped(history, runs) or date.min)
+        # An earlier cycle's clock, still running when it ended, stops at the reopening that ended it.
+        stopped = cycle.until if runs(stage) else _stopped(history, runs) or date.min
         unit = unit_of(clock)
-        for label, item, start, met in candidates:
+        for label, item, start, met, reads in candidates:
             if not isinstance(start, date):
                 continue  # the clock has not started
+            raw = start
+            if cycle.since is not None and unit != FIXED:
+                start = max(start, cycle.since)  # a clock counts again from the reopening
+            if cycle.until is not None:
+                label = f"{label} (until the reopening on {cycle.until.isoformat()})"
             met_on = met if isinstance(met, date) else None
             # A clock with `due` was handed its due date as `start`.
             due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
             if clock.hold and met_on is None:
                 met_on = due  # a minimum period is met by time passing
-            found.append(DeadlineInput(
+            moved = tuple((fix.date, f"moved by a correction of {fix}") for fix in fixes if feeds(fix.field, reads))
+            found.append((raw, DeadlineInput(
                 clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
                 # A clock given its due date has that date as `start`: the day it
                 # stopped is the day the case moved on, even before it fell due.
                 None if stopped is None else stopped if unit == FIXED else max(stopped, start),
-                note))
+                note, cycle.number, moved, cycle.until)))
     return found
 
 

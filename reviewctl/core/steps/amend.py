@@ -151,7 +151,8 @@ def amend(store: Store, case_id: str, path: str, value: str, reason: str, option
             raise UsageError(f"{case_id}: {after[0]}; the history must stay possible: check both dates")
         case = edit.case
         stage = case.stage
-        when = check_date(options.date, edit, not_before_last=True)
+        # Dated when the correction is made: it holds back no later step with an earlier date.
+        when = check_date(options.date, edit)
         entry = history_entry(Act.AMEND, when, stage, stage, store.repo.identity().name, options, reason=reason)
         entry.update({"field": field.path, "old": _kept(store, case_id, old), "new": new})
         case["history"].append(entry)

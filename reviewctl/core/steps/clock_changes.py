@@ -109,8 +109,8 @@ def resume(store: Store, case_id: str, name: str, options: StepOptions) -> Outco
 
 
 def _due_after(store: Store, edit: Edit, target: Target, options: StepOptions) -> date:
-    given = next(d for d in deadline_inputs(store.workflow, edit.docs) if d[0] == target.clock.id
-                 and d[2] == target.item)
+    given = next(d for d in reversed(deadline_inputs(store.workflow, edit.docs)) if d.name == target.clock.id
+                 and d.item == target.item and d.until is None)
     return revise(given[4], given[7], given[8], options.today).due
 
 

@@ -28,6 +28,7 @@ from reviewctl.core.store.step import (
     require,
 )
 from reviewctl.core.store.transaction import Outcome, apply, step_guard
+from reviewctl.core.workflow.history import derived
 from reviewctl.core.workflow.load import Transition
 from reviewctl.errors import UsageError
 
@@ -124,7 +125,19 @@ def run_record(store: Store, case_id: str, record: str, options: StepOptions,
         return finish(edit, record, stage, options)
 
 
+def refresh_derived(edit: Edit) -> None:
+    """Write again each value a file keeps for people to read, as the history now gives it
+    (workflow/history.py): a step never copies one forward, so a correction moves it too."""
+    for path, value in derived(edit.store.workflow, edit.docs).items():
+        name, key = path.split(".", 1)
+        if value is not None:
+            edit.doc(name)[key] = value
+        elif name in edit.docs and key in edit.docs[name]:
+            del edit.docs[name][key]
+
+
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
+    refresh_derived(edit)
     edit.check()  # the new state must be as valid as the old one
     refusal = step_refusal(edit, step, options)  # nor one nobody listed, unless --allow says it is meant
     check_entry(edit)  # no identifier reaches the store through what this step writes

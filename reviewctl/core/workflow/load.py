@@ -64,6 +64,12 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         if t.action is not None and t.action not in ACTIONS:
             at((*base, "action"), f"transitions[{i}].action",
                f"'{t.action}' is not an action of reviewctl (known: {', '.join(sorted(ACTIONS))})")
+        for j, path in enumerate(t.afresh):
+            problem = None if path in DOCUMENTS and path != "case" else _check_field(path)
+            if problem:
+                at((*base, "afresh", j), f"transitions[{i}].afresh[{j}]", problem)
+        if t.afresh and t.does != Act.REOPEN:
+            at((*base, "afresh"), f"transitions[{i}].afresh", "only a reopening makes records afresh; remove it")
         for j, req in enumerate(t.requires):
             problem = _check_field(req.field)
             if problem:

@@ -56,6 +56,9 @@ class Transition(_Strict):
     types: list[str] | None = None
     requires: list[Requirement] = []
     action: str | None = None  # which of reviewctl's actions (Act) takes it; default the step id
+    # A re-entry point (`reopen`): the records the case makes afresh from here (a new decision,
+    # a new national notice).  The reopening keeps what they held in its history entry.
+    afresh: list[str] = []
 
     @property
     def does(self) -> str:
@@ -169,10 +172,11 @@ class Workflow(_Strict):
         stage = self.stage(stage_id)
         return bool(stage and stage.terminal)
 
-    def find(self, step: str, stage: str, case_type: str) -> Transition | None:
-        """The transition with the step id `step` (as the history names it) from `stage`."""
-        return next((t for t in self.transitions if t.step == step and t.from_ == stage and t.applies(case_type)),
-                    None)
+    def find(self, step: str, stage: str, case_type: str, to: str | None = None) -> Transition | None:
+        """The transition with the step id `step` (as the history names it) from `stage` (and,
+        where one step leads to several stages, as a reopening does, to `to`)."""
+        found = [t for t in self.transitions if t.step == step and t.from_ == stage and t.applies(case_type)]
+        return next((t for t in found if to is None or t.to == to), found[0] if found else None)
 
     def for_action(self, action: str, stage: str, case_type: str) -> Transition | None:
         """The transition that the command `action` takes from `stage` for this type."""
