@@ -8,7 +8,21 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import INVALID, PARTNERS, USAGE, Cli, git, load, refer, refused_cleanly, stage, to_closed
+from helpers import (
+    INVALID,
+    PARTNERS,
+    REPORT,
+    TICK_ALL,
+    USAGE,
+    Cli,
+    git,
+    load,
+    refer,
+    refused_cleanly,
+    stage,
+    to_closed,
+    to_jcrg_agreed,
+)
 from ruamel.yaml import YAML
 
 from reviewctl.core.store.folder import DEFAULT_WORKFLOW
@@ -212,3 +226,96 @@ def test_a_reopening_to_a_stage_that_is_no_reentry_point_names_those_that_are(cl
     err = refused_cleanly(cli, store, USAGE, "reopen", case_id, "--to", "setup", "--reason", "r")
     assert "--to is not a re-entry point for a case in 'not-conducted'" in err
     assert "(re-entry points: decision, awaiting-chair)" in err
+
+
+# -- bad input: a correction that the history cannot hold ------------------------------------
+
+def test_an_amend_the_history_cannot_hold_is_refused_naming_field_and_entry(cli: Cli, store: Path) -> None:
+    case_id = decided(cli, "sar")  # meeting's recommendation 11 Mar, chair's decision 12 Mar
+    cli.ok("notify", case_id, "--family", "--date", "2026-03-13")
+    cli.ok("chronology", "request", case_id, "--agency", "Police", "--date", "2026-03-13")
+    cli.ok("commission", case_id, "--lead-reviewer", "Fictional Reviewer", "--organisation", "Fictional Reviews Ltd",
+           "--declare-independent", "--date", "2026-03-16")
+    # A field the history does not have, or that no record has.
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "decision.chair.when", "2026-03-13", "--reason", "r")
+    assert "decision.chair.when is not a field" in err and "date" in err
+    err = refused_cleanly(cli, store, 1, "amend", case_id, "setup.national.date", "2026-03-13", "--reason", "r")
+    assert "nothing is recorded at setup.national.date" in err
+    # A value of the wrong type.
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "decision.chair.date", "the 13th", "--reason", "r")
+    assert "decision.chair.date is a date, and the value given is not one" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "setup.family.notified", "perhaps", "--reason", "r")
+    assert "setup.family.notified is true or false" in err
+    # Out of order: a decision before its referral, before the recommendation, after the next step.
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "decision.chair.date", "2026-02-27", "--reason", "r")
+    assert "decision.chair.date 2026-02-27 is before the referral was received (2026-03-02)" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "decision.chair.date", "2026-03-10", "--reason", "r")
+    assert "decision.chair.date 2026-03-10 would be before the step 'decide-conduct' of 2026-03-11" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "decision.chair.date", "2026-03-17", "--reason", "r")
+    assert "decision.chair.date 2026-03-17 would be after the step 'commission' of 2026-03-16" in err
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "decision.meeting_date", "2026-03-12", "--reason", "r")
+    assert "decision.meeting_date 2026-03-12 would be after the step 'decide-conduct' of 2026-03-11" in err
+    cli.ok("amend", case_id, "decision.chair.date", "2026-03-13", "--reason", "the letter's date")
+    assert clock(show(cli, case_id), "review-completion")["start"] == "2026-03-13"
+
+
+# -- a report not published is not recorded as published -------------------------------------
+
+def test_a_sar_not_published_ends_publication_in_its_own_stage(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg_agreed(cli, store, "sar", tmp_path)
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approve", case_id, "--role", role)
+    cli.ok("publish", case_id, "--route", "not-published", "--reason", "The family asked that it not be published")
+    assert stage(store, case_id) == "not-published"
+    assert json.loads(cli.ok("list", "--stage", "published", "--format", "json").out) == []
+    assert [r["id"] for r in json.loads(cli.ok("list", "--stage", "not-published", "--format", "json").out)] == [
+        case_id]
+    publication = load(store / "cases" / case_id / "publication.yaml")
+    letter = (store / "cases" / case_id / publication["notifications"][0]["document"]).read_text()
+    assert "will not publish the review report" in letter and "will publish" not in letter
+    figures = json.loads(cli.ok("stats", "--year", "2026", "--format", "json").out)
+    assert figures["reviews_published"] == 0 and [r["id"] for r in figures["not_published"]] == [case_id]
+    cli.ok("monitor", case_id)
+    assert stage(store, case_id) == "monitoring"
+    assert cli.ok("validate").code == 0
+
+
+def test_no_publication_letter_to_a_family_whose_notice_was_not_appropriate(cli: Cli, store: Path,
+                                                                            tmp_path: Path) -> None:
+    case_id = decided(cli, "sar")
+    cli.ok("notify", case_id, "--family", "--not-appropriate", "No family could be traced", "--date", "2026-03-13")
+    cli.ok("chronology", "request", case_id, "--agency", "Police", "--date", "2026-03-13")
+    cli.ok("commission", case_id, "--lead-reviewer", "Fictional Reviewer", "--organisation", "Fictional Reviews Ltd",
+           "--declare-independent", "--date", "2026-03-16")
+    cli.ok("panel", "add", case_id, "--name", "Panel Member", "--agency", "Police", "--role", "DI",
+           "--date", "2026-03-16")
+    tor = tmp_path / "tor.md"
+    tor.write_text("# Terms of reference\n\nFictional.\n")
+    cli.ok("tor", case_id, "--file", str(tor), "--milestone", "Panel 1=2026-04-01", "--date", "2026-03-17")
+    cli.ok("checklist", case_id, *TICK_ALL, "--date", "2026-06-01")
+    report = tmp_path / "report.md"
+    report.write_text(REPORT)
+    cli.ok("report", case_id, "--file", str(report), "--date", "2026-06-01")
+    cli.ok("report", case_id, "--agreed", "--date", "2026-06-02")
+    cli.ok("present", case_id, "--date", "2026-06-02")
+    cli.ok("jcrg", case_id, "--final-report", "1", "--comms-plan", str(tor), "--action", "a", "--owner", "Council",
+           "--due", "2026-12-01", "--measure", "m", "--date", "2026-06-03")
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approve", case_id, "--role", role, "--date", "2026-06-10")
+    cli.ok("publish", case_id, "--where", "https://example.invalid/r", "--date", "2026-06-15")
+    assert stage(store, case_id) == "published"
+    publication = load(store / "cases" / case_id / "publication.yaml")
+    assert publication["notifications"] == []  # nobody to tell: no letter to the family
+    assert not list((store / "cases" / case_id / "documents").glob("*publication-notification*"))
+    assert cli.ok("validate").code == 0
+
+
+def test_an_lcspr_notice_says_what_the_route_publishes(cli: Cli, store: Path, tmp_path: Path) -> None:
+    case_id = to_jcrg_agreed(cli, store, "lcspr", tmp_path)
+    for role in ("sscp", "independent-chair"):
+        cli.ok("approve", case_id, "--role", role)
+    cli.ok("publish", case_id, "--where", "https://example.invalid/r", "--route", "improvements-only",
+           "--reason", "Full publication would identify the siblings", "--notified-on", "2026-11-10")
+    for notice in load(store / "cases" / case_id / "publication.yaml")["notifications"]:
+        letter = (store / "cases" / case_id / notice["document"]).read_text()
+        assert "will publish the information about improvements (not the full report) on" in letter

@@ -225,10 +225,10 @@ def check_new_type(edit: Edit, new_type: str, step: str) -> None:
         raise RefusedError(f"{edit.case_id}: cannot {step} as '{new_type}' yet: {'; '.join(problems)}")
 
 
-def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
+def require(edit: Edit, step: str, case_type: str | None = None, to: str | None = None) -> Transition:
     """The transition `step` from the case's stage, refused if anything it needs is missing."""
     case_type = case_type or edit.case.type
-    transition = edit.store.workflow.transition(step, edit.case.stage, case_type, edit.case_id)
+    transition = edit.store.workflow.transition(step, edit.case.stage, case_type, edit.case_id, to)
     lacking = set(missing_requirements(transition, edit.docs, case_type))
     missing = [r.hint for r in transition.requires if r.field in lacking]
     if missing:

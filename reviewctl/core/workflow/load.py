@@ -96,6 +96,14 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
                "give; import such cases at the stage before it")
     for type_name in (*flow.statute.deciders, *flow.statute.publication_routes):
         check_types(("statute",), f"statute.{type_name}", [type_name])
+    for type_name, routes in flow.statute.publication_routes.items():
+        for i, route in enumerate(routes):
+            ends = {t.to for t in flow.transitions if t.does == Act.PUBLISH and t.applies(type_name)}
+            if route.stage is not None and route.stage not in ends:
+                at(("statute", "publication_routes", type_name, i, "stage"),
+                   f"statute.publication_routes.{type_name}[{i}].stage",
+                   f"'{route.stage}' is not a stage a '{type_name}' publication leads to (known: "
+                   f"{', '.join(sorted(ends)) or 'none'}); add a publish transition to it")
     seen: set[str] = set()
     for i, c in enumerate(flow.clocks):
         base = ("clocks", i)
