@@ -114,6 +114,7 @@ class Case(Strict):
     summary: str | None = None
     agencies: list[Text] = []
     acknowledgement: str | None = None  # the letter to the referrer
+    former_ref: str | None = None  # a case brought in by `reviewctl import`: its reference in the earlier tracker
     triage: Triage | None = None
     history: list[HistoryEntry] = Field(min_length=1)
     identifiers_purged: Purged | None = None

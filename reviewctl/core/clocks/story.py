@@ -19,10 +19,10 @@ from reviewctl.core.clocks.deadlines import (
     FIXED,
     Deadline,
     DeadlineInput,
-    deadline_inputs,
     revise,
     with_status,
 )
+from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.load import ClockDef, Workflow
 from reviewctl.errors import RefusedError, UsageError
 
@@ -115,6 +115,9 @@ def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon:
                 "cycle": given.cycle if given is not None else 0, "moved": None, "story": []}
             if given is not None and not (given.unit != FIXED and given.start > today):
                 row.update(_story(given, with_status(given, today, due_soon), today))
+            elif given is None and clock.each is None and isinstance(clock.start_in(docs), date):
+                # Started, yet no deadline: a case imported past it, whose row did not date it.
+                row["status"] = "not known (imported without its date)"
             out.append(row)
     return out
 

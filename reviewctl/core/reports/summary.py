@@ -24,7 +24,8 @@ from reviewctl.core.case.files import (
     PublicationDoc,
     ReportDoc,
 )
-from reviewctl.core.clocks.deadlines import DeadlineInput, deadline_inputs
+from reviewctl.core.clocks.deadlines import DeadlineInput
+from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.acts import Act
 from reviewctl.core.workflow.history import decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
@@ -169,8 +170,10 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
         converted=any(link.get("kind") == "converted" for link in links if isinstance(link, dict)),
         decision=share(outcome), decision_date=share(decided),
         lead_reviewer=share(CommissionDoc(docs.get("commission")).lead_reviewer.name),
-        # A route that publishes nothing (sar: not-published) records its date without a place.
-        published=share(publication.get("date")) if publication.get("where") is not None else None,
+        # A route that publishes nothing (sar: not-published) records its date, never a place or
+        # a day it is online from; an imported publication may have no place.
+        published=share(publication.get("date"))
+        if publication.get("where") is not None or publication.get("online_from") is not None else None,
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
         basis=share(statutory_facts(workflow, docs)["basis"]),

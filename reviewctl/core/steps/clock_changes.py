@@ -11,11 +11,11 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.clocks.deadlines import (
     WORKING_DAYS,
     Deadline,
-    deadline_inputs,
     paused_length,
     revise,
     with_status,
 )
+from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.clocks.story import Target, find_target
 from reviewctl.core.steps.proceedings import waited_for
 from reviewctl.core.steps.write import finish

@@ -178,7 +178,9 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
                 bad(i, "type", f"'{step_type}' cannot stand here: {problem}")
         imports = workflow.imports
         if imports is not None and entry.step == imports.step:  # brought in from an earlier tracker
-            if i != 1 or entry.to not in imports.to:
+            # The imported entries follow the referral, one after another, each into a stage an
+            # import may reach; they never stand for an approval (signing/imported.py).
+            if any(h.step != imports.step for h in history[1:i]) or entry.to not in imports.to:
                 bad(i, "step", f"'{entry.step}' (an import) may only follow '{workflow.referral_step}', "
                     f"into one of the stages the workflow lets an import reach ({', '.join(imports.to)})")
             case_type = step_type

@@ -88,12 +88,13 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         check_types(("record_types", step), f"record_types.{step}", types)
     for type_name in flow.approvals:
         check_types(("approvals",), f"approvals.{type_name}", [type_name])
+    approved = {t.to for t in flow.transitions if t.does == Act.APPROVE}
     for stage in flow.imports.to if flow.imports else []:
         if stage not in stage_ids:
             at(("imports", "to"), "imports.to", f"'{stage}' is not a stage")
-        elif any(stage in flow.after_approval(ty) for ty in flow.types):
-            at(("imports", "to"), "imports.to", f"'{stage}' comes after approval, which an import cannot "
-               "give; import such cases at the stage before it")
+        elif stage in approved:
+            at(("imports", "to"), "imports.to", f"'{stage}' is where an approval takes a case, which an import "
+               "cannot give: approvals are signed here; import such cases at the stage before it")
     for type_name in (*flow.statute.deciders, *flow.statute.publication_routes):
         check_types(("statute",), f"statute.{type_name}", [type_name])
     for type_name, routes in flow.statute.publication_routes.items():
