@@ -21,7 +21,8 @@ _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 def tracker_rows(count: int) -> list[list[str]]:
     """`count` plausible rows of an earlier tracker: fictional pseudonyms only."""
     kinds = ["Child", "Adult", "Domestic homicide"]
-    stages = ["New", "Scoping", "Awaiting decision", "Review under way"]
+    # Stages before the decision: a review under way comes in with its decision date (issue 18).
+    stages = ["New", "Scoping", "Awaiting decision", "Scoping"]
     return [[f"Child {n}" if n % 3 == 0 else f"Adult {n}", kinds[n % 3], "Fictional Shire Police",
              f"{1 + n % 28:02d}/{1 + n % 10:02d}/2026", "", f"Fictional summary {n}", "Police; Health",
              stages[n % 4]] for n in range(1, count + 1)]

@@ -36,6 +36,10 @@ def renamed(flow: Flow) -> Flow:
     for clock in flow["clocks"]:
         if "while_in" in clock:
             clock["while_in"] = [s(x) for x in clock["while_in"]]
+    for routes in flow["statute"]["publication_routes"].values():
+        for route in routes:
+            if "stage" in route:
+                route["stage"] = s(route["stage"])
     flow["referral_step"] = "do-refer-x"
     flow["imports"] = {"step": "do-import-x", "to": [s(x) for x in flow["imports"]["to"]]}
     return flow

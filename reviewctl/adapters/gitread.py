@@ -48,6 +48,11 @@ class GitReader:
         return [(c, parents.split(), body) for c, parents, body in self._records(
             "log", "HEAD", "--fixed-strings", f"--grep={pattern}", "--format=%H%x1f%P%x1f%B%x1e", fields=3)]
 
+    def added_in(self, path: str) -> tuple[str, str] | None:
+        """(commit, message) of the latest commit in HEAD's history that added `path`; None if none did."""
+        found = self._records("log", "HEAD", "-1", "--diff-filter=A", "--format=%H%x1f%B%x1e", "--", path, fields=2)
+        return (found[0][0], found[0][1]) if found and len(found[0]) == 2 else None
+
     def root_commits(self, ref: str = "HEAD") -> set[str]:
         """The commits without parents in `ref`'s history: where the repository began."""
         done = self.git.run("rev-list", "--max-parents=0", ref, "--", check=False)

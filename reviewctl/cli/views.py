@@ -53,7 +53,7 @@ def show(
         emit(as_json(view))
         return
     heading = "## " if fmt == "md" else ""
-    deadlines = [{**d, "status": clock_status(d), "why": why_shown(d["why"], d["note"])} for d in view["deadlines"]]
+    deadlines = [{**d, "status": clock_status(d), "why": why_shown(d["why"], d["note"], d["moved"])} for d in view["deadlines"]]
     emit(pairs(show_fields(view), fmt)
          + f"\n{heading}Deadlines\n" + table(deadlines, DEADLINE_COLUMNS, fmt)
          + f"\n{heading}Next steps\n" + next_text(view["next"], fmt)

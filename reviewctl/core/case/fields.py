@@ -20,7 +20,9 @@ _NAMES = ("agency", "id", "name", "role", "version")
 # What a correction may not touch: what moves only through its own step, and what ties
 # a record to a file or a signed approval (a corrected hash or file name would be forgery).
 _OWN_STEP = {"case.id": "it is the case's folder name", "case.stage": "stages move only through their steps",
-             "case.type": "change it with `reviewctl retype`", "case.history": "the history only grows"}
+             "case.type": "change it with `reviewctl retype`", "case.history": "the history only grows",
+             "decision.conducted_from": "it is worked out from the decision's own date: amend decision.meeting_date, "
+                                        "or decision.chair.date where the Independent Chair decided"}
 _SEALED_DOCS = {"approvals": "approvals are signed", "notes": "notes only grow"}
 _SEALED_KEYS = {"sha256", "file", "version", "document", "letter", "record", "recommendation", "referrer_letter",
                 "acknowledgement", "action_plan", "comms_plan", "schedule", "final_report", "versions"}

@@ -53,6 +53,14 @@ class Allowed(Strict):
     count: int | None = Field(default=None, ge=1)  # at publication: how many it allowed, so that no more pass later
 
 
+class Kept(Strict):
+    """A value a reopening took out of the records to be made afresh (`earlier:`): the field as
+    `show` names it (a list's entry by its number) and what it held when the reopening came."""
+
+    field: Text
+    value: dt.date | bool | int | str
+
+
 class HistoryEntry(Strict):
     step: Text
     date: dt.date
@@ -68,6 +76,12 @@ class HistoryEntry(Strict):
     old: dt.date | bool | int | str | None = None
     new: dt.date | bool | int | str | None = None
     allowed: list[Allowed] = []  # identifier patterns this step's --allow let through
+    # A reopening: the records the case makes afresh from here, and what they held before.
+    afresh: list[Text] = []
+    earlier: list[Kept] = []
+    # An entry brought in from an earlier tracker (`reviewctl import`): what its date is
+    # (decision, publication, ...); an imported entry is never an approval.
+    imported: str | None = None
 
 
 class Triage(Strict):
@@ -101,6 +115,7 @@ class Case(Strict):
     summary: str | None = None
     agencies: list[Text] = []
     acknowledgement: str | None = None  # the letter to the referrer
+    former_ref: str | None = None  # a case brought in by `reviewctl import`: its reference in the earlier tracker
     triage: Triage | None = None
     history: list[HistoryEntry] = Field(min_length=1)
     identifiers_purged: Purged | None = None

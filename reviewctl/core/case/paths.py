@@ -32,3 +32,12 @@ def condition_holds(when: Any, docs: Documents) -> bool:
 
 def is_present(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
+
+
+def plain_copy(value: Any) -> Any:
+    """A deep copy of loaded YAML as plain dicts, lists and scalars."""
+    if isinstance(value, dict):
+        return {str(k): plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(v) for v in value]
+    return value

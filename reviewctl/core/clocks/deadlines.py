@@ -8,7 +8,7 @@ due date), and an extension sets it to the date agreed.  Both dates are kept, an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -21,10 +21,9 @@ from reviewctl.adapters.calendar import (
     previous_working_day,
     working_days_between,
 )
-from reviewctl.core.case.paths import Documents, condition_holds, lookup
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
-    from reviewctl.core.workflow.load import ClockDef, Limit, Workflow
+    from reviewctl.core.workflow.load import ClockDef, Limit
 
 
 # Units a clock counts in: the unit a pause moves its due date by.
@@ -79,10 +78,10 @@ def late_by(unit: str, due: date, until: date) -> str:
     return _units(unit, (until - due).days)
 
 
-def why_shown(why: str | None, note: str | None) -> str | None:
-    """A table's `why` column: why the due date moved, and a month clock's note ("falls on
-    Sunday, not a working day"), so a table says what JSON does."""
-    return "; ".join(part for part in (why, note) if part) or None
+def why_shown(*parts: str | None) -> str | None:
+    """A table's `why` column: why the due date moved, a month clock's note ("falls on Sunday,
+    not a working day") and the corrections that moved it, so a table says what JSON does."""
+    return "; ".join(part for part in parts if part) or None
 
 
 @dataclass(frozen=True)
@@ -143,6 +142,8 @@ class Deadline:
     paused_since: date | None = None
     note: str | None = None  # a month clock that ended on a weekend or bank holiday says so
     late_by: str | None = None  # met late or missed: how late in the clock's own unit ("1 working day")
+    cycle: int = 0  # the case's cycle it belongs to: 1 or more after a reopening (workflow/history.py)
+    moved: str | None = None  # the corrections of a date it counts from: field, old, new, when, why
 
     @property
     def late(self) -> bool:
@@ -176,6 +177,8 @@ class Deadline:
             "working_days_left": self.working_days_left,
             "note": self.note,
             "standing": self.standing,
+            "cycle": self.cycle,
+            "moved": self.moved,
         }
 
 
@@ -193,12 +196,15 @@ class DeadlineInput(NamedTuple):
     changes: tuple[Change, ...]
     stopped: date | None  # the day the case moved on from the stages the clock runs in (None: it runs)
     note: str | None = None
+    cycle: int = 0  # the cycle of a reopened case it belongs to
+    moved: tuple[tuple[date, str], ...] = ()  # the corrections of a date it counts from: (made on, what)
+    until: date | None = None  # an earlier cycle's: the reopening that ended it
 
 
 def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
     """The deadline as it stood on `today`; None where it had not started, or had stopped
     applying before it fell due (nothing was missed)."""
-    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given
+    name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given[:11]
     if unit != FIXED and start > today:
         return None  # `show --as-of` a day before the clock started
     if met_on is not None and met_on > today:
@@ -218,7 +224,8 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
                         original if original != due or why else None, why,
                         None if until is None else (until - due).days,
                         paused_since if status == "paused" else None, note,
-                        None if until is None else late_by(unit, due, until))
+                        None if until is None else late_by(unit, due, until),
+                        given.cycle, "; ".join(text for _, text in given.moved) or None)
 
     if met_on is not None:
         return made("met") if met_on <= due else made("met-late", until=met_on)
@@ -235,87 +242,6 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
 def statuses(inputs: Iterable[DeadlineInput], today: date, due_soon: int) -> list[Deadline]:
     """Every deadline as it stood on `today`, soonest first."""
     return sort_deadlines([d for given in inputs if (d := with_status(given, today, due_soon)) is not None])
-
-
-def recorded_changes(docs: Documents) -> dict[tuple[str, str | None], tuple[Change, ...]]:
-    """The pauses and extensions of clocks.yaml, by (clock, item)."""
-    found: dict[tuple[str, str | None], tuple[Change, ...]] = {}
-    clocks = docs.get("clocks")
-    for record in clocks.get("clocks") or [] if isinstance(clocks, dict) else []:
-        if not isinstance(record, dict):
-            continue
-        changes: list[Change] = [
-            ("pause", p["paused"], p.get("resumed"), str(p.get("reason")), p.get("for"))
-            for p in record.get("pauses") or [] if isinstance(p, dict) and isinstance(p.get("paused"), date)]
-        changes += [
-            ("extension", e["date"], e["to"], str(e.get("reason")), e.get("agreed_by"))
-            for e in record.get("extensions") or []
-            if isinstance(e, dict) and isinstance(e.get("date"), date) and isinstance(e.get("to"), date)]
-        item = record.get("item")
-        found[(str(record.get("clock")), None if item is None else str(item))] = tuple(changes)
-    return found
-
-
-def _stopped(history: list[Any], runs: Callable[[Any], bool]) -> date | None:
-    """The day the case last left the stages in which a clock runs."""
-    last = None
-    for entry in history:
-        if isinstance(entry, dict) and runs(entry.get("from")) and not runs(entry.get("to")):
-            last = entry.get("date")
-    return last if isinstance(last, date) else None
-
-
-def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
-    """Every started deadline of a case, without its status.
-
-    A deadline that was never met stops running when the case ends, or leaves the
-    stages the clock runs in (`while_in`); it is then missed if it had fallen due.
-    """
-    case = docs.get("case") or {}
-    case_type = case.get("type")
-    stage = case.get("stage")
-    history = case.get("history") or []
-    changes = recorded_changes(docs) if "clocks" in docs else {}
-    found: list[DeadlineInput] = []
-    for clock in workflow.clocks:
-        if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
-            continue
-        candidates: list[tuple[str, str | None, Any, Any]]
-        if clock.each is None:
-            first = clock.start_in(docs)
-            candidates = [(clock.label, None, first, lookup(docs, clock.met))]
-        else:
-            entries = lookup(docs, clock.each) or []
-            candidates = []
-            for entry in entries if isinstance(entries, list) else []:
-                if not isinstance(entry, dict):
-                    continue
-                item = str(entry.get(clock.item)) if clock.item else None
-                label = f"{clock.label}: {item}" if item else clock.label
-                first = entry.get(clock.start or clock.due or "")
-                candidates.append((label, item, first, entry.get(clock.met)))
-        while_in = clock.while_in
-
-        def runs(at: Any, while_in: list[str] | None = while_in) -> bool:
-            return at in while_in if while_in is not None else at is not None and not workflow.is_terminal(str(at))
-
-        stopped = None if runs(stage) else (_stopped(history, runs) or date.min)
-        unit = unit_of(clock)
-        for label, item, start, met in candidates:
-            if not isinstance(start, date):
-                continue  # the clock has not started
-            met_on = met if isinstance(met, date) else None
-            # A clock with `due` was handed its due date as `start`.
-            due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
-            if clock.hold and met_on is None:
-                met_on = due  # a minimum period is met by time passing
-            found.append(DeadlineInput(
-                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
-                # A clock given its due date has that date as `start`: the day it
-                # stopped is the day the case moved on, even before it fell due.
-                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
-                note))
-    return found
 
 
 def month_end(due: date, unit: str, policy: str) -> tuple[date, str | None]:
@@ -335,8 +261,3 @@ def month_end(due: date, unit: str, policy: str) -> tuple[date, str | None]:
 
 def sort_deadlines(found: list[Deadline]) -> list[Deadline]:
     return sorted(found, key=lambda d: (d.settled, d.due))
-
-
-def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int = 3) -> list[Deadline]:
-    """Every started deadline of a case that still applies or was missed, soonest first."""
-    return statuses(deadline_inputs(workflow, docs), today, due_soon)

@@ -19,10 +19,10 @@ from reviewctl.core.clocks.deadlines import (
     FIXED,
     Deadline,
     DeadlineInput,
-    deadline_inputs,
     revise,
     with_status,
 )
+from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.load import ClockDef, Workflow
 from reviewctl.errors import RefusedError, UsageError
 
@@ -87,7 +87,9 @@ def find_target(workflow: Workflow, docs: dict[str, Any], case_id: str, name: st
             item = by_fold[0]
     elif item is not None:
         raise UsageError(f"{case_id}: {clock.id} runs once per case; name it without ':' (known: {', '.join(keys)})")
-    given = next((d for d in deadline_inputs(workflow, docs) if d[0] == clock.id and d[2] == item), None)
+    # The current one: a reopened case's earlier deadlines of the clock have ended.
+    given = next((d for d in reversed(deadline_inputs(workflow, docs))
+                  if d.name == clock.id and d.item == item and d.until is None), None)
     if given is None:
         started = clock.start or clock.due or "its start"
         raise RefusedError(f"{case_id}: {clock_key(clock.id, item)} has not started (it starts at {started}); "
@@ -97,18 +99,26 @@ def find_target(workflow: Workflow, docs: dict[str, Any], case_id: str, name: st
 
 def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon: int) -> list[dict[str, Any]]:
     """Every clock of the case, started or not, with its story as it stood on `today`."""
-    inputs = {(d[0], d[2]): d for d in deadline_inputs(workflow, docs)}
+    inputs: dict[tuple[str, str | None], list[DeadlineInput]] = {}
+    for found in deadline_inputs(workflow, docs):
+        inputs.setdefault((found.name, found.item), []).append(found)
     out = []
     for clock, item in case_clocks(workflow, docs):
-        given = inputs.get((clock.id, item))
-        row: dict[str, Any] = {"clock": clock_key(clock.id, item), "label": clock.label, "standing": clock.standing,
-                               "source": clock.source, "status": "not started", "story": []}
-        if given is None or (given[7] != FIXED and given[3] > today):
+        # A reopened case's earlier deadlines of this clock first, each as it ended.
+        started: list[DeadlineInput | None] = [*inputs.get((clock.id, item), [])]
+        for given in started or [None]:
+            key = clock_key(clock.id, item)
+            ended = given.until if given is not None else None
+            row: dict[str, Any] = {
+                "clock": key if ended is None else f"{key} (until the reopening on {ended.isoformat()})",
+                "label": clock.label, "standing": clock.standing, "source": clock.source, "status": "not started",
+                "cycle": given.cycle if given is not None else 0, "moved": None, "story": []}
+            if given is not None and not (given.unit != FIXED and given.start > today):
+                row.update(_story(given, with_status(given, today, due_soon), today))
+            elif given is None and clock.each is None and isinstance(clock.start_in(docs), date):
+                # Started, yet no deadline: a case imported past it, whose row did not date it.
+                row["status"] = "not known (imported without its date)"
             out.append(row)
-            continue
-        now = with_status(given, today, due_soon)
-        row.update(_story(given, now, today))
-        out.append(row)
     return out
 
 
@@ -119,6 +129,8 @@ def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str,
     events: list[tuple[date, str, date]] = []
     if unit != FIXED:
         events.append((start, "started", original))
+    # A correction of a date it counts from: when it was made, and what it changed.
+    events += [(day, text, original) for day, text in given.moved if day <= today]
     rev = revise(original, unit, changes, met or stop or today)
     events += rev.events
     if now is None:
@@ -140,6 +152,8 @@ def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str,
         "late_by": now.late_by if now else None,
         "paused_since": now.paused_since.isoformat() if now and now.paused_since else None,
         "why": now.why if now else ("; ".join(rev.why) or None),
+        "moved": "; ".join(text for _, text in given.moved) or None,
         "story": [{"date": d.isoformat(), "event": e, "due": after.isoformat()} for d, e, after in
                   sorted(events, key=lambda ev: ev[0])],
     }
+

@@ -6,7 +6,8 @@ from datetime import date
 from typing import Any
 
 from reviewctl.core.case.files import Action
-from reviewctl.core.clocks.deadlines import Deadline, deadlines
+from reviewctl.core.clocks.deadlines import Deadline
+from reviewctl.core.clocks.per_case import deadlines
 from reviewctl.core.reports.case_data import checked_case
 from reviewctl.core.store.folder import Store
 

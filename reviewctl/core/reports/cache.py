@@ -43,10 +43,11 @@ from reviewctl.errors import ReviewctlError
 
 CACHE_NAME = "reviewctl-cache.pickle"
 DETAILS_NAME = "reviewctl-details.pickle"
-CACHE_FORMAT = 8  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
+CACHE_FORMAT = 9  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
 # 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
 # own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`);
-# 8: named records, the details in a second file, one text key per case with its folder's times
+# 8: named records, the details in a second file, one text key per case with its folder's times; 9: decisions and
+# deadlines worked out from the history (a reopened case's cycles, the corrections that moved a date)
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000

@@ -8,7 +8,7 @@ from typing import Any
 
 from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.case.files import CaseFiles
-from reviewctl.core.clocks.deadlines import deadlines
+from reviewctl.core.clocks.per_case import deadlines
 from reviewctl.core.store.folder import Store
 from reviewctl.core.workflow.conformance import case_problems
 from reviewctl.core.workflow.next_steps import next_steps

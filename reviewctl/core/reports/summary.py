@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from reviewctl.core.case.files import (
     CaseDoc,
     CommissionDoc,
-    DecisionDoc,
     HistoryStep,
     JcrgDoc,
     LinksDoc,
@@ -25,8 +24,10 @@ from reviewctl.core.case.files import (
     PublicationDoc,
     ReportDoc,
 )
-from reviewctl.core.clocks.deadlines import DeadlineInput, deadline_inputs
+from reviewctl.core.clocks.deadlines import DeadlineInput
+from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.acts import Act
+from reviewctl.core.workflow.history import decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
 
 if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
@@ -85,6 +86,10 @@ class Facts(NamedTuple):
     panel_date: Any = None
     national_review: Any = None
     national_ended_local: bool = False
+    # Every decision whether to conduct the review, as (outcome, date, cycle: 1 or more after a
+    # reopening), and the date of each reopening (workflow/history.py).
+    decisions: tuple[tuple[str, date, int], ...] = ()
+    reopened: tuple[date, ...] = ()
 
 
 class PlanItem(NamedTuple):
@@ -125,15 +130,18 @@ class Shared:
         return value
 
 
-def _final_decision(decision: DecisionDoc) -> tuple[str | None, date | None]:
-    chair = decision.chair
-    if chair:
-        return chair.get("outcome"), chair.get("date")
-    return decision.outcome, decision.get("meeting_date")
+def _latest_decision(workflow: Workflow, docs: dict[str, Any], stage: str) -> tuple[str | None, date | None]:
+    """The tracker's decision: the latest, unless the case waits for one (at the meeting or the chair)."""
+    if workflow.for_action(Act.DECIDE_CONDUCT, stage, str(docs["case"].get("type"))) is not None \
+            or workflow.decided_by_chair(stage):
+        return None, None
+    found = decisions(workflow, docs)
+    return (found[-1].outcome, found[-1].date) if found else (None, None)
 
 
 def _entered(history: list[HistoryStep], stages: set[str]) -> date | None:
-    return next((h.date for h in reversed(history) if h.to in stages), None)
+    """When the case last moved into one of `stages` (a correction made there moved nothing)."""
+    return next((h.date for h in reversed(history) if h.to in stages and h.from_ != h.to), None)
 
 
 def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
@@ -146,11 +154,9 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
     """The tracker's record of a case whose files passed the checks (reports/cache.py checks first)."""
     share = share or Shared()
     case = CaseDoc(docs["case"])
-    decision = DecisionDoc(docs.get("decision"))
     stage = case.stage
     stage_def = workflow.stage(stage)
-    chair_pending = bool(decision) and not decision.chair and workflow.decided_by_chair(stage)
-    outcome, decided = (None, None) if chair_pending or not decision else _final_decision(decision)
+    outcome, decided = _latest_decision(workflow, docs, stage)
     jcrg = JcrgDoc(docs.get("jcrg"))
     links = LinksDoc(docs.get("links")).links or []
     publication = PublicationDoc(docs.get("publication"))
@@ -164,8 +170,10 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
         converted=any(link.get("kind") == "converted" for link in links if isinstance(link, dict)),
         decision=share(outcome), decision_date=share(decided),
         lead_reviewer=share(CommissionDoc(docs.get("commission")).lead_reviewer.name),
-        # A route that publishes nothing (sar: not-published) records its date without a place.
-        published=share(publication.get("date")) if publication.get("where") is not None else None,
+        # A route that publishes nothing (sar: not-published) records its date, never a place or
+        # a day it is online from; an imported publication may have no place.
+        published=share(publication.get("date"))
+        if publication.get("where") is not None or publication.get("online_from") is not None else None,
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
         basis=share(statutory_facts(workflow, docs)["basis"]),
@@ -191,18 +199,20 @@ def statutory_facts(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
 def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None) -> Details:
     share = share or Shared()
     case = CaseDoc(docs["case"])
-    decision = DecisionDoc(docs.get("decision"))
     history = case.history
+    made = decisions(workflow, docs)
+    last_move = next((h for h in reversed(history) if h.from_ != h.to), None)
     jcrg = JcrgDoc(docs.get("jcrg"))
     triage = case.triage
     publication = PublicationDoc(docs.get("publication"))
     final = ReportDoc(docs.get("report")).version(jcrg.final_report.version)
     facts = Facts(
         triage_outcome=share(triage.get("outcome")), triage_date=share(triage.get("date")),
-        conducted_from=share(decision.conducted_from), agreed=share(jcrg.date),
+        conducted_from=share(made[-1].date) if made and made[-1].outcome == "conduct" else None,
+        agreed=share(jcrg.date),
         closed=share(_entered(history, workflow.reached_by(Act.CLOSE))),
         expected_months=workflow.expected_months(case.type),
-        ended=share(history[-1].date) if workflow.is_terminal(case.stage) and history else None,
+        ended=share(last_move.date) if workflow.is_terminal(case.stage) and last_move else None,
         # What the statutory figures count: the publication route, the findings of a review
         # not published (for the annual report), and the learning themes.
         route=share(publication.get("route")), route_reason=publication.get("route_reason"),
@@ -210,6 +220,8 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
         findings=tuple(final.get("recommendations") or []) if final is not None else (),
         themes=tuple(share(t) for t in ProfileDoc(docs.get("profile")).themes),
         **{k: share(v) for k, v in statutory_facts(workflow, docs).items()},
+        decisions=tuple((d.outcome, share(d.date), d.cycle) for d in made),
+        reopened=tuple(share(h.date) for h in history if h.step in workflow.steps_of(Act.REOPEN) and h.date),
     )
     return Details(
         facts=facts,

@@ -171,7 +171,9 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
 
     referrals: dict[str, int] = {t: 0 for t in index.types}
     triage: dict[str, int] = {}
+    # Every decision made in the period, a reopened case's earlier ones too; how many followed a reopening.
     decisions = {"conduct": 0, "not-conduct": 0}
+    reopenings = {"count": 0, "decisions_after": 0}
     durations: list[int] = []
     over = ongoing = published = agreed = completed = overdue = 0
     details = index.details()
@@ -181,8 +183,11 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
             referrals[s.type] = referrals.get(s.type, 0) + 1
         if inside(facts.triage_date):
             triage[facts.triage_outcome] = triage.get(facts.triage_outcome, 0) + 1
-        if inside(s.decision_date) and s.decision in decisions:
-            decisions[s.decision] += 1
+        for outcome, decided, cycle in facts.decisions:
+            if inside(decided):
+                decisions[outcome] += 1
+                reopenings["decisions_after"] += cycle > 0
+        reopenings["count"] += sum(1 for day in facts.reopened if inside(day))
         begun, done = facts.conducted_from, facts.agreed
         if inside(done) and isinstance(begun, date):
             durations.append((done - begun).days)
@@ -204,6 +209,7 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         "referrals": {**referrals, "total": sum(referrals.values())},
         "triage": triage,
         "decisions": decisions,
+        "reopenings": reopenings,
         "reviews_completed": {
             "count": len(durations),
             "median_days": statistics.median(durations) if durations else None,

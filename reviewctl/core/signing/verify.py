@@ -29,6 +29,7 @@ from typing import Any, NamedTuple
 from reviewctl.core.case.files import Approval, CaseDoc, CaseFiles
 from reviewctl.core.signing.approved_text import final_text_hash, revised_after
 from reviewctl.core.signing.base_branch import Base, read_base, types_at
+from reviewctl.core.signing.imported import imported_past_approval
 from reviewctl.core.store.folder import Store
 from reviewctl.core.workflow.load import APPROVE_STEP, Act, Workflow
 from reviewctl.errors import RefusedError, ReviewctlError
@@ -279,6 +280,8 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
                 problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
         if not any(past_approval(flow, files.case) for flow in flows):
             continue
+        if imported_past_approval(store, store.workflow, case_id, files.case, base_info.commit):
+            continue  # approved before reviewctl, and brought in so by the base's import: never signed here
         stage = files.case.get("stage")
         for check in checks:
             if check.status == "missing" and check.role == "(any)":

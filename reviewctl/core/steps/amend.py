@@ -15,7 +15,7 @@ from typing import Any
 
 from reviewctl.core.case.fields import convert, current, put, resolve
 from reviewctl.core.case.files import CaseFiles
-from reviewctl.core.case.paths import lookup
+from reviewctl.core.case.paths import Documents, lookup
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
 from reviewctl.core.store.step import (
@@ -28,6 +28,7 @@ from reviewctl.core.store.step import (
     required_text,
 )
 from reviewctl.core.store.transaction import Outcome, step_guard
+from reviewctl.core.workflow.history import CHAIR_DATE, MEETING_DATE, entries, moves, with_derived
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError, UsageError
 
@@ -46,7 +47,7 @@ def _shown(value: Any) -> str:
 
 def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
     """Every way the case's dates contradict each other, as a sentence naming both."""
-    case, docs = files.case, files.docs
+    case, docs = files.case, with_derived(workflow, files.docs)  # the clocks count from what is worked out
     found: list[str] = []
     received, incident = case.received, case.incident_date
     if incident is not None and case.aware is not None and case.aware < incident:
@@ -60,6 +61,7 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
                              f"of {entry.date}")
                 break
     found += _after_the_step(workflow, files)
+    found += _decision_out_of_order(workflow, docs)
     for first, then in _IN_ORDER:
         early, late = lookup(docs, first), lookup(docs, then)
         if isinstance(early, date) and isinstance(late, date) and late < early:
@@ -78,6 +80,33 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
             where = clock.start if lookup(docs, clock.start) is not None else clock.start_else
             found.append(f"{clock.met} {met} would be before {where} ({start}), where the clock "
                          f"'{clock.id}' starts")
+    return found
+
+
+def _decision_out_of_order(workflow: Workflow, docs: Documents) -> list[str]:
+    """A decision's own date against the steps around it in the history: the Independent Chair
+    decides after the step before (the meeting's recommendation) and before the step after it;
+    the meeting is held on or before the decision recorded at it."""
+    moving = [h for h in entries(docs) if moves(h) and isinstance(h.get("date"), date)]
+
+    def last(steps: set[str]) -> int | None:
+        return max((i for i, h in enumerate(moving) if h.get("step") in steps), default=None)
+
+    found = []
+    at, day = last(workflow.steps_of(*Act.CHAIR)), lookup(docs, CHAIR_DATE)
+    if at is not None and isinstance(day, date):
+        before = moving[at - 1] if at > 0 else None
+        after = moving[at + 1] if at + 1 < len(moving) else None
+        if before is not None and day < before["date"]:
+            found.append(f"{CHAIR_DATE} {day} would be before the step '{before['step']}' of {before['date']}, "
+                         "which came before the chair's decision")
+        if after is not None and day > after["date"]:
+            found.append(f"{CHAIR_DATE} {day} would be after the step '{after['step']}' of {after['date']}, "
+                         "which came after the chair's decision")
+    at, day = last(workflow.steps_of(Act.DECIDE_CONDUCT, Act.DECIDE_NOT_CONDUCT)), lookup(docs, MEETING_DATE)
+    if at is not None and isinstance(day, date) and day > moving[at]["date"]:
+        found.append(f"{MEETING_DATE} {day} would be after the step '{moving[at]['step']}' of "
+                     f"{moving[at]['date']}, which recorded the meeting's decision")
     return found
 
 
@@ -151,7 +180,8 @@ def amend(store: Store, case_id: str, path: str, value: str, reason: str, option
             raise UsageError(f"{case_id}: {after[0]}; the history must stay possible: check both dates")
         case = edit.case
         stage = case.stage
-        when = check_date(options.date, edit, not_before_last=True)
+        # Dated when the correction is made: it holds back no later step with an earlier date.
+        when = check_date(options.date, edit)
         entry = history_entry(Act.AMEND, when, stage, stage, store.repo.identity().name, options, reason=reason)
         entry.update({"field": field.path, "old": _kept(store, case_id, old), "new": new})
         case["history"].append(entry)

@@ -11,11 +11,11 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.clocks.deadlines import (
     WORKING_DAYS,
     Deadline,
-    deadline_inputs,
     paused_length,
     revise,
     with_status,
 )
+from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.clocks.story import Target, find_target
 from reviewctl.core.steps.proceedings import waited_for
 from reviewctl.core.steps.write import finish
@@ -109,8 +109,8 @@ def resume(store: Store, case_id: str, name: str, options: StepOptions) -> Outco
 
 
 def _due_after(store: Store, edit: Edit, target: Target, options: StepOptions) -> date:
-    given = next(d for d in deadline_inputs(store.workflow, edit.docs) if d[0] == target.clock.id
-                 and d[2] == target.item)
+    given = next(d for d in reversed(deadline_inputs(store.workflow, edit.docs)) if d.name == target.clock.id
+                 and d.item == target.item and d.until is None)
     return revise(given[4], given[7], given[8], options.today).due
 
 

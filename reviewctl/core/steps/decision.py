@@ -95,8 +95,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         chair_next = store.workflow.decided_by_chair(transition.to)
         record_basis(edit, decision, given, final=not chair_next)
         _documents(edit, decision, given, chair_next, options.date)
-        if given.conduct and not chair_next:  # the final decision to conduct
-            decision["conducted_from"] = options.date
+        # decision.conducted_from is worked out from this decision's record (workflow/history.py).
         return finish(edit, step, f"{source} -> {transition.to}", options)
 
 

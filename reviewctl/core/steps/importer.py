@@ -26,6 +26,9 @@ from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.case.typed_dates import NotADate, read_date
 from reviewctl.core.privacy.pattern_guard import ALLOWED_KEY, check_used, row_findings
+from reviewctl.core.steps.import_history import DATE_FIELDS, check_dates, fill_derived
+from reviewctl.core.steps.import_history import history as imported_history
+from reviewctl.core.steps.import_history import records as imported_records
 from reviewctl.core.store.confinement import refuse_links
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.inputs import MAX_INPUT_BYTES, csv_rows, read_input
@@ -34,10 +37,12 @@ from reviewctl.core.store.transaction import Outcome, apply, refuse_if_interrupt
 from reviewctl.core.workflow.conformance import case_problems
 from reviewctl.errors import InvalidDataError, RefusedError, UnusableError, UsageError
 
-FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage")
+FIELDS = ("subject", "type", "referrer", "received", "incident_date", "summary", "agencies", "stage", "former_ref",
+          "aware", "where", *DATE_FIELDS)
 REQUIRED = ("subject", "type", "referrer", "received")
 MAX_ROWS = 20_000  # cases in one import: a partnership's tracker holds hundreds
-_FREE_TEXT = ("subject", "referrer", "summary", "agencies")  # checked for identifier patterns
+_FREE_TEXT = ("subject", "referrer", "summary", "agencies", "former_ref", "where")  # checked for identifier patterns
+_DAYS = ("received", "incident_date", "aware", *DATE_FIELDS)  # the date columns
 
 
 class ImportMap(BaseModel):
@@ -147,7 +152,7 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
     importable = flow.imports.to if flow.imports else [flow.initial]
     bad: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
-    for name in ("subject", "referrer", "summary"):
+    for name in ("subject", "referrer", "summary", "former_ref", "where"):
         if name in cells:
             values[name] = _cell(cells[name]) or None
     for name in ("subject", "referrer"):
@@ -158,7 +163,7 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
         bad.append(("type", f"'{_cell(cells['type'])}' is not a review type ({', '.join(flow.types)}); "
                     "map the tracker's word under values: type:"))
     values["type"] = kind
-    for name in ("received", "incident_date"):
+    for name in _DAYS:
         raw = cells.get(name)
         if name not in cells or (name != "received" and not _cell(raw)):
             continue
@@ -173,6 +178,10 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
             bad.append((name, f"'{_cell(raw)}' is not a date; write it day first, e.g. 02/11/2026 or 2 Nov 2026"))
     if values.get("incident_date") and values.get("received") and values["incident_date"] > values["received"]:
         bad.append(("incident_date", "after the date received"))
+    if values.get("aware") and values.get("received") and values["aware"] > values["received"]:
+        bad.append(("aware", "after the date received (the body responsible became aware first)"))
+    if values.get("aware") and values.get("incident_date") and values["aware"] < values["incident_date"]:
+        bad.append(("aware", "before the incident"))
     raw_stage = _cell(cells.get("stage")) if "stage" in cells else ""
     stage = _choice(raw_stage, [s.id for s in flow.stages], mapping.values.get("stage", {})) if raw_stage \
         else flow.initial
@@ -182,6 +191,9 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
         bad.append(("stage", f"'{stage}' cannot be imported (an import reaches {', '.join(importable)}); "
                     "import the case at the stage before, and record the rest with reviewctl"))
     values["stage"] = stage
+    if kind is not None and stage is not None and not any(field == "stage" for field, _ in bad) \
+            and not any(field in _DAYS for field, _ in bad):
+        bad += check_dates(flow, kind, stage, values)
     if "agencies" in cells:
         values["agencies"] = [a.strip() for a in _cell(cells["agencies"]).split(mapping.agency_separator)
                               if a.strip()]
@@ -262,15 +274,18 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
     return planned
 
 
-def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Any:
+def _case(store: Store, item: Planned, options: StepOptions, by: str) -> dict[str, Any]:
+    """The documents of the case a row brings in: case.yaml with its imported history, and the
+    records its dates fill (import_history.py)."""
     flow = store.workflow
     v = item.values
     case: Any = yamlio.new_map({
         "id": item.case_id, "type": v["type"], "stage": v["stage"], "subject": v["subject"],
-        "referrer": v["referrer"], "received": v["received"], "incident_date": v.get("incident_date"),
-        "summary": v.get("summary"), "agencies": yamlio.new_seq(v.get("agencies") or []),
+        "referrer": v["referrer"], "received": v["received"], "aware": v.get("aware"),
+        "incident_date": v.get("incident_date"), "summary": v.get("summary"),
+        "agencies": yamlio.new_seq(v.get("agencies") or []), "former_ref": v.get("former_ref"),
     })
-    for key in ("incident_date", "summary"):
+    for key in ("aware", "incident_date", "summary", "former_ref"):
         if case[key] is None:
             del case[key]
     entries = [history_entry(flow.referral_step, v["received"], None, flow.initial, by, options, v["type"])]
@@ -278,11 +293,13 @@ def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Any:
         reason = (options.allow_reason or "").strip()
         entries[0][ALLOWED_KEY] = yamlio.new_seq([yamlio.new_map({**a, "reason": reason}) for a in v["allowed"]])
     if v["stage"] != flow.initial and flow.imports is not None:
-        when = max(options.date, v["received"])
-        entries.append(history_entry(flow.imports.step, when, flow.initial, v["stage"], by, options,
-                                     reason=f"imported from an earlier tracker (row {item.row})"))
+        entries += imported_history(flow, item.row, v, by, options)
     case["history"] = yamlio.new_seq(entries)
-    return case
+    docs: dict[str, Any] = {"case": case, **imported_records(flow, item.row, v)}
+    if "triage" in docs:
+        case["triage"] = docs.pop("triage")
+    fill_derived(flow, docs)
+    return docs
 
 
 def run_import(store: Store, tracker: Path, map_file: Path, options: StepOptions, sheet: str | None = None,
@@ -300,11 +317,11 @@ def run_import(store: Store, tracker: Path, map_file: Path, options: StepOptions
     changes: dict[Path, str | bytes | None] = {}
     problems: list[str] = []
     for item in planned:
-        case = _case(store, item, options, by)
+        docs = _case(store, item, options, by)
         folder = store.case_dir(item.case_id)
-        found = case_problems(store.workflow, store.shown(folder), item.case_id, {"case": case})
+        found = case_problems(store.workflow, store.shown(folder), item.case_id, docs)
         problems += [f"{tracker.name} row {item.row}: {p}" for p in found[:1]]
-        changes[folder / DOCUMENT_FILES["case"]] = yamlio.dump(case)
+        changes.update({folder / DOCUMENT_FILES[name]: yamlio.dump(doc) for name, doc in docs.items()})
     if problems:
         raise RowErrors(problems, len(problems))
     with store_lock(store):

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from reviewctl.adapters import yamlio
+from reviewctl.core.case.documents import DOCUMENT_FILES
+from reviewctl.core.case.paths import plain_copy
+from reviewctl.core.case.views import Node
 from reviewctl.core.steps.write import advance, finish
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import (
@@ -21,6 +25,7 @@ from reviewctl.core.store.step import (
     required_text,
 )
 from reviewctl.core.store.transaction import Outcome, step_guard
+from reviewctl.core.workflow.history import leaves, remove_path
 from reviewctl.core.workflow.load import Act
 from reviewctl.core.workflow.suggest import canonical, did_you_mean
 from reviewctl.errors import RefusedError, UsageError
@@ -63,10 +68,26 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
             raise UsageError(f"{case_id}: --to {what} for a case in '{stage}' (re-entry points: {allowed})")
         case = edit.case
         when = check_date(options.date, edit, not_before_last=True)
-        case.seq("history").append(history_entry(chosen.step, when, stage, chosen.to,
-                                                 store.repo.identity().name, options, reason=reason))
+        entry = history_entry(chosen.step, when, stage, chosen.to, store.repo.identity().name, options, reason=reason)
+        if chosen.afresh:
+            _keep_earlier(edit, chosen.afresh, entry)
+        case.seq("history").append(entry)
         case.stage = chosen.to
         return finish(edit, Act.REOPEN, f"{stage} -> {chosen.to}", options)
+
+
+def _keep_earlier(edit: Edit, afresh: list[str], entry: Node) -> None:
+    """Take the records the reopened case makes afresh (a new decision, a new national notice)
+    out of its files, into the reopening's history entry: the earlier cycle keeps them there,
+    its decision is still counted and its clocks keep the outcome they had."""
+    kept = [leaf for path in afresh for leaf in leaves(plain_copy(remove_path(edit.docs, path)), path)]
+    entry["afresh"] = yamlio.new_seq(afresh)
+    entry["earlier"] = yamlio.new_seq([yamlio.new_map({"field": f, "value": v}) for f, v in kept])
+    for name in {path.split(".", 1)[0] for path in afresh} - {"case"}:
+        if not edit.docs.get(name):  # nothing left in the file: it goes
+            edit.docs.pop(name, None)
+            if (edit.files.folder / DOCUMENT_FILES[name]).exists():
+                edit.extra[edit.files.folder / DOCUMENT_FILES[name]] = None
 
 
 def retype(store: Store, case_id: str, new_type: str, reason: str, options: StepOptions,

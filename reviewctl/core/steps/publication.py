@@ -45,7 +45,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
             notified_on: date | None, options: StepOptions, route: str | None = None,
             reason: str | None = None) -> Outcome:
 
-    def change(edit: Edit, when: date) -> str:
+    def change(edit: Edit, when: date) -> str | tuple[str, str]:
         case_type = edit.case.type
         chosen = choose_route(store, case_type, route, reason)
         place = (required_text(where, "--where", "give the web address or place of publication")
@@ -68,11 +68,12 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         bodies = store.workflow.bodies
         need = bodies.notice_working_days.get(case_type, 0)
         shown = chosen is None or chosen.public
-        recipients = [FAMILY, *(bodies.publication.get(case_type, []) if shown else [])]
+        bodies_told = bodies.publication.get(case_type, []) if shown else []
+        recipients = [*([FAMILY] if family_told(edit) else []), *bodies_told]
         record = edit.files.publication
         planned = {str(n.get("to")): n for n in record.notices}
-        late = [to for to in recipients[1:]
-                if need and working_days_between(_sent_on(planned.get(to), sent), public) < need]
+        late = [to for to in recipients
+                if to != FAMILY and need and working_days_between(_sent_on(planned.get(to), sent), public) < need]
         if late:
             raise RefusedError(
                 f"{case_id}: {', '.join(late)} must have the report "
@@ -86,7 +87,8 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
                 planned[to].sent = on
             doc = render_document(edit, "publication-notification.md.j2",
                                   f"publication-notification-{slug(to)}", on,
-                                  to=to, public=public, where=place or "", embargo_until=embargo_until)
+                                  to=to, public=public, where=place or "", embargo_until=embargo_until,
+                                  **route_facts(chosen))
             notices.append(yamlio.new_map({"to": to, "date": on, "document": doc}))
         libraries = []
         for library in bodies.libraries.get(case_type, []) if shown else []:
@@ -115,9 +117,24 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
             record["qa_letter"] = qa_letter  # published with the report
         record["notifications"] = yamlio.new_seq(notices)
         record["libraries"] = yamlio.new_seq(libraries)
-        return Act.PUBLISH
+        # A route that publishes nothing ends publication in its own stage, as the workflow says.
+        return (Act.PUBLISH, chosen.stage) if chosen is not None and chosen.stage else Act.PUBLISH
 
     return run_record(store, case_id, Act.PUBLISH, options, change)
+
+
+def family_told(edit: Edit) -> bool:
+    """Whether the person and family are told of the publication: not where the family notice
+    was recorded as not appropriate (setup.yaml `family.notified: false`)."""
+    family = edit.files.setup.get("family")
+    return not (isinstance(family, dict) and family.get("notified") is False)
+
+
+def route_facts(chosen: Route | None) -> dict[str, object]:
+    """What a notice of publication says of the route: whether anything is published, and what."""
+    if chosen is None:
+        return {"published": True, "publishes": "the review report", "route_label": ""}
+    return {"published": chosen.public, "publishes": chosen.publishes, "route_label": chosen.label}
 
 
 def _sent_on(planned: Notice | None, default: date) -> date:

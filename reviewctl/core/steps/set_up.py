@@ -11,7 +11,7 @@ from reviewctl.core.steps.write import render_document, run_record
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, clean_list, optional_text
 from reviewctl.core.store.transaction import Outcome
-from reviewctl.core.workflow.load import Act
+from reviewctl.core.workflow.history import conducted_from
 from reviewctl.errors import RefusedError, UsageError
 
 
@@ -49,8 +49,8 @@ def notify(store: Store, case_id: str, *, family: bool, national: bool,
         body = store.workflow.bodies.national.get(case_type)
         if body is None:
             raise RefusedError(f"{case_id}: a '{case_type}' review has no national body to notify")
-        stage = edit.case.stage
-        conducted = not (store.workflow.is_terminal(stage) and stage in store.workflow.reached_by(*Act.NOT_CONDUCT))
+        # What the notice says was decided is the latest decision the history records.
+        conducted = conducted_from(store.workflow, edit.docs) is not None
         decision = edit.files.decision
         setup["national"] = yamlio.new_map({
             "to": body, "date": when,

@@ -28,13 +28,15 @@ from reviewctl.core.store.step import (
     require,
 )
 from reviewctl.core.store.transaction import Outcome, apply, step_guard
+from reviewctl.core.workflow.history import derived
 from reviewctl.core.workflow.load import Transition
 from reviewctl.errors import UsageError
 
 
 def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = None,
-            reason: str | None = None) -> Transition:
-    """Move the case along `step`: check the transition and its requirements, record it."""
+            reason: str | None = None, to: str | None = None) -> Transition:
+    """Move the case along `step` (to `to`, where it leads to several stages): check the
+    transition and its requirements, record it."""
     workflow = edit.store.workflow
     case = edit.case
     if new_type is not None:
@@ -43,13 +45,13 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
             raise UsageError(f"{edit.case_id}: --type unknown: the type is already settled as "
                              f"'{case.type}'; give the type it should be")
     case_type = new_type or case.type
-    transition = workflow.transition(step, case.stage, case_type, edit.case_id)
+    transition = workflow.transition(step, case.stage, case_type, edit.case_id, to)
     when = check_date(options.date, edit, not_before_last=True)
     changed_type = new_type if new_type is not None and new_type != case.type else None
     if changed_type:
         check_new_type(edit, changed_type, step)
         case.type = changed_type
-    require(edit, step, case_type)
+    require(edit, step, case_type, transition.to)
     by = edit.store.repo.identity().name
     case.seq("history").append(
         history_entry(transition.step, when, transition.from_, transition.to, by, options, changed_type, reason)
@@ -105,11 +107,11 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
 
 
 def run_record(store: Store, case_id: str, record: str, options: StepOptions,
-               change: Callable[[Edit, date], str | None]) -> Outcome:
+               change: Callable[[Edit, date], str | tuple[str, str] | None]) -> Outcome:
     """A step that records facts: allowed in the workflow's stages for `record`.
 
     `change` edits the loaded case; it returns the name of a transition to take as
-    well, or None to stay in the stage.
+    well (with the stage it leads to, where it leads to several), or None to stay in the stage.
     """
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
@@ -118,13 +120,26 @@ def run_record(store: Store, case_id: str, record: str, options: StepOptions,
         when = check_date(options.date, edit)
         move = change(edit, when)
         if move is not None:
-            transition = advance(edit, move, options)
+            move, to = move if isinstance(move, tuple) else (move, None)
+            transition = advance(edit, move, options, to=to)
             return finish(edit, move, f"{stage} -> {transition.to}", options)
         add_note(edit, record, when, options)
         return finish(edit, record, stage, options)
 
 
+def refresh_derived(edit: Edit) -> None:
+    """Write again each value a file keeps for people to read, as the history now gives it
+    (workflow/history.py): a step never copies one forward, so a correction moves it too."""
+    for path, value in derived(edit.store.workflow, edit.docs).items():
+        name, key = path.split(".", 1)
+        if value is not None:
+            edit.doc(name)[key] = value
+        elif name in edit.docs and key in edit.docs[name]:
+            del edit.docs[name][key]
+
+
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:
+    refresh_derived(edit)
     edit.check()  # the new state must be as valid as the old one
     refusal = step_refusal(edit, step, options)  # nor one nobody listed, unless --allow says it is meant
     check_entry(edit)  # no identifier reaches the store through what this step writes

@@ -14,20 +14,16 @@ from datetime import date
 from typing import Any
 
 from reviewctl.core.case.files import CaseDoc
+from reviewctl.core.case.paths import plain_copy
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError
 
+__all__ = ["plain_copy", "refuse_overwrites", "replaced", "sent_back"]
+
 # Fields a step changes by design, by their last key (or the whole path).
-_STATE = {"case.stage", "case.type", "status"}
-
-
-def plain_copy(value: Any) -> Any:
-    """A deep copy of loaded YAML as plain dicts, lists and scalars."""
-    if isinstance(value, dict):
-        return {str(k): plain_copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain_copy(v) for v in value]
-    return value
+_STATE = {"case.stage", "case.type", "status",
+          # Worked out from the history, and written again by every step (workflow/history.py).
+          "decision.conducted_from"}
 
 
 def _scalar(value: Any) -> bool:

@@ -19,7 +19,7 @@ from reviewctl.core.case.views import Node
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
 from reviewctl.core.workflow.conformance import case_problems, missing_requirements
-from reviewctl.core.workflow.load import Transition
+from reviewctl.core.workflow.load import Act, Transition
 
 if TYPE_CHECKING:
     from reviewctl.core.privacy.identifiers import Confidential
@@ -142,12 +142,13 @@ def check_date(value: date, edit: Edit, what: str = "--date", not_before_last: b
             f"{edit.case_id}: {what} {value} is before the referral was received ({received}); "
             "give the date it happened"
         )
-    history = case.history
-    last = history[-1].date if history else None
-    if not_before_last and last is not None and value < last:
+    # The last step that moved the case: a correction (amend) or a change of type is dated when
+    # it was made and holds back no step recorded after it with its own, earlier date.
+    last = next((h for h in reversed(case.history) if h.step not in Act.IN_PLACE), None)
+    if not_before_last and last is not None and last.date is not None and value < last.date:
         raise UsageError(
             f"{edit.case_id}: {what} {value} is before the last step "
-            f"({history[-1].get('step')} on {last}); steps are recorded in order"
+            f"({last.step} on {last.date}); steps are recorded in the order they happened"
         )
     return value
 
@@ -224,10 +225,10 @@ def check_new_type(edit: Edit, new_type: str, step: str) -> None:
         raise RefusedError(f"{edit.case_id}: cannot {step} as '{new_type}' yet: {'; '.join(problems)}")
 
 
-def require(edit: Edit, step: str, case_type: str | None = None) -> Transition:
+def require(edit: Edit, step: str, case_type: str | None = None, to: str | None = None) -> Transition:
     """The transition `step` from the case's stage, refused if anything it needs is missing."""
     case_type = case_type or edit.case.type
-    transition = edit.store.workflow.transition(step, edit.case.stage, case_type, edit.case_id)
+    transition = edit.store.workflow.transition(step, edit.case.stage, case_type, edit.case_id, to)
     lacking = set(missing_requirements(transition, edit.docs, case_type))
     missing = [r.hint for r in transition.requires if r.field in lacking]
     if missing:

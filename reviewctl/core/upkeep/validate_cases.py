@@ -118,10 +118,10 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
         except ReviewctlError:
             docs = read_documents(store, folder.name, roundtrip=False)
         seen.update(docs)  # plain data: what the cross-case checks read, and what a worker sends back
-        found = case_problems(store.workflow, shown, folder.name, docs)
+        found = case_problems(store.workflow, shown, folder.name, docs, copies=True)
         if found:
             docs = read_documents(store, folder.name, roundtrip=True)
-            found = case_problems(store.workflow, shown, folder.name, docs)
+            found = case_problems(store.workflow, shown, folder.name, docs, copies=True)
     except ReviewctlError as error:
         return [*problems, error.message]
     problems += found

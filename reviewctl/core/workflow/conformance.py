@@ -18,6 +18,7 @@ from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import condition_holds, is_present, lookup
 from reviewctl.core.case.schema_errors import errors_of
+from reviewctl.core.workflow.history import DERIVED_FROM, cycles, derived
 from reviewctl.core.workflow.load import Act, Transition, Workflow
 from reviewctl.errors import located
 
@@ -52,7 +53,10 @@ def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
     return []
 
 
-def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any]) -> list[str]:
+def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any],
+                  copies: bool = False) -> list[str]:
+    """Every problem of one case's documents.  `copies`: also each value kept in a file for
+    people to read that differs from what the history gives (validate; a step writes them again)."""
     problems: list[str] = []
     case: Case | None = None
     for name, data in docs.items():
@@ -85,8 +89,27 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
         at(("stage",), "stage", f"'{case.stage}' is not a stage{hint}")
     _check_history(workflow, case, docs, at)
     problems += _basis_problems(workflow, f"{folder}/decision.yaml", case.type, docs.get("decision"))
+    if copies and not problems:
+        problems += copy_problems(workflow, folder, docs)
     if "clocks" in docs:
         problems += clock_record_problems(workflow, folder, docs)
+    return problems
+
+
+def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[str]:
+    """Each value a file keeps for people to read (decision.conducted_from) that is not what the
+    history and the records give: a hand edit, or a store from before it was worked out."""
+    problems = []
+    for path, value in derived(workflow, docs).items():
+        name, key = path.split(".", 1)
+        stored = lookup(docs, path)
+        if stored is None or stored == value:
+            continue
+        fix = f"put back {value}" if value is not None else "remove it"
+        problems.append(located(f"{folder}/{DOCUMENT_FILES[name]}", line_of(docs[name], (key,)), key,
+                                f"{stored} is not what the history gives ({value or 'no decision to conduct'}): "
+                                f"it is worked out from {' or '.join(DERIVED_FROM[path])}, not typed; {fix}, or "
+                                f"correct those with `reviewctl amend`"))
     return problems
 
 
@@ -130,11 +153,19 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
         bad(0, "step", f"the history must start with the step '{workflow.referral_step}' into '{workflow.initial}'")
     case_type = first.type or case.type
     previous_date = case.received
+    # A reopened case made some records afresh: an earlier step's needs are checked against the
+    # records as they stood in its own cycle.
+    as_then = {i: cycle.docs for cycle in cycles(workflow, docs) for i in range(cycle.first, cycle.end)}
     for i, entry in enumerate(history):
-        if entry.date < previous_date:
+        # A correction, a change of type or of the identifiers is dated when it was made: it
+        # moves nothing, so the steps recorded after it keep their own, earlier dates.
+        in_place = i > 0 and entry.step in Act.IN_PLACE
+        if entry.date < (case.received if in_place else previous_date):
             bad(i, "date", f"{entry.date} is before the step before it ({previous_date}); "
-                "history is in the order things happened")
-        previous_date = max(previous_date, entry.date)
+                "history is in the order things happened" if not in_place else
+                f"{entry.date} is before the referral was received ({case.received})")
+        if not in_place:
+            previous_date = max(previous_date, entry.date)
         if i == 0:
             continue
         prior = history[i - 1]
@@ -147,7 +178,9 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
                 bad(i, "type", f"'{step_type}' cannot stand here: {problem}")
         imports = workflow.imports
         if imports is not None and entry.step == imports.step:  # brought in from an earlier tracker
-            if i != 1 or entry.to not in imports.to:
+            # The imported entries follow the referral, one after another, each into a stage an
+            # import may reach; they never stand for an approval (signing/imported.py).
+            if any(h.step != imports.step for h in history[1:i]) or entry.to not in imports.to:
                 bad(i, "step", f"'{entry.step}' (an import) may only follow '{workflow.referral_step}', "
                     f"into one of the stages the workflow lets an import reach ({', '.join(imports.to)})")
             case_type = step_type
@@ -157,12 +190,12 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
                 bad(i, "to", f"'{entry.step}' does not move a case: put back '{entry.from_}'")
             case_type = step_type
             continue
-        transition = workflow.find(entry.step, str(entry.from_), step_type)
+        transition = workflow.find(entry.step, str(entry.from_), step_type, entry.to)
         if transition is None or transition.to != entry.to:
             bad(i, "step", f"'{entry.step}' from '{entry.from_}' to '{entry.to}' is not a "
                 f"transition of the workflow for type '{step_type}'")
         else:
-            for field in missing_requirements(transition, docs, step_type, conditional=False):
+            for field in missing_requirements(transition, as_then.get(i, docs), step_type, conditional=False):
                 bad(i, "step", f"'{entry.step}' needs {field}, which the case does not have; "
                     "put back what was removed")
         case_type = step_type
@@ -238,7 +271,7 @@ def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto:
         step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
         if step in Act.IN_PLACE:
             continue
-        transition = workflow.find(str(step), str(source), new_type)
+        transition = workflow.find(str(step), str(source), new_type, str(target))
         if transition is None or transition.to != target:
             problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
                             "which this case took; reopen or withdraw it instead")

@@ -64,6 +64,12 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         if t.action is not None and t.action not in ACTIONS:
             at((*base, "action"), f"transitions[{i}].action",
                f"'{t.action}' is not an action of reviewctl (known: {', '.join(sorted(ACTIONS))})")
+        for j, path in enumerate(t.afresh):
+            problem = None if path in DOCUMENTS and path != "case" else _check_field(path)
+            if problem:
+                at((*base, "afresh", j), f"transitions[{i}].afresh[{j}]", problem)
+        if t.afresh and t.does != Act.REOPEN:
+            at((*base, "afresh"), f"transitions[{i}].afresh", "only a reopening makes records afresh; remove it")
         for j, req in enumerate(t.requires):
             problem = _check_field(req.field)
             if problem:
@@ -82,14 +88,23 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
         check_types(("record_types", step), f"record_types.{step}", types)
     for type_name in flow.approvals:
         check_types(("approvals",), f"approvals.{type_name}", [type_name])
+    approved = {t.to for t in flow.transitions if t.does == Act.APPROVE}
     for stage in flow.imports.to if flow.imports else []:
         if stage not in stage_ids:
             at(("imports", "to"), "imports.to", f"'{stage}' is not a stage")
-        elif any(stage in flow.after_approval(ty) for ty in flow.types):
-            at(("imports", "to"), "imports.to", f"'{stage}' comes after approval, which an import cannot "
-               "give; import such cases at the stage before it")
+        elif stage in approved:
+            at(("imports", "to"), "imports.to", f"'{stage}' is where an approval takes a case, which an import "
+               "cannot give: approvals are signed here; import such cases at the stage before it")
     for type_name in (*flow.statute.deciders, *flow.statute.publication_routes):
         check_types(("statute",), f"statute.{type_name}", [type_name])
+    for type_name, routes in flow.statute.publication_routes.items():
+        for i, route in enumerate(routes):
+            ends = {t.to for t in flow.transitions if t.does == Act.PUBLISH and t.applies(type_name)}
+            if route.stage is not None and route.stage not in ends:
+                at(("statute", "publication_routes", type_name, i, "stage"),
+                   f"statute.publication_routes.{type_name}[{i}].stage",
+                   f"'{route.stage}' is not a stage a '{type_name}' publication leads to (known: "
+                   f"{', '.join(sorted(ends)) or 'none'}); add a publish transition to it")
     seen: set[str] = set()
     for i, c in enumerate(flow.clocks):
         base = ("clocks", i)

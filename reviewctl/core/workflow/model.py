@@ -56,6 +56,9 @@ class Transition(_Strict):
     types: list[str] | None = None
     requires: list[Requirement] = []
     action: str | None = None  # which of reviewctl's actions (Act) takes it; default the step id
+    # A re-entry point (`reopen`): the records the case makes afresh from here (a new decision,
+    # a new national notice).  The reopening keeps what they held in its history entry.
+    afresh: list[str] = []
 
     @property
     def does(self) -> str:
@@ -169,15 +172,17 @@ class Workflow(_Strict):
         stage = self.stage(stage_id)
         return bool(stage and stage.terminal)
 
-    def find(self, step: str, stage: str, case_type: str) -> Transition | None:
-        """The transition with the step id `step` (as the history names it) from `stage`."""
-        return next((t for t in self.transitions if t.step == step and t.from_ == stage and t.applies(case_type)),
-                    None)
+    def find(self, step: str, stage: str, case_type: str, to: str | None = None) -> Transition | None:
+        """The transition with the step id `step` (as the history names it) from `stage` (and,
+        where one step leads to several stages, as a reopening does, to `to`)."""
+        found = [t for t in self.transitions if t.step == step and t.from_ == stage and t.applies(case_type)]
+        return next((t for t in found if to is None or t.to == to), found[0] if found else None)
 
-    def for_action(self, action: str, stage: str, case_type: str) -> Transition | None:
-        """The transition that the command `action` takes from `stage` for this type."""
-        return next((t for t in self.transitions if t.does == action and t.from_ == stage and t.applies(case_type)),
-                    None)
+    def for_action(self, action: str, stage: str, case_type: str, to: str | None = None) -> Transition | None:
+        """The transition that the command `action` takes from `stage` for this type (to `to`, where
+        the action leads to more than one stage: a publication route that publishes nothing)."""
+        return next((t for t in self.transitions if t.does == action and t.from_ == stage and t.applies(case_type)
+                     and (to is None or t.to == to)), None)
 
     def steps_of(self, *actions: str) -> set[str]:
         """The step ids the workflow gives these actions."""
@@ -203,11 +208,13 @@ class Workflow(_Strict):
                   and (c.types is None or case_type in c.types)]
         return max(months) if months else None
 
-    def transition(self, step: str, stage: str, case_type: str, case_id: str) -> Transition:
-        """The transition for `step` from `stage`, or a refusal that says what is allowed."""
-        found = self.for_action(step, stage, case_type)
+    def transition(self, step: str, stage: str, case_type: str, case_id: str, to: str | None = None) -> Transition:
+        """The transition for `step` from `stage` (to `to`, if given), or a refusal that says what is allowed."""
+        found = self.for_action(step, stage, case_type, to)
         if found is not None:
             return found
+        if to is not None and self.for_action(step, stage, case_type) is not None:
+            raise RefusedError(f"{case_id}: '{step}' does not lead from '{stage}' to '{to}' in this workflow")
         if self.is_terminal(stage):
             raise RefusedError(
                 f"{case_id}: the case is closed in stage '{stage}'; no further step is possible"

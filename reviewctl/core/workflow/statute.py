@@ -47,6 +47,10 @@ class Route(_Data):
     label: str
     reason: bool = False  # the route needs a recorded reason
     public: bool = True  # the report (or part of it) is put online
+    # The stage a publication by this route leads to, where the workflow's `publish` leads to
+    # more than one (a report not published never stands in `published`); None: the first.
+    stage: str | None = None
+    publishes: str = "the review report"  # what the notices say is published ("nothing": none is)
     source: str = ""
 
 
