@@ -136,7 +136,7 @@ def _read(package: Package, found: OfficeText, prefix: str, depth: int) -> None:
                 data = package.xml_bytes(part)
                 how = (shown, not prefix and name == main,
                        any(t in (package.content_type(part.filename) or "") for t in _PROPERTIES))
-                lines, labels = _part_text(package, part, data, how)
+                lines, labels, uncheckable = _part_text(package, part, data, how)
             except PackageError as error:
                 if kind == "xml" or isinstance(error, TooLarge):
                     raise
@@ -144,6 +144,7 @@ def _read(package: Package, found: OfficeText, prefix: str, depth: int) -> None:
                 continue
             found.lines += lines
             found.labels += labels
+            found.uncheckable += uncheckable
         elif kind == "relationships":
             for address in addresses.get(part.filename, []):
                 if address.strip():
@@ -159,14 +160,14 @@ def _read(package: Package, found: OfficeText, prefix: str, depth: int) -> None:
 # same styles (about 800 kB of XML that names some 300 styles): read once per process, not once
 # per letter. A part's text depends on nothing but these, so an entry never goes stale; small
 # parts (a letter's own text) are read each time, and the oldest entry makes room for a new one.
-_MEMO: OrderedDict[tuple[bytes, tuple[str, bool, bool]], tuple[list[str], list[str]]] = OrderedDict()
+_MEMO: OrderedDict[tuple[bytes, tuple[str, bool, bool]], tuple[list[str], list[str], list[str]]] = OrderedDict()
 _MEMO_FROM = 16 * 1024  # bytes: a part smaller than this is quicker to read again
 _MEMO_SIZE = 32
 
 
 def _part_text(package: Package, part: zipfile.ZipInfo, data: bytes,
-               how: tuple[str, bool, bool]) -> tuple[list[str], list[str]]:
-    """The lines and labels of an XML part (`how`: its name as shown, whether it is the main
+               how: tuple[str, bool, bool]) -> tuple[list[str], list[str], list[str]]:
+    """The lines, labels and what cannot be checked (a field that takes in another file) of an XML part (`how`: its name as shown, whether it is the main
     part, whether it holds properties)."""
     entry = (hashlib.sha256(data).digest(), how) if len(data) >= _MEMO_FROM else None
     if entry is not None and (known := _MEMO.get(entry)) is not None:
@@ -175,10 +176,10 @@ def _part_text(package: Package, part: zipfile.ZipInfo, data: bytes,
     text = OfficeText()
     _xml(package.xml(part, data), how[0], text, main=how[1], named=how[2])
     if entry is not None:
-        _MEMO[entry] = (text.lines, text.labels)
+        _MEMO[entry] = (text.lines, text.labels, text.uncheckable)
         while len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
-    return text.lines, text.labels
+    return text.lines, text.labels, text.uncheckable
 
 
 def _embedded(package: Package, part: zipfile.ZipInfo, found: OfficeText, shown: str, depth: int) -> None:
