@@ -13,7 +13,7 @@ CHRONOLOGY_DIR = "chronology"
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
-class Event(Strict):
+class Event(Strict, frozen=True):
     date: date
     time: str | None = None
     event: Text
@@ -28,7 +28,7 @@ class Event(Strict):
         return value
 
 
-class AgencyChronology(Strict):
+class AgencyChronology(Strict, frozen=True):
     agency: Text
     imported: date
     source_file: Text

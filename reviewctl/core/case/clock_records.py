@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     pass
 
 
-class Pause(Strict):
+class Pause(Strict, frozen=True):
     paused: dt.date
     resumed: dt.date | None = None  # None: still paused
     reason: Text
@@ -35,7 +35,7 @@ class Pause(Strict):
     recorded: dt.date
 
 
-class Extension(Strict):
+class Extension(Strict, frozen=True):
     date: dt.date  # when it was agreed
     to: dt.date  # the new due date
     reason: Text
@@ -44,7 +44,7 @@ class Extension(Strict):
     recorded: dt.date
 
 
-class ClockRecord(Strict):
+class ClockRecord(Strict, frozen=True):
     clock: Text
     item: str | None = None
     pauses: list[Pause] = []
@@ -70,5 +70,5 @@ class ClockRecord(Strict):
         return self
 
 
-class Clocks(Strict):
+class Clocks(Strict, frozen=True):
     clocks: list[ClockRecord] = []

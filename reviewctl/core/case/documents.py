@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # the models load when a document is first read or checked
+    from pydantic import BaseModel
 
 # Where each document's model lives: the later stages' models load only for a case
 # that has got that far, which keeps a single-case command quick to start.
@@ -32,7 +34,16 @@ DOCUMENT_FILES = {name: f"{name}.yaml" for name in _MODELS}
 
 
 def model_for(name: str) -> type[BaseModel]:
+    """The model of the document `name` (its module is imported on the first call)."""
     module, _, cls = _MODELS[name].partition(":")
-    model = getattr(import_module(f"reviewctl.core.{module}"), cls)
-    assert isinstance(model, type) and issubclass(model, BaseModel)
+    model: type[BaseModel] = getattr(import_module(f"reviewctl.core.{module}"), cls)
     return model
+
+
+def document_of(model: type[BaseModel]) -> str:
+    """The name of the document whose model is `model`."""
+    where = f"{model.__module__.removeprefix('reviewctl.core.')}:{model.__name__}"
+    for name, found in _MODELS.items():
+        if found == where:
+            return name
+    raise TypeError(f"{model.__name__} is the model of no case document (documents: {', '.join(_MODELS)})")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel
 
@@ -32,15 +32,18 @@ _DECIDING = {"outcome": "it decided the case's stage; reopen the case and decide
              "status": "record an action's progress with `reviewctl actions update`"}
 
 
+Value = dt.date | bool | int | str  # what a correction sets: one value of a field's type
+
+
 @dataclass(frozen=True)
 class Field:
     path: str  # as given, cleaned
-    parent: Any  # the mapping (or list) holding the value
+    parent: object  # the mapping (or list) holding the value, as loaded; None where nothing is recorded
     key: str | int
-    annotation: Any  # the model's type for the value
+    annotation: object  # the model's type for the value
 
 
-def _unwrap(annotation: Any) -> Any:
+def _unwrap(annotation: object) -> object:
     """Optional[X] -> X and Annotated[X, ...] -> X."""
     while True:
         origin = typing.get_origin(annotation)
@@ -55,14 +58,14 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _model_key(model: type[BaseModel], key: str) -> tuple[str, Any] | None:
+def _model_key(model: type[BaseModel], key: str) -> tuple[str, object] | None:
     for name, info in model.model_fields.items():
         if key in (name, info.alias):
             return (info.alias or name), info.annotation
     return None
 
 
-def resolve(docs: dict[str, Any], path: str) -> Field:
+def resolve(docs: Mapping[str, object], path: str) -> Field:
     parts = [p.strip() for p in path.strip().split(".")]
     if len(parts) < 2 or parts[0] not in DOCUMENT_FILES or not all(parts):
         raise UsageError(f"{_named(path)} is not a field: give document.key as `show --format json` names it, e.g. "
@@ -71,11 +74,11 @@ def resolve(docs: dict[str, Any], path: str) -> Field:
     if doc in _SEALED_DOCS or ".".join(parts[:2]) in _OWN_STEP:
         why = _SEALED_DOCS.get(doc) or _OWN_STEP[".".join(parts[:2])]
         raise UsageError(f"{'.'.join(parts[:2])} cannot be amended ({why})")
-    model: Any = model_for(doc)
-    node: Any = docs.get(doc)
-    parent: Any = None
+    model = model_for(doc)
+    node: object = docs.get(doc)
+    parent: object = None
     key: str | int = ""
-    annotation: Any = None
+    annotation: object = None
     for depth, part in enumerate(parts[1:], start=1):
         shown = ".".join(parts[:depth + 1])
         target = _unwrap(annotation) if annotation is not None else model
@@ -105,7 +108,7 @@ def resolve(docs: dict[str, Any], path: str) -> Field:
     return Field(".".join(parts), parent, key, annotation)
 
 
-def _entry(items: list[Any], part: str) -> int | None:
+def _entry(items: list[object], part: str) -> int | None:
     if part.isdigit() and 1 <= int(part) <= len(items):
         return int(part) - 1
     for index, item in enumerate(items):
@@ -115,17 +118,24 @@ def _entry(items: list[Any], part: str) -> int | None:
     return None
 
 
-def current(field: Field) -> Any:
+def current(field: Field) -> object:
     if isinstance(field.parent, list) and isinstance(field.key, int):
         return field.parent[field.key]
     return field.parent.get(field.key) if isinstance(field.parent, dict) else None
 
 
-def put(field: Field, value: Any) -> None:
-    field.parent[field.key] = value
+def put(field: Field, value: Value) -> None:
+    """Set the value where it is recorded (`current` found it there)."""
+    parent, key = field.parent, field.key
+    if isinstance(parent, dict) and isinstance(key, str):
+        parent[key] = value
+        return
+    if not (isinstance(parent, list) and isinstance(key, int)):
+        raise TypeError(f"{field.path}: nothing is recorded there to correct")
+    parent[key] = value
 
 
-def convert(field: Field, value: str) -> Any:
+def convert(field: Field, value: str) -> Value:
     """The text given on the command line as a value of the field's type, or a usage error."""
     kind = _unwrap(field.annotation)
     text = value.strip()

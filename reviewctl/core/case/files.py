@@ -1,254 +1,125 @@
-"""One case as a command holds it: its checked id, its folder, and typed views over its files.
+"""One case as a command holds it: its checked id, its folder, and its documents read as their models.
 
 `store.case(ID)` reads the files; `Edit` (core/store/step.py) holds the same object over the
-round-trip maps, so a step's writes through these views keep comments and key order.
-The views mirror the models of case/models.py, case/review_records.py and case/statutory_records.py, key for key,
-for the keys the domain code reads or writes; the models still decide what is valid.
+round-trip maps. Each document reads as its model (`files.decision` is a `Decision`, or None
+while the case has no decision.yaml), built over the loaded map each time it is read (see
+case/views.py), and is written by the model's field names through `files.write(Decision)`,
+which edits the map in place (so comments and key order survive). The models of
+case/models.py, case/review_records.py, case/statutory_records.py and case/clock_records.py are
+the one description: a field added to one is read and written here with no other change.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar, overload
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast, overload
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.views import (
-    Key,
-    Node,
-    Rows,
-    Sub,
-    View,
-    as_any,
-    as_dates,
-    as_day,
-    as_int,
-    as_name,
-    as_text,
-    as_texts,
-)
-
-D = TypeVar("D", bound=View)
-
-
-# -- items inside the documents ------------------------------------------------
-class HistoryStep(View):
-    step = Key(as_text)
-    date = Key(as_day)
-    from_ = Key(as_text)
-    to = Key(as_text)
-    by = Key(as_text)
-    type = Key(as_text)
-    reason = Key(as_text)
-
-
-class Agency(View):
-    """An information or chronology request to an agency."""
-
-    agency = Key(as_text)
-    requested = Key(as_day)
-    returned = Key(as_day)  # an information request's reply
-    received = Key(as_day)  # a chronology request's chronology
-
-
-class Progress(View):
-    date = Key(as_day)
-    note = Key(as_text)
-    status = Key(as_text)
-
-
-class Action(View):
-    id = Key(as_name)
-    text = Key(as_text)
-    owner = Key(as_text)
-    due = Key(as_day)
-    measure = Key(as_text)
-    status = Key(as_text)
-    progress = Rows(Progress)
-    signed_off = Key(as_day)
-
-
-class Version(View):
-    """A report version (or the JCRG's final report, which names one)."""
-
-    version = Key(as_int)
-    file = Key(as_text)
-    sha256 = Key(as_text)
-    date = Key(as_day)
-    revision = Key(as_text)
-
-
-class Approval(View):
-    role = Key(as_text)
-    version = Key(as_int)
-    sha256 = Key(as_text)
-    by = Key(as_text)
-    email = Key(as_text)
-    date = Key(as_day)
-
-
-class Milestone(View):
-    name = Key(as_text)
-    due = Key(as_day)
-    met = Key(as_day)
-
-
-class Member(View):
-    name = Key(as_text)
-    agency = Key(as_text)
-    role = Key(as_text)
-
-
-class Proceeding(View):
-    id = Key(as_name)
-    kind = Key(as_text)
-    ref = Key(as_text)
-
-
-class Submission(View):
-    date = Key(as_day)
-    version = Key(as_int)
-    sha256 = Key(as_text)
-    resubmission = Key(bool)
-
-
-class QaOutcome(View):
-    date = Key(as_day)
-    outcome = Key(as_text)
-    submission = Key(as_int)
-    letter = Key(as_text)
-
-
-class Purged(View):
-    """When, by whom and why the case's identifiers were destroyed."""
-
-    date = Key(as_day)
-    by = Key(as_text)
-    reason = Key(as_text)
-
-
-# -- the documents ---------------------------------------------------------------
-class CaseDoc(View):
-    """case.yaml."""
-
-    id = Key(as_text)
-    type = Key(as_name)
-    stage = Key(as_name)
-    subject = Key(as_text)
-    referrer = Key(as_text)
-    received = Key(as_day)
-    aware = Key(as_day)
-    incident_date = Key(as_day)
-    agencies = Key(as_texts)
-    history = Rows(HistoryStep)
-    triage = Sub(View)
-    identifiers_purged = Sub(Purged)
-
-
-class ScopingDoc(View):
-    requests = Rows(Agency)
-    notified = Key(as_day)
-    rapid_review_sent = Key(as_day)
-
-
-class DecisionDoc(View):
-    outcome = Key(as_text)
-    rationale = Key(as_text)
-    chair = Sub(View)
-    conducted_from = Key(as_day)
-
-
-class SetupDoc(View):
-    chronology_requests = Rows(Agency)
-    family = Sub(View)
-    national = Sub(View)
-
-
-class CommissionDoc(View):
-    lead_reviewer = Sub(Member)
-    panel = Rows(Member)
-
-
-class ReviewDoc(View):
-    milestones = Rows(Milestone)
-    checklist = Key(as_dates)  # checklist item -> the date it was ticked
-
-
-class ReportDoc(View):
-    versions = Rows(Version)
-    agreed = Sub(Version)
-
-    def version(self, number: object) -> Version | None:
-        return next((v for v in self.versions if v.version == number), None)
-
-
-class JcrgDoc(View):
-    date = Key(as_day)
-    final_report = Sub(Version)
-    actions = Rows(Action)
-
-
-class ApprovalsDoc(View):
-    approvals = Rows(Approval)
-
-
-class HomeOfficeDoc(View):
-    submitted = Key(as_day)
-    submissions = Rows(Submission)
-    outcomes = Rows(QaOutcome)
-
-
-class ProceedingsDoc(View):
-    proceedings = Rows(Proceeding)
-
-
-class Notice(View):
-    """A notice before publication: to whom, by when, and when it was sent."""
-
-    to = Key(as_text)
-    due = Key(as_day)
-    sent = Key(as_day)
-
-
-class PublicationDoc(View):
-    notices = Rows(Notice)
-
-
-class ProfileDoc(View):
-    themes = Key(as_texts)
-
-
-class LinksDoc(View):
-    links = Key(as_any)
-
-
-class Document(Generic[D]):
-    """A case document as its typed view: the attribute's name is the document's name."""
-
-    def __init__(self, cls: type[D]) -> None:
-        self.cls = cls
+from reviewctl.core.case.documents import document_of, model_for
+from reviewctl.core.case.views import Doc, Node, read
+from reviewctl.errors import InvalidDataError
+
+if TYPE_CHECKING:  # the models load on a document's first read: a warm report reads none
+    from pydantic import BaseModel
+
+    from reviewctl.core.case.clock_records import Clocks
+    from reviewctl.core.case.models import Case, Decision, Scoping
+    from reviewctl.core.case.review_records import (
+        Approvals,
+        Commission,
+        Jcrg,
+        Links,
+        Monitoring,
+        Notes,
+        Publication,
+        Report,
+        Review,
+        Setup,
+    )
+    from reviewctl.core.case.statutory_records import HomeOffice, Proceedings, Profile
+
+M = TypeVar("M", bound="BaseModel")
+
+
+class Document(Generic[M]):
+    """A document of the case, read as the model documents.py names for it; None while the case
+    does not have the document. The attribute's name is the document's name."""
+
+    def __init__(self) -> None:
         self.name = ""
 
     def __set_name__(self, owner: type, attribute: str) -> None:
         self.name = attribute
 
+    def model(self) -> type[M]:
+        return cast("type[M]", model_for(self.name))
+
     @overload
-    def __get__(self, files: None, owner: type) -> Document[D]: ...
+    def __get__(self, records: None, owner: type) -> Document[M]: ...
     @overload
-    def __get__(self, files: CaseFiles, owner: type) -> D: ...
-    def __get__(self, files: CaseFiles | None, owner: type) -> Document[D] | D:
-        if files is None:
+    def __get__(self, records: Records, owner: type) -> M | None: ...
+    def __get__(self, records: Records | None, owner: type) -> Document[M] | M | None:
+        if records is None:
             return self
-        return files._view(self.cls, self.name)
+        checked = records.checked.get(self.name)
+        if checked is not None:
+            return cast("M", checked)
+        return read(self.model(), records.docs.get(self.name))
 
 
-@dataclass
-class CaseFiles:
-    """One case: its checked id, its folder, and its documents by name (a missing file is absent)."""
+class Always(Document[M]):
+    """A document every case has (case.yaml)."""
 
-    id: str
-    folder: Path
-    docs: dict[str, Node]  # document name -> its mapping; the views are the typed way in
+    @overload
+    def __get__(self, records: None, owner: type) -> Always[M]: ...
+    @overload
+    def __get__(self, records: Records, owner: type) -> M: ...
+    def __get__(self, records: Records | None, owner: type) -> Always[M] | M:
+        if records is None:
+            return self
+        checked = records.checked.get(self.name)
+        found = cast("M", checked) if checked is not None else read(self.model(), records.docs.get(self.name))
+        if found is None:
+            raise InvalidDataError("a required key is missing, or holds a value of another kind; "
+                                   "`reviewctl validate` names it", path=f"{records.where}/{self.name}.yaml")
+        return found
+
+
+class Records:
+    """A case's documents by name (`docs`: the loaded maps), each read as its model."""
+
+    docs: dict[str, Node]
+    where: str = "the case"  # how a message names the case's folder
+    # The documents as their validation gave them, where a reader has them (a report that checked
+    # the case first): read at no cost. Only for maps that are not changed after.
+    checked: Mapping[str, BaseModel] = MappingProxyType({})
+
+    case: ClassVar[Always[Case]] = Always()
+    scoping: ClassVar[Document[Scoping]] = Document()
+    decision: ClassVar[Document[Decision]] = Document()
+    setup: ClassVar[Document[Setup]] = Document()
+    commission: ClassVar[Document[Commission]] = Document()
+    review: ClassVar[Document[Review]] = Document()
+    report: ClassVar[Document[Report]] = Document()
+    jcrg: ClassVar[Document[Jcrg]] = Document()
+    approvals: ClassVar[Document[Approvals]] = Document()
+    publication: ClassVar[Document[Publication]] = Document()
+    monitoring: ClassVar[Document[Monitoring]] = Document()
+    links: ClassVar[Document[Links]] = Document()
+    notes: ClassVar[Document[Notes]] = Document()
+    clocks: ClassVar[Document[Clocks]] = Document()
+    homeoffice: ClassVar[Document[HomeOffice]] = Document()
+    proceedings: ClassVar[Document[Proceedings]] = Document()
+    profile: ClassVar[Document[Profile]] = Document()
+
+    def __init__(self, docs: dict[str, Node], checked: Mapping[str, BaseModel] | None = None) -> None:
+        self.docs = docs
+        if checked is not None:
+            self.checked = checked
 
     def doc(self, name: str) -> Node:
         """The document `name`, made empty (to be written) if the case does not have it yet."""
@@ -257,23 +128,25 @@ class CaseFiles:
             found = self.docs[name] = yamlio.new_map()
         return found
 
-    def _view(self, cls: type[D], name: str) -> D:
-        return cls(self.docs.get(name), lambda: self.doc(name))
+    def write(self, model: type[M]) -> Doc[M]:
+        """The document whose model is `model`, to write by its field names (made on the first write)."""
+        name = document_of(model)
+        return Doc(model, self.docs.get(name), lambda: self.doc(name))
 
-    # Each document as its typed view, by its name in DOCUMENT_FILES.
-    case = Document(CaseDoc)
-    scoping = Document(ScopingDoc)
-    decision = Document(DecisionDoc)
-    setup = Document(SetupDoc)
-    commission = Document(CommissionDoc)
-    review = Document(ReviewDoc)
-    report = Document(ReportDoc)
-    jcrg = Document(JcrgDoc)
-    approvals = Document(ApprovalsDoc)
-    homeoffice = Document(HomeOfficeDoc)
-    proceedings = Document(ProceedingsDoc)
-    publication = Document(PublicationDoc)
-    links = Document(LinksDoc)
+
+@dataclass
+class CaseFiles(Records):
+    """One case: its checked id, its folder, and its documents by name (a missing file is absent)."""
+
+    id: str
+    folder: Path
+    docs: dict[str, Node]  # document name -> its mapping; read each as its model by its name
+
+    def __post_init__(self) -> None:
+        try:
+            self.where = os.path.relpath(self.folder)  # as messages show a path (Store.shown)
+        except ValueError:
+            self.where = str(self.folder)
 
     @property
     def stage(self) -> str:
@@ -282,12 +155,3 @@ class CaseFiles:
     @property
     def type(self) -> str:
         return self.case.type
-
-    @property
-    def history(self) -> list[HistoryStep]:
-        return self.case.history
-
-    def view(self, name: str) -> View:
-        """Any document as an untyped view (publication, monitoring, profile, notes, ...)."""
-        return self._view(View, name)
-

@@ -33,7 +33,7 @@ def check_id(case_id: str) -> str:
     return case_id
 
 
-class Strict(BaseModel):
+class Strict(BaseModel, frozen=True):
     # strict: a date must be a YAML date (not text, not a date with a time), text must
     # be text; anything else would slip past the clocks unseen.
     model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True, defer_build=True)
@@ -43,7 +43,7 @@ class Strict(BaseModel):
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class Allowed(Strict):
+class Allowed(Strict, frozen=True):
     """An identifier pattern a step wrote on purpose (`--allow`, privacy/pattern_guard.py): its kind,
     the option or file it was in, and why; never the value."""
 
@@ -53,7 +53,7 @@ class Allowed(Strict):
     count: int | None = Field(default=None, ge=1)  # at publication: how many it allowed, so that no more pass later
 
 
-class Kept(Strict):
+class Kept(Strict, frozen=True):
     """A value a reopening took out of the records to be made afresh (`earlier:`): the field as
     `show` names it (a list's entry by its number) and what it held when the reopening came."""
 
@@ -61,7 +61,7 @@ class Kept(Strict):
     value: dt.date | bool | int | str
 
 
-class HistoryEntry(Strict):
+class HistoryEntry(Strict, frozen=True):
     step: Text
     date: dt.date
     from_: str | None = Field(alias="from")
@@ -84,7 +84,7 @@ class HistoryEntry(Strict):
     imported: str | None = None
 
 
-class Triage(Strict):
+class Triage(Strict, frozen=True):
     outcome: Literal["accepted", "no-further-action"]
     reason: Text
     date: dt.date
@@ -92,7 +92,7 @@ class Triage(Strict):
     tracker_updated: dt.date | None = None
 
 
-class Purged(Strict):
+class Purged(Strict, frozen=True):
     """The case's identifiers were destroyed (`reviewctl purge`): when, by whom and why."""
 
     date: dt.date
@@ -102,7 +102,7 @@ class Purged(Strict):
     forced: bool = False
 
 
-class Case(Strict):
+class Case(Strict, frozen=True):
     id: str
     type: str
     stage: str
@@ -121,14 +121,14 @@ class Case(Strict):
     identifiers_purged: Purged | None = None
 
 
-class InfoRequest(Strict):
+class InfoRequest(Strict, frozen=True):
     agency: Text
     requested: dt.date
     returned: dt.date | None = None
     document: str | None = None
 
 
-class OfstedDfe(Strict):
+class OfstedDfe(Strict, frozen=True):
     """lcspr: whether Ofsted and the Secretary of State (DfE) were notified, and when (or why not)."""
 
     made: bool
@@ -141,7 +141,7 @@ class OfstedDfe(Strict):
 PANEL_OUTCOMES = ("agrees", "disagrees", "national-review")
 
 
-class PanelResponse(Strict):
+class PanelResponse(Strict, frozen=True):
     """lcspr: the National Panel's response to the rapid review."""
 
     date: dt.date
@@ -156,13 +156,13 @@ class PanelResponse(Strict):
         return self
 
 
-class NationalReview(Strict):
+class NationalReview(Strict, frozen=True):
     """lcspr: the National Panel takes the case into a national review (Children Act 2004 s.16B)."""
 
     date: dt.date
 
 
-class Scoping(Strict):
+class Scoping(Strict, frozen=True):
     requests: list[InfoRequest] = []
     notified: dt.date | None = None
     rapid_review_sent: dt.date | None = None
@@ -171,21 +171,21 @@ class Scoping(Strict):
     national_review: NationalReview | None = None
 
 
-class ChairDecision(Strict):
+class ChairDecision(Strict, frozen=True):
     outcome: Literal["conduct", "not-conduct"]
     rationale: Text
     date: dt.date
     basis: str | None = None  # sar: the basis the chair decided, where the chair gave one
 
 
-class PartnerAgreement(Strict):
+class PartnerAgreement(Strict, frozen=True):
     """One safeguarding partner's agreement to an lcspr decision: who, in what role."""
 
     name: Text
     role: Text
 
 
-class Decision(Strict):
+class Decision(Strict, frozen=True):
     meeting_date: dt.date
     # Who decides (workflow `deciders`): the body, and the one who decides for it where a chair does.
     body: str | None = None

@@ -7,7 +7,7 @@ warm reports read fields this way without loading the case's models.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 Documents = dict[str, Any]  # "case" / "scoping" / "decision" -> the file's mapping
 
@@ -22,7 +22,16 @@ def lookup(docs: Documents, path: str) -> Any:
     return node
 
 
-def condition_holds(when: Any, docs: Documents) -> bool:
+class Condition(Protocol):
+    """A workflow `when:`: the field it reads, and the value it holds for the condition to hold."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def equals(self) -> str: ...
+
+
+def condition_holds(when: Condition | None, docs: Documents) -> bool:
     """Whether a workflow `when:` (a Condition, or None: always) holds for the case."""
     if when is None:
         return True
@@ -30,7 +39,7 @@ def condition_holds(when: Any, docs: Documents) -> bool:
     return isinstance(value, str) and value.strip().casefold() == when.equals.strip().casefold()
 
 
-def is_present(value: Any) -> bool:
+def is_present(value: object) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
 

@@ -28,33 +28,33 @@ KINDS = ("parallel", "joint", "converted")
 STATUSES = ("open", "on-track", "at-risk", "complete")
 
 
-class Notice(Strict):
+class Notice(Strict, frozen=True):
     to: Text
     date: dt.date
     document: str | None = None
 
 
-class FamilyNotice(Strict):
+class FamilyNotice(Strict, frozen=True):
     date: dt.date
     notified: bool
     reason: str | None = None  # why notifying was not appropriate
     document: str | None = None
 
 
-class ChronologyRequest(Strict):
+class ChronologyRequest(Strict, frozen=True):
     agency: Text
     requested: dt.date
     received: dt.date | None = None
     document: str | None = None
 
 
-class Setup(Strict):
+class Setup(Strict, frozen=True):
     family: FamilyNotice | None = None
     national: Notice | None = None
     chronology_requests: list[ChronologyRequest] = []
 
 
-class LeadReviewer(Strict):
+class LeadReviewer(Strict, frozen=True):
     name: Text
     organisation: Text
     independent: bool
@@ -62,46 +62,46 @@ class LeadReviewer(Strict):
     letter: str | None = None
 
 
-class PanelMember(Strict):
+class PanelMember(Strict, frozen=True):
     name: Text
     agency: Text
     role: Text
     added: dt.date
 
 
-class Commission(Strict):
+class Commission(Strict, frozen=True):
     lead_reviewer: LeadReviewer | None = None
     panel: list[PanelMember] = []
 
 
-class Milestone(Strict):
+class Milestone(Strict, frozen=True):
     name: Text
     due: dt.date
     met: dt.date | None = None
 
 
-class Engagement(Strict):
+class Engagement(Strict, frozen=True):
     with_: Text = Field(alias="with")
     date: dt.date
     note: Text
     by: Text
 
 
-class TermsOfReference(Strict):
+class TermsOfReference(Strict, frozen=True):
     file: Text
     sha256: Text
     date: dt.date
     schedule: str | None = None
 
 
-class Review(Strict):
+class Review(Strict, frozen=True):
     tor: TermsOfReference | None = None
     milestones: list[Milestone] = []
     engagement: list[Engagement] = []
     checklist: dict[str, dt.date] = {}
 
 
-class ReportVersion(Strict):
+class ReportVersion(Strict, frozen=True):
     version: int = Field(ge=1)
     file: Text
     sha256: Text
@@ -130,18 +130,18 @@ def own_report_files(version: int) -> tuple[str, str]:
     return own_report_file(version), own_report_file(version, ".docx")
 
 
-class Agreed(Strict):
+class Agreed(Strict, frozen=True):
     version: int
     date: dt.date
 
 
-class Report(Strict):
+class Report(Strict, frozen=True):
     versions: list[ReportVersion] = []
     agreed: Agreed | None = None
     presented: dt.date | None = None
 
 
-class Progress(Strict):
+class Progress(Strict, frozen=True):
     date: dt.date
     note: Text
     by: Text
@@ -149,7 +149,7 @@ class Progress(Strict):
     evidence: str | None = None
 
 
-class Action(Strict):
+class Action(Strict, frozen=True):
     id: Text
     text: Text
     owner: Text
@@ -161,12 +161,12 @@ class Action(Strict):
     closed_reason: str | None = None
 
 
-class FinalReport(Strict):
+class FinalReport(Strict, frozen=True):
     version: int
     sha256: Text
 
 
-class Jcrg(Strict):
+class Jcrg(Strict, frozen=True):
     date: dt.date
     final_report: FinalReport
     comms_plan: Text
@@ -174,7 +174,7 @@ class Jcrg(Strict):
     action_plan: str | None = None
 
 
-class Approval(Strict):
+class Approval(Strict, frozen=True):
     role: Text
     version: int
     sha256: Text
@@ -183,11 +183,11 @@ class Approval(Strict):
     date: dt.date
 
 
-class Approvals(Strict):
+class Approvals(Strict, frozen=True):
     approvals: list[Approval] = []
 
 
-class PlannedNotice(Strict):
+class PlannedNotice(Strict, frozen=True):
     """lcspr: a body that must have the report a number of working days before it is public."""
 
     to: Text
@@ -195,7 +195,7 @@ class PlannedNotice(Strict):
     sent: dt.date | None = None
 
 
-class Publication(Strict):
+class Publication(Strict, frozen=True):
     date: dt.date | None = None  # None while a publication is only planned
     where: str | None = None  # None for a route that publishes nothing (sar: not-published)
     embargo_until: dt.date | None = None
@@ -210,30 +210,30 @@ class Publication(Strict):
     qa_letter: str | None = None  # dhr: the Home Office QA letter, published with the report
 
 
-class Impact(Strict):
+class Impact(Strict, frozen=True):
     date: dt.date
     note: Text
     by: Text
     evidence: str | None = None
 
 
-class Monitoring(Strict):
+class Monitoring(Strict, frozen=True):
     impact: list[Impact] = []
     closed: dt.date | None = None
     close_reason: str | None = None
 
 
-class Link(Strict):
+class Link(Strict, frozen=True):
     case: Text
     kind: Literal["parallel", "joint", "converted"]
     date: dt.date
 
 
-class Links(Strict):
+class Links(Strict, frozen=True):
     links: list[Link] = []
 
 
-class NoteEntry(Strict):
+class NoteEntry(Strict, frozen=True):
     date: dt.date
     step: Text
     by: Text
@@ -247,5 +247,5 @@ class NoteEntry(Strict):
         return self
 
 
-class Notes(Strict):
+class Notes(Strict, frozen=True):
     notes: list[NoteEntry] = []

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case.problems import Problem
@@ -15,7 +16,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseModel] | None:
     """The pydantic model that owns the last key of `loc`, for 'did you mean'."""
-    current: Any = model
+    current: object = model
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
@@ -35,7 +36,7 @@ def _model_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> type[BaseMo
     return None
 
 
-def _explain(model: type[BaseModel], error: Any, private: bool = False) -> str:
+def _explain(model: type[BaseModel], error: ErrorDetails, private: bool = False) -> str:
     kind = error["type"]
     loc = tuple(error["loc"])
     if kind == "extra_forbidden":

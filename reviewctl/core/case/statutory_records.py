@@ -17,7 +17,7 @@ from reviewctl.core.case.models import Strict, Text
 OUTCOMES = ("approved", "amend-and-resubmit")
 
 
-class Submission(Strict):
+class Submission(Strict, frozen=True):
     date: dt.date
     version: int = Field(ge=1)  # the report version submitted
     sha256: Text
@@ -25,26 +25,26 @@ class Submission(Strict):
     revision: str | None = None  # why the report was revised (a resubmission after amend-and-resubmit)
 
 
-class QaOutcome(Strict):
+class QaOutcome(Strict, frozen=True):
     date: dt.date
     outcome: Literal["approved", "amend-and-resubmit"]
     submission: int = Field(ge=1)  # which submission (1 = the first) it answers
     letter: Text  # the Quality Assurance Panel's letter, kept in the case's documents
 
 
-class HomeOffice(Strict):
+class HomeOffice(Strict, frozen=True):
     submitted: dt.date | None = None  # the first submission: the six-month clock is met here
     submissions: list[Submission] = []
     outcomes: list[QaOutcome] = []
 
 
-class ProceedingEvent(Strict):
+class ProceedingEvent(Strict, frozen=True):
     date: dt.date
     event: Text
     by: Text
 
 
-class Proceeding(Strict):
+class Proceeding(Strict, frozen=True):
     id: Text  # P1, P2 ... (a clock pause names it)
     kind: Text
     ref: Text
@@ -52,10 +52,10 @@ class Proceeding(Strict):
     events: list[ProceedingEvent] = []
 
 
-class Proceedings(Strict):
+class Proceedings(Strict, frozen=True):
     proceedings: list[Proceeding] = []
 
 
-class Profile(Strict):
+class Profile(Strict, frozen=True):
     details: dict[str, str] = {}  # subject detail -> one of its vocabulary's values
     themes: list[Text] = []

@@ -1,38 +1,212 @@
-"""Typed views over a case file's loaded map, read and written in place.
+"""A case document read as its model, and written by its model's field names.
 
-A view is not a copy: it reads and writes the map it was given, which is a ruamel
-round-trip map when a step loads the case for editing (so the comments and key order
-people wrote survive the edit) and a plain dict when a command only reads it.  Each
-view class names the keys of one document (or of one item in it) and what type each
-holds; a key that is missing or of another type reads as None (or as an empty list), as
-the chains of `or {}` look-ups it replaces did.  Whether a value is
-*valid* is for the models in case/models.py and case/review_records.py: a view only reads.
+The pydantic models (case/models.py, case/review_records.py, ...) are the one description of
+a case's files. A document is read as its model itself (`read`): built over the loaded map
+without validating it, each field from the value its annotation takes (a nested record as its
+model, a list item by item), a value of another kind left out as if absent, and the model's
+default for what is absent. So a field added to a model is read with no other change, and a
+reader gets the model's own types; whether the document is *valid* is still for the models'
+validation (`validate`, and every step's check of the case it loads and leaves).
 
-A view over a document the case does not have yet reads as empty, and makes the
-document on its first write (the step then writes the new file).
+A document is written through `Doc`, a view of its map (a ruamel round-trip map while a step
+edits, so the comments and key order people wrote survive) that takes the model's field names
+and refuses any other: a write the model would not read is a bug, found where it is made. A
+`Doc` over a document the case does not have yet makes the document on its first write (the
+step then writes the new file). `Doc.now` is the document as written so far, read again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import types
+import typing
 from collections.abc import Callable, MutableMapping
-from datetime import date
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeGuard, TypeVar
 
 from reviewctl.adapters import yamlio
 
+if TYPE_CHECKING:  # pydantic's models load when a document is first read: a warm report reads none
+    from pydantic import BaseModel
+
 Node = MutableMapping[str, Any]  # one YAML mapping: a CommentedMap when edited, a dict when read
-T = TypeVar("T")
-V = TypeVar("V", bound="View")
+M = TypeVar("M", bound="BaseModel")
+S = TypeVar("S", bound="BaseModel")
+Convert = Callable[[object], object]  # a loaded value as an annotation takes it, or SKIP
+SKIP = object()
+_set = object.__setattr__  # a value of another kind than the annotation's: read as absent
 
 
-class View:
-    """One mapping of a document, or a mapping that will be made on the first write."""
+def _same(value: object) -> object:
+    return value
 
-    __slots__ = ("_make", "_raw")
 
-    def __init__(self, raw: object = None, make: Callable[[], Node] | None = None) -> None:
+def _typed(kind: type) -> Convert:
+    if kind is dt.date:  # a date with a time is not a date to the models (strict)
+        return lambda v: v if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else SKIP
+    if kind is int:
+        return lambda v: v if isinstance(v, int) and not isinstance(v, bool) else SKIP
+    return lambda v: v if isinstance(v, kind) else SKIP
+
+
+def _literal(allowed: tuple[object, ...]) -> Convert:
+    kinds = {(type(a), a) for a in allowed}
+    return lambda v: v if (type(v), v) in kinds else SKIP
+
+
+def _union(options: list[Convert], none: bool) -> Convert:
+    def convert(value: object) -> object:
+        if value is None:
+            return None if none else SKIP
+        for option in options:
+            found = option(value)
+            if found is not SKIP:
+                return found
+        return SKIP
+    return convert
+
+
+def _list(item: Convert) -> Convert:
+    def convert(value: object) -> object:
+        if not isinstance(value, list):
+            return SKIP
+        return [found for found in map(item, value) if found is not SKIP]
+    return convert
+
+
+def _dict(item: Convert) -> Convert:
+    def convert(value: object) -> object:
+        if not isinstance(value, dict):
+            return SKIP
+        return {str(k): found for k, v in value.items() if (found := item(v)) is not SKIP}
+    return convert
+
+
+def _is_model(annotation: object) -> TypeGuard[type[BaseModel]]:
+    return isinstance(annotation, type) and hasattr(annotation, "model_fields")  # a pydantic model
+
+
+def _record(model: type[BaseModel]) -> Convert:
+    def convert(value: object) -> object:
+        found = read(model, value)
+        return SKIP if found is None else found
+    return convert
+
+
+def converter(annotation: object) -> Convert:
+    """How a loaded value is read as `annotation` (a model field's type)."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return converter(args[0])
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _union([converter(a) for a in options], len(options) < len(args))
+    if origin is typing.Literal:
+        return _literal(args)
+    if origin is list:
+        return _list(converter(args[0]))
+    if origin is dict:
+        return _dict(converter(args[1]))
+    if annotation is typing.Any or annotation is object:
+        return _same
+    if _is_model(annotation):
+        return _record(annotation)
+    if isinstance(annotation, type) and annotation in (str, int, bool, float, dt.date):
+        return _typed(annotation)
+    raise TypeError(f"a model field of type {annotation!r} has no reader in core/case/views.py")
+
+
+class Fields:
+    """A model's fields as its documents name them: key (the alias where there is one) and reader."""
+
+    __slots__ = ("by_key", "defaults", "fresh", "keys", "required", "types")
+
+    def __init__(self, model: type[BaseModel]) -> None:
+        fields = model.model_fields
+        self.keys = {name: info.alias or name for name, info in fields.items()}
+        self.types = {name: info.annotation for name, info in fields.items()}
+        self.by_key = {info.alias or name: (name, converter(info.annotation)) for name, info in fields.items()}
+        self.required = frozenset(name for name, info in fields.items() if info.is_required())
+        # The defaults of the optional fields: None and the like shared, an empty list or map made anew.
+        self.defaults = {name: info.default for name, info in fields.items()
+                         if not info.is_required() and not isinstance(info.default, (list, dict))}
+        self.fresh = tuple((name, type(info.default)) for name, info in fields.items()
+                           if not info.is_required() and isinstance(info.default, (list, dict)))
+
+    def key(self, model: type[BaseModel], name: str) -> str:
+        """The key of the field `name`; a name the model does not have is a bug, refused here."""
+        try:
+            return self.keys[name]
+        except KeyError:
+            raise TypeError(f"{model.__name__} has no field {name!r} (fields: {', '.join(self.keys)})") from None
+
+
+_FIELDS: dict[type[BaseModel], Fields] = {}
+
+
+def fields_of(model: type[BaseModel]) -> Fields:
+    found = _FIELDS.get(model)
+    if found is None:
+        found = _FIELDS[model] = Fields(model)
+    return found
+
+
+def read(model: type[M], raw: object) -> M | None:
+    """The mapping `raw` as a `model`, not validated: each field its value where the annotation
+    takes it, else the model's default. None when `raw` is not a mapping, or lacks a value of
+    its kind for a required field (a list leaves such an item out): a record read is always
+    whole, of the model's types, though its text may be blank or its dates out of order."""
+    if not isinstance(raw, dict):
+        return None
+    fields = fields_of(model)
+    values = fields.defaults.copy()
+    for name, kind in fields.fresh:
+        values[name] = kind()
+    given = set()
+    by_key = fields.by_key
+    for key, value in raw.items():  # a file holds fewer keys than its model has fields
+        found = by_key.get(key)
+        if found is not None and (value := found[1](value)) is not SKIP:
+            values[found[0]] = value
+            given.add(found[0])
+    if not fields.required <= given:
+        return None
+    # As pydantic's model_construct builds a model, without its checks (a third of the time).
+    record = model.__new__(model)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", given)
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
+def _unwrap(annotation: object) -> object:
+    """X from `X | None`, `Annotated[X, ...]` and `list[X]`."""
+    while True:
+        origin = typing.get_origin(annotation)
+        args = typing.get_args(annotation)
+        if origin is typing.Annotated or origin is list:
+            annotation = args[0]
+        elif origin in (typing.Union, types.UnionType) and len([a for a in args if a is not type(None)]) == 1:
+            annotation = next(a for a in args if a is not type(None))
+        else:
+            return annotation
+
+
+class Doc(Generic[M]):
+    """One mapping of a document, written by the field names of `model` (made on the first write)."""
+
+    __slots__ = ("_make", "_raw", "model")
+
+    def __init__(self, model: type[M], raw: object = None, make: Callable[[], Node] | None = None) -> None:
+        self.model = model
         self._raw: Node | None = raw if isinstance(raw, dict) else None
         self._make = make
+
+    @property
+    def now(self) -> M | None:
+        """The mapping as it stands, read as the model (None while there is none)."""
+        return read(self.model, self._raw)
 
     @property
     def raw(self) -> Node:
@@ -43,139 +217,83 @@ class View:
         """The mapping underneath, made (and put in its place) if there is none yet."""
         if self._raw is None:
             if self._make is None:
-                raise TypeError(f"{type(self).__name__}: there is no mapping here to write to")
+                raise TypeError(f"{self.model.__name__}: there is no mapping here to write to")
             self._raw = self._make()
         return self._raw
 
-    def __bool__(self) -> bool:  # an absent or empty mapping is "nothing recorded", as `or {}` read it
+    def __bool__(self) -> bool:  # an absent or empty mapping is "nothing recorded"
         return bool(self._raw)
 
-    def __contains__(self, key: str) -> bool:
-        return key in self.raw
+    def _key(self, name: str) -> str:
+        return fields_of(self.model).key(self.model, name)
 
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.raw.get(key, default)
+    def __contains__(self, name: str) -> bool:
+        return self._key(name) in self.raw
 
-    def __getitem__(self, key: str) -> Any:
-        return self.raw[key]
+    def get(self, name: str) -> object:
+        """The value of the field as loaded (of any kind: for checks of what a step is about to change)."""
+        return self.raw.get(self._key(name))
 
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.writable()[key] = value
+    def __setitem__(self, name: str, value: object) -> None:
+        self.writable()[self._key(name)] = value
 
-    def pop(self, key: str) -> None:
+    def pop(self, name: str) -> None:
+        key = self._key(name)
         if self._raw is not None:
             self._raw.pop(key, None)
 
-    def seq(self, key: str) -> list[Any]:
-        """The list at `key`, made empty (in place) if there is none yet: for appending."""
+    def seq(self, name: str) -> list[Any]:
+        """The list of the field, made empty (in place) if there is none yet: for appending."""
+        key = self._key(name)
         node = self.writable()
         found = node.get(key)
         if not isinstance(found, list):
             found = node[key] = yamlio.new_seq()
         return found
 
-    def drop(self, key: str, item: View) -> None:
-        """Take `item` out of the list at `key` (by position, so the comments of the others stay put)."""
-        found = self.raw.get(key)
-        index = next((i for i, x in enumerate(found) if x is item.raw), None) if isinstance(found, list) else None
-        if index is not None and isinstance(found, list):
-            del found[index]
-
-    def mapping(self, key: str) -> Node:
-        """The mapping at `key`, made empty (in place) if there is none yet."""
+    def mapping(self, name: str) -> Node:
+        """The mapping of the field, made empty (in place) if there is none yet."""
+        key = self._key(name)
         node = self.writable()
         found = node.get(key)
         if not isinstance(found, dict):
             found = node[key] = yamlio.new_map()
         return found
 
+    def _nested(self, name: str, model: type[S]) -> str:
+        key = self._key(name)
+        if _unwrap(fields_of(self.model).types[name]) is not model:
+            raise TypeError(f"{self.model.__name__}.{name} does not hold {model.__name__} records")
+        return key
 
-def as_text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    def sub(self, name: str, model: type[S]) -> Doc[S]:
+        """The record of the field, as a Doc of its own (made on its first write)."""
+        key = self._nested(name, model)
+        return Doc(model, self.raw.get(key), lambda: self.mapping(name))
 
+    def rows(self, name: str, model: type[S]) -> list[Row[S]]:
+        """Each record of the field's list, as a Doc (items that do not read as the model are left out)."""
+        key = self._nested(name, model)
+        found = self.raw.get(key)
+        return [Row(model, item) for item in found if read(model, item) is not None] if isinstance(found, list) else []
 
-def as_day(value: object) -> date | None:
-    return value if isinstance(value, date) else None
-
-
-def as_int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def as_name(value: object) -> str:
-    """A value that is a name (a stage, a type), as text; '' when absent."""
-    return "" if value is None else str(value)
-
-
-def as_any(value: object) -> Any:
-    return value
-
-
-def as_texts(value: object) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def as_dates(value: object) -> dict[str, date]:
-    """A mapping of names to dates (a copy: write through `View.mapping`)."""
-    return {str(k): v for k, v in value.items() if isinstance(v, date)} if isinstance(value, dict) else {}
+    def drop(self, name: str, row: Doc[S]) -> None:
+        """Take `row` out of the field's list (by position, so the comments of the others stay put)."""
+        found = self.raw.get(self._key(name))
+        if isinstance(found, list):
+            index = next((i for i, item in enumerate(found) if item is row.raw), None)
+            if index is not None:
+                del found[index]
 
 
-class Key(Generic[T]):
-    """A key of the mapping, read as T; written as given."""
+class Row(Doc[M]):
+    """A record in a list field: always a mapping, so always read as its model."""
 
-    def __init__(self, read: Callable[[Any], T], key: str | None = None) -> None:
-        self.read = read
-        self.key = key or ""
+    __slots__ = ()
 
-    def __set_name__(self, owner: type[View], attribute: str) -> None:
-        self.key = self.key or attribute.rstrip("_")  # `from_` is the key `from`
-
-    @overload
-    def __get__(self, view: None, owner: type[View]) -> Key[T]: ...
-    @overload
-    def __get__(self, view: View, owner: type[View]) -> T: ...
-    def __get__(self, view: View | None, owner: type[View]) -> Key[T] | T:
-        if view is None:
-            return self
-        return self.read(view.raw.get(self.key))
-
-    def __set__(self, view: View, value: T) -> None:
-        view.writable()[self.key] = value
-
-
-class _Nested(Generic[V]):
-    """A key that holds mappings read as views of `cls`; the key is the attribute's name unless given."""
-
-    def __init__(self, cls: type[V], key: str | None = None) -> None:
-        self.cls = cls
-        self.key = key or ""
-
-    def __set_name__(self, owner: type[View], attribute: str) -> None:
-        self.key = self.key or attribute
-
-
-class Sub(_Nested[V]):
-    """A mapping inside the mapping, as a view of its own (made on its first write)."""
-
-    @overload
-    def __get__(self, view: None, owner: type[View]) -> Sub[V]: ...
-    @overload
-    def __get__(self, view: View, owner: type[View]) -> V: ...
-    def __get__(self, view: View | None, owner: type[View]) -> Sub[V] | V:
-        if view is None:
-            return self
-        return self.cls(view.raw.get(self.key), lambda: view.mapping(self.key))
-
-
-class Rows(_Nested[V]):
-    """A list of mappings inside the mapping, each as a view (items that are not mappings are left out)."""
-
-    @overload
-    def __get__(self, view: None, owner: type[View]) -> Rows[V]: ...
-    @overload
-    def __get__(self, view: View, owner: type[View]) -> list[V]: ...
-    def __get__(self, view: View | None, owner: type[View]) -> Rows[V] | list[V]:
-        if view is None:
-            return self
-        found = view.raw.get(self.key)
-        return [self.cls(item) for item in found if isinstance(item, dict)] if isinstance(found, list) else []
+    @property
+    def now(self) -> M:
+        found = read(self.model, self._raw)
+        if found is None:  # rows() makes a Row only over a whole record, and a write keeps it whole
+            raise TypeError(f"a {self.model.__name__} record lost a required key while being written")
+        return found

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from reviewctl.core.case.files import CaseDoc
+from reviewctl.core.case.files import Records
 from reviewctl.core.case.paths import condition_holds, lookup
 from reviewctl.core.clocks.deadlines import (
     FIXED,
@@ -33,7 +33,7 @@ def clock_key(clock_id: str, item: str | None) -> str:
 
 def case_clocks(workflow: Workflow, docs: dict[str, Any]) -> list[tuple[ClockDef, str | None]]:
     """Every clock that runs for the case's type, and each entry of a clock run per entry."""
-    case_type = CaseDoc(docs.get("case")).get("type")
+    case_type = Records(docs).case.type
     found: list[tuple[ClockDef, str | None]] = []
     for clock in workflow.clocks:
         if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):

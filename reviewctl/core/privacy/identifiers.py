@@ -38,7 +38,7 @@ KINDS = {"name": "names", "dob": "dates_of_birth", "address": "addresses", "nhs"
 PURGED_KEY = "identifiers_purged"
 
 
-class Confidential(Strict):
+class Confidential(Strict, frozen=True):
     names: list[str] = []
     dates_of_birth: list[dt.date | str] = []
     addresses: list[str] = []

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.models import Case
 from reviewctl.core.case.problems import Problem
+from reviewctl.core.case.review_records import Notes
 from reviewctl.core.privacy import folding, patterns
 from reviewctl.core.privacy.entry_guard import added_texts
 from reviewctl.core.privacy.extract import Extracted, extract, uncheckable_parts
@@ -231,12 +233,12 @@ def _record(edit: Edit, step: str, options: StepOptions, allowed: list[dict[str,
     """Into the history entry this step added, else into its note (made if it has none)."""
 
     records = [yamlio.new_map(a) for a in allowed]
-    history = edit.case.seq("history")
+    history = edit.write(Case).seq("history")
     before = edit.before.get("case") or {}
     if len(history) > len(before.get("history") or []):
         history[-1][ALLOWED_KEY] = yamlio.new_seq(records)
         return
-    notes = edit.files.view("notes").seq("notes")
+    notes = edit.write(Notes).seq("notes")
     if len(notes) > len((edit.before.get("notes") or {}).get("notes") or []) and notes[-1].get("step") == step:
         notes[-1][ALLOWED_KEY] = yamlio.new_seq(records)
         return
@@ -285,10 +287,8 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
 def publication_allowances(store: Store, case_id: str) -> dict[Allowance, int | None]:
     """What `publish` allowed, as its history entry records it: each allowance and how many
     it allowed (None where the entry does not say, as one written before it was counted)."""
-    entries = [h.raw for h in store.case(case_id).case.history if h.step == Act.PUBLISH]
-    recorded = (entries[-1].get(ALLOWED_KEY) or []) if entries else []
-    return {Allowance(str(a.get("kind")), str(a.get("place"))): a.get("count") if isinstance(a.get("count"), int)
-            else None for a in recorded}
+    entries = [h for h in store.case(case_id).case.history if h.step == Act.PUBLISH]
+    return {Allowance(a.kind, a.place): a.count for a in (entries[-1].allowed if entries else [])}
 
 
 def _unallowed(store: Store, case_id: str) -> list[Hit]:

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from reviewctl.adapters.calendar import add_months
-from reviewctl.core.case.files import CaseDoc, CaseFiles
+from reviewctl.core.case.files import CaseFiles
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.store.folder import CONFIG_FILE, Store
 from reviewctl.core.workflow.load import Act
 from reviewctl.errors import InvalidDataError
+
+if TYPE_CHECKING:
+    from reviewctl.core.case.models import Case
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,11 @@ class Due:
                 "keep": self.keep, "destroy_from": self.destroy_from.isoformat(), "identifiers": self.identifiers}
 
 
-def closed_on(store: Store, case: CaseDoc) -> date | None:
-    if not store.workflow.is_terminal(str(case.get("stage"))):
+def closed_on(store: Store, case: Case) -> date | None:
+    if not store.workflow.is_terminal(case.stage):
         return None
     # The day it entered the stage: a correction or a purge afterwards does not move it.
-    entered = [e for e in case.history if e.get("step") not in Act.IN_PLACE]
+    entered = [e for e in case.history if e.step not in Act.IN_PLACE]
     return entered[-1].date if entered else None
 
 
@@ -51,12 +55,12 @@ def check_types(store: Store) -> None:
 def due_date(store: Store, files: CaseFiles) -> tuple[date, Due] | None:
     case_id, case = files.id, files.case
     closed = closed_on(store, case)
-    period = store.config.retention.get(str(case.get("type")))
+    period = store.config.retention.get(case.type)
     if closed is None or period is None:
         return None
     destroy = add_months(closed, period.years * 12 + period.months)
     state = "purged" if case.identifiers_purged else identifiers.stored_as(store, case_id) or "none"
-    return destroy, Due(case_id, str(case.get("type")), str(case.get("stage")), closed, str(period), destroy, state)
+    return destroy, Due(case_id, case.type, case.stage, closed, str(period), destroy, state)
 
 
 def listing(store: Store, today: date, everything: bool = False) -> tuple[list[Due], list[str]]:
@@ -70,8 +74,8 @@ def listing(store: Store, today: date, everything: bool = False) -> tuple[list[D
         found = due_date(store, files)
         case = files.case
         if found is None:
-            if closed_on(store, case) is not None and str(case.get("type")) not in store.config.retention:
-                unset.add(str(case.get("type")))
+            if closed_on(store, case) is not None and case.type not in store.config.retention:
+                unset.add(case.type)
             continue
         destroy, row = found
         if everything or (destroy <= today and row.identifiers in ("encrypted", "plain")):

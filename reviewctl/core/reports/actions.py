@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from reviewctl.core.case.files import Action
 from reviewctl.core.clocks.deadlines import Deadline
 from reviewctl.core.clocks.per_case import deadlines
 from reviewctl.core.reports.case_data import checked_case
@@ -14,14 +13,13 @@ from reviewctl.core.store.folder import Store
 DONE = ("complete", "closed")  # an action's statuses that end it
 
 
-def rag(action: Action | dict[str, object], deadline: Deadline | None) -> str:
-    """Red, amber or green from the due date and the reported progress (`action`: its view, or its keys)."""
-    action = action if isinstance(action, Action) else Action(action)
-    if action.signed_off or action.status in DONE:
-        return "complete" if action.status != "closed" else "closed"
+def rag(signed_off: date | None, status: str | None, deadline: Deadline | None) -> str:
+    """Red, amber or green from the due date and the reported progress (an action's sign-off and status)."""
+    if signed_off or status in DONE:
+        return "complete" if status != "closed" else "closed"
     if deadline is not None and deadline.status == "overdue":
         return "red"
-    if action.status == "at-risk" or (deadline is not None and deadline.status == "due-soon"):
+    if status == "at-risk" or (deadline is not None and deadline.status == "due-soon"):
         return "amber"
     return "green"
 
@@ -31,12 +29,13 @@ def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]
     due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
            if d.name == "action"}
     rows = []
-    for action in files.jcrg.actions:
+    jcrg = files.jcrg
+    for action in jcrg.actions if jcrg is not None else []:
         progress = action.progress
         rows.append({
-            "id": action["id"], "text": action.text, "owner": action.owner,
-            "due": action["due"].isoformat(), "measure": action.measure,
-            "status": action.get("status", "open"), "rag": rag(action, due.get(action["id"])),
+            "id": action.id, "text": action.text, "owner": action.owner,
+            "due": action.due.isoformat(), "measure": action.measure,
+            "status": action.status, "rag": rag(action.signed_off, action.status, due.get(action.id)),
             "last_progress": progress[-1].note if progress else None,
             "signed_off": action.signed_off.isoformat() if action.signed_off else None,
         })

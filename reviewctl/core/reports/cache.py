@@ -30,16 +30,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewctl import __version__
 from reviewctl.adapters import calendar
 from reviewctl.adapters.gitdir import find_git_dir
+from reviewctl.core.case.files import Records
 from reviewctl.core.reports.search_text import searchable
 from reviewctl.core.reports.summary import NO_DETAILS, Details, Shared, Summary, summarise
 from reviewctl.core.reports.summary import details as details_of
 from reviewctl.core.store.folder import CASES_DIR, CONFIG_FILE, Store, read_documents
 from reviewctl.errors import ReviewctlError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 CACHE_NAME = "reviewctl-cache.pickle"
 DETAILS_NAME = "reviewctl-details.pickle"
@@ -204,15 +208,16 @@ def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = T
         docs = read_documents(store, case_id, roundtrip=False, fast=True)
     except ReviewctlError as error:
         return "problem", error.message, None
-    problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
+    checked: dict[str, BaseModel] = {}
+    problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs, checked=checked)
     if problems:
         return "problem", str(problems[0]), None
-
+    records = Records(docs, checked)  # the documents as their checks gave them: read at no cost
     if not details:
-        return "ok", summarise(store.workflow, docs, share), None
+        return "ok", summarise(store.workflow, docs, share, records), None
 
-    found = details_of(store.workflow, docs, searchable(store.case_dir(case_id), docs), share)
-    return "ok", summarise(store.workflow, docs, share), found
+    found = details_of(store.workflow, docs, searchable(store.case_dir(case_id), docs), share, records)
+    return "ok", summarise(store.workflow, docs, share, records), found
 
 
 Entry = tuple[Signature, str, Any]  # (key, "ok" or "problem", the summary or the problem)

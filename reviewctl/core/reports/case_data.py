@@ -28,16 +28,16 @@ def plain(value: Any) -> Any:
 
 def _summary(store: Store, files: CaseFiles, today: date) -> dict[str, Any]:
     case = files.case
-    stage = store.workflow.stage(str(case.get("stage")))
+    stage = store.workflow.stage(case.stage)
     due = deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
     return {
-        "id": case.get("id"),
-        "type": case.get("type"),
-        "stage": case.get("stage"),
+        "id": case.id,
+        "type": case.type,
+        "stage": case.stage,
         "stage_label": stage.label if stage else None,
-        "subject": case.get("subject"),
-        "received": plain(case.get("received")),
-        "incident_date": plain(case.get("incident_date")),
+        "subject": case.subject,
+        "received": plain(case.received),
+        "incident_date": plain(case.incident_date),
         "deadlines": [d.as_json() for d in due],
     }
 
@@ -62,22 +62,23 @@ def checked_documents(store: Store, case_id: str) -> dict[str, Any]:
 def show_case(store: Store, case_id: str, today: date) -> dict[str, Any]:
     files = checked_case(store, case_id)
     docs, case = files.docs, files.case
+    raw = docs["case"]  # the triage and history as the file has them, for JSON
     view = _summary(store, files, today)
     view.update({
-        "referrer": case.get("referrer"),
-        "summary": case.get("summary"),
-        "aware": plain(case.get("aware")),
-        "aware_means": store.workflow.statute.aware.get(str(case.get("type"))),
-        "basis": _basis(store, str(case.get("type")), docs.get("decision")),
-        "panel_outcome": panel_outcome(files.scoping.get("panel_response")),
+        "referrer": case.referrer,
+        "summary": case.summary,
+        "aware": plain(case.aware),
+        "aware_means": store.workflow.statute.aware.get(case.type),
+        "basis": _basis(store, case.type, docs.get("decision")),
+        "panel_outcome": panel_outcome((docs.get("scoping") or {}).get("panel_response")),
         "national_review": _national(store, docs),
-        "agencies": plain(case.get("agencies") or []),
-        "triage": plain(case.get("triage")),
-        "history": plain(case.get("history") or []),
+        "agencies": case.agencies,
+        "triage": plain(raw.get("triage")),
+        "history": plain(raw.get("history") or []),
     })
     # Every other file of the case under its document name (null when absent).
     view.update({name: plain(docs.get(name)) for name in DOCUMENT_FILES if name != "case"})
-    view["links"] = plain(files.links.get("links") or [])
+    view["links"] = plain((docs.get("links") or {}).get("links") or [])
     view["next"] = next_steps(store.workflow, docs)
     from reviewctl.core.signing.approved_text import approval_notes  # lazy: loads 3 more modules
 

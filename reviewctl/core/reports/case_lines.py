@@ -137,6 +137,7 @@ def case_clocks(store: Store, case_id: str, today: date) -> list[dict[str, Any]]
 def checklist_items(store: Store, case_id: str) -> list[dict[str, Any]]:
     from reviewctl.core.reports.case_data import checked_case  # lazy: loads pydantic, difflib
 
-    ticked = checked_case(store, case_id).review.checklist  # a mistyped date is named, not shown unticked
+    review = checked_case(store, case_id).review  # a mistyped date is named, not shown unticked
+    ticked = review.checklist if review is not None else {}
     return [{"id": item.id, "label": item.label, "ticked": ticked.get(item.id)}
             for item in store.workflow.checklist]

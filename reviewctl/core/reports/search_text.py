@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from reviewctl.core.case.files import Records
 from reviewctl.errors import ReviewctlError
 
 MAX_REPORT_CHARS = 1_000_000  # a report's text kept for searching; a review report is far shorter
@@ -36,15 +37,14 @@ def _themes(data: Any) -> list[str]:
 
 
 def _report_text(folder: Path, docs: dict[str, Any]) -> str:
-    from reviewctl.core.case.files import ReportDoc  # lazy: loads 8 more modules
     from reviewctl.core.case.review_records import own_report_files  # lazy: loads pydantic
 
-    versions = ReportDoc(docs.get("report")).versions
-    if not versions:
+    report = Records(docs).report
+    if report is None or not report.versions:
         return ""
-    last = versions[-1]
-    name = str(last.file)
-    if last.version is None or name not in own_report_files(last.version):
+    last = report.versions[-1]
+    name = last.file
+    if name not in own_report_files(last.version):
         return ""  # never a file the record does not own
     path = folder / name
     if path.is_symlink() or not path.is_file():
@@ -55,7 +55,7 @@ def _report_text(folder: Path, docs: dict[str, Any]) -> str:
         found = extract(path, name)
     except ReviewctlError:
         return ""
-    recommendations = " ".join(str(r) for r in last.get("recommendations") or [])
+    recommendations = " ".join(last.recommendations)
     return ((found.text if found else "") + "\n" + recommendations)[:MAX_REPORT_CHARS]
 
 

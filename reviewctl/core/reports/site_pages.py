@@ -112,7 +112,7 @@ class Pages:
         for given in s.deadlines:
             if given.name == "action" and given.item == str(action_id):
                 deadline = with_status(given, self.today, self.index.due_soon)
-        value = action_rag({"signed_off": signed_off, "status": status}, deadline)
+        value = action_rag(signed_off, status, deadline)
         return {"case": s.id, "page": page_name(s.id), "id": action_id, "text": text, "owner": owner,
                 "measure": measure, "due": _iso(due_on), "status": status or "open", "progress": progress or "",
                 "signed_off": _iso(signed_off), "rag": rag(value), "done": value in ("complete", "closed")}

@@ -14,16 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from reviewctl.core.case.files import (
-    CaseDoc,
-    CommissionDoc,
-    HistoryStep,
-    JcrgDoc,
-    LinksDoc,
-    ProfileDoc,
-    PublicationDoc,
-    ReportDoc,
-)
+from reviewctl.core.case.files import Records
 from reviewctl.core.clocks.deadlines import DeadlineInput
 from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.acts import Act
@@ -31,6 +22,7 @@ from reviewctl.core.workflow.history import decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
 
 if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
+    from reviewctl.core.case.models import HistoryEntry
     from reviewctl.core.workflow.load import Workflow
 
 
@@ -139,7 +131,7 @@ def _latest_decision(workflow: Workflow, docs: dict[str, Any], stage: str) -> tu
     return (found[-1].outcome, found[-1].date) if found else (None, None)
 
 
-def _entered(history: list[HistoryStep], stages: set[str]) -> date | None:
+def _entered(history: list[HistoryEntry], stages: set[str]) -> date | None:
     """When the case last moved into one of `stages` (a correction made there moved nothing)."""
     return next((h.date for h in reversed(history) if h.to in stages and h.from_ != h.to), None)
 
@@ -150,32 +142,36 @@ def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
                           stopped=share(given.stopped), note=share(given.note))
 
 
-def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None) -> Summary:
-    """The tracker's record of a case whose files passed the checks (reports/cache.py checks first)."""
+def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None,
+              records: Records | None = None) -> Summary:
+    """The tracker's record of a case whose files passed the checks (reports/cache.py checks first;
+    `records`: its documents as the checks read them)."""
     share = share or Shared()
-    case = CaseDoc(docs["case"])
+    records = records or Records(docs)
+    case = records.case
     stage = case.stage
     stage_def = workflow.stage(stage)
     outcome, decided = _latest_decision(workflow, docs, stage)
-    jcrg = JcrgDoc(docs.get("jcrg"))
-    links = LinksDoc(docs.get("links")).links or []
-    publication = PublicationDoc(docs.get("publication"))
+    jcrg, links, publication, commission = records.jcrg, records.links, records.publication, records.commission
+    lead = commission.lead_reviewer if commission is not None else None
     return Summary(
-        id=case.id or "", type=share(case.type), stage=share(stage),
+        id=case.id, type=share(case.type), stage=share(stage),
         stage_label=stage_def.label if stage_def else None,
         terminal=workflow.is_terminal(stage),
         subject=case.subject, received=share(case.received),
         incident_date=share(case.incident_date),
         agencies=tuple(share(a) for a in case.agencies),
-        converted=any(link.get("kind") == "converted" for link in links if isinstance(link, dict)),
+        converted=any(link.kind == "converted" for link in (links.links if links is not None else [])),
         decision=share(outcome), decision_date=share(decided),
-        lead_reviewer=share(CommissionDoc(docs.get("commission")).lead_reviewer.name),
+        lead_reviewer=share(lead.name) if lead is not None else None,
         # A route that publishes nothing (sar: not-published) records its date, never a place or
         # a day it is online from; an imported publication may have no place.
-        published=share(publication.get("date"))
-        if publication.get("where") is not None or publication.get("online_from") is not None else None,
+        published=share(publication.date)
+        if publication is not None and (publication.where is not None or publication.online_from is not None)
+        else None,
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
-        actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
+        actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status))
+                      for a in (jcrg.actions if jcrg is not None else [])),
         basis=share(statutory_facts(workflow, docs)["basis"]),
     )
 
@@ -196,32 +192,36 @@ def statutory_facts(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None) -> Details:
+def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None,
+            records: Records | None = None) -> Details:
     share = share or Shared()
-    case = CaseDoc(docs["case"])
+    records = records or Records(docs)
+    case = records.case
     history = case.history
     made = decisions(workflow, docs)
     last_move = next((h for h in reversed(history) if h.from_ != h.to), None)
-    jcrg = JcrgDoc(docs.get("jcrg"))
-    triage = case.triage
-    publication = PublicationDoc(docs.get("publication"))
-    final = ReportDoc(docs.get("report")).version(jcrg.final_report.version)
+    jcrg, triage, publication, report, profile = (records.jcrg, case.triage, records.publication, records.report,
+                                                  records.profile)
+    final = next((v for v in report.versions if v.version == jcrg.final_report.version), None) \
+        if jcrg is not None and report is not None else None
     facts = Facts(
-        triage_outcome=share(triage.get("outcome")), triage_date=share(triage.get("date")),
+        triage_outcome=share(triage.outcome) if triage is not None else None,
+        triage_date=share(triage.date) if triage is not None else None,
         conducted_from=share(made[-1].date) if made and made[-1].outcome == "conduct" else None,
-        agreed=share(jcrg.date),
+        agreed=share(jcrg.date) if jcrg is not None else None,
         closed=share(_entered(history, workflow.reached_by(Act.CLOSE))),
         expected_months=workflow.expected_months(case.type),
         ended=share(last_move.date) if workflow.is_terminal(case.stage) and last_move else None,
         # What the statutory figures count: the publication route, the findings of a review
         # not published (for the annual report), and the learning themes.
-        route=share(publication.get("route")), route_reason=publication.get("route_reason"),
-        publication_date=share(publication.get("date")),
-        findings=tuple(final.get("recommendations") or []) if final is not None else (),
-        themes=tuple(share(t) for t in ProfileDoc(docs.get("profile")).themes),
+        route=share(publication.route) if publication is not None else None,
+        route_reason=publication.route_reason if publication is not None else None,
+        publication_date=share(publication.date) if publication is not None else None,
+        findings=tuple(final.recommendations) if final is not None else (),
+        themes=tuple(share(t) for t in (profile.themes if profile is not None else [])),
         **{k: share(v) for k, v in statutory_facts(workflow, docs).items()},
         decisions=tuple((d.outcome, share(d.date), d.cycle) for d in made),
-        reopened=tuple(share(h.date) for h in history if h.step in workflow.steps_of(Act.REOPEN) and h.date),
+        reopened=tuple(share(h.date) for h in history if h.step in workflow.steps_of(Act.REOPEN)),
     )
     return Details(
         facts=facts,
@@ -229,6 +229,6 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
         # it is, as amend does), and what each action is.
         stages=tuple((share(h.to), share(h.date)) for h in history if h.from_ != h.to),
         plan=tuple(PlanItem(a.text, a.owner, a.measure, a.progress[-1].note if a.progress else None)
-                   for a in jcrg.actions),
+                   for a in (jcrg.actions if jcrg is not None else [])),
         search=search,
     )

@@ -29,10 +29,11 @@ class ApprovalState:
     status: str  # valid | stale | missing
 
 
-def revised_after(files: CaseFiles, version: object) -> int | None:
+def revised_after(files: CaseFiles, version: int | None) -> int | None:
     """The latest version stored by a revision after `version`: approvals of `version` no longer count."""
-    later = [v.version for v in files.report.versions
-             if v.revision and v.version is not None and isinstance(version, int) and v.version > version]
+    report = files.report
+    later = [v.version for v in (report.versions if report is not None else [])
+             if v.revision and version is not None and v.version > version]
     return max(later) if later else None
 
 
@@ -49,9 +50,10 @@ class ApprovalNote:
 
 def approval_notes(files: CaseFiles) -> list[ApprovalNote]:
     """For `show`: each approval, and whether it is of the report as it now stands."""
-    final = files.jcrg.final_report.get("version")
+    jcrg, approvals = files.jcrg, files.approvals
+    final = jcrg.final_report.version if jcrg is not None else None
     notes = []
-    for entry in files.approvals.approvals:
+    for entry in approvals.approvals if approvals is not None else []:
         revised = revised_after(files, entry.version)
         if revised is not None:
             note = f"no longer counts: the report was revised (version {revised})"
@@ -65,38 +67,41 @@ def approval_notes(files: CaseFiles) -> list[ApprovalNote]:
 
 def final_text_hash(store: Store, files: CaseFiles) -> tuple[int, str]:
     """The final report's version and the hash of its file's text as it is now."""
-    case_id, final = files.id, files.jcrg.final_report
-    if not final:
+    case_id, jcrg = files.id, files.jcrg
+    if jcrg is None:
         raise RefusedError(f"{case_id}: no final report agreed by the JCRG yet")
-    revised = revised_after(files, final.get("version"))
+    final = jcrg.final_report.version
+    revised = revised_after(files, final)
     if revised is not None:
         raise RefusedError(f"{case_id}: the report was revised (version {revised}) after the JCRG agreed version "
-                           f"{final['version']}; take the new version through the JCRG")
-    version = files.report.version(final["version"])
+                           f"{final}; take the new version through the JCRG")
+    report = files.report
+    version = next((v for v in report.versions if v.version == final), None) if report is not None else None
     if version is None:
-        raise InvalidDataError(f"{store.shown(files.folder)}/jcrg.yaml: final_report: "
-                               f"version {final['version']} is not in report.yaml")
-    name, own = str(version["file"]), own_report_file(int(final["version"]))
-    if name not in own_report_files(int(final["version"])):
+        raise InvalidDataError(f"version {final} is not in report.yaml",
+                               path=f"{store.shown(files.folder)}/jcrg.yaml", key="final_report")
+    name, own = version.file, own_report_file(final)
+    if name not in own_report_files(final):
         # Never a file elsewhere: the approved text is the version's own file (see records.ReportVersion).
-        raise InvalidDataError(f"{store.shown(files.folder)}/report.yaml: versions: file: {name!r} "
-                               f"is not version {final['version']}'s own file; put back {own}")
+        raise InvalidDataError(f"file: {name!r} is not version {final}'s own file; put back {own}",
+                               path=f"{store.shown(files.folder)}/report.yaml", key="versions")
     path = files.folder / name
     data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
     if name.endswith(".docx"):  # a Word report is kept, and hashed, exactly as it was handed in
-        return int(final["version"]), hashlib.sha256(data).hexdigest()
+        return final, hashlib.sha256(data).hexdigest()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidDataError(f"{store.shown(path)}: not UTF-8 text, so not the report as `reviewctl report` "
-                               "stored it; put back the committed file (`git restore`)") from None
-    return int(final["version"]), sha256(text)
+        raise InvalidDataError("not UTF-8 text, so not the report as `reviewctl report` stored it; put back "
+                               "the committed file (`git restore`)", path=store.shown(path)) from None
+    return final, sha256(text)
 
 
 def approval_states(store: Store, files: CaseFiles) -> list[ApprovalState]:
     roles = store.workflow.approvals.get(files.type, [])
     version, digest = final_text_hash(store, files)
-    given = files.approvals.approvals
+    approvals = files.approvals
+    given = approvals.approvals if approvals is not None else []
     states = []
     for role in roles:
         mine = [a for a in given if a.role == role]

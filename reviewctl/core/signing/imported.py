@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.files import CaseDoc
 from reviewctl.core.store.folder import Store
 from reviewctl.core.workflow.load import Workflow
 from reviewctl.errors import ReviewctlError
@@ -29,9 +28,12 @@ def _imported(flow: Workflow, history: list[Any]) -> list[tuple[Any, ...]]:
             if isinstance(h, dict) and h.get("step") == step]
 
 
-def imported_past_approval(store: Store, flow: Workflow, case_id: str, case: CaseDoc, base_commit: str) -> bool:
-    """Whether the case stands past approval because the base branch's import put it there."""
-    imported = _imported(flow, [h.raw for h in case.history])
+def imported_past_approval(store: Store, flow: Workflow, case_id: str, case: dict[str, object],
+                           base_commit: str) -> bool:
+    """Whether the case stands past approval because the base branch's import put it there
+    (`case`: its case.yaml as read)."""
+    history = case.get("history")
+    imported = _imported(flow, history if isinstance(history, list) else [])
     after = flow.after_approval(str(case.get("type")))
     if not any(to in after for *_, to in imported):
         return False

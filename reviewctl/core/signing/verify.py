@@ -24,9 +24,9 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from reviewctl.core.case.files import Approval, CaseDoc, CaseFiles
+from reviewctl.core.case.files import CaseFiles
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.signing.approved_text import final_text_hash, revised_after
 from reviewctl.core.signing.base_branch import Base, read_base, types_at
@@ -34,6 +34,9 @@ from reviewctl.core.signing.imported import imported_past_approval
 from reviewctl.core.store.folder import Store
 from reviewctl.core.workflow.load import APPROVE_STEP, Act, Workflow
 from reviewctl.errors import RefusedError, ReviewctlError
+
+if TYPE_CHECKING:
+    from reviewctl.core.case.review_records import Approval
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
 
@@ -102,20 +105,21 @@ def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[s
         # process, only if some entry gets that far.
         return known.signatures(cases or [case_id]).get(commit) or store.repo.verify_commit(commit, base.signers)
 
-    for entry in files.approvals.approvals:
-        role, sha = str(entry.get("role")), str(entry.get("sha256"))
+    approvals = files.approvals
+    for entry in approvals.approvals if approvals is not None else []:
+        role, sha = entry.role, entry.sha256
         by_role = [(c, t) for c, t in mine if t.get("Reviewctl-Step") == APPROVE_STEP
                    and t.get("Reviewctl-Role") == role]
         made = [(c, t) for c, t in by_role if t.get("Reviewctl-Report-Sha256") == sha
-                and t.get("Reviewctl-Report-Version") == str(entry.get("version"))] or by_role[:1]
+                and t.get("Reviewctl-Report-Version") == str(entry.version)] or by_role[:1]
 
         def result(status: str, reason: str, commit: str | None = None,
                    entry: Approval = entry, role: str = role) -> Check:
-            return Check(role, entry.get("version"), entry.get("email"), commit, status, reason)
+            return Check(role, entry.version, entry.email, commit, status, reason)
 
-        revised = revised_after(files, entry.get("version"))
+        revised = revised_after(files, entry.version)
         if revised is not None:  # shown, never counted: the report was revised since
-            checks.append(result("superseded", f"it approves version {entry.get('version')}; the report was "
+            checks.append(result("superseded", f"it approves version {entry.version}; the report was "
                                                f"revised since (version {revised})"))
             continue
         if sha != digest:  # whatever else holds, an approval of another text does not count
@@ -138,7 +142,7 @@ def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[s
             checks.append(result("rejected", "the signature does not match the commit: it was changed "
                                              "(amended, or its trailers edited) after it was signed", commit))
         elif tags.get("Reviewctl-Report-Sha256") != sha or tags.get("Reviewctl-Report-Version") != str(
-                entry.get("version")):
+                entry.version):
             checks.append(result("rejected", "the approval commit's trailers do not match the approval in "
                                              "approvals.yaml", commit))
         elif state == "unsigned":
@@ -154,14 +158,14 @@ def check_case(store: Store, files: CaseFiles, base: Base, commits: list[tuple[s
                    "count" if former else "")
             checks.append(result("rejected", f"the signer {principal} does not hold the role '{role}' "
                                              f"on {base.ref}{why}", commit))
-        elif principal != entry.get("email"):
+        elif principal != entry.email:
             checks.append(result("rejected", f"signed by {principal}, but the approval names "
-                                             f"{entry.get('email')}: the commit was re-made by someone else",
+                                             f"{entry.email}: the commit was re-made by someone else",
                                  commit))
         else:
             held = f" (who held the role until {until})" if principal not in base.roles.get(role, []) else ""
             checks.append(result("valid", f"signed by {principal}{held}", commit))
-    case_type = str(files.case.get("type"))
+    case_type = str(_case_map(files).get("type"))
     types = [case_type] + ([base_type] if base_type and base_type != case_type else [])
     roles = list(dict.fromkeys(r for t in types for r in base.workflow.approvals.get(t, [])))
     if not roles:
@@ -235,24 +239,31 @@ def _check_cases(store: Store, case_ids: list[str], base: Base,
     return found
 
 
-def past_approval(flow: Workflow, case: CaseDoc | object) -> bool:
+def _case_map(files: CaseFiles) -> dict[str, object]:
+    """case.yaml as read, whatever it holds: a case with other problems still has its approvals checked."""
+    found = files.docs.get("case")
+    return dict(found) if isinstance(found, dict) else {}
+
+
+def past_approval(flow: Workflow, case: object) -> bool:
     """Whether the case's stage or history says it has been approved, by the workflow `flow`.
 
-    `case`: the case.yaml view, or its map as read (anything else has not been approved)."""
-    if not isinstance(case, CaseDoc):
-        if not isinstance(case, dict):
-            return False
-        case = CaseDoc(case)
+    `case`: its map as read, whatever it holds (anything but a mapping has not been approved): a
+    case with other problems is still checked, so that a forger's edit cannot hide behind them."""
+    if not isinstance(case, dict):
+        return False
     if str(case.get("stage")) in flow.after_approval(str(case.get("type"))):
         return True
-    if not isinstance(case.get("history") or [], list):
+    history = case.get("history") or []
+    if not isinstance(history, list):
         return False
     # A revision (or a reopening) sends the case back: only approvals since the last one count.
     back = flow.steps_of(*Act.BACK)
-    since = case.history
-    starts = [i for i, h in enumerate(since) if h.step in back]
+    since = [h for h in history if isinstance(h, dict)]
+    starts = [i for i, h in enumerate(since) if h.get("step") in back]
     approve = flow.steps_of(Act.APPROVE)
-    return any(h.step in approve and h.get("to") != h.get("from") for h in since[starts[-1] + 1 if starts else 0:])
+    return any(h.get("step") in approve and h.get("to") != h.get("from")
+               for h in since[starts[-1] + 1 if starts else 0:])
 
 
 def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None,
@@ -280,11 +291,12 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
             if check.status == "rejected":
                 problems.append(Problem(f"{where}/approvals.yaml", f"approval rejected: {check.reason}",
                                         key=check.role))
-        if not any(past_approval(flow, files.case) for flow in flows):
+        case = _case_map(files)
+        if not any(past_approval(flow, case) for flow in flows):
             continue
-        if imported_past_approval(store, store.workflow, case_id, files.case, base_info.commit):
+        if imported_past_approval(store, store.workflow, case_id, case, base_info.commit):
             continue  # approved before reviewctl, and brought in so by the base's import: never signed here
-        stage = files.case.get("stage")
+        stage = case.get("stage")
         for check in checks:
             if check.status == "missing" and check.role == "(any)":
                 problems.append(Problem(f"{where}/case.yaml", f"'{stage}' cannot stand: {check.reason}", key="stage"))

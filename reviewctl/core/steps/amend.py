@@ -15,6 +15,7 @@ from typing import Any
 
 from reviewctl.core.case.fields import convert, current, put, resolve
 from reviewctl.core.case.files import CaseFiles
+from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import Documents, lookup
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
@@ -52,14 +53,12 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
     received, incident = case.received, case.incident_date
     if incident is not None and case.aware is not None and case.aware < incident:
         found.append(f"case.aware {case.aware} would be before case.incident_date ({incident})")
-    if received is not None:
-        if incident is not None and incident > received:
-            found.append(f"case.incident_date {incident} would be after case.received ({received})")
-        for entry in case.history:
-            if entry.date is not None and entry.date < received:
-                found.append(f"case.received {received} would be after the step '{entry.get('step')}' "
-                             f"of {entry.date}")
-                break
+    if incident is not None and incident > received:
+        found.append(f"case.incident_date {incident} would be after case.received ({received})")
+    for entry in case.history:
+        if entry.date < received:
+            found.append(f"case.received {received} would be after the step '{entry.step}' of {entry.date}")
+            break
     found += _after_the_step(workflow, files)
     found += _decision_out_of_order(workflow, docs)
     for first, then in _IN_ORDER:
@@ -114,15 +113,15 @@ def _after_the_step(workflow: Workflow, files: CaseFiles) -> list[str]:
     """A date a step of the history needed cannot come after that step."""
     found = []
     case_type = None
-    for entry in files.history:
-        case_type = entry.get("type") or case_type
-        transition = workflow.find(str(entry.get("step")), str(entry.get("from")), str(case_type))
-        if transition is None or entry.date is None:
+    for entry in files.case.history:
+        case_type = entry.type or case_type
+        transition = workflow.find(entry.step, str(entry.from_), str(case_type))
+        if transition is None:
             continue
         for req in transition.requires:
             value = lookup(files.docs, req.field)
             if isinstance(value, date) and value > entry.date and (req.types is None or case_type in req.types):
-                found.append(f"{req.field} {value} would be after the step '{entry.get('step')}' of "
+                found.append(f"{req.field} {value} would be after the step '{entry.step}' of "
                              f"{entry.date}, which needed it")
     return found
 
@@ -184,7 +183,7 @@ def amend(store: Store, case_id: str, path: str, value: str, reason: str, option
         when = check_date(options.date, edit)
         entry = history_entry(Act.AMEND, when, stage, stage, store.repo.identity().name, options, reason=reason)
         entry.update({"field": field.path, "old": _kept(store, case_id, old), "new": new})
-        case["history"].append(entry)
+        edit.write(Case).seq("history").append(entry)
         edit.rewrites = True
         from reviewctl.core.steps.write import finish  # lazy: loads secrets, xml
 

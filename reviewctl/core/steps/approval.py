@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.review_records import Approvals
 from reviewctl.core.signing.approved_text import approval_states, final_text_hash
 from reviewctl.core.signing.verify import require_verified
 from reviewctl.core.steps.write import run_record
@@ -46,7 +47,8 @@ def approve(store: Store, case_id: str, *, role: str | None, version: int | None
             raise UsageError(f"--role {role!r} does not approve a {edit.case.type} review "
                              f"(roles: {', '.join(roles)})")
         current, digest = final_text_hash(store, edit.files)
-        if digest != edit.files.jcrg.final_report.sha256:
+        jcrg = edit.files.jcrg
+        if jcrg is None or digest != jcrg.final_report.sha256:
             raise RefusedError(f"{case_id}: the final report's text has changed since the JCRG agreed "
                                f"version {current}; restore it, or take the new text back through the JCRG")
         if version is not None and version != current:
@@ -65,7 +67,7 @@ def approve(store: Store, case_id: str, *, role: str | None, version: int | None
                          "Reviewctl-Report-Sha256": digest}
         # One line per approval: approvals proposed in parallel then merge line by line
         # (`merge=union` in .gitattributes), with no line of one entry taken for another's.
-        edit.files.approvals.seq("approvals").append(yamlio.new_map({
+        edit.write(Approvals).seq("approvals").append(yamlio.new_map({
             "role": role, "version": current, "sha256": digest, "by": who.name, "email": who.email,
             "date": when,
         }, one_line=True))

@@ -10,6 +10,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.adapters.xlsx import read_xlsx
 from reviewctl.adapters.zipbounds import Unbounded
 from reviewctl.core.case.chronology_records import CHRONOLOGY_DIR, Event
+from reviewctl.core.case.review_records import ChronologyRequest, Setup
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.case.typed_dates import NotADate, read_date
 from reviewctl.core.steps.set_up import slug
@@ -171,8 +172,8 @@ def import_chronology(store: Store, case_id: str, agency: str, path: Path, optio
         data = yamlio.new_map({"agency": agency, "imported": when, "source_file": path.name,
                                "events": yamlio.new_seq([yamlio.new_map(e) for e in events])})
         edit.extra[target] = yamlio.dump(data)
-        for request in edit.files.setup.chronology_requests:
-            if (request.agency or "").casefold() == agency.casefold() and request.get("received") is None:
-                request["received"] = when
+        for row in edit.write(Setup).rows("chronology_requests", ChronologyRequest):
+            if row.now.agency.casefold() == agency.casefold() and row.now.received is None:
+                row["received"] = when
 
     return run_record(store, case_id, "chronology", options, change)

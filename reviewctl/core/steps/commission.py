@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.review_records import Commission, PanelMember
 from reviewctl.core.steps.write import render_document, run_record
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, required_text
@@ -22,8 +23,9 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
 
     def change(edit: Edit, when: date) -> str:
         files = edit.files
-        involved = files.case.agencies + [r.agency or "" for r in files.scoping.requests]
-        involved += [r.agency or "" for r in files.setup.chronology_requests]
+        scoping, setup = files.scoping, files.setup
+        involved = files.case.agencies + [r.agency for r in (scoping.requests if scoping is not None else [])]
+        involved += [r.agency for r in (setup.chronology_requests if setup is not None else [])]
         mine = organisation_key(org)
         clash = next((a for a in involved if a.strip() and organisation_key(a) == mine), None)
         if clash is not None:
@@ -40,7 +42,7 @@ def commission(store: Store, case_id: str, *, lead_reviewer: str, organisation: 
             )
         letter = render_document(edit, "commission-letter.md.j2", "lead-reviewer-commission", when,
                                  lead_reviewer=name, organisation=org)
-        edit.files.commission["lead_reviewer"] = yamlio.new_map({
+        edit.write(Commission)["lead_reviewer"] = yamlio.new_map({
             "name": name, "organisation": org, "independent": True, "date": when, "letter": letter,
         })
         return Act.COMMISSION
@@ -79,9 +81,9 @@ def panel_add(store: Store, case_id: str, *, name: str, agency: str, role: str,
     }
 
     def change(edit: Edit, when: date) -> None:
-        commission = edit.files.commission
+        commission = edit.write(Commission)
         added = commission.seq("panel")
-        if any((m.name or "").casefold() == member["name"].casefold() for m in commission.panel):
+        if any(m.now.name.casefold() == member["name"].casefold() for m in commission.rows("panel", PanelMember)):
             raise RefusedError(f"{case_id}: {member['name']} is already on the panel")
         added.append(yamlio.new_map({**member, "added": when}))
 
@@ -92,10 +94,11 @@ def panel_remove(store: Store, case_id: str, *, name: str, options: StepOptions)
     who = required_text(name, "--name", "name the panel member")
 
     def change(edit: Edit, when: date) -> None:
-        commission = edit.files.commission
-        found = next((m for m in commission.panel if (m.name or "").casefold() == who.casefold()), None)
+        commission = edit.write(Commission)
+        panel = commission.rows("panel", PanelMember)
+        found = next((m for m in panel if m.now.name.casefold() == who.casefold()), None)
         if found is None:
-            names = ", ".join(m.name or "" for m in commission.panel) or "nobody yet"
+            names = ", ".join(m.now.name for m in panel) or "nobody yet"
             raise RefusedError(f"{case_id}: {who} is not on the panel (on it: {names})")
         commission.drop("panel", found)
 

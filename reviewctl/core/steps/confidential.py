@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+from reviewctl.core.case.models import Case
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.case_keys import Keystore
 from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
@@ -21,7 +22,7 @@ from reviewctl.errors import RefusedError, UsageError
 def refuse_if_purged(edit: Edit) -> None:
     purged = edit.case.identifiers_purged
     if purged:
-        raise RefusedError(f"{edit.case_id}: its identifiers were purged on {purged.get('date')}; "
+        raise RefusedError(f"{edit.case_id}: its identifiers were purged on {purged.date}; "
                            "a purged case takes no identifiers again")
 
 
@@ -61,8 +62,8 @@ def record_in_history(edit: Edit, step: str, options: StepOptions, reason: str |
 
     stage = edit.case.stage
     when = check_date(options.date, edit, not_before_last=True)
-    edit.case.seq("history").append(history_entry(step, when, stage, stage, edit.store.repo.identity().name,
-                                                  options, reason=reason))
+    edit.write(Case).seq("history").append(history_entry(step, when, stage, stage, edit.store.repo.identity().name,
+                                                         options, reason=reason))
 
 
 def set_values(store: Store, case_id: str, add: list[str], remove: list[str], options: StepOptions) -> Outcome:
@@ -79,7 +80,7 @@ def set_values(store: Store, case_id: str, add: list[str], remove: list[str], op
 def show(store: Store, case_id: str) -> str:
     purged = store.case(case_id).case.identifiers_purged
     if purged:
-        raise RefusedError(f"{case_id}: its identifiers were purged on {purged.get('date')}; they cannot be shown")
+        raise RefusedError(f"{case_id}: its identifiers were purged on {purged.date}; they cannot be shown")
     confidential = identifiers.read(store, case_id)
     return confidential.as_yaml() if confidential else ""
 

@@ -11,7 +11,8 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.files import DecisionDoc
+from reviewctl.core.case.models import ChairDecision, Decision
+from reviewctl.core.case.views import Doc
 from reviewctl.core.steps.write import advance, finish, render_document
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import (
@@ -55,7 +56,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
         source = edit.case.stage
-        decision = edit.files.decision
+        decision = edit.write(Decision)
         if given.chair:
             if given.meeting_date or given.attendees or given.parallel or given.scope:
                 raise UsageError(
@@ -99,7 +100,7 @@ def decide(store: Store, case_id: str, given: DecisionInput, options: StepOption
         return finish(edit, step, f"{source} -> {transition.to}", options)
 
 
-def record_partners(edit: Edit, decision: DecisionDoc, case_type: str, given: list[str]) -> None:
+def record_partners(edit: Edit, decision: Doc[Decision], case_type: str, given: list[str]) -> None:
     """Each safeguarding partner's agreement (lcspr): all of the workflow's partners, or a refusal."""
     decider = edit.store.workflow.statute.deciders.get(case_type)
     partners = decider.partners if decider is not None else []
@@ -132,7 +133,7 @@ def record_partners(edit: Edit, decision: DecisionDoc, case_type: str, given: li
         {pid: yamlio.new_map({"name": name, "role": role}) for pid, (name, role) in agreed.items()})
 
 
-def record_basis(edit: Edit, decision: DecisionDoc, given: DecisionInput, final: bool) -> None:
+def record_basis(edit: Edit, decision: Doc[Decision], given: DecisionInput, final: bool) -> None:
     """A review's statutory basis (sar: mandatory or discretionary), for the types the
     workflow gives bases: the meeting may recommend one, the chair may decide it, and the
     final decision to conduct needs one.  The chair's is kept beside the meeting's."""
@@ -146,24 +147,25 @@ def record_basis(edit: Edit, decision: DecisionDoc, given: DecisionInput, final:
         if not given.conduct:
             raise UsageError("--basis goes with --conduct: it says on which basis the review is conducted")
         chosen = check_value(given.basis, [b.id for b in bases], "--basis")
-        target = decision.get("chair") if given.chair else decision
+        target = decision.sub("chair", ChairDecision) if given.chair else decision
         target["basis"] = chosen
     if final and given.conduct and bases and basis_of(decision.raw) is None:
         raise UsageError(f"{edit.case_id}: a decision to conduct a '{case_type}' review says its basis: "
                          f"give --basis with one of: {known}")
 
 
-def _who(decision: DecisionDoc, chair_next: bool) -> dict[str, Any]:
+def _who(decision: Doc[Decision], chair_next: bool) -> dict[str, Any]:
     """Who decides, for the documents: the body, the one who decides for it, each partner."""
-    body = str(decision.get("body") or "")
-    chair = str(decision.get("decided_for") or "")
-    partners = [{"partner": pid, "name": p.get("name"), "role": p.get("role")}
-                for pid, p in (decision.get("partners") or {}).items()]
+    record = decision.now
+    body = (record.body if record is not None else None) or ""
+    chair = (record.decided_for if record is not None else None) or ""
+    partners = [{"partner": pid, "name": p.name, "role": p.role}
+                for pid, p in (record.partners if record is not None else {}).items()]
     return {"body": body, "decided_for": chair, "partners": partners,
             "decided_by": f"{chair}, on behalf of the {body}" if chair and body else body}
 
 
-def _documents(edit: Edit, decision: DecisionDoc, given: DecisionInput, chair_next: bool, when: date) -> None:
+def _documents(edit: Edit, decision: Doc[Decision], given: DecisionInput, chair_next: bool, when: date) -> None:
     who = _who(decision, chair_next)
     basis = basis_of(decision.raw)
     named = next((b for b in edit.store.workflow.statute.bases.get(edit.case.type, []) if b.id == basis), None)
@@ -184,7 +186,7 @@ def _documents(edit: Edit, decision: DecisionDoc, given: DecisionInput, chair_ne
             conduct=given.conduct, learning_to=decision.get("learning_to") or "", **who)
 
 
-def _record_meeting(decision: DecisionDoc, values: dict[str, object]) -> None:
+def _record_meeting(decision: Doc[Decision], values: dict[str, object]) -> None:
     for key, value in values.items():
         if value is None:
             decision.pop(key)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.review_records import Jcrg
 from reviewctl.core.steps.review import read_markdown
 from reviewctl.core.steps.write import render_document, run_record
 from reviewctl.core.store.folder import Store
@@ -68,16 +69,16 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
     def change(edit: Edit, when: date) -> str:
         require(edit, Act.JCRG)  # the report agreed and presented, before anything else
         report = edit.files.report
-        agreed = report.agreed
-        latest = report.versions[-1].version if report.versions else None
-        if agreed["version"] != latest:  # an agreement kept from before a revision is not of this text
+        versions = report.versions if report is not None else []
+        agreed = report.agreed if report is not None else None
+        latest = versions[-1].version if versions else None
+        if agreed is None or agreed.version != latest:  # an agreement from before a revision is not of this text
             raise RefusedError(f"{case_id}: the latest report, version {latest}, is not agreed yet; agree it with "
                                f"`reviewctl report {case_id} --agreed`, then present it")
-        if final_report != agreed["version"]:
+        if final_report != agreed.version:
             raise RefusedError(f"{case_id}: version {final_report} is not the agreed report "
-                               f"(version {agreed['version']} is)")
-        version = report.version(final_report)
-        assert version is not None  # the agreed version is the latest, and it is this one
+                               f"(version {agreed.version} is)")
+        version = versions[-1]  # the agreed version is the latest, and it is this one
         for a in actions:
             check_planned(a.due, options.today, "--due")
             if a.due <= when:
@@ -86,16 +87,14 @@ def agree_final(store: Store, case_id: str, *, final_report: int, actions: list[
                                 "measure": a.measure, "status": "open"})
                 for i, a in enumerate(actions, start=1)]
         edit.extra[store.case_dir(case_id) / COMMS_PLAN] = plan
-        jcrg = edit.files.jcrg.writable()
-        jcrg.update({
-            "date": when,
-            "final_report": yamlio.new_map({"version": final_report, "sha256": version["sha256"]}),
-            "comms_plan": COMMS_PLAN,
-            "actions": yamlio.new_seq(rows),
-        })
+        jcrg = edit.write(Jcrg)
+        jcrg["date"] = when
+        jcrg["final_report"] = yamlio.new_map({"version": final_report, "sha256": version.sha256})
+        jcrg["comms_plan"] = COMMS_PLAN
+        jcrg["actions"] = yamlio.new_seq(rows)
         jcrg["action_plan"] = render_document(
             edit, "action-plan.md.j2", "improvement-action-plan", when,
-            actions=[dict(r) for r in rows], recommendations=list(version["recommendations"]))
+            actions=[dict(r) for r in rows], recommendations=list(version.recommendations))
         return Act.JCRG
 
     return run_record(store, case_id, Act.JCRG, options, change)

@@ -11,6 +11,7 @@ from datetime import date
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.documents import DOCUMENT_FILES
+from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import plain_copy
 from reviewctl.core.case.views import Node
 from reviewctl.core.steps.write import advance, finish
@@ -66,13 +67,13 @@ def reopen(store: Store, case_id: str, target: str, reason: str, options: StepOp
             what = ("is not a re-entry point" if workflow.stage(target)
                     else f"names no stage of the workflow{did_you_mean(target, stage_ids)}")
             raise UsageError(f"{case_id}: --to {what} for a case in '{stage}' (re-entry points: {allowed})")
-        case = edit.case
         when = check_date(options.date, edit, not_before_last=True)
         entry = history_entry(chosen.step, when, stage, chosen.to, store.repo.identity().name, options, reason=reason)
         if chosen.afresh:
             _keep_earlier(edit, chosen.afresh, entry)
-        case.seq("history").append(entry)
-        case.stage = chosen.to
+        record = edit.write(Case)
+        record.seq("history").append(entry)
+        record["stage"] = chosen.to
         return finish(edit, Act.REOPEN, f"{stage} -> {chosen.to}", options)
 
 
@@ -111,10 +112,10 @@ def retype(store: Store, case_id: str, new_type: str, reason: str, options: Step
         if aware is not None:
             _new_aware(edit, aware, when, new_type)
             entry.update({"field": "case.aware", "old": case.aware, "new": aware})
-            case["aware"] = aware
+            edit.write(Case)["aware"] = aware
             edit.rewrites = True  # the date is replaced on purpose: the history keeps the old one
-        case.seq("history").append(entry)
-        case.type = new_type
+        edit.write(Case).seq("history").append(entry)
+        edit.write(Case)["type"] = new_type
         return finish(edit, Act.RETYPE, f"{old} -> {new_type}", options)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.models import check_id
-from reviewctl.core.case.review_records import KINDS
+from reviewctl.core.case.review_records import KINDS, Links
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, check_date, commit_message
 from reviewctl.core.store.transaction import Outcome, apply, step_guard
@@ -23,7 +23,7 @@ def link(store: Store, case_id: str, other_id: str, kind: str, options: StepOpti
         for edit, target in ((edits[0], other_id), (edits[1], case_id)):
             store.workflow.require_record("link", edit.case.stage, edit.case_id)
             when = check_date(options.date, edit)
-            links = edit.files.links.seq("links")
+            links = edit.write(Links).seq("links")
             if any(str(entry["case"]) == target for entry in links):
                 raise RefusedError(f"{edit.case_id} is already linked to {target}")
             links.append(yamlio.new_map({"case": target, "kind": kind, "date": when}))

@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.files import Action
-from reviewctl.core.case.review_records import STATUSES
+from reviewctl.core.case.review_records import STATUSES, Action, Jcrg, Monitoring
+from reviewctl.core.case.views import Row
 from reviewctl.core.reports.actions import DONE
 from reviewctl.core.steps.set_up import slug
 from reviewctl.core.steps.write import run_record
@@ -21,11 +21,15 @@ from reviewctl.errors import RefusedError, UsageError
 EVIDENCE_DIR = "evidence"
 
 
-def _find(edit: Edit, action_id: str) -> Action:
-    actions = edit.files.jcrg.actions
-    found = next((a for a in actions if a.id.casefold() == action_id.strip().casefold()), None)
+def _actions(edit: Edit) -> list[Row[Action]]:
+    return edit.write(Jcrg).rows("actions", Action)
+
+
+def _find(edit: Edit, action_id: str) -> Row[Action]:
+    actions = _actions(edit)
+    found = next((a for a in actions if a.now.id.casefold() == action_id.strip().casefold()), None)
     if found is None:
-        known = ", ".join(a.id for a in actions) or "none"
+        known = ", ".join(a.now.id for a in actions) or "none"
         raise UsageError(f"{edit.case_id}: no action {action_id!r} (actions: {known})")
     return found
 
@@ -51,13 +55,13 @@ def update(store: Store, case_id: str, action_id: str, *, progress: str, evidenc
 
     def change(edit: Edit, when: date) -> None:
         action = _find(edit, action_id)
-        if action.get("status") in DONE:
-            raise RefusedError(f"{case_id}: action {action['id']} is {action['status']}")
+        if action.now.status in DONE:
+            raise RefusedError(f"{case_id}: action {action.now.id} is {action.now.status}")
         entry = yamlio.new_map({"date": when, "note": note, "by": store.repo.identity().name})
         if status:
             entry["status"] = status
             action["status"] = status
-        kept = _evidence(edit, evidence, when, action.id)
+        kept = _evidence(edit, evidence, when, action.now.id)
         if kept:
             entry["evidence"] = kept
         action.seq("progress").append(entry)
@@ -68,12 +72,13 @@ def update(store: Store, case_id: str, action_id: str, *, progress: str, evidenc
 def sign_off(store: Store, case_id: str, action_id: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
         action = _find(edit, action_id)
-        if action.signed_off:
-            raise RefusedError(f"{case_id}: action {action.id} was signed off on {action.signed_off}")
-        if action.status == "closed":
-            raise RefusedError(f"{case_id}: action {action.id} was closed without sign-off")
-        action.signed_off = when
-        action.status = "complete"
+        now = action.now
+        if now.signed_off:
+            raise RefusedError(f"{case_id}: action {now.id} was signed off on {now.signed_off}")
+        if now.status == "closed":
+            raise RefusedError(f"{case_id}: action {now.id} was closed without sign-off")
+        action["signed_off"] = when
+        action["status"] = "complete"
 
     return run_record(store, case_id, "sign-off", options, change)
 
@@ -86,7 +91,7 @@ def impact(store: Store, case_id: str, *, note: str, evidence: Path | None, opti
         kept = _evidence(edit, evidence, when, "impact")
         if kept:
             entry["evidence"] = kept
-        edit.files.view("monitoring").seq("impact").append(entry)
+        edit.write(Monitoring).seq("impact").append(entry)
 
     return run_record(store, case_id, "impact", options, change)
 
@@ -101,16 +106,16 @@ def close(store: Store, case_id: str, *, reason: str | None, options: StepOption
         raise UsageError("--reason was given blank; say why the open actions are being closed")
 
     def change(edit: Edit, when: date) -> str:
-        still_open = [a for a in edit.files.jcrg.actions if a.status not in DONE and not a.signed_off]
+        still_open = [a for a in _actions(edit) if a.now.status not in DONE and not a.now.signed_off]
         if still_open and why is None:
             raise RefusedError(
-                f"{case_id}: actions still open: {', '.join(a.id for a in still_open)}; sign "
+                f"{case_id}: actions still open: {', '.join(a.now.id for a in still_open)}; sign "
                 "them off, or close them consciously with --reason TEXT"
             )
         for action in still_open:
             action["status"] = "closed"
             action["closed_reason"] = why
-        monitoring = edit.files.view("monitoring")
+        monitoring = edit.write(Monitoring)
         monitoring["closed"] = when
         if why:
             monitoring["close_reason"] = why

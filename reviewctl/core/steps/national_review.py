@@ -11,6 +11,7 @@ read from the history, never stored twice.
 from __future__ import annotations
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.models import Scoping
 from reviewctl.core.steps.write import add_note, advance, finish
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, check_date
@@ -30,9 +31,10 @@ def national_review(store: Store, case_id: str, options: StepOptions) -> Outcome
         if types is not None and case_type not in types:
             raise RefusedError(f"{case_id}: the National Panel's national reviews are of {', '.join(types)} cases; "
                                f"this case is '{case_type}' (settle the type first)")
-        taken = edit.files.scoping.get("national_review")
-        if taken:
-            raise RefusedError(f"{case_id}: the Panel's national review is already recorded ({taken.get('date')})")
+        scoping = edit.files.scoping
+        taken = scoping.national_review if scoping is not None else None
+        if taken is not None:
+            raise RefusedError(f"{case_id}: the Panel's national review is already recorded ({taken.date})")
         ends = flow.for_action(Act.NATIONAL_REVIEW, stage, case_type)
         beside = flow.records.get(RECORD, [])
         if ends is None and stage not in beside:
@@ -40,9 +42,8 @@ def national_review(store: Store, case_id: str, options: StepOptions) -> Outcome
                                                            if s not in flow.sources(Act.NATIONAL_REVIEW))]
             raise RefusedError(f"{case_id}: a national review is not recorded in stage '{stage}' "
                                f"(the workflow allows it in: {', '.join(where) or 'no stage'})")
-        scoping = edit.files.scoping
         when = check_date(options.date, edit, not_before_last=ends is not None)
-        scoping["national_review"] = yamlio.new_map({"date": when})
+        edit.write(Scoping)["national_review"] = yamlio.new_map({"date": when})
         if ends is not None:
             transition = advance(edit, Act.NATIONAL_REVIEW, options)
             return finish(edit, Act.NATIONAL_REVIEW, f"{stage} -> {transition.to}", options)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.files import CaseFiles, Proceeding
+from reviewctl.core.case.files import CaseFiles
+from reviewctl.core.case.statutory_records import Proceeding, Proceedings
+from reviewctl.core.case.views import Row
 from reviewctl.core.steps.write import run_record
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, required_text
@@ -22,7 +24,7 @@ def add(store: Store, case_id: str, kind: str, ref: str, options: StepOptions) -
     ref = required_text(ref, "--ref", "give the proceeding's reference (court, coroner's or IOPC reference)")
 
     def change(edit: Edit, when: date) -> None:
-        found = edit.files.proceedings.seq("proceedings")
+        found = edit.write(Proceedings).seq("proceedings")
         number = len(found) + 1
         found.append(yamlio.new_map({"id": f"P{number}", "kind": kind, "ref": ref, "added": when}))
 
@@ -40,17 +42,17 @@ def event(store: Store, case_id: str, proceeding: str, text: str, options: StepO
     return run_record(store, case_id, RECORD, options, change)
 
 
-def _find(files: CaseFiles, proceeding: str) -> Proceeding:
-    found = files.proceedings.proceedings
+def _find(files: CaseFiles, proceeding: str) -> Row[Proceeding]:
+    found = files.write(Proceedings).rows("proceedings", Proceeding)
     for entry in found:
-        if str(entry.get("id")).casefold() == proceeding.strip().casefold():
+        if entry.now.id.casefold() == proceeding.strip().casefold():
             return entry
-    known = ", ".join(str(e.get("id")) for e in found) or "none yet"
+    known = ", ".join(e.now.id for e in found) or "none yet"
     raise UsageError(f"{files.id}: no such parallel proceeding (known: {known}); "
                      "add one with `reviewctl parallel add ID --kind KIND --ref TEXT`")
 
 
 def waited_for(store: Store, case_id: str, proceeding: str) -> str:
     """What a clock pause names when it waits for a recorded proceeding: its id, kind and reference."""
-    entry = _find(store.case(case_id), proceeding)
-    return f"{entry['id']} ({entry['kind']}, {entry['ref']})"
+    entry = _find(store.case(case_id), proceeding).now
+    return f"{entry.id} ({entry.kind}, {entry.ref})"

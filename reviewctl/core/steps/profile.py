@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from reviewctl.core.case.statutory_records import Profile
 from reviewctl.core.steps.write import run_record
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions
@@ -23,7 +24,7 @@ def set_details(store: Store, case_id: str, given: list[str], options: StepOptio
     values = checked_details(store, given)
 
     def change(edit: Edit, when: date) -> None:
-        details = edit.files.view("profile").mapping("details")
+        details = edit.write(Profile).mapping("details")
         for name, value in values.items():
             details[name] = value
 
@@ -52,7 +53,7 @@ def add_themes(store: Store, case_id: str, themes: list[str], options: StepOptio
     chosen = [check_value(t, known, "--add") for t in themes]
 
     def change(edit: Edit, when: date) -> None:
-        listed = edit.files.view("profile").seq("themes")
+        listed = edit.write(Profile).seq("themes")
         for theme in chosen:
             if theme in listed:
                 raise RefusedError(f"{case_id}: the theme '{theme}' is already recorded")

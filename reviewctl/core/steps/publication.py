@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.calendar import working_days_before, working_days_between
-from reviewctl.core.case.files import Notice
+from reviewctl.core.case.review_records import PlannedNotice, Publication
+from reviewctl.core.case.views import Row
 from reviewctl.core.privacy.extract import Extracted
 from reviewctl.core.privacy.pattern_guard import published_hits
 from reviewctl.core.privacy.redaction import Findings, findings, text_findings
@@ -70,8 +71,8 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         shown = chosen is None or chosen.public
         bodies_told = bodies.publication.get(case_type, []) if shown else []
         recipients = [*([FAMILY] if family_told(edit) else []), *bodies_told]
-        record = edit.files.publication
-        planned = {str(n.get("to")): n for n in record.notices}
+        record = edit.write(Publication)
+        planned = {n.now.to: n for n in record.rows("notices", PlannedNotice)}
         late = [to for to in recipients
                 if to != FAMILY and need and working_days_between(_sent_on(planned.get(to), sent), public) < need]
         if late:
@@ -83,8 +84,8 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         notices = []
         for to in recipients:
             on = _sent_on(planned.get(to), sent)
-            if to in planned and planned[to].get("sent") is None:
-                planned[to].sent = on
+            if to in planned and planned[to].now.sent is None:
+                planned[to]["sent"] = on
             doc = render_document(edit, "publication-notification.md.j2",
                                   f"publication-notification-{slug(to)}", on,
                                   to=to, public=public, where=place or "", embargo_until=embargo_until,
@@ -126,8 +127,9 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
 def family_told(edit: Edit) -> bool:
     """Whether the person and family are told of the publication: not where the family notice
     was recorded as not appropriate (setup.yaml `family.notified: false`)."""
-    family = edit.files.setup.get("family")
-    return not (isinstance(family, dict) and family.get("notified") is False)
+    setup = edit.files.setup
+    family = setup.family if setup is not None else None
+    return not (family is not None and family.notified is False)
 
 
 def route_facts(chosen: Route | None) -> dict[str, object]:
@@ -137,9 +139,9 @@ def route_facts(chosen: Route | None) -> dict[str, object]:
     return {"published": chosen.public, "publishes": chosen.publishes, "route_label": chosen.label}
 
 
-def _sent_on(planned: Notice | None, default: date) -> date:
+def _sent_on(planned: Row[PlannedNotice] | None, default: date) -> date:
     """When a body had the report: the date recorded for it (`publish --sent`), else --notified-on."""
-    sent = planned.sent if planned is not None else None
+    sent = planned.now.sent if planned is not None else None
     return sent if sent is not None else default
 
 
@@ -181,7 +183,7 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
         if not need or not told:
             raise RefusedError(f"{case_id}: a '{case_type}' review has no notice period before publication "
                                "(the workflow's bodies.notice_working_days)")
-        record = edit.files.publication
+        record = edit.write(Publication)
         if planned is not None:
             check_planned(planned, options.today, "--planned")
             left = working_days_between(when, planned)
@@ -193,7 +195,7 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
             record["planned"] = planned
             by = working_days_before(planned, need)
             record["notices"] = yamlio.new_seq([yamlio.new_map({"to": to, "due": by}) for to in told])
-        notices = {str(n.get("to")).casefold(): n for n in record.notices}
+        notices = {n.now.to.casefold(): n for n in record.rows("notices", PlannedNotice)}
         if sent and not notices:
             raise RefusedError(f"{case_id}: plan the publication first with --planned DATE")
         for to, on in sent:
@@ -203,7 +205,7 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
                                  f"(known: {', '.join(told)})")
             if on > options.today:
                 raise UsageError(f"--sent {to}={on} is after today ({options.today})")
-            entry.sent = on
+            entry["sent"] = on
 
     return run_record(store, case_id, PLAN, options, change)
 

@@ -5,6 +5,7 @@ read only a standard reason, worded by reviewctl, is taken."""
 from __future__ import annotations
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.models import Case
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, KeysUnavailable
 from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, PURGED_KEY
@@ -80,7 +81,7 @@ def purge(store: Store, case_id: str, reason: str | None, force: bool, options: 
         if not force:
             if found is None:
                 why = ("it is not closed" if closed_on(store, case) is None
-                       else f"no retention period is set for {case['type']} in {CONFIG_FILE}")
+                       else f"no retention period is set for {case.type} in {CONFIG_FILE}")
                 raise RefusedError(f"{case_id}: not due for destruction ({why}); to destroy the identifiers "
                                    "anyway, say --force with the --reason")
             if found[0] > options.today:
@@ -96,7 +97,7 @@ def purge(store: Store, case_id: str, reason: str | None, force: bool, options: 
         record = {"date": when, "by": store.repo.identity().name, "reason": recorded, "recorded": options.today}
         if force:
             record["forced"] = True
-        case[PURGED_KEY] = yamlio.new_map(record)
+        edit.write(Case)[PURGED_KEY] = yamlio.new_map(record)
         record_in_history(edit, Act.PURGE, options, reason=recorded)
         outcome = _committed_then_shredded(edit, keystore, options)
         warning = None

@@ -6,6 +6,8 @@ import secrets
 from datetime import date
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.models import Case
+from reviewctl.core.case.statutory_records import Profile
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.identifiers import Confidential
 from reviewctl.core.steps.confidential import keystore_written
@@ -98,12 +100,13 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
         step = workflow.referral_step
         when = options.when or received_on
         edit = Edit.new(store, case_id, case)
-        case["acknowledgement"] = render_document(edit, "acknowledgement-letter.md.j2",
-                                                  "acknowledgement-letter", when)
         case["history"] = yamlio.new_seq(
             [history_entry(step, when, None, workflow.initial, by, options, case_type)])
+        # The letter is rendered from the whole case, and kept before the history, where it always was.
+        case.insert(len(case) - 1, "acknowledgement",
+                    render_document(edit, "acknowledgement-letter.md.j2", "acknowledgement-letter", when))
         if subject_details:
-            edit.files.view("profile").mapping("details").update(subject_details)
+            edit.write(Profile).mapping("details").update(subject_details)
         if not identifying:
             return finish(edit, step, f"-> {workflow.initial}", options)
         identifiers.require_recipients(store)
@@ -122,13 +125,13 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
     step = Act.TRIAGE_ACCEPT if accept else Act.TRIAGE_NO_FURTHER_ACTION
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
-        case = edit.case
+        record = edit.write(Case)
         if summary:
-            case["summary"] = summary
+            record["summary"] = summary
         for agency in agencies:
-            if agency not in case.agencies:
-                case.seq("agencies").append(agency)
-        source = str(case["stage"])
+            if agency not in edit.case.agencies:
+                record.seq("agencies").append(agency)
+        source = edit.case.stage
         transition = advance(edit, step, options, new_type)
         when = options.date
         triage_record = yamlio.new_map({
@@ -140,5 +143,5 @@ def triage(store: Store, case_id: str, *, accept: bool, reason: str, new_type: s
                 edit, "no-further-action-letter.md.j2", "no-further-action-letter", when, reason=reason)
             # Recording the outcome in the store is what updates the tracker.
             triage_record["tracker_updated"] = when
-        case["triage"] = triage_record
+        record["triage"] = triage_record
         return finish(edit, step, f"{source} -> {transition.to}", options)

@@ -10,8 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.files import ReportDoc, Version
-from reviewctl.core.case.review_records import own_report_file
+from reviewctl.core.case.review_records import Report, ReportVersion, own_report_file
 from reviewctl.core.signing.approved_text import sha256
 from reviewctl.core.steps.review import read_markdown
 from reviewctl.core.steps.write import advance, finish, run_record
@@ -56,8 +55,8 @@ def _recommendations_file(path: Path) -> list[str]:
     return [i.strip() for i in items]
 
 
-def current_version(report: ReportDoc) -> Version | None:
-    versions = report.versions
+def current_version(report: Report | None) -> ReportVersion | None:
+    versions = report.versions if report is not None else []
     return versions[-1] if versions else None
 
 
@@ -86,11 +85,11 @@ def add_version(store: Store, case_id: str, file: Path, recommendations_file: Pa
         )
 
     def change(edit: Edit, when: date) -> str | None:
-        report = edit.files.report
+        report = edit.write(Report)
+        latest = current_version(report.now)
         versions = report.seq("versions")
-        latest = current_version(report)
         if latest is not None and latest.sha256 == digest:
-            raise RefusedError(f"{case_id}: this is the same text as version {latest['version']}")
+            raise RefusedError(f"{case_id}: this is the same text as version {latest.version}")
         number = len(versions) + 1
         name = own_report_file(number, ".docx" if word else ".md")
         edit.extra[store.case_dir(case_id) / name] = content
@@ -132,21 +131,22 @@ def _revise(store: Store, case_id: str, reason: str, change: Callable[[Edit, dat
 
 def agree(store: Store, case_id: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
-        report = edit.files.report
-        latest = current_version(report)
+        report = edit.write(Report)
+        now = report.now
+        latest = current_version(now)
         if latest is None:
             raise RefusedError(f"{case_id}: no report yet; store one with `reviewctl report ID --file`")
-        if report.agreed and report.agreed["version"] == latest["version"]:
-            raise RefusedError(f"{case_id}: version {report.agreed['version']} is already agreed")
-        report["agreed"] = yamlio.new_map({"version": latest["version"], "date": when})
+        if now is not None and now.agreed is not None and now.agreed.version == latest.version:
+            raise RefusedError(f"{case_id}: version {now.agreed.version} is already agreed")
+        report["agreed"] = yamlio.new_map({"version": latest.version, "date": when})
 
     return run_record(store, case_id, Act.REPORT, options, change)
 
 
 def present(store: Store, case_id: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
-        report = edit.files.report
-        if current_version(report) is None:
+        report = edit.write(Report)
+        if current_version(report.now) is None:
             raise RefusedError(f"{case_id}: no report to present yet")
         report["presented"] = when
 

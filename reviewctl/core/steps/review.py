@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.review_records import Milestone, Review
 from reviewctl.core.case.typed_dates import NotADate, read_date
 from reviewctl.core.signing.approved_text import sha256
 from reviewctl.core.steps.write import render_document, run_record
@@ -53,7 +54,7 @@ def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], option
             if due < when:
                 raise UsageError(f"--milestone {name}={due} is before the terms of reference ({when})")
         edit.extra[store.case_dir(case_id) / TOR_FILE] = text
-        review = edit.files.review
+        review = edit.write(Review)
         review["milestones"] = yamlio.new_seq(
             [yamlio.new_map({"name": name, "due": due}) for name, due in schedule])
         review["tor"] = yamlio.new_map({
@@ -68,14 +69,14 @@ def tor(store: Store, case_id: str, *, file: Path, milestones: list[str], option
 
 def milestone_met(store: Store, case_id: str, name: str, options: StepOptions) -> Outcome:
     def change(edit: Edit, when: date) -> None:
-        milestones = edit.files.review.milestones
-        entry = next((m for m in milestones if (m.name or "").casefold() == name.strip().casefold()), None)
+        milestones = edit.write(Review).rows("milestones", Milestone)
+        entry = next((m for m in milestones if m.now.name.casefold() == name.strip().casefold()), None)
         if entry is None:
-            known = ", ".join(m.name or "" for m in milestones) or "none"
+            known = ", ".join(m.now.name for m in milestones) or "none"
             raise UsageError(f"{case_id}: no milestone {name!r} (milestones: {known})")
-        if entry.met:
-            raise RefusedError(f"{case_id}: milestone {entry.name!r} was already met on {entry.met}")
-        entry.met = when
+        if entry.now.met:
+            raise RefusedError(f"{case_id}: milestone {entry.now.name!r} was already met on {entry.now.met}")
+        entry["met"] = when
 
     return run_record(store, case_id, "milestone", options, change)
 
@@ -85,8 +86,8 @@ def engage(store: Store, case_id: str, *, with_whom: str, note: str, options: St
     text = required_text(note, "--note", "say what happened")
 
     def change(edit: Edit, when: date) -> None:
-        edit.files.review.seq("engagement").append(yamlio.new_map({"with": who, "date": when, "note": text,
-                                   "by": store.repo.identity().name}))
+        edit.write(Review).seq("engagement").append(yamlio.new_map({"with": who, "date": when, "note": text,
+                                                                    "by": store.repo.identity().name}))
 
     return run_record(store, case_id, "engage", options, change)
 
@@ -98,7 +99,7 @@ def tick(store: Store, case_id: str, items: list[str], options: StepOptions) -> 
             raise UsageError(f"--tick {item!r} is not a checklist item (items: {', '.join(sorted(known))})")
 
     def change(edit: Edit, when: date) -> None:
-        checklist = edit.files.review.mapping("checklist")
+        checklist = edit.write(Review).mapping("checklist")
         for item in items:
             if item in checklist:
                 raise RefusedError(f"{case_id}: '{item}' was already ticked on {checklist[item]}")

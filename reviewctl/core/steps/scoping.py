@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.files import ScopingDoc
-from reviewctl.core.case.models import PANEL_OUTCOMES
+from reviewctl.core.case.models import PANEL_OUTCOMES, InfoRequest, Scoping
+from reviewctl.core.case.views import Doc
 from reviewctl.core.clocks.deadlines import due_date
 from reviewctl.core.steps.set_up import slug
 from reviewctl.core.steps.write import add_note, advance, finish, render_document
@@ -74,7 +74,7 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
                 f"{case_id}: --notified, --rapid-review-sent, --ofsted-dfe and --panel-response are for "
                 f"lcspr cases; this case is '{case_type}'"
             )
-        scoping = edit.files.scoping
+        scoping = edit.write(Scoping)
         when = check_date(options.date, edit)
         requests = scoping.seq("requests")  # made first: the file's key order as it always was
         for agency in clean_list(changes.request, "--request"):
@@ -82,12 +82,13 @@ def scope(store: Store, case_id: str, changes: ScopeChanges, options: StepOption
         for agency in clean_list(changes.returned, "--returned"):
             _returned(edit, scoping, agency, when)
         if changes.notified is not None:
-            scoping.notified = _not_before_aware(edit, changes.notified, options.today, "--notified")
+            scoping["notified"] = _not_before_aware(edit, changes.notified, options.today, "--notified")
         if changes.rapid_review_sent is not None:
             check_not_future(changes.rapid_review_sent, options.today, "--rapid-review-sent")
-            scoping.rapid_review_sent = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
+            scoping["rapid_review_sent"] = check_date(changes.rapid_review_sent, edit, "--rapid-review-sent")
         _lcspr_records(edit, scoping, changes, options.today)
-        notified, sent = scoping.notified, scoping.rapid_review_sent
+        now = scoping.now
+        notified, sent = (now.notified, now.rapid_review_sent) if now is not None else (None, None)
         if notified is not None and sent is not None and sent < notified:
             raise UsageError(
                 f"{case_id}: the rapid review ({sent}) would be sent before the notification "
@@ -114,7 +115,7 @@ def _not_before_aware(edit: Edit, value: date, today: date, flag: str) -> date:
     return value
 
 
-def _lcspr_records(edit: Edit, scoping: ScopingDoc, changes: ScopeChanges, today: date) -> None:
+def _lcspr_records(edit: Edit, scoping: Doc[Scoping], changes: ScopeChanges, today: date) -> None:
     if changes.ofsted_dfe is not None and changes.ofsted_dfe_not_made is not None:
         raise UsageError("give either --ofsted-dfe DATE or --ofsted-dfe-not-made REASON, not both")
     if changes.ofsted_dfe is not None:
@@ -128,7 +129,8 @@ def _lcspr_records(edit: Edit, scoping: ScopingDoc, changes: ScopeChanges, today
     if (changes.panel_response is None) != (changes.panel_outcome is None):
         raise UsageError(f"--panel-response DATE goes with --panel-outcome ({', '.join(PANEL_OUTCOMES)})")
     if changes.panel_response is not None:
-        sent = scoping.rapid_review_sent
+        now = scoping.now
+        sent = now.rapid_review_sent if now is not None else None
         if sent is None:
             raise RefusedError(f"{edit.case_id}: the Panel responds to the rapid review: record it sent first "
                                "with `reviewctl scope ID --rapid-review-sent DATE`")
@@ -140,11 +142,12 @@ def _lcspr_records(edit: Edit, scoping: ScopingDoc, changes: ScopeChanges, today
         scoping["panel_response"] = yamlio.new_map({"date": changes.panel_response, "outcome": outcome})
 
 
-def _request(edit: Edit, scoping: ScopingDoc, agency: str, when: date) -> None:
-    for entry in scoping.requests:
-        if str(entry.get("agency")).casefold() == agency.casefold() and entry.get("returned") is None:
+def _request(edit: Edit, scoping: Doc[Scoping], agency: str, when: date) -> None:
+    for row in scoping.rows("requests", InfoRequest):
+        entry = row.now
+        if entry.agency.casefold() == agency.casefold() and entry.returned is None:
             raise RefusedError(
-                f"{edit.case_id}: {entry['agency']} was already asked on {entry['requested']} "
+                f"{edit.case_id}: {entry.agency} was already asked on {entry.requested} "
                 "and has not answered; record its reply with --returned"
             )
     clock = edit.store.workflow.clock_for("agency-reply")
@@ -154,20 +157,21 @@ def _request(edit: Edit, scoping: ScopingDoc, agency: str, when: date) -> None:
     scoping.seq("requests").append(yamlio.new_map({"agency": agency, "requested": when, "document": document}))
 
 
-def _returned(edit: Edit, scoping: ScopingDoc, agency: str, when: date) -> None:
-    open_requests = [e for e in scoping.requests if e.get("returned") is None]
-    for entry in open_requests:
-        if str(entry.get("agency")).casefold() == agency.casefold():
-            if when < entry["requested"]:
+def _returned(edit: Edit, scoping: Doc[Scoping], agency: str, when: date) -> None:
+    open_requests = [e for e in scoping.rows("requests", InfoRequest) if e.now.returned is None]
+    for row in open_requests:
+        entry = row.now
+        if entry.agency.casefold() == agency.casefold():
+            if when < entry.requested:
                 raise UsageError(
-                    f"{edit.case_id}: --date {when} is before {entry['agency']} was asked "
-                    f"({entry['requested']})"
+                    f"{edit.case_id}: --date {when} is before {entry.agency} was asked "
+                    f"({entry.requested})"
                 )
-            entry.returned = when
+            row["returned"] = when
             return
 
-    waiting = ", ".join(str(e.get("agency")) for e in open_requests) or "none"
-    hint = did_you_mean(agency, [str(e.get("agency")) for e in open_requests])
+    waiting = ", ".join(e.now.agency for e in open_requests) or "none"
+    hint = did_you_mean(agency, [e.now.agency for e in open_requests])
     raise RefusedError(
         f"{edit.case_id}: no open request to {agency!r}{hint} (waiting for: {waiting}); "
         "ask first with --request"

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.review_records import ChronologyRequest, Setup
 from reviewctl.core.steps.write import render_document, run_record
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, clean_list, optional_text
@@ -32,10 +33,12 @@ def notify(store: Store, case_id: str, *, family: bool, national: bool,
         raise UsageError("--not-appropriate goes with --family")
 
     def change(edit: Edit, when: date) -> None:
-        setup = edit.files.setup
+        setup = edit.write(Setup)
         key = "family" if family else "national"
-        if setup.get(key):
-            raise RefusedError(f"{case_id}: the {key} notice was already recorded on {setup[key]['date']}")
+        now = setup.now
+        given = (now.family if family else now.national) if now is not None else None
+        if given is not None:
+            raise RefusedError(f"{case_id}: the {key} notice was already recorded on {given.date}")
         if family:
             entry = yamlio.new_map({"date": when, "notified": reason is None})
             if reason:
@@ -52,11 +55,12 @@ def notify(store: Store, case_id: str, *, family: bool, national: bool,
         # What the notice says was decided is the latest decision the history records.
         conducted = conducted_from(store.workflow, edit.docs) is not None
         decision = edit.files.decision
+        rationale = (decision.chair or decision).rationale if decision is not None else ""
         setup["national"] = yamlio.new_map({
             "to": body, "date": when,
             "document": render_document(
                 edit, "national-notification.md.j2", f"{slug(body)}-notification", when,
-                body=body, conducted=conducted, rationale=(decision.chair or decision).get("rationale", "")),
+                body=body, conducted=conducted, rationale=rationale),
         })
 
     return run_record(store, case_id, "notify-family" if family else "notify-national", options, change)
@@ -68,11 +72,12 @@ def chronology_request(store: Store, case_id: str, agencies: list[str], options:
         raise UsageError("name at least one agency with --agency")
 
     def change(edit: Edit, when: date) -> None:
-        setup = edit.files.setup
+        setup = edit.write(Setup)
         requests = setup.seq("chronology_requests")
         for agency in asked:
-            for entry in setup.chronology_requests:
-                if (entry.agency or "").casefold() == agency.casefold() and entry.get("received") is None:
+            for row in setup.rows("chronology_requests", ChronologyRequest):
+                entry = row.now
+                if entry.agency.casefold() == agency.casefold() and entry.received is None:
                     raise RefusedError(f"{case_id}: {entry.agency} was already asked on {entry.requested}")
             document = render_document(edit, "chronology-request.md.j2",
                                        f"chronology-request-{slug(agency)}", when, agency=agency)

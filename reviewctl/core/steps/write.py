@@ -12,7 +12,8 @@ from datetime import date
 from typing import Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.models import DOCUMENTS_DIR
+from reviewctl.core.case.models import DOCUMENTS_DIR, Case
+from reviewctl.core.case.review_records import Notes
 from reviewctl.core.privacy.entry_guard import check_entry
 from reviewctl.core.privacy.pattern_guard import step_refusal
 from reviewctl.core.steps.word_copies import word_copy
@@ -48,22 +49,23 @@ def advance(edit: Edit, step: str, options: StepOptions, new_type: str | None = 
     transition = workflow.transition(step, case.stage, case_type, edit.case_id, to)
     when = check_date(options.date, edit, not_before_last=True)
     changed_type = new_type if new_type is not None and new_type != case.type else None
+    record = edit.write(Case)
     if changed_type:
         check_new_type(edit, changed_type, step)
-        case.type = changed_type
+        record["type"] = changed_type
     require(edit, step, case_type, transition.to)
     by = edit.store.repo.identity().name
-    case.seq("history").append(
+    record.seq("history").append(
         history_entry(transition.step, when, transition.from_, transition.to, by, options, changed_type, reason)
     )
-    case.stage = transition.to
+    record["stage"] = transition.to
     return transition
 
 
 def add_note(edit: Edit, step: str, when: date, options: StepOptions) -> None:
     """Keep --message of a step that does not move the case (a move keeps it in history)."""
     if options.note:
-        edit.files.view("notes").seq("notes").append(yamlio.new_map({
+        edit.write(Notes).seq("notes").append(yamlio.new_map({
             "date": when, "step": step, "by": edit.store.repo.identity().name, "note": options.note,
         }))
 
@@ -76,8 +78,8 @@ def render_document(edit: Edit, template: str, slug: str, when: date, **context:
     store = edit.store
     case = edit.case
     base = {
-        "case": {k: case.get(k) for k in ("id", "type", "stage", "subject", "referrer", "received",
-                                          "incident_date", "agencies")},
+        "case": {k: getattr(case, k) for k in ("id", "type", "stage", "subject", "referrer", "received",
+                                                "incident_date", "agencies")},
         "review_name": store.workflow.types.get(case.type, ""),
         "partnership": store.config.partnership,
         "date": when,

@@ -11,12 +11,15 @@ its steps afresh: the history holds the reason it went back.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reviewctl.core.case.files import CaseDoc
+from reviewctl.core.case.files import Records
 from reviewctl.core.case.paths import plain_copy
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError
+
+if TYPE_CHECKING:
+    from reviewctl.core.case.models import Case
 
 __all__ = ["plain_copy", "refuse_overwrites", "replaced", "sent_back"]
 
@@ -47,15 +50,14 @@ def replaced(before: Any, after: Any, path: str) -> list[tuple[str, Any]]:
     return []
 
 
-def sent_back(workflow: Workflow, case: CaseDoc | object) -> bool:
-    """Whether a revision or a reopening sent the case back (`case`: its view, or its map as read)."""
-    case = case if isinstance(case, CaseDoc) else CaseDoc(case)
+def sent_back(workflow: Workflow, case: Case) -> bool:
+    """Whether a revision or a reopening sent the case back."""
     back = workflow.steps_of(*Act.BACK)
     return any(h.step in back for h in case.history)
 
 
 def refuse_overwrites(workflow: Workflow, case_id: str, before: dict[str, Any], docs: dict[str, Any]) -> None:
-    if sent_back(workflow, before.get("case")):
+    if "case" in before and sent_back(workflow, Records(before).case):  # a new case has nothing before
         return
     found = replaced(before, plain_copy(docs), "")
     if found:

@@ -10,23 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.documents import DOCUMENT_FILES
-from reviewctl.core.case.files import CaseDoc, CaseFiles
-from reviewctl.core.case.views import Node
+from reviewctl.core.case.files import CaseFiles
+from reviewctl.core.case.views import Doc, Node
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
 from reviewctl.core.workflow.conformance import case_problems, missing_requirements
 from reviewctl.core.workflow.load import Act, Transition
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from reviewctl.core.case.models import Case
     from reviewctl.core.privacy.identifiers import Confidential
     from reviewctl.core.privacy.pattern_guard import Hit
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.core.workflow.conformance import type_problems
 from reviewctl.errors import RefusedError, UsageError
+
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)
@@ -102,12 +107,17 @@ class Edit:
 
     @property
     def docs(self) -> dict[str, Node]:
-        """The documents' maps by name, for the whole-case checks; the views are the typed way in."""
+        """The documents' maps by name, for the whole-case checks; `files` reads each as its model."""
         return self.files.docs
 
     @property
-    def case(self) -> CaseDoc:
+    def case(self) -> Case:
+        """case.yaml as it stands now (read again each time: after a write it shows the write)."""
         return self.files.case
+
+    def write(self, model: type[M]) -> Doc[M]:
+        """The document whose model is `model`, to change by its field names."""
+        return self.files.write(model)
 
     def doc(self, name: str) -> Node:
         """The document `name`, created empty if the case does not have it yet."""

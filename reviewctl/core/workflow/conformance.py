@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.adapters.yamlio import line_of
@@ -21,6 +21,9 @@ from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.workflow.history import DERIVED_FROM, cycles, derived
 from reviewctl.core.workflow.load import Act, Transition, Workflow
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 Loc = tuple[str | int, ...]
 
@@ -54,15 +57,18 @@ def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
 
 
 def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any],
-                  copies: bool = False) -> list[Problem]:
+                  copies: bool = False, checked: dict[str, BaseModel] | None = None) -> list[Problem]:
     """Every problem of one case's documents.  `copies`: also each value kept in a file for
-    people to read that differs from what the history gives (validate; a step writes them again)."""
+    people to read that differs from what the history gives (validate; a step writes them again).
+    `checked`: given, it gets each document as its validation gave it (for a reader of the case)."""
     problems: list[Problem] = []
     case: Case | None = None
     for name, data in docs.items():
         filename = DOCUMENT_FILES[name]
         model, found = errors_of(model_for(name), data, f"{folder}/{filename}")
         problems += found
+        if checked is not None and model is not None:
+            checked[name] = model
         for loc, day in _far_dates(data):
             problems.append(Problem(f"{folder}/{filename}", f"{day} is outside the years {FIRST_YEAR} to "
                                     f"{LAST_YEAR}; correct the date", line_of(data, loc), ".".join(map(str, loc))))

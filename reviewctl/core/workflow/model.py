@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from reviewctl.core.case.models import Strict
 from reviewctl.core.case.paths import Documents, lookup
 from reviewctl.core.workflow.acts import Act
 from reviewctl.core.workflow.statute import Statute
@@ -22,7 +21,7 @@ from reviewctl.errors import RefusedError, UsageError
 CONDUCTED_FROM = "decision.conducted_from"
 
 
-class _Strict(Strict):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=False, defer_build=True)
 
 
