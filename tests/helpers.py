@@ -68,10 +68,12 @@ def snapshot(root: Path) -> dict[str, str]:
             if name != ".git" and path.is_file():
                 files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     files = dict(sorted(files.items()))
-    # One status call says both HEAD (`# branch.oid`) and what differs from it.
+    # One status call says HEAD (`# branch.oid`) and, for every path whose index entry differs
+    # from HEAD's, the entry's mode and object (`1 XY sub mH mI mW hH hI path`; a conflict's
+    # stages on a `u` line): with HEAD, that is the whole index, as `git ls-files -s` would
+    # list it, for one git process rather than two.
     return {
         "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
-        "index": git(root, "ls-files", "-s"),
         "files": repr(files),
     }
 
