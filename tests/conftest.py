@@ -26,10 +26,11 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from browser import Browser
 from helpers import PEOPLE, RUN_DIR, TODAY, Cli, become, copy_store, git, made_for_run
 
 from reviewctl.cli.app import main
@@ -205,3 +206,18 @@ def office_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     session's temporary folder, never the user's own."""
     return tmp_path_factory.mktemp("libreoffice-profile")
 
+
+@pytest.fixture(scope="session")
+def chromium_session() -> Iterator[Callable[[str], Browser]]:
+    """One headless Chromium per session (tests/browser.py), opened when first asked for: the
+    browser tests of the site and of `serve` each open their pages in tabs of their own, closed
+    after, so one browser serves both modules (its start costs about half a second of CPU)."""
+    opened: dict[str, Browser] = {}
+
+    def browser(binary: str) -> Browser:
+        if binary not in opened:
+            opened[binary] = Browser(binary)
+        return opened[binary]
+    yield browser
+    for each in opened.values():
+        each.close()
