@@ -10,6 +10,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,23 +62,71 @@ def git(root: Path, *args: str) -> str:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """HEAD, the index, the status and every file's content hash: 'exactly as before'."""
+    """HEAD, the index and every file's content hash: 'exactly as before'."""
     files = {}
-    for folder, dirs, names in os.walk(root, followlinks=True):  # .git: by HEAD, index and status, not walked
+    for folder, dirs, names in os.walk(root, followlinks=True):  # .git: by HEAD and index, not walked
         dirs[:] = sorted(d for d in dirs if d != ".git")
         for name in names:
             path = Path(folder, name)
             if name != ".git" and path.is_file():
-                files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+                # What git sees of a file besides its content: whether it may be run, whether a link.
+                kind = ("x" if path.stat().st_mode & 0o111 else "-") + ("l" if path.is_symlink() else "")
+                files[path.relative_to(root).as_posix()] = f"{hashlib.sha256(path.read_bytes()).hexdigest()} {kind}"
     files = dict(sorted(files.items()))
-    # One status call says HEAD (`# branch.oid`) and, for every path whose index entry differs
-    # from HEAD's, the entry's mode and object (`1 XY sub mH mI mW hH hI path`; a conflict's
-    # stages on a `u` line): with HEAD, that is the whole index, as `git ls-files -s` would
-    # list it, for one git process rather than two.
-    return {
-        "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
-        "files": repr(files),
-    }
+    repository = _repository_state(root / ".git")
+    if repository is None:  # a worktree's .git file, an index git may write in another form: ask git
+        repository = {"status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
+                      "index": git(root, "ls-files", "-s")}
+    return {**repository, "files": repr(files)}
+
+
+def _repository_state(git_dir: Path) -> dict[str, str] | None:
+    """HEAD, the commit it names and every index entry, read from the files under .git (no git
+    process: a run takes thousands of snapshots); None where they are not in the form read
+    here, or where the branch has an upstream (whose distance `git status` would show too).
+
+    Each index entry as `git ls-files -s` shows it (mode, object, stage, path) with its flags
+    (intent to add, skip-worktree), not its file's timestamps, which git refreshes at will.
+    Other refs may change (`approve --propose` makes a review branch and leaves HEAD alone)."""
+    if not git_dir.is_dir() or (git_dir / "reftable").exists() or (git_dir / "commondir").exists():
+        return None
+    if re.search(r"^\s*merge\s*=", (git_dir / "config").read_text(), re.MULTILINE):
+        return None
+    head = (git_dir / "HEAD").read_text()
+    commit = head.strip()
+    if head.startswith("ref: "):
+        name = head[len("ref: "):].strip()
+        loose = git_dir / name
+        packed = git_dir / "packed-refs"
+        lines = packed.read_text().splitlines() if packed.is_file() else []
+        commit = loose.read_text().strip() if loose.is_file() else next(
+            (line.split()[0] for line in lines if line.endswith(f" {name}")), "(unborn)")
+    index = git_dir / "index"
+    entries = _index_entries(index.read_bytes() if index.is_file() else b"DIRC\0\0\0\2\0\0\0\0")
+    if entries is None:
+        return None
+    return {"HEAD": f"{head.strip()} {commit}", "index": "\n".join(entries)}
+
+
+def _index_entries(data: bytes) -> list[str] | None:
+    """The entries of an index file of version 2 or 3 (git's own format, Documentation/gitformat-index)."""
+    if data[:4] != b"DIRC" or int.from_bytes(data[4:8], "big") not in (2, 3):
+        return None
+    count, at, entries = int.from_bytes(data[8:12], "big"), 12, []
+    for _ in range(count):
+        mode = int.from_bytes(data[at + 24:at + 28], "big")
+        oid = data[at + 40:at + 60].hex()
+        flags = int.from_bytes(data[at + 60:at + 62], "big")
+        extended = int.from_bytes(data[at + 62:at + 64], "big") if flags & 0x4000 else 0
+        start = at + (64 if flags & 0x4000 else 62)
+        end = data.index(b"\0", start)
+        entries.append(f"{mode:o} {oid} {(flags >> 12) & 3} {extended:04x} {data[start:end].decode()}")
+        at += (end - at + 8) // 8 * 8  # the name ends in 1 to 8 NULs, to a multiple of 8 bytes
+    while at + 8 <= len(data) - 20:  # the extensions, before the checksum
+        if data[at:at + 4] in (b"link", b"sdir"):  # entries kept in another file, or folded: not read here
+            return None
+        at += 8 + int.from_bytes(data[at + 4:at + 8], "big")
+    return entries
 
 
 def refer(cli: Cli, case_type: str = "lcspr", *extra: str) -> str:
