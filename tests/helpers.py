@@ -264,10 +264,17 @@ def _fresh_key(name: str, store: Path, case_type: str) -> tuple[str, ...] | None
         done = subprocess.run(["git", *args], cwd=store, capture_output=True, text=True)
         return None if done.returncode else done.stdout
 
-    refs = run("for-each-ref", "--format=%(refname) %(objectname)")
-    head = run("rev-parse", "--symbolic-full-name", "HEAD")
-    status = run("status", "--porcelain", "--untracked-files=all")
-    if refs is None or head is None or status != "":
+    git_dir = store / ".git"
+    if not git_dir.is_dir() or (git_dir / "reftable").exists():
+        return None
+    # Every ref and HEAD as the files under .git hold them (no git process), loose and packed:
+    # the same refs written otherwise only miss the cache.
+    refs = repr({path.relative_to(git_dir).as_posix(): path.read_text()
+                 for path in sorted((git_dir / "refs").rglob("*")) if path.is_file()})
+    packed = git_dir / "packed-refs"
+    refs += packed.read_text() if packed.is_file() else ""
+    head = (git_dir / "HEAD").read_text()
+    if run("status", "--porcelain", "--untracked-files=all") != "":
         return None
     config = hashlib.sha256((store / ".git" / "config").read_bytes()).hexdigest()
     env = tuple(f"{k}={_setting(v, store.parent)}" for k, v in sorted(os.environ.items())
