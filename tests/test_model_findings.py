@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import Cli, refer
+from helpers import REFUSED, Cli, load, refer, refused_cleanly
 
 
 def show(cli: Cli, case_id: str) -> dict:  # type: ignore[type-arg]
@@ -33,3 +33,27 @@ def test_a_clock_extended_then_paused_on_the_same_day_is_recorded_and_counted(cl
     # Extended to Friday 18 Dec, then paused Mon 9 to Mon 16 Nov: 5 working days later, past
     # Christmas Day and Boxing Day's substitute (Monday 28 Dec).
     assert clock(show(cli, case_id), "rapid-review")["due"] == "2026-12-29"
+
+
+# -- a change of type of a case brought in from an earlier tracker ----------------------------------
+
+def test_a_case_imported_in_scoping_changes_type(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # The model: a sar imported in scoping could never become a dhr, "a 'dhr' case cannot take the
+    # step 'import' from 'referred' to 'scoping'": the import step is no transition of any type.
+    tracker = tmp_path / "tracker.csv"
+    tracker.write_text("Pseudonym,Review type,Referred by,Date received,Status,Triage date\n"
+                       "Adult I,sar,Fictional Police,03/02/2026,scoping,10/02/2026\n"
+                       "Adult J,sar,Fictional Police,03/02/2026,awaiting-chair,10/02/2026\n")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {subject: Pseudonym, type: Review type, referrer: Referred by, "
+                       "received: Date received, stage: Status, triage: Triage date}\n")
+    scoping, with_chair = cli.ok("import", str(tracker), "--map", str(mapping)).out.split()
+    cli.ok("retype", scoping, "--type", "dhr", "--reason", "the police confirmed it", "--date", "2026-02-12")
+    assert load(store / "cases" / scoping / "case.yaml")["type"] == "dhr"
+    assert cli.ok("validate").code == 0
+    cli.ok("scope", scoping, "--done", "--date", "2026-02-13")
+    assert [d["name"] for d in show(cli, scoping)["deadlines"]] == ["dhr-decision"]
+    # Imported where the new type never stands (an lcspr has no Independent Chair): still refused.
+    err = refused_cleanly(cli, store, REFUSED, "retype", with_chair, "--type", "lcspr", "--reason", "r",
+                          "--date", "2026-02-12")
+    assert "a 'lcspr' case never stands in 'awaiting-chair', where this case was imported" in err

@@ -271,6 +271,12 @@ def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto:
         step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
         if step in Act.IN_PLACE:
             continue
+        if workflow.imports is not None and step == workflow.imports.step:
+            # Brought in straight to a stage, by no transition: the new type must stand there.
+            if target != workflow.initial and not any(t.to == target and t.applies(new_type)
+                                                      for t in workflow.transitions):
+                problems.append(f"a '{new_type}' case never stands in '{target}', where this case was imported")
+            continue
         transition = workflow.find(str(step), str(source), new_type, str(target))
         if transition is None or transition.to != target:
             problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
