@@ -57,3 +57,27 @@ def test_a_case_imported_in_scoping_changes_type(cli: Cli, store: Path, tmp_path
     err = refused_cleanly(cli, store, REFUSED, "retype", with_chair, "--type", "lcspr", "--reason", "r",
                           "--date", "2026-02-12")
     assert "a 'lcspr' case never stands in 'awaiting-chair', where this case was imported" in err
+
+
+# -- a clock paused, then started again by a reopening ------------------------------------------------
+
+def test_a_pause_before_a_reopening_stays_with_the_deadline_it_was_made_on(cli: Cli, store: Path) -> None:
+    case_id = refer(cli, "dhr")  # received 2 Nov 2026
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    cli.ok("decide", case_id, "--not-conduct", "--rationale", "r", "--date", "2026-11-05")
+    cli.ok("decide", case_id, "--chair", "--not-conduct", "--rationale", "r", "--learning-to", "L&D group",
+           "--date", "2026-11-06")
+    # The Home Office is to be told within 5 working days of the chair's decision: paused a week.
+    cli.ok("clock", "pause", case_id, "dhr-home-office-decision", "--reason", "awaiting the inquest",
+           "--date", "2026-11-09")
+    cli.ok("clock", "resume", case_id, "dhr-home-office-decision", "--date", "2026-11-16")
+    # Reopened to the chair before the Home Office was told: the chair's decision is made afresh.
+    cli.ok("reopen", case_id, "--to", "awaiting-chair", "--reason", "new information", "--date", "2026-11-17")
+    assert cli.ok("validate").code == 0
+    cli.ok("decide", case_id, "--chair", "--conduct", "--rationale", "r", "--date", "2026-11-18")
+    assert cli.ok("validate").code == 0
+    deadlines = [d for d in show(cli, case_id)["deadlines"] if d["name"] == "dhr-home-office-decision"]
+    # The first deadline ended at the reopening with its pause counted (6 Nov + 5 + 5 working days,
+    # not yet missed when the case was reopened); the new one counts from the new decision, unpaused.
+    assert [(d["cycle"], d["start"], d["due"]) for d in deadlines] == [(1, "2026-11-18", "2026-11-25")]

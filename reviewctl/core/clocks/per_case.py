@@ -80,7 +80,8 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
             if before is not None and (before[0], before[1].met_on) == (raw, given.met_on):
                 first = before[1]  # the same deadline, as it stands in this later cycle
                 given = given._replace(start=first.start, original=first.original, note=first.note,
-                                       cycle=first.cycle, moved=tuple(dict.fromkeys(first.moved + given.moved)))
+                                       cycle=first.cycle, changes=first.changes,
+                                       moved=tuple(dict.fromkeys(first.moved + given.moved)))
             elif before is not None:
                 ended.append(before[1])
             latest[key] = (raw, given)
@@ -145,8 +146,12 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
             if clock.hold and met_on is None:
                 met_on = due  # a minimum period is met by time passing
             moved = tuple((fix.date, f"moved by a correction of {fix}") for fix in fixes if feeds(fix.field, reads))
+            # A pause or extension belongs to the deadline it was made on: not to one that
+            # starts again at a reopening after it.
+            made = tuple(c for c in changes.get((clock.id, item), ())
+                         if cycle.since is None or unit == FIXED or c[1] >= cycle.since)
             found.append((raw, DeadlineInput(
-                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
+                clock.id, label, item, start, due, met_on, clock.standing, unit, made,
                 # A clock given its due date has that date as `start`: the day it
                 # stopped is the day the case moved on, even before it fell due.
                 None if stopped is None else stopped if unit == FIXED else max(stopped, start),
