@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import REFUSED, Cli, load, refer, refused_cleanly
+from helpers import REFUSED, USAGE, Cli, load, refer, refused_cleanly
 
 
 def show(cli: Cli, case_id: str) -> dict:  # type: ignore[type-arg]
@@ -57,6 +57,20 @@ def test_a_case_imported_in_scoping_changes_type(cli: Cli, store: Path, tmp_path
     err = refused_cleanly(cli, store, REFUSED, "retype", with_chair, "--type", "lcspr", "--reason", "r",
                           "--date", "2026-02-12")
     assert "a 'lcspr' case never stands in 'awaiting-chair', where this case was imported" in err
+
+
+# -- a correction that would put a clock's start after its pause ------------------------------------
+
+def test_an_amend_that_would_start_a_clock_after_its_extension_is_refused_naming_both(cli: Cli, store: Path) -> None:
+    # The model: `amend ID case.aware` to a day after an extension of the clock counting from it
+    # was refused as if the store were invalid (exit 3), by a clocks.yaml line, not naming the field.
+    case_id = refer(cli, "dhr", "--aware", "2026-11-02")
+    cli.ok("clock", "extend", case_id, "dhr-decision", "--to", "2027-01-08", "--reason", "agreed",
+           "--date", "2026-11-04")
+    err = refused_cleanly(cli, store, USAGE, "amend", case_id, "case.aware", "2026-11-05", "--reason", "typed wrong")
+    assert "case.aware 2026-11-05 would be after the extension of dhr-decision on 2026-11-04" in err
+    cli.ok("amend", case_id, "case.aware", "2026-11-03", "--reason", "typed wrong")
+    assert clock(show(cli, case_id), "dhr-decision")["start"] == "2026-11-03"
 
 
 # -- a clock paused, then started again by a reopening ------------------------------------------------
