@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import REFUSED, USAGE, Cli, load, refer, refused_cleanly
+from helpers import REFUSED, USAGE, Cli, load, refer, refused_cleanly, to_closed
 
 
 def show(cli: Cli, case_id: str) -> dict:  # type: ignore[type-arg]
@@ -95,3 +95,19 @@ def test_a_pause_before_a_reopening_stays_with_the_deadline_it_was_made_on(cli: 
     # The first deadline ended at the reopening with its pause counted (6 Nov + 5 + 5 working days,
     # not yet missed when the case was reopened); the new one counts from the new decision, unpaused.
     assert [(d["cycle"], d["start"], d["due"]) for d in deadlines] == [(1, "2026-11-18", "2026-11-25")]
+
+
+# -- a reopening of a closed case does not put its report online again --------------------------------
+
+def test_a_reopened_closed_case_keeps_its_report_online_clock(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # The model: the report's year online (a minimum period, met by time passing) started again at
+    # each reopening of the closed case, as a second deadline counting from the reopening.
+    case_id = to_closed(cli, store, "sar", tmp_path)  # published 20 Nov 2026, online from 1 Dec 2026
+    cli.ok("--as-of", "2027-01-10", "close", case_id, "--reason", "done", "--date", "2026-12-10")
+    cli.ok("--as-of", "2027-01-10", "reopen", case_id, "--to", "monitoring", "--reason", "new information",
+           "--date", "2026-12-15")
+    assert cli.ok("validate").code == 0
+    view = json.loads(cli.ok("--as-of", "2028-01-10", "show", case_id, "--format", "json").out)
+    online = [(d["cycle"], d["start"], d["due"], d["status"]) for d in view["deadlines"]
+              if d["name"] == "report-online"]
+    assert online == [(0, "2026-12-01", "2027-12-01", "met")]
