@@ -18,7 +18,7 @@ from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import condition_holds, is_present, lookup
 from reviewctl.core.case.schema_errors import errors_of
-from reviewctl.core.workflow.history import DERIVED_FROM, cycles, derived
+from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, derived
 from reviewctl.core.workflow.load import Act, Transition, Workflow
 from reviewctl.errors import located
 
@@ -235,30 +235,39 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
         if key in seen:
             at("clock", "this clock has a record already; keep one record per clock")
         seen.add(key)
-        start: Any = None
-        if clock.each is None:
-            if item is not None:
-                at("item", "this clock runs once per case; remove item")
-            start = clock.start_in(docs)
-        else:
+        if clock.each is None and item is not None:
+            at("item", "this clock runs once per case; remove item")
+        if clock.each is not None:
             entries = lookup(docs, clock.each) or []
-            entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == str(item)), None)
-            if entry is None:
+            if not any(isinstance(e, dict) and str(e.get(clock.item)) == str(item) for e in entries):
                 at("item", f"names no entry of {clock.each}; name the {clock.item} the clock runs for")
                 continue
-            start = entry.get(clock.start or clock.due or "")
-        if not isinstance(start, date):
-            at("clock", "the clock has not started, so it cannot be paused or extended; remove the record")
-            continue
-        if clock.limit is None:
-            continue  # a fixed due date: `start` is that date, and it may be paused before it
-        firsts = [p.get("paused") for p in record.get("pauses") or [] if isinstance(p, dict)]
-        firsts += [e.get("date") for e in record.get("extensions") or [] if isinstance(e, dict)]
-        early = [d for d in firsts if isinstance(d, date) and d < start]
-        if early:
-            at("clock", f"a pause or extension on {min(early)} is before the clock started ({start}); "
-                        "correct the date")
+        for day, _, start in changes_before_start(workflow, docs, record, key[1])[:1]:
+            if start is None:
+                at("clock", f"a pause or extension on {day}, when the clock had not started; it cannot be paused "
+                            "or extended before it starts: remove it")
+            else:
+                at("clock", f"a pause or extension on {day} is before the clock started ({start}); "
+                            "correct the date")
     return problems
+
+
+def changes_before_start(workflow: Workflow, docs: dict[str, Any], record: dict[str, Any],
+                         item: str | None) -> list[tuple[date, str, date | None]]:
+    """The pauses and extensions of one clocks.yaml record made before the clock started, each
+    as (its date, pause or extension, the clock's start then: None where it had not started),
+    judged in the cycle it was made in. A clock given a fixed due date may be paused before it."""
+    clock = workflow.clock_for(str(record.get("clock")))
+    if clock is None:
+        return []
+    made = [(p.get("paused"), "pause") for p in record.get("pauses") or [] if isinstance(p, dict)]
+    made += [(e.get("date"), "extension") for e in record.get("extensions") or [] if isinstance(e, dict)]
+    found = []
+    for day, kind in sorted((d, k) for d, k in made if isinstance(d, date)):
+        start = clock_start_on(workflow, docs, clock, item, day)
+        if start is None or (clock.limit is not None and day < start):
+            found.append((day, kind, start))
+    return found
 
 
 def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto: int | None = None) -> list[str]:
@@ -270,6 +279,12 @@ def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto:
     for entry in (docs["case"].get("history") or [])[1:upto]:
         step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
         if step in Act.IN_PLACE:
+            continue
+        if workflow.imports is not None and step == workflow.imports.step:
+            # Brought in straight to a stage, by no transition: the new type must stand there.
+            if target != workflow.initial and not any(t.to == target and t.applies(new_type)
+                                                      for t in workflow.transitions):
+                problems.append(f"a '{new_type}' case never stands in '{target}', where this case was imported")
             continue
         transition = workflow.find(str(step), str(source), new_type, str(target))
         if transition is None or transition.to != target:
