@@ -89,7 +89,7 @@ def validate(
     --format sarif: a SARIF 2.1.0 log for code-scanning views of a pull request.
     """
     from reviewctl.cli.output import as_json, emit, printable, say  # lazy: loaded when the command runs
-    from reviewctl.core.case.problems import sarif  # lazy: loads urllib
+    from reviewctl.core.case.problems import sarif  # lazy: loaded when the command runs
     from reviewctl.core.signing.rule_changes import template_changes  # lazy: loads pydantic, difflib
     from reviewctl.core.upkeep.validate import validate_problems  # lazy: loads pydantic, secrets
 

@@ -77,7 +77,7 @@ def parse(text: str, shown: str) -> Confidential:
     data = yamlio.parse_roundtrip(text, shown, private=True) or {}
     model, problems = errors_of(Confidential, data, shown, private=True)
     if model is None:
-        raise InvalidDataError(problems[0])
+        raise problems[0].error()
     return model
 
 
@@ -132,14 +132,14 @@ def read(store: Store, case_id: str, secrets: list[str] | None = None) -> Confid
         text = agecrypt.secret_identities("\n".join(secrets), "the case's key").decrypt(
             path.read_text(encoding="ascii", errors="replace"))
     except CryptoError as error:
-        raise InvalidDataError(f"{shown}: cannot be decrypted with the case's key in the key store: {error}; "
+        raise InvalidDataError(f"cannot be decrypted with the case's key in the key store: {error}; "
                                "if the recipients changed lately, pull the latest commits; else bring back the "
-                               "last good version with `git restore` (or from an earlier commit)") from None
+                               "last good version with `git restore` (or from an earlier commit)", path=shown) from None
     try:
         return parse(text.decode("utf-8"), f"{shown} (decrypted)")
     except UnicodeDecodeError:
-        raise InvalidDataError(f"{shown}: decrypts to something that is not text; bring back the last "
-                               "good version with `git restore`") from None
+        raise InvalidDataError("decrypts to something that is not text; bring back the last "
+                               "good version with `git restore`", path=shown) from None
 
 
 def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None,
@@ -208,7 +208,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
                                  "`reviewctl confidential ID --show` lists them")
     model, problems = errors_of(Confidential, data, "the identifiers", private=True)
     if model is None:
-        raise UsageError(problems[0])
+        raise problems[0].error(UsageError)
     return model
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.privacy import folding, patterns
 from reviewctl.core.privacy.entry_guard import added_texts
 from reviewctl.core.privacy.extract import Extracted, extract, uncheckable_parts
@@ -307,12 +308,12 @@ def refuse_published(store: Store, case_id: str) -> None:
         raise RefusedError(f"{case_id}: {describe(refused)}; {suggestion(refused, ' at publish')}")
 
 
-def published_problems(store: Store, case_id: str) -> list[str]:
+def published_problems(store: Store, case_id: str) -> list[Problem]:
     """`validate` of a published case: patterns in its files that `publish` did not allow."""
     refused = _unallowed(store, case_id)
     if not refused:
         return []
-    return [f"{store.shown(store.case_dir(case_id))}: published case: {describe(refused)}; redact it"]
+    return [Problem(store.shown(store.case_dir(case_id)), f"published case: {describe(refused)}; redact it")]
 
 
 def row_findings(values: Mapping[str, Any], allowances: tuple[Allowance, ...],

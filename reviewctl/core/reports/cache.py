@@ -206,7 +206,7 @@ def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = T
         return "problem", error.message, None
     problems = case_problems(store.workflow, store.shown(store.case_dir(case_id)), case_id, docs)
     if problems:
-        return "problem", problems[0], None
+        return "problem", str(problems[0]), None
 
     if not details:
         return "ok", summarise(store.workflow, docs, share), None

@@ -13,7 +13,6 @@ from reviewctl.core.store.folder import Store
 from reviewctl.core.workflow.conformance import case_problems
 from reviewctl.core.workflow.next_steps import next_steps
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
-from reviewctl.errors import InvalidDataError
 
 
 def plain(value: Any) -> Any:
@@ -51,7 +50,7 @@ def checked_case(store: Store, case_id: str) -> CaseFiles:
         files = store.case(case_id, roundtrip=True)
         problems = case_problems(store.workflow, folder, case_id, files.docs)
         if problems:
-            raise InvalidDataError(problems[0])
+            raise problems[0].error()
     return files
 
 

@@ -149,7 +149,7 @@ def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, Any]) 
                                    "or remove the key")
         flow, problems = check_workflow(yamlio.parse_safe(text, shown), shown)
     if flow is None:
-        raise InvalidDataError(problems[0])
+        raise problems[0].error()
     return flow
 
 

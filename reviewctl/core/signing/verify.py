@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from reviewctl.core.case.files import Approval, CaseDoc, CaseFiles
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.signing.approved_text import final_text_hash, revised_after
 from reviewctl.core.signing.base_branch import Base, read_base, types_at
 from reviewctl.core.signing.imported import imported_past_approval
@@ -255,13 +256,13 @@ def past_approval(flow: Workflow, case: CaseDoc | object) -> bool:
 
 
 def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None,
-                      loaded: dict[str, dict[str, Any]] | None = None) -> list[str]:
+                      loaded: dict[str, dict[str, Any]] | None = None) -> list[Problem]:
     """For `validate`: every rejected approval, and every approved case short of a role.
 
     `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml;
     `loaded`: the documents of some of them, as validate read them.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     # Nothing approved here, by the built-in workflow: no need of a base (`validate --base`
     # always reads it).  A store's own workflow is the branch's say, so the base is read.
     if base is None and not store.config.workflow and not any(
@@ -277,7 +278,8 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
-                problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
+                problems.append(Problem(f"{where}/approvals.yaml", f"approval rejected: {check.reason}",
+                                        key=check.role))
         if not any(past_approval(flow, files.case) for flow in flows):
             continue
         if imported_past_approval(store, store.workflow, case_id, files.case, base_info.commit):
@@ -285,11 +287,11 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         stage = files.case.get("stage")
         for check in checks:
             if check.status == "missing" and check.role == "(any)":
-                problems.append(f"{where}/case.yaml: stage: '{stage}' cannot stand: {check.reason}")
+                problems.append(Problem(f"{where}/case.yaml", f"'{stage}' cannot stand: {check.reason}", key="stage"))
             elif check.status == "missing":
-                problems.append(f"{where}/case.yaml: stage: '{stage}' needs a valid approval by the role "
-                                f"'{check.role}' and has none ({check.reason}); stages move only through "
-                                "`reviewctl approve`")
+                problems.append(Problem(f"{where}/case.yaml", f"'{stage}' needs a valid approval by the role "
+                                        f"'{check.role}' and has none ({check.reason}); stages move only through "
+                                        "`reviewctl approve`", key="stage"))
     return problems
 
 

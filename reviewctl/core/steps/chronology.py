@@ -151,7 +151,7 @@ def read_events(path: Path) -> list[dict[str, Any]]:
             continue
         event, found = errors_of(Event, row, "")
         if event is None:
-            problems += [f"{shown}: {where} {number}: {p.lstrip(': ')}" for p in found]
+            problems += [f"{shown}: {where} {number}: {p.said}" for p in found]
         else:
             events.append(event.model_dump(exclude_none=True))
     if problems:

@@ -85,7 +85,7 @@ def read_map(path: Path) -> ImportMap:
     data = yamlio.parse_safe(read_input(path, "--map"), str(path))
     model, problems = errors_of(ImportMap, data, f"--map {path}")
     if model is None:
-        raise UsageError(problems[0] if problems else f"--map {path}: not an import map")
+        raise problems[0].error(UsageError) if problems else UsageError(f"--map {path}: not an import map")
     unknown = sorted(set(model.columns) - set(FIELDS))
     if unknown:
         raise UsageError(f"--map {path}: columns: '{unknown[0]}' is not a field that can be imported "

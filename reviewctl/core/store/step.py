@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from reviewctl.core.privacy.pattern_guard import Hit
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.core.workflow.conformance import type_problems
-from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+from reviewctl.errors import RefusedError, UsageError
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ class Edit:
         folder = self.store.shown(self.files.folder)
         problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
         if problems:
-            raise InvalidDataError(problems[0])
+            raise problems[0].error()
 
     def changes(self) -> dict[Path, str | bytes | None]:
         folder = self.files.folder

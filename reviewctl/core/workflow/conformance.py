@@ -2,7 +2,7 @@
 review type needs (the case must stand as if it had been that type all along: every transition
 it has taken is looked up again for the new type).
 
-They return every problem as a `file:line: key: message` line, so that `validate`
+They return every problem as a record (core/case/problems.py), so that `validate`
 can collect them all and a command can refuse with the first.
 """
 
@@ -17,10 +17,10 @@ from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import condition_holds, is_present, lookup
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, derived
 from reviewctl.core.workflow.load import Act, Transition, Workflow
-from reviewctl.errors import located
 
 Loc = tuple[str | int, ...]
 
@@ -54,18 +54,18 @@ def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
 
 
 def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any],
-                  copies: bool = False) -> list[str]:
+                  copies: bool = False) -> list[Problem]:
     """Every problem of one case's documents.  `copies`: also each value kept in a file for
     people to read that differs from what the history gives (validate; a step writes them again)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     case: Case | None = None
     for name, data in docs.items():
         filename = DOCUMENT_FILES[name]
         model, found = errors_of(model_for(name), data, f"{folder}/{filename}")
         problems += found
         for loc, day in _far_dates(data):
-            problems.append(located(f"{folder}/{filename}", line_of(data, loc), ".".join(map(str, loc)),
-                                    f"{day} is outside the years {FIRST_YEAR} to {LAST_YEAR}; correct the date"))
+            problems.append(Problem(f"{folder}/{filename}", f"{day} is outside the years {FIRST_YEAR} to "
+                                    f"{LAST_YEAR}; correct the date", line_of(data, loc), ".".join(map(str, loc))))
         if isinstance(model, Case):
             case = model
     if case is None:
@@ -74,7 +74,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     shown = f"{folder}/case.yaml"
 
     def at(loc: Loc, key: str, message: str) -> None:
-        problems.append(located(shown, line_of(raw, loc), key, message))
+        problems.append(Problem(shown, message, line_of(raw, loc), key))
 
     if case.id != case_id:
         at(("id",), "id", f"'{case.id}' does not match the folder name '{case_id}'; "
@@ -96,7 +96,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     return problems
 
 
-def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[str]:
+def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[Problem]:
     """Each value a file keeps for people to read (decision.conducted_from) that is not what the
     history and the records give: a hand edit, or a store from before it was worked out."""
     problems = []
@@ -106,14 +106,14 @@ def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list
         if stored is None or stored == value:
             continue
         fix = f"put back {value}" if value is not None else "remove it"
-        problems.append(located(f"{folder}/{DOCUMENT_FILES[name]}", line_of(docs[name], (key,)), key,
+        problems.append(Problem(f"{folder}/{DOCUMENT_FILES[name]}",
                                 f"{stored} is not what the history gives ({value or 'no decision to conduct'}): "
                                 f"it is worked out from {' or '.join(DERIVED_FROM[path])}, not typed; {fix}, or "
-                                f"correct those with `reviewctl amend`"))
+                                f"correct those with `reviewctl amend`", line_of(docs[name], (key,)), key))
     return problems
 
 
-def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[str]:
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[Problem]:
     """A review's basis (decide --basis) is one of the workflow's bases for its type."""
     if not isinstance(decision, dict):
         return []
@@ -123,8 +123,8 @@ def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: An
         value = decision.get(loc[0]) if len(loc) == 1 else (decision.get("chair") or {}).get("basis")
         if value is not None and value not in known:
             allowed = f"one of: {', '.join(known)}" if known else f"none for a '{case_type}' review"
-            found.append(located(shown, line_of(decision, loc), ".".join(loc),
-                                 f"'{value}' is not a basis of the workflow ({allowed}); correct it"))
+            found.append(Problem(shown, f"'{value}' is not a basis of the workflow ({allowed}); correct it",
+                                 line_of(decision, loc), ".".join(loc)))
     return found
 
 
@@ -209,7 +209,7 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
            f"'{case_type}'; change the type with `reviewctl triage` or `reviewctl decide --type`")
 
 
-def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[str]:
+def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[Problem]:
     """What the models cannot see in clocks.yaml: each record names a clock of the
     workflow (and, for a clock run per entry, one of its entries), and nothing is
     recorded before the clock started."""
@@ -217,14 +217,14 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
     if not isinstance(raw, dict):
         return []
     shown = f"{folder}/clocks.yaml"
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen: set[tuple[str, str | None]] = set()
     for i, record in enumerate(raw.get("clocks") or []):
         if not isinstance(record, dict):
             continue
 
         def at(key: str, message: str, i: int = i) -> None:
-            problems.append(located(shown, line_of(raw, ("clocks", i, key)), f"clocks[{i}].{key}", message))
+            problems.append(Problem(shown, message, line_of(raw, ("clocks", i, key)), f"clocks[{i}].{key}"))
 
         clock = workflow.clock_for(str(record.get("clock")))
         if clock is None:
