@@ -10,7 +10,6 @@ uses are importable from here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.yamlio import line_of
@@ -35,7 +34,7 @@ def _check_field(path: str) -> str | None:
     return None
 
 
-def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
+def _cross_checks(flow: Workflow, raw: object, shown: str) -> list[str]:
     problems: list[str] = []
 
     def at(loc: tuple[str | int, ...], key: str, message: str) -> None:
@@ -134,7 +133,7 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
     return problems
 
 
-def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[str]]:
+def check_workflow(raw: object, shown: str) -> tuple[Workflow | None, list[str]]:
     """Every problem of a workflow mapping (empty when it is good), and the workflow."""
     flow, problems = errors_of(Workflow, raw, shown)
     if flow is None:
@@ -143,7 +142,7 @@ def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[str]]:
     return (flow if not problems else None), problems
 
 
-def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: Any, shown: str) -> list[str]:
+def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: object, shown: str) -> list[str]:
     """Put a store's clock limits into the workflow; a problem for each unknown clock."""
     problems = []
     for clock_id, limit in limits.items():

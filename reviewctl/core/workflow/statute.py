@@ -8,7 +8,7 @@ change it without touching code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -98,7 +98,7 @@ def themes_of(flow: Workflow, config: Config) -> list[str]:
     return [*flow.statute.themes, *(t for t in config.themes if t not in flow.statute.themes)]
 
 
-def apply_settings(flow: Workflow, config: Config, raw: Any, shown: str) -> list[str]:
+def apply_settings(flow: Workflow, config: Config, raw: object, shown: str) -> list[str]:
     """Put a store's statutory settings into its workflow; a problem for each bad one."""
     problems: list[str] = []
     if config.month_end is not None:
