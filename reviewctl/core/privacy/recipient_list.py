@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError, Recipient
@@ -78,9 +78,9 @@ def shown_members(members: list[Member]) -> str:
     return ", ".join(m.shown for m in members) if members else "nobody"
 
 
-def _store_id(data: Any, shown: str, roots_expected: bool) -> StoreId:
+def _store_id(data: object, shown: str, roots_expected: bool) -> StoreId:
     value = data.get("store") if isinstance(data, dict) else None
-    if not (isinstance(value, str) and _STORE_ID.match(value)):
+    if not (isinstance(data, dict) and isinstance(value, str) and _STORE_ID.match(value)):
         raise InvalidDataError(located(shown, 1, "store", "must be the store's id (32 hex digits), as "
                                        "`reviewctl recipients add` wrote it; bring back the committed file"))
     roots = data.get("roots") if roots_expected else []
@@ -92,16 +92,16 @@ def _store_id(data: Any, shown: str, roots_expected: bool) -> StoreId:
     return StoreId(value, frozenset(roots), shown)
 
 
-def _member(name: str, data: Any, shown: str) -> tuple[Member, bool]:
+def _member(name: str, data: object, shown: str) -> tuple[Member, bool]:
     """A recipient's file: the recipient, and whether they were removed."""
     if not NAME_SHAPE.match(name):
         raise InvalidDataError(f"{shown}: {name!r} is not a recipient name (letters, digits and . _ @ + -); "
                                "remove the file, and add them with `reviewctl recipients add`")
     key = data.get("key") if isinstance(data, dict) else None
-    if not isinstance(key, str):
+    if not (isinstance(data, dict) and isinstance(key, str)):
         raise InvalidDataError(located(shown, 1, "key", "must be the recipient's public key; remove the file, "
                                        "and add them with `reviewctl recipients add`"))
-    removed = data.get("removed", False) if isinstance(data, dict) else False
+    removed = data.get("removed", False)
     if not isinstance(removed, bool):
         raise InvalidDataError(located(shown, yamlio.line_of(data, ("removed",)), "removed", "must be true or "
                                        "absent, as `reviewctl recipients remove` wrote it; bring back the committed "
@@ -113,7 +113,7 @@ def _member(name: str, data: Any, shown: str) -> tuple[Member, bool]:
                                        "remove the recipient with `reviewctl recipients remove`")) from None
 
 
-def _legacy_members(data: Any, shown: str) -> list[Member]:
+def _legacy_members(data: object, shown: str) -> list[Member]:
     listed = data.get("recipients") if isinstance(data, dict) else None
     if not isinstance(listed, list):
         raise InvalidDataError(located(shown, 1, "recipients", "must be a list of {name, key}; "
@@ -131,7 +131,7 @@ def _legacy_members(data: Any, shown: str) -> list[Member]:
     return members
 
 
-def _listing(texts: dict[str, str], shown: Any) -> Listing:
+def _listing(texts: dict[str, str], shown: Callable[[str], str]) -> Listing:
     """The listing from the texts of its files (keyed by their path in the store)."""
     found = Listing()
     legacy_text = texts.get(LEGACY_FILE)
