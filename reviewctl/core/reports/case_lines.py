@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from reviewctl.core.store.folder import Store
+    from reviewctl.core.workflow.next_steps import NextSteps
 
 Field = tuple[str, Any]  # (label, value); a value of None, "" or [] is not shown
 # The National Panel's response to a rapid review, in words.
@@ -118,7 +119,7 @@ def checklist_rows(store: Store, case_id: str) -> list[dict[str, Any]]:
     return [{**i, "ticked": i["ticked"].isoformat() if i["ticked"] else None} for i in checklist_items(store, case_id)]
 
 
-def case_next_steps(store: Store, case_id: str) -> dict[str, Any]:
+def case_next_steps(store: Store, case_id: str) -> NextSteps:
     """The steps allowed now from a valid case, with what each still needs."""
     from reviewctl.core.reports.case_data import checked_documents  # lazy: loads pydantic, difflib
     from reviewctl.core.workflow.next_steps import next_steps  # lazy: loads pydantic, difflib

@@ -8,15 +8,15 @@ can collect them all and a command can refuse with the first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
+from reviewctl.core.case.files import CaseDoc
 from reviewctl.core.case.models import Case
-from reviewctl.core.case.paths import condition_holds, is_present, lookup
+from reviewctl.core.case.paths import Documents, condition_holds, is_present, lookup
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, derived
@@ -25,10 +25,10 @@ from reviewctl.core.workflow.load import Act, Transition, Workflow
 Loc = tuple[str | int, ...]
 
 
-def _any_far_date(data: Any) -> bool:
+def _any_far_date(data: object) -> bool:
     """Whether `data` holds a date outside the calendar's years: one walk with no paths kept,
     since nearly every document has none (then `_far_dates` finds where)."""
-    stack = [data]
+    stack: list[object] = [data]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
@@ -40,7 +40,7 @@ def _any_far_date(data: Any) -> bool:
     return False
 
 
-def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
+def _far_dates(data: object, loc: Loc = ()) -> list[tuple[Loc, date]]:
     """Every date in `data` outside the years the calendar counts in (a slip such as 0001 or 9999)."""
     if not loc and not _any_far_date(data):
         return []
@@ -53,7 +53,7 @@ def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
     return []
 
 
-def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any],
+def case_problems(workflow: Workflow, folder: str, case_id: str, docs: Documents,
                   copies: bool = False) -> list[Problem]:
     """Every problem of one case's documents.  `copies`: also each value kept in a file for
     people to read that differs from what the history gives (validate; a step writes them again)."""
@@ -96,7 +96,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     return problems
 
 
-def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[Problem]:
+def copy_problems(workflow: Workflow, folder: str, docs: Documents) -> list[Problem]:
     """Each value a file keeps for people to read (decision.conducted_from) that is not what the
     history and the records give: a hand edit, or a store from before it was worked out."""
     problems = []
@@ -113,7 +113,7 @@ def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list
     return problems
 
 
-def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[Problem]:
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: object) -> list[Problem]:
     """A review's basis (decide --basis) is one of the workflow's bases for its type."""
     if not isinstance(decision, dict):
         return []
@@ -128,7 +128,7 @@ def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: An
     return found
 
 
-def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str,
+def missing_requirements(transition: Transition, docs: Documents, case_type: str,
                          conditional: bool = True) -> list[str]:
     """The fields a transition needs for this type that the case's documents lack.
 
@@ -142,7 +142,7 @@ def missing_requirements(transition: Transition, docs: dict[str, Any], case_type
     ]
 
 
-def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
+def _check_history(workflow: Workflow, case: Case, docs: Documents,
                    at: Callable[[Loc, str, str], None]) -> None:
     def bad(i: int, key: str, message: str) -> None:
         at(("history", i, key), f"history[{i}].{key}", message)
@@ -209,7 +209,7 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
            f"'{case_type}'; change the type with `reviewctl triage` or `reviewctl decide --type`")
 
 
-def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[Problem]:
+def clock_record_problems(workflow: Workflow, folder: str, docs: Documents) -> list[Problem]:
     """What the models cannot see in clocks.yaml: each record names a clock of the
     workflow (and, for a clock run per entry, one of its entries), and nothing is
     recorded before the clock started."""
@@ -252,7 +252,7 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
     return problems
 
 
-def changes_before_start(workflow: Workflow, docs: dict[str, Any], record: dict[str, Any],
+def changes_before_start(workflow: Workflow, docs: Documents, record: Mapping[str, object],
                          item: str | None) -> list[tuple[date, str, date | None]]:
     """The pauses and extensions of one clocks.yaml record made before the clock started, each
     as (its date, pause or extension, the clock's start then: None where it had not started),
@@ -260,8 +260,10 @@ def changes_before_start(workflow: Workflow, docs: dict[str, Any], record: dict[
     clock = workflow.clock_for(str(record.get("clock")))
     if clock is None:
         return []
-    made = [(p.get("paused"), "pause") for p in record.get("pauses") or [] if isinstance(p, dict)]
-    made += [(e.get("date"), "extension") for e in record.get("extensions") or [] if isinstance(e, dict)]
+    pauses, extensions = record.get("pauses"), record.get("extensions")
+    made = [(p.get("paused"), "pause") for p in pauses if isinstance(p, dict)] if isinstance(pauses, list) else []
+    made += [(e.get("date"), "extension") for e in extensions
+             if isinstance(e, dict)] if isinstance(extensions, list) else []
     found = []
     for day, kind in sorted((d, k) for d, k in made if isinstance(d, date)):
         start = clock_start_on(workflow, docs, clock, item, day)
@@ -270,14 +272,14 @@ def changes_before_start(workflow: Workflow, docs: dict[str, Any], record: dict[
     return found
 
 
-def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto: int | None = None) -> list[str]:
+def type_problems(workflow: Workflow, docs: Documents, new_type: str, upto: int | None = None) -> list[str]:
     """Why the case cannot become `new_type` where it stands (empty when it can).
 
     `upto`: only the history before that entry (validate checks a change of type where it was made).
     """
     problems: list[str] = []
-    for entry in (docs["case"].get("history") or [])[1:upto]:
-        step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
+    for entry in CaseDoc(docs["case"]).history[1:upto]:
+        step, source, target = entry.step, entry.from_, entry.to
         if step in Act.IN_PLACE:
             continue
         if workflow.imports is not None and step == workflow.imports.step:
