@@ -224,8 +224,10 @@ def test_documents_and_a_file_upload(store: Path, cli: Cli) -> None:
         page = web.get(f"/case/{case_id}").text
         letters = re.findall(rf'<a href="/case/{case_id}/doc/(documents/[^"]+\.md)">', page)
         assert letters
-        letter = web.get(f"/case/{case_id}/doc/{letters[0]}")
-        assert letter.status == 200 and letter.headers["content-type"] == "text/plain; charset=utf-8"
+        letter = web.get(f"/case/{case_id}/doc/{letters[0]}")  # a page (test_serve_documents.py)
+        assert letter.status == 200 and letter.headers["content-type"] == "text/html; charset=utf-8"
+        letter = web.get(f"/case/{case_id}/doc/{letters[0]}?download=1")
+        assert letter.status == 200 and letter.headers["content-type"] == "text/markdown; charset=utf-8"
         assert letter.text == (store / "cases" / case_id / letters[0]).read_text()
         assert 'enctype="multipart/form-data"' in page  # chronology import takes a file
         assert web.post(f"/case/{case_id}/chronology-request", [("agency", "Police")]).status == 303

@@ -7,6 +7,7 @@ given links into this server; a case page adds the steps allowed now, each with 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
@@ -18,6 +19,7 @@ from reviewctl.adapters.render import render
 from reviewctl.core.reports.live_pages import LiveSite, Store
 from reviewctl.errors import ReviewctlError
 from reviewctl.web.forms import CHOICES, Form, form_for
+from reviewctl.web.markdown import to_html
 from reviewctl.web.steps import REFER, STEP_COMMANDS, offered
 from reviewctl.web.words import browser_label, error_names, format_hint, pieces
 
@@ -30,6 +32,7 @@ APPROVE_NOTE = ("Signs with your own key, exactly as `reviewctl approve` does (g
                 "with a passphrase asks for it in the terminal where `reviewctl serve` runs, or approve at the "
                 "shell: `reviewctl approve {id} --role ROLE`.")
 Vocabularies = dict[str, list[tuple[str, str]]]
+_DATED = re.compile(r"(\d{4}-\d\d-\d\d)-(.+)")  # a letter's file name starts with its date
 
 
 @dataclass
@@ -154,6 +157,28 @@ def new_page(store: Store, today: date, csrf: str, refused: Refused | None = Non
     context = {**_base(store, today, "new", f"{'Not done: ' if refused else ''}New referral", csrf), "form": form,
                "refused": _refused_notice([form])}
     return _html(store, "serve-new.html.j2", context)
+
+
+def document_title(name: str) -> str:
+    """A document's name in words: `documents/2026-11-02-acknowledgement-letter.md` is
+    "Acknowledgement letter, 2 November 2026"."""
+    stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    found = _DATED.fullmatch(stem)
+    words = (found.group(2) if found else stem).replace("-", " ").replace("_", " ").strip() or stem
+    words = words[0].upper() + words[1:]
+    if found is None:
+        return words
+    day = date.fromisoformat(found.group(1))
+    return f"{words}, {day.day} {day:%B %Y}"
+
+
+def document_page(store: Store, today: date, case_id: str, name: str, text: str, word_copy: str | None) -> str:
+    """A markdown document of the case as a page: its text rendered (web/markdown.py), with
+    the file itself to download and its Word copy where the case has one."""
+    title = document_title(name)
+    context = {**_base(store, today, None, title, ""), "case_id": case_id, "name": name,
+               "body": to_html(text), "word_copy": word_copy}
+    return _html(store, "serve-document.html.j2", context)
 
 
 def message_page(store: Store, today: date, title: str, message: str) -> str:
