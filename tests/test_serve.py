@@ -19,6 +19,7 @@ from helpers import NAME, TODAY, USAGE, Cli, copy_store, git, refer, refused_cle
 from webclient import DEMO_TODAY, demo_store, serving
 
 from reviewctl.cli.serve import loopback
+from reviewctl.web.pages import document_title
 from reviewctl.web.steps import STEP_COMMANDS
 
 
@@ -93,8 +94,8 @@ def test_a_triage_form_makes_the_commit_the_shell_makes(store: Path, cli: Cli, t
         letters = git(store, "show", "--name-only", "--format=", "HEAD").split()
         written = [f.split("/", 2)[2] for f in letters if "/documents/" in f]
         assert (outcome[0][0] == "no-further-action") == bool(written)
-        for name in written:
-            assert f'<a href="/case/{case_id}/doc/{name}">{name}</a>' in page
+        for name in written:  # each by its name in words
+            assert f'<a href="/case/{case_id}/doc/{name}">{document_title(name)}</a>' in page
         assert web.get(f"/case/{case_id}").text.count("<strong>Done:</strong>") == 0  # said once
     argv = [a for name, value in outcome for a in (f"--{name}",) + (() if value == "yes" else (value,))]
     cli.ok("--store", str(shell), "triage", case_id, *argv, "--agency", "Health")

@@ -21,7 +21,17 @@ from reviewctl.errors import ReviewctlError
 from reviewctl.web.forms import CHOICES, Form, form_for
 from reviewctl.web.markdown import to_html
 from reviewctl.web.steps import REFER, STEP_COMMANDS, offered
-from reviewctl.web.words import browser_label, error_names, format_hint, pieces
+from reviewctl.web.words import (
+    error_names,
+    example,
+    form_help,
+    format_hint,
+    pieces,
+    plain_label,
+    plain_text,
+    seldom,
+    short_words,
+)
 
 # (address, template, title) of the dashboard's pages; the first is the tracker.
 PAGES = (("", "tracker", "Tracker"), ("due", "due", "Due"), ("figures", "figures", "Annual figures"),
@@ -63,6 +73,11 @@ class Done:
     branch: str  # the branch a --propose made, else ""
     written: tuple[str, ...]  # the case's new documents
 
+    @property
+    def written_shown(self) -> list[tuple[str, str]]:
+        """Each new document with its name in words."""
+        return [(name, shown_name(name)) for name in self.written]
+
 
 def before_step(store: Store, today: date, case_id: str | None) -> Before:
     """The case before a step; a case the store cannot show yet says nothing (the step still runs)."""
@@ -91,8 +106,17 @@ def done(store: Store, today: date, case_id: str, path: tuple[str, ...], was: Be
     return Done(title_of(path), case_id, moved, commit, branch, written)
 
 
+# A step's name in words where the command's own word is an abbreviation or joined by a dash.
+# (A name, not an option: the commands have no words for it but their names.)
+STEP_WORDS = {"tor": "terms of reference", "jcrg": "JCRG", "qa": "QA", "home-office": "Home Office",
+              "national-review": "national review", "sign-off": "sign-off"}
+
+
 def title_of(path: tuple[str, ...]) -> str:
-    return "Referral" if path == REFER else " ".join(path).capitalize()
+    if path == REFER:
+        return "Referral"
+    words = " ".join(STEP_WORDS.get(w, w.replace("-", " ")) for w in path)
+    return words[:1].upper() + words[1:]
 
 
 def _base(store: Store, today: date, here: str | None, title: str, csrf: str) -> dict[str, Any]:
@@ -120,23 +144,26 @@ def case_page(store: Store, today: date, case_id: str, csrf: str, did: Done | No
               refused: Refused | None = None) -> str:
     live = LiveSite(store, today)
     case = live.case(case_id)
-    case["documents"] = [{"name": d.name, "size": d.size} for d in case["documents"]]
+    case["documents"] = [{"name": d.name, "size": d.size, "title": shown_name(d.name)} for d in case["documents"]]
     labels = live.pages.stage_labels
     case["history"] = [{**h, "from": labels.get(h["from"], h["from"]), "to": labels.get(h["to"], h["to"])}
                        for h in case["history"]]
     vocab = live.vocabularies(str(case["type"]))
+    types = {code for code, _ in vocab.get("type", [])}
     made, covered = [], []
     for path, covers in offered(case["next"]):
         form = form_for(path)
         made.append(form_view(form, f"/case/{case_id}/{form.step}", f"reviewctl {' '.join(path)} {case_id}",
                               [], refused if refused and refused.step == form.step else None,
-                              APPROVE_NOTE.format(id=case_id) if path == ("approve",) else "", vocab))
+                              APPROVE_NOTE.format(id=case_id) if path == ("approve",) else "", vocab,
+                              str(case["type"])))
         covered.append(covers)
     # A missing thing that a field of this page records links to that field, not to the shell.
     targets = {(f["step"], f["flag"]): (f["first_id"], f["words"]) for view in made for f in view["fields"]}
     for view, covers in zip(made, covered, strict=True):
         view["covers"] = [{"how": _how(view, c["step"]), "to": c["to_label"] if c["to"] else "", "ready": c["ready"],
-                           "missing": [pieces(m["hint"], view["step"], targets) for m in c["missing"]]}
+                           "missing": [pieces(plain_text(m["hint"], types), view["step"], targets)
+                                       for m in c["missing"]]}
                           for c in covers]
         # Open: a form that moves the case on (withdrawing it is not moving it on), or one refused.
         view["open"] = any(c["action"] != "withdraw" for c in covers) or bool(view["error"])
@@ -170,6 +197,16 @@ def document_title(name: str) -> str:
         return words
     day = date.fromisoformat(found.group(1))
     return f"{words}, {day.day} {day:%B %Y}"
+
+
+KINDS = {".docx": "Word", ".pdf": "PDF", ".xlsx": "Excel", ".csv": "CSV", ".yaml": "data", ".yml": "data",
+         ".txt": "text"}  # what a document that is not a page opens as, by its extension
+
+
+def shown_name(name: str) -> str:
+    """A document as the case page lists it: its name in words, and what it opens as unless a page."""
+    kind = KINDS.get("." + name.rsplit(".", 1)[-1].lower()) if "." in name else None
+    return f"{document_title(name)} ({kind})" if kind else document_title(name)
 
 
 def document_page(store: Store, today: date, case_id: str, name: str, text: str, word_copy: str | None) -> str:
@@ -216,11 +253,15 @@ def _choices(form: Form, name: str, flag: str, vocab: Vocabularies, kind: str,
 
 
 def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]], refused: Refused | None,
-              note: str, vocab: Vocabularies | None = None) -> dict[str, Any]:
+              note: str, vocab: Vocabularies | None = None, case_type: str | None = None) -> dict[str, Any]:
     """A form's values for templates/site/serve-forms.html.j2."""
     posted = refused.posted if refused else {}
     error = refused.error if refused else ""
-    fields, focused = [], False
+    fields: list[dict[str, Any]] = []
+    focused = False
+    types = {code for code, _ in (vocab or {}).get("type", [])}
+    named = {f.flag: short_words(f) for f in form.fields if f.flag}
+    named |= {f"--{v}": short_words(f, shown) for f in form.fields if f.kind == "pair" for v, shown in f.choices}
     for f in form.fields:
         values = [] if f.kind == "file" else [v for v in posted.get(f.name, []) if v != ""]
         if f.also:  # a choice of switches posted as boxes of their own (`accept=yes`, `no-further-action=yes`)
@@ -236,7 +277,7 @@ def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]],
         ident = f"{form.step}-{f.name}"
         kind, choices = _choices(form, f.name, f.flag, vocab or {}, f.kind, values)
         hint = format_hint(f)
-        words = browser_label(f, kind == "choice")
+        words = plain_label(f, kind == "choice", case_type, types, named)
         fields.append({
             "name": f.name, "label": f.label, "words": words, "kind": kind, "flag": f.flag,
             "multiple": f.multiple, "required": f.required, "choices": choices or list(f.choices),
@@ -245,9 +286,22 @@ def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]],
             "invalid": invalid, "focus": focus, "hint": hint, "hint_id": f"{ident}-hint" if hint else "",
             "entry_label": words.rstrip(". "),
             "shown_values": values + [""] * max(REPEATED - len(values), 1),
+            "more": seldom(form.path, f, case_type, types),
+            "example": example(form.path, f) if hint else "",
+            "shown_choices": [(v, short_words(f, shown) if f.also else shown) for v, shown in f.choices],
         })
     title = title_of(form.path)
-    return {"id": f"step-{form.step}", "step": form.step, "title": title, "help": pieces(form.help, form.step, {}),
+    # The summary's mentions of this form's options link to their fields, in the fields' words.
+    targets: dict[tuple[str, str], tuple[str, str]] = {}
+    for shown_field in fields:
+        if shown_field["kind"] == "pair":
+            targets |= {(form.step, f"--{v}"): (f"{form.step}-{v}", shown) for v, shown in shown_field["shown_choices"]}
+        elif shown_field["flag"]:
+            targets[(form.step, shown_field["flag"])] = (shown_field["first_id"], shown_field["words"])
+    return {"id": f"step-{form.step}", "step": form.step, "title": title,
+            "help": pieces(plain_text(form_help(form.help), types), form.step, targets),
+            # "More options" open where one of its fields was given, or refused (a form sent back).
+            "more_open": any(f["more"] and (f["values"] or f["invalid"]) for f in fields),
             "command": shell, "action": action, "multipart": form.uploads, "covers": covers,
             "note": pieces(note, form.step, {}), "fields": fields, "error": error, "error_id": f"{form.step}-error",
             "focus_error": bool(error) and not focused, "button": f"Record: {title}", "open": True, "fold": True}
