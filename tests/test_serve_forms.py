@@ -17,9 +17,9 @@ from reviewctl.cli.common import step
 from reviewctl.core.workflow.acts import Act
 from reviewctl.core.workflow.load import load_workflow
 from reviewctl.web.forms import CHOICES, LEFT_OUT, ONE_OF, Form, FormError, argv_for, click_command, form_for
-from reviewctl.web.words import MORE, PLAIN
 from reviewctl.web.pages import form_view
 from reviewctl.web.steps import BY_ACTION, BY_RECORD, REFER, STEP_COMMANDS
+from reviewctl.web.words import MORE, PLAIN
 
 WORKFLOW = Path(__file__).resolve().parent.parent / "reviewctl" / "workflows" / "default.yaml"
 EVERY_FORM = sorted({*STEP_COMMANDS.values(), REFER})
