@@ -16,6 +16,7 @@ from typing import Any
 
 from helpers import Cli, refer, to_closed
 from icalendar import Calendar
+from webclient import serving
 
 
 def feed(cli: Cli, *args: str) -> dict[str, Any]:
@@ -90,3 +91,18 @@ def test_a_reopened_case_gives_each_round_of_a_clock_its_own_event(cli: Cli, sto
     assert decisions == {f"{case_id}/dhr-decision@reviewctl": ("2026-12-02", "met on 6 Nov 2026", 1, "CONFIRMED"),
                          f"{case_id}/dhr-decision/cycle-1@reviewctl": ("2026-12-10", "met on 12 Nov 2026", 1,
                                                                         "CONFIRMED")}
+
+
+def test_the_browser_s_due_page_gives_the_same_calendar(cli: Cli, store: Path, tmp_path: Path) -> None:
+    """`serve`'s Due page links the feed, `due --format ics` as the command line writes it, to
+    download and import in Outlook; the static site (no server to make it) has no such link."""
+    case_id = refer(cli, "dhr")
+    with serving(store) as web:
+        page = web.get("/due").text
+        assert '<a href="/due.ics" download>Download the deadlines for Outlook</a>' in page
+        feed = web.get("/due.ics")
+    assert feed.status == 200 and feed.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert feed.headers["content-disposition"] == 'attachment; filename="deadlines.ics"'
+    assert feed.text == cli.ok("due", "--format", "ics").out and f"{case_id}/dhr-decision@reviewctl" in feed.text
+    cli.ok("site", str(tmp_path / "site"))
+    assert "due.ics" not in (tmp_path / "site" / "due.html").read_text()

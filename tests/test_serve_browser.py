@@ -150,7 +150,9 @@ def test_a_link_to_a_folded_form_opens_it(browser: Browser, served: tuple[str, P
 
 
 PAGES = ["", "due", "figures", "actions", "new", f"case/{REFERRED}", f"case/{SCOPING}",
-         "case/SSCP-2026-CEG2MQ", "case/SSCP-2026-99MQ51"]
+         "case/SSCP-2026-CEG2MQ", "case/SSCP-2026-99MQ51",
+         "case/SSCP-2026-99MQ51/doc/documents/2026-06-24-decision-record.md",  # a letter as a page
+         "case/SSCP-2026-99MQ51/doc/documents/2026-10-07-improvement-action-plan.md"]
 
 
 def test_every_page_reflows_at_320_px(browser: Browser, served: tuple[str, Path]) -> None:

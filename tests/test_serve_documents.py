@@ -97,6 +97,7 @@ def test_the_subset_the_templates_write() -> None:
     # A table of labels and values has no empty heading row; each label heads its row.
     assert '<tbody><tr><th scope="row">Outcome</th><td>Conduct</td></tr></tbody>' in page
     assert '<thead><tr><th scope="col">Agency</th><th scope="col">Due</th></tr></thead>' in page
+    assert '<tr><td data-label="Agency">Police</td><td data-label="Due">1 Dec</td></tr>' in page  # a card, narrow
     assert page.endswith("<hr>")
 
 

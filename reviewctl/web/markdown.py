@@ -70,10 +70,13 @@ def _table(lines: list[str]) -> str:
     header, body = _cells(lines[0]), [_cells(line) for line in lines[2:]]
     width = max([len(header), *(len(r) for r in body)])
 
+    # At a narrow width each row is a card, each value named by its column (site.css's `cards`).
+    names = [f' data-label="{_text(h.replace("*", ""))}"' if h else "" for h in header] + [""] * width
+
     def row(cells: list[str], head: str = "") -> str:
         padded = cells + [""] * (width - len(cells))
         return "<tr>" + "".join(f"<th {head}>{inline(c)}</th>" if head and (head == _COLUMN or n == 0)
-                                else f"<td>{inline(c)}</td>" for n, c in enumerate(padded)) + "</tr>"
+                                else f"<td{names[n]}>{inline(c)}</td>" for n, c in enumerate(padded)) + "</tr>"
 
     # `| | |` over a table of labels and values (the decision record) is markdown's way to
     # have no headings: no empty row of headings above it, as in Word; each row's label heads it.
@@ -81,7 +84,7 @@ def _table(lines: list[str]) -> str:
         rows = f"<thead>{row(header, _COLUMN)}</thead><tbody>" + "".join(row(r) for r in body)
     else:
         rows = "<tbody>" + "".join(row(r, _ROW) for r in body)
-    return f'<div class="scroll"><table class="data">{rows}</tbody></table></div>'
+    return f'<div class="scroll"><table class="data cards">{rows}</tbody></table></div>'
 
 
 def to_html(markdown: str) -> str:

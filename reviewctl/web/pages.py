@@ -37,6 +37,7 @@ from reviewctl.web.words import (
 PAGES = (("", "tracker", "Tracker"), ("due", "due", "Due"), ("figures", "figures", "Annual figures"),
          ("actions", "actions", "Actions"))
 NAV = [*((a, t) for a, _, t in PAGES), ("new", "New referral")]
+CALENDAR = "/due.ics"  # every deadline as a calendar file: `reviewctl due --format ics`, run as the shell runs it
 REPEATED = 3  # the entries a repeated field shows at first (the page's script adds more)
 APPROVE_NOTE = ("Signs with your own key, exactly as `reviewctl approve` does (git's user.signingkey); a key "
                 "with a passphrase asks for it in the terminal where `reviewctl serve` runs, or approve at the "
@@ -136,7 +137,8 @@ def dashboard(store: Store, today: date, address: str, csrf: str) -> str:
     values = live.page(name)
     for row in values.get("rows", []):
         row["page"] = quote(str(row["case"] if "case" in row else row["id"]), safe="")  # actions: "id" is A1
-    context = {**_base(store, today, address, title, csrf), **values, "problems": live.problems}
+    context = {**_base(store, today, address, title, csrf), **values, "problems": live.problems,
+               "calendar": CALENDAR if name == "due" else ""}
     return _html(store, f"{name}.html.j2", context)
 
 
@@ -159,7 +161,7 @@ def case_page(store: Store, today: date, case_id: str, csrf: str, did: Done | No
                               str(case["type"])))
         covered.append(covers)
     # A missing thing that a field of this page records links to that field, not to the shell.
-    targets = {(f["step"], f["flag"]): (f["first_id"], f["words"]) for view in made for f in view["fields"]}
+    targets = {(f["step"], f["flag"]): (f["first_id"], f["short"]) for view in made for f in view["fields"]}
     for view, covers in zip(made, covered, strict=True):
         view["covers"] = [{"how": _how(view, c["step"]), "to": c["to_label"] if c["to"] else "", "ready": c["ready"],
                            "missing": [pieces(plain_text(m["hint"], types), view["step"], targets)
@@ -288,7 +290,8 @@ def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]],
             "shown_values": values + [""] * max(REPEATED - len(values), 1),
             "more": seldom(form.path, f, case_type, types),
             "example": example(form.path, f) if hint else "",
-            "shown_choices": [(v, short_words(f, shown) if f.also else shown) for v, shown in f.choices],
+            "shown_choices": [(v, shown.rstrip(". ")) for v, shown in f.choices],
+            "short": short_words(f, words),
         })
     title = title_of(form.path)
     # The summary's mentions of this form's options link to their fields, in the fields' words.
@@ -297,7 +300,7 @@ def form_view(form: Form, action: str, shell: str, covers: list[dict[str, Any]],
         if shown_field["kind"] == "pair":
             targets |= {(form.step, f"--{v}"): (f"{form.step}-{v}", shown) for v, shown in shown_field["shown_choices"]}
         elif shown_field["flag"]:
-            targets[(form.step, shown_field["flag"])] = (shown_field["first_id"], shown_field["words"])
+            targets[(form.step, shown_field["flag"])] = (shown_field["first_id"], shown_field["short"])
     return {"id": f"step-{form.step}", "step": form.step, "title": title,
             "help": pieces(plain_text(form_help(form.help), types), form.step, targets),
             # "More options" open where one of its fields was given, or refused (a form sent back).

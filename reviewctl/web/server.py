@@ -1,7 +1,8 @@
 """The server of `reviewctl serve`: the standard library's ThreadingHTTPServer, on a loopback address.
 
-Pages (GET): `/` the tracker, `/due`, `/figures`, `/actions`, `/case/ID` (with a form for
-every step allowed now), `/case/ID/doc/PATH` (a document of the case), `/new` (a referral),
+Pages (GET): `/` the tracker, `/due` (and `/due.ics`, its deadlines as a calendar file),
+`/figures`, `/actions`, `/case/ID` (with a form for every step allowed now),
+`/case/ID/doc/PATH` (a document of the case: a page for markdown), `/new` (a referral),
 `/assets/NAME`.  Steps (POST): `/case/ID/STEP` and `/refer`: the command line's own step
 (runner.py), then 303 back to the case; a refusal is 422 with the command's error line
 beside its form; a post without this session's token is 403 and runs nothing.
@@ -170,6 +171,9 @@ class Handler(BaseHTTPRequestHandler):
         if found is None:
             return
         session = found
+        if path == pages.CALENDAR:  # the command line's own feed, as `due --format ics` writes it
+            self._calendar()
+            return
         csrf = self.server.guard.token(session)
         store, today = self.server.store(), self.server.globals.today()
         with runner.alone():
@@ -188,6 +192,14 @@ class Handler(BaseHTTPRequestHandler):
                 self._redirect(f"/case/{step.group(1)}#step-{step.group(2)}", HTTPStatus.FOUND)
             else:
                 raise NoSuchCase(f"there is no page {path!r} here; the tracker is at /")
+
+    def _calendar(self) -> None:
+        ran = self.server.runner.run(["due", "--format", "ics"])
+        if not ran.out.startswith("BEGIN:VCALENDAR"):  # a store it cannot read: said as the command says it
+            self._message(HTTPStatus.INTERNAL_SERVER_ERROR, "The calendar cannot be made", printable(ran.error))
+            return
+        self._send(HTTPStatus.OK, ran.out.encode("utf-8"), "text/calendar; charset=utf-8",
+                   {"Content-Disposition": 'attachment; filename="deadlines.ics"'})
 
     def _asset(self, name: str) -> None:
 

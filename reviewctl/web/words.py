@@ -67,7 +67,8 @@ MORE: set[tuple[str, str]] = {
 }
 _COMMIT = re.compile(r"[;,]? *\(?(?:not|never) in the commit\)?")  # git's word: where the note is not kept
 _WITH = re.compile(r"\s*\((?:each )?with --[^)]*\)")  # "(with --reason)": the fields are on the form
-_OPTIONS_ONLY = re.compile(r"\s*\((?:--[a-z][a-z0-9-]*[ ,]*)+\)")  # "(--file --revision --reason)"
+# "(--file --revision --reason)", "(--date: when it happened)": which options, for the shell
+_OPTIONS_ONLY = re.compile(r"\s*\((?:--[a-z][a-z0-9-]*[ ,]*)+(?::[^)]*)?\)")
 _TYPES = re.compile(r"^([a-z]+(?:/[a-z]+)*)(?:, with --[a-z-]+)?: ")  # "lcspr: ", "sar, with --conduct: "
 _OPTION = re.compile(r"--[a-z][a-z0-9-]*")
 _CLAUSE = re.compile(r"[;:.]")
