@@ -210,9 +210,8 @@ def due(
     """Every open deadline across all cases, soonest first.
 
     As a calendar (--format ics), each deadline is an all-day event that keeps its identity:
-    one met or missed stays in the feed, marked so, and a calendar updates it.
+    one met, missed or closed stays in the feed, marked so, and a calendar updates it.
     """
-    from reviewctl.core.reports.tracker import calendar_rows  # lazy: loads statistics, tempfile
     from reviewctl.core.reports.tracker import due as core_due  # lazy: loads statistics, tempfile
 
     if output is not None and fmt != "ics":  # before any case is read
@@ -227,6 +226,7 @@ def due(
     g.note_as_of()
     if fmt == "ics":  # a calendar feed: every deadline as an all-day event, the met ones marked so
         from reviewctl.adapters.ics import due_calendar  # lazy: only where it is needed
+        from reviewctl.core.reports.feed import calendar_rows  # lazy: only where it is needed
 
         feed = due_calendar(calendar_rows(index, g.today(), within, overdue), store.config.partnership, g.today())
         if output is not None:

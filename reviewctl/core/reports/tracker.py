@@ -108,7 +108,14 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
         }
 
 
-def _due_row(s: Summary, d: Deadline) -> dict[str, Any]:
+def wanted(d: Deadline, within: int | None, overdue_only: bool) -> bool:
+    """Whether `due`'s filters keep an open deadline: overdue only, or within N working days (a paused one is kept)."""
+    if overdue_only and d.status != "overdue":
+        return False
+    return within is None or d.working_days_left is None or d.working_days_left <= within
+
+
+def due_row(s: Summary, d: Deadline) -> dict[str, Any]:
     return {"case": s.id, "type": s.type, "stage": s.stage, "clock": d.name,
             "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
             "due": d.due.isoformat(), "why": d.why, "note": d.note, "status": d.status,
@@ -120,27 +127,9 @@ def due(index: Index, today: date, within: int | None, overdue_only: bool) -> li
     rows = []
     for s in index.summaries:
         for d in statuses(s.deadlines, today, index.due_soon):
-            if d.settled or (overdue_only and d.status != "overdue"):
-                continue
-            if within is not None and d.working_days_left is not None and d.working_days_left > within:
-                continue
-            rows.append(_due_row(s, d))
+            if not d.settled and wanted(d, within, overdue_only):
+                rows.append(due_row(s, d))
     rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))
-    return rows
-
-
-def calendar_rows(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
-    """What `due --format ics` puts in a calendar: the open deadlines `due` lists (its filters
-    choose among them), and every deadline met or missed, with `met_on`.
-
-    A settled deadline stays in every feed, so that a calendar which had it as open (in any
-    feed, filtered or not) updates that event to say so instead of keeping it open.
-    """
-    rows = [{**r, "met_on": None} for r in due(index, today, within, overdue_only)]
-    for s in index.summaries:
-        rows += [{**_due_row(s, d), "met_on": _iso(d.met_on)}
-                 for d in statuses(s.deadlines, today, index.due_soon) if d.settled]
-    rows.sort(key=lambda r: (r["due"], r["case"], r["clock"], r["item"] or ""))
     return rows
 
 
