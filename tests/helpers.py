@@ -159,9 +159,12 @@ def stage(store: Path, case_id: str) -> str:
 #
 # The steps below run real commands on a real repository.  Many tests start from a fresh
 # store and take a case to the same stage, so the first run of each (step, type) on a fresh
-# store is kept (the repository whole, and the files it wrote beside it) and later runs on
-# an identical fresh store get a copy.  "Identical": the same HEAD commit, a clean work
-# tree, the same REVIEWCTL_* settings; anything else runs the commands.
+# store is kept (the repository whole, the files it wrote beside it and the key store it
+# wrote case keys to) and later runs on an identical fresh store get a copy.  "Identical":
+# the same HEAD commit, a clean work tree, the same REVIEWCTL_* settings (a path in the
+# test's own folder counts as the same path in another test's; a file named by a setting,
+# such as an identity, by its content) and the same key store contents; anything else runs
+# the commands.
 
 _KEPT: dict[tuple[str, ...], tuple[Path, str]] = {}
 
@@ -178,8 +181,36 @@ def _fresh_key(name: str, store: Path, case_type: str) -> tuple[str, ...] | None
     if refs is None or head is None or status != "":
         return None
     config = hashlib.sha256((store / ".git" / "config").read_bytes()).hexdigest()
-    env = tuple(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("REVIEWCTL_"))
-    return (name, case_type, store.name, refs, head, config, *env)
+    env = tuple(f"{k}={_setting(v, store.parent)}" for k, v in sorted(os.environ.items())
+                if k.startswith("REVIEWCTL_"))
+    return (name, case_type, store.name, refs, head, config, *env, _tree_digest(_keystore()))
+
+
+def _setting(value: str, folder: Path) -> str:
+    """A REVIEWCTL_ setting as the cache key holds it: the test's folder as a placeholder, and
+    a file it names by its content (two tests' identities are the same only if their keys are)."""
+    shown = value.replace(str(folder), "<test folder>")
+    path = Path(value)
+    if value and path.is_absolute() and path.is_file():
+        shown += " sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    return shown
+
+
+def _keystore() -> Path | None:
+    value = os.environ.get("REVIEWCTL_KEYSTORE")
+    return Path(value) if value else None
+
+
+def _tree_digest(folder: Path | None) -> str:
+    """Every file under `folder` by name and content ("" when there is none)."""
+    if folder is None or not folder.exists():
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _vanished_ok(func: Callable[..., object], path: str,
@@ -227,6 +258,9 @@ def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, besid
         copy_store(saved / "store", store)
         if beside is not None:
             shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
+        keystore = _keystore()
+        if keystore is not None and (saved / "keystore").is_dir():
+            shutil.copytree(saved / "keystore", keystore, symlinks=True, dirs_exist_ok=True)
         return case_id
     before = {p.name for p in beside.iterdir()} if beside is not None else set()
     case_id = make()
@@ -237,6 +271,9 @@ def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, besid
         for path in beside.iterdir() if beside is not None else []:
             if path.name not in before and path.is_file():
                 shutil.copy2(path, saved / "beside" / path.name)
+        keystore = _keystore()
+        if keystore is not None and keystore.is_dir():  # the case keys the steps wrote
+            shutil.copytree(keystore, saved / "keystore", symlinks=True)
         _KEPT[key] = (saved, case_id)
     return case_id
 
