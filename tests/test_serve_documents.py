@@ -17,6 +17,7 @@ import re
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from docx import Document
@@ -205,3 +206,21 @@ def test_every_document_of_the_demo_opens(_demo: Path, monkeypatch: pytest.Monke
             name = path.relative_to(_demo / "cases" / case_id).as_posix()
             page = web.get(f"/case/{case_id}/doc/{name}")
             assert page.status == 200 and '<article class="document"' in page.text, name
+
+
+def test_a_document_s_odd_name_stays_out_of_the_headers(store: Path, cli: Cli) -> None:
+    """A file's name in the store is any text: a download names it in letters, digits, dots,
+    dashes and underscores, never a quote, a carriage return (a header of its own, to some
+    clients) or a curly apostrophe (which a header cannot hold at all: no answer came)."""
+    case_id = refer(cli)
+    name = 'documents/2026-11-20-the-chair’s "note"\rX-Injected: yes.md'
+    (store / "cases" / case_id / name).write_text("# A note\n", encoding="utf-8")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "a document with an odd name")
+    with serving(store) as web:
+        page = web.get(f"/case/{case_id}/doc/{quote(name)}")
+        assert page.status == 200 and "<h2>A note</h2>" in page.text
+        file = web.get(f"/case/{case_id}/doc/{quote(name)}?download=1")
+    assert file.status == 200 and "x-injected" not in file.headers and file.text == "# A note\n"
+    assert file.headers["content-disposition"] == \
+        'attachment; filename="2026-11-20-the-chair-s-note-X-Injected-yes.md"'
