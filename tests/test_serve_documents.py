@@ -12,18 +12,21 @@ as it reads, never its markdown source, and never a way for a document's text to
 from __future__ import annotations
 
 import io
+import random
 import re
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from docx import Document
 from helpers import Cli, git, refer, to_setup
 from webclient import DEMO_TODAY, demo_store, serving
 
+from reviewctl.adapters.docx import _INLINE as WORD_MARKS
 from reviewctl.adapters.docx import markdown_to_docx
-from reviewctl.web.markdown import to_html
+from reviewctl.web.markdown import spans, to_html
 from reviewctl.web.pages import document_title
 
 
@@ -79,6 +82,21 @@ def test_every_letter_reads_in_the_page_as_in_word(_demo: Path) -> None:
         assert Blocks(to_html(markdown)).blocks == word_paragraphs(markdown), letter.name
         kinds.add(re.sub(r"^\d{4}-\d\d-\d\d-", "", letter.stem).split("-")[0])
     assert {"acknowledgement", "decision", "chronology", "publication", "family"} <= kinds
+
+
+def test_bold_italic_and_code_are_found_as_the_word_letter_finds_them() -> None:
+    """The page's one-pass reading of the marks agrees with the Word letter's pattern on every
+    mix of them (random lines of marks, letters, spaces and punctuation), and stays one pass on
+    a long line of unmatched marks, where the pattern looks for an end from every mark."""
+    rng = random.Random(20)
+    for _ in range(20000):
+        line = "".join(rng.choice("**__`` ab\té.\u00a0") for _ in range(rng.randint(0, 24)))
+        expected = [("strong", m.start(), m.end(), m.group(2)) if m.group(2) is not None else
+                    ("em", m.start(), m.end(), m.group(4)) if m.group(4) is not None else
+                    ("code", m.start(), m.end(), m.group(5)) for m in WORD_MARKS.finditer(line)]
+        assert spans(line) == expected, repr(line)
+    long = "*a _b " * 75_000  # 450,000 characters of marks that never close
+    assert to_html(long) == f"<p>{long.strip()}</p>"
 
 
 def test_the_subset_the_templates_write() -> None:
@@ -188,3 +206,21 @@ def test_every_document_of_the_demo_opens(_demo: Path, monkeypatch: pytest.Monke
             name = path.relative_to(_demo / "cases" / case_id).as_posix()
             page = web.get(f"/case/{case_id}/doc/{name}")
             assert page.status == 200 and '<article class="document"' in page.text, name
+
+
+def test_a_document_s_odd_name_stays_out_of_the_headers(store: Path, cli: Cli) -> None:
+    """A file's name in the store is any text: a download names it in letters, digits, dots,
+    dashes and underscores, never a quote, a carriage return (a header of its own, to some
+    clients) or a curly apostrophe (which a header cannot hold at all: no answer came)."""
+    case_id = refer(cli)
+    name = 'documents/2026-11-20-the-chair’s "note"\rX-Injected: yes.md'
+    (store / "cases" / case_id / name).write_text("# A note\n", encoding="utf-8")
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "a document with an odd name")
+    with serving(store) as web:
+        page = web.get(f"/case/{case_id}/doc/{quote(name)}")
+        assert page.status == 200 and "<h2>A note</h2>" in page.text
+        file = web.get(f"/case/{case_id}/doc/{quote(name)}?download=1")
+    assert file.status == 200 and "x-injected" not in file.headers and file.text == "# A note\n"
+    assert file.headers["content-disposition"] == \
+        'attachment; filename="2026-11-20-the-chair-s-note-X-Injected-yes.md"'

@@ -30,7 +30,7 @@ from reviewctl.cli.output import printable
 from reviewctl.core.reports.live_pages import NoSuchCase, Store, document_path, documents
 from reviewctl.errors import ReviewctlError, UsageError
 from reviewctl.web import pages
-from reviewctl.web.body import BodyError, Posted, read_posted
+from reviewctl.web.body import BodyError, Posted, read_posted, safe_filename
 from reviewctl.web.forms import FormError, argv_for, form_for
 from reviewctl.web.guard import HEADERS, Guard
 from reviewctl.web.runner import Runner
@@ -214,7 +214,7 @@ class Handler(BaseHTTPRequestHandler):
         if case_id not in store.case_ids():
             raise NoSuchCase(f"no case {case_id!r} in this store")
         data = document_path(store, case_id, name).read_bytes()
-        filename = name.rsplit("/", 1)[-1]
+        filename = safe_filename(name)  # a name in the store is any bytes: a header gets letters, digits, . _ -
         sandboxed = {"Content-Security-Policy": "sandbox; default-src 'none'"}
         if name.endswith(".md") and not download:
             text = data.decode("utf-8", "replace")
