@@ -57,9 +57,11 @@ def next_steps(workflow: Workflow, docs: Documents) -> NextSteps:
         missing = [Missing(field=r.field, hint=hint(r.hint)) for r in t.requires if r.field in lacking]
         steps.append(NextStep(step=t.step, to=t.to, ready=not missing, missing=missing))
         seen.add((t.step, t.to))
-    # Steps that exist from here only for other types: the type has to be settled first.
+    # Steps that exist from here only for other types, while the type is unsettled: it has to be
+    # settled first. A settled type is not offered another's steps (a DHR is never taken into
+    # the Panel's national review of a child's case); `retype` is the step that changes it.
     others: dict[str, set[str]] = {}
-    for t in here:
+    for t in here if case_type == "unknown" else []:
         if t.types is not None and case_type not in t.types and not any(s == t.step for s, _ in seen):
             others.setdefault(t.step, set()).update(t.types)
     for step, types in others.items():
