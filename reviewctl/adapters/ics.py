@@ -15,6 +15,7 @@ calendar shows one (Outlook does not import VTODOs), CATEGORIES `met`, `met-late
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -27,7 +28,7 @@ STATUS_WORDS = {"overdue": "OVERDUE", "due-soon": "due soon", "open": "open", "p
                 "met": "met", "met-late": "met late", "missed": "MISSED"}
 
 
-def _status(row: dict[str, Any]) -> str:
+def _status(row: Mapping[str, Any]) -> str:
     """The word in an event's title: `[OVERDUE]`, or `[met on 18 Nov 2026]` once done."""
     word = STATUS_WORDS.get(row["status"], row["status"])
     met_on = row.get("met_on")
@@ -40,7 +41,7 @@ def uid(case: str, clock: str, item: str | None) -> str:
     return "/".join(quote(p, safe="") for p in parts) + "@reviewctl"
 
 
-def due_calendar(rows: list[dict[str, Any]], partnership: str, today: date) -> bytes:
+def due_calendar(rows: Sequence[Mapping[str, Any]], partnership: str, today: date) -> bytes:
     """`rows` as `reviewctl due --format json` gives them, with `met_on` where a deadline was met."""
     cal = Calendar()
     cal.add("prodid", f"-//reviewctl {__version__}//Statutory review deadlines//EN")

@@ -28,9 +28,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Generic, TypedDict, TypeVar
 
 from reviewctl import __version__
 from reviewctl.adapters import calendar
@@ -55,6 +56,34 @@ RACY_NS = 50_000_000
 Progress = Callable[[int, int], None]
 # ("folder times and inode/each YAML file's name:size:mtime:ctime:inode", the YAML files' names)
 Signature = tuple[str, tuple[str, ...]]
+# (the cache's format, reviewctl's version, (each settings file, its size, times and inode; None: absent))
+SettingsKey = tuple[int, str, tuple[tuple[str, tuple[int, int, int, int] | None], ...]]
+# Each case by its folder's name: (key, "ok" and its summary, or "problem" and the first problem)
+Entry = tuple[Signature, str, "Summary | str"]
+V = TypeVar("V")
+
+
+class ReportSettings(TypedDict):
+    """What a warm report needs of the settings, kept in the cache so that it parses none."""
+
+    due_soon: int
+    types: list[str]
+    stages: list[str]
+    extra_holidays: list[date]
+
+
+class CacheData(TypedDict, Generic[V], total=False):
+    """A cache file: its header (the summaries' file has them all; the details' file format and
+    key), and `cases`, gathered from the chunks that follow it."""
+
+    format: int
+    key: SettingsKey
+    count: int
+    workflow_file: str
+    settings: ReportSettings
+    holidays: dict[int, list[date]]
+    chunks: int
+    cases: dict[str, V]
 
 
 @dataclass
@@ -99,7 +128,7 @@ def _stat_key(path: Path) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def _settings_key(store: Store, workflow_file: Path) -> tuple[Any, ...]:
+def _settings_key(store: Store, workflow_file: Path) -> SettingsKey:
     files = [store.root / CONFIG_FILE, workflow_file]
     return (CACHE_FORMAT, __version__, tuple((str(p), _stat_key(p) if p.exists() else None) for p in files))
 
@@ -159,16 +188,19 @@ class _Scanner:
 CHUNK = 2000  # cases per pickle in the cache file: bounds the pickler's memo
 
 
-def _read_cache(path: Path | None) -> dict[str, Any]:
-    """The header, with `cases` gathered from the chunks that follow it."""
+def _read_cache(path: Path | None) -> CacheData[V]:
+    """The header, with `cases` gathered from the chunks that follow it; {} where there is none.
+
+    What is read is what `_write_cache` wrote under this CACHE_FORMAT (and reviewctl's version,
+    in the key the caller compares): anything else, damaged or not, is thrown away."""
     if path is None or not path.is_file():
         return {}
     try:
         with path.open("rb") as handle, _no_cycle_collection():
-            data = pickle.load(handle)
+            data: CacheData[V] = pickle.load(handle)
             if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
                 return {}
-            cases: dict[str, Any] = {}
+            cases: dict[str, V] = {}
             for _ in range(data["chunks"]):
                 cases.update(pickle.load(handle))
         data["cases"] = cases
@@ -177,7 +209,7 @@ def _read_cache(path: Path | None) -> dict[str, Any]:
         return {}
 
 
-def _write_cache(path: Path, header: dict[str, Any], cases: dict[str, Any]) -> None:
+def _write_cache(path: Path, header: CacheData[V], cases: dict[str, V]) -> None:
     # One pickle per chunk of cases: a single pickle of 100,000 summaries would hold a
     # memo of every object in it, which costs more memory than the summaries.
     names = list(cases)
@@ -196,7 +228,7 @@ def _write_cache(path: Path, header: dict[str, Any], cases: dict[str, Any]) -> N
         Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
 
 
-def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = True) -> tuple[str, Any, Details | None]:
+def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = True) -> Summarised:
     """("ok", summary, details) or ("problem", the first problem, None); `details` False: no details (None)."""
     from reviewctl.core.workflow.conformance import case_problems  # lazy: loads pydantic, difflib
 
@@ -215,8 +247,7 @@ def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = T
     return "ok", summarise(store.workflow, docs, share), found
 
 
-Entry = tuple[Signature, str, Any]  # (key, "ok" or "problem", the summary or the problem)
-Summarised = tuple[str, Any, "Details | None"]
+Summarised = tuple[str, "Summary | str", "Details | None"]  # ("ok", summary, details) or ("problem", problem, None)
 # Below this many cases to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 WORKER_CHUNK = 200  # cases per task sent to a worker
@@ -251,7 +282,7 @@ def _start_worker(store: Store) -> None:
     gc.disable()  # a worker lives for one report and makes no cycles worth collecting
 
 
-def _summarise_in_worker(task: tuple[list[str], bool]) -> tuple[list[Summarised], dict[int, list[Any]]]:
+def _summarise_in_worker(task: tuple[list[str], bool]) -> tuple[list[Summarised], dict[int, list[date]]]:
     assert _WORKER_STORE is not None
     names, details = task
     share = Shared()  # one copy of each repeated value per chunk: the pickle back keeps it so
@@ -265,7 +296,7 @@ class _DetailSource:
 
     store: Store
     path: Path | None
-    key: tuple[Any, ...]
+    key: SettingsKey
     entries: dict[str, Entry]  # every case of this report, by folder name
     parsed: dict[str, Details]  # details of the cases parsed by this report
     racy: set[str]  # cases whose files changed too recently to be kept
@@ -275,8 +306,8 @@ class _DetailSource:
         if self.loaded is not None:
             return self.loaded
         share = Shared()
-        cache = _read_cache(self.path)
-        old: dict[str, tuple[Signature, Details]] = cache.get("cases", {}) if cache.get("key") == self.key else {}
+        cache: CacheData[tuple[Signature, Details]] = _read_cache(self.path)
+        old = cache.get("cases", {}) if cache.get("key") == self.key else {}
         found: dict[str, Details] = {}
         keep: dict[str, tuple[Signature, Details]] = {}
         started = time.time_ns()
@@ -324,7 +355,7 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     does (Index.details() reads the cases it lacks), rather than make every cold tracker pay."""
     git_dir = find_git_dir(store.root)
     cache_path = git_dir / CACHE_NAME if git_dir else None
-    cache = _read_cache(cache_path)
+    cache: CacheData[Entry] = _read_cache(cache_path)
     # The workflow file is named in the settings: the cache says which it was, and a
     # change to the settings file changes the key anyway.
     if not cache or cache.get("key") != _settings_key(store, Path(cache.get("workflow_file", ""))):
@@ -336,8 +367,8 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     else:
         flow, config = store.workflow, store.config
         workflow_file = store.workflow_file
-        settings = {"due_soon": config.due_soon_working_days, "types": list(flow.types),
-                    "stages": [s.id for s in flow.stages], "extra_holidays": list(config.bank_holidays)}
+        settings = ReportSettings(due_soon=config.due_soon_working_days, types=list(flow.types),
+                                  stages=[s.id for s in flow.stages], extra_holidays=list(config.bank_holidays))
     calendar.set_extra_holidays(settings.get("extra_holidays", []))
     old: dict[str, Entry] = cache.pop("cases", {})
     cases_dir = store.root / CASES_DIR
@@ -377,8 +408,8 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
         _write_cache(cache_path, {"format": CACHE_FORMAT, "key": key, "count": len(keep),
                                   "workflow_file": str(workflow_file), "settings": settings,
                                   "holidays": calendar.known_holidays()}, keep)
-    summaries = [value for _, kind, value in entries.values() if kind == "ok"]
-    problems = [value for _, kind, value in entries.values() if kind == "problem"]
+    summaries = [value for _, _, value in entries.values() if isinstance(value, Summary)]  # kind "ok"
+    problems = [value for _, _, value in entries.values() if isinstance(value, str)]  # kind "problem"
     source = _DetailSource(store, git_dir / DETAILS_NAME if git_dir else None, key, entries, parsed, racy)
     if not cache and cache_path is not None and parsed:
         source.save_parsed()
