@@ -19,6 +19,7 @@ moved the due date (pauses resumed, extensions).  Outlook reads STATUS only as b
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -36,7 +37,7 @@ def _day(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d %b %Y").lstrip("0")
 
 
-def _status(row: dict[str, Any]) -> str:
+def _status(row: Mapping[str, Any]) -> str:
     """The words in an event's title: `[OVERDUE]`, or `[met on 18 Nov 2026]` once done."""
     word = STATUS_WORDS.get(row["status"], row["status"])
     if row.get("closed_on"):
@@ -52,7 +53,7 @@ def uid(case: str, clock: str, item: str | None, cycle: int = 0) -> str:
     return "/".join(quote(p, safe="") for p in parts) + "@reviewctl"
 
 
-def due_calendar(rows: list[dict[str, Any]], partnership: str, today: date) -> bytes:
+def due_calendar(rows: Sequence[Mapping[str, Any]], partnership: str, today: date) -> bytes:
     """`rows` as `reviewctl due --format json` gives them, with `met_on`, `closed_on` and `cycle`
     (core/reports/feed.py)."""
     cal = Calendar()

@@ -17,19 +17,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
 
 from reviewctl.core.clocks.deadlines import FIXED, Deadline, DeadlineInput, with_status
 from reviewctl.core.reports.cache import Index
-from reviewctl.core.reports.tracker import due_row, wanted
+from reviewctl.core.reports.tracker import DueRow, due_row, wanted
 
 CLOSED = "closed"  # a feed's status of a deadline that stopped applying before it fell due
 
 
-def calendar_rows(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
+class CalendarRow(DueRow):
+    met_on: str | None  # a deadline met (or settled): the day; None while it is open
+    closed_on: str | None  # a deadline that stopped applying before it fell due: the day
+    cycle: int  # 0, or the reopening the deadline belongs to
+
+
+def calendar_rows(index: Index, today: date, within: int | None, overdue_only: bool) -> list[CalendarRow]:
     """`due`'s rows (its filters choosing among the open ones), and every deadline met, missed or
     closed, each with `met_on`, `closed_on` and `cycle` (0, or the reopening it belongs to)."""
-    rows = []
+    rows: list[CalendarRow] = []
     for s in index.summaries:
         for given in s.deadlines:
             shown = with_status(given, today, index.due_soon)

@@ -11,7 +11,6 @@ follow the corrected value.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from reviewctl.core.case.fields import convert, current, put, resolve
 from reviewctl.core.case.files import CaseFiles
@@ -41,7 +40,7 @@ _BEFORE_REFERRAL = {"incident_date", "aware"}
 _IN_ORDER = [("scoping.notified", "scoping.rapid_review_sent")]
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     # Dates, numbers and yes/no are shown; text may be personal and never is.
     return str(value) if isinstance(value, (date, bool, int)) else "the text"
 
@@ -149,7 +148,7 @@ def _after_the_step(workflow: Workflow, files: CaseFiles) -> list[str]:
     return found
 
 
-def _check_value(edit: Edit, path: str, value: Any, today: date) -> None:
+def _check_value(edit: Edit, path: str, value: object, today: date) -> None:
     if not isinstance(value, date):
         return
     last = path.rsplit(".", 1)[-1]
@@ -169,7 +168,7 @@ def _plain(files: CaseFiles) -> CaseFiles:
 WITHHELD = "(withheld: it held one of the case's identifiers)"
 
 
-def _kept(store: Store, case_id: str, old: Any) -> Any:
+def _kept(store: Store, case_id: str, old: object) -> object:
     """The old value as the history keeps it: a value that held one of the case's
     identifiers (the usual reason to correct free text) is not copied into the history."""
     from reviewctl.core.privacy import identifiers  # lazy: loads secrets, pyrage
