@@ -111,3 +111,25 @@ def test_a_reopened_closed_case_keeps_its_report_online_clock(cli: Cli, store: P
     online = [(d["cycle"], d["start"], d["due"], d["status"]) for d in view["deadlines"]
               if d["name"] == "report-online"]
     assert online == [(0, "2026-12-01", "2027-12-01", "met")]
+
+
+# -- a change of type after a reopening ---------------------------------------------------------------
+
+def test_a_case_reopened_to_decide_again_changes_type(cli: Cli, store: Path) -> None:
+    # The model: a dhr not conducted, reopened to its decision meeting, could not become a sar: the
+    # earlier decision's needs (the learning's group) were looked for in the records made afresh.
+    case_id = refer(cli, "dhr")  # received 2 Nov 2026
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    cli.ok("decide", case_id, "--not-conduct", "--rationale", "r", "--date", "2026-11-05")
+    cli.ok("decide", case_id, "--chair", "--not-conduct", "--rationale", "r", "--learning-to", "L&D group",
+           "--date", "2026-11-06")
+    cli.ok("reopen", case_id, "--to", "decision", "--reason", "the police found it was not a homicide",
+           "--date", "2026-11-09")
+    cli.ok("retype", case_id, "--type", "sar", "--reason", "the police confirmed it", "--date", "2026-11-10")
+    assert load(store / "cases" / case_id / "case.yaml")["type"] == "sar"
+    assert cli.ok("validate").code == 0
+    cli.ok("decide", case_id, "--conduct", "--rationale", "r", "--date", "2026-11-11")
+    cli.ok("decide", case_id, "--chair", "--conduct", "--basis", "mandatory", "--rationale", "r",
+           "--date", "2026-11-12")
+    assert cli.ok("validate").code == 0

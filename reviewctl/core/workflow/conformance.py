@@ -276,7 +276,9 @@ def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto:
     `upto`: only the history before that entry (validate checks a change of type where it was made).
     """
     problems: list[str] = []
-    for entry in (docs["case"].get("history") or [])[1:upto]:
+    # A reopened case made some records afresh: each step's needs as they stood in its own cycle.
+    as_then = {i: cycle.docs for cycle in cycles(workflow, docs) for i in range(cycle.first, cycle.end)}
+    for i, entry in enumerate((docs["case"].get("history") or [])[1:upto], start=1):
         step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
         if step in Act.IN_PLACE:
             continue
@@ -291,6 +293,6 @@ def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto:
             problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
                             "which this case took; reopen or withdraw it instead")
             continue
-        lacking = set(missing_requirements(transition, docs, new_type))
+        lacking = set(missing_requirements(transition, as_then.get(i, docs), new_type))
         problems += [r.hint for r in transition.requires if r.field in lacking and r.hint not in problems]
     return problems
