@@ -111,3 +111,42 @@ def test_a_reopened_closed_case_keeps_its_report_online_clock(cli: Cli, store: P
     online = [(d["cycle"], d["start"], d["due"], d["status"]) for d in view["deadlines"]
               if d["name"] == "report-online"]
     assert online == [(0, "2026-12-01", "2027-12-01", "met")]
+
+
+# -- a change of type after a reopening ---------------------------------------------------------------
+
+def test_a_case_reopened_to_decide_again_changes_type(cli: Cli, store: Path) -> None:
+    # The model: a dhr not conducted, reopened to its decision meeting, could not become a sar: the
+    # earlier decision's needs (the learning's group) were looked for in the records made afresh.
+    case_id = refer(cli, "dhr")  # received 2 Nov 2026
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    cli.ok("decide", case_id, "--not-conduct", "--rationale", "r", "--date", "2026-11-05")
+    cli.ok("decide", case_id, "--chair", "--not-conduct", "--rationale", "r", "--learning-to", "L&D group",
+           "--date", "2026-11-06")
+    cli.ok("reopen", case_id, "--to", "decision", "--reason", "the police found it was not a homicide",
+           "--date", "2026-11-09")
+    cli.ok("retype", case_id, "--type", "sar", "--reason", "the police confirmed it", "--date", "2026-11-10")
+    assert load(store / "cases" / case_id / "case.yaml")["type"] == "sar"
+    assert cli.ok("validate").code == 0
+    cli.ok("decide", case_id, "--conduct", "--rationale", "r", "--date", "2026-11-11")
+    cli.ok("decide", case_id, "--chair", "--conduct", "--basis", "mandatory", "--rationale", "r",
+           "--date", "2026-11-12")
+    assert cli.ok("validate").code == 0
+
+
+def test_a_reopened_closed_case_misses_no_clock_it_had_moved_on_from(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # The model: the chronologies asked for on 12 Nov 2026 (due 10 Dec) were not missed, as the
+    # review moved on to its report on 18 Nov; once the closed case was reopened they showed as
+    # missed, counted up to the reopening: the same deadline, stopped where it stopped in this cycle.
+    case_id = to_closed(cli, store, "sar", tmp_path)
+    cli.ok("--as-of", "2027-01-10", "close", case_id, "--reason", "done", "--date", "2026-12-20")
+    before = json.loads(cli.ok("--as-of", "2027-01-10", "show", case_id, "--format", "json").out)["deadlines"]
+    cli.ok("--as-of", "2027-01-10", "reopen", case_id, "--to", "monitoring", "--reason", "new information",
+           "--date", "2027-01-05")
+    after = json.loads(cli.ok("--as-of", "2027-01-10", "show", case_id, "--format", "json").out)["deadlines"]
+    assert not [d for d in after if d["name"] == "chronology-return"]
+    assert [d for d in after if d["late"]] == [d for d in before if d["late"]]
+    # What the reopening sets running again runs: the action still open, in monitoring.
+    assert sorted((d["item"], d["cycle"], d["status"]) for d in after if d["name"] == "action") == [
+        ("A1", 0, "met"), ("A2", 0, "open")]

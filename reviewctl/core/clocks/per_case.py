@@ -70,7 +70,7 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     """
     runs = cycles(workflow, docs)
     if len(runs) == 1:
-        return [given for _, given in _cycle_inputs(workflow, docs, runs[0])]
+        return [_stopped_from_start(given) for _, given in _cycle_inputs(workflow, docs, runs[0])]
     latest: dict[tuple[str, str | None], tuple[tuple[date, date | None], DeadlineInput]] = {}
     ended: list[DeadlineInput] = []
     for cycle in runs:
@@ -85,7 +85,16 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
             elif before is not None:
                 ended.append(before[1])
             latest[key] = (records, given)
-    return [*ended, *(given for _, given in latest.values())]
+    return [_stopped_from_start(given) for given in [*ended, *(given for _, given in latest.values())]]
+
+
+def _stopped_from_start(given: DeadlineInput) -> DeadlineInput:
+    """A clock that stopped before it started (it never ran) stopped on its start; a clock given
+    its due date has that date as `start`, and stops the day the case moved on, even before it.
+    Done once a reopened case's deadline is matched across its cycles: it starts where it first did."""
+    if given.stopped is None or given.unit == FIXED or given.stopped >= given.start:
+        return given
+    return given._replace(stopped=given.start)
 
 
 def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[tuple[date, date | None],
@@ -153,10 +162,7 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
             made = tuple(c for c in changes.get((clock.id, item), ())
                          if cycle.since is None or unit == FIXED or c[1] >= cycle.since)
             found.append(((raw, met if isinstance(met, date) else None), DeadlineInput(
-                clock.id, label, item, start, due, met_on, clock.standing, unit, made,
-                # A clock given its due date has that date as `start`: the day it
-                # stopped is the day the case moved on, even before it fell due.
-                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+                clock.id, label, item, start, due, met_on, clock.standing, unit, made, stopped,
                 note, cycle.number, moved, cycle.until)))
     return found
 

@@ -278,7 +278,9 @@ def type_problems(workflow: Workflow, docs: Documents, new_type: str, upto: int 
     `upto`: only the history before that entry (validate checks a change of type where it was made).
     """
     problems: list[str] = []
-    for entry in CaseDoc(docs["case"]).history[1:upto]:
+    # A reopened case made some records afresh: each step's needs as they stood in its own cycle.
+    as_then = {i: cycle.docs for cycle in cycles(workflow, docs) for i in range(cycle.first, cycle.end)}
+    for i, entry in enumerate(CaseDoc(docs["case"]).history[1:upto], start=1):
         step, source, target = entry.step, entry.from_, entry.to
         if step in Act.IN_PLACE:
             continue
@@ -293,6 +295,6 @@ def type_problems(workflow: Workflow, docs: Documents, new_type: str, upto: int 
             problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
                             "which this case took; reopen or withdraw it instead")
             continue
-        lacking = set(missing_requirements(transition, docs, new_type))
+        lacking = set(missing_requirements(transition, as_then.get(i, docs), new_type))
         problems += [r.hint for r in transition.requires if r.field in lacking and r.hint not in problems]
     return problems
