@@ -5,6 +5,8 @@ Plain functions and constants only; the fixtures are in conftest.py.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -12,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,10 +70,12 @@ def snapshot(root: Path) -> dict[str, str]:
             if name != ".git" and path.is_file():
                 files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     files = dict(sorted(files.items()))
-    # One status call says both HEAD (`# branch.oid`) and what differs from it.
+    # One status call says HEAD (`# branch.oid`) and, for every path whose index entry differs
+    # from HEAD's, the entry's mode and object (`1 XY sub mH mI mW hH hI path`; a conflict's
+    # stages on a `u` line): with HEAD, that is the whole index, as `git ls-files -s` would
+    # list it, for one git process rather than two.
     return {
         "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
-        "index": git(root, "ls-files", "-s"),
         "files": repr(files),
     }
 
@@ -155,7 +159,42 @@ def stage(store: Path, case_id: str) -> str:
     return str(load(store / "cases" / case_id / "case.yaml")["stage"])
 
 
-# -- a case through the process, made once per session -----------------------------------
+# -- made once per test run, shared by pytest-xdist's workers --------------------------------
+
+RUN_DIR = "TESTS_RUN_DIR"  # set by conftest.py before the workers start; they inherit it
+
+
+def run_folder() -> Path:
+    """The folder this test run shares between its workers (each worker is a session of its own)."""
+    given = os.environ.get(RUN_DIR)
+    if not given:  # a process that conftest.py did not start (a script importing the helpers)
+        os.environ[RUN_DIR] = given = tempfile.mkdtemp(prefix="reviewctl-tests-")
+    return Path(given)
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """One process at a time for `target`: another worker that wants it waits, then finds it made."""
+    with open(f"{target}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def made_for_run(name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `make(folder)` filled, made once per test run by whichever worker asks first
+    (the others wait for it).  Everything in it is shared: it is only read, or copied."""
+    target = run_folder() / name
+    with _locked(target):
+        if not target.is_dir():
+            work = target.with_name(f"{name}.making")
+            shutil.rmtree(work, ignore_errors=True)  # a make that failed before
+            work.mkdir()
+            make(work)
+            work.rename(target)
+    return target
+
+
+# -- a case through the process, made once per test run ---------------------------------------
 #
 # The steps below run real commands on a real repository.  Many tests start from a fresh
 # store and take a case to the same stage, so the first run of each (step, type) on a fresh
@@ -164,7 +203,8 @@ def stage(store: Path, case_id: str) -> str:
 # the same HEAD commit, a clean work tree, the same REVIEWCTL_* settings (a path in the
 # test's own folder counts as the same path in another test's; a file named by a setting,
 # such as an identity, by its content) and the same key store contents; anything else runs
-# the commands.
+# the commands.  The templates the stores are copied from are the run's (conftest.py), so a
+# case one worker made is kept for the other too (in run_folder(), under a hash of its key).
 
 _KEPT: dict[tuple[str, ...], tuple[Path, str]] = {}
 
@@ -248,33 +288,48 @@ def copy_store(source: Path, target: Path) -> None:
 
 def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, beside: Path | None) -> str:
     key = _fresh_key(name, store, case_type)
-    if key is not None and key in _KEPT:
-        saved, case_id = _KEPT[key]
-        for child in store.iterdir():  # the store is the current folder: empty it, keep it
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, onerror=_vanished_ok)
-            else:
-                child.unlink(missing_ok=True)
-        copy_store(saved / "store", store)
-        if beside is not None:
-            shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
-        keystore = _keystore()
-        if keystore is not None and (saved / "keystore").is_dir():
-            shutil.copytree(saved / "keystore", keystore, symlinks=True, dirs_exist_ok=True)
-        return case_id
+    if key is None:
+        return make()
+    if key not in _KEPT:
+        saved = run_folder() / "kept" / hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+        saved.parent.mkdir(exist_ok=True)
+        with _locked(saved):
+            if not saved.is_dir():  # the first in the run to ask: make it, and keep it
+                case_id = _make_and_keep(make, store, beside, saved)
+                _KEPT[key] = (saved, case_id)
+                return case_id
+        _KEPT[key] = (saved, (saved / "case-id").read_text())
+    saved, case_id = _KEPT[key]
+    for child in store.iterdir():  # the store is the current folder: empty it, keep it
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, onerror=_vanished_ok)
+        else:
+            child.unlink(missing_ok=True)
+    copy_store(saved / "store", store)
+    if beside is not None:
+        shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
+    keystore = _keystore()
+    if keystore is not None and (saved / "keystore").is_dir():
+        shutil.copytree(saved / "keystore", keystore, symlinks=True, dirs_exist_ok=True)
+    return case_id
+
+
+def _make_and_keep(make: Callable[[], str], store: Path, beside: Path | None, saved: Path) -> str:
+    """`make()` run on the store, and what it made kept in `saved` (written whole, then renamed)."""
     before = {p.name for p in beside.iterdir()} if beside is not None else set()
     case_id = make()
-    if key is not None:
-        saved = Path(tempfile.mkdtemp(prefix="kept-"))
-        copy_store(store, saved / "store")
-        (saved / "beside").mkdir()
-        for path in beside.iterdir() if beside is not None else []:
-            if path.name not in before and path.is_file():
-                shutil.copy2(path, saved / "beside" / path.name)
-        keystore = _keystore()
-        if keystore is not None and keystore.is_dir():  # the case keys the steps wrote
-            shutil.copytree(keystore, saved / "keystore", symlinks=True)
-        _KEPT[key] = (saved, case_id)
+    work = saved.with_name(f"{saved.name}.making")
+    shutil.rmtree(work, ignore_errors=True)
+    copy_store(store, work / "store")
+    (work / "beside").mkdir()
+    for path in beside.iterdir() if beside is not None else []:
+        if path.name not in before and path.is_file():
+            shutil.copy2(path, work / "beside" / path.name)
+    keystore = _keystore()
+    if keystore is not None and keystore.is_dir():  # the case keys the steps wrote
+        shutil.copytree(keystore, work / "keystore", symlinks=True)
+    (work / "case-id").write_text(case_id)
+    work.rename(saved)
     return case_id
 
 

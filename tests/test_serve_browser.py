@@ -2,7 +2,7 @@
 keys alone, fills and sends a triage form and the step's commit is there; every page
 reflows at 320 px; and axe-core, run in each page, finds no violation of WCAG 2.2 A or AA.
 
-One browser serves the module (tests/browser.py).  Skipped only when Chromium (or, for the
+One browser serves the module, the session's (conftest.py, tests/browser.py).  Skipped only when Chromium (or, for the
 axe test, axe-core: `make axe`) is missing and REVIEWCTL_REQUIRE_BROWSER is unset; CI
 (.ci/run) sets it and installs both, so there these tests never skip.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,14 +30,12 @@ WHO = ("(e => e === document.body ? 'body' : e.id || e.tagName.toLowerCase() + '
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(chromium_session: Callable[[str], Browser]) -> Iterator[Browser]:
     if CHROMIUM is None:
         if REQUIRE:
             pytest.fail("REVIEWCTL_REQUIRE_BROWSER is set but no chromium was found: apt-get install chromium")
         pytest.skip("no chromium on PATH (apt-get install chromium); set REVIEWCTL_REQUIRE_BROWSER=1 to fail instead")
-    opened = Browser(CHROMIUM)
-    yield opened
-    opened.close()
+    yield chromium_session(CHROMIUM)  # the session's (conftest.py), closed when the session ends
 
 
 @pytest.fixture
