@@ -23,13 +23,20 @@ class ExitCode(IntEnum):
 
 
 class ReviewctlError(Exception):
-    """Stop and tell the user this.  Subclasses only choose the exit code."""
+    """Stop and tell the user this.  Subclasses only choose the exit code.
+
+    With `path` (and the `line` and `key` where they are known) the error says where the
+    problem is and `message` what is wrong there: the error reads `path:line: key: message`,
+    and `validate` hands the parts on as they are (core/case/problems.py).
+    """
 
     exit_code: ExitCode = ExitCode.REFUSED
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 key: str | None = None) -> None:
+        self.path, self.line, self.key, self.detail = path, line, key, message
+        self.message = message if path is None else located(path, line, key, message)
+        super().__init__(self.message)
 
     def __str__(self) -> str:
         return self.message

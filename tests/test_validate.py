@@ -189,18 +189,23 @@ def test_clean_store_sarif_has_no_results(cli: Cli, store: Path) -> None:
     assert cli("validate", "--format", "xml").code == 2
 
 
-def test_problem_lines_read_back() -> None:
+def test_a_problem_and_its_error_keep_their_parts() -> None:
+    """A check that stops at a problem raises it with its parts, and one that catches the error
+    hands on the same record: no line is read back into parts."""
     from reviewctl.core.case.problems import Problem
-    from reviewctl.errors import located
+    from reviewctl.errors import InvalidDataError, UsageError, located
 
     for path, line, key, message in [("cases/X/case.yaml", 3, "history[1].step", "a: b"),
                                      ("reviewctl.yaml", None, "prefix", "bad"),
                                      ("cases/X", None, None, "published case: a name; redact it"),
-                                     ("cases/X/report.md", 14, None, "git conflict marker")]:
-        text = located(path, line, key, message)
-        problem = Problem.parse(text)
-        assert (problem.path, problem.line, problem.key, problem.message) == (path, line, key, message)
-        assert str(problem) == text
+                                     ("cases/X/report.md", 14, None, "git conflict marker"),
+                                     ("a path: with a colon", 2, "a key with spaces", "x: y")]:
+        problem = Problem(path, message, line, key)
+        error = problem.error(UsageError)
+        assert isinstance(error, UsageError) and error.message == str(problem) == located(path, line, key, message)
+        assert Problem.of(error) == problem
+    bare = InvalidDataError("no store here")
+    assert Problem.of(bare) == Problem("", "no store here") and str(Problem.of(bare)) == "no store here"
 
 
 def test_a_broken_chronology_is_named_with_its_line(cli: Cli, store: Path) -> None:

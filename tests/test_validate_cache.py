@@ -225,14 +225,15 @@ def test_a_published_case_is_kept_but_its_redaction_check_runs_every_time(
     the rest of a published case's verdict is kept like any other."""
     from helpers import to_closed
 
+    from reviewctl.core.case.problems import Problem
     from reviewctl.core.upkeep import validate
 
     published, plain = to_closed(cli, store, "sar", tmp_path), refer(cli)
     redaction: list[str] = []
-    said: list[str] = []
+    said: list[Problem] = []
     real = validcases.published_problems
 
-    def published_problems(store_: object, folder: Path, shown: str) -> list[str]:
+    def published_problems(store_: object, folder: Path, shown: str) -> list[Problem]:
         redaction.append(folder.name)
         return said or real(store_, folder, shown)  # type: ignore[arg-type]
 
@@ -240,7 +241,7 @@ def test_a_published_case_is_kept_but_its_redaction_check_runs_every_time(
     assert problems(cli, store) == [] and sorted(counted) == sorted([published, plain])
     counted.clear()
     assert problems(cli, store) == [] and counted == [] and redaction == [published]
-    said.append(f"cases/{published}: published case: a name in report-v1.md; redact it")
-    assert problems(cli, store) == said and counted == []  # found by the check that ran again
+    said.append(Problem(f"cases/{published}", "published case: a name in report-v1.md; redact it"))
+    assert problems(cli, store) == [str(p) for p in said] and counted == []  # found by the check that ran again
     said.clear()
     assert problems(cli, store) == []

@@ -17,7 +17,7 @@ import re
 from datetime import date
 from typing import Any
 
-from reviewctl.errors import InvalidDataError, located
+from reviewctl.errors import InvalidDataError
 
 _CONFLICT = re.compile(r"^(<{7}|>{7}|\|{7})( |$)|^={7}$")
 
@@ -42,14 +42,8 @@ def conflict_marker_line(text: str) -> int | None:
 def _check_markers(text: str, shown: str) -> None:
     line = conflict_marker_line(text)
     if line is not None:
-        raise InvalidDataError(
-            located(
-                shown,
-                line,
-                None,
-                "git conflict marker; resolve the merge in this file, then `git add` it",
-            )
-        )
+        raise InvalidDataError("git conflict marker; resolve the merge in this file, then `git add` it",
+                               path=shown, line=line)
 
 
 # An anchor (`&name`) or alias (`*name`) where a value starts: after a space, a line
@@ -84,9 +78,9 @@ def _check_aliases(text: str, shown: str, private: bool) -> None:
             if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
                 key = None if private else next((str(k[2]) for k in reversed(keys) if k[0] and k[2] is not None),
                                                 None)
-                raise InvalidDataError(located(
-                    shown, event.start_mark.line + 1, key,
-                    "YAML anchors and aliases (&name, *name) are not allowed; write the values out in full"))
+                raise InvalidDataError(
+                    "YAML anchors and aliases (&name, *name) are not allowed; write the values out in full",
+                    path=shown, line=event.start_mark.line + 1, key=key)
             if isinstance(event, yaml.MappingStartEvent):
                 keys.append([True, True, None])
             elif isinstance(event, yaml.SequenceStartEvent):
@@ -114,9 +108,8 @@ _DEEP_INDENT = re.compile(rf"^[ \t]{{{MAX_DEPTH * 2},}}\S|(?:-[ \t]+){{{MAX_DEPT
 
 
 def _too_deep(shown: str, line: int) -> InvalidDataError:
-    return InvalidDataError(located(shown, line, None, f"nested too deep (more than {MAX_DEPTH} levels); "
-                                    "reviewctl's files are a few levels deep: put the file back as reviewctl "
-                                    "wrote it"))
+    return InvalidDataError(f"nested too deep (more than {MAX_DEPTH} levels); reviewctl's files are a few "
+                            "levels deep: put the file back as reviewctl wrote it", path=shown, line=line)
 
 
 def _check_depth(text: str, shown: str) -> None:
@@ -153,12 +146,12 @@ def parser_error(shown: str, line: int | None, problem: str, private: bool = Fal
     # The parsers quote the values of duplicate keys; those may be personal data.
     duplicate = re.match(r'found duplicate key "([^"]*)"', problem)
     if duplicate:
-        return InvalidDataError(located(shown, line, None if private else duplicate.group(1),
-                                        "the key appears twice; keep one of them"))
+        return InvalidDataError("the key appears twice; keep one of them", path=shown, line=line,
+                                key=None if private else duplicate.group(1))
     problem = re.sub(r"\s*with value.*", "", problem)
     if private and not _data_free(problem):
         problem = "a key or value that cannot be read"
-    return InvalidDataError(located(shown, line, None, f"malformed YAML ({problem}); fix the syntax at this line"))
+    return InvalidDataError(f"malformed YAML ({problem}); fix the syntax at this line", path=shown, line=line)
 
 
 # What the parsers quote that is no one's data: one character (`found character '\t'`) or a
@@ -186,6 +179,6 @@ def impossible_date(text: str, shown: str, private: bool = False) -> InvalidData
             except ValueError:
                 # In a file of identifiers the date may be someone's date of birth, mistyped.
                 said = "a date here" if private else match.group(0)
-                return InvalidDataError(located(shown, number, None, f"{said} is not a "
-                                                "real date; write a date that exists, as YYYY-MM-DD"))
-    return InvalidDataError(located(shown, None, None, "a value cannot be read; check the dates"))
+                return InvalidDataError(f"{said} is not a real date; write a date that exists, as YYYY-MM-DD",
+                                        path=shown, line=number)
+    return InvalidDataError("a value cannot be read; check the dates", path=shown)

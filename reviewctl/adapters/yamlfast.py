@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from reviewctl.adapters.yamlcheck import check_text, impossible_date, parser_error
-from reviewctl.errors import InvalidDataError, located
+from reviewctl.errors import InvalidDataError
 
 
 @cache
@@ -174,6 +174,6 @@ def parse_fast(text: str, shown: str) -> Any:
         line = mark.line + 1 if mark is not None else None
         raise parser_error(shown, line, error.problem or error.context or "malformed YAML") from None
     except yaml.YAMLError:
-        raise InvalidDataError(located(shown, None, None, "malformed YAML; fix the syntax")) from None
+        raise InvalidDataError("malformed YAML; fix the syntax", path=shown) from None
     except ValueError:
         raise impossible_date(text, shown) from None

@@ -23,12 +23,13 @@ if TYPE_CHECKING:  # ruamel loads only when a command edits or checks a file clo
 
 from reviewctl.adapters.yamlcheck import check_text, conflict_marker_line, impossible_date, parser_error
 from reviewctl.adapters.yamlfast import parse_fast
-from reviewctl.errors import InvalidDataError, located
+from reviewctl.errors import InvalidDataError
 
 __all__ = ["conflict_marker_line", "dump", "line_of", "new_map", "new_seq", "parse_fast", "parse_roundtrip",
            "parse_safe", "read_checked", "read_roundtrip", "read_text"]
 
 T = TypeVar("T")
+P = TypeVar("P")  # what a check reports a problem as
 
 
 @cache
@@ -142,7 +143,7 @@ def _parsed_settings(text: str, shown: str) -> Any:
 
 
 def read_checked(path: Path, shown: str,
-                 check: Callable[[Any], tuple[T | None, list[str]]]) -> tuple[T | None, list[str]]:
+                 check: Callable[[Any], tuple[T | None, list[P]]]) -> tuple[T | None, list[P]]:
     """Parse fast and check; only if there are problems, parse again to learn their lines.
 
     For the settings files (reviewctl.yaml, the workflow), read once per command."""
@@ -161,9 +162,7 @@ def read_text(path: Path, shown: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidDataError(
-            located(shown, None, None, f"not UTF-8 text ({error.reason}); save it as UTF-8")
-        ) from None
+        raise InvalidDataError(f"not UTF-8 text ({error.reason}); save it as UTF-8", path=shown) from None
 
 
 def dump(data: Any) -> str:

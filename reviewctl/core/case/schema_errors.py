@@ -1,4 +1,4 @@
-"""Turn pydantic's validation errors into `file:line: key: message` lines."""
+"""Turn pydantic's validation errors into problems: file, line, key and what to do."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reviewctl.adapters.yamlio import line_of
-from reviewctl.errors import located
+from reviewctl.core.case.problems import Problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -67,7 +67,7 @@ def _known_part(model: type[BaseModel], loc: tuple[str | int, ...]) -> tuple[str
     return loc
 
 
-def errors_of(model: type[M], data: Any, shown: str, private: bool = False) -> tuple[M | None, list[str]]:
+def errors_of(model: type[M], data: object, shown: str, private: bool = False) -> tuple[M | None, list[Problem]]:
     """Validate `data` against `model`: the model, or None and every problem found.
 
     `private`: the data are identifiers, so a message names a key only if the model has it,
@@ -79,5 +79,5 @@ def errors_of(model: type[M], data: Any, shown: str, private: bool = False) -> t
         for error in exc.errors(include_input=False, include_url=False):
             loc = tuple(error["loc"])
             key = ".".join(str(p) for p in (_known_part(model, loc) if private else loc)) or None
-            problems.append(located(shown, line_of(data, loc), key, _explain(model, error, private)))
+            problems.append(Problem(shown, _explain(model, error, private), line_of(data, loc), key))
         return None, problems

@@ -70,25 +70,37 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     """
     runs = cycles(workflow, docs)
     if len(runs) == 1:
-        return [given for _, given in _cycle_inputs(workflow, docs, runs[0])]
-    latest: dict[tuple[str, str | None], tuple[date, DeadlineInput]] = {}
+        return [_stopped_from_start(given) for _, given in _cycle_inputs(workflow, docs, runs[0])]
+    latest: dict[tuple[str, str | None], tuple[tuple[date, date | None], DeadlineInput]] = {}
     ended: list[DeadlineInput] = []
     for cycle in runs:
-        for raw, given in _cycle_inputs(workflow, cycle.docs, cycle):
+        for records, given in _cycle_inputs(workflow, cycle.docs, cycle):
             key = (given.name, given.item)
             before = latest.get(key)
-            if before is not None and (before[0], before[1].met_on) == (raw, given.met_on):
+            if before is not None and before[0] == records:
                 first = before[1]  # the same deadline, as it stands in this later cycle
                 given = given._replace(start=first.start, original=first.original, note=first.note,
-                                       cycle=first.cycle, moved=tuple(dict.fromkeys(first.moved + given.moved)))
+                                       met_on=first.met_on, cycle=first.cycle, changes=first.changes,
+                                       moved=tuple(dict.fromkeys(first.moved + given.moved)))
             elif before is not None:
                 ended.append(before[1])
-            latest[key] = (raw, given)
-    return [*ended, *(given for _, given in latest.values())]
+            latest[key] = (records, given)
+    return [_stopped_from_start(given) for given in [*ended, *(given for _, given in latest.values())]]
 
 
-def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[date, DeadlineInput]]:
-    """The started deadlines of one cycle of the case: (the date its clock's record starts it, the deadline)."""
+def _stopped_from_start(given: DeadlineInput) -> DeadlineInput:
+    """A clock that stopped before it started (it never ran) stopped on its start; a clock given
+    its due date has that date as `start`, and stops the day the case moved on, even before it.
+    Done once a reopened case's deadline is matched across its cycles: it starts where it first did."""
+    if given.stopped is None or given.unit == FIXED or given.stopped >= given.start:
+        return given
+    return given._replace(stopped=given.start)
+
+
+def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[tuple[date, date | None],
+                                                                                  DeadlineInput]]:
+    """The started deadlines of one cycle of the case, each with the dates its records start and
+    meet it (a minimum period's end is no record: it follows from the start)."""
     docs = with_derived(workflow, docs)
     case = docs.get("case") or {}
     case_type = case.get("type")
@@ -97,7 +109,7 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
     changes = recorded_changes(docs) if "clocks" in docs else {}
     fixes = corrections(docs)
     imported_by = workflow.imports.step if workflow.imports is not None else None
-    found: list[tuple[date, DeadlineInput]] = []
+    found: list[tuple[tuple[date, date | None], DeadlineInput]] = []
     for clock in workflow.clocks:
         if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
             continue
@@ -145,11 +157,12 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
             if clock.hold and met_on is None:
                 met_on = due  # a minimum period is met by time passing
             moved = tuple((fix.date, f"moved by a correction of {fix}") for fix in fixes if feeds(fix.field, reads))
-            found.append((raw, DeadlineInput(
-                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
-                # A clock given its due date has that date as `start`: the day it
-                # stopped is the day the case moved on, even before it fell due.
-                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+            # A pause or extension belongs to the deadline it was made on: not to one that
+            # starts again at a reopening after it.
+            made = tuple(c for c in changes.get((clock.id, item), ())
+                         if cycle.since is None or unit == FIXED or c[1] >= cycle.since)
+            found.append(((raw, met if isinstance(met, date) else None), DeadlineInput(
+                clock.id, label, item, start, due, met_on, clock.standing, unit, made, stopped,
                 note, cycle.number, moved, cycle.until)))
     return found
 

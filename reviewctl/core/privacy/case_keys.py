@@ -122,19 +122,19 @@ class Keystore:
             made_for = set(marker.read_text(encoding="ascii", errors="replace").partition(": ")[2].split())
             if not repo.holds_roots(made_for):
                 raise InvalidDataError(
-                    f"{shown}: store: {self.store_id} names the key store folder {self.path}, which belongs to "
-                    f"another repository (one that began at {sorted(made_for)[0][:12] if made_for else '?'}): "
-                    "the id was copied from another store; bring back this store's own id (`git log -p -- "
-                    f"{STORE_FILE}`), and never give a store another's id")
+                    f"{self.store_id} names the key store folder {self.path}, which belongs to another repository "
+                    f"(one that began at {sorted(made_for)[0][:12] if made_for else '?'}): the id was copied from "
+                    f"another store; bring back this store's own id (`git log -p -- {STORE_FILE}`), and never give a "
+                    "store another's id", path=shown, key="store")
         else:
             held = {p.name.rsplit(".", 1)[0] for p in self.path.iterdir() if p.suffix in (ENTRY, PURGING)}
             strangers = sorted(held - known_cases(self.store))
             if strangers:
                 raise InvalidDataError(
-                    f"{shown}: store: {self.store_id} names the key store folder {self.path}, which holds the keys "
-                    f"of {len(strangers)} case(s) this repository has never had (e.g. {strangers[0]}): the id may "
-                    "be another store's; bring back this store's own id, or fetch every branch "
-                    "(`git fetch --all`) if those cases are on one, then repeat")
+                    f"{self.store_id} names the key store folder {self.path}, which holds the keys of "
+                    f"{len(strangers)} case(s) this repository has never had (e.g. {strangers[0]}): the id may be "
+                    "another store's; bring back this store's own id, or fetch every branch (`git fetch --all`) if "
+                    "those cases are on one, then repeat", path=shown, key="store")
             self._bind(repo.root_commits())
         self._pin()
         self._bound = True
@@ -147,11 +147,11 @@ class Keystore:
         before = pinned.read_text(encoding="ascii", errors="replace").strip() if pinned.is_file() else ""
         if before and before != self.store_id:
             shown = self.store.shown(self.store.root / STORE_FILE)
-            raise InvalidDataError(f"{shown}: store: changed since this clone last used the key store (from "
+            raise InvalidDataError(f"changed since this clone last used the key store (from "
                                    f"{before[:8]}… to {str(self.store_id)[:8]}…), so no case key is read or given: a "
                                    "store's id never changes; bring it back (`git log -p -- "
                                    f"{STORE_FILE}`), or, if this clone now holds another store, delete "
-                                   f"{pinned}")
+                                   f"{pinned}", path=shown, key="store")
 
     def _pin(self) -> None:
         pinned = self.store.repo.git_dir / PINNED
@@ -176,7 +176,8 @@ class Keystore:
         except FileNotFoundError:
             text = None
         except (OSError, UnicodeDecodeError) as error:
-            raise UnusableError(f"{path}: cannot be read ({error}); restore it from the key store's backup") from None
+            raise UnusableError(f"cannot be read ({error}); restore it from the key store's backup",
+                                path=str(path)) from None
         self._seen.setdefault(path.name, text)
         return text
 

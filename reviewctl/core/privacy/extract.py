@@ -60,11 +60,12 @@ def _office(path: Path | bytes, shown: str, kind: str = "") -> Extracted:
     try:
         found = officetext.read(path)
     except TooLarge as error:
-        raise InvalidDataError(f"{shown}: {error}, so it cannot be checked for identifiers; save a smaller "
-                               "copy") from None
+        raise InvalidDataError(f"{error}, so it cannot be checked for identifiers; save a smaller "
+                               "copy", path=shown) from None
     except PackageError as error:
-        raise InvalidDataError(f"{shown}: not a readable {kind} file ({error}), so it cannot be checked for "
-                               f"identifiers; save it again from the word processor, or remove it") from None
+        raise InvalidDataError(f"not a readable {kind} file ({error}), so it cannot be checked for "
+                               "identifiers; save it again from the word processor, or remove it",
+                               path=shown) from None
     return Extracted("\n".join(line.replace("\n", " ") for line in found.lines), found.labels, found.uncheckable)
 
 
@@ -162,8 +163,8 @@ def extract(path: Path, shown: str) -> Extracted | None:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InvalidDataError(f"{shown}: cannot be read ({error.strerror}), so it cannot be checked for "
-                               "identifiers; make it readable, or move it out of the case folder") from None
+        raise InvalidDataError(f"cannot be read ({error.strerror}), so it cannot be checked for "
+                               "identifiers; make it readable, or move it out of the case folder", path=shown) from None
     if data.lstrip()[:5] == b"{\\rtf":
         return _rtf(data)
     text = decode(data)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import field_validator
 
@@ -77,7 +76,7 @@ def parse(text: str, shown: str) -> Confidential:
     data = yamlio.parse_roundtrip(text, shown, private=True) or {}
     model, problems = errors_of(Confidential, data, shown, private=True)
     if model is None:
-        raise InvalidDataError(problems[0])
+        raise problems[0].error()
     return model
 
 
@@ -132,14 +131,14 @@ def read(store: Store, case_id: str, secrets: list[str] | None = None) -> Confid
         text = agecrypt.secret_identities("\n".join(secrets), "the case's key").decrypt(
             path.read_text(encoding="ascii", errors="replace"))
     except CryptoError as error:
-        raise InvalidDataError(f"{shown}: cannot be decrypted with the case's key in the key store: {error}; "
+        raise InvalidDataError(f"cannot be decrypted with the case's key in the key store: {error}; "
                                "if the recipients changed lately, pull the latest commits; else bring back the "
-                               "last good version with `git restore` (or from an earlier commit)") from None
+                               "last good version with `git restore` (or from an earlier commit)", path=shown) from None
     try:
         return parse(text.decode("utf-8"), f"{shown} (decrypted)")
     except UnicodeDecodeError:
-        raise InvalidDataError(f"{shown}: decrypts to something that is not text; bring back the last "
-                               "good version with `git restore`") from None
+        raise InvalidDataError("decrypts to something that is not text; bring back the last "
+                               "good version with `git restore`", path=shown) from None
 
 
 def seal(store: Store, case_id: str, confidential: Confidential, secrets: list[str] | None = None,
@@ -178,7 +177,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
 
     `flags`: how a message names each kind's option, where it is not `--set KIND=` (refer's --dob).
     """
-    data: dict[str, list[Any]] = {key: list(getattr(confidential, key)) if confidential else []
+    data: dict[str, list[str | dt.date]] = {key: list(getattr(confidential, key)) if confidential else []
                                   for key in KINDS.values()}
     for flag, items, adding in (("--set", add, True), ("--remove", remove, False)):
         for item in items:
@@ -192,7 +191,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
             named = (flags or {}).get(kind, f"{flag} {kind}=…")
             if not value:
                 raise UsageError(f"{named}: the value is blank; give the identifier")
-            parsed: Any = value
+            parsed: str | dt.date = value
             if key == "dates_of_birth":
                 try:
                     parsed = read_date(value)
@@ -208,7 +207,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
                                  "`reviewctl confidential ID --show` lists them")
     model, problems = errors_of(Confidential, data, "the identifiers", private=True)
     if model is None:
-        raise UsageError(problems[0])
+        raise problems[0].error(UsageError)
     return model
 
 

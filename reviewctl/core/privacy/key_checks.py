@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from reviewctl.adapters.files import write_atomic
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.privacy.case_keys import PURGING, Keystore
 from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, stored_as
 from reviewctl.core.privacy.recipient_list import Listing, Member, read, read_at, shown_members
@@ -63,26 +64,26 @@ def _base(store: Store, base: str | None) -> tuple[str, Listing] | None:
     return ref, read_at(store, commit, ref)
 
 
-def store_id_problems(store: Store, listing: Listing, on_base: tuple[str, Listing] | None) -> list[str]:
+def store_id_problems(store: Store, listing: Listing, on_base: tuple[str, Listing] | None) -> list[Problem]:
     """A store's id that is not the base's, or that was made in another repository."""
     own = listing.store
     if own is None:
         return []
     problems = []
     if on_base is not None and on_base[1].store is not None and on_base[1].store.value != own.value:
-        problems.append(f"{own.shown}: store: differs from the id on the base branch ({on_base[0]}); a store's id "
-                        "never changes (it names its folder in the key store, which another store's id would open): "
-                        "bring back the base's")
+        problems.append(Problem(own.shown, f"differs from the id on the base branch ({on_base[0]}); a store's id "
+                                "never changes (it names its folder in the key store, which another store's id "
+                                "would open): bring back the base's", key="store"))
     if own.roots and not store.repo.is_shallow() and not store.repo.holds_roots(set(own.roots)):
-        problems.append(f"{own.shown}: store: was made in another repository (one that began at "
-                        f"{sorted(own.roots)[0][:12]}), which this one's history does not hold; a store's id is its "
-                        "own: bring back this store's")
+        problems.append(Problem(own.shown, f"was made in another repository (one that began at "
+                                f"{sorted(own.roots)[0][:12]}), which this one's history does not hold; a store's "
+                                "id is its own: bring back this store's", key="store"))
     return problems
 
 
-def key_problems(store: Store, base: str | None) -> list[str]:
+def key_problems(store: Store, base: str | None) -> list[Problem]:
     """For `validate`: the store's id, and every case key that is not in step with the recipients."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     try:
         listing = read(store)
         if listing.store is None:
@@ -94,15 +95,16 @@ def key_problems(store: Store, base: str | None) -> list[str]:
         if not keystore.path.is_dir():
             return problems  # no key store here (CI): the keys are checked where they are
     except ReviewctlError as error:
-        return [*problems, error.message]
+        return [*problems, Problem.of(error)]
     known = {m.recipient for m in on_base[1].members} if on_base is not None else None
     wrap_for = [m for m in listing.members if known is None or m.recipient in known]
-    problems += [f"{keystore.file(c, PURGING)}: the purge of {c} was interrupted; run `reviewctl doctor` to finish it"
-                 for c in keystore.case_ids(PURGING)]
+    problems += [Problem(str(keystore.file(c, PURGING)), f"the purge of {c} was interrupted; run `reviewctl doctor` "
+                         "to finish it") for c in keystore.case_ids(PURGING)]
     held = set(keystore.case_ids())
     done, _ = purges_to_finish(store, held, set(), {c for c in held if stored_as(store, c) is not None})
-    problems += [f"{store.shown(store.case_dir(c))}: its identifiers were purged, but its key is still in the key "
-                 f"store ({keystore.file(c)}); run `reviewctl doctor` to finish the purge" for c in sorted(done)]
+    problems += [Problem(store.shown(store.case_dir(c)), f"its identifiers were purged, but its key is still in the "
+                         f"key store ({keystore.file(c)}); run `reviewctl doctor` to finish the purge")
+                 for c in sorted(done)]
     seen = _InStep(store, keystore, listing, wrap_for)
     for case_id in store.case_ids():
         if stored_as(store, case_id) == "encrypted" and not seen.unchanged(case_id):
@@ -153,31 +155,32 @@ class _InStep:
 
 
 def _entry_problems(store: Store, keystore: Keystore, case_id: str, listing: Listing,
-                    wrap_for: list[Member]) -> list[str]:
+                    wrap_for: list[Member]) -> list[Problem]:
     shown = store.shown(store.case_dir(case_id) / IDENTIFIERS_FILE)
     try:
         entry = keystore.entry(case_id)
     except ReviewctlError as error:
-        return [error.message]
+        return [Problem.of(error)]
     if entry is None:
-        return [f"{shown}: its key is not in the key store ({keystore.path}); restore it from the key store's backup"]
+        return [Problem(shown, f"its key is not in the key store ({keystore.path}); restore it from the key store's "
+                        "backup")]
     gone = entry.readable_by(listing.removed_keys)
     if not entry.described or gone is None:
-        return [f"{shown}: its key does not say who could read it (written before reviewctl recorded it); "
-                f"{_RECONCILE} gives the case a new key"]
+        return [Problem(shown, "its key does not say who could read it (written before reviewctl recorded it); "
+                        f"{_RECONCILE} gives the case a new key")]
     if not entry.as_said():
-        return [f"{shown}: its key in {keystore.file(case_id)} is encrypted for other keys than it names "
-                f"({entry.who()}); {_RECONCILE} gives the case a new key"]
+        return [Problem(shown, f"its key in {keystore.file(case_id)} is encrypted for other keys than it names "
+                        f"({entry.who()}); {_RECONCILE} gives the case a new key")]
     if gone or entry.rekey_due:
         who = shown_members(gone) if gone else "a former recipient"
-        return [f"{shown}: its key can still be read by {who}, who are no longer recipients; "
-                f"{_RECONCILE} gives the case a new key"]
+        return [Problem(shown, f"its key can still be read by {who}, who are no longer recipients; "
+                        f"{_RECONCILE} gives the case a new key")]
     strangers = entry.strangers(listing.members)
     if strangers:
-        return [f"{shown}: its key is encrypted for {shown_members(strangers)}, whom this clone does not list "
-                "(added in another clone, and not merged here yet?); `reviewctl sync`, then look again"]
+        return [Problem(shown, f"its key is encrypted for {shown_members(strangers)}, whom this clone does not list "
+                        "(added in another clone, and not merged here yet?); `reviewctl sync`, then look again")]
     lacking = entry.lacking(wrap_for)
     if lacking:
-        return [f"{shown}: its key is not encrypted for {shown_members(lacking)}, who are recipients; "
-                f"{_RECONCILE} gives it to them"]
+        return [Problem(shown, f"its key is not encrypted for {shown_members(lacking)}, who are recipients; "
+                        f"{_RECONCILE} gives it to them")]
     return []

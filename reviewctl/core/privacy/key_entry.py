@@ -106,8 +106,8 @@ def _members(values: list[str], where: str) -> tuple[Member, ...]:
         try:
             members.append(Member(name, agecrypt.parse_recipient(key)))
         except CryptoError:
-            raise InvalidDataError(f"{where}: names a recipient whose key is not a public key; restore it from "
-                                   "the key store's backup") from None
+            raise InvalidDataError("names a recipient whose key is not a public key; restore it from "
+                                   "the key store's backup", path=where) from None
     return tuple(members)
 
 
@@ -140,15 +140,15 @@ def parse(text: str, case_id: str, where: str) -> Entry:
     """An entry's text, as written beside its ciphertext (nothing decrypted)."""
     start = text.find(_ARMOUR)
     if start < 0:
-        raise InvalidDataError(f"{where}: not a key-store entry; restore it from the key store's backup")
+        raise InvalidDataError("not a key-store entry; restore it from the key store's backup", path=where)
     head = text[:start].splitlines()
     if not head:  # written before entries said whom they are for
         return Entry(case_id, None, (), None, text[start:], described=False)
     if not head[0].startswith(_TITLE):
-        raise InvalidDataError(f"{where}: not a key-store entry; restore it from the key store's backup")
+        raise InvalidDataError("not a key-store entry; restore it from the key store's backup", path=where)
     fields = _fields(head[1:])
     if fields.get("case") != [case_id]:
-        raise InvalidDataError(f"{where}: is the key of another case; restore it from the key store's backup")
+        raise InvalidDataError("is the key of another case; restore it from the key store's backup", path=where)
     stores = fields.get("store")
     return Entry(case_id, stores[0] if stores else None, _members(fields.get("for", []), where),
                  _known(fields.get("known-to", []), where), text[start:], rekey_due=fields.get("re-key") == ["due"])
@@ -165,13 +165,13 @@ def open_entry(entry: Entry, mine: Identities, store: str | None, where: str) ->
     except CryptoError as error:
         raise KeysUnavailable(f"{where}: {error}; it can be read by the keys of: {entry.who()}") from None
     except UnicodeDecodeError:
-        raise InvalidDataError(f"{where}: not a key-store entry; restore it from the key store's backup") from None
+        raise InvalidDataError("not a key-store entry; restore it from the key store's backup", path=where) from None
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     secrets = [line for line in lines if line.startswith(_SECRET)]
     said = [line for line in lines if not line.startswith((_SECRET, "#"))]
     title = next((line for line in lines if line.startswith("# reviewctl: the key of ")), None)
     if title is not None and title != f"# reviewctl: the key of {entry.case_id}'s identifiers":
-        raise InvalidDataError(f"{where}: is the key of another case; restore it from the key store's backup")
+        raise InvalidDataError("is the key of another case; restore it from the key store's backup", path=where)
     if entry.described:
         fields = _fields(said)
         stores = fields.get("store")
@@ -182,10 +182,10 @@ def open_entry(entry: Entry, mine: Identities, store: str | None, where: str) ->
                                                        set(inside.known_to or ()), inside.rekey_due) \
                 != (entry.store, set(entry.holders), entry.known_to is None, set(entry.known_to or ()),
                     entry.rekey_due):
-            raise InvalidDataError(f"{where}: what it says beside its ciphertext (whom it is for) was changed "
-                                   "after it was written; restore it from the key store's backup")
+            raise InvalidDataError("what it says beside its ciphertext (whom it is for) was changed "
+                                   "after it was written; restore it from the key store's backup", path=where)
         if store is not None and entry.store is not None and entry.store != store:
-            raise InvalidDataError(f"{where}: was written for another store; restore it from the key store's backup")
+            raise InvalidDataError("was written for another store; restore it from the key store's backup", path=where)
     try:
         agecrypt.secret_identities("\n".join(secrets), where)
     except CryptoError as error:

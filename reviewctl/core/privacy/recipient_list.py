@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError, Recipient
 from reviewctl.core.signing.base_branch import base_ref
 from reviewctl.core.store.folder import Store
-from reviewctl.errors import InvalidDataError, RefusedError, located
+from reviewctl.errors import InvalidDataError, RefusedError
 
 RECIPIENTS_DIR = ".reviewctl/recipients"
 STORE_FILE = ".reviewctl/store.yaml"
@@ -78,60 +78,64 @@ def shown_members(members: list[Member]) -> str:
     return ", ".join(m.shown for m in members) if members else "nobody"
 
 
-def _store_id(data: Any, shown: str, roots_expected: bool) -> StoreId:
+def _store_id(data: object, shown: str, roots_expected: bool) -> StoreId:
     value = data.get("store") if isinstance(data, dict) else None
-    if not (isinstance(value, str) and _STORE_ID.match(value)):
-        raise InvalidDataError(located(shown, 1, "store", "must be the store's id (32 hex digits), as "
-                                       "`reviewctl recipients add` wrote it; bring back the committed file"))
+    if not (isinstance(data, dict) and isinstance(value, str) and _STORE_ID.match(value)):
+        raise InvalidDataError("must be the store's id (32 hex digits), as "
+                               "`reviewctl recipients add` wrote it; bring back the committed file",
+                               path=shown, line=1, key="store")
     roots = data.get("roots") if roots_expected else []
     if not (isinstance(roots, list) and all(isinstance(r, str) and _COMMIT.match(r) for r in roots)) \
             or (roots_expected and not roots):
-        raise InvalidDataError(located(shown, yamlio.line_of(data, ("roots",)), "roots", "must list the "
-                                       "repository's first commits, as `reviewctl recipients add` wrote them; "
-                                       "bring back the committed file"))
+        raise InvalidDataError("must list the "
+                               "repository's first commits, as `reviewctl recipients add` wrote them; "
+                               "bring back the committed file",
+                               path=shown, line=yamlio.line_of(data, ("roots",)), key="roots")
     return StoreId(value, frozenset(roots), shown)
 
 
-def _member(name: str, data: Any, shown: str) -> tuple[Member, bool]:
+def _member(name: str, data: object, shown: str) -> tuple[Member, bool]:
     """A recipient's file: the recipient, and whether they were removed."""
     if not NAME_SHAPE.match(name):
-        raise InvalidDataError(f"{shown}: {name!r} is not a recipient name (letters, digits and . _ @ + -); "
-                               "remove the file, and add them with `reviewctl recipients add`")
+        raise InvalidDataError(f"{name!r} is not a recipient name (letters, digits and . _ @ + -); "
+                               "remove the file, and add them with `reviewctl recipients add`", path=shown)
     key = data.get("key") if isinstance(data, dict) else None
     if not isinstance(key, str):
-        raise InvalidDataError(located(shown, 1, "key", "must be the recipient's public key; remove the file, "
-                                       "and add them with `reviewctl recipients add`"))
+        raise InvalidDataError("must be the recipient's public key; remove the file, "
+                               "and add them with `reviewctl recipients add`", path=shown, line=1, key="key")
     removed = data.get("removed", False) if isinstance(data, dict) else False
     if not isinstance(removed, bool):
-        raise InvalidDataError(located(shown, yamlio.line_of(data, ("removed",)), "removed", "must be true or "
-                                       "absent, as `reviewctl recipients remove` wrote it; bring back the committed "
-                                       "file"))
+        raise InvalidDataError("must be true or "
+                               "absent, as `reviewctl recipients remove` wrote it; bring back the committed "
+                               "file", path=shown, line=yamlio.line_of(data, ("removed",)), key="removed")
     try:
         return Member(name, agecrypt.parse_recipient(key)), removed
     except CryptoError as error:
-        raise InvalidDataError(located(shown, yamlio.line_of(data, ("key",)), "key", f"{error}; fix it or "
-                                       "remove the recipient with `reviewctl recipients remove`")) from None
+        raise InvalidDataError(f"{error}; fix it or "
+                               "remove the recipient with `reviewctl recipients remove`",
+                               path=shown, line=yamlio.line_of(data, ("key",)), key="key") from None
 
 
-def _legacy_members(data: Any, shown: str) -> list[Member]:
+def _legacy_members(data: object, shown: str) -> list[Member]:
     listed = data.get("recipients") if isinstance(data, dict) else None
     if not isinstance(listed, list):
-        raise InvalidDataError(located(shown, 1, "recipients", "must be a list of {name, key}; "
-                                       "change it with `reviewctl recipients add/remove`"))
+        raise InvalidDataError("must be a list of {name, key}; "
+                               "change it with `reviewctl recipients add/remove`", path=shown, line=1, key="recipients")
     members = []
     for i, entry in enumerate(listed):
         line = yamlio.line_of(data, ("recipients", i))
         if not (isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("key"), str)):
-            raise InvalidDataError(located(shown, line, f"recipients[{i}]", "must have a name and a key"))
+            raise InvalidDataError("must have a name and a key", path=shown, line=line, key=f"recipients[{i}]")
         try:
             members.append(Member(entry["name"], agecrypt.parse_recipient(entry["key"])))
         except CryptoError as error:
-            raise InvalidDataError(located(shown, line, f"recipients[{i}].key", f"{error}; fix it or "
-                                           "remove the recipient with `reviewctl recipients remove`")) from None
+            raise InvalidDataError(f"{error}; fix it or "
+                                   "remove the recipient with `reviewctl recipients remove`",
+                                   path=shown, line=line, key=f"recipients[{i}].key") from None
     return members
 
 
-def _listing(texts: dict[str, str], shown: Any) -> Listing:
+def _listing(texts: dict[str, str], shown: Callable[[str], str]) -> Listing:
     """The listing from the texts of its files (keyed by their path in the store)."""
     found = Listing()
     legacy_text = texts.get(LEGACY_FILE)
@@ -145,8 +149,9 @@ def _listing(texts: dict[str, str], shown: Any) -> Listing:
     if texts.get(STORE_FILE) is not None:
         store = _store_id(yamlio.parse_roundtrip(texts[STORE_FILE], shown(STORE_FILE)), shown(STORE_FILE), True)
         if found.store is not None and found.store.value != store.value:
-            raise InvalidDataError(f"{shown(STORE_FILE)}: store: differs from the id in {shown(LEGACY_FILE)}; keep "
-                                   "the one the key store's folder is named by, then `reviewctl recipients migrate`")
+            raise InvalidDataError(f"differs from the id in {shown(LEGACY_FILE)}; keep "
+                                   "the one the key store's folder is named by, then `reviewctl recipients migrate`",
+                                   path=shown(STORE_FILE), key="store")
         found.store = store
     for path in sorted(p for p in texts if p.startswith(RECIPIENTS_DIR + "/") and p.endswith(".yaml")):
         name = path[len(RECIPIENTS_DIR) + 1:-len(".yaml")]
@@ -155,8 +160,8 @@ def _listing(texts: dict[str, str], shown: Any) -> Listing:
             found.removed.append(member)
             continue
         if name in by_name and by_name[name].recipient != member.recipient:
-            raise InvalidDataError(f"{shown(path)}: {name} has another key in {shown(LEGACY_FILE)}; keep the right "
-                                   "one, then `reviewctl recipients migrate`")
+            raise InvalidDataError(f"{name} has another key in {shown(LEGACY_FILE)}; keep the right "
+                                   "one, then `reviewctl recipients migrate`", path=shown(path))
         by_name[name] = member
     found.members = sorted(by_name.values(), key=lambda m: m.name)
     return found
@@ -172,12 +177,12 @@ def _committed_text(store: Store, path: Path) -> str | None:
     if not path.is_symlink() and not path.exists():
         return None
     if path.is_symlink() or not path.is_file():
-        raise InvalidDataError(f"{store.shown(path)}: is a link or not a regular file; the recipients are regular "
+        raise InvalidDataError(f"is a link or not a regular file; the recipients are regular "
                                "files committed in the store: bring back the committed file (`git log -p -- "
-                               f"{store.repo_path(path.parent)}`), or remove the link")
+                               f"{store.repo_path(path.parent)}`), or remove the link", path=store.shown(path))
     if path.stat().st_size > _MAX_FILE:
-        raise InvalidDataError(f"{store.shown(path)}: longer than a recipients' file ever is "
-                               f"({_MAX_FILE >> 10} KB); bring back the committed file")
+        raise InvalidDataError(f"longer than a recipients' file ever is "
+                               f"({_MAX_FILE >> 10} KB); bring back the committed file", path=store.shown(path))
     return yamlio.read_text(path, store.shown(path))
 
 
@@ -265,10 +270,10 @@ def on_base(store: Store) -> tuple[str, Listing]:
     # commit is then in this history), and hand its keys to this store's recipients.
     own = read(store).store
     if own is not None and listing.store is not None and own.value != listing.store.value:
-        raise InvalidDataError(f"{own.shown}: store: differs from the id on the base branch ({ref}), so no case "
+        raise InvalidDataError(f"differs from the id on the base branch ({ref}), so no case "
                                "key is read or given here (the id names a folder in the key store, and another "
                                f"store's id would open its keys): bring back the base's (`git checkout {ref} -- "
-                               f"{STORE_FILE}`), or work on the base branch")
+                               f"{STORE_FILE}`), or work on the base branch", path=own.shown, key="store")
     return ref, listing
 
 

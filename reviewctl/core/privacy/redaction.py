@@ -336,9 +336,10 @@ def findings(store: Store, case_id: str) -> Findings:
         try:
             extracted = None if path.is_symlink() else extract(path, shown)
         except InvalidDataError as error:  # it may name a part, whose name may hold an identifier
-            raise InvalidDataError(error.message if not guard.scan(error.message) else
-                                   f"{shown}: not a readable Office file (a part whose name is withheld), so it "
-                                   "cannot be checked for identifiers; save it again, or remove it") from None
+            if guard.scan(error.message):
+                raise InvalidDataError("not a readable Office file (a part whose name is withheld), so it cannot be "
+                                       "checked for identifiers; save it again, or remove it", path=shown) from None
+            raise error from None
         if extracted is None:
             result.unreadable.append(shown)
             continue

@@ -44,8 +44,8 @@ def closed_on(store: Store, case: CaseDoc) -> date | None:
 def check_types(store: Store) -> None:
     for case_type in store.config.retention:
         if case_type not in store.workflow.types:
-            raise InvalidDataError(f"{store.shown(store.root / CONFIG_FILE)}: retention.{case_type}: not a review "
-                                   f"type; give one of {', '.join(store.workflow.types)}")
+            raise InvalidDataError(f"not a review type; give one of {', '.join(store.workflow.types)}",
+                                   path=store.shown(store.root / CONFIG_FILE), key=f"retention.{case_type}")
 
 
 def due_date(store: Store, files: CaseFiles) -> tuple[date, Due] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from reviewctl.core.case.files import Action
 from reviewctl.core.clocks.deadlines import Deadline
@@ -26,17 +26,31 @@ def rag(action: Action | dict[str, object], deadline: Deadline | None) -> str:
     return "green"
 
 
-def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
+class ActionRow(TypedDict):
+    """An action as `actions list --format json` gives it."""
+
+    id: str
+    text: str | None
+    owner: str | None
+    due: str | None
+    measure: str | None
+    status: str | None
+    rag: str
+    last_progress: str | None
+    signed_off: str | None
+
+
+def action_rows(store: Store, case_id: str, today: date) -> list[ActionRow]:
     files = checked_case(store, case_id)  # a value of the wrong type is named, not shown blank
     due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
            if d.name == "action"}
-    rows = []
+    rows: list[ActionRow] = []
     for action in files.jcrg.actions:
         progress = action.progress
         rows.append({
-            "id": action["id"], "text": action.text, "owner": action.owner,
-            "due": action["due"].isoformat(), "measure": action.measure,
-            "status": action.get("status", "open"), "rag": rag(action, due.get(action["id"])),
+            "id": action.id, "text": action.text, "owner": action.owner,
+            "due": action.due.isoformat() if action.due else None, "measure": action.measure,
+            "status": action.status if "status" in action else "open", "rag": rag(action, due.get(action.id)),
             "last_progress": progress[-1].note if progress else None,
             "signed_off": action.signed_off.isoformat() if action.signed_off else None,
         })

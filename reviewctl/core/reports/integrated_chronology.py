@@ -12,7 +12,6 @@ from reviewctl.core.case.chronology_records import CHRONOLOGY_DIR, AgencyChronol
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.store.confinement import check_case_tree
 from reviewctl.core.store.folder import Store
-from reviewctl.errors import InvalidDataError
 
 DUPLICATE_SIMILARITY = 0.8
 GAP_DAYS = 90
@@ -40,7 +39,7 @@ def integrated(store: Store, case_id: str, gap_days: int = GAP_DAYS) -> list[Row
         data = yamlio.parse_safe(yamlio.read_text(path, shown), shown)
         chronology, problems = errors_of(AgencyChronology, data, shown)
         if chronology is None:
-            raise InvalidDataError(problems[0])
+            raise problems[0].error()
         rows += [Row(e.date, e.time, chronology.agency, e.event, e.source, e.significance, [])
                  for e in chronology.events]
     rows.sort(key=lambda r: (r.date, r.time or "", r.agency))

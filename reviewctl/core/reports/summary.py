@@ -12,7 +12,7 @@ A case has two parts, kept in two cache files (core/reports/cache.py):
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
 
 from reviewctl.core.case.files import (
     CaseDoc,
@@ -23,7 +23,10 @@ from reviewctl.core.case.files import (
     ProfileDoc,
     PublicationDoc,
     ReportDoc,
+    ScopingDoc,
 )
+from reviewctl.core.case.paths import Documents
+from reviewctl.core.case.views import as_day, as_text, as_texts
 from reviewctl.core.clocks.deadlines import DeadlineInput
 from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.acts import Act
@@ -34,13 +37,16 @@ if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow m
     from reviewctl.core.workflow.load import Workflow
 
 
+# Every value is read through the typed views (a key missing, or of another type, is None): a
+# summary is made only of a case whose files passed the checks, so that is a value the case
+# does not have, never one of the wrong type.
 class Action(NamedTuple):
     """A JCRG action as the tracker counts it."""
 
-    id: Any
-    due: Any  # a date when the record is well formed
-    signed_off: Any
-    status: Any
+    id: str
+    due: date | None
+    signed_off: date | None
+    status: str | None
 
 
 class Summary(NamedTuple):
@@ -49,42 +55,52 @@ class Summary(NamedTuple):
     stage: str
     stage_label: str | None
     terminal: bool
-    subject: Any
-    received: Any  # a date when the record is well formed
-    incident_date: Any
-    agencies: tuple[Any, ...]
+    subject: str | None
+    received: date | None
+    incident_date: date | None
+    agencies: tuple[str, ...]
     converted: bool
     decision: str | None
-    decision_date: Any
-    lead_reviewer: Any
-    published: Any
+    decision_date: date | None
+    lead_reviewer: str | None
+    published: date | None
     deadlines: tuple[DeadlineInput, ...]
     actions: tuple[Action, ...]
-    basis: Any = None  # statutory_facts: the basis of a review (sar), for the tracker
+    basis: str | None = None  # statutory_facts: the basis of a review (sar), for the tracker
+
+
+class StatutoryFacts(NamedTuple):
+    """A review's basis ("" where its type needs one and none is recorded; None where the type
+    has none), the Panel's response to the rapid review, and the national review the Panel
+    took (its date; whether it ended the local review)."""
+
+    basis: str | None
+    panel_outcome: str | None
+    panel_date: date | None
+    national_review: date | None
+    national_ended_local: bool
 
 
 class Facts(NamedTuple):
     """What the yearly and statutory figures count."""
 
-    triage_outcome: Any
-    triage_date: Any
-    conducted_from: Any
-    agreed: Any
+    triage_outcome: str | None
+    triage_date: date | None
+    conducted_from: date | None
+    agreed: date | None
     closed: date | None
     expected_months: int | None
-    ended: Any
-    route: Any
-    route_reason: Any
-    publication_date: Any
-    findings: tuple[Any, ...]
-    themes: tuple[Any, ...]
-    # statutory_facts: a review's basis ("" where its type needs one and none is recorded;
-    # None where the type has none), the Panel's response to the rapid review, and the
-    # national review the Panel took (its date; whether it ended the local review).
-    basis: Any = None
-    panel_outcome: Any = None
-    panel_date: Any = None
-    national_review: Any = None
+    ended: date | None
+    route: str | None
+    route_reason: str | None
+    publication_date: date | None
+    findings: tuple[str, ...]
+    themes: tuple[str, ...]
+    # StatutoryFacts, field by field.
+    basis: str | None = None
+    panel_outcome: str | None = None
+    panel_date: date | None = None
+    national_review: date | None = None
     national_ended_local: bool = False
     # Every decision whether to conduct the review, as (outcome, date, cycle: 1 or more after a
     # reopening), and the date of each reopening (workflow/history.py).
@@ -95,22 +111,23 @@ class Facts(NamedTuple):
 class PlanItem(NamedTuple):
     """What a JCRG action is, for the site (in the order of `Summary.actions`)."""
 
-    text: Any
-    owner: Any
-    measure: Any
-    progress: Any  # the latest progress note
+    text: str | None
+    owner: str | None
+    measure: str | None
+    progress: str | None  # the latest progress note
 
 
 class Details(NamedTuple):
     facts: Facts
-    stages: tuple[tuple[Any, Any], ...]  # (stage, date) of each stage the case passed through
+    stages: tuple[tuple[str | None, date | None], ...]  # (stage, date) of each stage the case passed through
     plan: tuple[PlanItem, ...]
     search: dict[str, str]  # the searchable text by field, folded (core/reports/search.py)
 
 
 # The details of a case that broke between a report's walk and its details being read.
 NO_DETAILS = Details(Facts(None, None, None, None, None, None, None, None, None, None, (), ()), (), (), {})
-T = TypeVar("T")
+# What Shared keeps one of: text (a type, a stage, an agency, a date's label), a date, a case's file names.
+S = TypeVar("S", str, date, tuple[str, ...])
 
 
 class Shared:
@@ -119,20 +136,28 @@ class Shared:
     and a warm report reads back, and holds in memory, one object instead of one per case."""
 
     def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
+        self._texts: dict[str, str] = {}
+        self._dates: dict[date, date] = {}
+        self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def __call__(self, value: T) -> T:
-        if isinstance(value, str | date | tuple):
-            try:
-                return self._seen.setdefault(value, value)  # type: ignore[no-any-return]
-            except TypeError:  # a tuple holding something unhashable
-                return value
+    @overload
+    def __call__(self, value: S) -> S: ...
+    @overload
+    def __call__(self, value: S | None) -> S | None: ...
+    def __call__(self, value: S | None) -> S | None:
+        if isinstance(value, str):
+            return self._texts.setdefault(value, value)
+        if isinstance(value, date):
+            return self._dates.setdefault(value, value)
+        if isinstance(value, tuple):
+            return self._names.setdefault(value, value)
         return value
 
 
-def _latest_decision(workflow: Workflow, docs: dict[str, Any], stage: str) -> tuple[str | None, date | None]:
+def _latest_decision(workflow: Workflow, docs: Documents, case: CaseDoc) -> tuple[str | None, date | None]:
     """The tracker's decision: the latest, unless the case waits for one (at the meeting or the chair)."""
-    if workflow.for_action(Act.DECIDE_CONDUCT, stage, str(docs["case"].get("type"))) is not None \
+    stage = case.stage
+    if workflow.for_action(Act.DECIDE_CONDUCT, stage, case.type) is not None \
             or workflow.decided_by_chair(stage):
         return None, None
     found = decisions(workflow, docs)
@@ -150,13 +175,21 @@ def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
                           stopped=share(given.stopped), note=share(given.note))
 
 
-def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None) -> Summary:
+def _published(publication: PublicationDoc) -> date | None:
+    """The day a report was published: a route that publishes nothing (sar: not-published) records
+    its date, never a place or a day it is online from; an imported publication may have no place."""
+    if publication.get("where") is None and publication.get("online_from") is None:
+        return None
+    return as_day(publication.get("date"))
+
+
+def summarise(workflow: Workflow, docs: Documents, share: Shared | None = None) -> Summary:
     """The tracker's record of a case whose files passed the checks (reports/cache.py checks first)."""
     share = share or Shared()
     case = CaseDoc(docs["case"])
     stage = case.stage
     stage_def = workflow.stage(stage)
-    outcome, decided = _latest_decision(workflow, docs, stage)
+    outcome, decided = _latest_decision(workflow, docs, case)
     jcrg = JcrgDoc(docs.get("jcrg"))
     links = LinksDoc(docs.get("links")).links or []
     publication = PublicationDoc(docs.get("publication"))
@@ -170,33 +203,29 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
         converted=any(link.get("kind") == "converted" for link in links if isinstance(link, dict)),
         decision=share(outcome), decision_date=share(decided),
         lead_reviewer=share(CommissionDoc(docs.get("commission")).lead_reviewer.name),
-        # A route that publishes nothing (sar: not-published) records its date, never a place or
-        # a day it is online from; an imported publication may have no place.
-        published=share(publication.get("date"))
-        if publication.get("where") is not None or publication.get("online_from") is not None else None,
+        published=share(_published(publication)),
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status)) for a in jcrg.actions),
-        basis=share(statutory_facts(workflow, docs)["basis"]),
+        basis=share(statutory_facts(workflow, docs).basis),
     )
 
 
-def statutory_facts(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
+def statutory_facts(workflow: Workflow, docs: Documents) -> StatutoryFacts:
     """What `stats` and the tracker count of the statutory records (issue 21): the basis,
     the Panel's response and a national review; whether that ended the local review is read
     from the history."""
-    case, decision, scoping = docs["case"], docs.get("decision"), docs.get("scoping") or {}
-    response = scoping.get("panel_response") if isinstance(scoping, dict) else None
-    national = scoping.get("national_review") if isinstance(scoping, dict) else None
-    return {
-        "basis": (basis_of(decision) or "") if workflow.statute.bases.get(str(case.get("type"))) else None,
-        "panel_outcome": panel_outcome(response),
-        "panel_date": response.get("date") if isinstance(response, dict) else None,
-        "national_review": national.get("date") if isinstance(national, dict) else None,
-        "national_ended_local": ended_local(workflow, case),
-    }
+    case, decision, scoping = docs["case"], docs.get("decision"), ScopingDoc(docs.get("scoping"))
+    response, national = scoping.get("panel_response"), scoping.get("national_review")
+    return StatutoryFacts(
+        basis=(basis_of(decision) or "") if workflow.statute.bases.get(CaseDoc(case).type) else None,
+        panel_outcome=panel_outcome(response),
+        panel_date=as_day(response.get("date")) if isinstance(response, dict) else None,
+        national_review=as_day(national.get("date")) if isinstance(national, dict) else None,
+        national_ended_local=ended_local(workflow, case),
+    )
 
 
-def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None) -> Details:
+def details(workflow: Workflow, docs: Documents, search: dict[str, str], share: Shared | None = None) -> Details:
     share = share or Shared()
     case = CaseDoc(docs["case"])
     history = case.history
@@ -206,8 +235,9 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
     triage = case.triage
     publication = PublicationDoc(docs.get("publication"))
     final = ReportDoc(docs.get("report")).version(jcrg.final_report.version)
+    statutory = statutory_facts(workflow, docs)
     facts = Facts(
-        triage_outcome=share(triage.get("outcome")), triage_date=share(triage.get("date")),
+        triage_outcome=share(as_text(triage.get("outcome"))), triage_date=share(as_day(triage.get("date"))),
         conducted_from=share(made[-1].date) if made and made[-1].outcome == "conduct" else None,
         agreed=share(jcrg.date),
         closed=share(_entered(history, workflow.reached_by(Act.CLOSE))),
@@ -215,11 +245,13 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
         ended=share(last_move.date) if workflow.is_terminal(case.stage) and last_move else None,
         # What the statutory figures count: the publication route, the findings of a review
         # not published (for the annual report), and the learning themes.
-        route=share(publication.get("route")), route_reason=publication.get("route_reason"),
-        publication_date=share(publication.get("date")),
-        findings=tuple(final.get("recommendations") or []) if final is not None else (),
+        route=share(as_text(publication.get("route"))), route_reason=as_text(publication.get("route_reason")),
+        publication_date=share(as_day(publication.get("date"))),
+        findings=tuple(as_texts(final.get("recommendations"))) if final is not None else (),
         themes=tuple(share(t) for t in ProfileDoc(docs.get("profile")).themes),
-        **{k: share(v) for k, v in statutory_facts(workflow, docs).items()},
+        basis=share(statutory.basis), panel_outcome=share(statutory.panel_outcome),
+        panel_date=share(statutory.panel_date), national_review=share(statutory.national_review),
+        national_ended_local=statutory.national_ended_local,
         decisions=tuple((d.outcome, share(d.date), d.cycle) for d in made),
         reopened=tuple(share(h.date) for h in history if h.step in workflow.steps_of(Act.REOPEN) and h.date),
     )

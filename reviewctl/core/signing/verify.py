@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypedDict
 
 from reviewctl.core.case.files import Approval, CaseDoc, CaseFiles
+from reviewctl.core.case.paths import Documents
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.signing.approved_text import final_text_hash, revised_after
 from reviewctl.core.signing.base_branch import Base, read_base, types_at
 from reviewctl.core.signing.imported import imported_past_approval
@@ -35,6 +38,15 @@ from reviewctl.core.workflow.load import APPROVE_STEP, Act, Workflow
 from reviewctl.errors import RefusedError, ReviewctlError
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
+
+
+class CheckJson(TypedDict):
+    role: str
+    version: int | None
+    by: str | None
+    commit: str | None
+    status: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -46,8 +58,9 @@ class Check:
     status: str  # valid | unsigned | rejected | missing | forge | superseded
     reason: str
 
-    def as_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+    def as_json(self) -> CheckJson:
+        return CheckJson(role=self.role, version=self.version, by=self.by, commit=self.commit, status=self.status,
+                         reason=self.reason)
 
 
 def trailers(message: str) -> dict[str, str]:
@@ -215,7 +228,7 @@ _CHECKED_DOCUMENTS = frozenset({"case", "approvals", "report", "jcrg"})
 
 
 def _check_cases(store: Store, case_ids: list[str], base: Base,
-                 loaded: dict[str, dict[str, Any]] | None = None) -> dict[str, Checked]:
+                 loaded: Mapping[str, Documents] | None = None) -> dict[str, Checked]:
     """Each case and its checks; the log is read once for all the cases.  `loaded`: documents
     already read (by validate), by case id; the others are read here."""
     if not case_ids:
@@ -254,14 +267,14 @@ def past_approval(flow: Workflow, case: CaseDoc | object) -> bool:
     return any(h.step in approve and h.get("to") != h.get("from") for h in since[starts[-1] + 1 if starts else 0:])
 
 
-def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None,
-                      loaded: dict[str, dict[str, Any]] | None = None) -> list[str]:
+def approval_problems(store: Store, cases: Mapping[str, tuple[object, bool]], base: str | None,
+                      loaded: Mapping[str, Documents] | None = None) -> list[Problem]:
     """For `validate`: every rejected approval, and every approved case short of a role.
 
     `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml;
     `loaded`: the documents of some of them, as validate read them.
     """
-    problems: list[str] = []
+    problems: list[Problem] = []
     # Nothing approved here, by the built-in workflow: no need of a base (`validate --base`
     # always reads it).  A store's own workflow is the branch's say, so the base is read.
     if base is None and not store.config.workflow and not any(
@@ -277,7 +290,8 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
-                problems.append(f"{where}/approvals.yaml: {check.role}: approval rejected: {check.reason}")
+                problems.append(Problem(f"{where}/approvals.yaml", f"approval rejected: {check.reason}",
+                                        key=check.role))
         if not any(past_approval(flow, files.case) for flow in flows):
             continue
         if imported_past_approval(store, store.workflow, case_id, files.case, base_info.commit):
@@ -285,11 +299,11 @@ def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: st
         stage = files.case.get("stage")
         for check in checks:
             if check.status == "missing" and check.role == "(any)":
-                problems.append(f"{where}/case.yaml: stage: '{stage}' cannot stand: {check.reason}")
+                problems.append(Problem(f"{where}/case.yaml", f"'{stage}' cannot stand: {check.reason}", key="stage"))
             elif check.status == "missing":
-                problems.append(f"{where}/case.yaml: stage: '{stage}' needs a valid approval by the role "
-                                f"'{check.role}' and has none ({check.reason}); stages move only through "
-                                "`reviewctl approve`")
+                problems.append(Problem(f"{where}/case.yaml", f"'{stage}' needs a valid approval by the role "
+                                        f"'{check.role}' and has none ({check.reason}); stages move only through "
+                                        "`reviewctl approve`", key="stage"))
     return problems
 
 

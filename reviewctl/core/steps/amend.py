@@ -11,7 +11,6 @@ follow the corrected value.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from reviewctl.core.case.fields import convert, current, put, resolve
 from reviewctl.core.case.files import CaseFiles
@@ -28,7 +27,8 @@ from reviewctl.core.store.step import (
     required_text,
 )
 from reviewctl.core.store.transaction import Outcome, step_guard
-from reviewctl.core.workflow.history import CHAIR_DATE, MEETING_DATE, entries, moves, with_derived
+from reviewctl.core.workflow.conformance import changes_before_start
+from reviewctl.core.workflow.history import CHAIR_DATE, DERIVED_FROM, MEETING_DATE, entries, moves, with_derived
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError, UsageError
 
@@ -40,7 +40,7 @@ _BEFORE_REFERRAL = {"incident_date", "aware"}
 _IN_ORDER = [("scoping.notified", "scoping.rapid_review_sent")]
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     # Dates, numbers and yes/no are shown; text may be personal and never is.
     return str(value) if isinstance(value, (date, bool, int)) else "the text"
 
@@ -80,6 +80,27 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
             where = clock.start if lookup(docs, clock.start) is not None else clock.start_else
             found.append(f"{clock.met} {met} would be before {where} ({start}), where the clock "
                          f"'{clock.id}' starts")
+    return found + _paused_before_start(workflow, docs)
+
+
+def _paused_before_start(workflow: Workflow, docs: Documents) -> list[str]:
+    """A clock's start moved after a pause or extension made on it (clocks.yaml)."""
+    found = []
+    records = (docs.get("clocks") or {}).get("clocks")
+    for record in records if isinstance(records, list) else []:
+        clock = workflow.clock_for(str(record.get("clock"))) if isinstance(record, dict) else None
+        if clock is None:
+            continue
+        item = None if record.get("item") is None else str(record.get("item"))
+        for day, kind, start in [c for c in changes_before_start(workflow, docs, record, item) if c[2]][:1]:
+            if clock.each is not None:
+                where = f"{clock.each}.{item}.{clock.start or clock.due}"
+            else:
+                where = str(clock.start if lookup(docs, clock.start or "") is not None else clock.start_else)
+                where = f"{where} (worked out from {' or '.join(DERIVED_FROM[where])})" \
+                    if where in DERIVED_FROM else where
+            found.append(f"{where} {start} would be after the {kind} of {clock.id} on {day}, "
+                         "which is made only once the clock has started")
     return found
 
 
@@ -127,7 +148,7 @@ def _after_the_step(workflow: Workflow, files: CaseFiles) -> list[str]:
     return found
 
 
-def _check_value(edit: Edit, path: str, value: Any, today: date) -> None:
+def _check_value(edit: Edit, path: str, value: object, today: date) -> None:
     if not isinstance(value, date):
         return
     last = path.rsplit(".", 1)[-1]
@@ -147,7 +168,7 @@ def _plain(files: CaseFiles) -> CaseFiles:
 WITHHELD = "(withheld: it held one of the case's identifiers)"
 
 
-def _kept(store: Store, case_id: str, old: Any) -> Any:
+def _kept(store: Store, case_id: str, old: object) -> object:
     """The old value as the history keeps it: a value that held one of the case's
     identifiers (the usual reason to correct free text) is not copied into the history."""
     from reviewctl.core.privacy import identifiers  # lazy: loads secrets, pyrage

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.files import DecisionDoc
+from reviewctl.core.case.views import as_text
 from reviewctl.core.steps.write import advance, finish, render_document
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import (
@@ -153,12 +154,28 @@ def record_basis(edit: Edit, decision: DecisionDoc, given: DecisionInput, final:
                          f"give --basis with one of: {known}")
 
 
-def _who(decision: DecisionDoc, chair_next: bool) -> dict[str, Any]:
+class Partner(TypedDict):
+    partner: str  # the partner's key: police, health, local-authority
+    name: str | None
+    role: str | None
+
+
+class Who(TypedDict):
+    """Who decides, as the documents say it."""
+
+    body: str
+    decided_for: str
+    partners: list[Partner]
+    decided_by: str
+    basis: NotRequired[str]  # the basis decided on, in words (sar)
+
+
+def _who(decision: DecisionDoc, chair_next: bool) -> Who:
     """Who decides, for the documents: the body, the one who decides for it, each partner."""
     body = str(decision.get("body") or "")
     chair = str(decision.get("decided_for") or "")
-    partners = [{"partner": pid, "name": p.get("name"), "role": p.get("role")}
-                for pid, p in (decision.get("partners") or {}).items()]
+    partners: list[Partner] = [{"partner": pid, "name": as_text(p.get("name")), "role": as_text(p.get("role"))}
+                               for pid, p in (decision.get("partners") or {}).items()]
     return {"body": body, "decided_for": chair, "partners": partners,
             "decided_by": f"{chair}, on behalf of the {body}" if chair and body else body}
 

@@ -14,19 +14,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewctl.errors import InvalidDataError
+from reviewctl.core.case.problems import Problem
 
 if TYPE_CHECKING:
     from reviewctl.core.store.folder import Store
 
 
-def link_problem(store: Store, path: Path) -> str:
-    return (f"{store.shown(path)}: a symbolic link, which reviewctl does not follow (it could lead out of "
-            "the store); replace it with the real folder or file, or remove it")
+def link_problem(store: Store, path: Path) -> Problem:
+    return Problem(store.shown(path), "a symbolic link, which reviewctl does not follow (it could lead out of "
+                   "the store); replace it with the real folder or file, or remove it")
 
 
-def special_problem(store: Store, path: Path) -> str:
-    return f"{store.shown(path)}: not a regular file or folder; remove it from the case"
+def special_problem(store: Store, path: Path) -> Problem:
+    return Problem(store.shown(path), "not a regular file or folder; remove it from the case")
 
 
 def refuse_links(store: Store, path: Path) -> None:
@@ -42,7 +42,7 @@ def refuse_links(store: Store, path: Path) -> None:
         except (FileNotFoundError, NotADirectoryError):
             return  # the rest does not exist yet: it will be made as real folders
         if stat.S_ISLNK(mode):
-            raise InvalidDataError(link_problem(store, current))
+            raise link_problem(store, current).error()
 
 
 def odd_entries(folder: Path) -> Iterator[tuple[Path, bool]]:
@@ -63,7 +63,7 @@ def odd_entries(folder: Path) -> Iterator[tuple[Path, bool]]:
             yield Path(entry.path), False
 
 
-def case_tree_problems(store: Store, folder: Path) -> list[str]:
+def case_tree_problems(store: Store, folder: Path) -> list[Problem]:
     """Every link or special file in the case folder `folder` (or the folder itself being a link)."""
     if folder.is_symlink():
         return [link_problem(store, folder)]
@@ -77,4 +77,4 @@ def check_case_tree(store: Store, case_id: str) -> None:
     refuse_links(store, folder)
     problems = case_tree_problems(store, folder) if folder.exists() else []
     if problems:
-        raise InvalidDataError(problems[0])
+        raise problems[0].error()

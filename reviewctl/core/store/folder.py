@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl import __version__
 from reviewctl.adapters.calendar import set_extra_holidays
 from reviewctl.adapters.gitdir import find_git_dir
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.store.confinement import link_problem
-from reviewctl.errors import InvalidDataError, UnusableError, UsageError, located, shown_id
+from reviewctl.errors import InvalidDataError, UnusableError, UsageError, shown_id
 
 if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
@@ -80,7 +81,7 @@ class Store:
 
     # -- configuration ----------------------------------------------------------
     @cached_property
-    def settings(self) -> tuple[Config | None, Workflow | None, list[str]]:
+    def settings(self) -> tuple[Config | None, Workflow | None, list[Problem]]:
         """The settings and the workflow, each None when it has problems, and the problems."""
         from reviewctl.adapters import yamlio  # lazy: loads 4 more modules
         from reviewctl.core.case.schema_errors import errors_of  # lazy: loads pydantic, difflib
@@ -89,25 +90,25 @@ class Store:
 
         path = self.root / CONFIG_FILE
         shown = self.shown(path)
-        raw: Any = None
+        raw: object = None
 
-        def check(data: Any) -> tuple[Config | None, list[str]]:
+        def check(data: object) -> tuple[Config | None, list[Problem]]:
             nonlocal raw
             raw = data
             if not isinstance(data, dict):
-                return None, [located(shown, 1, None, "must be a mapping of settings")]
+                return None, [Problem(shown, "must be a mapping of settings", 1)]
             return errors_of(Config, data, shown)
 
         try:
             config, problems = yamlio.read_checked(path, shown, check)
         except InvalidDataError as error:
-            return None, None, [error.message]
+            return None, None, [Problem.of(error)]
         if config is None:
             return None, None, problems
         try:
             flow_path = self._workflow_path(config)
         except InvalidDataError as error:
-            return config, None, [error.message]
+            return config, None, [Problem.of(error)]
         flow, problems = load_workflow(flow_path, self.shown(flow_path))
         if flow is None:
             return config, None, problems
@@ -122,7 +123,7 @@ class Store:
     def config(self) -> Config:
         config, _, problems = self.settings
         if config is None:
-            raise InvalidDataError(problems[0])
+            raise problems[0].error()
         return config
 
     @property
@@ -133,7 +134,7 @@ class Store:
     def workflow(self) -> Workflow:
         _, flow, problems = self.settings
         if flow is None:
-            raise InvalidDataError(problems[0])
+            raise problems[0].error()
         return flow
 
     def _workflow_path(self, config: Config) -> Path:
@@ -234,7 +235,7 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
         listed = [(entry.name, entry.is_symlink()) for entry in entries]
     linked = sorted(name for name, link in listed if link)
     if linked:  # a linked case.yaml, documents/ or chronology/ could lead out of the store
-        raise InvalidDataError(link_problem(store, folder / linked[0]))
+        raise link_problem(store, folder / linked[0]).error()
     present = {name for name, _ in listed}
     where = store.shown(folder)
     docs: dict[str, Node] = {}
@@ -250,10 +251,10 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
             data = yamlio.parse_fast(text, shown) if fast else yamlio.parse_safe(text, shown)
         if data is None:
             if name == "case":  # every other document may start empty; the case cannot
-                raise InvalidDataError(located(shown, None, None, "is empty (no keys at all); bring back the "
-                                               "last committed version with `git restore`, then repeat"))
+                raise InvalidDataError("is empty (no keys at all); bring back the last committed version with "
+                                       "`git restore`, then repeat", path=shown)
             data = yamlio.new_map() if roundtrip else {}
         if not isinstance(data, dict):
-            raise InvalidDataError(located(shown, 1, None, "must be a mapping of keys"))
+            raise InvalidDataError("must be a mapping of keys", path=shown, line=1)
         docs[name] = data
     return docs

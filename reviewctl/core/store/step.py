@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.case.files import CaseDoc, CaseFiles
+from reviewctl.core.case.paths import Documents
 from reviewctl.core.case.views import Node
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from reviewctl.core.privacy.pattern_guard import Hit
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.core.workflow.conformance import type_problems
-from reviewctl.errors import InvalidDataError, RefusedError, UsageError
+from reviewctl.errors import RefusedError, UsageError
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class Edit:
     trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
     sign: bool = False  # make an SSH-signed commit (approvals)
     rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
-    before: dict[str, Any] = field(default_factory=dict)  # the documents as loaded, plain
+    before: Documents = field(default_factory=dict)  # the documents as loaded, plain
     published: list[Hit] = field(default_factory=list)  # identifier patterns in what a publication publishes
 
     @classmethod
@@ -117,7 +118,7 @@ class Edit:
         folder = self.store.shown(self.files.folder)
         problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
         if problems:
-            raise InvalidDataError(problems[0])
+            raise problems[0].error()
 
     def changes(self) -> dict[Path, str | bytes | None]:
         folder = self.files.folder
@@ -204,7 +205,7 @@ def check_not_future(value: date, today: date, what: str) -> date:
 
 def history_entry(step: str, when: date, source: str | None, target: str, by: str,
                   options: StepOptions, case_type: str | None = None, reason: str | None = None) -> Node:
-    entry: dict[str, Any] = {
+    entry: dict[str, str | date | None] = {
         "step": step, "date": when, "from": source, "to": target, "by": by,
         "recorded": options.today,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.store.confinement import odd_entries
 from reviewctl.core.store.folder import TEMPLATES_DIR, Store
 from reviewctl.errors import UsageError
@@ -35,15 +36,14 @@ def template_text(store: Store, name: str) -> str:
     raise UsageError(f"no template {name!r}; the templates are: {names}")
 
 
-def template_problems(store: Store) -> list[str]:
+def template_problems(store: Store) -> list[Problem]:
     """Every link or special file among the store's templates: each would be refused when used."""
-
     folder = store.root / TEMPLATES_DIR
     if folder.is_symlink():
-        return [f"{store.shown(folder)}: the templates folder is a symbolic link, so every step that renders "
-                "a letter fails; make it a real folder inside the store, holding the templates themselves"]
-    return [f"{store.shown(path)}: a symbolic link; templates are read only as regular files inside the "
-            "templates folder, so a step using it fails: replace the link with a file holding the template's "
-            "own text (or `git rm` it)" if link
-            else f"{store.shown(path)}: not a regular file; a template must be a plain text file"
+        return [Problem(store.shown(folder), "the templates folder is a symbolic link, so every step that renders "
+                        "a letter fails; make it a real folder inside the store, holding the templates themselves")]
+    return [Problem(store.shown(path), "a symbolic link; templates are read only as regular files inside the "
+                    "templates folder, so a step using it fails: replace the link with a file holding the "
+                    "template's own text (or `git rm` it)" if link
+                    else "not a regular file; a template must be a plain text file")
             for path, link in odd_entries(folder)]

@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.problems import Problem, as_problems
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.privacy.key_checks import key_problems
 from reviewctl.core.signing.base_branch import resolve_base
 from reviewctl.core.store.confinement import link_problem
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
 
 
 def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
-    """Every problem of the store as a record (see core/case/problems.py)."""
-    return as_problems(validate_store(store, base))
-
-
-def validate_store(store: Store, base: str | None = None) -> list[str]:
     """Every problem of the store; with `base`, also of what changed since that ref.
 
     A case last found valid whose files and settings have not changed since is not
@@ -47,7 +42,7 @@ def validate_store(store: Store, base: str | None = None) -> list[str]:
             status.cancel()  # no git left running when the check ends early or fails
 
 
-def _validate(store: Store, base: str | None, status: Status | None) -> list[str]:
+def _validate(store: Store, base: str | None, status: Status | None) -> list[Problem]:
     from reviewctl.core.signing.verify import approval_problems  # lazy: loads 3 more modules
 
     problems = _settings_problems(store)
@@ -142,13 +137,13 @@ _GROW_ONLY = [("case.yaml", "history", "an entry"), ("report.yaml", "versions", 
               ("approvals.yaml", "approvals", "an approval")]
 
 
-def _changes_since(store: Store, base: str, resolved: str, committed: list[str]) -> list[str]:
+def _changes_since(store: Store, base: str, resolved: str, committed: list[str]) -> list[Problem]:
     """A pull request's changes: records may only grow, and stages only move with the history."""
     repo = store.repo
     name, base = base, resolved
     cases_path = store.repo_path(store.cases_dir)
     changed = {p[len(cases_path) + 1:].split("/")[0] for p in committed if p.startswith(cases_path + "/")}
-    problems = []
+    problems: list[Problem] = []
     approve_steps = store.workflow.steps_of(Act.APPROVE)
     # Every record of every changed case, as the base and as HEAD have it: four git processes in all
     # (a name with a line break, which cat-file's batch cannot carry, is read on its own).
@@ -168,7 +163,7 @@ def _changes_since(store: Store, base: str, resolved: str, committed: list[str])
                 before = yamlio.parse_safe(before_text, f"{name}:{path}") or {}
                 after = yamlio.parse_safe(after_text or "{}", f"HEAD:{path}") or {}
             except ReviewctlError as error:
-                problems.append(error.message)
+                problems.append(Problem.of(error))
                 continue
             # A file that is not a mapping, or a record that is not a list, is reported by the
             # schema checks; here it is read as holding nothing, never a crash.
@@ -178,44 +173,45 @@ def _changes_since(store: Store, base: str, resolved: str, committed: list[str])
             if new[:len(old)] != old:
                 at = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), len(new))
                 rewritten.add(filename)
-                problems.append(f"{store.shown(store.case_dir(case_id) / filename)}: {key}[{at}]: {what} of "
-                                f"{name} was changed or removed; {key} may only grow (put it back as it was)")
+                problems.append(Problem(store.shown(store.case_dir(case_id) / filename), f"{what} of {name} was "
+                                        f"changed or removed; {key} may only grow (put it back as it was)",
+                                        key=f"{key}[{at}]"))
         if "case.yaml" not in loaded or "case.yaml" in rewritten:
             continue
         before, after = loaded["case.yaml"]
         old, new = (v if isinstance(v, list) else [] for v in (before.get("history"), after.get("history")))
         shown = store.shown(store.case_dir(case_id) / "case.yaml")
         if before.get("stage") != after.get("stage") and len(new) == len(old):
-            problems.append(f"{shown}: stage: moved from '{before.get('stage')}' to '{after.get('stage')}' "
-                            "with no step in the history; stages move only through reviewctl commands")
+            problems.append(Problem(shown, f"moved from '{before.get('stage')}' to '{after.get('stage')}' with no "
+                                           "step in the history; stages move only through reviewctl commands",
+                                    key="stage"))
         elif len(new) - len(old) > 1 and any(isinstance(h, dict) and h.get("step") in approve_steps
                                              for h in new[len(old):]):
             steps = ", ".join(str(h.get("step") if isinstance(h, dict) else h) for h in new[len(old):])
-            problems.append(f"{shown}: stage: jumped from '{before.get('stage')}' to '{after.get('stage')}' "
-                            f"in one change ({steps}); an approval must be its own reviewed step")
+            problems.append(Problem(shown, f"jumped from '{before.get('stage')}' to '{after.get('stage')}' in one "
+                                           f"change ({steps}); an approval must be its own reviewed step", key="stage"))
     return problems
 
 
-def _settings_problems(store: Store) -> list[str]:
+def _settings_problems(store: Store) -> list[Problem]:
     return store.settings[2]
 
 
-def _journal_problems(store: Store) -> list[str]:
-
+def _journal_problems(store: Store) -> list[Problem]:
     if journal_path(store).exists():
-        return [f"{store.shown(journal_path(store))}: an interrupted step left files half "
-                "changed; run `reviewctl doctor`"]
+        return [Problem(store.shown(journal_path(store)), "an interrupted step left files half changed; "
+                        "run `reviewctl doctor`")]
     return []
 
 
-def _duplicate_problems(store: Store, folders: list[str]) -> list[str]:
+def _duplicate_problems(store: Store, folders: list[str]) -> list[Problem]:
     if len(set(map(str.upper, folders))) == len(folders):
         return []  # the usual answer, found without a Python loop over 10,000 names
     seen: dict[str, list[str]] = defaultdict(list)
     for name in folders:
         seen[name.upper()].append(name)
     return [
-        f"{store.shown(store.cases_dir)}: duplicate case id {names[0]!r} "
-        f"(folders {', '.join(sorted(names))}); give one of them a new id"
+        Problem(store.shown(store.cases_dir), f"duplicate case id {names[0]!r} (folders {', '.join(sorted(names))}); "
+                "give one of them a new id")
         for names in seen.values() if len(names) > 1
     ]

@@ -14,11 +14,12 @@ from typing import Any
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.chronology_records import CHRONOLOGY_DIR, AgencyChronology
 from reviewctl.core.case.models import check_id
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.store.confinement import case_tree_problems
 from reviewctl.core.store.folder import Store, read_documents
 from reviewctl.core.workflow.conformance import case_problems
-from reviewctl.errors import ReviewctlError, located
+from reviewctl.errors import ReviewctlError
 
 # YAML files get their conflict markers reported by the loader; these by a scan.
 _SCANNED_SUFFIXES = {".md", ".csv", ".txt"}
@@ -30,7 +31,7 @@ CHUNK = 100  # case folders per task sent to a worker
 @dataclass
 class Checked:
     name: str
-    problems: list[str]
+    problems: list[Problem]
     case: Any  # the case.yaml mapping when it could be read, for the cross-case checks
     has_approvals: bool
     published: bool
@@ -90,26 +91,26 @@ def check_cases(store: Store, folders: list[Path]) -> list[Checked]:
         return [checked for chunk in pool.map(_check_in_worker, chunks) for checked in chunk]
 
 
-def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> list[str]:
+def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> list[Problem]:
     """The problems of one case folder; `seen` gets its documents when they could be read."""
     shown = store.shown(folder)
     try:
         check_id(folder.name)
     except ReviewctlError:
-        return [f"{shown}: not a case id; case folders are named by their id"]
+        return [Problem(shown, "not a case id; case folders are named by their id")]
     if not (folder / "case.yaml").is_file():
-        return [f"{shown}: no case.yaml; a case folder needs one"]
+        return [Problem(shown, "no case.yaml; a case folder needs one")]
     problems = []
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix in _SCANNED_SUFFIXES:
             try:
                 line = yamlio.conflict_marker_line(path.read_text(encoding="utf-8"))
             except UnicodeDecodeError:
-                problems.append(f"{store.shown(path)}: not UTF-8 text; save it as UTF-8")
+                problems.append(Problem(store.shown(path), "not UTF-8 text; save it as UTF-8"))
                 continue
             if line is not None:
-                problems.append(located(store.shown(path), line, None, "git conflict marker; "
-                                        "resolve the merge in this file, then `git add` it"))
+                problems.append(Problem(store.shown(path), "git conflict marker; resolve the merge in this file, "
+                                        "then `git add` it", line))
     try:
         # libyaml first (as `list` reads); a file it refuses is read again by ruamel for the
         # message, and a case with problems again with line numbers.
@@ -123,7 +124,7 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
             docs = read_documents(store, folder.name, roundtrip=True)
             found = case_problems(store.workflow, shown, folder.name, docs, copies=True)
     except ReviewctlError as error:
-        return [*problems, error.message]
+        return [*problems, Problem.of(error)]
     problems += found
     problems += _chronology_problems(store, folder)
     if "publication" in docs:  # the redaction guard holds after publication too
@@ -152,7 +153,7 @@ def _keys_unavailable(store: Store) -> bool:
     return _KEYS_UNAVAILABLE[store.root]
 
 
-def published_problems(store: Store, folder: Path, shown: str) -> list[str]:
+def published_problems(store: Store, folder: Path, shown: str) -> list[Problem]:
     """The redaction check of a published case (its keys live outside the store: checked every time)."""
     # Imported here: only a published case needs the keys and the redaction checks.
     from reviewctl.core.privacy.case_keys import KeysUnavailable  # lazy: loads secrets, pyrage
@@ -163,14 +164,14 @@ def published_problems(store: Store, folder: Path, shown: str) -> list[str]:
         return []  # what findings() would end in: CI holds no key (see below)
     try:
         guarded = findings(store, folder.name)
-        return [f"{shown}: published case: {guarded.describe()}; redact it"] if guarded else []
+        return [Problem(shown, f"published case: {guarded.describe()}; redact it")] if guarded else []
     except KeysUnavailable:
         return []  # CI holds no key: publish and redaction-check ran the guard where the keys are
     except ReviewctlError as error:
-        return [error.message]
+        return [Problem.of(error)]
 
 
-def _published_patterns(store: Store, folder: Path) -> list[str]:
+def _published_patterns(store: Store, folder: Path) -> list[Problem]:
     """Identifiers nobody listed, in a published case's files, that `publish` did not allow (no key needed)."""
     from reviewctl.core.privacy.pattern_guard import (
         published_problems,  # lazy: its name (published_problems) is taken here
@@ -179,12 +180,11 @@ def _published_patterns(store: Store, folder: Path) -> list[str]:
     try:
         return published_problems(store, folder.name)
     except ReviewctlError as error:
-        return [error.message]
+        return [Problem.of(error)]
 
 
-def _chronology_problems(store: Store, folder: Path) -> list[str]:
-
-    problems = []
+def _chronology_problems(store: Store, folder: Path) -> list[Problem]:
+    problems: list[Problem] = []
     for path in sorted((folder / CHRONOLOGY_DIR).glob("*.yaml")):
         shown = store.shown(path)
         try:
@@ -193,11 +193,11 @@ def _chronology_problems(store: Store, folder: Path) -> list[str]:
             try:
                 found = errors_of(AgencyChronology, yamlio.parse_fast(yamlio.read_text(path, shown), shown), shown)[1]
             except ReviewctlError:
-                found = ["again"]
+                found = [Problem(shown, "read again, by ruamel, for the message")]
             if found:
                 found = errors_of(AgencyChronology, yamlio.read_roundtrip(path, shown), shown)[1]
         except ReviewctlError as error:
-            problems.append(error.message)
+            problems.append(Problem.of(error))
             continue
         problems += found
     return problems

@@ -2,33 +2,33 @@
 review type needs (the case must stand as if it had been that type all along: every transition
 it has taken is looked up again for the new type).
 
-They return every problem as a `file:line: key: message` line, so that `validate`
+They return every problem as a record (core/case/problems.py), so that `validate`
 can collect them all and a command can refuse with the first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
+from reviewctl.core.case.files import CaseDoc
 from reviewctl.core.case.models import Case
-from reviewctl.core.case.paths import condition_holds, is_present, lookup
+from reviewctl.core.case.paths import Documents, condition_holds, is_present, lookup
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
-from reviewctl.core.workflow.history import DERIVED_FROM, cycles, derived
+from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, derived
 from reviewctl.core.workflow.load import Act, Transition, Workflow
-from reviewctl.errors import located
 
 Loc = tuple[str | int, ...]
 
 
-def _any_far_date(data: Any) -> bool:
+def _any_far_date(data: object) -> bool:
     """Whether `data` holds a date outside the calendar's years: one walk with no paths kept,
     since nearly every document has none (then `_far_dates` finds where)."""
-    stack = [data]
+    stack: list[object] = [data]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
@@ -40,7 +40,7 @@ def _any_far_date(data: Any) -> bool:
     return False
 
 
-def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
+def _far_dates(data: object, loc: Loc = ()) -> list[tuple[Loc, date]]:
     """Every date in `data` outside the years the calendar counts in (a slip such as 0001 or 9999)."""
     if not loc and not _any_far_date(data):
         return []
@@ -53,19 +53,19 @@ def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
     return []
 
 
-def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any],
-                  copies: bool = False) -> list[str]:
+def case_problems(workflow: Workflow, folder: str, case_id: str, docs: Documents,
+                  copies: bool = False) -> list[Problem]:
     """Every problem of one case's documents.  `copies`: also each value kept in a file for
     people to read that differs from what the history gives (validate; a step writes them again)."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     case: Case | None = None
     for name, data in docs.items():
         filename = DOCUMENT_FILES[name]
         model, found = errors_of(model_for(name), data, f"{folder}/{filename}")
         problems += found
         for loc, day in _far_dates(data):
-            problems.append(located(f"{folder}/{filename}", line_of(data, loc), ".".join(map(str, loc)),
-                                    f"{day} is outside the years {FIRST_YEAR} to {LAST_YEAR}; correct the date"))
+            problems.append(Problem(f"{folder}/{filename}", f"{day} is outside the years {FIRST_YEAR} to "
+                                    f"{LAST_YEAR}; correct the date", line_of(data, loc), ".".join(map(str, loc))))
         if isinstance(model, Case):
             case = model
     if case is None:
@@ -74,7 +74,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     shown = f"{folder}/case.yaml"
 
     def at(loc: Loc, key: str, message: str) -> None:
-        problems.append(located(shown, line_of(raw, loc), key, message))
+        problems.append(Problem(shown, message, line_of(raw, loc), key))
 
     if case.id != case_id:
         at(("id",), "id", f"'{case.id}' does not match the folder name '{case_id}'; "
@@ -96,7 +96,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     return problems
 
 
-def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[str]:
+def copy_problems(workflow: Workflow, folder: str, docs: Documents) -> list[Problem]:
     """Each value a file keeps for people to read (decision.conducted_from) that is not what the
     history and the records give: a hand edit, or a store from before it was worked out."""
     problems = []
@@ -106,14 +106,14 @@ def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list
         if stored is None or stored == value:
             continue
         fix = f"put back {value}" if value is not None else "remove it"
-        problems.append(located(f"{folder}/{DOCUMENT_FILES[name]}", line_of(docs[name], (key,)), key,
+        problems.append(Problem(f"{folder}/{DOCUMENT_FILES[name]}",
                                 f"{stored} is not what the history gives ({value or 'no decision to conduct'}): "
                                 f"it is worked out from {' or '.join(DERIVED_FROM[path])}, not typed; {fix}, or "
-                                f"correct those with `reviewctl amend`"))
+                                f"correct those with `reviewctl amend`", line_of(docs[name], (key,)), key))
     return problems
 
 
-def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[str]:
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: object) -> list[Problem]:
     """A review's basis (decide --basis) is one of the workflow's bases for its type."""
     if not isinstance(decision, dict):
         return []
@@ -123,12 +123,12 @@ def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: An
         value = decision.get(loc[0]) if len(loc) == 1 else (decision.get("chair") or {}).get("basis")
         if value is not None and value not in known:
             allowed = f"one of: {', '.join(known)}" if known else f"none for a '{case_type}' review"
-            found.append(located(shown, line_of(decision, loc), ".".join(loc),
-                                 f"'{value}' is not a basis of the workflow ({allowed}); correct it"))
+            found.append(Problem(shown, f"'{value}' is not a basis of the workflow ({allowed}); correct it",
+                                 line_of(decision, loc), ".".join(loc)))
     return found
 
 
-def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str,
+def missing_requirements(transition: Transition, docs: Documents, case_type: str,
                          conditional: bool = True) -> list[str]:
     """The fields a transition needs for this type that the case's documents lack.
 
@@ -142,7 +142,7 @@ def missing_requirements(transition: Transition, docs: dict[str, Any], case_type
     ]
 
 
-def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
+def _check_history(workflow: Workflow, case: Case, docs: Documents,
                    at: Callable[[Loc, str, str], None]) -> None:
     def bad(i: int, key: str, message: str) -> None:
         at(("history", i, key), f"history[{i}].{key}", message)
@@ -209,7 +209,7 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
            f"'{case_type}'; change the type with `reviewctl triage` or `reviewctl decide --type`")
 
 
-def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[str]:
+def clock_record_problems(workflow: Workflow, folder: str, docs: Documents) -> list[Problem]:
     """What the models cannot see in clocks.yaml: each record names a clock of the
     workflow (and, for a clock run per entry, one of its entries), and nothing is
     recorded before the clock started."""
@@ -217,14 +217,14 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
     if not isinstance(raw, dict):
         return []
     shown = f"{folder}/clocks.yaml"
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen: set[tuple[str, str | None]] = set()
     for i, record in enumerate(raw.get("clocks") or []):
         if not isinstance(record, dict):
             continue
 
         def at(key: str, message: str, i: int = i) -> None:
-            problems.append(located(shown, line_of(raw, ("clocks", i, key)), f"clocks[{i}].{key}", message))
+            problems.append(Problem(shown, message, line_of(raw, ("clocks", i, key)), f"clocks[{i}].{key}"))
 
         clock = workflow.clock_for(str(record.get("clock")))
         if clock is None:
@@ -235,47 +235,66 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
         if key in seen:
             at("clock", "this clock has a record already; keep one record per clock")
         seen.add(key)
-        start: Any = None
-        if clock.each is None:
-            if item is not None:
-                at("item", "this clock runs once per case; remove item")
-            start = clock.start_in(docs)
-        else:
+        if clock.each is None and item is not None:
+            at("item", "this clock runs once per case; remove item")
+        if clock.each is not None:
             entries = lookup(docs, clock.each) or []
-            entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == str(item)), None)
-            if entry is None:
+            if not any(isinstance(e, dict) and str(e.get(clock.item)) == str(item) for e in entries):
                 at("item", f"names no entry of {clock.each}; name the {clock.item} the clock runs for")
                 continue
-            start = entry.get(clock.start or clock.due or "")
-        if not isinstance(start, date):
-            at("clock", "the clock has not started, so it cannot be paused or extended; remove the record")
-            continue
-        if clock.limit is None:
-            continue  # a fixed due date: `start` is that date, and it may be paused before it
-        firsts = [p.get("paused") for p in record.get("pauses") or [] if isinstance(p, dict)]
-        firsts += [e.get("date") for e in record.get("extensions") or [] if isinstance(e, dict)]
-        early = [d for d in firsts if isinstance(d, date) and d < start]
-        if early:
-            at("clock", f"a pause or extension on {min(early)} is before the clock started ({start}); "
-                        "correct the date")
+        for day, _, start in changes_before_start(workflow, docs, record, key[1])[:1]:
+            if start is None:
+                at("clock", f"a pause or extension on {day}, when the clock had not started; it cannot be paused "
+                            "or extended before it starts: remove it")
+            else:
+                at("clock", f"a pause or extension on {day} is before the clock started ({start}); "
+                            "correct the date")
     return problems
 
 
-def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto: int | None = None) -> list[str]:
+def changes_before_start(workflow: Workflow, docs: Documents, record: Mapping[str, object],
+                         item: str | None) -> list[tuple[date, str, date | None]]:
+    """The pauses and extensions of one clocks.yaml record made before the clock started, each
+    as (its date, pause or extension, the clock's start then: None where it had not started),
+    judged in the cycle it was made in. A clock given a fixed due date may be paused before it."""
+    clock = workflow.clock_for(str(record.get("clock")))
+    if clock is None:
+        return []
+    pauses, extensions = record.get("pauses"), record.get("extensions")
+    made = [(p.get("paused"), "pause") for p in pauses if isinstance(p, dict)] if isinstance(pauses, list) else []
+    made += [(e.get("date"), "extension") for e in extensions
+             if isinstance(e, dict)] if isinstance(extensions, list) else []
+    found = []
+    for day, kind in sorted((d, k) for d, k in made if isinstance(d, date)):
+        start = clock_start_on(workflow, docs, clock, item, day)
+        if start is None or (clock.limit is not None and day < start):
+            found.append((day, kind, start))
+    return found
+
+
+def type_problems(workflow: Workflow, docs: Documents, new_type: str, upto: int | None = None) -> list[str]:
     """Why the case cannot become `new_type` where it stands (empty when it can).
 
     `upto`: only the history before that entry (validate checks a change of type where it was made).
     """
     problems: list[str] = []
-    for entry in (docs["case"].get("history") or [])[1:upto]:
-        step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
+    # A reopened case made some records afresh: each step's needs as they stood in its own cycle.
+    as_then = {i: cycle.docs for cycle in cycles(workflow, docs) for i in range(cycle.first, cycle.end)}
+    for i, entry in enumerate(CaseDoc(docs["case"]).history[1:upto], start=1):
+        step, source, target = entry.step, entry.from_, entry.to
         if step in Act.IN_PLACE:
+            continue
+        if workflow.imports is not None and step == workflow.imports.step:
+            # Brought in straight to a stage, by no transition: the new type must stand there.
+            if target != workflow.initial and not any(t.to == target and t.applies(new_type)
+                                                      for t in workflow.transitions):
+                problems.append(f"a '{new_type}' case never stands in '{target}', where this case was imported")
             continue
         transition = workflow.find(str(step), str(source), new_type, str(target))
         if transition is None or transition.to != target:
             problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
                             "which this case took; reopen or withdraw it instead")
             continue
-        lacking = set(missing_requirements(transition, docs, new_type))
+        lacking = set(missing_requirements(transition, as_then.get(i, docs), new_type))
         problems += [r.hint for r in transition.requires if r.field in lacking and r.hint not in problems]
     return problems

@@ -29,7 +29,7 @@ from reviewctl.core.case.paths import Documents, lookup, plain_copy
 from reviewctl.core.workflow.acts import Act
 
 if TYPE_CHECKING:
-    from reviewctl.core.workflow.model import Workflow
+    from reviewctl.core.workflow.model import ClockDef, Workflow
 
 CONDUCTED_FROM = "decision.conducted_from"
 # Where a decision's date is recorded: the Independent Chair's decision, or the meeting's.
@@ -161,6 +161,23 @@ def remove_path(docs: Documents, path: str) -> Any:
     for part in parts[:-1]:
         node = _child(node, part)
     return node.pop(parts[-1], None) if isinstance(node, dict) else None
+
+
+def clock_start_on(workflow: Workflow, docs: Documents, clock: ClockDef, item: str | None, day: date) -> date | None:
+    """Where `clock` (for the entry `item` of a clock run per entry) started in the cycle that
+    `day` falls in: a pause or extension made that day belongs to that cycle's deadline, though
+    a reopening after it may start the clock again, or take its start out to be made afresh."""
+    runs = cycles(workflow, docs)
+    cycle = next(c for c in reversed(runs) if c.since is None or c.since <= day)
+    then = with_derived(workflow, cycle.docs)
+    if clock.each is None:
+        first = clock.start_in(then)
+    else:
+        entries = lookup(then, clock.each)
+        entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == item), None) \
+            if isinstance(entries, list) else None
+        first = entry.get(clock.start or clock.due or "") if entry is not None else None
+    return _day(first)
 
 
 # -- decisions -------------------------------------------------------------------------

@@ -10,16 +10,16 @@ uses are importable from here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case.documents import DOCUMENT_FILES
+from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.workflow.acts import ACTIONS, APPROVE_STEP, Act
 from reviewctl.core.workflow.model import ClockDef, Limit, Transition, Workflow
 from reviewctl.core.workflow.statute import STANDINGS
-from reviewctl.errors import InvalidDataError, located
+from reviewctl.errors import InvalidDataError
 
 # The names the rest of the code imports from here.
 __all__ = ["APPROVE_STEP", "Act", "ClockDef", "Limit", "Transition", "Workflow", "apply_limits", "check_workflow",
@@ -35,11 +35,11 @@ def _check_field(path: str) -> str | None:
     return None
 
 
-def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
-    problems: list[str] = []
+def _cross_checks(flow: Workflow, raw: object, shown: str) -> list[Problem]:
+    problems: list[Problem] = []
 
     def at(loc: tuple[str | int, ...], key: str, message: str) -> None:
-        problems.append(located(shown, line_of(raw, loc), key, message))
+        problems.append(Problem(shown, message, line_of(raw, loc), key))
 
     stage_ids = [s.id for s in flow.stages]
     if not stage_ids:
@@ -134,7 +134,7 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[str]:
     return problems
 
 
-def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[str]]:
+def check_workflow(raw: object, shown: str) -> tuple[Workflow | None, list[Problem]]:
     """Every problem of a workflow mapping (empty when it is good), and the workflow."""
     flow, problems = errors_of(Workflow, raw, shown)
     if flow is None:
@@ -143,23 +143,23 @@ def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[str]]:
     return (flow if not problems else None), problems
 
 
-def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: Any, shown: str) -> list[str]:
+def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: object, shown: str) -> list[Problem]:
     """Put a store's clock limits into the workflow; a problem for each unknown clock."""
     problems = []
     for clock_id, limit in limits.items():
         clock = flow.clock_for(clock_id)
         if clock is None:
-            problems.append(located(
-                shown, line_of(settings, ("clocks", clock_id)), f"clocks.{clock_id}",
-                f"not a clock of the workflow (known: {', '.join(c.id for c in flow.clocks)})",
+            problems.append(Problem(
+                shown, f"not a clock of the workflow (known: {', '.join(c.id for c in flow.clocks)})",
+                line_of(settings, ("clocks", clock_id)), f"clocks.{clock_id}",
             ))
         else:
             clock.limit = limit
     return problems
 
 
-def load_workflow(path: Path, shown: str) -> tuple[Workflow | None, list[str]]:
+def load_workflow(path: Path, shown: str) -> tuple[Workflow | None, list[Problem]]:
     try:
         return yamlio.read_checked(path, shown, lambda raw: check_workflow(raw, shown))
     except InvalidDataError as error:
-        return None, [error.message]
+        return None, [Problem.of(error)]

@@ -8,12 +8,13 @@ change it without touching code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewctl.adapters.yamlio import line_of
-from reviewctl.errors import UsageError, located
+from reviewctl.core.case.problems import Problem
+from reviewctl.errors import UsageError
 
 if TYPE_CHECKING:
     from reviewctl.core.store.settings import Config
@@ -98,15 +99,15 @@ def themes_of(flow: Workflow, config: Config) -> list[str]:
     return [*flow.statute.themes, *(t for t in config.themes if t not in flow.statute.themes)]
 
 
-def apply_settings(flow: Workflow, config: Config, raw: Any, shown: str) -> list[str]:
+def apply_settings(flow: Workflow, config: Config, raw: object, shown: str) -> list[Problem]:
     """Put a store's statutory settings into its workflow; a problem for each bad one."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     if config.month_end is not None:
         flow.statute.month_end = config.month_end
     for type_id, label in config.type_labels.items():
         if type_id not in flow.types:
-            problems.append(located(shown, line_of(raw, ("type_labels", type_id)), f"type_labels.{type_id}",
-                                    f"not a review type (known: {', '.join(flow.types)})"))
+            problems.append(Problem(shown, f"not a review type (known: {', '.join(flow.types)})",
+                                    line_of(raw, ("type_labels", type_id)), f"type_labels.{type_id}"))
         else:
             flow.types[type_id] = label
     for clock_id, start in config.clock_starts.items():
@@ -114,12 +115,11 @@ def apply_settings(flow: Workflow, config: Config, raw: Any, shown: str) -> list
         where = line_of(raw, ("clock_starts", clock_id))
         if clock is None or not clock.start_choices:
             with_choice = [c.id for c in flow.clocks if c.start_choices]
-            problems.append(located(shown, where, f"clock_starts.{clock_id}",
-                                    f"not a clock whose start can be chosen (those are: {', '.join(with_choice)})"))
+            problems.append(Problem(shown, f"not a clock whose start can be chosen (those are: "
+                                    f"{', '.join(with_choice)})", where, f"clock_starts.{clock_id}"))
         elif start not in clock.start_choices:
-            problems.append(located(shown, where, f"clock_starts.{clock_id}",
-                                    f"'{start}' is not a start of this clock (known: "
-                                    f"{', '.join(clock.start_choices)})"))
+            problems.append(Problem(shown, f"'{start}' is not a start of this clock (known: "
+                                    f"{', '.join(clock.start_choices)})", where, f"clock_starts.{clock_id}"))
         elif start != clock.start:
             # The fallback belongs to the default start (an older case without `aware`): a
             # clock from the notification waits for the notification.
