@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reviewctl.adapters.calendar import (
     add_months,
@@ -164,7 +164,7 @@ class Deadline:
     def first_due(self) -> date:
         return self.original_due or self.due
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, str | int | bool | None]:
         first = self.original_due or self.due  # first_due, once: a bulk report calls this for every deadline
         return {
             "name": self.name,

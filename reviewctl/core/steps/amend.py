@@ -28,7 +28,7 @@ from reviewctl.core.store.step import (
 )
 from reviewctl.core.store.transaction import Outcome, step_guard
 from reviewctl.core.workflow.conformance import changes_before_start
-from reviewctl.core.workflow.history import CHAIR_DATE, DERIVED_FROM, MEETING_DATE, entries, moves, with_derived
+from reviewctl.core.workflow.history import CHAIR_DATE, DERIVED_FROM, MEETING_DATE, entries, with_derived
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError, UsageError
 
@@ -108,26 +108,27 @@ def _decision_out_of_order(workflow: Workflow, docs: Documents) -> list[str]:
     """A decision's own date against the steps around it in the history: the Independent Chair
     decides after the step before (the meeting's recommendation) and before the step after it;
     the meeting is held on or before the decision recorded at it."""
-    moving = [h for h in entries(docs) if moves(h) and isinstance(h.get("date"), date)]
+    moving = [h for h in entries(docs) if h.moves and h.date is not None]
 
     def last(steps: set[str]) -> int | None:
-        return max((i for i, h in enumerate(moving) if h.get("step") in steps), default=None)
+        return max((i for i, h in enumerate(moving) if h.step in steps), default=None)
 
     found = []
     at, day = last(workflow.steps_of(*Act.CHAIR)), lookup(docs, CHAIR_DATE)
     if at is not None and isinstance(day, date):
         before = moving[at - 1] if at > 0 else None
         after = moving[at + 1] if at + 1 < len(moving) else None
-        if before is not None and day < before["date"]:
-            found.append(f"{CHAIR_DATE} {day} would be before the step '{before['step']}' of {before['date']}, "
+        if before is not None and before.date is not None and day < before.date:
+            found.append(f"{CHAIR_DATE} {day} would be before the step '{before.step}' of {before.date}, "
                          "which came before the chair's decision")
-        if after is not None and day > after["date"]:
-            found.append(f"{CHAIR_DATE} {day} would be after the step '{after['step']}' of {after['date']}, "
+        if after is not None and after.date is not None and day > after.date:
+            found.append(f"{CHAIR_DATE} {day} would be after the step '{after.step}' of {after.date}, "
                          "which came after the chair's decision")
     at, day = last(workflow.steps_of(Act.DECIDE_CONDUCT, Act.DECIDE_NOT_CONDUCT)), lookup(docs, MEETING_DATE)
-    if at is not None and isinstance(day, date) and day > moving[at]["date"]:
-        found.append(f"{MEETING_DATE} {day} would be after the step '{moving[at]['step']}' of "
-                     f"{moving[at]['date']}, which recorded the meeting's decision")
+    recorded = moving[at].date if at is not None else None
+    if at is not None and isinstance(day, date) and recorded is not None and day > recorded:
+        found.append(f"{MEETING_DATE} {day} would be after the step '{moving[at].step}' of "
+                     f"{recorded}, which recorded the meeting's decision")
     return found
 
 
