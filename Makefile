@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install bytecode demo test lint typecheck unit bench bench-large bench-redaction bench-site axe clean
+.PHONY: install bytecode demo test test-long lint typecheck unit bench bench-large bench-redaction bench-site axe clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ unit: bytecode
 	$(BIN)/pytest -n auto --dist worksteal
 
 test: lint typecheck unit
+
+# The history model (tests/test_history_model.py) on many more random paths than `make test`
+# takes, each longer, from another seed: REVIEWCTL_MODEL_SEED=N make test-long walks others.
+MODEL_EXAMPLES ?= 200
+MODEL_STEPS ?= 40
+test-long: bytecode
+	REVIEWCTL_MODEL_EXAMPLES=$(MODEL_EXAMPLES) REVIEWCTL_MODEL_STEPS=$(MODEL_STEPS) \
+	REVIEWCTL_MODEL_SEED=$${REVIEWCTL_MODEL_SEED:-$$(date +%Y%m%d)} \
+	$(BIN)/pytest -p no:xdist tests/test_history_model.py
 
 # The figures of issue 22 on 10,000 cases (and 100 for a step), each a ratio measured A and B in turn.
 bench: bytecode bench-redaction bench-site

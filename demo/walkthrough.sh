@@ -562,13 +562,14 @@ printf '$ ls cases/%s/documents/\n' "$word_case"
 ls "$store/cases/$word_case/documents"
 echo "# The tracker kept before, brought in: one case per row, every row checked first, one commit."
 cat >"$scratch/old-tracker.csv" <<'CSV'
-Pseudonym,Review type,Referred by,Date received,Incident date,Summary,Agencies,Status
-Child P,Child,Fictional Academy DSL,02/03/2028,28/02/2028,Fictional summary,Police; Health,Review under way
-Adult Q,Adult,Fictional Shire Police,15 Mar 2028,,Fictional summary,Adult Social Care,With the chair
+Pseudonym,Review type,Referred by,Date received,Incident date,Summary,Agencies,Status,Decision date
+Child P,Child,Fictional Academy DSL,02/03/2028,28/02/2028,Fictional summary,Police; Health,Review under way,23/03/2028
+Adult Q,Adult,Fictional Shire Police,15 Mar 2028,,Fictional summary,Adult Social Care,With the chair,
 CSV
 reviewctl --store "$store" template import-map.yaml >"$scratch/map.yaml"
 show_cmd template import-map.yaml
-echo "(written to map.yaml)"
+echo "(written to map.yaml; this tracker has a decision date, so the # before 'decision:' is taken out)"
+sed -i 's/^  # decision: Decision date /  decision: Decision date   /' "$scratch/map.yaml"
 look 2028-06-09 import "$scratch/old-tracker.csv" --map "$scratch/map.yaml" --dry-run
 on 2028-06-09 import "$scratch/old-tracker.csv" --map "$scratch/map.yaml"
 echo "# Found again by pseudonym, summary, agency, theme or report text:"

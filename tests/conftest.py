@@ -4,11 +4,15 @@ No test may write outside its temporary folder: HOME and git's global config poi
 into the session's temporary folder, and the system config is ignored.  Under
 pytest-xdist each worker is its own session, with its own temporary folder and HOME.
 
-Stores are made once per session by the real commands (`init_store`, `approvers add`,
-`recipients add`)
-and copied for each test, whole (the work tree and its .git): a copy is the same
-repository, for a fraction of the cost of making it again.  SSH keys are made once per
-session too; a test only reads them.
+Stores are made once per test run by the real commands (`init_store`, `approvers add`,
+`recipients add`) and copied for each test, whole (the work tree and its .git): a copy is
+the same repository, for a fraction of the cost of making it again.  SSH keys are made once
+per run too.  "Once per run": the first pytest-xdist worker to need one makes it in the
+run's folder (helpers.made_for_run), and the other waits for it and uses the same one; so
+both workers' stores start from the same commits, and a case one worker took to a stage
+(helpers.to_in_review and the like) is copied by the other too.  Safe to share: no test
+writes to a template or a key; a test gets a copy of a store, and only reads the keys (git
+never changes an object file, so a copy's objects are hard links to the template's).
 
 The temporary folders are on tmpfs (/dev/shm) when it is there with room to spare and
 TMPDIR is not set: the same real git and the same fsync calls, but no disk to wait for
@@ -22,11 +26,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from helpers import PEOPLE, TODAY, Cli, become, copy_store, git
+from browser import Browser
+from helpers import PEOPLE, RUN_DIR, TODAY, Cli, become, copy_store, git, made_for_run
 
 from reviewctl.cli.app import main
 from reviewctl.core.store.create import init_store
@@ -52,6 +57,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput") and _EXEMPLARS not in os.environ:
         os.environ[_EXEMPLARS] = tempfile.mkdtemp(prefix="reviewctl-exemplars-")
         config.add_cleanup(lambda: shutil.rmtree(os.environ.pop(_EXEMPLARS), ignore_errors=True))
+    # The same for what the workers share: the template stores, the keys and the cases taken to
+    # a stage (tests/helpers.py, made_for_run).
+    if not hasattr(config, "workerinput") and RUN_DIR not in os.environ:
+        os.environ[RUN_DIR] = tempfile.mkdtemp(prefix="reviewctl-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(os.environ.pop(RUN_DIR), ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -103,13 +113,14 @@ def _copy(template: Path, root: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _plain_store(_isolated_home: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = init_store(tmp_path_factory.mktemp("template") / "store", "Fictional Test Partnership", "TST")
-    # Most tests approve without SSH keys; test_signing.py uses a signed store.
-    config = root / "reviewctl.yaml"
-    config.write_text(config.read_text().replace("signed_approvals: true", "signed_approvals: false"))
-    git(root, "commit", "-qam", "plain approvals for tests")
-    return root
+def _plain_store(_isolated_home: None) -> Path:
+    def make(folder: Path) -> None:
+        root = init_store(folder / "store", "Fictional Test Partnership", "TST")
+        # Most tests approve without SSH keys; test_signing.py uses a signed store.
+        config = root / "reviewctl.yaml"
+        config.write_text(config.read_text().replace("signed_approvals: true", "signed_approvals: false"))
+        git(root, "commit", "-qam", "plain approvals for tests")
+    return made_for_run("plain", make) / "store"
 
 
 @pytest.fixture
@@ -121,25 +132,27 @@ def store(_plain_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.fixture(scope="session")
-def ssh_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ssh_key() -> Path:
     """One real ssh-ed25519 key pair per test run."""
-    folder = tmp_path_factory.mktemp("sshkey")
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alex@example.invalid",
-                    "-f", str(folder / "id_ed25519")], check=True)
-    return folder / "id_ed25519"
+    def make(folder: Path) -> None:
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alex@example.invalid",
+                        "-f", str(folder / "id_ed25519")], check=True)
+    return made_for_run("sshkey", make) / "id_ed25519"
 
 
 @pytest.fixture(scope="session")
-def _team_store(_plain_store: Path, tmp_path_factory: pytest.TempPathFactory, ssh_key: Path) -> Path:
+def _team_store(_plain_store: Path, ssh_key: Path) -> Path:
     # `recipients add` commits to the store and writes nothing to the key store.
-    root = _copy(_plain_store, tmp_path_factory.mktemp("template") / "store")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        patch.setenv("REVIEWCTL_TODAY", TODAY)
-        patch.setenv("REVIEWCTL_KEYSTORE", str(root.parent / "keystore"))
-        patch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
-        assert main(["recipients", "add", "alex", "--key", f"{ssh_key}.pub"]) == 0
-    return root
+    def make(folder: Path) -> None:
+        root = folder / "store"
+        copy_store(_plain_store, root)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(root)
+            patch.setenv("REVIEWCTL_TODAY", TODAY)
+            patch.setenv("REVIEWCTL_KEYSTORE", str(folder / "keystore"))
+            patch.setenv("REVIEWCTL_IDENTITY", str(ssh_key))
+            assert main(["recipients", "add", "alex", "--key", f"{ssh_key}.pub"]) == 0
+    return made_for_run("team", make) / "store"
 
 
 @pytest.fixture
@@ -154,28 +167,28 @@ def team(_team_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ssh
 
 
 @pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def keys() -> dict[str, Path]:
     """Real ssh-ed25519 keys of alice, bob, carol and mallory, made once per test run."""
-    folder = tmp_path_factory.mktemp("keys")
-    made = {}
-    for name, email in PEOPLE.items():
-        key = folder / name
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(key)], check=True)
-        made[name] = key
-    return made
+    def make(folder: Path) -> None:
+        for name, email in PEOPLE.items():
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", email, "-f", str(folder / name)],
+                           check=True)
+    folder = made_for_run("keys", make)
+    return {name: folder / name for name in PEOPLE}
 
 
 @pytest.fixture(scope="session")
-def _signed_store(_isolated_home: None, tmp_path_factory: pytest.TempPathFactory, keys: dict[str, Path]) -> Path:
-    root = init_store(tmp_path_factory.mktemp("template") / "signed", "Fictional Signed Partnership", "SIG")
-    git(root, "branch", "-M", "main")
-    become(root, "alice", keys)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(root)
-        patch.setenv("REVIEWCTL_TODAY", TODAY)
-        for role, name in (("sscp", "alice"), ("sscp", "bob"), ("independent-chair", "carol")):
-            assert main(["approvers", "add", role, PEOPLE[name], "--key", f"{keys[name]}.pub"]) == 0
-    return root
+def _signed_store(_isolated_home: None, keys: dict[str, Path]) -> Path:
+    def make(folder: Path) -> None:
+        root = init_store(folder / "signed", "Fictional Signed Partnership", "SIG")
+        git(root, "branch", "-M", "main")
+        become(root, "alice", keys)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(root)
+            patch.setenv("REVIEWCTL_TODAY", TODAY)
+            for role, name in (("sscp", "alice"), ("sscp", "bob"), ("independent-chair", "carol")):
+                assert main(["approvers", "add", role, PEOPLE[name], "--key", f"{keys[name]}.pub"]) == 0
+    return made_for_run("signed", make) / "signed"
 
 
 @pytest.fixture
@@ -192,3 +205,19 @@ def office_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """LibreOffice's user folder for this session's conversions (tests/office.py): made once, in the
     session's temporary folder, never the user's own."""
     return tmp_path_factory.mktemp("libreoffice-profile")
+
+
+@pytest.fixture(scope="session")
+def chromium_session() -> Iterator[Callable[[str], Browser]]:
+    """One headless Chromium per session (tests/browser.py), opened when first asked for: the
+    browser tests of the site and of `serve` each open their pages in tabs of their own, closed
+    after, so one browser serves both modules (its start costs about half a second of CPU)."""
+    opened: dict[str, Browser] = {}
+
+    def browser(binary: str) -> Browser:
+        if binary not in opened:
+            opened[binary] = Browser(binary)
+        return opened[binary]
+    yield browser
+    for each in opened.values():
+        each.close()

@@ -5,14 +5,17 @@ Plain functions and constants only; the fixtures are in conftest.py.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,21 +62,71 @@ def git(root: Path, *args: str) -> str:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """HEAD, the index, the status and every file's content hash: 'exactly as before'."""
+    """HEAD, the index and every file's content hash: 'exactly as before'."""
     files = {}
-    for folder, dirs, names in os.walk(root, followlinks=True):  # .git: by HEAD, index and status, not walked
+    for folder, dirs, names in os.walk(root, followlinks=True):  # .git: by HEAD and index, not walked
         dirs[:] = sorted(d for d in dirs if d != ".git")
         for name in names:
             path = Path(folder, name)
             if name != ".git" and path.is_file():
-                files[path.relative_to(root).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+                # What git sees of a file besides its content: whether it may be run, whether a link.
+                kind = ("x" if path.stat().st_mode & 0o111 else "-") + ("l" if path.is_symlink() else "")
+                files[path.relative_to(root).as_posix()] = f"{hashlib.sha256(path.read_bytes()).hexdigest()} {kind}"
     files = dict(sorted(files.items()))
-    # One status call says both HEAD (`# branch.oid`) and what differs from it.
-    return {
-        "status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
-        "index": git(root, "ls-files", "-s"),
-        "files": repr(files),
-    }
+    repository = _repository_state(root / ".git")
+    if repository is None:  # a worktree's .git file, an index git may write in another form: ask git
+        repository = {"status": git(root, "status", "--porcelain=v2", "--branch", "--untracked-files=all"),
+                      "index": git(root, "ls-files", "-s")}
+    return {**repository, "files": repr(files)}
+
+
+def _repository_state(git_dir: Path) -> dict[str, str] | None:
+    """HEAD, the commit it names and every index entry, read from the files under .git (no git
+    process: a run takes thousands of snapshots); None where they are not in the form read
+    here, or where the branch has an upstream (whose distance `git status` would show too).
+
+    Each index entry as `git ls-files -s` shows it (mode, object, stage, path) with its flags
+    (intent to add, skip-worktree), not its file's timestamps, which git refreshes at will.
+    Other refs may change (`approve --propose` makes a review branch and leaves HEAD alone)."""
+    if not git_dir.is_dir() or (git_dir / "reftable").exists() or (git_dir / "commondir").exists():
+        return None
+    if re.search(r"^\s*merge\s*=", (git_dir / "config").read_text(), re.MULTILINE):
+        return None
+    head = (git_dir / "HEAD").read_text()
+    commit = head.strip()
+    if head.startswith("ref: "):
+        name = head[len("ref: "):].strip()
+        loose = git_dir / name
+        packed = git_dir / "packed-refs"
+        lines = packed.read_text().splitlines() if packed.is_file() else []
+        commit = loose.read_text().strip() if loose.is_file() else next(
+            (line.split()[0] for line in lines if line.endswith(f" {name}")), "(unborn)")
+    index = git_dir / "index"
+    entries = _index_entries(index.read_bytes() if index.is_file() else b"DIRC\0\0\0\2\0\0\0\0")
+    if entries is None:
+        return None
+    return {"HEAD": f"{head.strip()} {commit}", "index": "\n".join(entries)}
+
+
+def _index_entries(data: bytes) -> list[str] | None:
+    """The entries of an index file of version 2 or 3 (git's own format, Documentation/gitformat-index)."""
+    if data[:4] != b"DIRC" or int.from_bytes(data[4:8], "big") not in (2, 3):
+        return None
+    count, at, entries = int.from_bytes(data[8:12], "big"), 12, []
+    for _ in range(count):
+        mode = int.from_bytes(data[at + 24:at + 28], "big")
+        oid = data[at + 40:at + 60].hex()
+        flags = int.from_bytes(data[at + 60:at + 62], "big")
+        extended = int.from_bytes(data[at + 62:at + 64], "big") if flags & 0x4000 else 0
+        start = at + (64 if flags & 0x4000 else 62)
+        end = data.index(b"\0", start)
+        entries.append(f"{mode:o} {oid} {(flags >> 12) & 3} {extended:04x} {data[start:end].decode()}")
+        at += (end - at + 8) // 8 * 8  # the name ends in 1 to 8 NULs, to a multiple of 8 bytes
+    while at + 8 <= len(data) - 20:  # the extensions, before the checksum
+        if data[at:at + 4] in (b"link", b"sdir"):  # entries kept in another file, or folded: not read here
+            return None
+        at += 8 + int.from_bytes(data[at + 4:at + 8], "big")
+    return entries
 
 
 def refer(cli: Cli, case_type: str = "lcspr", *extra: str) -> str:
@@ -155,13 +208,52 @@ def stage(store: Path, case_id: str) -> str:
     return str(load(store / "cases" / case_id / "case.yaml")["stage"])
 
 
-# -- a case through the process, made once per session -----------------------------------
+# -- made once per test run, shared by pytest-xdist's workers --------------------------------
+
+RUN_DIR = "TESTS_RUN_DIR"  # set by conftest.py before the workers start; they inherit it
+
+
+def run_folder() -> Path:
+    """The folder this test run shares between its workers (each worker is a session of its own)."""
+    given = os.environ.get(RUN_DIR)
+    if not given:  # a process that conftest.py did not start (a script importing the helpers)
+        os.environ[RUN_DIR] = given = tempfile.mkdtemp(prefix="reviewctl-tests-")
+    return Path(given)
+
+
+@contextlib.contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """One process at a time for `target`: another worker that wants it waits, then finds it made."""
+    with open(f"{target}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def made_for_run(name: str, make: Callable[[Path], None]) -> Path:
+    """The folder `make(folder)` filled, made once per test run by whichever worker asks first
+    (the others wait for it).  Everything in it is shared: it is only read, or copied."""
+    target = run_folder() / name
+    with _locked(target):
+        if not target.is_dir():
+            work = target.with_name(f"{name}.making")
+            shutil.rmtree(work, ignore_errors=True)  # a make that failed before
+            work.mkdir()
+            make(work)
+            work.rename(target)
+    return target
+
+
+# -- a case through the process, made once per test run ---------------------------------------
 #
 # The steps below run real commands on a real repository.  Many tests start from a fresh
 # store and take a case to the same stage, so the first run of each (step, type) on a fresh
-# store is kept (the repository whole, and the files it wrote beside it) and later runs on
-# an identical fresh store get a copy.  "Identical": the same HEAD commit, a clean work
-# tree, the same REVIEWCTL_* settings; anything else runs the commands.
+# store is kept (the repository whole, the files it wrote beside it and the key store it
+# wrote case keys to) and later runs on an identical fresh store get a copy.  "Identical":
+# the same HEAD commit, a clean work tree, the same REVIEWCTL_* settings (a path in the
+# test's own folder counts as the same path in another test's; a file named by a setting,
+# such as an identity, by its content) and the same key store contents; anything else runs
+# the commands.  The templates the stores are copied from are the run's (conftest.py), so a
+# case one worker made is kept for the other too (in run_folder(), under a hash of its key).
 
 _KEPT: dict[tuple[str, ...], tuple[Path, str]] = {}
 
@@ -172,14 +264,49 @@ def _fresh_key(name: str, store: Path, case_type: str) -> tuple[str, ...] | None
         done = subprocess.run(["git", *args], cwd=store, capture_output=True, text=True)
         return None if done.returncode else done.stdout
 
-    refs = run("for-each-ref", "--format=%(refname) %(objectname)")
-    head = run("rev-parse", "--symbolic-full-name", "HEAD")
-    status = run("status", "--porcelain", "--untracked-files=all")
-    if refs is None or head is None or status != "":
+    git_dir = store / ".git"
+    if not git_dir.is_dir() or (git_dir / "reftable").exists():
+        return None
+    # Every ref and HEAD as the files under .git hold them (no git process), loose and packed:
+    # the same refs written otherwise only miss the cache.
+    refs = repr({path.relative_to(git_dir).as_posix(): path.read_text()
+                 for path in sorted((git_dir / "refs").rglob("*")) if path.is_file()})
+    packed = git_dir / "packed-refs"
+    refs += packed.read_text() if packed.is_file() else ""
+    head = (git_dir / "HEAD").read_text()
+    if run("status", "--porcelain", "--untracked-files=all") != "":
         return None
     config = hashlib.sha256((store / ".git" / "config").read_bytes()).hexdigest()
-    env = tuple(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("REVIEWCTL_"))
-    return (name, case_type, store.name, refs, head, config, *env)
+    env = tuple(f"{k}={_setting(v, store.parent)}" for k, v in sorted(os.environ.items())
+                if k.startswith("REVIEWCTL_"))
+    return (name, case_type, store.name, refs, head, config, *env, _tree_digest(_keystore()))
+
+
+def _setting(value: str, folder: Path) -> str:
+    """A REVIEWCTL_ setting as the cache key holds it: the test's folder as a placeholder, and
+    a file it names by its content (two tests' identities are the same only if their keys are)."""
+    shown = value.replace(str(folder), "<test folder>")
+    path = Path(value)
+    if value and path.is_absolute() and path.is_file():
+        shown += " sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    return shown
+
+
+def _keystore() -> Path | None:
+    value = os.environ.get("REVIEWCTL_KEYSTORE")
+    return Path(value) if value else None
+
+
+def _tree_digest(folder: Path | None) -> str:
+    """Every file under `folder` by name and content ("" when there is none)."""
+    if folder is None or not folder.exists():
+        return ""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _vanished_ok(func: Callable[..., object], path: str,
@@ -217,27 +344,48 @@ def copy_store(source: Path, target: Path) -> None:
 
 def _kept(name: str, make: Callable[[], str], store: Path, case_type: str, beside: Path | None) -> str:
     key = _fresh_key(name, store, case_type)
-    if key is not None and key in _KEPT:
-        saved, case_id = _KEPT[key]
-        for child in store.iterdir():  # the store is the current folder: empty it, keep it
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, onerror=_vanished_ok)
-            else:
-                child.unlink(missing_ok=True)
-        copy_store(saved / "store", store)
-        if beside is not None:
-            shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
-        return case_id
+    if key is None:
+        return make()
+    if key not in _KEPT:
+        saved = run_folder() / "kept" / hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+        saved.parent.mkdir(exist_ok=True)
+        with _locked(saved):
+            if not saved.is_dir():  # the first in the run to ask: make it, and keep it
+                case_id = _make_and_keep(make, store, beside, saved)
+                _KEPT[key] = (saved, case_id)
+                return case_id
+        _KEPT[key] = (saved, (saved / "case-id").read_text())
+    saved, case_id = _KEPT[key]
+    for child in store.iterdir():  # the store is the current folder: empty it, keep it
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, onerror=_vanished_ok)
+        else:
+            child.unlink(missing_ok=True)
+    copy_store(saved / "store", store)
+    if beside is not None:
+        shutil.copytree(saved / "beside", beside, symlinks=True, dirs_exist_ok=True)
+    keystore = _keystore()
+    if keystore is not None and (saved / "keystore").is_dir():
+        shutil.copytree(saved / "keystore", keystore, symlinks=True, dirs_exist_ok=True)
+    return case_id
+
+
+def _make_and_keep(make: Callable[[], str], store: Path, beside: Path | None, saved: Path) -> str:
+    """`make()` run on the store, and what it made kept in `saved` (written whole, then renamed)."""
     before = {p.name for p in beside.iterdir()} if beside is not None else set()
     case_id = make()
-    if key is not None:
-        saved = Path(tempfile.mkdtemp(prefix="kept-"))
-        copy_store(store, saved / "store")
-        (saved / "beside").mkdir()
-        for path in beside.iterdir() if beside is not None else []:
-            if path.name not in before and path.is_file():
-                shutil.copy2(path, saved / "beside" / path.name)
-        _KEPT[key] = (saved, case_id)
+    work = saved.with_name(f"{saved.name}.making")
+    shutil.rmtree(work, ignore_errors=True)
+    copy_store(store, work / "store")
+    (work / "beside").mkdir()
+    for path in beside.iterdir() if beside is not None else []:
+        if path.name not in before and path.is_file():
+            shutil.copy2(path, work / "beside" / path.name)
+    keystore = _keystore()
+    if keystore is not None and keystore.is_dir():  # the case keys the steps wrote
+        shutil.copytree(keystore, work / "keystore", symlinks=True)
+    (work / "case-id").write_text(case_id)
+    work.rename(saved)
     return case_id
 
 

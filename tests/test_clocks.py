@@ -247,3 +247,13 @@ def test_next_for_an_unsettled_type_and_an_ended_case(cli: Cli, store: Path) -> 
     # An ended case goes on only by a reopening, to the workflow's re-entry point.
     steps = json.loads(cli.ok("next", ended, "--format", "json").out)["steps"]
     assert [(s["step"], s["to"]) for s in steps] == [("reopen", "referred")]
+
+
+def test_next_offers_a_settled_type_no_step_of_another_type(cli: Cli, store: Path) -> None:
+    """A DHR awaiting its decision is not offered the Panel's national review (lcspr only) as a
+    step that lacks only "settling the type": its type is settled."""
+    case_id = refer(cli, "dhr", "--aware", "2026-11-02")
+    cli.ok("triage", case_id, "--accept", "--reason", "Meets the criteria", "--date", "2026-11-03")
+    steps = json.loads(cli.ok("next", case_id, "--format", "json").out)["steps"]
+    assert "national-review" not in [s["step"] for s in steps]
+    assert not any("settle the review type" in m["hint"] for s in steps for m in s["missing"])

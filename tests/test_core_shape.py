@@ -1,14 +1,16 @@
 """The core's shape: packages that say what they hold, depending on each other one way, with no
 import circle and no import inside a function without its reason.
 
-These read the source's syntax trees.  An import inside a function counts like any other; one
-under `if TYPE_CHECKING:` is for the type checker only and does not.
+These read the source's syntax trees, parsed once for the module (the tests only read them).
+An import inside a function counts like any other; one under `if TYPE_CHECKING:` is for the
+type checker only and does not.
 """
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reviewctl"
@@ -23,6 +25,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache  # parsed once for the module's tests, which only read the trees
 def _sources() -> dict[str, tuple[Path, ast.Module]]:
     return {_module_name(p): (p, ast.parse(p.read_text(encoding="utf-8"), str(p)))
             for p in sorted(PACKAGE.rglob("*.py"))}

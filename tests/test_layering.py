@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reviewctl"
@@ -28,10 +29,15 @@ OWNERS = {
 }
 
 
-def _modules(room: str = "") -> list[tuple[str, ast.Module]]:
-    folder = PACKAGE / room if room else PACKAGE
+@cache
+def _parsed() -> list[tuple[str, ast.Module]]:
+    """Every module of the package, parsed once for this module's tests (which only read the trees)."""
     return [(p.relative_to(PACKAGE).as_posix(), ast.parse(p.read_text(encoding="utf-8"), str(p)))
-            for p in sorted(folder.rglob("*.py"))]
+            for p in sorted(PACKAGE.rglob("*.py"))]
+
+
+def _modules(room: str = "") -> list[tuple[str, ast.Module]]:
+    return [(path, tree) for path, tree in _parsed() if not room or path.startswith(f"{room}/")]
 
 
 def _imported(tree: ast.Module) -> Iterator[str]:

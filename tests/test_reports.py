@@ -227,13 +227,13 @@ def test_damaged_cache_is_rebuilt(cli: Cli, store: Path, damage: str) -> None:
     elif damage == "truncate":
         cache.write_bytes(cache.read_bytes()[:40])
     else:
-        from reviewctl.core.reports.cache import _read_cache, _write_cache
+        from reviewctl.core.reports.pickles import read_cache, write_cache
 
-        data = _read_cache(cache)
+        data = read_cache(cache)
         cases = {n: (sig, "ok", s._replace(subject="WRONG")) for n, (sig, _, s) in data.pop("cases").items()}
         data["key"] = (data["key"][0], "0.0.0-other", data["key"][2])
-        _write_cache(cache, data, cases)
-        assert _read_cache(cache)["cases"]  # the crafted cache is readable, just not current
+        write_cache(cache, data, cases)
+        assert read_cache(cache)["cases"]  # the crafted cache is readable, just not current
     assert [r["subject"] for r in rows(cli)] == ["Child Z"]
     assert load_index(Store(store)).parsed == 0 or damage == "delete"
     assert case_id

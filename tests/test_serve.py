@@ -19,6 +19,7 @@ from helpers import NAME, TODAY, USAGE, Cli, copy_store, git, refer, refused_cle
 from webclient import DEMO_TODAY, demo_store, serving
 
 from reviewctl.cli.serve import loopback
+from reviewctl.web.pages import document_title
 from reviewctl.web.steps import STEP_COMMANDS
 
 
@@ -93,8 +94,8 @@ def test_a_triage_form_makes_the_commit_the_shell_makes(store: Path, cli: Cli, t
         letters = git(store, "show", "--name-only", "--format=", "HEAD").split()
         written = [f.split("/", 2)[2] for f in letters if "/documents/" in f]
         assert (outcome[0][0] == "no-further-action") == bool(written)
-        for name in written:
-            assert f'<a href="/case/{case_id}/doc/{name}">{name}</a>' in page
+        for name in written:  # each by its name in words
+            assert f'<a href="/case/{case_id}/doc/{name}">{document_title(name)}</a>' in page
         assert web.get(f"/case/{case_id}").text.count("<strong>Done:</strong>") == 0  # said once
     argv = [a for name, value in outcome for a in (f"--{name}",) + (() if value == "yes" else (value,))]
     cli.ok("--store", str(shell), "triage", case_id, *argv, "--agency", "Health")
@@ -224,8 +225,10 @@ def test_documents_and_a_file_upload(store: Path, cli: Cli) -> None:
         page = web.get(f"/case/{case_id}").text
         letters = re.findall(rf'<a href="/case/{case_id}/doc/(documents/[^"]+\.md)">', page)
         assert letters
-        letter = web.get(f"/case/{case_id}/doc/{letters[0]}")
-        assert letter.status == 200 and letter.headers["content-type"] == "text/plain; charset=utf-8"
+        letter = web.get(f"/case/{case_id}/doc/{letters[0]}")  # a page (test_serve_documents.py)
+        assert letter.status == 200 and letter.headers["content-type"] == "text/html; charset=utf-8"
+        letter = web.get(f"/case/{case_id}/doc/{letters[0]}?download=1")
+        assert letter.status == 200 and letter.headers["content-type"] == "text/markdown; charset=utf-8"
         assert letter.text == (store / "cases" / case_id / letters[0]).read_text()
         assert 'enctype="multipart/form-data"' in page  # chronology import takes a file
         assert web.post(f"/case/{case_id}/chronology-request", [("agency", "Police")]).status == 303

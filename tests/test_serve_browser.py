@@ -2,7 +2,7 @@
 keys alone, fills and sends a triage form and the step's commit is there; every page
 reflows at 320 px; and axe-core, run in each page, finds no violation of WCAG 2.2 A or AA.
 
-One browser serves the module (tests/browser.py).  Skipped only when Chromium (or, for the
+One browser serves the module, the session's (conftest.py, tests/browser.py).  Skipped only when Chromium (or, for the
 axe test, axe-core: `make axe`) is missing and REVIEWCTL_REQUIRE_BROWSER is unset; CI
 (.ci/run) sets it and installs both, so there these tests never skip.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,14 +30,12 @@ WHO = ("(e => e === document.body ? 'body' : e.id || e.tagName.toLowerCase() + '
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(chromium_session: Callable[[str], Browser]) -> Iterator[Browser]:
     if CHROMIUM is None:
         if REQUIRE:
             pytest.fail("REVIEWCTL_REQUIRE_BROWSER is set but no chromium was found: apt-get install chromium")
         pytest.skip("no chromium on PATH (apt-get install chromium); set REVIEWCTL_REQUIRE_BROWSER=1 to fail instead")
-    opened = Browser(CHROMIUM)
-    yield opened
-    opened.close()
+    yield chromium_session(CHROMIUM)  # the session's (conftest.py), closed when the session ends
 
 
 @pytest.fixture
@@ -79,9 +77,11 @@ def test_a_triage_form_by_keyboard_alone_makes_its_commit(browser: Browser, serv
                 break
         assert visited == expected
         triage = tab.evaluate("[...document.querySelectorAll('#step-triage form [name]')]"
-                              ".filter(e => e.type !== 'hidden').map(e => e.id)")
+                              ".filter(e => e.type !== 'hidden' && e.checkVisibility()).map(e => e.id)")
         assert triage[:3] == ["triage-accept", "triage-no-further-action", "triage-reason"]  # one choice, then why
         assert [v for v in visited if v in triage] == [t for t in triage if t != "triage-no-further-action"]
+        # What a step seldom needs is folded under "More options", one stop before the button.
+        assert "triage-propose" not in triage and "summary:More options" in visited
         # Back to the top, then forward to the form, as a person would.
         tab.evaluate("document.activeElement.blur(), window.scrollTo(0, 0)")
         while tab.evaluate(f"{WHO}(document.activeElement)") != "triage-accept":
@@ -148,7 +148,9 @@ def test_a_link_to_a_folded_form_opens_it(browser: Browser, served: tuple[str, P
 
 
 PAGES = ["", "due", "figures", "actions", "new", f"case/{REFERRED}", f"case/{SCOPING}",
-         "case/SSCP-2026-CEG2MQ", "case/SSCP-2026-99MQ51"]
+         "case/SSCP-2026-CEG2MQ", "case/SSCP-2026-99MQ51",
+         "case/SSCP-2026-99MQ51/doc/documents/2026-06-24-decision-record.md",  # a letter as a page
+         "case/SSCP-2026-99MQ51/doc/documents/2026-10-07-improvement-action-plan.md"]
 
 
 def test_every_page_reflows_at_320_px(browser: Browser, served: tuple[str, Path]) -> None:

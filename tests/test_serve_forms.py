@@ -19,6 +19,7 @@ from reviewctl.core.workflow.load import load_workflow
 from reviewctl.web.forms import CHOICES, LEFT_OUT, ONE_OF, Form, FormError, argv_for, click_command, form_for
 from reviewctl.web.pages import form_view
 from reviewctl.web.steps import BY_ACTION, BY_RECORD, REFER, STEP_COMMANDS
+from reviewctl.web.words import MORE, PLAIN
 
 WORKFLOW = Path(__file__).resolve().parent.parent / "reviewctl" / "workflows" / "default.yaml"
 EVERY_FORM = sorted({*STEP_COMMANDS.values(), REFER})
@@ -77,7 +78,7 @@ def test_the_step_table_covers_the_workflow() -> None:
     assert not {"confidential", "purge", "show", "site", "serve"} & set(STEP_COMMANDS)
     # Each option left out, listed or grouped is still an option of a command with a form: the
     # tables cannot go stale.
-    for (where, flag) in [*LEFT_OUT, *CHOICES]:
+    for (where, flag) in [*LEFT_OUT, *CHOICES, *MORE, *(("*", f) for f in PLAIN)]:
         paths = EVERY_FORM if where == "*" else [tuple(where.split())]
         assert any(flag in o.opts for p in paths for o in click_command(p).params), (where, flag)
     for path, (_, flags) in ONE_OF.items():

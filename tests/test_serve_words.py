@@ -43,7 +43,7 @@ def test_the_referral_form_lists_the_review_types_in_words(store: Path, cli: Cli
         assert chosen is not None, "the review type is a list"
         assert '<option value="lcspr">Local Child Safeguarding Practice Review (lcspr)</option>' in chosen.group(1)
         assert re.findall(r'<option value="([^"]*)"', chosen.group(1)) == ["", "lcspr", "sar", "dhr", "unknown"]
-        assert '<label for="refer-type">The review type. <code class="flag">--type</code> (required)' in page
+        assert '<label for="refer-type">The review type. (required)</label>' in page
         assert "lcspr, sar, dhr or unknown" not in page  # the list is the list, not a sentence
         posted = web.post("/refer", [("type", "dhr"), ("subject", "Adult C"), ("referrer", "Fictional Police"),
                                      ("received", "2026-11-02")])
@@ -52,7 +52,7 @@ def test_the_referral_form_lists_the_review_types_in_words(store: Path, cli: Cli
         done = web.get(posted.headers["location"]).text
     assert f"<strong>Done:</strong> the referral is recorded as {case_id}, in one commit." in done
     letter = next(p for p in (store / "cases" / case_id / "documents").iterdir())
-    assert f'<a href="/case/{case_id}/doc/documents/{letter.name}">documents/{letter.name}</a>' in done
+    assert f'<a href="/case/{case_id}/doc/documents/{letter.name}">Acknowledgement letter, 2 November 2026</a>' in done
     theirs = cli.ok("--store", str(shell), "refer", "--type", "dhr", "--subject", "Adult C", "--referrer",
                     "Fictional Police", "--received", "2026-11-02").out.strip()
     assert git(store, "show", "--name-only", "--format=").replace(case_id, "ID") == \
@@ -129,7 +129,7 @@ def test_labels_say_only_what_a_browser_needs(_demo: Path, monkeypatch: pytest.M
         for label in re.findall(r'<label for="[^"]+">((?:(?!</label>).)*)</label>\s*<input type="date"', page, re.S):
             assert "day first" not in label and "2/11/2026" not in label, (name, label)
         assert "`" not in page, f"{name}: backticks are code, not text"
-    assert '<label for="refer-date">When it happened; default today. <code' in pages["new"]
+    assert '<label for="refer-date">When it happened; default today.</label>' in pages["new"]
     decide = pages["SSCP-2026-0TVWS8"]  # a dhr at its decision meeting
     assert re.search(r'<p class="hint" id="decide-partner-hint">Write each as <code class="flag">'
                      r'PARTNER=NAME; ROLE</code></p>', decide)

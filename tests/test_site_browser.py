@@ -3,7 +3,7 @@ runs their script, and the DOM it ends with is checked against `reviewctl list`;
 filters and sorting are driven through the address, as a bookmark would; screenshots
 are checked not to be blank, at desktop width, at 320 px and on paper.
 
-One browser serves the module (tests/browser.py's `Browser`): each page opens in a new
+One browser serves the module, the session's (conftest.py; tests/browser.py's `Browser`): each page opens in a new
 tab whose viewport is set to the width asked for, and its DOM is read once its load event
 has fired, as `--dump-dom` does.
 
@@ -17,7 +17,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,16 +35,14 @@ UPDATE_SCREENSHOT = bool(os.environ.get("REVIEWCTL_UPDATE_SCREENSHOT"))
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One browser for the module: each page opens in a new tab of the size asked for."""
+def browser(chromium_session: Callable[[str], Browser]) -> Iterator[Browser]:
+    """The session's browser for the module: each page opens in a new tab of the size asked for."""
     if CHROMIUM is None:
         if REQUIRE:
             pytest.fail("REVIEWCTL_REQUIRE_BROWSER is set but no chromium was found: apt-get install chromium "
                         "(or set REVIEWCTL_CHROMIUM to the browser)")
         pytest.skip("no chromium on PATH (apt-get install chromium); set REVIEWCTL_REQUIRE_BROWSER=1 to fail instead")
-    opened = Browser(CHROMIUM)
-    yield opened
-    opened.close()
+    yield chromium_session(CHROMIUM)  # the session's (conftest.py), closed when the session ends
 
 
 @pytest.fixture(scope="module")

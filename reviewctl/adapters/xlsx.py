@@ -7,7 +7,7 @@ import io
 import os
 import tempfile
 import textwrap
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,7 @@ def _width(value: Any) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0) if value is not None else 0
 
 
-def write_xlsx(path: Path, rows: Iterable[dict[str, Any]], columns: list[str], title: str,
+def write_xlsx(path: Path, rows: Iterable[Mapping[str, Any]], columns: list[str], title: str,
                headers: dict[str, str] | None = None, dates: frozenset[str] = frozenset(),
                rag: str | None = None, unprinted: frozenset[str] = frozenset()) -> None:
     """Write the sheet beside `path` and move it into place: never half a file.

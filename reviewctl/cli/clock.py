@@ -13,6 +13,7 @@ from reviewctl.errors import UsageError
 if TYPE_CHECKING:
     from reviewctl.core.store.step import StepOptions
     from reviewctl.core.store.transaction import Outcome
+    from reviewctl.core.workflow.next_steps import NextSteps
 
 clock_app = typer.Typer(help="A case's clocks: pause, resume, extend, and each clock's story.", no_args_is_help=True)
 
@@ -107,7 +108,7 @@ def next_(
     emit(as_json(view) if fmt == "json" else next_text(view, fmt))
 
 
-def next_text(view: dict[str, Any], fmt: str = "table") -> str:
+def next_text(view: NextSteps, fmt: str = "table") -> str:
     """The steps as a table: one row per step, one more per missing thing."""
     from reviewctl.cli.output import table  # lazy: loaded when the command runs
 

@@ -46,8 +46,9 @@ def import_(
         say(f"error: {error.message}; correct the rows (or the map), then repeat")
         raise typer.Exit(int(ExitCode.INVALID)) from None
     if outcome is None:
-        emit(table([{"row": p.row, **{k: p.values.get(k) for k in ("type", "stage", "subject", "received")}}
-                    for p in planned], ["row", "type", "stage", "subject", "received"]))
+        emit(table([{"row": p.row, "type": p.values.case_type, "stage": p.values.stage,
+                     "subject": p.values.texts.get("subject"), "received": p.values.received} for p in planned],
+                   ["row", "type", "stage", "subject", "received"]))
         say(f"{len(planned)} case(s) would be created [dry run: nothing changed]")
         return
     for item in planned:

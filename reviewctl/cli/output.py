@@ -10,7 +10,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 # C0 and C1 control characters, DEL, the line and paragraph separators, and the
@@ -85,7 +85,7 @@ def stream_json(items: Iterable[Any]) -> None:
     write("[]\n" if first else "\n]\n")
 
 
-def table(rows: list[dict[str, Any]], columns: list[str], fmt: str = "table") -> str:
+def table(rows: Sequence[Mapping[str, Any]], columns: list[str], fmt: str = "table") -> str:
     from tabulate import tabulate  # lazy: loads tabulate
 
     if fmt == "csv":

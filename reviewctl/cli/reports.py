@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,6 +15,7 @@ from reviewctl.errors import ExitCode, UsageError
 if TYPE_CHECKING:
     from reviewctl.cli.common import Globals
     from reviewctl.core.reports.cache import Index, Progress
+    from reviewctl.core.reports.tracker import DueRow, TrackerRow
     from reviewctl.core.store.folder import Store
 
 # A terminal is narrow: the table keeps to what a business manager scans for.
@@ -73,7 +74,7 @@ def _problems(index: Index) -> None:
         say(f"error: {printable(problem)}")
 
 
-def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None, title: str) -> None:
+def _emit(rows: Sequence[Mapping[str, Any]], columns: list[str], fmt: str, output: Path | None, title: str) -> None:
     from reviewctl.cli.output import as_json, emit, table  # lazy: loaded when the command runs
 
     if fmt == "xlsx":
@@ -109,7 +110,7 @@ def _output_path(output: Path, example: str) -> Path:
     return output
 
 
-def _in_words(store: Store, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+def _in_words(store: Store, rows: Iterator[TrackerRow]) -> Iterator[dict[str, object]]:
     """The rows with the workflow's labels (read only for the formats in words: JSON and the
     terminal's table need no workflow beyond what the report cache keeps)."""
     from reviewctl.core.reports.figures_by_type import in_words  # lazy: loaded when the command runs
@@ -171,7 +172,7 @@ def list_(
                       maybe_date(received_to, "--to"), agency)
     store = g.store()
     index = _index(store, details=False)
-    rows = tracker(index, g.today(), filters)
+    found = tracker(index, g.today(), filters)
     _problems(index)
     g.note_as_of()
     note = unknown_agency(index, agency) if agency is not None else None
@@ -180,8 +181,7 @@ def list_(
 
         say(printable(note))
     words = fmt in ("csv", "md", "xlsx") and not codes
-    if words:
-        rows = _in_words(store, rows)
+    rows: Iterator[Mapping[str, object]] = _in_words(store, found) if words else found
     if fmt == "json":
         from reviewctl.cli.output import stream_json  # lazy: only where it is needed
 
@@ -210,9 +210,8 @@ def due(
     """Every open deadline across all cases, soonest first.
 
     As a calendar (--format ics), each deadline is an all-day event that keeps its identity:
-    one met or missed stays in the feed, marked so, and a calendar updates it.
+    one met, missed or closed stays in the feed, marked so, and a calendar updates it.
     """
-    from reviewctl.core.reports.tracker import calendar_rows  # lazy: loads statistics, tempfile
     from reviewctl.core.reports.tracker import due as core_due  # lazy: loads statistics, tempfile
 
     if output is not None and fmt != "ics":  # before any case is read
@@ -227,6 +226,7 @@ def due(
     g.note_as_of()
     if fmt == "ics":  # a calendar feed: every deadline as an all-day event, the met ones marked so
         from reviewctl.adapters.ics import due_calendar  # lazy: only where it is needed
+        from reviewctl.core.reports.feed import calendar_rows  # lazy: only where it is needed
 
         feed = due_calendar(calendar_rows(index, g.today(), within, overdue), store.config.partnership, g.today())
         if output is not None:
@@ -245,7 +245,7 @@ def due(
         raise typer.Exit(int(ExitCode.INVALID))
 
 
-def _why_with_note(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _why_with_note(rows: list[DueRow]) -> list[DueRow]:
     """A table's `why` says what JSON's `why` and `note` do ("falls on Sunday, not a working day")."""
     from reviewctl.core.clocks.deadlines import why_shown  # lazy: loaded when the command runs
 

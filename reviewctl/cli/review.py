@@ -83,7 +83,7 @@ def chronology_show(
                    ["date", "time", "agency", "event", "source", "significance", "flags"], "csv"))
     else:
         case = show_case(store, case_id, g.today())
-        emit(render("integrated-chronology.md.j2", {"case": escaped(case), "events": escaped(rows)},
+        emit(render("integrated-chronology.md.j2", {"case": escaped(case.as_json()), "events": escaped(rows)},
                     store.templates_search()))
 
 

@@ -50,14 +50,15 @@ def show(
     view = show_case(g.store(), case_id, g.today())
     g.note_as_of()
     if fmt == "json":
-        emit(as_json(view))
+        emit(as_json(view.as_json()))
         return
     heading = "## " if fmt == "md" else ""
-    deadlines = [{**d, "status": clock_status(d), "why": why_shown(d["why"], d["note"], d["moved"])} for d in view["deadlines"]]
+    deadlines = [{**shown, "status": clock_status(shown), "why": why_shown(d.why, d.note, d.moved)}
+                 for d in view.deadlines for shown in [d.as_json()]]
     emit(pairs(show_fields(view), fmt)
          + f"\n{heading}Deadlines\n" + table(deadlines, DEADLINE_COLUMNS, fmt)
-         + f"\n{heading}Next steps\n" + next_text(view["next"], fmt)
-         + f"\n{heading}History\n" + table(history_rows(view["history"]), ["date", "step", "from", "to", "by", "note"], fmt))
+         + f"\n{heading}Next steps\n" + next_text(view.next, fmt)
+         + f"\n{heading}History\n" + table(history_rows(view.facts["history"]), ["date", "step", "from", "to", "by", "note"], fmt))
 
 
 def log(

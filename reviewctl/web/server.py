@@ -1,7 +1,8 @@
 """The server of `reviewctl serve`: the standard library's ThreadingHTTPServer, on a loopback address.
 
-Pages (GET): `/` the tracker, `/due`, `/figures`, `/actions`, `/case/ID` (with a form for
-every step allowed now), `/case/ID/doc/PATH` (a document of the case), `/new` (a referral),
+Pages (GET): `/` the tracker, `/due` (and `/due.ics`, its deadlines as a calendar file),
+`/figures`, `/actions`, `/case/ID` (with a form for every step allowed now),
+`/case/ID/doc/PATH` (a document of the case: a page for markdown), `/new` (a referral),
 `/assets/NAME`.  Steps (POST): `/case/ID/STEP` and `/refer`: the command line's own step
 (runner.py), then 303 back to the case; a refusal is 422 with the command's error line
 beside its form; a post without this session's token is 403 and runs nothing.
@@ -14,6 +15,7 @@ import re
 import socket
 import socketserver
 import sys
+from datetime import date
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,10 +27,10 @@ from reviewctl.adapters.render import read_template
 from reviewctl.cli.app import _crash_log
 from reviewctl.cli.common import Globals
 from reviewctl.cli.output import printable
-from reviewctl.core.reports.live_pages import NoSuchCase, Store, document_path
+from reviewctl.core.reports.live_pages import NoSuchCase, Store, document_path, documents
 from reviewctl.errors import ReviewctlError, UsageError
 from reviewctl.web import pages
-from reviewctl.web.body import BodyError, Posted, read_posted
+from reviewctl.web.body import BodyError, Posted, read_posted, safe_filename
 from reviewctl.web.forms import FormError, argv_for, form_for
 from reviewctl.web.guard import HEADERS, Guard
 from reviewctl.web.runner import Runner
@@ -169,6 +171,9 @@ class Handler(BaseHTTPRequestHandler):
         if found is None:
             return
         session = found
+        if path == pages.CALENDAR:  # the command line's own feed, as `due --format ics` writes it
+            self._calendar()
+            return
         csrf = self.server.guard.token(session)
         store, today = self.server.store(), self.server.globals.today()
         with runner.alone():
@@ -180,12 +185,21 @@ class Handler(BaseHTTPRequestHandler):
                 done = self.server.flashes.pop(session, None)
                 self._html(HTTPStatus.OK, pages.case_page(store, today, case.group(1), csrf, done))
             elif doc := _DOC.fullmatch(path):
-                self._document(store, doc.group(1), doc.group(2))
+                download = "download" in parse_qs(urlsplit(self.path).query)
+                self._document(store, today, doc.group(1), doc.group(2), download)
             elif (step := _STEP.fullmatch(path)) and step.group(2) in STEP_COMMANDS:
                 # The address a refused form was posted to, opened again (a bookmark, the address bar): its case.
                 self._redirect(f"/case/{step.group(1)}#step-{step.group(2)}", HTTPStatus.FOUND)
             else:
                 raise NoSuchCase(f"there is no page {path!r} here; the tracker is at /")
+
+    def _calendar(self) -> None:
+        ran = self.server.runner.run(["due", "--format", "ics"])
+        if not ran.out.startswith("BEGIN:VCALENDAR"):  # a store it cannot read: said as the command says it
+            self._message(HTTPStatus.INTERNAL_SERVER_ERROR, "The calendar cannot be made", printable(ran.error))
+            return
+        self._send(HTTPStatus.OK, ran.out.encode("utf-8"), "text/calendar; charset=utf-8",
+                   {"Content-Disposition": 'attachment; filename="deadlines.ics"'})
 
     def _asset(self, name: str) -> None:
 
@@ -194,18 +208,27 @@ class Handler(BaseHTTPRequestHandler):
             raise NoSuchCase(f"templates/site/{name} not found; restore it from reviewctl's own templates")
         self._send(HTTPStatus.OK, found[0].encode("utf-8"), f"{ASSETS[name]}; charset=utf-8")
 
-    def _document(self, store: Store, case_id: str, name: str) -> None:
+    def _document(self, store: Store, today: date, case_id: str, name: str, download: bool) -> None:
+        """A markdown document is a page (its text as HTML, web/markdown.py), and the file itself
+        with `?download=1`; another text is shown as text; anything else is a download."""
         if case_id not in store.case_ids():
             raise NoSuchCase(f"no case {case_id!r} in this store")
         data = document_path(store, case_id, name).read_bytes()
-        filename = name.rsplit("/", 1)[-1]
-        if name.endswith(_TEXT):
-            self._send(HTTPStatus.OK, data, "text/plain; charset=utf-8",
-                       {"Content-Security-Policy": "sandbox; default-src 'none'"})
+        filename = safe_filename(name)  # a name in the store is any bytes: a header gets letters, digits, . _ -
+        sandboxed = {"Content-Security-Policy": "sandbox; default-src 'none'"}
+        if name.endswith(".md") and not download:
+            text = data.decode("utf-8", "replace")
+            listed = {d.name for d in documents(store, case_id)}
+            word = name[:-len(".md")] + ".docx"
+            self._html(HTTPStatus.OK, pages.document_page(store, today, case_id, name, text,
+                                                          word if word in listed else None))
+        elif name.endswith(_TEXT) and not download:
+            self._send(HTTPStatus.OK, data, "text/plain; charset=utf-8", sandboxed)
         else:
-            self._send(HTTPStatus.OK, data, "application/octet-stream",
-                       {"Content-Disposition": f"attachment; filename=\"{filename}\"",
-                        "Content-Security-Policy": "sandbox; default-src 'none'"})
+            kind = "text/markdown; charset=utf-8" if name.endswith(".md") else \
+                "text/plain; charset=utf-8" if name.endswith(_TEXT) else "application/octet-stream"
+            self._send(HTTPStatus.OK, data, kind,
+                       {"Content-Disposition": f"attachment; filename=\"{filename}\"", **sandboxed})
 
     # -- POST ----------------------------------------------------------------------
     def do_POST(self) -> None:

@@ -27,11 +27,15 @@
   function reveal() {
     var target = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
     if (!target) { return; }
-    var folded = target.matches("section.step") ? target.querySelector("details.form") : target.closest("details.form");
-    if (folded && !folded.open) {
-      folded.open = true;
-      target.scrollIntoView();
+    // Its form, and "More options" within it where the field is one of those.
+    var folded = target.matches("section.step") ? [target.querySelector("details.form")] : [], opened = false;
+    for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+      folded.push(d);
     }
+    folded.forEach(function (d) {
+      if (d && !d.open) { d.open = true; opened = true; }
+    });
+    if (opened) { target.scrollIntoView(); }
     if (target.matches("input, select, textarea")) { target.focus(); }
   }
   window.addEventListener("hashchange", reveal);

@@ -53,9 +53,11 @@ class ClockRecord(Strict, frozen=True):
     @model_validator(mode="after")
     def _in_order(self) -> ClockRecord:
         # Pauses and extensions follow one another: none starts inside a pause, and
-        # each extension is later than the last.
+        # each extension is later than the last.  On one day an extension comes before a
+        # pause: a paused clock is not extended, so it was agreed before the pause began.
         changes = sorted([(p.paused, p.resumed, "a pause") for p in self.pauses]
-                         + [(e.date, e.date, "an extension") for e in self.extensions], key=lambda c: c[0])
+                         + [(e.date, e.date, "an extension") for e in self.extensions],
+                         key=lambda c: (c[0], c[2] == "a pause"))
         for (begun, end, _what), (after, _, next_what) in itertools.pairwise(changes):
             if end is None or after < end:
                 raise ValueError(f"{next_what} on {after} falls inside a pause that began on {begun}; "

@@ -33,10 +33,16 @@ _MODELS = {
 DOCUMENT_FILES = {name: f"{name}.yaml" for name in _MODELS}
 
 
+def model_where(name: str) -> tuple[str, str]:
+    """Where the model of the document `name` is: its module's full name and the class's."""
+    module, _, cls = _MODELS[name].partition(":")
+    return f"reviewctl.core.{module}", cls
+
+
 def model_for(name: str) -> type[BaseModel]:
     """The model of the document `name` (its module is imported on the first call)."""
-    module, _, cls = _MODELS[name].partition(":")
-    model: type[BaseModel] = getattr(import_module(f"reviewctl.core.{module}"), cls)
+    module, cls = model_where(name)
+    model: type[BaseModel] = getattr(import_module(module), cls)
     return model
 
 

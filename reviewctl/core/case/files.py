@@ -14,12 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
 from reviewctl.adapters import yamlio
-from reviewctl.core.case.documents import document_of, model_for
+from reviewctl.core.case.documents import document_of, model_where
 from reviewctl.core.case.views import Doc, Node, read
 from reviewctl.errors import InvalidDataError
 
@@ -56,7 +57,17 @@ class Document(Generic[M]):
         self.name = attribute
 
     def model(self) -> type[M]:
-        return cast("type[M]", model_for(self.name))
+        """The model documents.py names for the document (its module imported on the first read)."""
+        module, cls = model_where(self.name)
+        found: type[M] = getattr(import_module(module), cls)  # the class Records' annotation names
+        return found
+
+    def _read(self, records: Records) -> M | None:
+        model = self.model()
+        checked = records.checked.get(self.name)
+        if isinstance(checked, model):  # as its validation gave it: read at no cost
+            return checked
+        return read(model, records.docs.get(self.name))
 
     @overload
     def __get__(self, records: None, owner: type) -> Document[M]: ...
@@ -65,10 +76,7 @@ class Document(Generic[M]):
     def __get__(self, records: Records | None, owner: type) -> Document[M] | M | None:
         if records is None:
             return self
-        checked = records.checked.get(self.name)
-        if checked is not None:
-            return cast("M", checked)
-        return read(self.model(), records.docs.get(self.name))
+        return self._read(records)
 
 
 class Always(Document[M]):
@@ -81,8 +89,7 @@ class Always(Document[M]):
     def __get__(self, records: Records | None, owner: type) -> Always[M] | M:
         if records is None:
             return self
-        checked = records.checked.get(self.name)
-        found = cast("M", checked) if checked is not None else read(self.model(), records.docs.get(self.name))
+        found = self._read(records)
         if found is None:
             raise InvalidDataError("a required key is missing, or holds a value of another kind; "
                                    "`reviewctl validate` names it", path=f"{records.where}/{self.name}.yaml")

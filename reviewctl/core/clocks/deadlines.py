@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reviewctl.adapters.calendar import (
     add_months,
@@ -84,6 +84,13 @@ def why_shown(*parts: str | None) -> str | None:
     return "; ".join(part for part in parts if part) or None
 
 
+def in_order(changes: Iterable[Change]) -> list[Change]:
+    """Pauses and extensions in the order they were made: by date, and on one day an extension
+    before a pause (a paused clock is not extended, so an extension on the day a pause began
+    was agreed before it)."""
+    return sorted(changes, key=lambda c: (c[1], c[0] == "pause"))
+
+
 @dataclass(frozen=True)
 class Revision:
     """A clock's due date as it stood on one day, and how it got there."""
@@ -103,7 +110,7 @@ def revise(original: date, unit: str, changes: Iterable[Change], as_of: date) ->
     due, paused_since = original, None
     why: list[str] = []
     events: list[tuple[date, str, date]] = []
-    for kind, begun, end, reason, other in sorted(changes, key=lambda c: c[1]):
+    for kind, begun, end, reason, other in in_order(changes):
         if begun > as_of:
             continue
         if kind == "pause":
@@ -157,7 +164,7 @@ class Deadline:
     def first_due(self) -> date:
         return self.original_due or self.due
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self) -> dict[str, str | int | bool | None]:
         first = self.original_due or self.due  # first_due, once: a bulk report calls this for every deadline
         return {
             "name": self.name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from reviewctl.core.case.paths import Documents, condition_holds, lookup
 from reviewctl.core.clocks.deadlines import (
@@ -22,10 +22,10 @@ from reviewctl.core.clocks.deadlines import (
     statuses,
     unit_of,
 )
-from reviewctl.core.workflow.history import Cycle, corrections, cycles, feeds, with_derived
+from reviewctl.core.workflow.history import Cycle, Entry, corrections, cycles, entries, feeds, with_derived
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
-    from reviewctl.core.workflow.load import Workflow
+    from reviewctl.core.workflow.load import ClockDef, Workflow
 
 
 def recorded_changes(docs: Documents) -> dict[tuple[str, str | None], tuple[Change, ...]]:
@@ -47,13 +47,43 @@ def recorded_changes(docs: Documents) -> dict[tuple[str, str | None], tuple[Chan
     return found
 
 
-def _left(history: list[Any], runs: Callable[[Any], bool]) -> dict[str, Any] | None:
+def _left(history: list[Entry], runs: Callable[[str | None], bool]) -> Entry | None:
     """The entry by which the case last left the stages in which a clock runs."""
     last = None
     for entry in history:
-        if isinstance(entry, dict) and runs(entry.get("from")) and not runs(entry.get("to")):
+        if runs(entry.source) and not runs(entry.to):
             last = entry
-    return last if last is not None and isinstance(last.get("date"), date) else None
+    return last if last is not None and last.date is not None else None
+
+
+class Candidate(NamedTuple):
+    """A clock's deadline as the records of one cycle give it (for a clock run per entry, one entry's)."""
+
+    label: str
+    item: str | None
+    start: date | None  # None: not started
+    met: date | None
+    reads: tuple[str, ...]  # the fields it is worked out from: a correction of one moves it
+
+
+def _candidates(clock: ClockDef, docs: Documents) -> list[Candidate]:
+    if clock.each is None:
+        reads = tuple(p for p in (clock.start, clock.start_else, clock.due, clock.met) if p)
+        return [Candidate(clock.label, None, _day(clock.start_in(docs)), _day(lookup(docs, clock.met)), reads)]
+    found = []
+    entries = lookup(docs, clock.each)
+    for n, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
+        if not isinstance(entry, dict):
+            continue
+        item = str(entry.get(clock.item)) if clock.item else None
+        reads = tuple(f"{clock.each}.{n}.{key}" for key in (clock.start, clock.due, clock.met) if key)
+        found.append(Candidate(f"{clock.label}: {item}" if item else clock.label, item,
+                               _day(entry.get(clock.start or clock.due or "")), _day(entry.get(clock.met)), reads))
+    return found
+
+
+def _day(value: object) -> date | None:
+    return value if isinstance(value, date) else None
 
 
 def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
@@ -70,86 +100,78 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     """
     runs = cycles(workflow, docs)
     if len(runs) == 1:
-        return [given for _, given in _cycle_inputs(workflow, docs, runs[0])]
-    latest: dict[tuple[str, str | None], tuple[date, DeadlineInput]] = {}
+        return [_stopped_from_start(given) for _, given in _cycle_inputs(workflow, docs, runs[0])]
+    latest: dict[tuple[str, str | None], tuple[tuple[date, date | None], DeadlineInput]] = {}
     ended: list[DeadlineInput] = []
     for cycle in runs:
-        for raw, given in _cycle_inputs(workflow, cycle.docs, cycle):
+        for records, given in _cycle_inputs(workflow, cycle.docs, cycle):
             key = (given.name, given.item)
             before = latest.get(key)
-            if before is not None and (before[0], before[1].met_on) == (raw, given.met_on):
+            if before is not None and before[0] == records:
                 first = before[1]  # the same deadline, as it stands in this later cycle
                 given = given._replace(start=first.start, original=first.original, note=first.note,
-                                       cycle=first.cycle, moved=tuple(dict.fromkeys(first.moved + given.moved)))
+                                       met_on=first.met_on, cycle=first.cycle, changes=first.changes,
+                                       moved=tuple(dict.fromkeys(first.moved + given.moved)))
             elif before is not None:
                 ended.append(before[1])
-            latest[key] = (raw, given)
-    return [*ended, *(given for _, given in latest.values())]
+            latest[key] = (records, given)
+    return [_stopped_from_start(given) for given in [*ended, *(given for _, given in latest.values())]]
 
 
-def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[date, DeadlineInput]]:
-    """The started deadlines of one cycle of the case: (the date its clock's record starts it, the deadline)."""
+def _stopped_from_start(given: DeadlineInput) -> DeadlineInput:
+    """A clock that stopped before it started (it never ran) stopped on its start; a clock given
+    its due date has that date as `start`, and stops the day the case moved on, even before it.
+    Done once a reopened case's deadline is matched across its cycles: it starts where it first did."""
+    if given.stopped is None or given.unit == FIXED or given.stopped >= given.start:
+        return given
+    return given._replace(stopped=given.start)
+
+
+def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[tuple[date, date | None],
+                                                                                  DeadlineInput]]:
+    """The started deadlines of one cycle of the case, each with the dates its records start and
+    meet it (a minimum period's end is no record: it follows from the start)."""
     docs = with_derived(workflow, docs)
-    case = docs.get("case") or {}
-    case_type = case.get("type")
-    stage = case.get("stage")
-    history = case.get("history") or []
+    case = docs.get("case")
+    case_type, stage = (case.get("type"), case.get("stage")) if isinstance(case, dict) else (None, None)
+    history = entries(docs)
     changes = recorded_changes(docs) if "clocks" in docs else {}
     fixes = corrections(docs)
     imported_by = workflow.imports.step if workflow.imports is not None else None
-    found: list[tuple[date, DeadlineInput]] = []
+    found: list[tuple[tuple[date, date | None], DeadlineInput]] = []
     for clock in workflow.clocks:
         if (clock.types is not None and case_type not in clock.types) or not condition_holds(clock.when, docs):
             continue
-        candidates: list[tuple[str, str | None, Any, Any, tuple[str, ...]]]
-        if clock.each is None:
-            first = clock.start_in(docs)
-            reads = tuple(p for p in (clock.start, clock.start_else, clock.due, clock.met) if p)
-            candidates = [(clock.label, None, first, lookup(docs, clock.met), reads)]
-        else:
-            entries = lookup(docs, clock.each) or []
-            candidates = []
-            for n, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
-                if not isinstance(entry, dict):
-                    continue
-                item = str(entry.get(clock.item)) if clock.item else None
-                label = f"{clock.label}: {item}" if item else clock.label
-                first = entry.get(clock.start or clock.due or "")
-                reads = tuple(f"{clock.each}.{n}.{key}" for key in (clock.start, clock.due, clock.met) if key)
-                candidates.append((label, item, first, entry.get(clock.met), reads))
-        while_in = clock.while_in
 
-        def runs(at: Any, while_in: list[str] | None = while_in) -> bool:
-            return at in while_in if while_in is not None else at is not None and not workflow.is_terminal(str(at))
+        def runs(at: str | None, while_in: list[str] | None = clock.while_in) -> bool:
+            return at in while_in if while_in is not None else at is not None and not workflow.is_terminal(at)
 
         # An earlier cycle's clock, still running when it ended, stops at the reopening that ended it.
-        left = None if runs(stage) else _left(history, runs)
-        stopped = cycle.until if runs(stage) else left["date"] if left is not None else date.min
+        running = runs(None if stage is None else str(stage))
+        left = None if running else _left(history, runs)
+        stopped = cycle.until if running else left.date if left is not None else date.min
         # A case brought in from an earlier tracker past the stages a clock runs in: what its row
         # did not date is not known, neither met nor missed.
-        unknown = left is not None and (left.get("imported") is not None or left.get("step") == imported_by)
+        unknown = left is not None and (left.imported is not None or left.step == imported_by)
         unit = unit_of(clock)
-        for label, item, start, met, reads in candidates:
-            if not isinstance(start, date):
+        for label, item, raw, met, reads in _candidates(clock, docs):
+            if raw is None:
                 continue  # the clock has not started
-            raw = start
-            if cycle.since is not None and unit != FIXED:
-                start = max(start, cycle.since)  # a clock counts again from the reopening
-            if cycle.until is not None:
+            start = max(raw, cycle.since) if cycle.since is not None and unit != FIXED else raw
+            if cycle.until is not None:  # a clock counts again from the reopening
                 label = f"{label} (until the reopening on {cycle.until.isoformat()})"
-            met_on = met if isinstance(met, date) else None
-            if met_on is None and unknown:
+            if met is None and unknown:
                 continue
             # A clock with `due` was handed its due date as `start`.
             due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
-            if clock.hold and met_on is None:
-                met_on = due  # a minimum period is met by time passing
+            met_on = due if clock.hold and met is None else met  # a minimum period is met by time passing
             moved = tuple((fix.date, f"moved by a correction of {fix}") for fix in fixes if feeds(fix.field, reads))
-            found.append((raw, DeadlineInput(
-                clock.id, label, item, start, due, met_on, clock.standing, unit, changes.get((clock.id, item), ()),
-                # A clock given its due date has that date as `start`: the day it
-                # stopped is the day the case moved on, even before it fell due.
-                None if stopped is None else stopped if unit == FIXED else max(stopped, start),
+            # A pause or extension belongs to the deadline it was made on: not to one that
+            # starts again at a reopening after it.
+            made = tuple(c for c in changes.get((clock.id, item), ())
+                         if cycle.since is None or unit == FIXED or c[1] >= cycle.since)
+            found.append(((raw, met), DeadlineInput(
+                clock.id, label, item, start, due, met_on, clock.standing, unit, made, stopped,
                 note, cycle.number, moved, cycle.until)))
     return found
 

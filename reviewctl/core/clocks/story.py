@@ -11,10 +11,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from reviewctl.core.case.files import Records
-from reviewctl.core.case.paths import condition_holds, lookup
+from reviewctl.core.case.paths import Documents, condition_holds, lookup
 from reviewctl.core.clocks.deadlines import (
     FIXED,
     Deadline,
@@ -31,7 +30,7 @@ def clock_key(clock_id: str, item: str | None) -> str:
     return clock_id if item is None else f"{clock_id}:{item}"
 
 
-def case_clocks(workflow: Workflow, docs: dict[str, Any]) -> list[tuple[ClockDef, str | None]]:
+def case_clocks(workflow: Workflow, docs: Documents) -> list[tuple[ClockDef, str | None]]:
     """Every clock that runs for the case's type, and each entry of a clock run per entry."""
     case_type = Records(docs).case.type
     found: list[tuple[ClockDef, str | None]] = []
@@ -58,7 +57,7 @@ class Target:
         return clock_key(self.clock.id, self.item)
 
 
-def find_target(workflow: Workflow, docs: dict[str, Any], case_id: str, name: str) -> Target:
+def find_target(workflow: Workflow, docs: Documents, case_id: str, name: str) -> Target:
     """The started clock `name` names; a usage error that lists the clocks for a slip."""
     clock_id, _, item_text = name.strip().partition(":")
     item = item_text.strip() or None
@@ -97,7 +96,7 @@ def find_target(workflow: Workflow, docs: dict[str, Any], case_id: str, name: st
     return Target(clock, item, given)
 
 
-def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon: int) -> list[dict[str, Any]]:
+def clock_story(workflow: Workflow, docs: Documents, today: date, due_soon: int) -> list[dict[str, object]]:
     """Every clock of the case, started or not, with its story as it stood on `today`."""
     inputs: dict[tuple[str, str | None], list[DeadlineInput]] = {}
     for found in deadline_inputs(workflow, docs):
@@ -109,7 +108,7 @@ def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon:
         for given in started or [None]:
             key = clock_key(clock.id, item)
             ended = given.until if given is not None else None
-            row: dict[str, Any] = {
+            row: dict[str, object] = {
                 "clock": key if ended is None else f"{key} (until the reopening on {ended.isoformat()})",
                 "label": clock.label, "standing": clock.standing, "source": clock.source, "status": "not started",
                 "cycle": given.cycle if given is not None else 0, "moved": None, "story": []}
@@ -122,7 +121,7 @@ def clock_story(workflow: Workflow, docs: dict[str, Any], today: date, due_soon:
     return out
 
 
-def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str, Any]:
+def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str, object]:
     _, _, _, start, original, met_on, _, unit, changes, stopped = given[:10]
     stop = stopped if stopped is not None and stopped <= today else None
     met = met_on if met_on is not None and met_on <= today else None

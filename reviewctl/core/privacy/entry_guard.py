@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.errors import RefusedError, ReviewctlError
@@ -33,7 +33,7 @@ _OPTION = {"note": "--message", "allow_reason": "--allow-reason", "summary": "--
            "where": "--where", "subject": "--subject", "referrer": "--referrer", "agencies": "--agency"}
 
 
-def _strings(data: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
+def _strings(data: object, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
     if isinstance(data, dict):
         for key, value in data.items():
             if str(key) not in _MADE:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import field_validator
 
@@ -178,7 +177,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
 
     `flags`: how a message names each kind's option, where it is not `--set KIND=` (refer's --dob).
     """
-    data: dict[str, list[Any]] = {key: list(getattr(confidential, key)) if confidential else []
+    data: dict[str, list[str | dt.date]] = {key: list(getattr(confidential, key)) if confidential else []
                                   for key in KINDS.values()}
     for flag, items, adding in (("--set", add, True), ("--remove", remove, False)):
         for item in items:
@@ -192,7 +191,7 @@ def with_values(confidential: Confidential | None, add: list[str], remove: list[
             named = (flags or {}).get(kind, f"{flag} {kind}=…")
             if not value:
                 raise UsageError(f"{named}: the value is blank; give the identifier")
-            parsed: Any = value
+            parsed: str | dt.date = value
             if key == "dates_of_birth":
                 try:
                     parsed = read_date(value)

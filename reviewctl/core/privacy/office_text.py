@@ -167,8 +167,8 @@ _MEMO_SIZE = 32
 
 def _part_text(package: Package, part: zipfile.ZipInfo, data: bytes,
                how: tuple[str, bool, bool]) -> tuple[list[str], list[str], list[str]]:
-    """The lines, labels and what cannot be checked (a field that takes in another file) of an XML
-    part (`how`: its name as shown, whether it is the main part, whether it holds properties)."""
+    """The lines, labels and what cannot be checked (a field that takes in another file) of an
+    XML part (`how`: its name as shown, whether it is the main part, whether it holds properties)."""
     entry = (hashlib.sha256(data).digest(), how) if len(data) >= _MEMO_FROM else None
     if entry is not None and (known := _MEMO.get(entry)) is not None:
         _MEMO.move_to_end(entry)

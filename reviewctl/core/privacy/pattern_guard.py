@@ -21,7 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.models import Case
@@ -79,13 +79,13 @@ class Hit:
     counts: dict[str, int] = field(default_factory=dict)  # how many of each kind (what `publish` allowed is counted)
 
 
-def professionals(docs: Mapping[str, Any]) -> frozenset[str]:
+def professionals(docs: Mapping[str, object]) -> frozenset[str]:
     """The words of the names a case records for the professionals in it (the lead
     reviewer, the panel, the partners who decided, who agreed a clock's extension): after a
     title ("Dr A. Reviewer") they are the case's own people, not an identifier."""
     words: set[str] = set()
 
-    def walk(node: Any, key: str = "") -> None:
+    def walk(node: object, key: str = "") -> None:
         if isinstance(node, Mapping):
             for k, v in node.items():
                 walk(v, str(k))
@@ -229,7 +229,7 @@ def step_refusal(edit: Edit, step: str, options: StepOptions) -> RefusedError | 
     return RefusedError(f"{edit.case_id}: {describe(refused)}; nothing was written: {suggestion(refused)}")
 
 
-def _record(edit: Edit, step: str, options: StepOptions, allowed: list[dict[str, Any]]) -> None:
+def _record(edit: Edit, step: str, options: StepOptions, allowed: list[dict[str, str | int]]) -> None:
     """Into the history entry this step added, else into its note (made if it has none)."""
 
     records = [yamlio.new_map(a) for a in allowed]
@@ -316,7 +316,7 @@ def published_problems(store: Store, case_id: str) -> list[Problem]:
     return [Problem(store.shown(store.case_dir(case_id)), f"published case: {describe(refused)}; redact it")]
 
 
-def row_findings(values: Mapping[str, Any], allowances: tuple[Allowance, ...],
+def row_findings(values: Mapping[str, object], allowances: tuple[Allowance, ...],
                  used: set[Allowance]) -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
     """An imported row's free text (`values` by field): (field, why) for each field with a
     pattern no --allow covers (`--allow KIND`, or `--allow KIND:FIELD` such as

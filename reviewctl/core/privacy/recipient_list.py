@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import agecrypt, yamlio
 from reviewctl.adapters.agecrypt import CryptoError, Recipient
@@ -78,9 +78,9 @@ def shown_members(members: list[Member]) -> str:
     return ", ".join(m.shown for m in members) if members else "nobody"
 
 
-def _store_id(data: Any, shown: str, roots_expected: bool) -> StoreId:
+def _store_id(data: object, shown: str, roots_expected: bool) -> StoreId:
     value = data.get("store") if isinstance(data, dict) else None
-    if not (isinstance(value, str) and _STORE_ID.match(value)):
+    if not (isinstance(data, dict) and isinstance(value, str) and _STORE_ID.match(value)):
         raise InvalidDataError("must be the store's id (32 hex digits), as "
                                "`reviewctl recipients add` wrote it; bring back the committed file",
                                path=shown, line=1, key="store")
@@ -94,7 +94,7 @@ def _store_id(data: Any, shown: str, roots_expected: bool) -> StoreId:
     return StoreId(value, frozenset(roots), shown)
 
 
-def _member(name: str, data: Any, shown: str) -> tuple[Member, bool]:
+def _member(name: str, data: object, shown: str) -> tuple[Member, bool]:
     """A recipient's file: the recipient, and whether they were removed."""
     if not NAME_SHAPE.match(name):
         raise InvalidDataError(f"{name!r} is not a recipient name (letters, digits and . _ @ + -); "
@@ -116,7 +116,7 @@ def _member(name: str, data: Any, shown: str) -> tuple[Member, bool]:
                                path=shown, line=yamlio.line_of(data, ("key",)), key="key") from None
 
 
-def _legacy_members(data: Any, shown: str) -> list[Member]:
+def _legacy_members(data: object, shown: str) -> list[Member]:
     listed = data.get("recipients") if isinstance(data, dict) else None
     if not isinstance(listed, list):
         raise InvalidDataError("must be a list of {name, key}; "
@@ -135,7 +135,7 @@ def _legacy_members(data: Any, shown: str) -> list[Member]:
     return members
 
 
-def _listing(texts: dict[str, str], shown: Any) -> Listing:
+def _listing(texts: dict[str, str], shown: Callable[[str], str]) -> Listing:
     """The listing from the texts of its files (keyed by their path in the store)."""
     found = Listing()
     legacy_text = texts.get(LEGACY_FILE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from reviewctl.core.clocks.deadlines import Deadline
 from reviewctl.core.clocks.per_case import deadlines
@@ -24,11 +24,25 @@ def rag(signed_off: date | None, status: str | None, deadline: Deadline | None) 
     return "green"
 
 
-def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
+class ActionRow(TypedDict):
+    """An action as `actions list --format json` gives it."""
+
+    id: str
+    text: str | None
+    owner: str | None
+    due: str | None
+    measure: str | None
+    status: str | None
+    rag: str
+    last_progress: str | None
+    signed_off: str | None
+
+
+def action_rows(store: Store, case_id: str, today: date) -> list[ActionRow]:
     files = checked_case(store, case_id)  # a value of the wrong type is named, not shown blank
     due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
            if d.name == "action"}
-    rows = []
+    rows: list[ActionRow] = []
     jcrg = files.jcrg
     for action in jcrg.actions if jcrg is not None else []:
         progress = action.progress

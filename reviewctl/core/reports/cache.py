@@ -22,20 +22,27 @@ from __future__ import annotations
 
 import gc
 import os
-import pickle
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl import __version__
 from reviewctl.adapters import calendar
 from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.case.files import Records
+from reviewctl.core.reports.pickles import (
+    CACHE_FORMAT,
+    CacheData,
+    ReportSettings,
+    SettingsKey,
+    no_cycle_collection,
+    read_cache,
+    write_cache,
+)
 from reviewctl.core.reports.search_text import searchable
 from reviewctl.core.reports.summary import NO_DETAILS, Details, Shared, Summary, summarise
 from reviewctl.core.reports.summary import details as details_of
@@ -47,11 +54,6 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "reviewctl-cache.pickle"
 DETAILS_NAME = "reviewctl-details.pickle"
-CACHE_FORMAT = 9  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
-# 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
-# own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`);
-# 8: named records, the details in a second file, one text key per case with its folder's times; 9: decisions and
-# deadlines worked out from the history (a reopened case's cycles, the corrections that moved a date)
 # File times tick in steps of a few milliseconds on common file systems; a file changed
 # this close to the start of a build could change again without its key changing.
 RACY_NS = 50_000_000
@@ -59,6 +61,8 @@ RACY_NS = 50_000_000
 Progress = Callable[[int, int], None]
 # ("folder times and inode/each YAML file's name:size:mtime:ctime:inode", the YAML files' names)
 Signature = tuple[str, tuple[str, ...]]
+# Each case by its folder's name: (key, "ok" and its summary, or "problem" and the first problem)
+Entry = tuple[Signature, str, "Summary | str"]
 
 
 @dataclass
@@ -77,33 +81,12 @@ class Index:
         return self.source.load() if self.source is not None else {}
 
 
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the cache is read: reading 100,000 summaries
-    makes millions of objects, and each generation's collection would walk them all again
-    (it cost more than the reading itself).  Summaries hold no cycles to collect.
-
-    What was made meanwhile then goes straight to the oldest generation (freeze, then
-    unfreeze, moves it there without a walk), else the first collection afterwards would
-    walk it all; skipped where the program keeps frozen objects of its own."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was:
-            gc.enable()
-
-
 def _stat_key(path: Path) -> tuple[int, int, int, int]:
     st = path.stat()
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
-def _settings_key(store: Store, workflow_file: Path) -> tuple[Any, ...]:
+def _settings_key(store: Store, workflow_file: Path) -> SettingsKey:
     files = [store.root / CONFIG_FILE, workflow_file]
     return (CACHE_FORMAT, __version__, tuple((str(p), _stat_key(p) if p.exists() else None) for p in files))
 
@@ -160,47 +143,7 @@ class _Scanner:
         return ("/".join(keys), files), newest
 
 
-CHUNK = 2000  # cases per pickle in the cache file: bounds the pickler's memo
-
-
-def _read_cache(path: Path | None) -> dict[str, Any]:
-    """The header, with `cases` gathered from the chunks that follow it."""
-    if path is None or not path.is_file():
-        return {}
-    try:
-        with path.open("rb") as handle, _no_cycle_collection():
-            data = pickle.load(handle)
-            if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-                return {}
-            cases: dict[str, Any] = {}
-            for _ in range(data["chunks"]):
-                cases.update(pickle.load(handle))
-        data["cases"] = cases
-        return data
-    except Exception:  # noqa: BLE001 - any damage means: rebuild
-        return {}
-
-
-def _write_cache(path: Path, header: dict[str, Any], cases: dict[str, Any]) -> None:
-    # One pickle per chunk of cases: a single pickle of 100,000 summaries would hold a
-    # memo of every object in it, which costs more memory than the summaries.
-    names = list(cases)
-    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-cache.", suffix=".tmp")
-    except OSError:
-        return  # a store that cannot be written (read-only) is still read
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({**header, "chunks": len(chunks)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            for chunk in chunks:
-                pickle.dump({n: cases[n] for n in chunk}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
-
-
-def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = True) -> tuple[str, Any, Details | None]:
+def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = True) -> Summarised:
     """("ok", summary, details) or ("problem", the first problem, None); `details` False: no details (None)."""
     from reviewctl.core.workflow.conformance import case_problems  # lazy: loads pydantic, difflib
 
@@ -220,8 +163,7 @@ def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = T
     return "ok", summarise(store.workflow, docs, share, records), found
 
 
-Entry = tuple[Signature, str, Any]  # (key, "ok" or "problem", the summary or the problem)
-Summarised = tuple[str, Any, "Details | None"]
+Summarised = tuple[str, "Summary | str", "Details | None"]  # ("ok", summary, details) or ("problem", problem, None)
 # Below this many cases to read, starting worker processes costs more than it saves.
 PARALLEL_FROM = 400
 WORKER_CHUNK = 200  # cases per task sent to a worker
@@ -256,7 +198,7 @@ def _start_worker(store: Store) -> None:
     gc.disable()  # a worker lives for one report and makes no cycles worth collecting
 
 
-def _summarise_in_worker(task: tuple[list[str], bool]) -> tuple[list[Summarised], dict[int, list[Any]]]:
+def _summarise_in_worker(task: tuple[list[str], bool]) -> tuple[list[Summarised], dict[int, list[date]]]:
     assert _WORKER_STORE is not None
     names, details = task
     share = Shared()  # one copy of each repeated value per chunk: the pickle back keeps it so
@@ -270,7 +212,7 @@ class _DetailSource:
 
     store: Store
     path: Path | None
-    key: tuple[Any, ...]
+    key: SettingsKey
     entries: dict[str, Entry]  # every case of this report, by folder name
     parsed: dict[str, Details]  # details of the cases parsed by this report
     racy: set[str]  # cases whose files changed too recently to be kept
@@ -280,12 +222,12 @@ class _DetailSource:
         if self.loaded is not None:
             return self.loaded
         share = Shared()
-        cache = _read_cache(self.path)
-        old: dict[str, tuple[Signature, Details]] = cache.get("cases", {}) if cache.get("key") == self.key else {}
+        cache: CacheData[tuple[Signature, Details]] = read_cache(self.path)
+        old = cache.get("cases", {}) if cache.get("key") == self.key else {}
         found: dict[str, Details] = {}
         keep: dict[str, tuple[Signature, Details]] = {}
         started = time.time_ns()
-        with _Scanner(str(self.store.root / CASES_DIR)) as scan, _no_cycle_collection():
+        with _Scanner(str(self.store.root / CASES_DIR)) as scan, no_cycle_collection():
             for name, (sig, kind, _) in self.entries.items():
                 if kind != "ok":
                     continue
@@ -309,7 +251,7 @@ class _DetailSource:
                     keep[name] = (sig, got)
         changed = keep.keys() != old.keys() or any(old[n][0] != entry[0] for n, entry in keep.items())
         if self.path is not None and changed:
-            _write_cache(self.path, {"format": CACHE_FORMAT, "key": self.key}, keep)
+            write_cache(self.path, {"format": CACHE_FORMAT, "key": self.key}, keep)
         self.loaded = found
         return found
 
@@ -318,7 +260,7 @@ class _DetailSource:
         report that parsed every case (no cache to start from)."""
         if self.path is not None:
             keep = {n: (self.entries[n][0], d) for n, d in self.parsed.items() if n not in self.racy}
-            _write_cache(self.path, {"format": CACHE_FORMAT, "key": self.key}, keep)
+            write_cache(self.path, {"format": CACHE_FORMAT, "key": self.key}, keep)
 
 
 def load_index(store: Store, progress: Progress | None = None, details: bool = True) -> Index:
@@ -329,7 +271,7 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     does (Index.details() reads the cases it lacks), rather than make every cold tracker pay."""
     git_dir = find_git_dir(store.root)
     cache_path = git_dir / CACHE_NAME if git_dir else None
-    cache = _read_cache(cache_path)
+    cache: CacheData[Entry] = read_cache(cache_path)
     # The workflow file is named in the settings: the cache says which it was, and a
     # change to the settings file changes the key anyway.
     if not cache or cache.get("key") != _settings_key(store, Path(cache.get("workflow_file", ""))):
@@ -341,8 +283,8 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     else:
         flow, config = store.workflow, store.config
         workflow_file = store.workflow_file
-        settings = {"due_soon": config.due_soon_working_days, "types": list(flow.types),
-                    "stages": [s.id for s in flow.stages], "extra_holidays": list(config.bank_holidays)}
+        settings = ReportSettings(due_soon=config.due_soon_working_days, types=list(flow.types),
+                                  stages=[s.id for s in flow.stages], extra_holidays=list(config.bank_holidays))
     calendar.set_extra_holidays(settings.get("extra_holidays", []))
     old: dict[str, Entry] = cache.pop("cases", {})
     cases_dir = store.root / CASES_DIR
@@ -352,7 +294,7 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     # Every case in folder order; a case whose key changed is parsed after the walk.
     entries: dict[str, Entry] = {}
     stale: dict[str, tuple[Signature, int]] = {}
-    with _Scanner(str(cases_dir)) as scan, _no_cycle_collection():
+    with _Scanner(str(cases_dir)) as scan, no_cycle_collection():
         for name in names:
             was = old.get(name)
             scanned = scan(name, was[0] if was is not None else None)
@@ -366,7 +308,7 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     del old
     parsed: dict[str, Details] = {}
     racy: set[str] = set()
-    with _no_cycle_collection():
+    with no_cycle_collection():
         for done, (name, (kind, value, found)) in enumerate(_summarise_all(store, list(stale), share, details), 1):
             sig, newest = stale[name]
             entries[name] = (sig, kind, value)
@@ -379,11 +321,11 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     key = _settings_key(store, workflow_file)
     if cache_path is not None and (stale or len(entries) != cache.get("count") or not cache):
         keep = {n: e for n, e in entries.items() if n not in racy}
-        _write_cache(cache_path, {"format": CACHE_FORMAT, "key": key, "count": len(keep),
+        write_cache(cache_path, {"format": CACHE_FORMAT, "key": key, "count": len(keep),
                                   "workflow_file": str(workflow_file), "settings": settings,
                                   "holidays": calendar.known_holidays()}, keep)
-    summaries = [value for _, kind, value in entries.values() if kind == "ok"]
-    problems = [value for _, kind, value in entries.values() if kind == "problem"]
+    summaries = [value for _, _, value in entries.values() if isinstance(value, Summary)]  # kind "ok"
+    problems = [value for _, _, value in entries.values() if isinstance(value, str)]  # kind "problem"
     source = _DetailSource(store, git_dir / DETAILS_NAME if git_dir else None, key, entries, parsed, racy)
     if not cache and cache_path is not None and parsed:
         source.save_parsed()

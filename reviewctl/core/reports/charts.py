@@ -7,7 +7,10 @@ figures under it: the chart is a picture of the table, never the only way to rea
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
+
+if TYPE_CHECKING:  # the figures' shape; the tracker's module is loaded by the one that calls these
+    from reviewctl.core.reports.tracker import Figures
 
 # Each bar has its label above it, left-aligned (a long label is never cut off), and its
 # number after it.
@@ -17,12 +20,28 @@ ROW = 44.0
 
 # A chart is a plain dict (id, title, height, bars, total, description): a template reads
 # an item faster than an attribute.
-Chart = dict[str, Any]
+class Bar(TypedDict):
+    label: str
+    value: int
+    label_y: float
+    y: float
+    text_y: float
+    width: float
+    text_x: float
+
+
+class Chart(TypedDict):
+    id: str
+    title: str
+    height: float
+    bars: list[Bar]
+    total: int
+    description: str
 
 
 def bar_chart(chart_id: str, title: str, items: list[tuple[str, int]]) -> Chart:
     most = max((v for _, v in items), default=0) or 1
-    bars = []
+    bars: list[Bar] = []
     for i, (label, value) in enumerate(items):
         length = round((BAR_RIGHT - BAR_LEFT) * value / most, 1)
         y = round(4 + i * ROW, 1)
@@ -47,7 +66,7 @@ def monthly(received: list[date], today: date, months: int = 12) -> list[tuple[s
     return [(date(y, m, 1).strftime("%b %Y"), n) for (y, m), n in counts.items()]
 
 
-def figure_charts(figures: dict[str, Any], type_labels: dict[str, str]) -> list[Chart]:
+def figure_charts(figures: Figures, type_labels: dict[str, str]) -> list[Chart]:
     """The charts of one period's figures (the shape `reviewctl stats --format json` has)."""
     referrals = figures["referrals"]
     timescales = figures["timescales"]

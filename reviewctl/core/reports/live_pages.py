@@ -58,24 +58,33 @@ class LiveSite:
     def problems(self) -> list[str]:
         return list(self.index.problems)
 
+    # A page's values are the template's (and the web face's, which adds to them): a plain
+    # dict of values of every kind, as the typed records of reports/site_pages.py give them.
     def page(self, name: str) -> dict[str, Any]:
-        made: dict[str, Any] = {"tracker": self.pages.tracker, "due": self.pages.due,
-                                "figures": self.pages.figures, "actions": self.pages.actions}[name]()
-        return made
+        pages = self.pages
+        if name == "tracker":
+            return dict(pages.tracker())
+        if name == "due":
+            return dict(pages.due())
+        if name == "figures":
+            return dict(pages.figures())
+        if name == "actions":
+            return dict(pages.actions())
+        raise KeyError(name)
 
     def case(self, case_id: str) -> dict[str, Any]:
         """The case page's values, with its history, documents and what `next` lists."""
         summary = next((s for s in self.index.summaries if s.id == case_id), None)
         if summary is None:
             raise NoSuchCase(f"no case {case_id!r} in this store; the tracker lists the ids")
-        page = self.pages.case(summary)
+        page = dict(self.pages.case(summary))
         view = show_case(self.store, case_id, self.today)
         does = {t.step: t.does for t in self.store.workflow.transitions}
         labels = self.pages.stage_labels
-        page["history"] = history_rows(view["history"])
-        page["next"] = {**view["next"], "steps": [{**s, "action": does.get(s["step"], s["step"]),
-                                                   "to_label": labels.get(str(s["to"]), s["to"])}
-                                                  for s in view["next"]["steps"]]}
+        page["history"] = history_rows(view.facts["history"])
+        page["next"] = {**view.next, "steps": [{**s, "action": does.get(s["step"], s["step"]),
+                                                "to_label": labels.get(str(s["to"]), s["to"])}
+                                               for s in view.next["steps"]]}
         page["documents"] = documents(self.store, case_id)
         return page
 

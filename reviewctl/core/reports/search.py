@@ -6,16 +6,24 @@ Pseudonymised text only: the identifiers (identifiers.age) are never read here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from reviewctl.core.reports.cache import Index
 from reviewctl.core.reports.search_text import FIELDS, fold
 
 
-def search(index: Index, text: str) -> list[dict[str, Any]]:
+class Found(TypedDict):
+    id: str
+    type: str
+    stage: str
+    subject: str | None
+    matched: list[str]  # the fields a word was found in
+
+
+def search(index: Index, text: str) -> list[Found]:
     """The cases where every word of `text` is found, in any of the fields; which fields matched."""
     words = fold(text).split()
-    found = []
+    found: list[Found] = []
     details = index.details()
     for s in index.summaries:
         fields = details[s.id].search

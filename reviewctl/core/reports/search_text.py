@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 from reviewctl.core.case.files import Records
+from reviewctl.core.case.paths import Documents
 from reviewctl.errors import ReviewctlError
 
 MAX_REPORT_CHARS = 1_000_000  # a report's text kept for searching; a review report is far shorter
@@ -20,7 +20,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _themes(data: Any) -> list[str]:
+def _themes(data: object) -> list[str]:
     """Every text under a `themes` (or `theme`) key of a case's records, wherever a step keeps them."""
     found: list[str] = []
     if isinstance(data, dict):
@@ -36,7 +36,7 @@ def _themes(data: Any) -> list[str]:
     return found
 
 
-def _report_text(folder: Path, docs: dict[str, Any]) -> str:
+def _report_text(folder: Path, docs: Documents) -> str:
     from reviewctl.core.case.review_records import own_report_files  # lazy: loads pydantic
 
     report = Records(docs).report
@@ -59,7 +59,7 @@ def _report_text(folder: Path, docs: dict[str, Any]) -> str:
     return ((found.text if found else "") + "\n" + recommendations)[:MAX_REPORT_CHARS]
 
 
-def searchable(folder: Path, docs: dict[str, Any]) -> dict[str, str]:
+def searchable(folder: Path, docs: Documents) -> dict[str, str]:
     """A case's searchable text by field, folded; kept in the cache with its summary."""
     case = docs.get("case") or {}
     return {

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from reviewctl import __version__
 from reviewctl.core.reports.cache import Index
@@ -137,8 +136,8 @@ def write_site(store: Store, index: Index, today: date, out: Path) -> Written:
                             "rewritten each time.\n")
     for name in ASSETS:
         _write(target / "assets" / name, _asset(store, name))
-    base: dict[str, Any] = {"partnership": store.config.partnership, "today": today.isoformat(),
-                            "version": __version__, "nav": [(f, t) for f, _, t in PAGES]}
+    base: dict[str, object] = {"partnership": store.config.partnership, "today": today.isoformat(),
+                               "version": __version__, "nav": [(f, t) for f, _, t in PAGES]}
     data = {"index.html": pages.tracker, "due.html": pages.due, "figures.html": pages.figures,
             "actions.html": pages.actions}
     for filename, template, title in PAGES:
@@ -146,7 +145,7 @@ def write_site(store: Store, index: Index, today: date, out: Path) -> Written:
         _write(target / filename, render(f"site/{template}", context, search, autoescape=True))
     written: list[str] = []
 
-    def contexts() -> Iterator[dict[str, Any]]:
+    def contexts() -> Iterator[dict[str, object]]:
         for case in pages.cases():
             written.append(case["page"])  # render_each takes one context, then gives its page
             yield {**base, "root": "../", "here": None, "title": case["id"], "case": case}

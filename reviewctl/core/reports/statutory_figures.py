@@ -7,18 +7,50 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TypedDict, TypeGuard, TypeVar
 
 from reviewctl.core.clocks.deadlines import Deadline, with_status
 from reviewctl.core.reports.cache import Index
 
-
-def _inside(start: date, end: date) -> Callable[[Any], bool]:
-    return lambda day: isinstance(day, date) and start <= day <= end
+F = TypeVar("F")
 
 
-def by_type(index: Index, start: date, end: date,
-            figures: Callable[[Index, date, date], dict[str, Any]]) -> dict[str, Any]:
+class ClockShare(TypedDict):
+    settled: int
+    within_original: int
+    within_revised: int
+    share_within_original: float
+    share_within_revised: float
+
+
+class NotPublished(TypedDict):
+    id: str
+    type: str
+    subject: str | None
+    date: str
+    reason: str | None
+    findings: list[str]
+
+
+class NationalReviews(TypedDict):
+    taken: int
+    ended_local_review: int
+    beside_local_review: int
+
+
+class StatutoryFigures(TypedDict):
+    bases: dict[str, int]
+    panel_responses: dict[str, int]
+    national_reviews: NationalReviews
+
+
+def _inside(start: date, end: date) -> Callable[[date | None], TypeGuard[date]]:
+    def inside(day: date | None) -> TypeGuard[date]:
+        return day is not None and start <= day <= end
+    return inside
+
+
+def by_type(index: Index, start: date, end: date, figures: Callable[[Index, date, date], F]) -> dict[str, F]:
     """`figures` for each review type on its own (the LSCP, the SAB and the CSP each report theirs)."""
     out = {}
     for case_type in index.types:
@@ -39,12 +71,13 @@ def settled_deadlines(index: Index, start: date, end: date) -> Iterator[Deadline
                 yield d
 
 
-def clock_shares(index: Index, start: date, end: date) -> dict[str, dict[str, Any]]:
+def clock_shares(index: Index, start: date, end: date) -> dict[str, ClockShare]:
     """Per clock: deadlines settled in the period, and the share met within the original
     and within the revised due date (after pauses and extensions)."""
-    shares: dict[str, dict[str, Any]] = {}
+    shares: dict[str, ClockShare] = {}
     for d in settled_deadlines(index, start, end):
-        row = shares.setdefault(d.name, {"settled": 0, "within_original": 0, "within_revised": 0})
+        row = shares.setdefault(d.name, ClockShare(settled=0, within_original=0, within_revised=0,
+                                                   share_within_original=0.0, share_within_revised=0.0))
         row["settled"] += 1
         row["within_original"] += d.met_on is not None and d.met_on <= d.first_due
         row["within_revised"] += d.status == "met"
@@ -67,17 +100,17 @@ def themes(index: Index, start: date, end: date) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def not_published(index: Index, start: date, end: date) -> list[dict[str, Any]]:
+def not_published(index: Index, start: date, end: date) -> list[NotPublished]:
     """Reviews whose report was not published, decided in the period: their findings."""
     inside = _inside(start, end)
     details = index.details()
-    return [{"id": s.id, "type": s.type, "subject": s.subject, "date": facts.publication_date.isoformat(),
+    return [{"id": s.id, "type": s.type, "subject": s.subject, "date": day.isoformat(),
              "reason": facts.route_reason, "findings": list(facts.findings)}
             for s in index.summaries
-            if (facts := details[s.id].facts).route == "not-published" and inside(facts.publication_date)]
+            if (facts := details[s.id].facts).route == "not-published" and inside(day := facts.publication_date)]
 
 
-def statutory(index: Index, start: date, end: date) -> dict[str, dict[str, int]]:
+def statutory(index: Index, start: date, end: date) -> StatutoryFigures:
     """The statutory records of the period: the basis of each review decided on (a sar's
     mandatory or discretionary, and reviews whose basis was not recorded), the National
     Panel's responses to rapid reviews, and the national reviews it took, split by whether
@@ -86,7 +119,7 @@ def statutory(index: Index, start: date, end: date) -> dict[str, dict[str, int]]
     details = index.details()
     bases: dict[str, int] = {}
     responses: dict[str, int] = {}
-    national = {"taken": 0, "ended_local_review": 0, "beside_local_review": 0}
+    national = NationalReviews(taken=0, ended_local_review=0, beside_local_review=0)
     for s in index.summaries:
         facts = details[s.id].facts
         if facts.basis is not None and inside(facts.conducted_from):

@@ -12,9 +12,10 @@ A case has two parts, kept in two cache files (core/reports/cache.py):
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar, overload
 
 from reviewctl.core.case.files import Records
+from reviewctl.core.case.paths import Documents
 from reviewctl.core.clocks.deadlines import DeadlineInput
 from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.acts import Act
@@ -22,17 +23,21 @@ from reviewctl.core.workflow.history import decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
 
 if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
-    from reviewctl.core.case.models import HistoryEntry
+    from reviewctl.core.case.models import Case, HistoryEntry
+    from reviewctl.core.case.review_records import Publication
     from reviewctl.core.workflow.load import Workflow
 
 
+# Every value is read through the typed views (a key missing, or of another type, is None): a
+# summary is made only of a case whose files passed the checks, so that is a value the case
+# does not have, never one of the wrong type.
 class Action(NamedTuple):
     """A JCRG action as the tracker counts it."""
 
-    id: Any
-    due: Any  # a date when the record is well formed
-    signed_off: Any
-    status: Any
+    id: str
+    due: date | None
+    signed_off: date | None
+    status: str | None
 
 
 class Summary(NamedTuple):
@@ -41,42 +46,52 @@ class Summary(NamedTuple):
     stage: str
     stage_label: str | None
     terminal: bool
-    subject: Any
-    received: Any  # a date when the record is well formed
-    incident_date: Any
-    agencies: tuple[Any, ...]
+    subject: str | None
+    received: date | None
+    incident_date: date | None
+    agencies: tuple[str, ...]
     converted: bool
     decision: str | None
-    decision_date: Any
-    lead_reviewer: Any
-    published: Any
+    decision_date: date | None
+    lead_reviewer: str | None
+    published: date | None
     deadlines: tuple[DeadlineInput, ...]
     actions: tuple[Action, ...]
-    basis: Any = None  # statutory_facts: the basis of a review (sar), for the tracker
+    basis: str | None = None  # statutory_facts: the basis of a review (sar), for the tracker
+
+
+class StatutoryFacts(NamedTuple):
+    """A review's basis ("" where its type needs one and none is recorded; None where the type
+    has none), the Panel's response to the rapid review, and the national review the Panel
+    took (its date; whether it ended the local review)."""
+
+    basis: str | None
+    panel_outcome: str | None
+    panel_date: date | None
+    national_review: date | None
+    national_ended_local: bool
 
 
 class Facts(NamedTuple):
     """What the yearly and statutory figures count."""
 
-    triage_outcome: Any
-    triage_date: Any
-    conducted_from: Any
-    agreed: Any
+    triage_outcome: str | None
+    triage_date: date | None
+    conducted_from: date | None
+    agreed: date | None
     closed: date | None
     expected_months: int | None
-    ended: Any
-    route: Any
-    route_reason: Any
-    publication_date: Any
-    findings: tuple[Any, ...]
-    themes: tuple[Any, ...]
-    # statutory_facts: a review's basis ("" where its type needs one and none is recorded;
-    # None where the type has none), the Panel's response to the rapid review, and the
-    # national review the Panel took (its date; whether it ended the local review).
-    basis: Any = None
-    panel_outcome: Any = None
-    panel_date: Any = None
-    national_review: Any = None
+    ended: date | None
+    route: str | None
+    route_reason: str | None
+    publication_date: date | None
+    findings: tuple[str, ...]
+    themes: tuple[str, ...]
+    # StatutoryFacts, field by field.
+    basis: str | None = None
+    panel_outcome: str | None = None
+    panel_date: date | None = None
+    national_review: date | None = None
     national_ended_local: bool = False
     # Every decision whether to conduct the review, as (outcome, date, cycle: 1 or more after a
     # reopening), and the date of each reopening (workflow/history.py).
@@ -87,22 +102,23 @@ class Facts(NamedTuple):
 class PlanItem(NamedTuple):
     """What a JCRG action is, for the site (in the order of `Summary.actions`)."""
 
-    text: Any
-    owner: Any
-    measure: Any
-    progress: Any  # the latest progress note
+    text: str | None
+    owner: str | None
+    measure: str | None
+    progress: str | None  # the latest progress note
 
 
 class Details(NamedTuple):
     facts: Facts
-    stages: tuple[tuple[Any, Any], ...]  # (stage, date) of each stage the case passed through
+    stages: tuple[tuple[str | None, date | None], ...]  # (stage, date) of each stage the case passed through
     plan: tuple[PlanItem, ...]
     search: dict[str, str]  # the searchable text by field, folded (core/reports/search.py)
 
 
 # The details of a case that broke between a report's walk and its details being read.
 NO_DETAILS = Details(Facts(None, None, None, None, None, None, None, None, None, None, (), ()), (), (), {})
-T = TypeVar("T")
+# What Shared keeps one of: text (a type, a stage, an agency, a date's label), a date, a case's file names.
+S = TypeVar("S", str, date, tuple[str, ...])
 
 
 class Shared:
@@ -111,20 +127,28 @@ class Shared:
     and a warm report reads back, and holds in memory, one object instead of one per case."""
 
     def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
+        self._texts: dict[str, str] = {}
+        self._dates: dict[date, date] = {}
+        self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
 
-    def __call__(self, value: T) -> T:
-        if isinstance(value, str | date | tuple):
-            try:
-                return self._seen.setdefault(value, value)  # type: ignore[no-any-return]
-            except TypeError:  # a tuple holding something unhashable
-                return value
+    @overload
+    def __call__(self, value: S) -> S: ...
+    @overload
+    def __call__(self, value: S | None) -> S | None: ...
+    def __call__(self, value: S | None) -> S | None:
+        if isinstance(value, str):
+            return self._texts.setdefault(value, value)
+        if isinstance(value, date):
+            return self._dates.setdefault(value, value)
+        if isinstance(value, tuple):
+            return self._names.setdefault(value, value)
         return value
 
 
-def _latest_decision(workflow: Workflow, docs: dict[str, Any], stage: str) -> tuple[str | None, date | None]:
+def _latest_decision(workflow: Workflow, docs: Documents, case: Case) -> tuple[str | None, date | None]:
     """The tracker's decision: the latest, unless the case waits for one (at the meeting or the chair)."""
-    if workflow.for_action(Act.DECIDE_CONDUCT, stage, str(docs["case"].get("type"))) is not None \
+    stage = case.stage
+    if workflow.for_action(Act.DECIDE_CONDUCT, stage, case.type) is not None \
             or workflow.decided_by_chair(stage):
         return None, None
     found = decisions(workflow, docs)
@@ -142,7 +166,15 @@ def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
                           stopped=share(given.stopped), note=share(given.note))
 
 
-def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None,
+def _published(publication: Publication | None) -> date | None:
+    """The day a report was published: a route that publishes nothing (sar: not-published) records
+    its date, never a place or a day it is online from; an imported publication may have no place."""
+    if publication is None or (publication.where is None and publication.online_from is None):
+        return None
+    return publication.date
+
+
+def summarise(workflow: Workflow, docs: Documents, share: Shared | None = None,
               records: Records | None = None) -> Summary:
     """The tracker's record of a case whose files passed the checks (reports/cache.py checks first;
     `records`: its documents as the checks read them)."""
@@ -151,7 +183,7 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
     case = records.case
     stage = case.stage
     stage_def = workflow.stage(stage)
-    outcome, decided = _latest_decision(workflow, docs, stage)
+    outcome, decided = _latest_decision(workflow, docs, case)
     jcrg, links, publication, commission = records.jcrg, records.links, records.publication, records.commission
     lead = commission.lead_reviewer if commission is not None else None
     return Summary(
@@ -164,35 +196,32 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
         converted=any(link.kind == "converted" for link in (links.links if links is not None else [])),
         decision=share(outcome), decision_date=share(decided),
         lead_reviewer=share(lead.name) if lead is not None else None,
-        # A route that publishes nothing (sar: not-published) records its date, never a place or
-        # a day it is online from; an imported publication may have no place.
-        published=share(publication.date)
-        if publication is not None and (publication.where is not None or publication.online_from is not None)
-        else None,
+        published=share(_published(publication)),
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status))
                       for a in (jcrg.actions if jcrg is not None else [])),
-        basis=share(statutory_facts(workflow, docs)["basis"]),
+        basis=share(statutory_facts(workflow, docs, records).basis),
     )
 
 
-def statutory_facts(workflow: Workflow, docs: dict[str, Any]) -> dict[str, Any]:
+def statutory_facts(workflow: Workflow, docs: Documents, records: Records | None = None) -> StatutoryFacts:
     """What `stats` and the tracker count of the statutory records (issue 21): the basis,
     the Panel's response and a national review; whether that ended the local review is read
-    from the history."""
-    case, decision, scoping = docs["case"], docs.get("decision"), docs.get("scoping") or {}
-    response = scoping.get("panel_response") if isinstance(scoping, dict) else None
-    national = scoping.get("national_review") if isinstance(scoping, dict) else None
-    return {
-        "basis": (basis_of(decision) or "") if workflow.statute.bases.get(str(case.get("type"))) else None,
-        "panel_outcome": panel_outcome(response),
-        "panel_date": response.get("date") if isinstance(response, dict) else None,
-        "national_review": national.get("date") if isinstance(national, dict) else None,
-        "national_ended_local": ended_local(workflow, case),
-    }
+    from the history. `records`: the documents as the checks read them."""
+    records = records or Records(docs)
+    scoping = records.scoping
+    response = scoping.panel_response if scoping is not None else None
+    national = scoping.national_review if scoping is not None else None
+    return StatutoryFacts(
+        basis=(basis_of(docs.get("decision")) or "") if workflow.statute.bases.get(records.case.type) else None,
+        panel_outcome=panel_outcome((docs.get("scoping") or {}).get("panel_response")),
+        panel_date=response.date if response is not None else None,
+        national_review=national.date if national is not None else None,
+        national_ended_local=ended_local(workflow, docs["case"]),
+    )
 
 
-def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], share: Shared | None = None,
+def details(workflow: Workflow, docs: Documents, search: dict[str, str], share: Shared | None = None,
             records: Records | None = None) -> Details:
     share = share or Shared()
     records = records or Records(docs)
@@ -204,6 +233,7 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
                                                   records.profile)
     final = next((v for v in report.versions if v.version == jcrg.final_report.version), None) \
         if jcrg is not None and report is not None else None
+    statutory = statutory_facts(workflow, docs, records)
     facts = Facts(
         triage_outcome=share(triage.outcome) if triage is not None else None,
         triage_date=share(triage.date) if triage is not None else None,
@@ -219,7 +249,9 @@ def details(workflow: Workflow, docs: dict[str, Any], search: dict[str, str], sh
         publication_date=share(publication.date) if publication is not None else None,
         findings=tuple(final.recommendations) if final is not None else (),
         themes=tuple(share(t) for t in (profile.themes if profile is not None else [])),
-        **{k: share(v) for k, v in statutory_facts(workflow, docs).items()},
+        basis=share(statutory.basis), panel_outcome=share(statutory.panel_outcome),
+        panel_date=share(statutory.panel_date), national_review=share(statutory.national_review),
+        national_ended_local=statutory.national_ended_local,
         decisions=tuple((d.outcome, share(d.date), d.cycle) for d in made),
         reopened=tuple(share(h.date) for h in history if h.step in workflow.steps_of(Act.REOPEN)),
     )

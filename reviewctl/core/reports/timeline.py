@@ -9,7 +9,7 @@ paused, a triangle for an extension), and the page lists the same facts in a tab
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import TypedDict
 
 from reviewctl.core.clocks.deadlines import Change, Deadline
 
@@ -21,7 +21,39 @@ ROW_TOP, ROW_HEIGHT = 76.0, 40.0
 
 
 # The shapes are plain dicts: a template reads an item faster than an attribute (sandbox).
-Timeline = dict[str, Any]
+# A stage the case was in: from the day it entered it to the day it left (None: it is there now).
+Band = TypedDict("Band", {"id": str, "label": str, "short": str, "x": float, "width": float, "from": str,
+                          "to": str | None, "shade": int, "current": bool})
+
+
+class Mark(TypedDict):
+    shape: str  # extended | met | missed
+    x: float
+    title: str
+
+
+class ClockLine(TypedDict):
+    label: str
+    status: str
+    words: str
+    y: float
+    start: float
+    due: float
+    original: float | None  # where the first due date was, if it moved
+    end: float
+    late: float | None
+    marks: list[Mark]
+    pauses: list[tuple[float, float]]
+
+
+class Timeline(TypedDict):
+    width: float
+    height: float
+    ticks: list[tuple[float, str]]
+    stages: list[Band]
+    clocks: list[ClockLine]
+    today: float
+    today_label: str
 
 
 WORDS = {"met": "met", "met-late": "met late", "missed": "missed", "paused": "paused", "open": "open",
@@ -57,20 +89,20 @@ def timeline(stages: list[tuple[str, date, str]], deadlines: list[tuple[Deadline
         return round(LEFT + (RIGHT - LEFT) * (day - first).days / span, 1)
 
     ticks = [(x(t), t.strftime("%b %Y")) for t in _month_ticks(first, last)]
-    bands = []
+    bands: list[Band] = []
     for i, (stage_id, entered, label) in enumerate(stages):
         ends = stages[i + 1][1] if i + 1 < len(stages) else (entered if terminal else today)
         start, stop = x(entered), x(max(ends, entered))
         bands.append({"id": stage_id, "label": label, "short": stage_id, "x": start, "width": max(stop - start, 2.0),
                       "from": entered.isoformat(), "to": None if i + 1 == len(stages) else ends.isoformat(),
                       "shade": i % 2, "current": i + 1 == len(stages)})
-    clocks = []
+    clocks: list[ClockLine] = []
     for row, (d, changes) in enumerate(deadlines):
         y = ROW_TOP + row * ROW_HEIGHT
         end_day = d.met_on or (d.due + timedelta(days=d.days_late or 0) if d.status == "missed" else today)
         if d.status in ("open", "due-soon"):
             end_day = min(today, d.due)
-        marks: list[dict[str, Any]] = []
+        marks: list[Mark] = []
         pauses = []
         for kind, begun, ended, _, _ in sorted(changes, key=lambda c: c[1]):
             if begun > today:

@@ -3,21 +3,120 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import NotRequired, TypedDict, TypeGuard
 
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core.clocks.deadlines import SETTLED, Deadline, statuses
 from reviewctl.core.reports import statutory_figures as statfigures
 from reviewctl.core.reports.cache import Index
+from reviewctl.core.reports.statutory_figures import ClockShare, NotPublished
 from reviewctl.core.reports.summary import Summary
 from reviewctl.errors import UsageError
 
 
-def _iso(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class TrackerRow(TypedDict):
+    """One case as `list --format json` gives it (the shape is documented)."""
+
+    id: str
+    type: str
+    converted_from_rapid_review: bool
+    stage: str
+    stage_label: str | None
+    subject: str | None
+    received: str | None
+    incident_date: str | None
+    decision: str | None
+    decision_date: str | None
+    basis: str | None
+    lead_reviewer: str | None
+    next_deadline: str | None
+    next_due: str | None
+    next_due_original: str | None
+    next_due_why: str | None
+    rag: str | None
+    published: str | None
+    actions_open: int
+    actions_overdue: int
+    deadlines: list[Mapping[str, object]]  # each as clocks/deadlines.py's Deadline.as_json gives it
+
+
+class DueRow(TypedDict):
+    """A deadline as `due --format json` gives it."""
+
+    case: str
+    type: str
+    stage: str
+    clock: str
+    label: str
+    item: str | None
+    original_due: str
+    due: str
+    why: str | None
+    note: str | None
+    status: str
+    paused_since: str | None
+    working_days_left: int | None
+
+
+class Reopenings(TypedDict):
+    count: int
+    decisions_after: int
+
+
+class ReviewsCompleted(TypedDict):
+    count: int
+    median_days: float | None
+    longest_days: int | None
+    over_expected: int
+    over_6_months: int
+
+
+class ActionFigures(TypedDict):
+    agreed: int
+    completed: int
+    overdue_at_end: int
+
+
+class Timescales(TypedDict):
+    settled: int
+    revised: int
+    within_original: int
+    within_revised: int
+    met_late: int
+    missed: int
+
+
+class TimescalesByClock(Timescales):
+    by_clock: dict[str, ClockShare]
+
+
+# The figures of a period, as `stats --format json` gives them (and a template reads them);
+# `by_type`: the same again for each review type (`stats` without --type).
+Figures = TypedDict("Figures", {
+    "from": str, "to": str,
+    "referrals": dict[str, int],  # by type, and "total"
+    "triage": dict[str, int],
+    "decisions": dict[str, int],
+    "reopenings": Reopenings,
+    "reviews_completed": ReviewsCompleted,
+    "reviews_ongoing_at_end": int,
+    "reviews_published": int,
+    "actions": ActionFigures,
+    "timescales": TimescalesByClock,
+    "themes": dict[str, int],
+    "not_published": list[NotPublished],
+    "bases": dict[str, int],
+    "panel_responses": dict[str, int],
+    "national_reviews": statfigures.NationalReviews,
+    "by_type": NotRequired[dict[str, "Figures"]],
+})
 
 
 @dataclass(frozen=True)
@@ -53,8 +152,8 @@ class Filters:
             or (self.stage and s.stage != self.stage)
             or (self.open_only and s.terminal)
             or (self.overdue_only and not any(d.status == "overdue" for d in deadlines))
-            or (self.received_from and received < self.received_from)
-            or (self.received_to and received > self.received_to)
+            or (self.received_from and (received is None or received < self.received_from))
+            or (self.received_to and (received is None or received > self.received_to))
             or (self.agency and self.agency.casefold() not in (a.casefold() for a in s.agencies))
         )
 
@@ -62,7 +161,7 @@ class Filters:
 RAG = {"overdue": "red", "due-soon": "amber", "open": "green", "paused": "paused"}
 
 
-def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+def tracker(index: Index, today: date, filters: Filters) -> Iterator[TrackerRow]:
     """One row per case, as partnerships track them; the JSON shape is documented.
 
     Rows are made one at a time, so that 100,000 of them need not sit in memory.
@@ -70,7 +169,7 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, A
     return _rows(index, today, filters.check(index))
 
 
-def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
+def _rows(index: Index, today: date, filters: Filters) -> Iterator[TrackerRow]:
     keep = None if filters == Filters() else filters.keep
     for s in index.summaries:
         due = statuses(s.deadlines, today, index.due_soon) if s.deadlines else []
@@ -103,44 +202,34 @@ def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any
             "rag": rag,
             "published": _iso(s.published),
             "actions_open": len(open_actions),
-            "actions_overdue": sum(1 for a in open_actions if a.due < today) if open_actions else 0,
+            "actions_overdue": sum(1 for a in open_actions if a.due is not None and a.due < today)
+            if open_actions else 0,
             "deadlines": [d.as_json() for d in due],
         }
 
 
-def _due_row(s: Summary, d: Deadline) -> dict[str, Any]:
+def wanted(d: Deadline, within: int | None, overdue_only: bool) -> bool:
+    """Whether `due`'s filters keep an open deadline: overdue only, or within N working days (a paused one is kept)."""
+    if overdue_only and d.status != "overdue":
+        return False
+    return within is None or d.working_days_left is None or d.working_days_left <= within
+
+
+def due_row(s: Summary, d: Deadline) -> DueRow:
     return {"case": s.id, "type": s.type, "stage": s.stage, "clock": d.name,
             "label": d.label, "item": d.item, "original_due": d.first_due.isoformat(),
             "due": d.due.isoformat(), "why": d.why, "note": d.note, "status": d.status,
             "paused_since": _iso(d.paused_since), "working_days_left": d.working_days_left}
 
 
-def due(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
+def due(index: Index, today: date, within: int | None, overdue_only: bool) -> list[DueRow]:
     """Every deadline not yet met across all cases, soonest first (a paused one too)."""
     rows = []
     for s in index.summaries:
         for d in statuses(s.deadlines, today, index.due_soon):
-            if d.settled or (overdue_only and d.status != "overdue"):
-                continue
-            if within is not None and d.working_days_left is not None and d.working_days_left > within:
-                continue
-            rows.append(_due_row(s, d))
+            if not d.settled and wanted(d, within, overdue_only):
+                rows.append(due_row(s, d))
     rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))
-    return rows
-
-
-def calendar_rows(index: Index, today: date, within: int | None, overdue_only: bool) -> list[dict[str, Any]]:
-    """What `due --format ics` puts in a calendar: the open deadlines `due` lists (its filters
-    choose among them), and every deadline met or missed, with `met_on`.
-
-    A settled deadline stays in every feed, so that a calendar which had it as open (in any
-    feed, filtered or not) updates that event to say so instead of keeping it open.
-    """
-    rows = [{**r, "met_on": None} for r in due(index, today, within, overdue_only)]
-    for s in index.summaries:
-        rows += [{**_due_row(s, d), "met_on": _iso(d.met_on)}
-                 for d in statuses(s.deadlines, today, index.due_soon) if d.settled]
-    rows.sort(key=lambda r: (r["due"], r["case"], r["clock"], r["item"] or ""))
     return rows
 
 
@@ -164,16 +253,16 @@ def period(year: int | None, start: date | None, end: date | None, financial: bo
     return start, end
 
 
-def stats(index: Index, start: date, end: date) -> dict[str, Any]:
+def stats(index: Index, start: date, end: date) -> Figures:
     """The figures for an annual report over [start, end]."""
-    def inside(day: Any) -> bool:
-        return isinstance(day, date) and start <= day <= end
+    def inside(day: date | None) -> TypeGuard[date]:
+        return day is not None and start <= day <= end
 
     referrals: dict[str, int] = {t: 0 for t in index.types}
     triage: dict[str, int] = {}
     # Every decision made in the period, a reopened case's earlier ones too; how many followed a reopening.
     decisions = {"conduct": 0, "not-conduct": 0}
-    reopenings = {"count": 0, "decisions_after": 0}
+    reopenings = Reopenings(count=0, decisions_after=0)
     durations: list[int] = []
     over = ongoing = published = agreed = completed = overdue = 0
     details = index.details()
@@ -181,7 +270,7 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         facts = details[s.id].facts
         if inside(s.received):
             referrals[s.type] = referrals.get(s.type, 0) + 1
-        if inside(facts.triage_date):
+        if inside(facts.triage_date) and facts.triage_outcome is not None:
             triage[facts.triage_outcome] = triage.get(facts.triage_outcome, 0) + 1
         for outcome, decided, cycle in facts.decisions:
             if inside(decided):
@@ -204,6 +293,7 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
             open_at_end = not (isinstance(signed_off, date) and signed_off <= end) and status != "closed"
             overdue += bool(isinstance(due_on, date) and due_on < end and open_at_end
                             and isinstance(done, date) and done <= end)
+    statutory = statfigures.statutory(index, start, end)
     return {
         "from": start.isoformat(), "to": end.isoformat(),
         "referrals": {**referrals, "total": sum(referrals.values())},
@@ -223,19 +313,22 @@ def stats(index: Index, start: date, end: date) -> dict[str, Any]:
         "timescales": {**timescales(index, start, end), "by_clock": statfigures.clock_shares(index, start, end)},
         "themes": statfigures.themes(index, start, end),
         "not_published": statfigures.not_published(index, start, end),
-        **statfigures.statutory(index, start, end),
+        "bases": statutory["bases"], "panel_responses": statutory["panel_responses"],
+        "national_reviews": statutory["national_reviews"],
     }
 
 
-def stats_by_type(index: Index, start: date, end: date) -> dict[str, Any]:
+def stats_by_type(index: Index, start: date, end: date) -> Figures:
     """The figures, with every figure again for each review type on its own."""
-    return {**stats(index, start, end), "by_type": statfigures.by_type(index, start, end, stats)}
+    figures = stats(index, start, end)
+    figures["by_type"] = statfigures.by_type(index, start, end, stats)
+    return figures
 
 
-def timescales(index: Index, start: date, end: date) -> dict[str, int]:
+def timescales(index: Index, start: date, end: date) -> Timescales:
     """Deadlines settled in [start, end] (met, met late or missed), judged against the
     original due date and against the revised one (after pauses and extensions)."""
-    counts = dict.fromkeys(("settled", "revised", "within_original", "within_revised", "met_late", "missed"), 0)
+    counts = Timescales(settled=0, revised=0, within_original=0, within_revised=0, met_late=0, missed=0)
     for d in statfigures.settled_deadlines(index, start, end):
         counts["settled"] += 1
         counts["revised"] += d.due != d.first_due

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.views import Node
 from reviewctl.core.store.folder import CONFIG_FILE, Store
 from reviewctl.core.store.step import store_commit_message
 from reviewctl.core.store.transaction import Outcome, apply, refuse_if_interrupted, store_lock
-from reviewctl.errors import RefusedError, UsageError
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError, located
 
 SIGNERS_FILE = ".reviewctl/allowed_signers"
 _KEY = re.compile(
@@ -57,9 +57,13 @@ def _guarded(store: Store, paths: list[Path]) -> None:
         raise RefusedError(f"uncommitted edits in {', '.join(dirty)}; commit or discard them first")
 
 
-def _config_with(store: Store) -> tuple[Path, Any]:
+def _config_with(store: Store) -> tuple[Path, Node]:
+    """reviewctl.yaml for editing (read again under the store's lock)."""
     path = store.root / CONFIG_FILE
-    return path, yamlio.read_roundtrip(path, store.shown(path))
+    config = yamlio.read_roundtrip(path, store.shown(path))
+    if not isinstance(config, dict):
+        raise InvalidDataError(located(store.shown(path), 1, None, "must be a mapping of settings"))
+    return path, config
 
 
 def add(store: Store, role: str, principal: str, key_file: Path, dry_run: bool, propose: bool = False) -> Outcome:

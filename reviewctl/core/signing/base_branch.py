@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.signing.approvers import SIGNERS_FILE
@@ -103,7 +102,7 @@ def _prefixed(store: Store, name: str) -> str:
     return name if root == "." else f"{root}/{name}"
 
 
-def _settings_at(store: Store, commit: str) -> dict[str, Any]:
+def _settings_at(store: Store, commit: str) -> dict[str, object]:
     text = store.repo.show_file(commit, _prefixed(store, CONFIG_FILE)) or "{}"
     settings = yamlio.parse_safe(text, f"{commit[:10]}:{CONFIG_FILE}")
     return settings if isinstance(settings, dict) else {}
@@ -123,7 +122,7 @@ def read_base(store: Store, base: str | None, workdir: Path) -> Base:
                 _workflow_at(store, ref, commit, settings), _former(settings))
 
 
-def _former(settings: dict[str, Any]) -> dict[str, list[tuple[str, date]]]:
+def _former(settings: dict[str, object]) -> dict[str, list[tuple[str, date]]]:
     """`former_approvers` as the base has it; an entry that is not (principal, date) counts for nothing."""
     raw = settings.get("former_approvers")
     found: dict[str, list[tuple[str, date]]] = {}
@@ -134,7 +133,7 @@ def _former(settings: dict[str, Any]) -> dict[str, list[tuple[str, date]]]:
     return found
 
 
-def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, Any]) -> Workflow:
+def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, object]) -> Workflow:
     """The workflow as the base has it: the roles each type needs, and the approval step."""
     name = settings.get("workflow")
     if not name:

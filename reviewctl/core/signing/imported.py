@@ -11,7 +11,7 @@ own and calls the commit an import, gains nothing: neither commit is in the base
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.store.folder import Store
@@ -22,7 +22,8 @@ from reviewctl.errors import ReviewctlError
 _IMPORT_TRAILER = re.compile(r"^Reviewctl-Step: import$", re.MULTILINE)
 
 
-def _imported(flow: Workflow, history: list[Any]) -> list[tuple[Any, ...]]:
+def _imported(flow: Workflow, history: Sequence[object]) -> list[tuple[object, str, object, object]]:
+    """The imported entries of a history as read (step, date, from, to), for comparing two readings."""
     step = flow.imports.step if flow.imports is not None else None
     return [(h.get("step"), str(h.get("date")), h.get("from"), h.get("to")) for h in history[1:]
             if isinstance(h, dict) and h.get("step") == step]

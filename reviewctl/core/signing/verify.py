@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, TypedDict
 
 from reviewctl.core.case.files import CaseFiles
+from reviewctl.core.case.paths import Documents
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.signing.approved_text import final_text_hash, revised_after
 from reviewctl.core.signing.base_branch import Base, read_base, types_at
@@ -41,6 +43,15 @@ if TYPE_CHECKING:
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
 
 
+class CheckJson(TypedDict):
+    role: str
+    version: int | None
+    by: str | None
+    commit: str | None
+    status: str
+    reason: str
+
+
 @dataclass(frozen=True)
 class Check:
     role: str
@@ -50,8 +61,9 @@ class Check:
     status: str  # valid | unsigned | rejected | missing | forge | superseded
     reason: str
 
-    def as_json(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+    def as_json(self) -> CheckJson:
+        return CheckJson(role=self.role, version=self.version, by=self.by, commit=self.commit, status=self.status,
+                         reason=self.reason)
 
 
 def trailers(message: str) -> dict[str, str]:
@@ -220,7 +232,7 @@ _CHECKED_DOCUMENTS = frozenset({"case", "approvals", "report", "jcrg"})
 
 
 def _check_cases(store: Store, case_ids: list[str], base: Base,
-                 loaded: dict[str, dict[str, Any]] | None = None) -> dict[str, Checked]:
+                 loaded: Mapping[str, Documents] | None = None) -> dict[str, Checked]:
     """Each case and its checks; the log is read once for all the cases.  `loaded`: documents
     already read (by validate), by case id; the others are read here."""
     if not case_ids:
@@ -266,8 +278,8 @@ def past_approval(flow: Workflow, case: object) -> bool:
                for h in since[starts[-1] + 1 if starts else 0:])
 
 
-def approval_problems(store: Store, cases: dict[str, tuple[Any, bool]], base: str | None,
-                      loaded: dict[str, dict[str, Any]] | None = None) -> list[Problem]:
+def approval_problems(store: Store, cases: Mapping[str, tuple[object, bool]], base: str | None,
+                      loaded: Mapping[str, Documents] | None = None) -> list[Problem]:
     """For `validate`: every rejected approval, and every approved case short of a role.
 
     `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml;

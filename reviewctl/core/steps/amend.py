@@ -11,7 +11,6 @@ follow the corrected value.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from reviewctl.core.case.fields import convert, current, put, resolve
 from reviewctl.core.case.files import CaseFiles
@@ -29,7 +28,8 @@ from reviewctl.core.store.step import (
     required_text,
 )
 from reviewctl.core.store.transaction import Outcome, step_guard
-from reviewctl.core.workflow.history import CHAIR_DATE, MEETING_DATE, entries, moves, with_derived
+from reviewctl.core.workflow.conformance import changes_before_start
+from reviewctl.core.workflow.history import CHAIR_DATE, DERIVED_FROM, MEETING_DATE, entries, with_derived
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError, UsageError
 
@@ -41,7 +41,7 @@ _BEFORE_REFERRAL = {"incident_date", "aware"}
 _IN_ORDER = [("scoping.notified", "scoping.rapid_review_sent")]
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     # Dates, numbers and yes/no are shown; text may be personal and never is.
     return str(value) if isinstance(value, (date, bool, int)) else "the text"
 
@@ -79,6 +79,27 @@ def clashes(workflow: Workflow, files: CaseFiles) -> list[str]:
             where = clock.start if lookup(docs, clock.start) is not None else clock.start_else
             found.append(f"{clock.met} {met} would be before {where} ({start}), where the clock "
                          f"'{clock.id}' starts")
+    return found + _paused_before_start(workflow, docs)
+
+
+def _paused_before_start(workflow: Workflow, docs: Documents) -> list[str]:
+    """A clock's start moved after a pause or extension made on it (clocks.yaml)."""
+    found = []
+    records = (docs.get("clocks") or {}).get("clocks")
+    for record in records if isinstance(records, list) else []:
+        clock = workflow.clock_for(str(record.get("clock"))) if isinstance(record, dict) else None
+        if clock is None:
+            continue
+        item = None if record.get("item") is None else str(record.get("item"))
+        for day, kind, start in [c for c in changes_before_start(workflow, docs, record, item) if c[2]][:1]:
+            if clock.each is not None:
+                where = f"{clock.each}.{item}.{clock.start or clock.due}"
+            else:
+                where = str(clock.start if lookup(docs, clock.start or "") is not None else clock.start_else)
+                where = f"{where} (worked out from {' or '.join(DERIVED_FROM[where])})" \
+                    if where in DERIVED_FROM else where
+            found.append(f"{where} {start} would be after the {kind} of {clock.id} on {day}, "
+                         "which is made only once the clock has started")
     return found
 
 
@@ -86,26 +107,27 @@ def _decision_out_of_order(workflow: Workflow, docs: Documents) -> list[str]:
     """A decision's own date against the steps around it in the history: the Independent Chair
     decides after the step before (the meeting's recommendation) and before the step after it;
     the meeting is held on or before the decision recorded at it."""
-    moving = [h for h in entries(docs) if moves(h) and isinstance(h.get("date"), date)]
+    moving = [h for h in entries(docs) if h.moves and h.date is not None]
 
     def last(steps: set[str]) -> int | None:
-        return max((i for i, h in enumerate(moving) if h.get("step") in steps), default=None)
+        return max((i for i, h in enumerate(moving) if h.step in steps), default=None)
 
     found = []
     at, day = last(workflow.steps_of(*Act.CHAIR)), lookup(docs, CHAIR_DATE)
     if at is not None and isinstance(day, date):
         before = moving[at - 1] if at > 0 else None
         after = moving[at + 1] if at + 1 < len(moving) else None
-        if before is not None and day < before["date"]:
-            found.append(f"{CHAIR_DATE} {day} would be before the step '{before['step']}' of {before['date']}, "
+        if before is not None and before.date is not None and day < before.date:
+            found.append(f"{CHAIR_DATE} {day} would be before the step '{before.step}' of {before.date}, "
                          "which came before the chair's decision")
-        if after is not None and day > after["date"]:
-            found.append(f"{CHAIR_DATE} {day} would be after the step '{after['step']}' of {after['date']}, "
+        if after is not None and after.date is not None and day > after.date:
+            found.append(f"{CHAIR_DATE} {day} would be after the step '{after.step}' of {after.date}, "
                          "which came after the chair's decision")
     at, day = last(workflow.steps_of(Act.DECIDE_CONDUCT, Act.DECIDE_NOT_CONDUCT)), lookup(docs, MEETING_DATE)
-    if at is not None and isinstance(day, date) and day > moving[at]["date"]:
-        found.append(f"{MEETING_DATE} {day} would be after the step '{moving[at]['step']}' of "
-                     f"{moving[at]['date']}, which recorded the meeting's decision")
+    recorded = moving[at].date if at is not None else None
+    if at is not None and isinstance(day, date) and recorded is not None and day > recorded:
+        found.append(f"{MEETING_DATE} {day} would be after the step '{moving[at].step}' of "
+                     f"{recorded}, which recorded the meeting's decision")
     return found
 
 
@@ -126,7 +148,7 @@ def _after_the_step(workflow: Workflow, files: CaseFiles) -> list[str]:
     return found
 
 
-def _check_value(edit: Edit, path: str, value: Any, today: date) -> None:
+def _check_value(edit: Edit, path: str, value: object, today: date) -> None:
     if not isinstance(value, date):
         return
     last = path.rsplit(".", 1)[-1]
@@ -146,7 +168,7 @@ def _plain(files: CaseFiles) -> CaseFiles:
 WITHHELD = "(withheld: it held one of the case's identifiers)"
 
 
-def _kept(store: Store, case_id: str, old: Any) -> Any:
+def _kept(store: Store, case_id: str, old: object) -> object:
     """The old value as the history keeps it: a value that held one of the case's
     identifiers (the usual reason to correct free text) is not copied into the history."""
     from reviewctl.core.privacy import identifiers  # lazy: loads secrets, pyrage

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.xlsx import read_xlsx
@@ -34,7 +33,7 @@ def _check_header(header: list[str], shown: str, line: int) -> None:
                          f"{'; unknown: ' + ', '.join(unknown) if unknown else ''}")
 
 
-def _typed(row: dict[str, Any]) -> dict[str, Any]:
+def _typed(row: dict[str, object]) -> dict[str, object]:
     """A row's date as a date, read day first as England writes it (2/11/2026, 2 Nov 2026, 2026-11-02);
     left as text when it is not one, for the model to report with the row number and why."""
     value = row.get("date")
@@ -47,7 +46,7 @@ def _typed(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
+def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, object]]]:
 
     records = csv_rows(text, shown)  # a field over 128 KiB is refused, naming its row and column
     header = [h.strip().lower() for h in records[0]] if records else []
@@ -62,13 +61,13 @@ def _rows_from_csv(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
         if len(record) > len(header):
             raise UsageError(f"{shown}:{number}: more fields than the header has columns; "
                              "quote a field that contains a comma")
-        row: dict[str, Any] = {k: record[i].strip() if i < len(record) else "" for i, k in enumerate(header)}
+        row: dict[str, object] = {k: record[i].strip() if i < len(record) else "" for i, k in enumerate(header)}
         if any(row.values()):
             rows.append((number, _typed(row)))
     return rows
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> date | str:
     """A spreadsheet cell as the model takes it: a date cell a date, a time cell HH:MM, else text."""
     if isinstance(value, datetime):
         return value.date() if value.time() == time() else value.strftime("%Y-%m-%d %H:%M")
@@ -81,7 +80,7 @@ def _cell(value: Any) -> Any:
     return "" if value is None else str(value).strip()
 
 
-def _rows_from_xlsx(path: Path, shown: str) -> list[tuple[int, dict[str, Any]]]:
+def _rows_from_xlsx(path: Path, shown: str) -> list[tuple[int, dict[str, object]]]:
     """The first sheet's events, below its row of headings (a title may stand above it)."""
 
     try:
@@ -99,13 +98,13 @@ def _rows_from_xlsx(path: Path, shown: str) -> list[tuple[int, dict[str, Any]]]:
     _check_header(header, shown, top + 1)
     rows = []
     for number, values in enumerate(cells[top + 1:], start=top + 2):
-        row = {name: _cell(v) for name, v in zip(header, values, strict=False) if name}
+        row: dict[str, object] = {name: _cell(v) for name, v in zip(header, values, strict=False) if name}
         if any(v not in ("", None) for v in row.values()):
             rows.append((number, _typed(row)))
     return rows
 
 
-def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
+def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, object]]]:
     data = yamlio.parse_roundtrip(text, shown)
     events = data.get("events") if isinstance(data, dict) else data
     if not isinstance(events, list):
@@ -119,7 +118,7 @@ def _rows_from_yaml(text: str, shown: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def _bounded(row: dict[str, Any], shown: str, line: int) -> None:
+def _bounded(row: dict[str, object], shown: str, line: int) -> None:
     """A YAML event's values bounded as a CSV's fields are (inputs.MAX_FIELD)."""
 
     for key, value in row.items():
@@ -129,7 +128,7 @@ def _bounded(row: dict[str, Any], shown: str, line: int) -> None:
                              f"{MAX_FIELD >> 10} KiB one may hold; check that this is the right file")
 
 
-def read_events(path: Path) -> list[dict[str, Any]]:
+def read_events(path: Path) -> list[dict[str, object]]:
     """The events of an agency's file, every row checked; the first bad row is an error."""
 
     shown = str(path)
@@ -143,7 +142,8 @@ def read_events(path: Path) -> list[dict[str, Any]]:
         rows = _rows_from_yaml(text, shown) if is_yaml else _rows_from_csv(text, shown)
     if not rows:
         raise UsageError(f"{shown}: no events in the file")
-    events, problems = [], []
+    events: list[dict[str, object]] = []
+    problems: list[str] = []
     for number, row in rows:
         where = "line" if is_yaml else "row"
         why = row.pop("date_why", None)

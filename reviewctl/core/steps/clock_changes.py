@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.views import Node
 from reviewctl.core.clocks.deadlines import (
     WORKING_DAYS,
     Deadline,
@@ -44,10 +45,11 @@ def _in_order(case_id: str, target: Target, when: date) -> None:
                          f"({last}); record them in the order they happened")
 
 
-def _record(edit: Edit, target: Target) -> Any:
+def _record(edit: Edit, target: Target) -> Node:
+    """The clock's record in clocks.yaml, made (and added) if it has none yet."""
     records = edit.doc("clocks").setdefault("clocks", yamlio.new_seq())
     for record in records:
-        if record.get("clock") == target.clock.id and record.get("item") == target.item:
+        if isinstance(record, dict) and record.get("clock") == target.clock.id and record.get("item") == target.item:
             return record
     record = yamlio.new_map({"clock": target.clock.id, **({"item": target.item} if target.item else {})})
     records.append(record)

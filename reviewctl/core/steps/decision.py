@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.models import ChairDecision, Decision
@@ -154,13 +154,29 @@ def record_basis(edit: Edit, decision: Doc[Decision], given: DecisionInput, fina
                          f"give --basis with one of: {known}")
 
 
-def _who(decision: Doc[Decision], chair_next: bool) -> dict[str, Any]:
+class Partner(TypedDict):
+    partner: str  # the partner's key: police, health, local-authority
+    name: str | None
+    role: str | None
+
+
+class Who(TypedDict):
+    """Who decides, as the documents say it."""
+
+    body: str
+    decided_for: str
+    partners: list[Partner]
+    decided_by: str
+    basis: NotRequired[str]  # the basis decided on, in words (sar)
+
+
+def _who(decision: Doc[Decision], chair_next: bool) -> Who:
     """Who decides, for the documents: the body, the one who decides for it, each partner."""
     record = decision.now
     body = (record.body if record is not None else None) or ""
     chair = (record.decided_for if record is not None else None) or ""
-    partners = [{"partner": pid, "name": p.name, "role": p.role}
-                for pid, p in (record.partners if record is not None else {}).items()]
+    partners: list[Partner] = [{"partner": pid, "name": p.name, "role": p.role}
+                               for pid, p in (record.partners if record is not None else {}).items()]
     return {"body": body, "decided_for": chair, "partners": partners,
             "decided_by": f"{chair}, on behalf of the {body}" if chair and body else body}
 

@@ -17,12 +17,14 @@ date belongs to a step its stage has not reached, and where its dates are out of
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
+from reviewctl.core.case.paths import Documents
 from reviewctl.core.case.views import Node
 from reviewctl.core.store.step import StepOptions, history_entry
 from reviewctl.core.workflow.history import derived, put_path
@@ -51,6 +53,40 @@ DATES = (
     DateColumn("closed", "the closure", (Act.CLOSE,), needed=True),
 )
 DATE_FIELDS = tuple(c.field for c in DATES)
+
+
+@dataclass
+class RowValues:
+    """What one row of a tracker gives, as far as it has been read and checked: each text field
+    (blank read as None), each date by its field (received, incident_date, aware and the date
+    columns), and the type and stage it names (None: not one of the workflow's)."""
+
+    texts: dict[str, str | None] = dataclasses.field(default_factory=dict)
+    days: dict[str, date] = dataclasses.field(default_factory=dict)
+    case_type: str | None = None
+    stage: str | None = None
+    agencies: list[str] | None = None  # None: the map names no column of agencies
+
+    def checked(self, allowed: list[dict[str, str]]) -> ImportRow | None:
+        """The row as its case is made of it; None while it lacks a type, a stage or the date received
+        (a row with no problem has all three)."""
+        received = self.days.get("received")
+        if self.case_type is None or self.stage is None or received is None:
+            return None
+        return ImportRow(self.case_type, self.stage, received, self.texts, self.days, self.agencies, allowed)
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """A row of a tracker that passed every check: what its case is made of."""
+
+    case_type: str
+    stage: str
+    received: date
+    texts: dict[str, str | None]
+    days: dict[str, date]  # received too
+    agencies: list[str] | None
+    allowed: list[dict[str, str]]  # the identifier patterns --allow let through: kind and place
 
 
 def path_to(flow: Workflow, case_type: str, target: str) -> list[Transition] | None:
@@ -83,7 +119,7 @@ class Milestones:
     path: list[Transition]
 
 
-def check_dates(flow: Workflow, case_type: str, stage: str, values: dict[str, Any]) -> list[tuple[str, str]]:
+def check_dates(flow: Workflow, case_type: str, stage: str, values: Mapping[str, date]) -> list[tuple[str, str]]:
     """What is wrong with a row's dates for its stage: (field, why) each; empty when all is well."""
     path = path_to(flow, case_type, stage)
     if path is None:
@@ -111,7 +147,7 @@ def check_dates(flow: Workflow, case_type: str, stage: str, values: dict[str, An
     return bad
 
 
-def _out_of_order(values: dict[str, Any]) -> list[tuple[str, str]]:
+def _out_of_order(values: Mapping[str, date]) -> list[tuple[str, str]]:
     """Each date against those that must come before it (the referral first)."""
     before = {"triage": ("received",), "decision": ("received", "triage"),
               "family_notified": ("decision",), "national_notified": ("decision",),
@@ -129,17 +165,17 @@ def _out_of_order(values: dict[str, Any]) -> list[tuple[str, str]]:
     return bad
 
 
-def history(flow: Workflow, item_row: int, values: dict[str, Any], by: str, options: StepOptions) -> list[Node]:
+def history(flow: Workflow, item_row: int, values: ImportRow, by: str, options: StepOptions) -> list[Node]:
     """The imported entries after the referral: one per dated step, then the row's stage."""
-    case_type, stage = values["type"], values["stage"]
+    case_type, stage = values.case_type, values.stage
     path = path_to(flow, case_type, stage) or []
     step = flow.imports.step if flow.imports is not None else "import"
     reason = f"imported from an earlier tracker (row {item_row})"
     entries: list[Node] = []
-    here, last = flow.initial, values["received"]
+    here, last = flow.initial, values.received
     for t in path:
         column = _column_of(flow, t)
-        day = values.get(column.field) if column is not None else None
+        day = values.days.get(column.field) if column is not None else None
         if column is None or not isinstance(day, date):
             continue
         entry = history_entry(step, day, here, t.to, by, options, reason=reason)
@@ -153,10 +189,10 @@ def history(flow: Workflow, item_row: int, values: dict[str, Any], by: str, opti
     return entries
 
 
-def records(flow: Workflow, item_row: int, values: dict[str, Any]) -> dict[str, Node]:
+def records(flow: Workflow, item_row: int, row: ImportRow) -> dict[str, Node]:
     """The records the row's dates fill (decision, notices, publication, closure), by document."""
-    case_type, stage = values["type"], values["stage"]
-    docs: dict[str, Any] = {}
+    case_type, stage, values = row.case_type, row.stage, row.days
+    docs: dict[str, dict[str, object]] = {}
     path = path_to(flow, case_type, stage) or []
     why = f"{IMPORTED} (row {item_row}); the tracker gives the date only"
     decided = next((t for t in path if (c := _column_of(flow, t)) is not None and c.field == "decision"), None)
@@ -164,13 +200,14 @@ def records(flow: Workflow, item_row: int, values: dict[str, Any]) -> dict[str, 
     if decided is not None and isinstance(day, date):
         outcome = "conduct" if decided.does in (Act.DECIDE_CONDUCT, Act.CHAIR_CONDUCT) else "not-conduct"
         decider = flow.statute.deciders.get(case_type)
-        docs["decision"] = {"meeting_date": day, "outcome": outcome, "rationale": why}
+        decision: dict[str, object] = {"meeting_date": day, "outcome": outcome, "rationale": why}
+        docs["decision"] = decision
         if decider is not None:
-            docs["decision"]["body"] = decider.body
+            decision["body"] = decider.body
         if decided.does in Act.CHAIR:
-            docs["decision"]["chair"] = {"outcome": outcome, "rationale": why, "date": day}
+            decision["chair"] = {"outcome": outcome, "rationale": why, "date": day}
             if decider is not None and decider.chair:
-                docs["decision"]["decided_for"] = decider.chair
+                decision["decided_for"] = decider.chair
     if isinstance(values.get("family_notified"), date):
         put_path(docs, "setup.family", {"date": values["family_notified"], "notified": True})
     if isinstance(values.get("national_notified"), date):
@@ -180,13 +217,13 @@ def records(flow: Workflow, item_row: int, values: dict[str, Any]) -> dict[str, 
     if isinstance(values.get("published"), date):
         route = next((r for r in flow.statute.publication_routes.get(case_type, []) if r.stage == stage), None) \
             or next((r for r in flow.statute.publication_routes.get(case_type, []) if r.stage is None), None)
-        published: dict[str, Any] = {"date": values["published"]}
+        published: dict[str, object] = {"date": values["published"]}
         if route is not None:
             published["route"] = route.id
         if route is None or route.public:
             published["online_from"] = values["published"]
-            if values.get("where"):
-                published["where"] = values["where"]
+            if row.texts.get("where"):
+                published["where"] = row.texts["where"]
         docs["publication"] = published
     if isinstance(values.get("closed"), date):
         put_path(docs, "monitoring.closed", values["closed"])
@@ -197,7 +234,7 @@ def records(flow: Workflow, item_row: int, values: dict[str, Any]) -> dict[str, 
     return {name: yamlio.new_map(doc) for name, doc in docs.items()}
 
 
-def fill_derived(flow: Workflow, docs: dict[str, Any]) -> None:
+def fill_derived(flow: Workflow, docs: Documents) -> None:
     """Each value kept in a file for people to read, as the imported history gives it."""
     for path, value in derived(flow, docs).items():
         name, key = path.split(".", 1)

@@ -11,11 +11,10 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -23,10 +22,12 @@ from reviewctl.adapters import yamlio
 from reviewctl.adapters.xlsx import NoSuchSheet, read_xlsx
 from reviewctl.adapters.zipbounds import Unbounded
 from reviewctl.core.case.documents import DOCUMENT_FILES
+from reviewctl.core.case.paths import Documents
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.case.typed_dates import NotADate, read_date
+from reviewctl.core.case.views import Node
 from reviewctl.core.privacy.pattern_guard import ALLOWED_KEY, check_used, row_findings
-from reviewctl.core.steps.import_history import DATE_FIELDS, check_dates, fill_derived
+from reviewctl.core.steps.import_history import DATE_FIELDS, ImportRow, RowValues, check_dates, fill_derived
 from reviewctl.core.steps.import_history import history as imported_history
 from reviewctl.core.steps.import_history import records as imported_records
 from reviewctl.core.store.confinement import refuse_links
@@ -67,10 +68,10 @@ class Planned:
 
     row: int
     case_id: str
-    values: dict[str, Any] = field(default_factory=dict)
+    values: ImportRow
 
 
-def day_first(value: Any) -> date:
+def day_first(value: object) -> date:
     """A date cell as England writes it (typed_dates.py: 02/11/2026, 2.11.26, 2 Nov 2026,
     2026-11-02), or a real date; NotADate (a ValueError) saying why it is not one."""
     if isinstance(value, datetime):
@@ -97,7 +98,7 @@ def read_map(path: Path) -> ImportMap:
     return model
 
 
-def read_rows(path: Path, sheet: str | None = None) -> Iterator[list[Any]]:
+def read_rows(path: Path, sheet: str | None = None) -> Iterator[Sequence[object]]:
     """The tracker's rows, one at a time: of an .xlsx (its sheet called `sheet`, or its first;
     bounded by what it unpacks, adapters/zipbounds.py), or a CSV file."""
 
@@ -119,7 +120,7 @@ def read_rows(path: Path, sheet: str | None = None) -> Iterator[list[Any]]:
     return iter(csv_rows(text, path.name))
 
 
-def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
+def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[Sequence[object]]:
 
     try:
         yield from read_xlsx(path, sheet)
@@ -134,7 +135,7 @@ def _xlsx_rows(path: Path, sheet: str | None) -> Iterator[list[Any]]:
                          "or as CSV") from None
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
@@ -144,25 +145,26 @@ def _choice(value: str, known: list[str], words: dict[str, str]) -> str | None:
     return next((k for k in known if k.casefold() == value.casefold()), None)
 
 
-def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
-               options: StepOptions) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def _check_row(store: Store, mapping: ImportMap, cells: Mapping[str, object],
+               options: StepOptions) -> tuple[RowValues, list[tuple[str, str]]]:
     """One row's values, and what is wrong with it: (field, why) each."""
 
     flow = store.workflow
     importable = flow.imports.to if flow.imports else [flow.initial]
     bad: list[tuple[str, str]] = []
-    values: dict[str, Any] = {}
+    values = RowValues()
+    texts, days = values.texts, values.days
     for name in ("subject", "referrer", "summary", "former_ref", "where"):
         if name in cells:
-            values[name] = _cell(cells[name]) or None
+            texts[name] = _cell(cells[name]) or None
     for name in ("subject", "referrer"):
-        if not values.get(name):
+        if not texts.get(name):
             bad.append((name, "blank; every case needs it"))
     kind = _choice(_cell(cells["type"]), list(flow.types), mapping.values.get("type", {}))
     if kind is None:
         bad.append(("type", f"'{_cell(cells['type'])}' is not a review type ({', '.join(flow.types)}); "
                     "map the tracker's word under values: type:"))
-    values["type"] = kind
+    values.case_type = kind
     for name in _DAYS:
         raw = cells.get(name)
         if name not in cells or (name != "received" and not _cell(raw)):
@@ -171,16 +173,16 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
             day = check_plausible(day_first(raw), name)
             if day > options.today:
                 bad.append((name, f"{day} is after today ({options.today})"))
-            values[name] = day
+            days[name] = day
         except NotADate as error:
             bad.append((name, f"'{_cell(raw)}' is not a date{error.why}"))
         except UsageError:
             bad.append((name, f"'{_cell(raw)}' is not a date; write it day first, e.g. 02/11/2026 or 2 Nov 2026"))
-    if values.get("incident_date") and values.get("received") and values["incident_date"] > values["received"]:
+    if "incident_date" in days and "received" in days and days["incident_date"] > days["received"]:
         bad.append(("incident_date", "after the date received"))
-    if values.get("aware") and values.get("received") and values["aware"] > values["received"]:
+    if "aware" in days and "received" in days and days["aware"] > days["received"]:
         bad.append(("aware", "after the date received (the body responsible became aware first)"))
-    if values.get("aware") and values.get("incident_date") and values["aware"] < values["incident_date"]:
+    if "aware" in days and "incident_date" in days and days["aware"] < days["incident_date"]:
         bad.append(("aware", "before the incident"))
     raw_stage = _cell(cells.get("stage")) if "stage" in cells else ""
     stage = _choice(raw_stage, [s.id for s in flow.stages], mapping.values.get("stage", {})) if raw_stage \
@@ -190,12 +192,12 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
     elif stage not in importable and stage != flow.initial:
         bad.append(("stage", f"'{stage}' cannot be imported (an import reaches {', '.join(importable)}); "
                     "import the case at the stage before, and record the rest with reviewctl"))
-    values["stage"] = stage
+    values.stage = stage
     if kind is not None and stage is not None and not any(field == "stage" for field, _ in bad) \
             and not any(field in _DAYS for field, _ in bad):
-        bad += check_dates(flow, kind, stage, values)
+        bad += check_dates(flow, kind, stage, days)
     if "agencies" in cells:
-        values["agencies"] = [a.strip() for a in _cell(cells["agencies"]).split(mapping.agency_separator)
+        values.agencies = [a.strip() for a in _cell(cells["agencies"]).split(mapping.agency_separator)
                               if a.strip()]
     bad += _control_characters(cells)
     return values, bad
@@ -206,7 +208,7 @@ def _check_row(store: Store, mapping: ImportMap, cells: dict[str, Any],
 _CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
-def _control_characters(cells: dict[str, Any]) -> list[tuple[str, str]]:
+def _control_characters(cells: Mapping[str, object]) -> list[tuple[str, str]]:
     return [(name, f"holds a control character (U+{ord(found.group()):04X}); remove it")
             for name, value in cells.items()
             if isinstance(value, str) and (found := _CONTROL.search(value)) is not None]
@@ -215,7 +217,7 @@ def _control_characters(cells: dict[str, Any]) -> list[tuple[str, str]]:
 HEADER_SEARCH = 30  # rows searched for the headings: a title, a date and notes may stand above them
 
 
-def find_header(rows: list[list[Any]], mapping: ImportMap, tracker: Path, header_row: int | None) -> int:
+def find_header(rows: list[Sequence[object]], mapping: ImportMap, tracker: Path, header_row: int | None) -> int:
     """The index in `rows` of the row of headings: `header_row` (counted from 1, as a
     spreadsheet numbers its rows), or the first row that names every column of the map."""
     wanted = {c.strip().casefold() for c in mapping.columns.values()}
@@ -259,13 +261,14 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
         if not any(_cell(v) for v in cells.values()):
             continue  # a blank row between blocks
         values, bad = _check_row(store, mapping, cells, options)
-        found, values["allowed"] = row_findings({k: values.get(k) for k in _FREE_TEXT}, options.allowances, used)
+        free = {k: values.agencies if k == "agencies" else values.texts.get(k) for k in _FREE_TEXT}
+        found, allowed = row_findings(free, options.allowances, used)
         bad += found
         if bad:
             errors += [f"{tracker.name} row {number}, column '{mapping.columns[name]}': {why}" for name, why in bad]
             bad_rows += 1
-        else:
-            planned.append(Planned(number, "", values))
+        elif (checked := values.checked(allowed)) is not None:  # a row with no problem has all it needs
+            planned.append(Planned(number, "", checked))
     if errors:
         raise RowErrors(errors, bad_rows)
     check_used(options.allowances, used, "imported")
@@ -274,28 +277,28 @@ def plan(store: Store, tracker: Path, mapping: ImportMap, options: StepOptions, 
     return planned
 
 
-def _case(store: Store, item: Planned, options: StepOptions, by: str) -> dict[str, Any]:
+def _case(store: Store, item: Planned, options: StepOptions, by: str) -> Documents:
     """The documents of the case a row brings in: case.yaml with its imported history, and the
     records its dates fill (import_history.py)."""
     flow = store.workflow
     v = item.values
-    case: Any = yamlio.new_map({
-        "id": item.case_id, "type": v["type"], "stage": v["stage"], "subject": v["subject"],
-        "referrer": v["referrer"], "received": v["received"], "aware": v.get("aware"),
-        "incident_date": v.get("incident_date"), "summary": v.get("summary"),
-        "agencies": yamlio.new_seq(v.get("agencies") or []), "former_ref": v.get("former_ref"),
+    case: Node = yamlio.new_map({
+        "id": item.case_id, "type": v.case_type, "stage": v.stage, "subject": v.texts.get("subject"),
+        "referrer": v.texts.get("referrer"), "received": v.received, "aware": v.days.get("aware"),
+        "incident_date": v.days.get("incident_date"), "summary": v.texts.get("summary"),
+        "agencies": yamlio.new_seq(v.agencies or []), "former_ref": v.texts.get("former_ref"),
     })
     for key in ("aware", "incident_date", "summary", "former_ref"):
         if case[key] is None:
             del case[key]
-    entries = [history_entry(flow.referral_step, v["received"], None, flow.initial, by, options, v["type"])]
-    if v.get("allowed"):  # identifier patterns the import's --allow let through: kind, field and why
+    entries = [history_entry(flow.referral_step, v.received, None, flow.initial, by, options, v.case_type)]
+    if v.allowed:  # identifier patterns the import's --allow let through: kind, field and why
         reason = (options.allow_reason or "").strip()
-        entries[0][ALLOWED_KEY] = yamlio.new_seq([yamlio.new_map({**a, "reason": reason}) for a in v["allowed"]])
-    if v["stage"] != flow.initial and flow.imports is not None:
+        entries[0][ALLOWED_KEY] = yamlio.new_seq([yamlio.new_map({**a, "reason": reason}) for a in v.allowed])
+    if v.stage != flow.initial and flow.imports is not None:
         entries += imported_history(flow, item.row, v, by, options)
     case["history"] = yamlio.new_seq(entries)
-    docs: dict[str, Any] = {"case": case, **imported_records(flow, item.row, v)}
+    docs: Documents = {"case": case, **imported_records(flow, item.row, v)}
     if "triage" in docs:
         case["triage"] = docs.pop("triage")
     fill_derived(flow, docs)
@@ -340,7 +343,7 @@ def _assign_ids(store: Store, planned: list[Planned]) -> set[str]:
     folder = store.cases_dir
     existing = {p.name.upper() for p in folder.iterdir()} if folder.is_dir() else set()
     for item in planned:
-        item.case_id = new_case_id(store, item.values["received"].year, existing)
+        item.case_id = new_case_id(store, item.values.received.year, existing)
         existing.add(item.case_id.upper())
     return {item.case_id for item in planned}
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.models import DOCUMENTS_DIR, Case
@@ -70,7 +69,7 @@ def add_note(edit: Edit, step: str, when: date, options: StepOptions) -> None:
         }))
 
 
-def render_document(edit: Edit, template: str, slug: str, when: date, **context: Any) -> str:
+def render_document(edit: Edit, template: str, slug: str, when: date, **context: object) -> str:
     """Render `template` into documents/<date>-<slug>.md (and .docx, as the store's
     `documents:` asks); returns its path in the case (the markdown's, if it is written)."""
     from reviewctl.adapters.render import render  # lazy: loads jinja2, signal

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl import __version__
 from reviewctl.adapters.calendar import set_extra_holidays
@@ -90,9 +90,9 @@ class Store:
 
         path = self.root / CONFIG_FILE
         shown = self.shown(path)
-        raw: Any = None
+        raw: object = None
 
-        def check(data: Any) -> tuple[Config | None, list[Problem]]:
+        def check(data: object) -> tuple[Config | None, list[Problem]]:
             nonlocal raw
             raw = data
             if not isinstance(data, dict):

@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.core.case.chronology_records import AgencyChronology
 from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.store.folder import CONFIG_FILE, DEFAULT_WORKFLOW
 from reviewctl.core.store.settings import PREFIX_SHAPE, Config
 from reviewctl.core.workflow.load import load_workflow
+from reviewctl.json_types import JsonObject, JsonValue
 
 if TYPE_CHECKING:
     from reviewctl.core.store.folder import Store
@@ -61,29 +62,41 @@ def default_vocabulary(prefix: str | None) -> Vocabulary:
     return vocabulary(flow, None if prefix is None else [prefix])
 
 
-def _only(prop: dict[str, Any], **rule: Any) -> None:
+def _at(node: JsonValue, *path: str) -> JsonValue:
+    """node[path[0]][path[1]]...; None where the schema has no such part."""
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _only(prop: JsonValue, **rule: JsonValue) -> None:
     """Give a string property (or the string branch of a `str | None`) the rule."""
-    for branch in prop.get("anyOf", [prop]):
-        if branch.get("type") == "string":
+    if not isinstance(prop, dict):
+        return
+    branches = prop.get("anyOf", [prop])
+    for branch in branches if isinstance(branches, list) else []:
+        if isinstance(branch, dict) and branch.get("type") == "string":
             branch.update(rule)
 
 
-def _pin_case(schema: dict[str, Any], words: Vocabulary) -> None:
-    props, history = schema["properties"], schema["$defs"]["HistoryEntry"]["properties"]
-    _only(props["id"], pattern=words.id_pattern)
-    for prop in (props["type"], history["type"]):
-        _only(prop, enum=words.types)
-    for prop in (props["stage"], history["from"], history["to"]):
-        _only(prop, enum=words.stages)
+def _pin_case(schema: JsonObject, words: Vocabulary) -> None:
+    props, history = _at(schema, "properties"), _at(schema, "$defs", "HistoryEntry", "properties")
+    types: list[JsonValue] = [*words.types]
+    stages: list[JsonValue] = [*words.stages]
+    _only(_at(props, "id"), pattern=words.id_pattern)
+    for prop in (_at(props, "type"), _at(history, "type")):
+        _only(prop, enum=types)
+    for prop in (_at(props, "stage"), _at(history, "from"), _at(history, "to")):
+        _only(prop, enum=stages)
 
 
-def schemas(words: Vocabulary) -> dict[str, dict[str, Any]]:
+def schemas(words: Vocabulary) -> dict[str, JsonObject]:
     """Each schema by its file name: `case.schema.json` for cases/*/case.yaml, and so on."""
 
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, JsonObject] = {}
     for name, filename in [*DOCUMENT_FILES.items(), ("chronology", CHRONOLOGY_GLOB), ("reviewctl", CONFIG_FILE)]:
         model = Config if name == "reviewctl" else AgencyChronology if name == "chronology" else model_for(name)
-        schema = model.model_json_schema(by_alias=True, mode="validation")
+        schema: JsonObject = model.model_json_schema(by_alias=True, mode="validation")
         if name == "case":
             _pin_case(schema, words)
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",

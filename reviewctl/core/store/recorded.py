@@ -11,10 +11,10 @@ its steps afresh: the history holds the reason it went back.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.core.case.files import Records
-from reviewctl.core.case.paths import plain_copy
+from reviewctl.core.case.paths import Documents, plain_copy
 from reviewctl.core.workflow.load import Act, Workflow
 from reviewctl.errors import RefusedError
 
@@ -29,11 +29,11 @@ _STATE = {"case.stage", "case.type", "status",
           "decision.conducted_from"}
 
 
-def _scalar(value: Any) -> bool:
+def _scalar(value: object) -> bool:
     return isinstance(value, (str, int, float, date)) and value != ""
 
 
-def replaced(before: Any, after: Any, path: str) -> list[tuple[str, Any]]:
+def replaced(before: object, after: object, path: str) -> list[tuple[str, object]]:
     """Each scalar of `before` that `after` holds with another value, as (path, old value)."""
     if isinstance(before, dict) and isinstance(after, dict):
         return [found for key, old in before.items() if key in after
@@ -56,7 +56,7 @@ def sent_back(workflow: Workflow, case: Case) -> bool:
     return any(h.step in back for h in case.history)
 
 
-def refuse_overwrites(workflow: Workflow, case_id: str, before: dict[str, Any], docs: dict[str, Any]) -> None:
+def refuse_overwrites(workflow: Workflow, case_id: str, before: Documents, docs: Documents) -> None:
     if "case" in before and sent_back(workflow, Records(before).case):  # a new case has nothing before
         return
     found = replaced(before, plain_copy(docs), "")

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.case.files import CaseFiles
+from reviewctl.core.case.paths import Documents
 from reviewctl.core.case.views import Doc, Node
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
@@ -86,7 +87,7 @@ class Edit:
     trailers: dict[str, str] = field(default_factory=dict)  # added to the commit message
     sign: bool = False  # make an SSH-signed commit (approvals)
     rewrites: bool = False  # the step corrects recorded values (amend): no refusal of overwrites
-    before: dict[str, Any] = field(default_factory=dict)  # the documents as loaded, plain
+    before: Documents = field(default_factory=dict)  # the documents as loaded, plain
     published: list[Hit] = field(default_factory=list)  # identifier patterns in what a publication publishes
 
     @classmethod
@@ -214,7 +215,7 @@ def check_not_future(value: date, today: date, what: str) -> date:
 
 def history_entry(step: str, when: date, source: str | None, target: str, by: str,
                   options: StepOptions, case_type: str | None = None, reason: str | None = None) -> Node:
-    entry: dict[str, Any] = {
+    entry: dict[str, str | date | None] = {
         "step": step, "date": when, "from": source, "to": target, "by": by,
         "recorded": options.today,
     }

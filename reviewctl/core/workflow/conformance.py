@@ -8,18 +8,18 @@ can collect them all and a command can refuse with the first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.adapters.yamlio import line_of
 from reviewctl.core.case.documents import DOCUMENT_FILES, model_for
 from reviewctl.core.case.models import Case
-from reviewctl.core.case.paths import condition_holds, is_present, lookup
+from reviewctl.core.case.paths import Documents, condition_holds, is_present, lookup
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
-from reviewctl.core.workflow.history import DERIVED_FROM, cycles, derived
+from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, derived, entries
 from reviewctl.core.workflow.load import Act, Transition, Workflow
 
 if TYPE_CHECKING:
@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 Loc = tuple[str | int, ...]
 
 
-def _any_far_date(data: Any) -> bool:
+def _any_far_date(data: object) -> bool:
     """Whether `data` holds a date outside the calendar's years: one walk with no paths kept,
     since nearly every document has none (then `_far_dates` finds where)."""
-    stack = [data]
+    stack: list[object] = [data]
     while stack:
         value = stack.pop()
         if isinstance(value, dict):
@@ -43,7 +43,7 @@ def _any_far_date(data: Any) -> bool:
     return False
 
 
-def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
+def _far_dates(data: object, loc: Loc = ()) -> list[tuple[Loc, date]]:
     """Every date in `data` outside the years the calendar counts in (a slip such as 0001 or 9999)."""
     if not loc and not _any_far_date(data):
         return []
@@ -56,7 +56,7 @@ def _far_dates(data: Any, loc: Loc = ()) -> list[tuple[Loc, date]]:
     return []
 
 
-def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str, Any],
+def case_problems(workflow: Workflow, folder: str, case_id: str, docs: Documents,
                   copies: bool = False, checked: dict[str, BaseModel] | None = None) -> list[Problem]:
     """Every problem of one case's documents.  `copies`: also each value kept in a file for
     people to read that differs from what the history gives (validate; a step writes them again).
@@ -102,7 +102,7 @@ def case_problems(workflow: Workflow, folder: str, case_id: str, docs: dict[str,
     return problems
 
 
-def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[Problem]:
+def copy_problems(workflow: Workflow, folder: str, docs: Documents) -> list[Problem]:
     """Each value a file keeps for people to read (decision.conducted_from) that is not what the
     history and the records give: a hand edit, or a store from before it was worked out."""
     problems = []
@@ -119,7 +119,7 @@ def copy_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list
     return problems
 
 
-def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: Any) -> list[Problem]:
+def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: object) -> list[Problem]:
     """A review's basis (decide --basis) is one of the workflow's bases for its type."""
     if not isinstance(decision, dict):
         return []
@@ -134,7 +134,7 @@ def _basis_problems(workflow: Workflow, shown: str, case_type: str, decision: An
     return found
 
 
-def missing_requirements(transition: Transition, docs: dict[str, Any], case_type: str,
+def missing_requirements(transition: Transition, docs: Documents, case_type: str,
                          conditional: bool = True) -> list[str]:
     """The fields a transition needs for this type that the case's documents lack.
 
@@ -148,7 +148,7 @@ def missing_requirements(transition: Transition, docs: dict[str, Any], case_type
     ]
 
 
-def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
+def _check_history(workflow: Workflow, case: Case, docs: Documents,
                    at: Callable[[Loc, str, str], None]) -> None:
     def bad(i: int, key: str, message: str) -> None:
         at(("history", i, key), f"history[{i}].{key}", message)
@@ -215,7 +215,7 @@ def _check_history(workflow: Workflow, case: Case, docs: dict[str, Any],
            f"'{case_type}'; change the type with `reviewctl triage` or `reviewctl decide --type`")
 
 
-def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any]) -> list[Problem]:
+def clock_record_problems(workflow: Workflow, folder: str, docs: Documents) -> list[Problem]:
     """What the models cannot see in clocks.yaml: each record names a clock of the
     workflow (and, for a clock run per entry, one of its entries), and nothing is
     recorded before the clock started."""
@@ -241,47 +241,66 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: dict[str, Any])
         if key in seen:
             at("clock", "this clock has a record already; keep one record per clock")
         seen.add(key)
-        start: Any = None
-        if clock.each is None:
-            if item is not None:
-                at("item", "this clock runs once per case; remove item")
-            start = clock.start_in(docs)
-        else:
+        if clock.each is None and item is not None:
+            at("item", "this clock runs once per case; remove item")
+        if clock.each is not None:
             entries = lookup(docs, clock.each) or []
-            entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == str(item)), None)
-            if entry is None:
+            if not any(isinstance(e, dict) and str(e.get(clock.item)) == str(item) for e in entries):
                 at("item", f"names no entry of {clock.each}; name the {clock.item} the clock runs for")
                 continue
-            start = entry.get(clock.start or clock.due or "")
-        if not isinstance(start, date):
-            at("clock", "the clock has not started, so it cannot be paused or extended; remove the record")
-            continue
-        if clock.limit is None:
-            continue  # a fixed due date: `start` is that date, and it may be paused before it
-        firsts = [p.get("paused") for p in record.get("pauses") or [] if isinstance(p, dict)]
-        firsts += [e.get("date") for e in record.get("extensions") or [] if isinstance(e, dict)]
-        early = [d for d in firsts if isinstance(d, date) and d < start]
-        if early:
-            at("clock", f"a pause or extension on {min(early)} is before the clock started ({start}); "
-                        "correct the date")
+        for day, _, start in changes_before_start(workflow, docs, record, key[1])[:1]:
+            if start is None:
+                at("clock", f"a pause or extension on {day}, when the clock had not started; it cannot be paused "
+                            "or extended before it starts: remove it")
+            else:
+                at("clock", f"a pause or extension on {day} is before the clock started ({start}); "
+                            "correct the date")
     return problems
 
 
-def type_problems(workflow: Workflow, docs: dict[str, Any], new_type: str, upto: int | None = None) -> list[str]:
+def changes_before_start(workflow: Workflow, docs: Documents, record: Mapping[str, object],
+                         item: str | None) -> list[tuple[date, str, date | None]]:
+    """The pauses and extensions of one clocks.yaml record made before the clock started, each
+    as (its date, pause or extension, the clock's start then: None where it had not started),
+    judged in the cycle it was made in. A clock given a fixed due date may be paused before it."""
+    clock = workflow.clock_for(str(record.get("clock")))
+    if clock is None:
+        return []
+    pauses, extensions = record.get("pauses"), record.get("extensions")
+    made = [(p.get("paused"), "pause") for p in pauses if isinstance(p, dict)] if isinstance(pauses, list) else []
+    made += [(e.get("date"), "extension") for e in extensions
+             if isinstance(e, dict)] if isinstance(extensions, list) else []
+    found = []
+    for day, kind in sorted((d, k) for d, k in made if isinstance(d, date)):
+        start = clock_start_on(workflow, docs, clock, item, day)
+        if start is None or (clock.limit is not None and day < start):
+            found.append((day, kind, start))
+    return found
+
+
+def type_problems(workflow: Workflow, docs: Documents, new_type: str, upto: int | None = None) -> list[str]:
     """Why the case cannot become `new_type` where it stands (empty when it can).
 
     `upto`: only the history before that entry (validate checks a change of type where it was made).
     """
     problems: list[str] = []
-    for entry in (docs["case"].get("history") or [])[1:upto]:
-        step, source, target = entry.get("step"), entry.get("from"), entry.get("to")
+    # A reopened case made some records afresh: each step's needs as they stood in its own cycle.
+    as_then = {i: cycle.docs for cycle in cycles(workflow, docs) for i in range(cycle.first, cycle.end)}
+    for i, entry in enumerate(entries(docs)[1:upto], start=1):
+        step, source, target = entry.step, entry.source, entry.to
         if step in Act.IN_PLACE:
+            continue
+        if workflow.imports is not None and step == workflow.imports.step:
+            # Brought in straight to a stage, by no transition: the new type must stand there.
+            if target != workflow.initial and not any(t.to == target and t.applies(new_type)
+                                                      for t in workflow.transitions):
+                problems.append(f"a '{new_type}' case never stands in '{target}', where this case was imported")
             continue
         transition = workflow.find(str(step), str(source), new_type, str(target))
         if transition is None or transition.to != target:
             problems.append(f"a '{new_type}' case cannot take the step '{step}' from '{source}' to '{target}', "
                             "which this case took; reopen or withdraw it instead")
             continue
-        lacking = set(missing_requirements(transition, docs, new_type))
+        lacking = set(missing_requirements(transition, as_then.get(i, docs), new_type))
         problems += [r.hint for r in transition.requires if r.field in lacking and r.hint not in problems]
     return problems

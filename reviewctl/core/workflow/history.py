@@ -20,16 +20,17 @@ workflow's models.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.core.case.paths import Documents, lookup, plain_copy
 from reviewctl.core.workflow.acts import Act
 
 if TYPE_CHECKING:
-    from reviewctl.core.workflow.model import Workflow
+    from reviewctl.core.workflow.model import ClockDef, Workflow
 
 CONDUCTED_FROM = "decision.conducted_from"
 # Where a decision's date is recorded: the Independent Chair's decision, or the meeting's.
@@ -41,21 +42,57 @@ DERIVED_FROM = {CONDUCTED_FROM: (MEETING_DATE, CHAIR_DATE)}
 IMPORTED_DECISION = "decision"
 
 
-def entries(docs: Documents) -> list[dict[str, Any]]:
-    """The history's entries (case.yaml as loaded); what is not an entry is left out."""
+def _day(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of the history, as read here: a key that is missing or of the wrong type reads
+    as None (the models, `validate`, say what is wrong with it)."""
+
+    step: str | None
+    date: date | None
+    source: str | None  # `from`: the stage it left (None for the referral)
+    to: str | None
+    imported: str | None  # an import entry: the date column it came from
+    afresh: tuple[str, ...]  # a reopening: the records the case makes afresh from here
+    earlier: tuple[tuple[str, object], ...]  # ... and what they held, as (field, value)
+    field: str | None  # a correction: the field, its old value and the new one
+    old: object
+    new: object
+    reason: str | None
+
+    @classmethod
+    def read(cls, raw: dict[str, object]) -> Entry:
+        afresh, earlier = raw.get("afresh"), raw.get("earlier")
+        return cls(
+            _text(raw.get("step")), _day(raw.get("date")), _text(raw.get("from")), _text(raw.get("to")),
+            _text(raw.get("imported")),
+            tuple(str(p) for p in afresh) if isinstance(afresh, list) else (),
+            tuple((str(k.get("field")), k.get("value")) for k in earlier if isinstance(k, dict))
+            if isinstance(earlier, list) else (),
+            _text(raw.get("field")), raw.get("old"), raw.get("new"), _text(raw.get("reason")))
+
+    @property
+    def moves(self) -> bool:
+        """Whether it moved the case: not a correction, nor a change of type or identifiers."""
+        return self.step not in Act.IN_PLACE
+
+
+def _raw_entries(docs: Documents) -> list[dict[str, object]]:
     case = docs.get("case")
     history = case.get("history") if isinstance(case, dict) else None
     return [h for h in history if isinstance(h, dict)] if isinstance(history, list) else []
 
 
-def moves(entry: Any) -> bool:
-    """Whether a history entry moved the case: not a correction, nor a change of type or identifiers."""
-    return isinstance(entry, dict) and entry.get("step") not in Act.IN_PLACE
-
-
-def last_move(history: list[Any]) -> Any:
-    """The latest entry that moved the case (None if there is none)."""
-    return next((h for h in reversed(history) if moves(h)), None)
+def entries(docs: Documents) -> list[Entry]:
+    """The history's entries (case.yaml as loaded); what is not an entry is left out."""
+    return [Entry.read(h) for h in _raw_entries(docs)]
 
 
 # -- the cycles of a reopened case -------------------------------------------------------
@@ -73,50 +110,44 @@ class Cycle:
     own: bool = True
 
 
-def _day(value: Any) -> date | None:
-    return value if isinstance(value, date) else None
-
-
 def cycles(workflow: Workflow, docs: Documents) -> list[Cycle]:
     """The case's cycles, the first first: one, unless it was reopened."""
-    history = entries(docs)
+    raw = _raw_entries(docs)
+    history = [Entry.read(h) for h in raw]
     reopen = workflow.steps_of(Act.REOPEN)
-    starts = [i for i, h in enumerate(history) if i > 0 and h.get("step") in reopen]
+    starts = [i for i, h in enumerate(history) if i > 0 and h.step in reopen]
     bounds = [0, *starts, len(history)]
     found = []
     for n, (first, end) in enumerate(itertools.pairwise(bounds)):
         current = end == len(history)
-        found.append(Cycle(n, _day(history[first].get("date")) if n else None,
-                           None if current else _day(history[end].get("date")),
-                           docs if current else as_it_ended(docs, history, end), first, end,
-                           current or "afresh" in history[end]))
+        found.append(Cycle(n, history[first].date if n else None, None if current else history[end].date,
+                           docs if current else as_it_ended(docs, raw, history, end), first, end,
+                           current or "afresh" in raw[end]))
     return found
 
 
-def as_it_ended(docs: Documents, history: list[dict[str, Any]], end: int) -> Documents:
+def as_it_ended(docs: Documents, raw: list[dict[str, object]], history: list[Entry], end: int) -> Documents:
     """The records as they stood before the reopening at history[end]: the values each later
     reopening took out put back, the latest first, so that the first one's stand."""
-    reopenings = [h for h in history[end:] if h.get("afresh") or h.get("earlier")]
-    touched = {str(p).split(".", 1)[0] for h in reopenings for p in h.get("afresh") or []}
-    touched |= {str(k.get("field")).split(".", 1)[0] for h in reopenings for k in h.get("earlier") or []
-                if isinstance(k, dict)}
+    reopenings = [h for h in history[end:] if h.afresh or h.earlier]
+    touched = {p.split(".", 1)[0] for h in reopenings for p in h.afresh}
+    touched |= {field.split(".", 1)[0] for h in reopenings for field, _ in h.earlier}
     view = dict(docs)
     for name in touched - {"case"}:
         view[name] = plain_copy(docs.get(name)) if isinstance(docs.get(name), dict) else {}
     case = {k: v for k, v in (docs.get("case") or {}).items() if k != "history"}
     view["case"] = plain_copy(case) if "case" in touched else case
     for entry in reversed(reopenings):
-        for path in entry.get("afresh") or []:
-            remove_path(view, str(path))
-        for kept in entry.get("earlier") or []:
-            if isinstance(kept, dict):
-                put_path(view, str(kept.get("field")), kept.get("value"))
-    view["case"]["history"] = history[:end]
-    view["case"]["stage"] = history[end].get("from")
+        for path in entry.afresh:
+            remove_path(view, path)
+        for field, value in entry.earlier:
+            put_path(view, field, value)
+    view["case"]["history"] = raw[:end]
+    view["case"]["stage"] = history[end].source
     return view
 
 
-def leaves(value: Any, path: str) -> list[tuple[str, Any]]:
+def leaves(value: object, path: str) -> list[tuple[str, object]]:
     """Every value under `path` as (field, value), a list's entries by their number from 1."""
     if isinstance(value, dict):
         return [leaf for key, v in value.items() for leaf in leaves(v, f"{path}.{key}")]
@@ -125,26 +156,26 @@ def leaves(value: Any, path: str) -> list[tuple[str, Any]]:
     return [] if value is None or value == "" else [(path, value)]
 
 
-def _child(node: Any, key: str) -> Any:
+def _child(node: object, key: str) -> object:
     if isinstance(node, list):
         index = int(key) - 1 if key.isdigit() else -1
         return node[index] if 0 <= index < len(node) else None
     return node.get(key) if isinstance(node, dict) else None
 
 
-def _set(node: Any, key: str, value: Any) -> None:
+def _set(node: object, key: str, value: object) -> None:
     if isinstance(node, list):
         index = int(key) - 1
         node.extend([None] * (index + 1 - len(node)))
         node[index] = value
-    else:
+    elif isinstance(node, dict):
         node[key] = value
 
 
-def put_path(docs: Documents, path: str, value: Any) -> None:
+def put_path(docs: Documents, path: str, value: object) -> None:
     """Set the value at a dotted path (lists by entry number), making the maps and lists on the way."""
     parts = path.split(".")
-    node: Any = docs
+    node: object = docs
     for here, after in itertools.pairwise(parts):
         child = _child(node, here)
         if not isinstance(child, dict | list):
@@ -154,13 +185,30 @@ def put_path(docs: Documents, path: str, value: Any) -> None:
     _set(node, parts[-1], value)
 
 
-def remove_path(docs: Documents, path: str) -> Any:
+def remove_path(docs: Documents, path: str) -> object:
     """Take the value at a dotted path out of its map; returns it (None where there was none)."""
     parts = path.split(".")
-    node: Any = docs
+    node: object = docs
     for part in parts[:-1]:
         node = _child(node, part)
     return node.pop(parts[-1], None) if isinstance(node, dict) else None
+
+
+def clock_start_on(workflow: Workflow, docs: Documents, clock: ClockDef, item: str | None, day: date) -> date | None:
+    """Where `clock` (for the entry `item` of a clock run per entry) started in the cycle that
+    `day` falls in: a pause or extension made that day belongs to that cycle's deadline, though
+    a reopening after it may start the clock again, or take its start out to be made afresh."""
+    runs = cycles(workflow, docs)
+    cycle = next(c for c in reversed(runs) if c.since is None or c.since <= day)
+    then = with_derived(workflow, cycle.docs)
+    if clock.each is None:
+        first = clock.start_in(then)
+    else:
+        entries = lookup(then, clock.each)
+        entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == item), None) \
+            if isinstance(entries, list) else None
+        first = entry.get(clock.start or clock.due or "") if entry is not None else None
+    return _day(first)
 
 
 # -- decisions -------------------------------------------------------------------------
@@ -187,19 +235,17 @@ def decisions(workflow: Workflow, docs: Documents) -> list[Decided]:
     found: list[Decided] = []
     for cycle in cycles(workflow, docs):
         finals = [h for h in history[cycle.first:cycle.end]
-                  if (h.get("step") in deciding and not workflow.decided_by_chair(str(h.get("to"))))
-                  or h.get("imported") == IMPORTED_DECISION]
+                  if (h.step in deciding and not workflow.decided_by_chair(str(h.to)))
+                  or h.imported == IMPORTED_DECISION]
         for n, entry in enumerate(finals):
-            by_chair = entry.get("step") in chair or (
-                entry.get("imported") == IMPORTED_DECISION and isinstance(lookup(cycle.docs, "decision.chair"), dict))
+            imported = entry.imported == IMPORTED_DECISION
+            by_chair = entry.step in chair or (imported and isinstance(lookup(cycle.docs, "decision.chair"), dict))
             own = cycle.own and n == len(finals) - 1  # else the entry's own date
-            recorded = lookup(cycle.docs, CHAIR_DATE if by_chair else MEETING_DATE) if own else None
-            day = _day(recorded) or _day(entry.get("date"))
+            day = (_day(lookup(cycle.docs, CHAIR_DATE if by_chair else MEETING_DATE)) if own else None) or entry.date
             if day is None:
                 continue
-            outcome = ("conduct" if entry.get("step") in conduct else "not-conduct") \
-                if entry.get("imported") != IMPORTED_DECISION \
-                else ("not-conduct" if entry.get("to") in not_conducted else "conduct")
+            outcome = ("not-conduct" if entry.to in not_conducted else "conduct") if imported \
+                else ("conduct" if entry.step in conduct else "not-conduct")
             found.append(Decided(outcome, day, cycle.number, by_chair))
     return found
 
@@ -210,7 +256,7 @@ def conducted_from(workflow: Workflow, docs: Documents) -> date | None:
     return found[-1].date if found and found[-1].outcome == "conduct" else None
 
 
-def derived(workflow: Workflow, docs: Documents) -> dict[str, Any]:
+def derived(workflow: Workflow, docs: Documents) -> dict[str, date | None]:
     """Each value a file keeps for people to read, as the history and the records give it."""
     return {CONDUCTED_FROM: conducted_from(workflow, docs)}
 
@@ -238,8 +284,8 @@ class Correction:
 
     date: date
     field: str
-    old: Any
-    new: Any
+    old: object
+    new: dt.date
     reason: str
 
     def __str__(self) -> str:
@@ -248,9 +294,8 @@ class Correction:
 
 def corrections(docs: Documents) -> list[Correction]:
     """Every correction of a date the history records, the first first."""
-    return [Correction(h["date"], str(h["field"]), h.get("old"), h.get("new"), str(h.get("reason") or ""))
-            for h in entries(docs)
-            if h.get("field") and isinstance(h.get("date"), date) and isinstance(h.get("new"), date)]
+    return [Correction(h.date, h.field, h.old, h.new, h.reason or "")
+            for h in entries(docs) if h.field and h.date is not None and isinstance(h.new, date)]
 
 
 def feeds(field: str, paths: tuple[str, ...]) -> bool:

@@ -10,7 +10,6 @@ uses are importable from here.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reviewctl.adapters import yamlio
 from reviewctl.adapters.yamlio import line_of
@@ -36,7 +35,7 @@ def _check_field(path: str) -> str | None:
     return None
 
 
-def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[Problem]:
+def _cross_checks(flow: Workflow, raw: object, shown: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def at(loc: tuple[str | int, ...], key: str, message: str) -> None:
@@ -135,7 +134,7 @@ def _cross_checks(flow: Workflow, raw: Any, shown: str) -> list[Problem]:
     return problems
 
 
-def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[Problem]]:
+def check_workflow(raw: object, shown: str) -> tuple[Workflow | None, list[Problem]]:
     """Every problem of a workflow mapping (empty when it is good), and the workflow."""
     flow, problems = errors_of(Workflow, raw, shown)
     if flow is None:
@@ -144,7 +143,7 @@ def check_workflow(raw: Any, shown: str) -> tuple[Workflow | None, list[Problem]
     return (flow if not problems else None), problems
 
 
-def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: Any, shown: str) -> list[Problem]:
+def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: object, shown: str) -> list[Problem]:
     """Put a store's clock limits into the workflow; a problem for each unknown clock."""
     problems = []
     for clock_id, limit in limits.items():

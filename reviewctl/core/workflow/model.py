@@ -8,8 +8,6 @@ which is also where the rest of the code imports these names from.
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from reviewctl.core.case.paths import Documents, lookup
@@ -109,10 +107,10 @@ class ClockDef(_Strict):
             raise ValueError("a clock with a limit needs start")
         return self
 
-    def start_in(self, docs: Documents) -> Any:
+    def start_in(self, docs: Documents) -> object:
         """Where this clock starts in a case's documents when run once per case (or, with `due`,
         its due date): its `start`, else `start_else` where the case has no value there (an older
-        case without `aware`)."""
+        case without `aware`); a date in a case whose files are valid."""
         first = lookup(docs, self.start or self.due or "")
         if first is None and self.start_else:
             first = lookup(docs, self.start_else)

@@ -8,7 +8,7 @@ change it without touching code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -99,7 +99,7 @@ def themes_of(flow: Workflow, config: Config) -> list[str]:
     return [*flow.statute.themes, *(t for t in config.themes if t not in flow.statute.themes)]
 
 
-def apply_settings(flow: Workflow, config: Config, raw: Any, shown: str) -> list[Problem]:
+def apply_settings(flow: Workflow, config: Config, raw: object, shown: str) -> list[Problem]:
     """Put a store's statutory settings into its workflow; a problem for each bad one."""
     problems: list[Problem] = []
     if config.month_end is not None:

@@ -6,7 +6,7 @@ Plain functions with nothing to build: the warm reports read them without the wo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reviewctl.core.workflow.acts import Act
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from reviewctl.core.workflow.model import Workflow
 
 
-def basis_of(decision: Any) -> str | None:
+def basis_of(decision: object) -> str | None:
     """The basis a review is conducted on (decision.yaml as read): the chair's where the chair
     decided one, else the meeting's."""
     if not isinstance(decision, dict):
@@ -24,7 +24,7 @@ def basis_of(decision: Any) -> str | None:
     return str(found) if found else None
 
 
-def panel_outcome(response: Any) -> str | None:
+def panel_outcome(response: object) -> str | None:
     """The National Panel's response to a rapid review (scoping.yaml `panel_response` as read):
     agrees, disagrees or national-review; a response recorded before `outcome` says `agrees`."""
     if not isinstance(response, dict):
@@ -35,7 +35,7 @@ def panel_outcome(response: Any) -> str | None:
     return None if agrees is None else "agrees" if agrees else "disagrees"
 
 
-def ended_local(workflow: Workflow, case: Any) -> bool:
+def ended_local(workflow: Workflow, case: object) -> bool:
     """Whether a national review ended the local review (case.yaml as read): the history took
     a transition whose action is `national-review`."""
     history = case.get("history") if isinstance(case, dict) else None
