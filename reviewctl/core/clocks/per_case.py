@@ -25,6 +25,7 @@ from reviewctl.core.clocks.deadlines import (
 from reviewctl.core.workflow.history import Cycle, corrections, cycles, feeds, with_derived
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
+    from reviewctl.adapters.calendar import Calendar
     from reviewctl.core.workflow.load import Workflow
 
 
@@ -56,7 +57,7 @@ def _left(history: list[Any], runs: Callable[[Any], bool]) -> dict[str, Any] | N
     return last if last is not None and isinstance(last.get("date"), date) else None
 
 
-def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
+def deadline_inputs(workflow: Workflow, docs: Documents, calendar: Calendar) -> list[DeadlineInput]:
     """Every started deadline of a case, without its status.
 
     A deadline that was never met stops running when the case ends, or leaves the
@@ -70,11 +71,11 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     """
     runs = cycles(workflow, docs)
     if len(runs) == 1:
-        return [given for _, given in _cycle_inputs(workflow, docs, runs[0])]
+        return [given for _, given in _cycle_inputs(workflow, docs, runs[0], calendar)]
     latest: dict[tuple[str, str | None], tuple[date, DeadlineInput]] = {}
     ended: list[DeadlineInput] = []
     for cycle in runs:
-        for raw, given in _cycle_inputs(workflow, cycle.docs, cycle):
+        for raw, given in _cycle_inputs(workflow, cycle.docs, cycle, calendar):
             key = (given.name, given.item)
             before = latest.get(key)
             if before is not None and (before[0], before[1].met_on) == (raw, given.met_on):
@@ -87,7 +88,8 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     return [*ended, *(given for _, given in latest.values())]
 
 
-def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[date, DeadlineInput]]:
+def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle,
+                  calendar: Calendar) -> list[tuple[date, DeadlineInput]]:
     """The started deadlines of one cycle of the case: (the date its clock's record starts it, the deadline)."""
     docs = with_derived(workflow, docs)
     case = docs.get("case") or {}
@@ -141,7 +143,7 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
             if met_on is None and unknown:
                 continue
             # A clock with `due` was handed its due date as `start`.
-            due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
+            due, note = month_end(due_date(start, clock.limit, calendar), unit, calendar)
             if clock.hold and met_on is None:
                 met_on = due  # a minimum period is met by time passing
             moved = tuple((fix.date, f"moved by a correction of {fix}") for fix in fixes if feeds(fix.field, reads))
@@ -154,6 +156,6 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
     return found
 
 
-def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int = 3) -> list[Deadline]:
+def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int, calendar: Calendar) -> list[Deadline]:
     """Every started deadline of a case that still applies or was missed, soonest first."""
-    return statuses(deadline_inputs(workflow, docs), today, due_soon)
+    return statuses(deadline_inputs(workflow, docs, calendar), today, due_soon, calendar)

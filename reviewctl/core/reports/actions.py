@@ -26,8 +26,8 @@ def rag(signed_off: date | None, status: str | None, deadline: Deadline | None) 
 
 def action_rows(store: Store, case_id: str, today: date) -> list[dict[str, Any]]:
     files = checked_case(store, case_id)  # a value of the wrong type is named, not shown blank
-    due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
-           if d.name == "action"}
+    due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days,
+                                        store.calendar) if d.name == "action"}
     rows = []
     jcrg = files.jcrg
     for action in jcrg.actions if jcrg is not None else []:

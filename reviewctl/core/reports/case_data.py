@@ -29,7 +29,7 @@ def plain(value: Any) -> Any:
 def _summary(store: Store, files: CaseFiles, today: date) -> dict[str, Any]:
     case = files.case
     stage = store.workflow.stage(case.stage)
-    due = deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
+    due = deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days, store.calendar)
     return {
         "id": case.id,
         "type": case.type,

@@ -22,6 +22,7 @@ from reviewctl.core.workflow.history import decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
 
 if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
+    from reviewctl.adapters.calendar import Calendar
     from reviewctl.core.case.models import HistoryEntry
     from reviewctl.core.workflow.load import Workflow
 
@@ -142,7 +143,7 @@ def _deadline(given: DeadlineInput, share: Shared) -> DeadlineInput:
                           stopped=share(given.stopped), note=share(given.note))
 
 
-def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = None,
+def summarise(workflow: Workflow, docs: dict[str, Any], calendar: Calendar, share: Shared | None = None,
               records: Records | None = None) -> Summary:
     """The tracker's record of a case whose files passed the checks (reports/cache.py checks first;
     `records`: its documents as the checks read them)."""
@@ -169,7 +170,7 @@ def summarise(workflow: Workflow, docs: dict[str, Any], share: Shared | None = N
         published=share(publication.date)
         if publication is not None and (publication.where is not None or publication.online_from is not None)
         else None,
-        deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
+        deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs, calendar)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status))
                       for a in (jcrg.actions if jcrg is not None else [])),
         basis=share(statutory_facts(workflow, docs)["basis"]),

@@ -73,7 +73,7 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[dict[str, A
 def _rows(index: Index, today: date, filters: Filters) -> Iterator[dict[str, Any]]:
     keep = None if filters == Filters() else filters.keep
     for s in index.summaries:
-        due = statuses(s.deadlines, today, index.due_soon) if s.deadlines else []
+        due = statuses(s.deadlines, today, index.due_soon, index.calendar) if s.deadlines else []
         if keep is not None and not keep(s, due):
             continue
         # The next deadline is the soonest that runs (`due` is soonest first); a paused one
@@ -119,7 +119,7 @@ def due(index: Index, today: date, within: int | None, overdue_only: bool) -> li
     """Every deadline not yet met across all cases, soonest first (a paused one too)."""
     rows = []
     for s in index.summaries:
-        for d in statuses(s.deadlines, today, index.due_soon):
+        for d in statuses(s.deadlines, today, index.due_soon, index.calendar):
             if d.settled or (overdue_only and d.status != "overdue"):
                 continue
             if within is not None and d.working_days_left is not None and d.working_days_left > within:
@@ -139,7 +139,7 @@ def calendar_rows(index: Index, today: date, within: int | None, overdue_only: b
     rows = [{**r, "met_on": None} for r in due(index, today, within, overdue_only)]
     for s in index.summaries:
         rows += [{**_due_row(s, d), "met_on": _iso(d.met_on)}
-                 for d in statuses(s.deadlines, today, index.due_soon) if d.settled]
+                 for d in statuses(s.deadlines, today, index.due_soon, index.calendar) if d.settled]
     rows.sort(key=lambda r: (r["due"], r["case"], r["clock"], r["item"] or ""))
     return rows
 
