@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import Cli, to_closed
+from helpers import INVALID, Cli, refer, refused_cleanly, to_closed
 from pydantic import BaseModel
 
 from reviewctl.adapters import yamlio
@@ -125,6 +125,10 @@ def test_a_value_of_another_kind_is_left_out_never_read_as_another_type() -> Non
     assert read(Case, {**case, "received": "2026-11-02"}) is None  # a required value of another kind
     assert read(Case, ["not", "a", "map"]) is None
     assert read(Decision, {**MEETING, "outcome": "maybe"}) is None  # not one of the model's outcomes
+    # A key by its name as well as its alias, as validation takes it (`from_` for `from`).
+    named = {**{k: v for k, v in entry.items() if k != "from"}, "from_": "referred"}
+    by_name = read(HistoryEntry, named)
+    assert by_name is not None and by_name.from_ == "referred" and by_name == HistoryEntry.model_validate(named)
 
 
 def test_a_nested_record_is_written_only_as_its_own_model() -> None:
@@ -138,3 +142,14 @@ def test_a_nested_record_is_written_only_as_its_own_model() -> None:
         doc.sub("chair", HistoryEntry)
     with pytest.raises(TypeError, match="is the model of no case document"):
         Records({}).write(ChairDecision)
+
+
+def test_a_reader_that_does_not_check_first_names_a_record_it_cannot_read(cli: Cli, store: Path) -> None:
+    """`retention` reads every case without checking it: a case.yaml with a required key gone
+    is named (file and key), never read as a record with a hole in it."""
+    case_id = refer(cli, "sar")
+    path = store / "cases" / case_id / "case.yaml"
+    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
+                            if not line.startswith("subject:")))
+    line = refused_cleanly(cli, store, INVALID, "retention")
+    assert line.startswith(f"error: cases/{case_id}/case.yaml: subject: is missing")

@@ -12,7 +12,10 @@ from pathlib import Path
 import pytest
 from helpers import REPORT, TICK_ALL, Cli, git, refer, to_in_review
 
+from reviewctl.adapters.calendar import Calendar
 from reviewctl.core.clocks.deadlines import MONTHS, WORKING_DAYS, paused_length, revise
+
+ENGLAND = Calendar()  # England and Wales, no closure days of a store's own
 
 
 def d(text: str) -> date:
@@ -33,35 +36,35 @@ def d(text: str) -> date:
     ("2026-12-21", "2026-12-21", 0),  # resumed the same day
 ])
 def test_working_days_a_pause_lasts(paused: str, resumed: str, length: int) -> None:
-    assert paused_length(WORKING_DAYS, d(paused), d(resumed)) == length
+    assert paused_length(WORKING_DAYS, d(paused), d(resumed), ENGLAND) == length
 
 
 def test_a_resumed_pause_moves_the_due_date_by_working_days() -> None:
     # 15 working days from Mon 14 Dec 2026 is Thu 7 Jan 2027; paused 6 working days over
     # Christmas: Fri 8, Mon 11, Tue 12, Wed 13, Thu 14, Fri 15 Jan 2027.
     pause = ("pause", d("2026-12-22"), d("2027-01-04"), "awaiting the police", None)
-    revised = revise(d("2027-01-07"), WORKING_DAYS, [pause], d("2027-01-05"))
+    revised = revise(d("2027-01-07"), WORKING_DAYS, [pause], d("2027-01-05"), ENGLAND)
     assert (revised.due, revised.paused_since) == (d("2027-01-15"), None)
     # Easter: 15 working days from Mon 22 Mar 2027 is Wed 14 Apr; 3 lost: Thu 15, Fri 16, Mon 19 Apr.
     easter = ("pause", d("2027-03-25"), d("2027-04-01"), "inquest", None)
-    assert revise(d("2027-04-14"), WORKING_DAYS, [easter], d("2027-04-02")).due == d("2027-04-19")
+    assert revise(d("2027-04-14"), WORKING_DAYS, [easter], d("2027-04-02"), ENGLAND).due == d("2027-04-19")
 
 
 def test_pauses_add_up_and_an_open_pause_moves_nothing_yet() -> None:
     first = ("pause", d("2026-12-22"), d("2027-01-04"), "one", None)
     second = ("pause", d("2027-01-08"), d("2027-01-11"), "two", None)  # Fri 8 Jan: one more day
-    assert revise(d("2027-01-07"), WORKING_DAYS, [second, first], d("2027-01-12")).due == d("2027-01-18")
+    assert revise(d("2027-01-07"), WORKING_DAYS, [second, first], d("2027-01-12"), ENGLAND).due == d("2027-01-18")
     still = ("pause", d("2027-01-08"), None, "two", None)
-    revised = revise(d("2027-01-07"), WORKING_DAYS, [first, still], d("2027-01-20"))
+    revised = revise(d("2027-01-07"), WORKING_DAYS, [first, still], d("2027-01-20"), ENGLAND)
     assert (revised.due, revised.paused_since) == (d("2027-01-15"), d("2027-01-08"))
     # As it stood before the first pause ended, nothing had moved.
-    assert revise(d("2027-01-07"), WORKING_DAYS, [first], d("2027-01-01")).paused_since == d("2026-12-22")
+    assert revise(d("2027-01-07"), WORKING_DAYS, [first], d("2027-01-01"), ENGLAND).paused_since == d("2026-12-22")
 
 
 def test_a_month_clock_moves_by_calendar_days() -> None:
     # 6 months from 20 Nov 2026 is 20 May 2027; paused 11 Jan to 1 Mar 2027 = 49 days: 8 Jul 2027.
     pause = ("pause", d("2027-01-11"), d("2027-03-01"), "criminal trial", "trial")
-    assert revise(d("2027-05-20"), MONTHS, [pause], d("2027-03-02")).due == d("2027-07-08")
+    assert revise(d("2027-05-20"), MONTHS, [pause], d("2027-03-02"), ENGLAND).due == d("2027-07-08")
 
 
 # -- pause, resume, extend through the commands ---------------------------------------

@@ -47,8 +47,12 @@ from hypothesis.stateful import (
 )
 from ruamel.yaml import YAML
 
-from reviewctl.adapters.calendar import add_months, add_working_days, working_days_between
+from reviewctl.adapters.calendar import Calendar, add_months
 from reviewctl.cli.app import main
+
+# The default store's calendar: England and Wales's bank holidays, no closure days of its own.
+_CALENDAR = Calendar()
+add_working_days, working_days_between = _CALENDAR.add_working_days, _CALENDAR.working_days_between
 
 T = TypeVar("T")
 TODAY = date(2027, 12, 31)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, overload
 
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.documents import document_of, model_where
-from reviewctl.core.case.views import Doc, Node, read
+from reviewctl.core.case.views import Doc, Node, read, unread
 from reviewctl.errors import InvalidDataError
 
 if TYPE_CHECKING:  # the models load on a document's first read: a warm report reads none
@@ -91,8 +91,9 @@ class Always(Document[M]):
             return self
         found = self._read(records)
         if found is None:
-            raise InvalidDataError("a required key is missing, or holds a value of another kind; "
-                                   "`reviewctl validate` names it", path=f"{records.where}/{self.name}.yaml")
+            keys = unread(self.model(), records.docs.get(self.name))
+            raise InvalidDataError("is missing, or holds a value of another kind; `reviewctl validate` says more",
+                                   path=f"{records.where}/{self.name}.yaml", key=keys[0] if keys else None)
         return found
 
 

@@ -125,7 +125,10 @@ class Fields:
         fields = model.model_fields
         self.keys = {name: info.alias or name for name, info in fields.items()}
         self.types = {name: info.annotation for name, info in fields.items()}
-        self.by_key = {info.alias or name: (name, converter(info.annotation)) for name, info in fields.items()}
+        readers = {name: converter(info.annotation) for name, info in fields.items()}
+        # Read by its alias (`from`) and, as validation takes it too (populate_by_name), by its name.
+        self.by_key = {**{name: (name, readers[name]) for name in fields},
+                       **{info.alias: (name, readers[name]) for name, info in fields.items() if info.alias}}
         self.required = frozenset(name for name, info in fields.items() if info.is_required())
         # The defaults of the optional fields: None and the like shared, an empty list or map made anew.
         self.defaults = {name: info.default for name, info in fields.items()
@@ -178,6 +181,16 @@ def read(model: type[M], raw: object) -> M | None:
     _set(record, "__pydantic_extra__", None)
     _set(record, "__pydantic_private__", None)
     return record
+
+
+def unread(model: type[BaseModel], raw: object) -> list[str]:
+    """The keys of the required fields of `model` that `raw` holds no value of its kind for
+    (why `read` gave None), as the file names them."""
+    fields = fields_of(model)
+    found = raw if isinstance(raw, dict) else {}
+    return [key for name, key in fields.keys.items() if name in fields.required
+            and not any(k in found and convert(found[k]) is not SKIP
+                        for k, (field, convert) in fields.by_key.items() if field == name)]
 
 
 def _unwrap(annotation: object) -> object:

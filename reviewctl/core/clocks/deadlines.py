@@ -13,14 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from reviewctl.adapters.calendar import (
-    add_months,
-    add_working_days,
-    is_working_day,
-    next_working_day,
-    previous_working_day,
-    working_days_between,
-)
+from reviewctl.adapters.calendar import Calendar, add_months
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
     from reviewctl.core.workflow.load import ClockDef, Limit
@@ -35,11 +28,11 @@ Change = tuple[str, date, date | None, str, str | None]
 SETTLED = ("met", "met-late", "missed")
 
 
-def due_date(start: date, limit: Limit | None) -> date:
+def due_date(start: date, limit: Limit | None, calendar: Calendar) -> date:
     if limit is None:
         return start
     if limit.working_days is not None:
-        return add_working_days(start, limit.working_days)
+        return calendar.add_working_days(start, limit.working_days)
     assert limit.months is not None
     return add_months(start, limit.months)
 
@@ -50,18 +43,18 @@ def unit_of(clock: ClockDef) -> str:
     return WORKING_DAYS if clock.limit.working_days is not None else MONTHS
 
 
-def paused_length(unit: str, paused: date, resumed: date) -> int:
+def paused_length(unit: str, paused: date, resumed: date, calendar: Calendar) -> int:
     """How long a pause lasted: the working days from the day paused up to the day before
     it resumed (a pause from Friday to Monday costs one), or calendar days for a clock
     counted in months or given a fixed due date."""
     if unit == WORKING_DAYS:
         one = timedelta(days=1)
-        return working_days_between(paused - one, resumed - one)
+        return calendar.working_days_between(paused - one, resumed - one)
     return (resumed - paused).days
 
 
-def shift(due: date, unit: str, length: int) -> date:
-    return add_working_days(due, length) if unit == WORKING_DAYS else due + timedelta(days=length)
+def shift(due: date, unit: str, length: int, calendar: Calendar) -> date:
+    return calendar.add_working_days(due, length) if unit == WORKING_DAYS else due + timedelta(days=length)
 
 
 def _units(unit: str, length: int) -> str:
@@ -69,12 +62,12 @@ def _units(unit: str, length: int) -> str:
     return f"{length} {word}{'' if length == 1 else 's'}"
 
 
-def late_by(unit: str, due: date, until: date) -> str:
+def late_by(unit: str, due: date, until: date, calendar: Calendar) -> str:
     """How late, in the clock's own unit: "1 working day" for a working-day clock met on the
     Monday after a Friday due date (not "3 days"); calendar days for a month clock or a
     fixed date.  A working-day clock met on a weekend after its due date is a working day late."""
     if unit == WORKING_DAYS:
-        return _units(unit, max(1, working_days_between(due, until)))
+        return _units(unit, max(1, calendar.working_days_between(due, until)))
     return _units(unit, (until - due).days)
 
 
@@ -102,7 +95,7 @@ class Revision:
     events: list[tuple[date, str, date]]
 
 
-def revise(original: date, unit: str, changes: Iterable[Change], as_of: date) -> Revision:
+def revise(original: date, unit: str, changes: Iterable[Change], as_of: date, calendar: Calendar) -> Revision:
     """The due date as of `as_of`: resumed pauses and extensions recorded by then.
 
     A pause still open on `as_of` moves nothing yet: the clock is paused, not late.
@@ -119,8 +112,8 @@ def revise(original: date, unit: str, changes: Iterable[Change], as_of: date) ->
             if end is None or end > as_of:
                 paused_since = begun
                 continue
-            length = paused_length(unit, begun, end)
-            due = shift(due, unit, length)
+            length = paused_length(unit, begun, end, calendar)
+            due = shift(due, unit, length, calendar)
             why.append(f"paused {begun} to {end} ({what}): +{_units(unit, length)}")
             events.append((end, f"resumed after {_units(unit, length)}", due))
         else:
@@ -208,7 +201,7 @@ class DeadlineInput(NamedTuple):
     until: date | None = None  # an earlier cycle's: the reopening that ended it
 
 
-def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | None:
+def with_status(given: DeadlineInput, today: date, due_soon: int, calendar: Calendar) -> Deadline | None:
     """The deadline as it stood on `today`; None where it had not started, or had stopped
     applying before it fell due (nothing was missed)."""
     name, label, item, start, original, met_on, standing, unit, changes, stopped, note = given[:11]
@@ -219,19 +212,19 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
     if stopped is not None and stopped > today:
         stopped = None
     if changes:
-        rev = revise(original, unit, changes, met_on or stopped or today)
+        rev = revise(original, unit, changes, met_on or stopped or today, calendar)
         due, paused_since, why = rev.due, rev.paused_since, "; ".join(rev.why) or None
     else:  # most deadlines: nothing paused or extended (a bulk report's every row comes here)
         due, paused_since, why = original, None, None
     if paused_since is not None and met_on is not None:
-        due = shift(due, unit, paused_length(unit, paused_since, met_on))  # met while paused
+        due = shift(due, unit, paused_length(unit, paused_since, met_on, calendar), calendar)  # met while paused
 
     def made(status: str, left: int | None = None, until: date | None = None) -> Deadline:
         return Deadline(name, label, item, start, due, status, met_on, left, standing,
                         original if original != due or why else None, why,
                         None if until is None else (until - due).days,
                         paused_since if status == "paused" else None, note,
-                        None if until is None else late_by(unit, due, until),
+                        None if until is None else late_by(unit, due, until, calendar),
                         given.cycle, "; ".join(text for _, text in given.moved) or None)
 
     if met_on is not None:
@@ -242,28 +235,19 @@ def with_status(given: DeadlineInput, today: date, due_soon: int) -> Deadline | 
         return made("missed", until=stopped)
     if paused_since is not None:
         return made("paused")
-    left = working_days_between(today, due)
+    left = calendar.working_days_between(today, due)
     return made("overdue" if today > due else "due-soon" if left <= due_soon else "open", left)
 
 
-def statuses(inputs: Iterable[DeadlineInput], today: date, due_soon: int) -> list[Deadline]:
+def statuses(inputs: Iterable[DeadlineInput], today: date, due_soon: int, calendar: Calendar) -> list[Deadline]:
     """Every deadline as it stood on `today`, soonest first."""
-    return sort_deadlines([d for given in inputs if (d := with_status(given, today, due_soon)) is not None])
+    return sort_deadlines([d for given in inputs if (d := with_status(given, today, due_soon, calendar)) is not None])
 
 
-def month_end(due: date, unit: str, policy: str) -> tuple[date, str | None]:
+def month_end(due: date, unit: str, calendar: Calendar) -> tuple[date, str | None]:
     """A month clock's end on a weekend or bank holiday: said so, and left, moved on to the
-    next working day or moved back to the one before (a store's `month_end`)."""
-    if unit != MONTHS or is_working_day(due):
-        return due, None
-    what = due.strftime("%A") if due.weekday() >= 5 else "a bank holiday"
-    if policy == "next-working-day":
-        moved = next_working_day(due)
-        return moved, f"the month ended on {due.isoformat()} ({what}); moved to the next working day"
-    if policy == "previous-working-day":
-        moved = previous_working_day(due)
-        return moved, f"the month ended on {due.isoformat()} ({what}); moved back to the previous working day"
-    return due, f"falls on {what}, not a working day"
+    next working day or moved back to the one before (the store's `month_end`, in its calendar)."""
+    return calendar.end_of_month(due) if unit == MONTHS else (due, None)
 
 
 def sort_deadlines(found: list[Deadline]) -> list[Deadline]:

@@ -25,6 +25,7 @@ from reviewctl.core.clocks.deadlines import (
 from reviewctl.core.workflow.history import Cycle, Entry, corrections, cycles, entries, feeds, with_derived
 
 if TYPE_CHECKING:  # not at run time: a warm report never loads the workflow's models
+    from reviewctl.adapters.calendar import Calendar
     from reviewctl.core.workflow.load import ClockDef, Workflow
 
 
@@ -86,7 +87,7 @@ def _day(value: object) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
+def deadline_inputs(workflow: Workflow, docs: Documents, calendar: Calendar) -> list[DeadlineInput]:
     """Every started deadline of a case, without its status.
 
     A deadline that was never met stops running when the case ends, or leaves the
@@ -100,11 +101,11 @@ def deadline_inputs(workflow: Workflow, docs: Documents) -> list[DeadlineInput]:
     """
     runs = cycles(workflow, docs)
     if len(runs) == 1:
-        return [_stopped_from_start(given) for _, given in _cycle_inputs(workflow, docs, runs[0])]
+        return [_stopped_from_start(given) for _, given in _cycle_inputs(workflow, docs, runs[0], calendar)]
     latest: dict[tuple[str, str | None], tuple[tuple[date, date | None], DeadlineInput]] = {}
     ended: list[DeadlineInput] = []
     for cycle in runs:
-        for records, given in _cycle_inputs(workflow, cycle.docs, cycle):
+        for records, given in _cycle_inputs(workflow, cycle.docs, cycle, calendar):
             key = (given.name, given.item)
             before = latest.get(key)
             if before is not None and before[0] == records:
@@ -127,8 +128,8 @@ def _stopped_from_start(given: DeadlineInput) -> DeadlineInput:
     return given._replace(stopped=given.start)
 
 
-def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tuple[tuple[date, date | None],
-                                                                                  DeadlineInput]]:
+def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle,
+                  calendar: Calendar) -> list[tuple[tuple[date, date | None], DeadlineInput]]:
     """The started deadlines of one cycle of the case, each with the dates its records start and
     meet it (a minimum period's end is no record: it follows from the start)."""
     docs = with_derived(workflow, docs)
@@ -163,7 +164,7 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
             if met is None and unknown:
                 continue
             # A clock with `due` was handed its due date as `start`.
-            due, note = month_end(due_date(start, clock.limit), unit, workflow.statute.month_end)
+            due, note = month_end(due_date(start, clock.limit, calendar), unit, calendar)
             met_on = due if clock.hold and met is None else met  # a minimum period is met by time passing
             moved = tuple((fix.date, f"moved by a correction of {fix}") for fix in fixes if feeds(fix.field, reads))
             # A pause or extension belongs to the deadline it was made on: not to one that
@@ -176,6 +177,6 @@ def _cycle_inputs(workflow: Workflow, docs: Documents, cycle: Cycle) -> list[tup
     return found
 
 
-def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int = 3) -> list[Deadline]:
+def deadlines(workflow: Workflow, docs: Documents, today: date, due_soon: int, calendar: Calendar) -> list[Deadline]:
     """Every started deadline of a case that still applies or was missed, soonest first."""
-    return statuses(deadline_inputs(workflow, docs), today, due_soon)
+    return statuses(deadline_inputs(workflow, docs, calendar), today, due_soon, calendar)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from reviewctl.core.case.files import Records
 from reviewctl.core.case.paths import Documents, condition_holds, lookup
@@ -24,6 +25,9 @@ from reviewctl.core.clocks.deadlines import (
 from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.load import ClockDef, Workflow
 from reviewctl.errors import RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from reviewctl.adapters.calendar import Calendar
 
 
 def clock_key(clock_id: str, item: str | None) -> str:
@@ -57,7 +61,7 @@ class Target:
         return clock_key(self.clock.id, self.item)
 
 
-def find_target(workflow: Workflow, docs: Documents, case_id: str, name: str) -> Target:
+def find_target(workflow: Workflow, docs: Documents, case_id: str, name: str, calendar: Calendar) -> Target:
     """The started clock `name` names; a usage error that lists the clocks for a slip."""
     clock_id, _, item_text = name.strip().partition(":")
     item = item_text.strip() or None
@@ -87,7 +91,7 @@ def find_target(workflow: Workflow, docs: Documents, case_id: str, name: str) ->
     elif item is not None:
         raise UsageError(f"{case_id}: {clock.id} runs once per case; name it without ':' (known: {', '.join(keys)})")
     # The current one: a reopened case's earlier deadlines of the clock have ended.
-    given = next((d for d in reversed(deadline_inputs(workflow, docs))
+    given = next((d for d in reversed(deadline_inputs(workflow, docs, calendar))
                   if d.name == clock.id and d.item == item and d.until is None), None)
     if given is None:
         started = clock.start or clock.due or "its start"
@@ -96,10 +100,11 @@ def find_target(workflow: Workflow, docs: Documents, case_id: str, name: str) ->
     return Target(clock, item, given)
 
 
-def clock_story(workflow: Workflow, docs: Documents, today: date, due_soon: int) -> list[dict[str, object]]:
+def clock_story(workflow: Workflow, docs: Documents, today: date, due_soon: int,
+                calendar: Calendar) -> list[dict[str, object]]:
     """Every clock of the case, started or not, with its story as it stood on `today`."""
     inputs: dict[tuple[str, str | None], list[DeadlineInput]] = {}
-    for found in deadline_inputs(workflow, docs):
+    for found in deadline_inputs(workflow, docs, calendar):
         inputs.setdefault((found.name, found.item), []).append(found)
     out = []
     for clock, item in case_clocks(workflow, docs):
@@ -113,7 +118,7 @@ def clock_story(workflow: Workflow, docs: Documents, today: date, due_soon: int)
                 "label": clock.label, "standing": clock.standing, "source": clock.source, "status": "not started",
                 "cycle": given.cycle if given is not None else 0, "moved": None, "story": []}
             if given is not None and not (given.unit != FIXED and given.start > today):
-                row.update(_story(given, with_status(given, today, due_soon), today))
+                row.update(_story(given, with_status(given, today, due_soon, calendar), today, calendar))
             elif given is None and clock.each is None and isinstance(clock.start_in(docs), date):
                 # Started, yet no deadline: a case imported past it, whose row did not date it.
                 row["status"] = "not known (imported without its date)"
@@ -121,7 +126,7 @@ def clock_story(workflow: Workflow, docs: Documents, today: date, due_soon: int)
     return out
 
 
-def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str, object]:
+def _story(given: DeadlineInput, now: Deadline | None, today: date, calendar: Calendar) -> dict[str, object]:
     _, _, _, start, original, met_on, _, unit, changes, stopped = given[:10]
     stop = stopped if stopped is not None and stopped <= today else None
     met = met_on if met_on is not None and met_on <= today else None
@@ -130,7 +135,7 @@ def _story(given: DeadlineInput, now: Deadline | None, today: date) -> dict[str,
         events.append((start, "started", original))
     # A correction of a date it counts from: when it was made, and what it changed.
     events += [(day, text, original) for day, text in given.moved if day <= today]
-    rev = revise(original, unit, changes, met or stop or today)
+    rev = revise(original, unit, changes, met or stop or today, calendar)
     events += rev.events
     if now is None:
         status, due = ("stopped before it fell due" if stop else "not started"), rev.due

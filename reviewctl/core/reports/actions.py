@@ -40,8 +40,8 @@ class ActionRow(TypedDict):
 
 def action_rows(store: Store, case_id: str, today: date) -> list[ActionRow]:
     files = checked_case(store, case_id)  # a value of the wrong type is named, not shown blank
-    due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days)
-           if d.name == "action"}
+    due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days,
+                                        store.calendar) if d.name == "action"}
     rows: list[ActionRow] = []
     jcrg = files.jcrg
     for action in jcrg.actions if jcrg is not None else []:

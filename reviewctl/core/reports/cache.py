@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewctl import __version__
-from reviewctl.adapters import calendar
+from reviewctl.adapters.calendar import Calendar
 from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.case.files import Records
 from reviewctl.core.reports.pickles import (
@@ -72,6 +72,7 @@ class Index:
     due_soon: int
     types: list[str]
     stages: list[str]
+    calendar: Calendar  # the store's, as its settings were when the summaries were made
     parsed: int = 0  # cases read from their files this time (0: all from the cache)
     # Where details() comes from; shared by the copies dataclasses.replace makes (stats by type).
     source: _DetailSource | None = field(default=None, repr=False, compare=False)
@@ -157,10 +158,10 @@ def _summarise_case(store: Store, case_id: str, share: Shared, details: bool = T
         return "problem", str(problems[0]), None
     records = Records(docs, checked)  # the documents as their checks gave them: read at no cost
     if not details:
-        return "ok", summarise(store.workflow, docs, share, records), None
+        return "ok", summarise(store.workflow, docs, store.calendar, share, records), None
 
     found = details_of(store.workflow, docs, searchable(store.case_dir(case_id), docs), share, records)
-    return "ok", summarise(store.workflow, docs, share, records), found
+    return "ok", summarise(store.workflow, docs, store.calendar, share, records), found
 
 
 Summarised = tuple[str, "Summary | str", "Details | None"]  # ("ok", summary, details) or ("problem", problem, None)
@@ -182,13 +183,13 @@ def _summarise_all(store: Store, names: list[str], share: Shared, details: bool)
     from concurrent.futures import ProcessPoolExecutor  # lazy: loads concurrent
     from multiprocessing import get_context  # lazy: loads multiprocessing
 
-    store.workflow  # noqa: B018 - the settings, parsed once here, go to the workers with the fork
+    store.calendar  # noqa: B018 - the settings, parsed once here, go to the workers with the fork
     chunks = [(names[i:i + WORKER_CHUNK], details) for i in range(0, len(names), WORKER_CHUNK)]
     # fork: the workers start with this process's modules and settings; only the names go over.
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
                              initargs=(store,)) as pool:
         for chunk, (results, holidays) in zip(chunks, pool.map(_summarise_in_worker, chunks), strict=True):
-            calendar.preload(holidays)  # what the workers worked out goes into this report's cache
+            store.calendar.preload(holidays)  # what the workers worked out goes into this report's cache
             yield from zip(chunk[0], results, strict=True)
 
 
@@ -202,7 +203,8 @@ def _summarise_in_worker(task: tuple[list[str], bool]) -> tuple[list[Summarised]
     assert _WORKER_STORE is not None
     names, details = task
     share = Shared()  # one copy of each repeated value per chunk: the pickle back keeps it so
-    return [_summarise_case(_WORKER_STORE, n, share, details) for n in names], calendar.known_holidays()
+    return ([_summarise_case(_WORKER_STORE, n, share, details) for n in names],
+            _WORKER_STORE.calendar.known_holidays())
 
 
 @dataclass
@@ -276,16 +278,17 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     # change to the settings file changes the key anyway.
     if not cache or cache.get("key") != _settings_key(store, Path(cache.get("workflow_file", ""))):
         cache = {}
-    else:
-        calendar.preload(cache.get("holidays", {}))
-    if cache:
+    if cache:  # the settings as the cache keeps them: a warm report parses none
         settings, workflow_file = cache["settings"], Path(cache["workflow_file"])
+        calendar = store.calendar_with(settings.get("extra_holidays", []), settings.get("month_end", "leave"))
+        calendar.preload(cache.get("holidays", {}))
     else:
         flow, config = store.workflow, store.config
         workflow_file = store.workflow_file
         settings = ReportSettings(due_soon=config.due_soon_working_days, types=list(flow.types),
-                                  stages=[s.id for s in flow.stages], extra_holidays=list(config.bank_holidays))
-    calendar.set_extra_holidays(settings.get("extra_holidays", []))
+                                  stages=[s.id for s in flow.stages], extra_holidays=list(config.bank_holidays),
+                                  month_end=flow.statute.month_end)
+        calendar = store.calendar
     old: dict[str, Entry] = cache.pop("cases", {})
     cases_dir = store.root / CASES_DIR
     names = sorted(os.listdir(cases_dir)) if cases_dir.is_dir() else []
@@ -329,5 +332,5 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     source = _DetailSource(store, git_dir / DETAILS_NAME if git_dir else None, key, entries, parsed, racy)
     if not cache and cache_path is not None and parsed:
         source.save_parsed()
-    return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"],
+    return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"], calendar,
                  parsed=len(stale), source=source)

@@ -154,8 +154,8 @@ def show_case(store: Store, case_id: str, today: date) -> CaseView:
     documents["links"] = plain((docs.get("links") or {}).get("links") or [])
     from reviewctl.core.signing.approved_text import approval_notes  # lazy: loads 3 more modules
 
-    return CaseView(_head(store, files), deadlines(store.workflow, docs, today, store.config.due_soon_working_days),
-                    facts, documents, next_steps(store.workflow, docs), approval_notes(files))
+    due = deadlines(store.workflow, docs, today, store.config.due_soon_working_days, store.calendar)
+    return CaseView(_head(store, files), due, facts, documents, next_steps(store.workflow, docs), approval_notes(files))
 
 
 def _basis(store: Store, case_type: str, decision: object) -> Basis | None:

@@ -171,7 +171,8 @@ def case_clocks(store: Store, case_id: str, today: date) -> list[dict[str, Any]]
     from reviewctl.core.clocks.story import clock_story  # lazy: loads pydantic, secrets
     from reviewctl.core.reports.case_data import checked_documents  # lazy: loads pydantic, difflib
 
-    return clock_story(store.workflow, checked_documents(store, case_id), today, store.config.due_soon_working_days)
+    return clock_story(store.workflow, checked_documents(store, case_id), today, store.config.due_soon_working_days,
+                       store.calendar)
 
 
 def checklist_items(store: Store, case_id: str) -> list[ChecklistItem]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from reviewctl.adapters.calendar import Calendar
 from reviewctl.core.clocks.deadlines import FIXED, Deadline, DeadlineInput, with_status
 from reviewctl.core.reports.cache import Index
 from reviewctl.core.reports.tracker import DueRow, due_row, wanted
@@ -37,10 +38,10 @@ def calendar_rows(index: Index, today: date, within: int | None, overdue_only: b
     rows: list[CalendarRow] = []
     for s in index.summaries:
         for given in s.deadlines:
-            shown = with_status(given, today, index.due_soon)
+            shown = with_status(given, today, index.due_soon, index.calendar)
             closed_on = None
             if shown is None:
-                shown, closed_on = _ended(given, today, index.due_soon)
+                shown, closed_on = _ended(given, today, index.due_soon, index.calendar)
             if shown is None or (not shown.settled and closed_on is None and not wanted(shown, within, overdue_only)):
                 continue
             rows.append({**due_row(s, shown), "met_on": _iso(shown.met_on), "closed_on": _iso(closed_on),
@@ -49,18 +50,19 @@ def calendar_rows(index: Index, today: date, within: int | None, overdue_only: b
     return rows
 
 
-def _ended(given: DeadlineInput, today: date, due_soon: int) -> tuple[Deadline | None, date | None]:
+def _ended(given: DeadlineInput, today: date, due_soon: int,
+           calendar: Calendar) -> tuple[Deadline | None, date | None]:
     """A deadline that `due` no longer shows although it started: (as a feed shows it, the day it
     was closed, or None where it is open); (None, None) where it has not started."""
     if given.met_on is not None and given.met_on > today:
         # Met on a day to come (an embargo, a report's year online): open until then, the case's
         # having moved on or closed meanwhile notwithstanding.
-        return with_status(given._replace(stopped=None), today, due_soon), None
+        return with_status(given._replace(stopped=None), today, due_soon, calendar), None
     stopped = given.stopped
     if stopped is None or stopped > today or (given.unit != FIXED and given.start > today):
         return None, None
     # As it stood on the day it stopped (its due date after the pauses and extensions by then).
-    then = with_status(given._replace(stopped=None, met_on=None), stopped, due_soon)
+    then = with_status(given._replace(stopped=None, met_on=None), stopped, due_soon, calendar)
     if then is None:
         return None, None
     return replace(then, status=CLOSED, working_days_left=None, paused_since=None), stopped

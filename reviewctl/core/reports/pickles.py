@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypedDict, TypeVar
 
+from reviewctl.adapters.calendar import MonthEnd
+
 CACHE_FORMAT = 9  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
 # 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
 # own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`);
@@ -33,6 +35,7 @@ class ReportSettings(TypedDict):
     types: list[str]
     stages: list[str]
     extra_holidays: list[date]
+    month_end: MonthEnd  # the workflow's rule for a due date past a month's end (the calendar's)
 
 
 class CacheData(TypedDict, Generic[V], total=False):

@@ -227,7 +227,7 @@ class Pages:
         deadline = None
         for given in s.deadlines:
             if given.name == "action" and given.item == str(action_id):
-                deadline = with_status(given, self.today, self.index.due_soon)
+                deadline = with_status(given, self.today, self.index.due_soon, self.index.calendar)
         value = action_rag(signed_off, status, deadline)
         return {"case": s.id, "page": page_name(s.id), "id": action_id, "text": text, "owner": owner,
                 "measure": measure, "due": _iso(due_on), "status": status or "open", "progress": progress or "",
@@ -241,7 +241,7 @@ class Pages:
         shown = []
         details = self.index.details()[s.id]
         for given in s.deadlines:
-            d = with_status(given, self.today, self.index.due_soon)
+            d = with_status(given, self.today, self.index.due_soon, self.index.calendar)
             if d is not None:
                 shown.append((d, given.changes))
         shown.sort(key=lambda pair: (pair[0].start, pair[0].due))

@@ -63,7 +63,7 @@ def settled_deadlines(index: Index, start: date, end: date) -> Iterator[Deadline
     """Every deadline settled in [start, end]: met, met late or missed (as it stood at `end`)."""
     for s in index.summaries:
         for given in s.deadlines:
-            d = with_status(given, end, index.due_soon)
+            d = with_status(given, end, index.due_soon, index.calendar)
             if d is None or not d.settled:
                 continue
             settled_on = d.met_on or d.due + timedelta(days=d.days_late or 0)

@@ -23,6 +23,7 @@ from reviewctl.core.workflow.history import decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
 
 if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
+    from reviewctl.adapters.calendar import Calendar
     from reviewctl.core.case.models import Case, HistoryEntry
     from reviewctl.core.case.review_records import Publication
     from reviewctl.core.workflow.load import Workflow
@@ -174,7 +175,7 @@ def _published(publication: Publication | None) -> date | None:
     return publication.date
 
 
-def summarise(workflow: Workflow, docs: Documents, share: Shared | None = None,
+def summarise(workflow: Workflow, docs: Documents, calendar: Calendar, share: Shared | None = None,
               records: Records | None = None) -> Summary:
     """The tracker's record of a case whose files passed the checks (reports/cache.py checks first;
     `records`: its documents as the checks read them)."""
@@ -197,7 +198,7 @@ def summarise(workflow: Workflow, docs: Documents, share: Shared | None = None,
         decision=share(outcome), decision_date=share(decided),
         lead_reviewer=share(lead.name) if lead is not None else None,
         published=share(_published(publication)),
-        deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs)),
+        deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs, calendar)),
         actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status))
                       for a in (jcrg.actions if jcrg is not None else [])),
         basis=share(statutory_facts(workflow, docs, records).basis),

@@ -172,7 +172,7 @@ def tracker(index: Index, today: date, filters: Filters) -> Iterator[TrackerRow]
 def _rows(index: Index, today: date, filters: Filters) -> Iterator[TrackerRow]:
     keep = None if filters == Filters() else filters.keep
     for s in index.summaries:
-        due = statuses(s.deadlines, today, index.due_soon) if s.deadlines else []
+        due = statuses(s.deadlines, today, index.due_soon, index.calendar) if s.deadlines else []
         if keep is not None and not keep(s, due):
             continue
         # The next deadline is the soonest that runs (`due` is soonest first); a paused one
@@ -226,7 +226,7 @@ def due(index: Index, today: date, within: int | None, overdue_only: bool) -> li
     """Every deadline not yet met across all cases, soonest first (a paused one too)."""
     rows = []
     for s in index.summaries:
-        for d in statuses(s.deadlines, today, index.due_soon):
+        for d in statuses(s.deadlines, today, index.due_soon, index.calendar):
             if not d.settled and wanted(d, within, overdue_only):
                 rows.append(due_row(s, d))
     rows.sort(key=lambda r: (r["due"], r["case"], r["clock"]))

@@ -68,8 +68,8 @@ class Loaded(NamedTuple):
 def _load(store: Store, case_id: str, name: str, options: StepOptions) -> Loaded:
     edit = Edit.load(store, case_id)
     when = check_date(options.date, edit)
-    target = find_target(store.workflow, edit.docs, case_id, name)
-    now = with_status(target.given, options.today, store.config.due_soon_working_days)
+    target = find_target(store.workflow, edit.docs, case_id, name, store.calendar)
+    now = with_status(target.given, options.today, store.config.due_soon_working_days, store.calendar)
     return Loaded(edit, target, when, now)
 
 
@@ -103,7 +103,7 @@ def resume(store: Store, case_id: str, name: str, options: StepOptions) -> Outco
                              "give the day the clock started again")
         pauses = _record(edit, target)["pauses"]
         next(p for p in reversed(pauses) if p.get("resumed") is None).insert(1, "resumed", when)
-        length = paused_length(target.given[7], now.paused_since, when)
+        length = paused_length(target.given[7], now.paused_since, when, store.calendar)
         after = _due_after(store, edit, target, options)
         unit = "working days" if target.given[7] == WORKING_DAYS else "days"
         return finish(edit, "clock-resume", f"{target.clock.id} resumed after {length} {unit}; due {now.due} -> "
@@ -111,9 +111,9 @@ def resume(store: Store, case_id: str, name: str, options: StepOptions) -> Outco
 
 
 def _due_after(store: Store, edit: Edit, target: Target, options: StepOptions) -> date:
-    given = next(d for d in reversed(deadline_inputs(store.workflow, edit.docs)) if d.name == target.clock.id
-                 and d.item == target.item and d.until is None)
-    return revise(given[4], given[7], given[8], options.today).due
+    given = next(d for d in reversed(deadline_inputs(store.workflow, edit.docs, store.calendar))
+                 if d.name == target.clock.id and d.item == target.item and d.until is None)
+    return revise(given[4], given[7], given[8], options.today, store.calendar).due
 
 
 def extend(store: Store, case_id: str, name: str, to: date, reason: str, agreed_by: str | None,

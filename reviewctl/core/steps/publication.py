@@ -7,7 +7,6 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from reviewctl.adapters import yamlio
-from reviewctl.adapters.calendar import working_days_before, working_days_between
 from reviewctl.core.case.review_records import PlannedNotice, Publication
 from reviewctl.core.case.views import Row
 from reviewctl.core.privacy.extract import Extracted
@@ -24,7 +23,6 @@ from reviewctl.core.workflow.load import Act
 
 if TYPE_CHECKING:
     from reviewctl.core.workflow.statute import Route
-from reviewctl.adapters.calendar import add_working_days
 from reviewctl.core.privacy.entry_guard import file_text
 from reviewctl.errors import RefusedError, UsageError
 
@@ -74,7 +72,8 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         record = edit.write(Publication)
         planned = {n.now.to: n for n in record.rows("notices", PlannedNotice)}
         late = [to for to in recipients
-                if to != FAMILY and need and working_days_between(_sent_on(planned.get(to), sent), public) < need]
+                if to != FAMILY and need and store.calendar.working_days_between(_sent_on(planned.get(to), sent),
+                                                                                 public) < need]
         if late:
             raise RefusedError(
                 f"{case_id}: {', '.join(late)} must have the report "
@@ -186,14 +185,14 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
         record = edit.write(Publication)
         if planned is not None:
             check_planned(planned, options.today, "--planned")
-            left = working_days_between(when, planned)
+            left = store.calendar.working_days_between(when, planned)
             if left < need:
                 raise RefusedError(
                     f"{case_id}: --planned {planned} leaves {max(left, 0)} working days after {when}; "
                     f"{', '.join(told)} must have the report at least {need} working days before it is "
-                    f"public: plan a date on or after {_earliest(when, need)}")
+                    f"public: plan a date on or after {store.calendar.add_working_days(when, need)}")
             record["planned"] = planned
-            by = working_days_before(planned, need)
+            by = store.calendar.working_days_before(planned, need)
             record["notices"] = yamlio.new_seq([yamlio.new_map({"to": to, "due": by}) for to in told])
         notices = {n.now.to.casefold(): n for n in record.rows("notices", PlannedNotice)}
         if sent and not notices:
@@ -209,7 +208,3 @@ def plan(store: Store, case_id: str, *, planned: date | None, sent: list[tuple[s
 
     return run_record(store, case_id, PLAN, options, change)
 
-
-def _earliest(when: date, need: int) -> date:
-
-    return add_working_days(when, need)

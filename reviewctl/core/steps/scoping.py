@@ -151,7 +151,7 @@ def _request(edit: Edit, scoping: Doc[Scoping], agency: str, when: date) -> None
                 "and has not answered; record its reply with --returned"
             )
     clock = edit.store.workflow.clock_for("agency-reply")
-    reply_by = due_date(when, clock.limit) if clock is not None else when
+    reply_by = due_date(when, clock.limit, edit.store.calendar) if clock is not None else when
     document = render_document(edit, "information-request.md.j2", f"information-request-{slug(agency)}",
                                when, agency=agency, reply_by=reply_by)
     scoping.seq("requests").append(yamlio.new_map({"agency": agency, "requested": when, "document": document}))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewctl import __version__
-from reviewctl.adapters.calendar import set_extra_holidays
+from reviewctl.adapters.calendar import Calendar, MonthEnd
 from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.store.confinement import link_problem
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # the models load only when a command needs them: a warm repo
 CONFIG_FILE = "reviewctl.yaml"
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"
+HOLIDAYS_FILE = "reviewctl-holidays.pickle"  # under .git: the bank holidays worked out, for the next command
 DEFAULT_WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "default.yaml"
 
 
@@ -32,6 +34,8 @@ DEFAULT_WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "default.
 class Store:
     root: Path
     identity_file: Path | None = None  # --identity: the private key that reads identifiers
+    # Whether what the calendar and the settings' parser work out is kept under .git (the command line).
+    local_caches: bool = False
 
     @classmethod
     def find(cls, explicit: Path | None = None, cwd: Path | None = None) -> Store:
@@ -56,11 +60,25 @@ class Store:
 
     def use_local_caches(self) -> None:
         """Let the calendar and the settings' parser keep what they work out under .git, for the next command."""
-        from reviewctl.adapters import calendar, yamlio  # lazy: loads 5 more modules
+        from reviewctl.adapters import yamlio  # lazy: loads 4 more modules
 
+        self.local_caches = True
         git_dir = find_git_dir(self.root)
-        calendar.use_cache_file(git_dir / "reviewctl-holidays.pickle" if git_dir else None, __version__)
         yamlio.use_cache_file(git_dir / "reviewctl-settings.pickle" if git_dir else None, __version__)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """The store's working-day calendar, from its settings (its closure days, its `month_end`)."""
+        config, flow = self.config, self.workflow
+        return self.calendar_with(config.bank_holidays, flow.statute.month_end)
+
+    def calendar_with(self, closed: list[date], month_end: MonthEnd = "leave") -> Calendar:
+        """The store's calendar with these settings (a report takes them from its cache, not the settings)."""
+        git_dir = find_git_dir(self.root) if self.local_caches else None
+        found = Calendar(frozenset(closed), month_end, cache_file=git_dir / HOLIDAYS_FILE if git_dir else None,
+                         tag=__version__)
+        found.load_cache()
+        return found
 
     # -- paths ------------------------------------------------------------------
     @property
@@ -116,7 +134,6 @@ class Store:
         from reviewctl.core.workflow.statute import apply_settings  # lazy: loads pydantic
 
         problems += apply_settings(flow, config, raw, shown)
-        set_extra_holidays(config.bank_holidays)
         return config, (None if problems else flow), problems
 
     @property
