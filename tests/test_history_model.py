@@ -254,11 +254,11 @@ def _due(start: date, unit: str, limit: int) -> date:
     return add_working_days(start, limit) if unit == WD else add_months(start, limit) if unit == MONTHS else start
 
 
-def _length(unit: str, begun: date, end: date) -> tuple[int, date]:
+def _length(unit: str, begun: date, end: date) -> int:
     """A pause's length in the clock's unit: working days from the day paused to the day before
     it resumed (calendar days for a month or fixed clock)."""
     one = timedelta(days=1)
-    return (working_days_between(begun - one, end - one), end) if unit == WD else ((end - begun).days, end)
+    return working_days_between(begun - one, end - one) if unit == WD else (end - begun).days
 
 
 def _revised(due: date, unit: str, changes: list[Change], until: date, met: date | None) -> date:
@@ -272,7 +272,7 @@ def _revised(due: date, unit: str, changes: list[Change], until: date, met: date
             continue
         end = change.end if change.end <= until else met
         if end is not None:
-            length, _ = _length(unit, change.begun, end)
+            length = _length(unit, change.begun, end)
             due = add_working_days(due, length) if unit == WD else due + timedelta(days=length)
     return due
 

@@ -254,3 +254,17 @@ def test_bad_subject_details_and_conditions_are_refused(cli: Cli, store: Path) -
     setting(store, "workflow: flow.yaml")
     err = refused_cleanly(cli, store, INVALID, "list")
     assert "flow.yaml:" in err and ".when" in err and "<document>.<key>" in err
+
+
+def test_a_date_set_where_none_was_reads_as_not_recorded_never_none(cli: Cli, store: Path) -> None:
+    """A referral with no --aware that becomes a DHR: the history and the clock say the date was
+    not recorded before, never "None" (what a business manager would read as a value)."""
+    case_id = refer(cli, "sar")
+    cli.ok("triage", case_id, "--accept", "--reason", "Criteria met", "--date", "2026-11-03")
+    cli.ok("retype", case_id, "--type", "dhr", "--aware", "2026-11-25",
+           "--reason", "The police notified the partnership of a domestic homicide", "--date", "2026-11-25")
+    for shown in (cli.ok("--as-of", "2026-11-30", "show", case_id).out,
+                  cli.ok("--as-of", "2026-11-30", "clock", "list", case_id).out):
+        assert "case.aware (not recorded) -> 2026-11-25" in shown or \
+            "case.aware: (not recorded) -> 2026-11-25" in shown, shown
+        assert "None" not in shown

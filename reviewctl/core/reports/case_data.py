@@ -202,8 +202,13 @@ def _allowed(allowed: JsonValue) -> str:
 
 def _note(entry: JsonObject) -> str:
     """The note column: a correction's old and new value, a type change, and why, beside any --message."""
-    parts = [f"{entry['field']}: {entry.get('old')} -> {entry.get('new')}" if entry.get("field") else "",
+    parts = [f"{entry['field']}: {_was(entry.get('old'))} -> {entry.get('new')}" if entry.get("field") else "",
              f"type {entry['type']}" if entry.get("type") and entry.get("from") == entry.get("to") else "",
              f"reason: {entry['reason']}" if entry.get("reason") else "", str(entry.get("note") or ""),
              _allowed(entry.get("allowed"))]
     return "; ".join(p for p in parts if p)
+
+
+def _was(old: object) -> object:
+    """A corrected field's earlier value as a reader sees it: never a bare "None"."""
+    return "(not recorded)" if old is None else old

@@ -289,7 +289,8 @@ class Correction:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.field} {self.old} -> {self.new} on {self.date} ({self.reason})"
+        was = "(not recorded)" if self.old is None else self.old  # never a bare "None" to a reader
+        return f"{self.field} {was} -> {self.new} on {self.date} ({self.reason})"
 
 
 def corrections(docs: Documents) -> list[Correction]:
