@@ -334,3 +334,32 @@ def test_serve_outside_a_store_says_where_to_go(tmp_path: Path, cli: Cli, monkey
     monkeypatch.chdir(tmp_path)
     result = cli("serve", "--port", "0")
     assert result.code == 4 and result.err.startswith("error: no reviewctl store here") and result.out == ""
+
+
+def test_a_browser_that_hangs_up_early_is_no_error(store: Path) -> None:
+    """A tab closed before its answer (a favicon no longer wanted): the write fails with a broken
+    pipe or a reset, which is no error of ours: no "internal error" and no crash log."""
+    import socket
+    import struct
+
+    env = {**os.environ, "REVIEWCTL_TODAY": TODAY}
+    process = subprocess.Popen([sys.executable, "-m", "reviewctl", "serve", "--port", "0"], cwd=store, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", process.stderr.readline())
+        assert found is not None
+        for _ in range(5):
+            hang_up = socket.create_connection(("127.0.0.1", int(found.group(1))), timeout=30)
+            # Closed with a reset at once (linger 0), as a browser drops a connection it no longer wants.
+            hang_up.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            hang_up.sendall(f"GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1:{found.group(1)}\r\n\r\n".encode())
+            hang_up.close()
+        time.sleep(1)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "internal error" not in err and "Traceback" not in err, err

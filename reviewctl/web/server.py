@@ -78,8 +78,11 @@ class Server(ThreadingHTTPServer):
         return self.globals.store()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that closed its connection before the answer (a tab closed, a favicon no longer
+        # wanted) is no error of ours: nothing to log, nothing to write a crash log for.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
         # Never a traceback on the terminal (it may quote data): to a log file, as the command line does.
-
         self.log.write(f"error: an unexpected internal error; details were written to {_crash_log()}\n")
 
 
