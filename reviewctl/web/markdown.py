@@ -20,16 +20,12 @@ from __future__ import annotations
 import html
 import re
 
-from reviewctl.adapters.docx import joined
+# The block patterns and the table's cells are the Word letter's own (adapters/docx.py), so a
+# page and its Word copy read the markdown alike (tests/test_serve_documents.py checks it).
+from reviewctl.adapters.docx import _BULLET, _ESCAPE, _HEADING, _RULE, _TABLE_RULE, _cells, joined
 
-# The same subset as adapters/docx.py (tests/test_serve_documents.py checks that both read
-# every default template into the same paragraphs).
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
+# The number is kept here (an ordered list's start), which the Word letter does not need.
 _NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(.*)$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
-_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _COLUMN, _ROW = 'scope="col"', 'scope="row"'
 HEADING_SHIFT = 1  # the page's own title is its h1: the document's first level is h2
 
@@ -95,13 +91,6 @@ def inline(line: str) -> str:
 
 def _lines(text: str) -> str:
     return "<br>\n".join(inline(line) for line in text.split("\n"))
-
-
-def _cells(line: str) -> list[str]:
-    inner = line.strip()
-    inner = inner[1:] if inner.startswith("|") else inner
-    inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
-    return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
 
 def _table(lines: list[str]) -> str:
