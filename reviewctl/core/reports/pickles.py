@@ -50,6 +50,7 @@ class CacheData(TypedDict, Generic[V], total=False):
     holidays: dict[int, list[date]]
     chunks: int
     cases: dict[str, V]
+    stamp: tuple[int, int, int, int]  # the file read: size, times, inode (not written; set on reading)
 
 
 @contextmanager
@@ -91,7 +92,9 @@ def read_cache(path: Path | None) -> CacheData[V]:
             cases: dict[str, V] = {}
             for _ in range(data["chunks"]):
                 cases.update(pickle.load(handle))
+            st = os.fstat(handle.fileno())  # the file read, even if another process replaces it now
         data["cases"] = cases
+        data["stamp"] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         return data
     except Exception:  # noqa: BLE001 - any damage means: rebuild
         return {}
