@@ -12,7 +12,9 @@ what the steps recorded.  From the two, and from nowhere else, come:
 - every decision whether to conduct a review, each with its outcome and date;
 - the date of the decision to conduct, `decision.conducted_from`, where the review clocks
   start: the meeting's date, or the Independent Chair's where the chair decided;
-- the corrections that moved a date, for the clocks that count from it.
+- the corrections that moved a date, for the clocks that count from it;
+- whether the actions a closing closed are closed: while the closing stands (a reopening to
+  monitoring takes `monitoring.closed` out into its history entry, and so opens them again).
 
 Plain functions over the files as loaded (maps): the warm reports use them without the
 workflow's models.
@@ -38,6 +40,10 @@ CHAIR_DATE, MEETING_DATE = "decision.chair.date", "decision.meeting_date"
 # What each value kept in a file for people to read is worked out from: a correction of one
 # of these moves it, and every clock that counts from it.
 DERIVED_FROM = {CONDUCTED_FROM: (MEETING_DATE, CHAIR_DATE)}
+# Where a closing is recorded; a reopening to monitoring takes it out (the workflow's `afresh:`).
+CLOSED_ON = "monitoring.closed"
+# An action's status a closing gives the actions it closes without sign-off, and those an open one has.
+CLOSED, OPEN_STATUSES = "closed", ("open", "on-track", "at-risk")
 # The import entry that brings in a decision (steps/importer.py) says so in `imported:`.
 IMPORTED_DECISION = "decision"
 
@@ -302,3 +308,32 @@ def corrections(docs: Documents) -> list[Correction]:
 def feeds(field: str, paths: tuple[str, ...]) -> bool:
     """Whether a correction of `field` moves a value read from one of `paths` (or worked out from it)."""
     return any(field == p or field in DERIVED_FROM.get(p, ()) for p in paths)
+
+
+# -- the actions a closing closed ----------------------------------------------------------
+
+def closings(docs: Documents) -> tuple[tuple[date, date | None], ...]:
+    """When the case stood closed, the first first: from each closing to the reopening that took
+    it out (its history entry keeps the closing's date), and from the closing that stands, if any."""
+    found: list[tuple[date, date | None]] = []
+    for entry in entries(docs):
+        closed = next((_day(v) for f, v in entry.earlier if f == CLOSED_ON), None)
+        if closed is not None and entry.date is not None:
+            found.append((closed, entry.date))
+    standing = _day(lookup(docs, CLOSED_ON))
+    return (*found, (standing, None)) if standing is not None else tuple(found)
+
+
+def closing_stands(docs: Documents) -> bool:
+    """Whether the case's closing stands: a reopening to monitoring undoes it."""
+    return lookup(docs, CLOSED_ON) is not None
+
+
+def action_status(status: str | None, progress: list[str | None], signed_off: object, stands: bool) -> str | None:
+    """An action's status as the history gives it.  The record keeps what the closing wrote
+    (`closed`); once a reopening has undone that closing, an action it closed without sign-off is
+    open again, as its last progress said (`open` if none did).  An action completed or signed off
+    on its own stays so."""
+    if status != CLOSED or stands or signed_off:
+        return status
+    return next((s for s in reversed(progress) if s in OPEN_STATUSES), "open")
