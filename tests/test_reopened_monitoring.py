@@ -4,11 +4,16 @@ again, as the history says, and every report agrees; each test failed before its
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
-from helpers import Cli, load, to_closed
+from helpers import INVALID, Cli, load, refer, to_closed
 
 AS_OF = ("--as-of", "2027-05-10")  # past A2's due date (1 Apr 2027)
+
+
+def show(cli: Cli, case_id: str) -> dict:  # type: ignore[type-arg]
+    return json.loads(cli.ok("show", case_id, "--format", "json").out)  # type: ignore[no-any-return]
 
 
 def _json(cli: Cli, *args: str) -> object:
@@ -53,3 +58,37 @@ def test_a_reopening_to_monitoring_reopens_the_actions_its_closing_closed(cli: C
     assert [(r["id"], r["rag"]) for r in _json(cli, "actions", "list", case_id)] == [  # type: ignore[union-attr,index]
         ("A1", "complete"), ("A2", "complete")]
     assert cli.ok(*AS_OF, "validate").code == 0
+
+
+# -- an extension is compared with the extensions of its own deadline ----------------------------------
+
+def test_a_clock_started_again_by_a_reopening_is_extended_to_any_later_date(cli: Cli, store: Path) -> None:
+    # A dhr's month to decide (from 2 Nov 2026) extended to 15 Jan 2027; the chair decides not to
+    # conduct; the case is reopened to decide again, and the new decision's month, counted from the
+    # reopening (9 Nov, due 9 Dec), is extended to 20 Dec: earlier than the first cycle's
+    # extension, which belongs to the earlier deadline.  It was refused: "each extension must be to
+    # a later date than the one before it".
+    case_id = refer(cli, "dhr")
+    cli.ok("clock", "extend", case_id, "dhr-decision", "--to", "2027-01-15", "--reason", "inquest",
+           "--date", "2026-11-03")
+    cli.ok("triage", case_id, "--accept", "--reason", "r", "--date", "2026-11-03")
+    cli.ok("scope", case_id, "--done", "--date", "2026-11-04")
+    cli.ok("decide", case_id, "--not-conduct", "--rationale", "r", "--date", "2026-11-05")
+    cli.ok("decide", case_id, "--chair", "--not-conduct", "--rationale", "r", "--learning-to", "L&D group",
+           "--date", "2026-11-06")
+    cli.ok("reopen", case_id, "--to", "decision", "--reason", "new information", "--date", "2026-11-09")
+    cli.ok("clock", "extend", case_id, "dhr-decision", "--to", "2026-12-20", "--reason", "new evidence",
+           "--date", "2026-11-10")
+    assert cli.ok("validate").code == 0
+    decision = sorted((d["cycle"], d["due"], d["status"]) for d in show(cli, case_id)["deadlines"]
+                      if d["name"] == "dhr-decision")
+    assert decision == [(0, "2027-01-15", "met"), (1, "2026-12-20", "open")]
+    # Within one deadline the rule holds: a hand-edited extension to an earlier date is named.
+    clocks = store / "cases" / case_id / "clocks.yaml"
+    text = clocks.read_text()
+    clocks.write_text(text + "      - {date: 2026-11-11, to: 2026-12-15, reason: r, by: x, recorded: 2026-11-11}\n")
+    assert load(clocks)["clocks"][0]["extensions"][-1]["to"] == date(2026, 12, 15)
+    found = cli("validate")
+    line = len(text.splitlines()) + 1
+    assert found.code == INVALID
+    assert f"clocks.yaml:{line}: clocks[0].extensions[2].to: each extension must be to a later date" in found.out

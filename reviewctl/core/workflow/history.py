@@ -206,15 +206,35 @@ def clock_start_on(workflow: Workflow, docs: Documents, clock: ClockDef, item: s
     a reopening after it may start the clock again, or take its start out to be made afresh."""
     runs = cycles(workflow, docs)
     cycle = next(c for c in reversed(runs) if c.since is None or c.since <= day)
-    then = with_derived(workflow, cycle.docs)
+    return _clock_records(workflow, clock, item, cycle.docs)[0]
+
+
+def _clock_records(workflow: Workflow, clock: ClockDef, item: str | None,
+                   docs: Documents) -> tuple[date | None, date | None]:
+    """The dates the records of one cycle start and meet `clock` (for the entry `item`) on."""
+    then = with_derived(workflow, docs)
     if clock.each is None:
-        first = clock.start_in(then)
-    else:
-        entries = lookup(then, clock.each)
-        entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == item), None) \
-            if isinstance(entries, list) else None
-        first = entry.get(clock.start or clock.due or "") if entry is not None else None
-    return _day(first)
+        return _day(clock.start_in(then)), _day(lookup(then, clock.met))
+    entries = lookup(then, clock.each)
+    entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == item), None) \
+        if isinstance(entries, list) else None
+    if entry is None:
+        return None, None
+    return _day(entry.get(clock.start or clock.due or "")), _day(entry.get(clock.met))
+
+
+def deadlines_began(workflow: Workflow, docs: Documents, clock: ClockDef, item: str | None) -> list[date | None]:
+    """The reopenings at which `clock` (for `item`) became a new deadline, the first (None) first:
+    one whose records start and meet it as in the cycle before is the same deadline still, as the
+    clocks count it (clocks/per_case.py); a pause or extension belongs to the deadline it was made on."""
+    began: list[date | None] = []
+    before: tuple[date | None, date | None] | None = None
+    for cycle in cycles(workflow, docs):
+        records = _clock_records(workflow, clock, item, cycle.docs)
+        if records != before:
+            began.append(cycle.since)
+        before = records
+    return began
 
 
 # -- decisions -------------------------------------------------------------------------
