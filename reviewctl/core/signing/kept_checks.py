@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,6 +62,18 @@ class KeptChecks:
         except Exception:  # noqa: BLE001 - any damage means: rebuild
             pass
         return kept
+
+    def know_types(self, cases: Mapping[str, tuple[object, bool]], folders: Mapping[str, object]) -> None:
+        """The type of each case.yaml read here, by its blob id: the base's copy of a case is
+        most often the same blob, whose type then needs no second read (`folders`: each case
+        folder's key, as validate worked it out, (path in the folder, blob id) pairs)."""
+        for case_id, (case, _) in cases.items():
+            folder = folders.get(case_id)
+            if not isinstance(case, dict) or case.get("type") is None or not isinstance(folder, tuple):
+                continue
+            blob = next((b for path, b in folder if path == "/case.yaml"), None)
+            if isinstance(blob, str):
+                self.types.setdefault(blob, str(case["type"]))
 
     def key(self, case_id: str, base: Base, base_type: str | None, known: Commits) -> Key | None:
         """What the case's checks depend on; None where its folder has no key (a link in it)."""

@@ -104,6 +104,7 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[Pro
                                                   checked.has_approvals, checked.flagged, checked.published)
     validcache.save(verdicts, valid, merge=base is not None)
     kept_checks = KeptChecks.load(store, verdicts.settings, dict(keys))
+    kept_checks.know_types(cases, keys)
     problems += approval_problems(store, dict(sorted(cases.items())), base, loaded, kept_checks)
     problems += key_problems(store, base)
     if base is not None and since is not None:
