@@ -148,7 +148,7 @@ def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, object
     if not name:
         if not store.config.workflow:
             return store.workflow, text  # the built-in workflow, already loaded
-        flow, problems = load_workflow(DEFAULT_WORKFLOW, str(DEFAULT_WORKFLOW))
+        flow, problems = load_workflow(DEFAULT_WORKFLOW, str(DEFAULT_WORKFLOW), store.settings_cache)
     else:
         shown = f"{ref}:{name}"
         found = store.repo.show_file(commit, _prefixed(store, str(name)))
