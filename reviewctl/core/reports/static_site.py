@@ -14,11 +14,14 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from multiprocessing import get_context
 from pathlib import Path
 
 from reviewctl import __version__
+from reviewctl.adapters.render import read_template, render, render_each
 from reviewctl.core.reports.cache import Index
 from reviewctl.core.reports.site_pages import Pages
 from reviewctl.core.store.folder import CASES_DIR, Store
@@ -115,8 +118,6 @@ class Writer:
 
 
 def _asset(store: Store, name: str) -> str:
-    from reviewctl.adapters.render import read_template  # lazy: loads jinja2, signal
-
     found = read_template(f"site/{name}", store.templates_search())
     if found is None:
         raise UsageError(f"templates/site/{name} not found; restore it from reviewctl's own templates")
@@ -124,8 +125,6 @@ def _asset(store: Store, name: str) -> str:
 
 
 def write_site(store: Store, index: Index, today: date, out: Path) -> Written:
-    from reviewctl.adapters.render import render  # lazy: loads jinja2, signal
-
     flow = store.workflow
     pages = Pages(index, today, {s.id: s.label for s in flow.stages}, dict(flow.types))
     search = store.templates_search()
@@ -176,10 +175,6 @@ def _case_pages(part: _Part, count: int) -> list[str]:
     workers = min(os.cpu_count() or 1, 8)
     if count < PARALLEL_FROM or workers < 2:
         return _render_share(part, 0, 1)
-    # Imported here: a small store's site renders in this process.
-    from concurrent.futures import ProcessPoolExecutor  # lazy: loads concurrent
-    from multiprocessing import get_context  # lazy: loads multiprocessing
-
     global _PART
     part.pages.index.details()  # read once here, not once in each worker
     _PART = part
@@ -198,8 +193,6 @@ def _render_in_worker(which: int, of: int) -> list[str]:
 
 def _render_share(part: _Part, which: int, of: int) -> list[str]:
     """Render and write the case pages which, which + of, which + 2 * of... of the store's."""
-    from reviewctl.adapters.render import render_each  # lazy: loads jinja2, signal
-
     written: list[str] = []
     summaries = part.pages.index.summaries[which::of]
 

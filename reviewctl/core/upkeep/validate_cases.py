@@ -16,6 +16,7 @@ from reviewctl.core.case.chronology_records import CHRONOLOGY_DIR, AgencyChronol
 from reviewctl.core.case.models import check_id
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
+from reviewctl.core.privacy import checked_files
 from reviewctl.core.store.confinement import case_tree_problems
 from reviewctl.core.store.folder import Store, read_documents
 from reviewctl.core.workflow.conformance import case_problems
@@ -188,7 +189,6 @@ def _published_patterns(store: Store, folder: Path, publication: object, trust_c
 
     With `trust_checked`, files byte for byte as publish checked them are not scanned again
     (core/privacy/checked_files.py); `validate --base` scans the cases a pull request touches whole."""
-    from reviewctl.core.privacy import checked_files  # lazy: only a published case needs it
     from reviewctl.core.privacy.pattern_guard import (
         published_problems,  # lazy: its name (published_problems) is taken here
     )
