@@ -17,14 +17,13 @@ The file lives under .git, is never committed, and a missing or damaged one is r
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewctl.adapters.files import keep_cache
 from reviewctl.adapters.gitdir import find_git_dir
 
 if TYPE_CHECKING:
@@ -102,14 +101,4 @@ class KeptChecks:
         types = {**self.types, **self.types_used} if merge else self.types_used
         if checks == self.checks and types == self.types:
             return  # nothing new: no need to write them again
-        try:
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".reviewctl-approvals.", suffix=".tmp")
-        except OSError:
-            return  # a store that cannot be written (read-only) is still checked
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"format": FORMAT, "settings": self.settings, "checks": checks, "types": types},
-                            handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
+        keep_cache(self.path, {"format": FORMAT, "settings": self.settings, "checks": checks, "types": types})
