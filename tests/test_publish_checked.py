@@ -97,3 +97,21 @@ def test_a_record_of_the_wrong_shape_means_a_full_scan_not_a_crash(cli: Cli, sto
     found = problems(cli)
     assert any("publication.yaml" in p and "checked" in p for p in found), found  # the schema names it
     assert any("documents/later.md:1 (phone number)" in p for p in found), found  # and the files are scanned
+
+
+def test_a_digest_that_looks_like_a_number_is_not_taken_for_one(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # A sha256 in hex can hold a run of digits that reads as a phone or NHS number; publish's
+    # record is made by reviewctl, never typed, so the guards do not read it. This file's
+    # text is found so that its digest holds one.
+    from reviewctl.core.privacy import patterns
+
+    text = next(t for t in (f"# Appendix\n\nFictional note {i}.\n" for i in range(100_000))
+                if patterns.scan(hashlib.sha256(t.encode()).hexdigest()))
+    case_id = to_closed_until_approved(cli, store, tmp_path)
+    (store / "cases" / case_id / "documents" / "appendix.md").write_text(text)
+    git(store, "add", "-A")
+    git(store, "commit", "-qm", "an appendix")
+    cli.ok("publish", case_id, *WHERE)
+    assert hashlib.sha256(text.encode()).hexdigest() in load(store / "cases" / case_id / "publication.yaml")[
+        "checked"].values()
+    assert cli("validate").code == 0

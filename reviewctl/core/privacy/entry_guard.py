@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from reviewctl.core.store.step import Edit
 
 # The keys whose values are made by reviewctl, never typed by someone: the git user who
-# ran a step, hashes, the paths of the documents it rendered.
-_MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded"}
+# ran a step, hashes (publish's `checked` digests among them), the paths of the documents it rendered.
+_MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded", "checked"}
 # The option a recorded key came from, where its name differs (`note` is --message).
 _OPTION = {"note": "--message", "allow_reason": "--allow-reason", "summary": "--summary",
            "reason": "--reason", "rationale": "--reason",
