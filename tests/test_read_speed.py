@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 from reviewctl.core.privacy import office_text, patterns
 from reviewctl.core.privacy.extract import extract_bytes
@@ -53,3 +54,19 @@ def test_a_large_part_read_before_is_read_again_when_its_bytes_differ() -> None:
     labels = [label for label, line in zip(again.labels or [], again.text.splitlines(), strict=True)
               if line == "07700900123X"]
     assert labels == ["word/styles.xml name"]  # labelled by its part, as when it was read the first time
+
+
+def test_a_template_edited_between_two_renderings_in_one_process_is_compiled_again(tmp_path: Path) -> None:
+    """Compiled templates are kept for the process (adapters/render.py): an edit of the same
+    size, to the template or to a part it includes, must show at the next rendering."""
+    from reviewctl.adapters.render import render
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "letter.md.j2").write_text("Dear {{ name }},\n{% include 'part.md.j2' %}")
+    (folder / "part.md.j2").write_text("Yours, the unit A\n")
+    assert render("letter.md.j2", {"name": "Effie"}, [folder]) == "Dear Effie,\nYours, the unit A\n"
+    (folder / "letter.md.j2").write_text("Dear {{ name }}:\n{% include 'part.md.j2' %}")
+    (folder / "part.md.j2").write_text("Yours, the unit B\n")
+    assert render("letter.md.j2", {"name": "Effie"}, [folder]) == "Dear Effie:\nYours, the unit B\n"
+    assert render("letter.md.j2", {"name": "<b>"}, [folder], autoescape=True) == "Dear &lt;b&gt;:\nYours, the unit B\n"
