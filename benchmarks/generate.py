@@ -317,6 +317,23 @@ def copy_case(exemplar: Exemplar, target: Path, case_id: str, subject: str, days
                 text = _shifted(text.replace(exemplar.case_id, case_id).replace(SUBJECT, subject), days)
                 with open(into / moved, "w", encoding="utf-8") as handle:
                     handle.write(text)
+    _checked_again(target)
+
+
+# A line of publication.yaml's `checked`: a file's path in the case and the sha256 publish saw.
+_CHECKED_LINE = re.compile(r"^(  (\S+): )([0-9a-f]{64})$", re.MULTILINE)
+
+
+def _checked_again(folder: Path) -> None:
+    """publish's record of the files it checked (publication.yaml `checked`), made again for
+    a copy as publish makes it: a copy's files have their dates moved and another pseudonym,
+    so their digests are the copy's own, not the exemplar's."""
+    record = folder / "publication.yaml"
+    if record.is_file():
+        text = record.read_text(encoding="utf-8")
+        record.write_text(_CHECKED_LINE.sub(
+            lambda m: m.group(1) + hashlib.sha256((folder / m.group(2)).read_bytes()).hexdigest(), text),
+            encoding="utf-8")
 
 
 def _approval_messages(root: Path) -> dict[str, list[str]]:

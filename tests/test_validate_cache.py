@@ -19,9 +19,9 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = validcases.check_case
 
-    def check_case(store: object, folder: Path) -> validcases.Checked:
+    def check_case(store: object, folder: Path, trust_checked: bool = True) -> validcases.Checked:
         seen.append(folder.name)
-        return real(store, folder)  # type: ignore[arg-type]
+        return real(store, folder, trust_checked)  # type: ignore[arg-type]
 
     monkeypatch.setattr(validcases, "check_case", check_case)
     return seen

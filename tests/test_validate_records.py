@@ -117,9 +117,9 @@ def test_settings_problems_in_every_format(cli: Cli, store: Path) -> None:
                       + "type_labels:\n  no-such-type: A label\n")
     _commit(store, "settings by hand")
     _all_formats(cli, store, [
-        # The settings are read by libyaml, with no lines, once their checks have passed.
-        ("reviewctl.yaml", None, "clocks.agency-replies", "not a clock of the workflow"),
-        ("reviewctl.yaml", None, "type_labels.no-such-type", "not a review type"),
+        # Found once the workflow takes the settings in: named by line too (issue 18).
+        ("reviewctl.yaml", _line(config, "agency-replies:"), "clocks.agency-replies", "not a clock of the workflow"),
+        ("reviewctl.yaml", _line(config, "no-such-type:"), "type_labels.no-such-type", "not a review type"),
     ])
     config.write_text(config.read_text().replace("prefix: TST", "prefix: tst/x"))
     _commit(store, "a bad prefix")

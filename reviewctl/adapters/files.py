@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 
@@ -60,3 +61,20 @@ def rename_durably(source: Path, target: Path) -> None:
     """Rename `source` to `target` (replacing it), and make the rename durable."""
     os.replace(source, target)
     _sync_folder(target.parent)
+
+
+def keep_cache(path: Path, data: object) -> None:
+    """Write a cache under .git (pickled) beside its name, then rename it over the old one:
+    a reader sees the old cache or the new, never half. A cache is only a saving, so a
+    store that cannot be written is left as it is (not synced either: a cache lost in a
+    crash is rebuilt)."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
+    except OSError:
+        return  # a store that cannot be written (read-only) is still served
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower

@@ -25,8 +25,8 @@ from reviewctl.adapters.yamlcheck import check_text, conflict_marker_line, impos
 from reviewctl.adapters.yamlfast import parse_fast
 from reviewctl.errors import InvalidDataError
 
-__all__ = ["conflict_marker_line", "dump", "line_of", "new_map", "new_seq", "parse_fast", "parse_roundtrip",
-           "parse_safe", "read_checked", "read_roundtrip", "read_text"]
+__all__ = ["SettingsCache", "conflict_marker_line", "dump", "has_lines", "line_of", "new_map", "new_seq", "parse_fast",
+           "parse_roundtrip", "parse_safe", "read_checked", "read_roundtrip", "read_text"]
 
 T = TypeVar("T")
 P = TypeVar("P")  # what a check reports a problem as
@@ -93,62 +93,66 @@ def parse_safe(text: str, shown: str) -> Any:
     return _load(_safe(), text, shown)
 
 
-# The settings files' texts as parsed, by a hash of their whole text, so an entry cannot go
-# stale: in memory for a process that runs many commands (the test suite, a script over the
-# API), and in a file under .git for the next command, which then need not load PyYAML at
-# all. Kept pickled, so each reader gets a fresh copy it may change.
-_PARSED: dict[str, bytes] = {}
-_PARSED_MAX = 8
-_SETTINGS_FILE: Path | None = None
-_SETTINGS_TAG = ""
+class SettingsCache:
+    """The settings files' texts as parsed, by a hash of their whole text, so an entry cannot go
+    stale: in memory for a store that runs many commands (the test suite, `serve`, a script over
+    the API), and in a file under its .git for the next command, which then need not load PyYAML
+    at all. Kept pickled, so each reader gets a fresh copy it may change.  One per store (the
+    store owns it): two stores in one process never read or write each other's."""
 
+    MAX = 8
 
-def use_cache_file(path: Path | None, tag: str) -> None:
-    """Keep the settings files as parsed in `path` (under .git); `tag` names the reviewctl
-    version, so an upgrade starts afresh.  A damaged file is only slower: it is rewritten."""
-    global _SETTINGS_FILE, _SETTINGS_TAG
-    _SETTINGS_FILE, _SETTINGS_TAG = path, f"settings/{tag}"
-    if path is None or not path.is_file():
-        return
-    import pickle
+    def __init__(self) -> None:
+        self._parsed: dict[str, bytes] = {}
+        self._file: Path | None = None
+        self._tag = ""
 
-    try:
-        data = pickle.loads(path.read_bytes())  # a file of our own under .git, as git's hooks are
-        if data.get("tag") == _SETTINGS_TAG:
-            _PARSED.update((k, v) for k, v in data["parsed"].items() if isinstance(k, str) and isinstance(v, bytes))
-    except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
-        pass
+    def use_file(self, path: Path | None, tag: str) -> None:
+        """Keep the settings files as parsed in `path` (under .git); `tag` names the reviewctl
+        version, so an upgrade starts afresh.  A damaged file is only slower: it is rewritten."""
+        self._file, self._tag = path, f"settings/{tag}"
+        if path is None or not path.is_file():
+            return
+        import pickle
 
-
-def _parsed_settings(text: str, shown: str) -> Any:
-    import hashlib
-    import pickle
-
-    key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
-    kept = _PARSED.get(key)
-    if kept is not None:
-        return pickle.loads(kept)
-    data = parse_fast(text, shown)
-    if len(_PARSED) >= _PARSED_MAX:
-        _PARSED.clear()
-    _PARSED[key] = pickle.dumps(data)
-    if _SETTINGS_FILE is not None:
-        tmp = _SETTINGS_FILE.with_name(f".{_SETTINGS_FILE.name}.{os.getpid()}.tmp")
         try:
-            tmp.write_bytes(pickle.dumps({"tag": _SETTINGS_TAG, "parsed": _PARSED}))
-            os.replace(tmp, _SETTINGS_FILE)
-        except OSError:  # a cache that cannot be written is only slower
-            tmp.unlink(missing_ok=True)
-    return data
+            data = pickle.loads(path.read_bytes())  # a file of our own under .git, as git's hooks are
+            if data.get("tag") == self._tag:
+                self._parsed.update((k, v) for k, v in data["parsed"].items()
+                                    if isinstance(k, str) and isinstance(v, bytes))
+        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt
+            pass
+
+    def parsed(self, text: str, shown: str) -> Any:
+        import hashlib
+        import pickle
+
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+        kept = self._parsed.get(key)
+        if kept is not None:
+            return pickle.loads(kept)
+        data = parse_fast(text, shown)
+        if len(self._parsed) >= self.MAX:
+            self._parsed.clear()
+        self._parsed[key] = pickle.dumps(data)
+        if self._file is not None:
+            tmp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
+            try:
+                tmp.write_bytes(pickle.dumps({"tag": self._tag, "parsed": self._parsed}))
+                os.replace(tmp, self._file)
+            except OSError:  # a cache that cannot be written is only slower
+                tmp.unlink(missing_ok=True)
+        return data
 
 
-def read_checked(path: Path, shown: str,
-                 check: Callable[[Any], tuple[T | None, list[P]]]) -> tuple[T | None, list[P]]:
-    """Parse fast and check; only if there are problems, parse again to learn their lines.
+def read_checked(path: Path, shown: str, check: Callable[[Any], tuple[T | None, list[P]]],
+                 cache: SettingsCache | None = None) -> tuple[T | None, list[P]]:
+    """Parse fast (through the store's `cache`) and check; only if there are problems, parse
+    again to learn their lines.
 
     For the settings files (reviewctl.yaml, the workflow), read once per command."""
     text = read_text(path, shown)
-    result, problems = check(_parsed_settings(text, shown))
+    result, problems = check(cache.parsed(text, shown) if cache is not None else parse_fast(text, shown))
     if problems:
         result, problems = check(parse_roundtrip(text, shown))
     return result, problems
@@ -187,6 +191,11 @@ def new_seq(items: Sequence[Any] = ()) -> CommentedSeq:
     from ruamel.yaml.comments import CommentedSeq
 
     return CommentedSeq(items)
+
+
+def has_lines(data: Any) -> bool:
+    """Whether `data` was parsed round-trip and so knows the line of each key (`line_of`)."""
+    return getattr(data, "lc", None) is not None
 
 
 def line_of(data: Any, loc: Sequence[str | int]) -> int | None:

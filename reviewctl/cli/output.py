@@ -11,7 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import IO, Any
 
 # C0 and C1 control characters, DEL, the line and paragraph separators, and the
 # bidirectional overrides that reorder what a terminal shows: a summary or an agency's
@@ -68,10 +68,18 @@ def as_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def stream_json(items: Iterable[Any]) -> None:
-    """A JSON array written an item at a time (one a line): a big report is never one string."""
+def stream_json(items: Iterable[Any], also: IO[str] | None = None) -> None:
+    """A JSON array written an item at a time (one a line): a big report is never one string.
+    `also`: a file that gets the same text (a memo of the output for the next run)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per item
-    write = sys.stdout.write
+    out = sys.stdout.write
+    keep = also.write if also is not None else None
+
+    def write(text: str) -> None:
+        out(text)
+        if keep is not None:
+            keep(text)
+
     batch: list[str] = []
     first = True
     for item in items:

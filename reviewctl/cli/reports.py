@@ -13,6 +13,8 @@ from reviewctl.cli.common import Format, formats, globals_of, maybe_date
 from reviewctl.errors import ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from reviewctl.cli.common import Globals
     from reviewctl.core.reports.cache import Index, Progress
     from reviewctl.core.reports.tracker import DueRow, TrackerRow
@@ -135,6 +137,27 @@ def _document(g: Globals, store: Store, template: str, **context: Any) -> None:
     emit(render(template, {**base, **context}, store.templates_search()))
 
 
+def _json_rows(store: Store, index: Index, today: date, filters: object,
+               rows: Iterator[Mapping[str, object]]) -> None:
+    """The tracker as JSON: the output kept from the last run with the same inputs when there is one
+    (core/reports/output_memo.py), else made row by row and kept for the next."""
+    import shutil  # lazy: only where it is needed
+
+    from reviewctl.cli.output import stream_json  # lazy: only where it is needed
+    from reviewctl.core.reports import output_memo  # lazy: only where it is needed
+
+    key = output_memo.memo_key(index, today, repr(filters))
+    kept = output_memo.read(store, key)
+    if kept is not None:
+        with kept:
+            sys.stdout.flush()
+            shutil.copyfileobj(kept, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        return
+    with output_memo.writing(store, key) as memo:
+        stream_json(rows, memo)
+
+
 def list_(
     ctx: typer.Context,
     case_type: Annotated[str | None, typer.Option("--type", help="Only this review type.")] = None,
@@ -183,9 +206,7 @@ def list_(
     words = fmt in ("csv", "md", "xlsx") and not codes
     rows: Iterator[Mapping[str, object]] = _in_words(store, found) if words else found
     if fmt == "json":
-        from reviewctl.cli.output import stream_json  # lazy: only where it is needed
-
-        stream_json(rows)
+        _json_rows(store, index, g.today(), filters, rows)
     elif fmt == "md":
         from reviewctl.cli.output import escaped  # lazy: only where it is needed
 

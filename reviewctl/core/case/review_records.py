@@ -208,6 +208,9 @@ class Publication(Strict, frozen=True):
     online_from: dt.date | None = None  # published online: it stays there for the workflow's period
     removed: dt.date | None = None
     qa_letter: str | None = None  # dhr: the Home Office QA letter, published with the report
+    # The sha256 of every publishable file, by its path in the case, as publish checked them
+    # (core/privacy/checked_files.py): validate scans again only the files that differ.
+    checked: dict[str, str] = {}
 
 
 class Impact(Strict, frozen=True):

@@ -230,7 +230,7 @@ def guard_for(store: Store, case_id: str) -> Guard:
     return Guard.build(confidential, store.config.redaction.allow) if confidential else Guard()
 
 
-def _records(folder: Path) -> set[Path]:
+def record_files(folder: Path) -> set[Path]:
     """The case's own YAML records, which are never published, and its identifiers."""
     return {*(folder / f for f in DOCUMENT_FILES.values()), folder / LEGACY_FILE, folder / IDENTIFIERS_FILE,
             *(folder / "chronology").glob("*.yaml")}
@@ -240,7 +240,7 @@ def publishable(store: Store, case_id: str) -> list[Path]:
     """Every file of the case folder but its records: reports, letters, notices, evidence,
     whatever their extension (links included, to be named as unreadable)."""
     folder = store.case_dir(case_id)
-    records = _records(folder)
+    records = record_files(folder)
     found = []
     for top, dirs, files in os.walk(folder):
         here = Path(top)

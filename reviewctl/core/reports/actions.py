@@ -9,6 +9,7 @@ from reviewctl.core.clocks.deadlines import Deadline
 from reviewctl.core.clocks.per_case import deadlines
 from reviewctl.core.reports.case_data import checked_case
 from reviewctl.core.store.folder import Store
+from reviewctl.core.workflow.history import action_status, closing_stands
 
 DONE = ("complete", "closed")  # an action's statuses that end it
 
@@ -43,13 +44,14 @@ def action_rows(store: Store, case_id: str, today: date) -> list[ActionRow]:
     due = {d.item: d for d in deadlines(store.workflow, files.docs, today, store.config.due_soon_working_days,
                                         store.calendar) if d.name == "action"}
     rows: list[ActionRow] = []
-    jcrg = files.jcrg
+    jcrg, stands = files.jcrg, closing_stands(files.docs)
     for action in jcrg.actions if jcrg is not None else []:
         progress = action.progress
+        status = action_status(action.status, [p.status for p in progress], action.signed_off, stands)
         rows.append({
             "id": action.id, "text": action.text, "owner": action.owner,
             "due": action.due.isoformat(), "measure": action.measure,
-            "status": action.status, "rag": rag(action.signed_off, action.status, due.get(action.id)),
+            "status": status, "rag": rag(action.signed_off, status, due.get(action.id)),
             "last_progress": progress[-1].note if progress else None,
             "signed_off": action.signed_off.isoformat() if action.signed_off else None,
         })

@@ -74,6 +74,9 @@ class Index:
     stages: list[str]
     calendar: Calendar  # the store's, as its settings were when the summaries were made
     parsed: int = 0  # cases read from their files this time (0: all from the cache)
+    # The cache file's size, times and inode as it stood when read (None: none was kept):
+    # while it is the same, so are the summaries and settings (core/reports/output_memo.py).
+    cache_stamp: tuple[int, int, int, int] | None = None
     # Where details() comes from; shared by the copies dataclasses.replace makes (stats by type).
     source: _DetailSource | None = field(default=None, repr=False, compare=False)
 
@@ -332,5 +335,6 @@ def load_index(store: Store, progress: Progress | None = None, details: bool = T
     source = _DetailSource(store, git_dir / DETAILS_NAME if git_dir else None, key, entries, parsed, racy)
     if not cache and cache_path is not None and parsed:
         source.save_parsed()
+    stamp = cache.get("stamp") if cache and not stale and len(entries) == cache.get("count") else None
     return Index(summaries, problems, settings["due_soon"], settings["types"], settings["stages"], calendar,
-                 parsed=len(stale), source=source)
+                 parsed=len(stale), source=source, cache_stamp=stamp)

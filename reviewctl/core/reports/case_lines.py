@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from reviewctl.core.workflow.history import CLOSED, closing_stands
 from reviewctl.json_types import JsonObject, JsonValue
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ def show_fields(view: CaseView) -> list[Field]:
     versions = _rows(report.get("versions"))
     publication = view.document("publication")
     actions = _rows(view.document("jcrg").get("actions"))
+    stands = closing_stands({"monitoring": view.document("monitoring")})
     fields += [
         ("lead reviewer", f"{lead['name']} ({lead['organisation']})" if lead else None),
         ("panel", ", ".join(f"{m['name']} ({m['agency']})" for m in _rows(commission.get("panel")))),
@@ -74,15 +76,16 @@ def show_fields(view: CaseView) -> list[Field]:
         ("approvals", ", ".join(f"{a.role} (v{a.version}, {a.date}{'' if a.counts else '; ' + a.note})"
                                 for a in view.approvals)),
         ("published", f"{publication['date']} at {publication['where']}" if publication.get("where") else None),
-        ("actions", _actions_line(actions) if actions else None),
+        ("actions", _actions_line(actions, stands) if actions else None),
         ("links", ", ".join(f"{link['kind']}: {link['case']}" for link in _rows(view.documents.get("links")))),
     ]
     return fields + statutory_fields(view)
 
 
-def _actions_line(actions: list[JsonObject]) -> str:
+def _actions_line(actions: list[JsonObject], stands: bool) -> str:
     signed = sum(1 for a in actions if a.get("signed_off"))
-    closed = sum(1 for a in actions if a.get("status") == "closed")
+    # Closed by a closing that still stands: a reopening to monitoring opened them again.
+    closed = sum(1 for a in actions if a.get("status") == CLOSED and stands and not a.get("signed_off"))
     return f"{signed} of {len(actions)} signed off" + (f", {closed} closed without sign-off" if closed else "")
 
 

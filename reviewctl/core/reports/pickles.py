@@ -17,11 +17,12 @@ from typing import Generic, TypedDict, TypeVar
 
 from reviewctl.adapters.calendar import MonthEnd
 
-CACHE_FORMAT = 9  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
+CACHE_FORMAT = 10  # 3: deadlines carry pauses, extensions and when they stopped; 4: a review's expected months;
 # 5: the stages a case passed through and what each action is (the site); 6: deadlines carry a note, the store's
 # own bank holidays, facts for the statutory figures; 7: each summary keeps its searchable text (`reviewctl search`);
 # 8: named records, the details in a second file, one text key per case with its folder's times; 9: decisions and
-# deadlines worked out from the history (a reopened case's cycles, the corrections that moved a date)
+# deadlines worked out from the history (a reopened case's cycles, the corrections that moved a date); 10: an
+# action's status as the history gives it, and when a closing held it closed
 
 # (the cache's format, reviewctl's version, (each settings file, its size, times and inode; None: absent))
 SettingsKey = tuple[int, str, tuple[tuple[str, tuple[int, int, int, int] | None], ...]]
@@ -50,6 +51,7 @@ class CacheData(TypedDict, Generic[V], total=False):
     holidays: dict[int, list[date]]
     chunks: int
     cases: dict[str, V]
+    stamp: tuple[int, int, int, int]  # the file read: size, times, inode (not written; set on reading)
 
 
 @contextmanager
@@ -91,7 +93,9 @@ def read_cache(path: Path | None) -> CacheData[V]:
             cases: dict[str, V] = {}
             for _ in range(data["chunks"]):
                 cases.update(pickle.load(handle))
+            st = os.fstat(handle.fileno())  # the file read, even if another process replaces it now
         data["cases"] = cases
+        data["stamp"] = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
         return data
     except Exception:  # noqa: BLE001 - any damage means: rebuild
         return {}

@@ -222,7 +222,7 @@ class Pages:
         return {"rows": rows, "rags": rags}
 
     def _action(self, s: Summary, action: Action, item: PlanItem) -> ActionRow:
-        action_id, due_on, signed_off, status = action
+        action_id, due_on, signed_off, status = action.id, action.due, action.signed_off, action.status
         text, owner, measure, progress = item
         deadline = None
         for given in s.deadlines:

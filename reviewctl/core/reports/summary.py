@@ -19,13 +19,13 @@ from reviewctl.core.case.paths import Documents
 from reviewctl.core.clocks.deadlines import DeadlineInput
 from reviewctl.core.clocks.per_case import deadline_inputs
 from reviewctl.core.workflow.acts import Act
-from reviewctl.core.workflow.history import decisions
+from reviewctl.core.workflow.history import action_status, closing_stands, closings, decisions
 from reviewctl.core.workflow.statute_facts import basis_of, ended_local, panel_outcome
 
 if TYPE_CHECKING:  # a warm report reads summaries from the cache: no workflow models to build
     from reviewctl.adapters.calendar import Calendar
     from reviewctl.core.case.models import Case, HistoryEntry
-    from reviewctl.core.case.review_records import Publication
+    from reviewctl.core.case.review_records import Jcrg, Publication
     from reviewctl.core.workflow.load import Workflow
 
 
@@ -38,7 +38,8 @@ class Action(NamedTuple):
     id: str
     due: date | None
     signed_off: date | None
-    status: str | None
+    status: str | None  # as the history gives it: one a closing closed is open again once it is undone
+    closed: tuple[tuple[date, date | None], ...] = ()  # when a closing held it closed (to its reopening)
 
 
 class Summary(NamedTuple):
@@ -199,10 +200,17 @@ def summarise(workflow: Workflow, docs: Documents, calendar: Calendar, share: Sh
         lead_reviewer=share(lead.name) if lead is not None else None,
         published=share(_published(publication)),
         deadlines=tuple(_deadline(d, share) for d in deadline_inputs(workflow, docs, calendar)),
-        actions=tuple(Action(share(a.id), share(a.due), share(a.signed_off), share(a.status))
-                      for a in (jcrg.actions if jcrg is not None else [])),
+        actions=_actions(jcrg, docs, share),
         basis=share(statutory_facts(workflow, docs, records).basis),
     )
+
+
+def _actions(jcrg: Jcrg | None, docs: Documents, share: Shared) -> tuple[Action, ...]:
+    stands, held = closing_stands(docs), closings(docs)
+    return tuple(Action(share(a.id), share(a.due), share(a.signed_off),
+                        share(action_status(a.status, [p.status for p in a.progress], a.signed_off, stands)),
+                        held if a.closed_reason is not None else ())
+                 for a in (jcrg.actions if jcrg is not None else []))
 
 
 def statutory_facts(workflow: Workflow, docs: Documents, records: Records | None = None) -> StatutoryFacts:

@@ -287,10 +287,14 @@ def stats(index: Index, start: date, end: date) -> Figures:
             ended = facts.ended
             ongoing += not (isinstance(ended, date) and ended <= end)
         published += inside(s.published)
-        for _, due_on, signed_off, status in s.actions:
+        for action in s.actions:
+            due_on, signed_off = action.due, action.signed_off
             agreed += inside(done)
             completed += inside(signed_off)
-            open_at_end = not (isinstance(signed_off, date) and signed_off <= end) and status != "closed"
+            # Closed at the period's end by a closing that then stood (one undone later still held it).
+            held = any(closed <= end and (reopened is None or reopened > end) for closed, reopened in action.closed) \
+                if action.closed else action.status == "closed"
+            open_at_end = not (isinstance(signed_off, date) and signed_off <= end) and not held
             overdue += bool(isinstance(due_on, date) and due_on < end and open_at_end
                             and isinstance(done, date) and done <= end)
     statutory = statfigures.statutory(index, start, end)

@@ -10,6 +10,7 @@ rev-parse` would prefer to a branch of the same name.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,9 @@ class Base:
     signed: bool  # whether approvals must be signed, as the base says (a branch may not opt out)
     workflow: Workflow  # the base's: a branch may not drop a role, or the approval step
     former: dict[str, list[tuple[str, date]]] = field(default_factory=dict)  # role -> (principal, until)
+    # What the base says, as one digest (its signers, settings and workflow): an approval's
+    # check kept between runs (core/signing/kept_checks.py) stands while it is unchanged.
+    fingerprint: str = ""
 
     @property
     def counted(self) -> set[str]:
@@ -118,8 +122,11 @@ def read_base(store: Store, base: str | None, workdir: Path) -> Base:
         roles = {}
     # A base without the setting is read with the model's default, never the branch's value.
     signed = bool(settings.get("signed_approvals", False))
+    flow, flow_text = _workflow_at(store, ref, commit, settings)
+    fingerprint = hashlib.sha256("\0".join([signers.read_text(encoding="utf-8"), repr(settings),
+                                            flow_text]).encode("utf-8", "surrogateescape")).hexdigest()
     return Base(ref, commit, signers, {str(r): [str(p) for p in (ps or [])] for r, ps in roles.items()}, signed,
-                _workflow_at(store, ref, commit, settings), _former(settings))
+                flow, _former(settings), fingerprint)
 
 
 def _former(settings: dict[str, object]) -> dict[str, list[tuple[str, date]]]:
@@ -133,40 +140,55 @@ def _former(settings: dict[str, object]) -> dict[str, list[tuple[str, date]]]:
     return found
 
 
-def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, object]) -> Workflow:
-    """The workflow as the base has it: the roles each type needs, and the approval step."""
+def _workflow_at(store: Store, ref: str, commit: str, settings: dict[str, object]) -> tuple[Workflow, str]:
+    """The workflow as the base has it (the roles each type needs, and the approval step),
+    and its text ("" for the built-in one, which reviewctl's version stands for)."""
     name = settings.get("workflow")
+    text = ""
     if not name:
         if not store.config.workflow:
-            return store.workflow  # the built-in workflow, already loaded
-        flow, problems = load_workflow(DEFAULT_WORKFLOW, str(DEFAULT_WORKFLOW))
+            return store.workflow, text  # the built-in workflow, already loaded
+        flow, problems = load_workflow(DEFAULT_WORKFLOW, str(DEFAULT_WORKFLOW), store.settings_cache)
     else:
         shown = f"{ref}:{name}"
-        text = store.repo.show_file(commit, _prefixed(store, str(name)))
-        if text is None:
+        found = store.repo.show_file(commit, _prefixed(store, str(name)))
+        if found is None:
             raise InvalidDataError(f"{ref}:{CONFIG_FILE}: workflow: {name} is not on {ref}; commit it there, "
                                    "or remove the key")
+        text = found
         flow, problems = check_workflow(yamlio.parse_safe(text, shown), shown)
     if flow is None:
         raise problems[0].error()
-    return flow
+    return flow, text
 
 
-def types_at(store: Store, commit: str, case_ids: list[str]) -> dict[str, str]:
-    """Each case's type as the base has it (cases the base does not have are left out)."""
+def types_at(store: Store, commit: str, case_ids: list[str], known: dict[str, str | None] | None = None,
+             used: dict[str, str | None] | None = None) -> dict[str, str]:
+    """Each case's type as the base has it (cases the base does not have are left out).
+
+    `known`: types already read, by the blob id of the case.yaml they were read from (kept
+    between runs by validate): a blob's type never changes. `used`: gets those read or
+    looked up here, for the next run."""
+    known = {} if known is None else known
     paths = {case_id: _prefixed(store, f"{CASES_DIR}/{case_id}/case.yaml") for case_id in case_ids}
-    texts = store.repo.texts_at(commit, list(paths.values()))
-    types = {}
+    blobs = store.repo.blob_ids_at(commit, list(paths.values()))
+    unread = sorted({b for b in blobs.values() if b is not None and b not in known})
+    for unread_blob, read in store.repo.blob_texts(unread).items():
+        known[unread_blob] = _type_in(read, f"{commit[:10]}:{unread_blob}")
+    types: dict[str, str] = {}
     for case_id, path in paths.items():
-        text = texts.get(path)
-        if text is None:
-            continue
-        try:
-            case = yamlio.parse_fast(text, f"{commit[:10]}:{path}")
-        except ReviewctlError:
-            continue  # a base that cannot be read gives no type; the branch's own type still counts
-        if isinstance(case, dict) and case.get("type") is not None:
-            types[case_id] = str(case["type"])
+        blob = blobs.get(path)
+        found = known.get(blob) if blob is not None else None
+        if used is not None and blob is not None:
+            used[blob] = found
+        if found is not None:
+            types[case_id] = found
     return types
 
 
+def _type_in(text: str, shown: str) -> str | None:
+    try:
+        case = yamlio.parse_fast(text, shown)
+    except ReviewctlError:
+        return None  # a base that cannot be read gives no type; the branch's own type still counts
+    return str(case["type"]) if isinstance(case, dict) and case.get("type") is not None else None

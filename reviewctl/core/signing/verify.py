@@ -39,6 +39,7 @@ from reviewctl.errors import RefusedError, ReviewctlError
 
 if TYPE_CHECKING:
     from reviewctl.core.case.review_records import Approval
+    from reviewctl.core.signing.kept_checks import KeptChecks
 
 _TRAILER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*): (.+)$", re.MULTILINE)
 
@@ -223,7 +224,7 @@ def verify(store: Store, case_id: str, base: str | None) -> list[Check]:
 
 
 class Checked(NamedTuple):
-    files: CaseFiles
+    case: dict[str, object] | None  # case.yaml as read here; None where the checks were kept
     checks: list[Check]
 
 
@@ -232,22 +233,32 @@ _CHECKED_DOCUMENTS = frozenset({"case", "approvals", "report", "jcrg"})
 
 
 def _check_cases(store: Store, case_ids: list[str], base: Base,
-                 loaded: Mapping[str, Documents] | None = None) -> dict[str, Checked]:
+                 loaded: Mapping[str, Documents] | None = None, kept: KeptChecks | None = None
+                 ) -> dict[str, Checked]:
     """Each case and its checks; the log is read once for all the cases.  `loaded`: documents
-    already read (by validate), by case id; the others are read here."""
+    already read (by validate), by case id; the others are read here.  `kept`: checks kept
+    from an earlier run, used where nothing they depend on has changed, and added to."""
     if not case_ids:
         return {}
-    base_types = types_at(store, base.commit, case_ids)
+    base_types = types_at(store, base.commit, case_ids, kept.types if kept else None,
+                          kept.types_used if kept else None)
     commits = store.repo.commits_with(f"Reviewctl-Step: {APPROVE_STEP}")
     commits += [c for c in store.repo.commits_with("-by: ") if len(c[1]) > 1]
     known = Commits(store, commits, base.signers)  # each message read once, not once per case
     found = {}
     for case_id in case_ids:
+        key = kept.key(case_id, base, base_types.get(case_id), known) if kept else None
+        hit = kept.get(case_id, key) if kept and key is not None else None
+        if hit is not None:
+            found[case_id] = Checked(None, hit)
+            continue
         docs = (loaded or {}).get(case_id)
         files = CaseFiles(case_id, store.case_dir(case_id), docs) if docs is not None \
             else store.case(case_id, fast=True, only=_CHECKED_DOCUMENTS)
-        found[case_id] = Checked(files, check_case(store, files, base, commits, base_types.get(case_id), known,
-                                                   case_ids))
+        checks = check_case(store, files, base, commits, base_types.get(case_id), known, case_ids)
+        if kept and key is not None:
+            kept.put(case_id, key, checks)
+        found[case_id] = Checked(_case_map(files), checks)
     return found
 
 
@@ -279,11 +290,13 @@ def past_approval(flow: Workflow, case: object) -> bool:
 
 
 def approval_problems(store: Store, cases: Mapping[str, tuple[object, bool]], base: str | None,
-                      loaded: Mapping[str, Documents] | None = None) -> list[Problem]:
+                      loaded: Mapping[str, Documents] | None = None, kept: KeptChecks | None = None
+                      ) -> list[Problem]:
     """For `validate`: every rejected approval, and every approved case short of a role.
 
     `cases`: each readable case's case.yaml mapping, and whether it has approvals.yaml;
-    `loaded`: the documents of some of them, as validate read them.
+    `loaded`: the documents of some of them, as validate read them; `kept`: checks kept
+    from the last run (core/signing/kept_checks.py), saved again here.
     """
     problems: list[Problem] = []
     # Nothing approved here, by the built-in workflow: no need of a base (`validate --base`
@@ -296,14 +309,17 @@ def approval_problems(store: Store, cases: Mapping[str, tuple[object, bool]], ba
         flows = [store.workflow, base_info.workflow]  # the branch's and the base's say
         relevant = [case_id for case_id, (case, has_approvals) in cases.items()
                     if has_approvals or any(past_approval(flow, case) for flow in flows)]
-        found = _check_cases(store, relevant, base_info, loaded)
-    for case_id, (files, checks) in found.items():
+        found = _check_cases(store, relevant, base_info, loaded, kept)
+    if kept is not None:
+        kept.save(merge=base is not None)
+    for case_id, (read, checks) in found.items():
         where = store.shown(store.case_dir(case_id))
         for check in checks:
             if check.status == "rejected":
                 problems.append(Problem(f"{where}/approvals.yaml", f"approval rejected: {check.reason}",
                                         key=check.role))
-        case = _case_map(files)
+        mapped = cases[case_id][0]
+        case = read if read is not None else mapped if isinstance(mapped, dict) else {}
         if not any(past_approval(flow, case) for flow in flows):
             continue
         if imported_past_approval(store, store.workflow, case_id, case, base_info.commit):

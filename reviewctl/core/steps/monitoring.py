@@ -15,6 +15,7 @@ from reviewctl.core.store.folder import Store
 from reviewctl.core.store.inputs import read_input
 from reviewctl.core.store.step import Edit, StepOptions, optional_text, required_text
 from reviewctl.core.store.transaction import Outcome
+from reviewctl.core.workflow.history import action_status, closing_stands
 from reviewctl.core.workflow.load import Act
 from reviewctl.errors import RefusedError, UsageError
 
@@ -23,6 +24,13 @@ EVIDENCE_DIR = "evidence"
 
 def _actions(edit: Edit) -> list[Row[Action]]:
     return edit.write(Jcrg).rows("actions", Action)
+
+
+def _status(edit: Edit, action: Action) -> str | None:
+    """The action's status as the history gives it: one a closing closed is open again once a
+    reopening has undone that closing (the record keeps what the closing wrote)."""
+    return action_status(action.status, [p.status for p in action.progress], action.signed_off,
+                         closing_stands(edit.docs))
 
 
 def _find(edit: Edit, action_id: str) -> Row[Action]:
@@ -50,17 +58,19 @@ def _evidence(edit: Edit, path: Path | None, when: date, label: str) -> str | No
 def update(store: Store, case_id: str, action_id: str, *, progress: str, evidence: Path | None,
            status: str | None, options: StepOptions) -> Outcome:
     note = required_text(progress, "--progress", "say what progress was made")
-    if status is not None and status not in STATUSES:
-        raise UsageError(f"--status {status!r} is not one of: {', '.join(STATUSES)}")
+    given = status  # the --status given; the action's own is _status()
+    if given is not None and given not in STATUSES:
+        raise UsageError(f"--status {given!r} is not one of: {', '.join(STATUSES)}")
 
     def change(edit: Edit, when: date) -> None:
         action = _find(edit, action_id)
-        if action.now.status in DONE:
-            raise RefusedError(f"{case_id}: action {action.now.id} is {action.now.status}")
+        now = _status(edit, action.now)
+        if now in DONE:
+            raise RefusedError(f"{case_id}: action {action.now.id} is {now}")
         entry = yamlio.new_map({"date": when, "note": note, "by": store.repo.identity().name})
-        if status:
-            entry["status"] = status
-            action["status"] = status
+        if given:
+            entry["status"] = given
+            action["status"] = given
         kept = _evidence(edit, evidence, when, action.now.id)
         if kept:
             entry["evidence"] = kept
@@ -75,7 +85,7 @@ def sign_off(store: Store, case_id: str, action_id: str, options: StepOptions) -
         now = action.now
         if now.signed_off:
             raise RefusedError(f"{case_id}: action {now.id} was signed off on {now.signed_off}")
-        if now.status == "closed":
+        if _status(edit, now) == "closed":
             raise RefusedError(f"{case_id}: action {now.id} was closed without sign-off")
         action["signed_off"] = when
         action["status"] = "complete"
@@ -106,7 +116,7 @@ def close(store: Store, case_id: str, *, reason: str | None, options: StepOption
         raise UsageError("--reason was given blank; say why the open actions are being closed")
 
     def change(edit: Edit, when: date) -> str:
-        still_open = [a for a in _actions(edit) if a.now.status not in DONE and not a.now.signed_off]
+        still_open = [a for a in _actions(edit) if _status(edit, a.now) not in DONE and not a.now.signed_off]
         if still_open and why is None:
             raise RefusedError(
                 f"{case_id}: actions still open: {', '.join(a.now.id for a in still_open)}; sign "

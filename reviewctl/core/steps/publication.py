@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from reviewctl.adapters import yamlio
 from reviewctl.core.case.review_records import PlannedNotice, Publication
 from reviewctl.core.case.views import Row
+from reviewctl.core.privacy import checked_files
 from reviewctl.core.privacy.extract import Extracted
 from reviewctl.core.privacy.pattern_guard import published_hits
 from reviewctl.core.privacy.redaction import Findings, findings, text_findings
@@ -117,6 +118,8 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
             record["qa_letter"] = qa_letter  # published with the report
         record["notifications"] = yamlio.new_seq(notices)
         record["libraries"] = yamlio.new_seq(libraries)
+        # Every file publish has checked, as this step leaves them: validate looks again only at what differs.
+        record[checked_files.KEY] = yamlio.new_map(checked_files.record(store, case_id, edit.extra))
         # A route that publishes nothing ends publication in its own stage, as the workflow says.
         return (Act.PUBLISH, chosen.stage) if chosen is not None and chosen.stage else Act.PUBLISH
 

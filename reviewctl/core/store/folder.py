@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +18,7 @@ from reviewctl.errors import InvalidDataError, UnusableError, UsageError, shown_
 
 if TYPE_CHECKING:  # the models load only when a command needs them: a warm report does not
     from reviewctl.adapters.gitrepo import GitRepo
+    from reviewctl.adapters.yamlio import SettingsCache
     from reviewctl.core.case.files import CaseFiles
     from reviewctl.core.case.views import Node
     from reviewctl.core.store.settings import Config
@@ -27,6 +28,7 @@ CONFIG_FILE = "reviewctl.yaml"
 CASES_DIR = "cases"
 TEMPLATES_DIR = "templates"
 HOLIDAYS_FILE = "reviewctl-holidays.pickle"  # under .git: the bank holidays worked out, for the next command
+SETTINGS_FILE = "reviewctl-settings.pickle"  # under .git: the settings files as parsed, for the next command
 DEFAULT_WORKFLOW = Path(__file__).resolve().parents[2] / "workflows" / "default.yaml"
 
 
@@ -60,11 +62,16 @@ class Store:
 
     def use_local_caches(self) -> None:
         """Let the calendar and the settings' parser keep what they work out under .git, for the next command."""
-        from reviewctl.adapters import yamlio  # lazy: loads 4 more modules
-
         self.local_caches = True
         git_dir = find_git_dir(self.root)
-        yamlio.use_cache_file(git_dir / "reviewctl-settings.pickle" if git_dir else None, __version__)
+        self.settings_cache.use_file(git_dir / SETTINGS_FILE if git_dir else None, __version__)
+
+    @cached_property
+    def settings_cache(self) -> SettingsCache:
+        """The settings files as parsed: this store's own, never another's in the same process."""
+        from reviewctl.adapters.yamlio import SettingsCache  # lazy: loads 4 more modules
+
+        return SettingsCache()
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -118,22 +125,28 @@ class Store:
             return errors_of(Config, data, shown)
 
         try:
-            config, problems = yamlio.read_checked(path, shown, check)
+            config, problems = yamlio.read_checked(path, shown, check, self.settings_cache)
         except InvalidDataError as error:
             return None, None, [Problem.of(error)]
         if config is None:
             return None, None, problems
         try:
             flow_path = self._workflow_path(config)
-        except InvalidDataError as error:
-            return config, None, [Problem.of(error)]
-        flow, problems = load_workflow(flow_path, self.shown(flow_path))
+        except InvalidDataError as error:  # its line: from the round-trip parse, as below
+            return config, None, [replace(Problem.of(error), line=yamlio.line_of(yamlio.read_roundtrip(path, shown),
+                                                                                  ("workflow",)))]
+        flow, problems = load_workflow(flow_path, self.shown(flow_path), self.settings_cache)
         if flow is None:
             return config, None, problems
-        problems = apply_limits(flow, config.clocks, raw, shown)
         from reviewctl.core.workflow.statute import apply_settings  # lazy: loads pydantic
 
-        problems += apply_settings(flow, config, raw, shown)
+        problems = apply_limits(flow, config.clocks, raw, shown) + apply_settings(flow, config, raw, shown)
+        if problems and not yamlio.has_lines(raw):
+            # Found once the workflow takes the settings in, from the data parsed fast (no lines):
+            # as read_checked does, parse again only now, so each problem names its line too.
+            # Taking a setting in twice is harmless: the workflow is refused either way.
+            raw = yamlio.read_roundtrip(path, shown)
+            problems = apply_limits(flow, config.clocks, raw, shown) + apply_settings(flow, config, raw, shown)
         return config, (None if problems else flow), problems
 
     @property
@@ -160,14 +173,14 @@ class Store:
             return DEFAULT_WORKFLOW
         given = self.root / name
         path = given.resolve()
-        where = f"{self.shown(self.root / CONFIG_FILE)}: workflow: {name}"
+        shown = self.shown(self.root / CONFIG_FILE)
         # The workflow decides what every step needs: like a template, a real file in the store.
         if given.is_symlink() or not path.is_relative_to(self.root.resolve()):
-            raise InvalidDataError(f"{where} is a link or lies outside the store; give the path of a regular "
-                                   "file inside the store, relative to it")
+            raise InvalidDataError(f"{name} is a link or lies outside the store; give the path of a regular "
+                                   "file inside the store, relative to it", path=shown, key="workflow")
         if not path.is_file():
-            raise InvalidDataError(f"{where} does not exist; give a workflow file's path relative to the store, "
-                                   "or remove the key")
+            raise InvalidDataError(f"{name} does not exist; give a workflow file's path relative to the store, "
+                                   "or remove the key", path=shown, key="workflow")
         return path
 
     @cached_property

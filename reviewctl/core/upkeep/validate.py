@@ -11,6 +11,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.privacy.key_checks import key_problems
 from reviewctl.core.signing.base_branch import resolve_base
+from reviewctl.core.signing.kept_checks import KeptChecks
 from reviewctl.core.store.confinement import link_problem
 from reviewctl.core.store.folder import CASES_DIR, Store
 from reviewctl.core.store.templates import template_problems
@@ -76,7 +77,10 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[Pro
     todo = []
     for name in names:
         kept = verdicts.valid.get(name)
-        if kept is not None and keys[name] is not None and kept.key == keys[name]:
+        # With a base, a published case a pull request touches is scanned whole: its kept verdict
+        # trusted publish's record of the files it checked, which the pull request could have edited.
+        if kept is not None and keys[name] is not None and kept.key == keys[name] \
+                and not (base is not None and kept.published):
             if every or kept.flagged:
                 cases[name] = (kept.mapping(), kept.has_approvals)
             if kept.published:  # the redaction check reads keys that live outside the store: again
@@ -88,7 +92,7 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[Pro
         else:
             todo.append(store.cases_dir / name)
     loaded: dict[str, dict[str, Any]] = {}
-    for checked in check_cases(store, todo):
+    for checked in check_cases(store, todo, trust_checked=base is None):
         problems += checked.problems
         if checked.docs is not None:
             loaded[checked.name] = checked.docs
@@ -99,7 +103,9 @@ def _validate(store: Store, base: str | None, status: Status | None) -> list[Pro
             valid[checked.name] = validcache.Kept(key, pickle.dumps(checked.case, pickle.HIGHEST_PROTOCOL),
                                                   checked.has_approvals, checked.flagged, checked.published)
     validcache.save(verdicts, valid, merge=base is not None)
-    problems += approval_problems(store, dict(sorted(cases.items())), base, loaded)
+    kept_checks = KeptChecks.load(store, verdicts.settings, dict(keys))
+    kept_checks.know_types(cases, keys)
+    problems += approval_problems(store, dict(sorted(cases.items())), base, loaded, kept_checks)
     problems += key_problems(store, base)
     if base is not None and since is not None:
         problems += _changes_since(store, base, *since)

@@ -16,6 +16,7 @@ from reviewctl.core.case.chronology_records import CHRONOLOGY_DIR, AgencyChronol
 from reviewctl.core.case.models import check_id
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
+from reviewctl.core.privacy import checked_files
 from reviewctl.core.store.confinement import case_tree_problems
 from reviewctl.core.store.folder import Store, read_documents
 from reviewctl.core.workflow.conformance import case_problems
@@ -41,23 +42,24 @@ class Checked:
     docs: dict[str, Any] | None = None
 
 
-def check_case(store: Store, folder: Path) -> Checked:
+def check_case(store: Store, folder: Path, trust_checked: bool = True) -> Checked:
+    """`trust_checked`: a published case's files as publish checked them are not scanned again."""
     from reviewctl.core.signing.verify import past_approval  # lazy: loads tempfile
 
-    checked = _check_case(store, folder)
+    checked = _check_case(store, folder, trust_checked)
     checked.flagged = checked.has_approvals or past_approval(store.workflow, checked.case)
     if not checked.flagged or checked.problems:
         checked.docs = None
     return checked
 
 
-def _check_case(store: Store, folder: Path) -> Checked:
+def _check_case(store: Store, folder: Path, trust_checked: bool) -> Checked:
     # A case that is or holds a link is not read at all: the link could lead out of the store.
     linked = case_tree_problems(store, folder)
     if linked:
         return Checked(folder.name, linked, None, False, False)
     docs: dict[str, Any] = {}
-    problems = _case_folder_problems(store, folder, docs)
+    problems = _case_folder_problems(store, folder, docs, trust_checked)
     return Checked(folder.name, problems, docs.get("case"), "approvals" in docs, "publication" in docs, docs=docs)
 
 
@@ -69,21 +71,22 @@ def _start_worker(root: str, identity: str | None) -> None:
     _WORKER_STORE = Store(Path(root), Path(identity) if identity else None)
 
 
-def _check_in_worker(folders: list[str]) -> list[Checked]:
+def _check_in_worker(task: tuple[list[str], bool]) -> list[Checked]:
     assert _WORKER_STORE is not None
-    return [check_case(_WORKER_STORE, Path(f)) for f in folders]
+    folders, trust_checked = task
+    return [check_case(_WORKER_STORE, Path(f), trust_checked) for f in folders]
 
 
-def check_cases(store: Store, folders: list[Path]) -> list[Checked]:
+def check_cases(store: Store, folders: list[Path], trust_checked: bool = True) -> list[Checked]:
     """Each folder's checks, in order; over the machine's cores when there are many."""
     workers = min(os.cpu_count() or 1, 8)
     if len(folders) < PARALLEL_FROM or workers < 2:
-        return [check_case(store, f) for f in folders]
+        return [check_case(store, f, trust_checked) for f in folders]
     # Imported here: `validate --base` on a pull request checks a case or two, with no workers.
     from concurrent.futures import ProcessPoolExecutor  # lazy: loads concurrent
     from multiprocessing import get_context  # lazy: loads multiprocessing
 
-    chunks = [[str(f) for f in folders[i:i + CHUNK]] for i in range(0, len(folders), CHUNK)]
+    chunks = [([str(f) for f in folders[i:i + CHUNK]], trust_checked) for i in range(0, len(folders), CHUNK)]
     identity = str(store.identity_file) if store.identity_file else None
     # fork: the workers start with the modules this process has already imported.
     with ProcessPoolExecutor(workers, mp_context=get_context("fork"), initializer=_start_worker,
@@ -91,7 +94,17 @@ def check_cases(store: Store, folders: list[Path]) -> list[Checked]:
         return [checked for chunk in pool.map(_check_in_worker, chunks) for checked in chunk]
 
 
-def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> list[Problem]:
+def _scanned_files(folder: Path) -> list[Path]:
+    """The case's markdown, CSV and text files, in path order (os.walk: pathlib's rglob and
+    a stat of each path were a third of a case's checks). The folder holds no link: a case
+    with one is refused before this (confinement.case_tree_problems)."""
+    found = []
+    for top, _dirs, files in os.walk(folder):
+        found += [os.path.join(top, name) for name in files if os.path.splitext(name)[1] in _SCANNED_SUFFIXES]
+    return [Path(p) for p in sorted(found)]
+
+
+def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any], trust_checked: bool) -> list[Problem]:
     """The problems of one case folder; `seen` gets its documents when they could be read."""
     shown = store.shown(folder)
     try:
@@ -101,16 +114,16 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
     if not (folder / "case.yaml").is_file():
         return [Problem(shown, "no case.yaml; a case folder needs one")]
     problems = []
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in _SCANNED_SUFFIXES:
-            try:
-                line = yamlio.conflict_marker_line(path.read_text(encoding="utf-8"))
-            except UnicodeDecodeError:
-                problems.append(Problem(store.shown(path), "not UTF-8 text; save it as UTF-8"))
-                continue
-            if line is not None:
-                problems.append(Problem(store.shown(path), "git conflict marker; resolve the merge in this file, "
-                                        "then `git add` it", line))
+    for path in _scanned_files(folder):
+        try:
+            with open(path, "rb") as handle:
+                line = yamlio.conflict_marker_line(handle.read().decode("utf-8"))
+        except UnicodeDecodeError:
+            problems.append(Problem(store.shown(path), "not UTF-8 text; save it as UTF-8"))
+            continue
+        if line is not None:
+            problems.append(Problem(store.shown(path), "git conflict marker; resolve the merge in this file, "
+                                    "then `git add` it", line))
     try:
         # libyaml first (as `list` reads); a file it refuses is read again by ruamel for the
         # message, and a case with problems again with line numbers.
@@ -129,7 +142,7 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any]) -> l
     problems += _chronology_problems(store, folder)
     if "publication" in docs:  # the redaction guard holds after publication too
         problems += published_problems(store, folder, shown)
-        problems += _published_patterns(store, folder)
+        problems += _published_patterns(store, folder, docs["publication"], trust_checked)
     return problems
 
 
@@ -171,12 +184,18 @@ def published_problems(store: Store, folder: Path, shown: str) -> list[Problem]:
         return [Problem.of(error)]
 
 
-def _published_patterns(store: Store, folder: Path) -> list[Problem]:
-    """Identifiers nobody listed, in a published case's files, that `publish` did not allow (no key needed)."""
+def _published_patterns(store: Store, folder: Path, publication: object, trust_checked: bool) -> list[Problem]:
+    """Identifiers nobody listed, in a published case's files, that `publish` did not allow (no key needed).
+
+    With `trust_checked`, files byte for byte as publish checked them are not scanned again
+    (core/privacy/checked_files.py); `validate --base` scans the cases a pull request touches whole."""
     from reviewctl.core.privacy.pattern_guard import (
         published_problems,  # lazy: its name (published_problems) is taken here
     )
 
+    recorded = publication.get(checked_files.KEY) if isinstance(publication, dict) else None
+    if trust_checked and checked_files.unchanged(store, folder.name, recorded):
+        return []
     try:
         return published_problems(store, folder.name)
     except ReviewctlError as error:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewctl import __version__
+from reviewctl.adapters.files import keep_cache
 from reviewctl.adapters.gitdir import find_git_dir
 from reviewctl.core.store.folder import CONFIG_FILE, Store
 from reviewctl.errors import ReviewctlError
@@ -172,14 +172,4 @@ def save(verdicts: Verdicts, valid: dict[str, Kept], merge: bool = False) -> Non
         valid, blobs = {**verdicts.valid, **valid}, {**verdicts.blobs, **blobs}
     if valid == verdicts.valid and blobs == verdicts.blobs:
         return  # nothing new: no need to write 10,000 verdicts again
-    try:
-        fd, tmp = tempfile.mkstemp(dir=verdicts.path.parent, prefix=".reviewctl-validate.", suffix=".tmp")
-    except OSError:
-        return  # a store that cannot be written (read-only) is still checked
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump({"settings": verdicts.settings, "valid": valid, "blobs": blobs}, handle,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, verdicts.path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)  # a cache that cannot be written is only slower
+    keep_cache(verdicts.path, {"settings": verdicts.settings, "valid": valid, "blobs": blobs})

@@ -8,6 +8,7 @@ can collect them all and a command can refuse with the first.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import Documents, condition_holds, is_present, lookup
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
-from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, derived, entries
+from reviewctl.core.workflow.history import DERIVED_FROM, clock_start_on, cycles, deadlines_began, derived, entries
 from reviewctl.core.workflow.load import Act, Transition, Workflow
 
 if TYPE_CHECKING:
@@ -248,6 +249,11 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: Documents) -> l
             if not any(isinstance(e, dict) and str(e.get(clock.item)) == str(item) for e in entries):
                 at("item", f"names no entry of {clock.each}; name the {clock.item} the clock runs for")
                 continue
+        for j in extensions_out_of_order(workflow, docs, record, key[1])[:1]:
+            problems.append(Problem(shown, "each extension must be to a later date than the one before it "
+                                    "(of the same deadline); correct the date or remove the extension",
+                                    line_of(raw, ("clocks", i, "extensions", j, "to")),
+                                    f"clocks[{i}].extensions[{j}].to"))
         for day, _, start in changes_before_start(workflow, docs, record, key[1])[:1]:
             if start is None:
                 at("clock", f"a pause or extension on {day}, when the clock had not started; it cannot be paused "
@@ -256,6 +262,29 @@ def clock_record_problems(workflow: Workflow, folder: str, docs: Documents) -> l
                 at("clock", f"a pause or extension on {day} is before the clock started ({start}); "
                             "correct the date")
     return problems
+
+
+def extensions_out_of_order(workflow: Workflow, docs: Documents, record: Mapping[str, object],
+                            item: str | None) -> list[int]:
+    """The extensions of one clocks.yaml record (by their place in it) not to a later date than
+    the extension before them of the same deadline: one made after a reopening that started the
+    clock again belongs to the new deadline, and is compared with its extensions only."""
+    clock = workflow.clock_for(str(record.get("clock")))
+    extensions = record.get("extensions")
+    if clock is None or not isinstance(extensions, list):
+        return []
+    made: list[tuple[date, int, date]] = sorted(
+        (e["date"], j, e["to"]) for j, e in enumerate(extensions)
+        if isinstance(e, dict) and isinstance(e.get("date"), date) and isinstance(e.get("to"), date))
+    began = [d for d in deadlines_began(workflow, docs, clock, item) if d is not None]
+    found: list[int] = []
+    last: dict[int, date] = {}
+    for day, j, to in made:
+        deadline = bisect_right(began, day)  # the reopenings up to its day
+        if deadline in last and to <= last[deadline]:
+            found.append(j)
+        last[deadline] = to
+    return found
 
 
 def changes_before_start(workflow: Workflow, docs: Documents, record: Mapping[str, object],

@@ -12,7 +12,9 @@ what the steps recorded.  From the two, and from nowhere else, come:
 - every decision whether to conduct a review, each with its outcome and date;
 - the date of the decision to conduct, `decision.conducted_from`, where the review clocks
   start: the meeting's date, or the Independent Chair's where the chair decided;
-- the corrections that moved a date, for the clocks that count from it.
+- the corrections that moved a date, for the clocks that count from it;
+- whether the actions a closing closed are closed: while the closing stands (a reopening to
+  monitoring takes `monitoring.closed` out into its history entry, and so opens them again).
 
 Plain functions over the files as loaded (maps): the warm reports use them without the
 workflow's models.
@@ -38,6 +40,10 @@ CHAIR_DATE, MEETING_DATE = "decision.chair.date", "decision.meeting_date"
 # What each value kept in a file for people to read is worked out from: a correction of one
 # of these moves it, and every clock that counts from it.
 DERIVED_FROM = {CONDUCTED_FROM: (MEETING_DATE, CHAIR_DATE)}
+# Where a closing is recorded; a reopening to monitoring takes it out (the workflow's `afresh:`).
+CLOSED_ON = "monitoring.closed"
+# An action's status a closing gives the actions it closes without sign-off, and those an open one has.
+CLOSED, OPEN_STATUSES = "closed", ("open", "on-track", "at-risk")
 # The import entry that brings in a decision (steps/importer.py) says so in `imported:`.
 IMPORTED_DECISION = "decision"
 
@@ -200,15 +206,35 @@ def clock_start_on(workflow: Workflow, docs: Documents, clock: ClockDef, item: s
     a reopening after it may start the clock again, or take its start out to be made afresh."""
     runs = cycles(workflow, docs)
     cycle = next(c for c in reversed(runs) if c.since is None or c.since <= day)
-    then = with_derived(workflow, cycle.docs)
+    return _clock_records(workflow, clock, item, cycle.docs)[0]
+
+
+def _clock_records(workflow: Workflow, clock: ClockDef, item: str | None,
+                   docs: Documents) -> tuple[date | None, date | None]:
+    """The dates the records of one cycle start and meet `clock` (for the entry `item`) on."""
+    then = with_derived(workflow, docs)
     if clock.each is None:
-        first = clock.start_in(then)
-    else:
-        entries = lookup(then, clock.each)
-        entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == item), None) \
-            if isinstance(entries, list) else None
-        first = entry.get(clock.start or clock.due or "") if entry is not None else None
-    return _day(first)
+        return _day(clock.start_in(then)), _day(lookup(then, clock.met))
+    entries = lookup(then, clock.each)
+    entry = next((e for e in entries if isinstance(e, dict) and str(e.get(clock.item)) == item), None) \
+        if isinstance(entries, list) else None
+    if entry is None:
+        return None, None
+    return _day(entry.get(clock.start or clock.due or "")), _day(entry.get(clock.met))
+
+
+def deadlines_began(workflow: Workflow, docs: Documents, clock: ClockDef, item: str | None) -> list[date | None]:
+    """The reopenings at which `clock` (for `item`) became a new deadline, the first (None) first:
+    one whose records start and meet it as in the cycle before is the same deadline still, as the
+    clocks count it (clocks/per_case.py); a pause or extension belongs to the deadline it was made on."""
+    began: list[date | None] = []
+    before: tuple[date | None, date | None] | None = None
+    for cycle in cycles(workflow, docs):
+        records = _clock_records(workflow, clock, item, cycle.docs)
+        if records != before:
+            began.append(cycle.since)
+        before = records
+    return began
 
 
 # -- decisions -------------------------------------------------------------------------
@@ -302,3 +328,32 @@ def corrections(docs: Documents) -> list[Correction]:
 def feeds(field: str, paths: tuple[str, ...]) -> bool:
     """Whether a correction of `field` moves a value read from one of `paths` (or worked out from it)."""
     return any(field == p or field in DERIVED_FROM.get(p, ()) for p in paths)
+
+
+# -- the actions a closing closed ----------------------------------------------------------
+
+def closings(docs: Documents) -> tuple[tuple[date, date | None], ...]:
+    """When the case stood closed, the first first: from each closing to the reopening that took
+    it out (its history entry keeps the closing's date), and from the closing that stands, if any."""
+    found: list[tuple[date, date | None]] = []
+    for entry in entries(docs):
+        closed = next((_day(v) for f, v in entry.earlier if f == CLOSED_ON), None)
+        if closed is not None and entry.date is not None:
+            found.append((closed, entry.date))
+    standing = _day(lookup(docs, CLOSED_ON))
+    return (*found, (standing, None)) if standing is not None else tuple(found)
+
+
+def closing_stands(docs: Documents) -> bool:
+    """Whether the case's closing stands: a reopening to monitoring undoes it."""
+    return lookup(docs, CLOSED_ON) is not None
+
+
+def action_status(status: str | None, progress: list[str | None], signed_off: object, stands: bool) -> str | None:
+    """An action's status as the history gives it.  The record keeps what the closing wrote
+    (`closed`); once a reopening has undone that closing, an action it closed without sign-off is
+    open again, as its last progress said (`open` if none did).  An action completed or signed off
+    on its own stays so."""
+    if status != CLOSED or stands or signed_off:
+        return status
+    return next((s for s in reversed(progress) if s in OPEN_STATUSES), "open")

@@ -158,8 +158,9 @@ def apply_limits(flow: Workflow, limits: dict[str, Limit], settings: object, sho
     return problems
 
 
-def load_workflow(path: Path, shown: str) -> tuple[Workflow | None, list[Problem]]:
+def load_workflow(path: Path, shown: str,
+                  cache: yamlio.SettingsCache | None = None) -> tuple[Workflow | None, list[Problem]]:
     try:
-        return yamlio.read_checked(path, shown, lambda raw: check_workflow(raw, shown))
+        return yamlio.read_checked(path, shown, lambda raw: check_workflow(raw, shown), cache)
     except InvalidDataError as error:
         return None, [Problem.of(error)]
