@@ -109,14 +109,13 @@ class _Parsed:
         import pickle
 
         key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
-        found = self.kept.pop(key, None)
+        found = self.kept.get(key)
         if found is not None:
-            self.kept[key] = found  # the most recently used last
             return pickle.loads(found)  # our own bytes, from this process's memory
         data = _load(_roundtrip(), text, shown)
         if _plain_tree(data):
             if len(self.kept) >= self.LIMIT:
-                del self.kept[next(iter(self.kept))]
+                self.kept.clear()  # at once: `serve`'s threads share it, and each step is one dict operation
             self.kept[key] = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
         return data
 
