@@ -3,6 +3,7 @@
     python benchmarks/bench.py            # 10,000 cases (and 100 for a step): every figure of the table
     python benchmarks/bench.py --large    # 100,000 cases: the tracker cold and warm, time and memory
     python benchmarks/bench.py --quick    # tiny stores: a smoke run (the test suite uses it)
+    python benchmarks/bench.py --step     # only the step's figure (5), on 100 cases
 
 Every figure is a ratio of two medians measured in this run, on this machine, A and B
 in turn (A, B, A, B, ...: a machine that gets busier slows both alike), with the
@@ -139,6 +140,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny stores, for a smoke run")
     parser.add_argument("--large", action="store_true", help="the figures of 100,000 cases")
+    parser.add_argument("--step", action="store_true", help="only the step's figure (5), on 100 cases")
     parser.add_argument("--repeat", type=int, default=5, help="runs per median")
     parser.add_argument("--keep", type=Path, help="build the stores here and keep them (reused when there)")
     args = parser.parse_args()
@@ -169,8 +171,12 @@ def main() -> None:
                         str(work)], check=True, stdout=subprocess.DEVNULL)
         bare_env = {**env, "PYTHONPATH": str(work)}
         sizes = ([60] if args.large else [20, 45]) if args.quick else ([100_000] if args.large else [100, 10_000])
+        if args.step:
+            sizes = sizes[:1]
         stores = _stores(work, sizes, args.quick)
-        if args.large:
+        if args.step:
+            _step(bench, rc, python, bare_env, stores[sizes[0]])
+        elif args.large:
             _large(bench, rc, stores[sizes[0]])
         else:
             _figures(bench, rc, python, bare_env, floor_file, stores[sizes[0]], stores[sizes[1]])
@@ -232,14 +238,7 @@ def _figures(bench: Bench, rc: list[str], python: str, bare_env: dict[str, str],
     a, b = bench.pair(lambda i: [*rc, "site", str(out)], lambda i: floor, medium,
                       env_a=lambda i: {**env, "REVIEWCTL_TODAY": f"2026-12-{i + 1:02d}"})
     bench.ratio(f"4. warm site, {size:,} cases, against the parse floor", a, "site", b, "floor", "<= 1x")
-    # 5. a step with its commit against the bare app of that one command
-    small_case = referred(small, rc, env)
-    a, b = bench.pair(lambda i: [*rc, "triage", small_case, "--accept", "--reason", "benchmark"],
-                      lambda i: [python, "-m", "bare_triage", "triage", small_case, "--accept", "--reason", "x"],
-                      small, env_b=bare_env, undo=True)
-    small_size = sum(1 for p in (small / "cases").iterdir() if p.is_dir())
-    bench.ratio(f"5. a step with its commit (triage, {small_size:,} cases) against the bare app of triage alone", a,
-                "triage", b, "bare", "<= 1.3x")
+    small_case, small_size = _step(bench, rc, python, bare_env, small)
 
     print("\nWhat must not get slower:")
     a, b = bench.pair(lambda i: [*rc, "--help"], lambda i: [python, "-m", "bare", "--help"], small, env_b=bare_env)
@@ -266,6 +265,18 @@ def _figures(bench: Bench, rc: list[str], python: str, bare_env: dict[str, str],
                       medium)
     bench.ratio(f"12. warm validate, {size:,} cases, against show", a, "validate", b, "show")
     _validate_base(bench, rc, medium, ids)
+
+
+def _step(bench: Bench, rc: list[str], python: str, bare_env: dict[str, str], small: Path) -> tuple[str, int]:
+    """5. a step with its commit against the bare app of that one command; the case and the store's size."""
+    small_case = referred(small, rc, bench.env)
+    a, b = bench.pair(lambda i: [*rc, "triage", small_case, "--accept", "--reason", "benchmark"],
+                      lambda i: [python, "-m", "bare_triage", "triage", small_case, "--accept", "--reason", "x"],
+                      small, env_b=bare_env, undo=True)
+    small_size = sum(1 for p in (small / "cases").iterdir() if p.is_dir())
+    bench.ratio(f"5. a step with its commit (triage, {small_size:,} cases) against the bare app of triage alone", a,
+                "triage", b, "bare", "<= 1.3x")
+    return small_case, small_size
 
 
 def _validate_base(bench: Bench, rc: list[str], root: Path, ids: list[str]) -> None:

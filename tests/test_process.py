@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from helpers import PARTNERS, Cli, git, refer, snapshot
+from helpers import INVALID, PARTNERS, Cli, git, refer, refused_cleanly, snapshot, to_setup
 from ruamel.yaml import YAML
 
 
@@ -288,3 +288,32 @@ def test_template_list_and_print(cli: Cli, store: Path) -> None:
     assert source("chronology-template.csv") == "templates"
     assert cli.ok("template", "chronology-template.csv").out == "own\n"
     assert cli("template", "nope").code == 2
+
+
+def test_a_step_rewrites_only_what_it_changes_and_keeps_its_comments(cli: Cli, store: Path) -> None:
+    """A step reads the documents it does not change quickly (core/store/step.py, EditFiles) and
+    reads one again for editing when it changes it: its comments survive, and the others stay
+    byte for byte."""
+    case_id = to_setup(cli, "sar")
+    folder = store / "cases" / case_id
+    texts = {}
+    for name in ("scoping.yaml", "decision.yaml"):
+        path = folder / name
+        path.write_text(f"# {name} kept by hand\n" + path.read_text())
+        texts[name] = path.read_text()
+    git(store, "commit", "-qam", "hand notes")
+    cli.ok("amend", case_id, "decision.rationale", "criteria met, as minuted", "--reason", "minutes agreed")
+    decision = (folder / "decision.yaml").read_text()
+    assert decision.startswith("# decision.yaml kept by hand\n") and "criteria met, as minuted" in decision
+    assert (folder / "scoping.yaml").read_text() == texts["scoping.yaml"]
+    assert git(store, "show", "--name-only", "--format=", "HEAD").split() == [
+        f"cases/{case_id}/case.yaml", f"cases/{case_id}/decision.yaml"]
+
+
+def test_a_problem_in_a_document_a_step_does_not_change_is_named_with_its_line(cli: Cli, store: Path) -> None:
+    case_id = to_setup(cli, "sar")
+    path = store / "cases" / case_id / "decision.yaml"
+    path.write_text(path.read_text().replace("rationale: criteria met\n", "rationale: [criteria met]\n", 1))
+    git(store, "commit", "-qam", "a hand edit")
+    err = refused_cleanly(cli, store, INVALID, "notify", case_id, "--family", "--date", "2026-11-12")
+    assert f"cases/{case_id}/decision.yaml:4" in err and "rationale" in err, err

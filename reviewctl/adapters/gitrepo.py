@@ -20,7 +20,7 @@ from reviewctl.adapters import gitdir, gitlocks
 from reviewctl.adapters.files import write_atomic
 from reviewctl.adapters.gitcommit import fast_import, plumbing_commit
 from reviewctl.adapters.gitread import GitReader
-from reviewctl.adapters.gitrun import Git, GitError, Pending, fail, normal_key, parse_var_list, reason
+from reviewctl.adapters.gitrun import Done, Git, GitError, Pending, fail, normal_key, parse_var_list, reason
 from reviewctl.errors import BusyError, ReviewctlError, UnusableError
 
 NO_COMMIT = "0" * 40
@@ -43,6 +43,7 @@ class GitRepo(GitReader):
         self.git_dir = layout.common
         self._own_git_dir = layout.own  # this worktree's: HEAD, the index, merges, rebases
         self._settings: dict[str, str] | None = None
+        self._settings_read: Pending | None = None  # a `git var -l` started beside other work
         self._idents: dict[str, str] = {}
         self._head: tuple[str | None, str | None] | None = None  # (HEAD's commit, its branch), once read
         self._roots_held: dict[tuple[str, frozenset[str]], bool] = {}
@@ -126,10 +127,25 @@ class GitRepo(GitReader):
         return next((what for name, what in marks.items() if (self._own_git_dir / name).exists()), None)
 
     # -- settings and identity: one `git var -l` per command ---------------------------
+    def read_settings_later(self) -> None:
+        """Start the `git var -l` that `_load_settings` reads, so that it runs beside the step's
+        own checks and its `git status` (one git process less to wait for in turn)."""
+        if self._settings is None and self._settings_read is None:
+            self._settings_read = self.git.start("var", "-l")
+
+    def drop_settings_read(self) -> None:
+        """Stop a `git var -l` started and not read (the step ended before its commit)."""
+        if self._settings_read is not None:
+            self._settings_read.cancel()
+            self._settings_read = None
+
     def _load_settings(self) -> dict[str, str]:
         if self._settings is None:
-            done = self.git.run("var", "-l", check=False)
-            if done.status != 0:  # an identity git refuses to guess: the settings alone
+            started, self._settings_read = self._settings_read, None
+            done: Done | None = None
+            try:
+                done = started.wait() if started is not None else self.git.run("var", "-l")
+            except GitError:  # an identity git refuses to guess: the settings alone
                 done = self.git.run("config", "--list", check=False)
             self._settings, self._idents = parse_var_list(done.text)
         return self._settings

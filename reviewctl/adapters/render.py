@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2 import BaseLoader, BytecodeCache, Environment, StrictUndefined, TemplateError, TemplateNotFound
+from jinja2.bccache import Bucket
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from reviewctl.adapters.templatefiles import TemplateRefused, default_templates_dir, read_template, shown_path
@@ -53,6 +54,32 @@ class _ConfinedLoader(BaseLoader):
         return text, str(path), lambda: True  # one environment per rendering: never reloaded
 
 
+class _CompiledHere(BytecodeCache):
+    """Each template's compiled code, kept in memory for the rest of the process: a process
+    that runs many commands (the test suite, `serve`) compiles a letter's template once, not
+    once per step.  jinja2 keys the code by the template's name and file and checks it against
+    a hash of the source, so a template edited meanwhile is compiled again; the source itself
+    is still read, through templatefiles.py's checks, at every rendering."""
+
+    LIMIT = 256  # entries; far more templates than a store has
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.kept.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # dropped again if its source hash differs
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if len(self.kept) >= self.LIMIT:
+            self.kept.clear()
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = {False: _CompiledHere(), True: _CompiledHere()}  # by autoescape, which the compiled code holds
+
+
 def _where(error: BaseException, loader: _ConfinedLoader, shown: str) -> str:
     """`file:line` of the innermost template the error passed through, else `shown`."""
     tb, where = error.__traceback__, shown
@@ -78,7 +105,7 @@ def render_each(name: str, contexts: Iterable[dict[str, Any]], search: list[Path
     pages); each rendering runs under the same limits as one letter."""
     loader = _ConfinedLoader(search)
     env = LimitedEnvironment(loader=loader, undefined=StrictUndefined, autoescape=autoescape,
-                             keep_trailing_newline=True)
+                             keep_trailing_newline=True, bytecode_cache=_COMPILED[bool(autoescape)])
     seconds = time_allowed()
     # One memory limit for the batch: reading /proc for each of 10,000 pages costs more than the page.
     with memory_limit(MAX_MEMORY):

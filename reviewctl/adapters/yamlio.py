@@ -85,7 +85,64 @@ def _load(yaml: YAML, text: str, shown: str, private: bool = False) -> Any:
 def parse_roundtrip(text: str, shown: str, private: bool = False) -> Any:
     """Parse `text` for editing.  `shown` is the path used in error messages; `private`: the
     text holds identifiers, so a message names the line and the kind of problem, never the text."""
-    return _load(_roundtrip(), text, shown, private)
+    if private:  # identifiers are not kept, not even in memory
+        return _load(_roundtrip(), text, shown, private)
+    return _ROUNDTRIP.parse(text, shown)
+
+
+class _Parsed:
+    """Round-trip parses kept for the rest of the process, by a hash of the whole text, each
+    given out as a fresh copy (unpickled: a tenth of a millisecond, where ruamel's parse of
+    a case file takes ten).  A process that runs many commands (the test suite, `serve`, a
+    script over the API) reads the same texts again and again; one command reads the store's
+    recipients several times.  A text is parsed and checked as ever the first time, so its
+    errors are as they were; a tree holding a value that a copy might not keep exactly as
+    parsed (a timestamp's spelling, a tag) is never kept."""
+
+    LIMIT = 256  # texts: a few cases' files, many times over
+
+    def __init__(self) -> None:
+        self.kept: dict[bytes, bytes] = {}
+
+    def parse(self, text: str, shown: str) -> Any:
+        import hashlib
+        import pickle
+
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
+        found = self.kept.get(key)
+        if found is not None:
+            return pickle.loads(found)  # our own bytes, from this process's memory
+        data = _load(_roundtrip(), text, shown)
+        if _plain_tree(data):
+            if len(self.kept) >= self.LIMIT:
+                self.kept.clear()  # at once: `serve`'s threads share it, and each step is one dict operation
+            self.kept[key] = pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL)
+        return data
+
+
+_ROUNDTRIP = _Parsed()
+
+
+def _plain_tree(data: Any) -> bool:
+    """Whether every node is a map, a list, text, a number, a boolean, a date or null: what a
+    copy keeps exactly (the tests hold that it writes back byte for byte)."""
+    from datetime import date
+    from datetime import datetime as moment
+
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    todo = [data]
+    while todo:
+        node = todo.pop()
+        if type(node) is CommentedMap:
+            todo.extend(node.values())
+            todo.extend(node.keys())
+        elif type(node) is CommentedSeq:
+            todo.extend(node)
+        elif node is not None and not isinstance(node, (str, int, float)) and not (
+                isinstance(node, date) and not isinstance(node, moment)):
+            return False
+    return True
 
 
 def parse_safe(text: str, shown: str) -> Any:

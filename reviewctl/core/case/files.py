@@ -129,9 +129,15 @@ class Records:
         if checked is not None:
             self.checked = checked
 
+    def editable(self, name: str) -> Node | None:
+        """The document `name` as a map to change in place (comments and key order kept), or None
+        while the case does not have it. Here every map is one; a step's files read the documents
+        it does not change more quickly, and make one editable only when asked (core/store/step.py)."""
+        return self.docs.get(name)
+
     def doc(self, name: str) -> Node:
         """The document `name`, made empty (to be written) if the case does not have it yet."""
-        found: Node | None = self.docs.get(name)
+        found = self.editable(name)
         if found is None:
             found = self.docs[name] = yamlio.new_map()
         return found
@@ -139,7 +145,7 @@ class Records:
     def write(self, model: type[M]) -> Doc[M]:
         """The document whose model is `model`, to write by its field names (made on the first write)."""
         name = document_of(model)
-        return Doc(model, self.docs.get(name), lambda: self.doc(name))
+        return Doc(model, self.editable(name), lambda: self.doc(name))
 
 
 @dataclass

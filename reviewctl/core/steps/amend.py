@@ -185,6 +185,7 @@ def amend(store: Store, case_id: str, path: str, value: str, reason: str, option
     reason = required_text(reason, "--reason", "say why the value is corrected")
     with step_guard(store, case_id):
         edit = Edit.load(store, case_id)
+        edit.files.editable(path.strip().split(".", 1)[0].strip())  # the map `put` changes in place
         field = resolve(edit.docs, path)
         old = current(field)
         if old is None or old == "":

@@ -81,6 +81,8 @@ def _keep_earlier(edit: Edit, afresh: list[str], entry: Node) -> None:
     """Take the records the reopened case makes afresh (a new decision, a new national notice)
     out of its files, into the reopening's history entry: the earlier cycle keeps them there,
     its decision is still counted and its clocks keep the outcome they had."""
+    for name in {path.split(".", 1)[0] for path in afresh}:
+        edit.files.editable(name)  # the records are taken out of the maps the step writes
     kept = [leaf for path in afresh for leaf in leaves(plain_copy(remove_path(edit.docs, path)), path)]
     entry["afresh"] = yamlio.new_seq(afresh)
     entry["earlier"] = yamlio.new_seq([yamlio.new_map({"field": f, "value": v}) for f, v in kept])

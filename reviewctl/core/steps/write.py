@@ -134,9 +134,10 @@ def refresh_derived(edit: Edit) -> None:
     for path, value in derived(edit.store.workflow, edit.docs).items():
         name, key = path.split(".", 1)
         if value is not None:
-            edit.doc(name)[key] = value
+            if (edit.docs.get(name) or {}).get(key) != value:  # as it stands: no need to read it for editing
+                edit.doc(name)[key] = value
         elif name in edit.docs and key in edit.docs[name]:
-            del edit.docs[name][key]
+            del edit.doc(name)[key]
 
 
 def finish(edit: Edit, step: str, summary: str, options: StepOptions) -> Outcome:

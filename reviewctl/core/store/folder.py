@@ -258,6 +258,21 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
     """The raw mappings of a case's files by document name; a missing file is absent (and so is
     any document not in `only`, when it is given)."""
     from reviewctl.adapters import yamlio  # lazy: loads 4 more modules
+
+    docs: dict[str, Node] = {}
+    for name, (text, shown) in read_texts(store, case_id, only).items():
+        if roundtrip:
+            data = yamlio.parse_roundtrip(text, shown)
+        else:
+            data = yamlio.parse_fast(text, shown) if fast else yamlio.parse_safe(text, shown)
+        checked = checked_document(name, data, shown)
+        docs[name] = checked if checked is not None else yamlio.new_map() if roundtrip else {}
+    return docs
+
+
+def read_texts(store: Store, case_id: str, only: frozenset[str] | None = None) -> dict[str, tuple[str, str]]:
+    """The texts of a case's files by document name, each with its path as messages show it."""
+    from reviewctl.adapters import yamlio  # lazy: loads 4 more modules
     from reviewctl.core.case.documents import DOCUMENT_FILES  # lazy: loads pydantic
 
     folder = store.existing_case_dir(case_id)
@@ -268,23 +283,22 @@ def read_documents(store: Store, case_id: str, roundtrip: bool, fast: bool = Fal
         raise link_problem(store, folder / linked[0]).error()
     present = {name for name, _ in listed}
     where = store.shown(folder)
-    docs: dict[str, Node] = {}
+    texts: dict[str, tuple[str, str]] = {}
     for name, filename in DOCUMENT_FILES.items():
         if filename not in present or (only is not None and name not in only):
             continue
-        path = folder / filename
         shown = f"{where}/{filename}"
-        text = yamlio.read_text(path, shown)
-        if roundtrip:
-            data = yamlio.parse_roundtrip(text, shown)
-        else:
-            data = yamlio.parse_fast(text, shown) if fast else yamlio.parse_safe(text, shown)
-        if data is None:
-            if name == "case":  # every other document may start empty; the case cannot
-                raise InvalidDataError("is empty (no keys at all); bring back the last committed version with "
-                                       "`git restore`, then repeat", path=shown)
-            data = yamlio.new_map() if roundtrip else {}
-        if not isinstance(data, dict):
-            raise InvalidDataError("must be a mapping of keys", path=shown, line=1)
-        docs[name] = data
-    return docs
+        texts[name] = (yamlio.read_text(folder / filename, shown), shown)
+    return texts
+
+
+def checked_document(name: str, data: object, shown: str) -> Node | None:
+    """A document as parsed, refused unless it is a mapping; None: empty, as any but the case may be."""
+    if data is None:
+        if name == "case":  # every other document may start empty; the case cannot
+            raise InvalidDataError("is empty (no keys at all); bring back the last committed version with "
+                                   "`git restore`, then repeat", path=shown)
+        return None
+    if not isinstance(data, dict):
+        raise InvalidDataError("must be a mapping of keys", path=shown, line=1)
+    return data

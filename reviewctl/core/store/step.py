@@ -17,7 +17,7 @@ from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.case.files import CaseFiles
 from reviewctl.core.case.paths import Documents
 from reviewctl.core.case.views import Doc, Node
-from reviewctl.core.store.folder import Store
+from reviewctl.core.store.folder import Store, checked_document, read_texts
 from reviewctl.core.store.recorded import plain_copy
 from reviewctl.core.workflow.conformance import case_problems, missing_requirements
 from reviewctl.core.workflow.load import Act, Transition
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from reviewctl.core.privacy.pattern_guard import Hit
 from reviewctl.adapters.calendar import FIRST_YEAR, LAST_YEAR
 from reviewctl.core.workflow.conformance import type_problems
-from reviewctl.errors import RefusedError, UsageError
+from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
 M = TypeVar("M", bound="BaseModel")
 
@@ -73,6 +73,58 @@ class StepOptions:
 
 
 @dataclass
+class EditFiles(CaseFiles):
+    """A case loaded for a step.  case.yaml, which every step writes, is read for editing at once;
+    every other document is read fast (libyaml, plain maps) for the checks, and read again for
+    editing (ruamel's round trip, which keeps comments and key order) only when the step asks
+    to change it (`editable`, through `doc` and `write`): a case late in the process has a
+    dozen documents, and a step changes one or two of them."""
+
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # not yet editable: name -> (text, shown)
+    before: Documents = field(default_factory=dict)  # every document as loaded, plain
+
+    @classmethod
+    def read(cls, store: Store, case_id: str) -> EditFiles:
+        texts = read_texts(store, case_id)
+        docs: dict[str, Node] = {}
+        fast: dict[str, tuple[str, str]] = {}
+        for name, (text, shown) in texts.items():
+            data = None
+            if name != "case":
+                try:
+                    data = yamlio.parse_fast(text, shown)
+                    fast[name] = (text, shown)
+                except InvalidDataError:  # refused as the round trip words it, line and all
+                    pass
+            if name not in fast:
+                data = yamlio.parse_roundtrip(text, shown)
+            docs[name] = _document(name, data, shown, roundtrip=name not in fast)
+        files = cls(case_id, store.case_dir(case_id), docs, texts=fast)
+        files.before = plain_copy(docs)
+        return files
+
+    def editable(self, name: str) -> Node | None:
+        kept = self.texts.pop(name, None)
+        if kept is not None and name in self.docs:
+            if plain_copy(self.docs[name]) != self.before.get(name):  # a change to a plain map would be lost
+                raise AssertionError(f"{name}.yaml was changed before it was made editable")
+            text, shown = kept
+            self.docs[name] = _document(name, yamlio.parse_roundtrip(text, shown), shown, roundtrip=True)
+            self.before[name] = plain_copy(self.docs[name])
+        return self.docs.get(name)
+
+    def open_all(self) -> None:
+        """Every document as a round-trip map, which knows the line of each value (for a message)."""
+        for name in list(self.texts):
+            self.editable(name)
+
+
+def _document(name: str, data: object, shown: str, roundtrip: bool) -> Node:
+    checked = checked_document(name, data, shown)
+    return checked if checked is not None else yamlio.new_map() if roundtrip else {}
+
+
+@dataclass
 class Edit:
     """One case, loaded for editing (`files`: typed views over its round-trip maps), and the
     documents to write beside them."""
@@ -92,8 +144,8 @@ class Edit:
 
     @classmethod
     def load(cls, store: Store, case_id: str) -> Edit:
-        files = store.case(case_id, roundtrip=True)
-        edit = cls(store, files, before=plain_copy(files.docs))
+        files = EditFiles.read(store, case_id)
+        edit = cls(store, files, before=files.before)  # one dict: a document made editable updates it
         edit.check()
         return edit
 
@@ -127,6 +179,9 @@ class Edit:
     def check(self) -> None:
         folder = self.store.shown(self.files.folder)
         problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
+        if problems and isinstance(self.files, EditFiles) and self.files.texts:
+            self.files.open_all()  # read again for editing: the problem's line, as a round-trip map knows it
+            problems = case_problems(self.store.workflow, folder, self.case_id, self.docs)
         if problems:
             raise problems[0].error()
 
@@ -138,6 +193,8 @@ class Edit:
             # of a step's own time. A step changes values, never only comments or key order.
             if name in self.before and plain_copy(data) == self.before[name]:
                 continue
+            if isinstance(self.files, EditFiles) and name in self.files.texts:
+                raise AssertionError(f"{name}.yaml was changed without being made editable (Records.editable)")
             out[folder / DOCUMENT_FILES[name]] = yamlio.dump(data)
         out.update(self.extra)
         return out

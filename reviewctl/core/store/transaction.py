@@ -169,7 +169,18 @@ def step_guard(store: Store, case_id: str, locked: bool = False) -> Iterator[Non
     `locked`: the caller already holds the lock (a step that changes two cases).
     """
     repo = store.repo
-    repo.identity()  # fail before anything is done when git cannot commit
+    repo.read_settings_later()  # the commit's identity and settings, read beside the checks below
+    try:
+        repo.identity()  # fail before anything is done when git cannot commit
+        with _guarded(store, case_id, locked):
+            yield
+    finally:
+        repo.drop_settings_read()  # no git process outlives the step
+
+
+@contextmanager
+def _guarded(store: Store, case_id: str, locked: bool) -> Iterator[None]:
+    repo = store.repo
     with contextlib.nullcontext() if locked else store_lock(store):
         refuse_if_interrupted(store)
         underway = repo.operation_in_progress()
