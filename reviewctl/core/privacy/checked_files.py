@@ -19,7 +19,7 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from reviewctl.core.privacy.redaction import publishable, record_files
+from reviewctl.core.privacy.published_files import publishable, record_files
 from reviewctl.core.store.folder import Store
 
 KEY = "checked"  # publication.yaml's key

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewctl.core.case.documents import DOCUMENT_FILES
+from reviewctl.core.privacy.published_files import Findings
 from reviewctl.errors import RefusedError, ReviewctlError
 
 if TYPE_CHECKING:
@@ -121,7 +122,6 @@ def check_entry(edit: Edit) -> None:
     if not confidential:
         return
     from reviewctl.core.privacy.redaction import (  # only for a case with identifiers  # lazy: loads secrets, xml
-        Findings,
         Guard,
         text_findings,
     )

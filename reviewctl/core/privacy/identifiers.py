@@ -24,12 +24,12 @@ from reviewctl.core.privacy import folding
 from reviewctl.core.privacy import key_entry as keyentry
 from reviewctl.core.privacy import recipient_list as recipientlist
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, KeysUnavailable, case_entry
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE as IDENTIFIERS_FILE
+from reviewctl.core.privacy.published_files import LEGACY_FILE as LEGACY_FILE
 from reviewctl.core.privacy.recipient_list import recipients, store_id, trusted
 from reviewctl.core.store.folder import Store
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
 
-IDENTIFIERS_FILE = "identifiers.age"
-LEGACY_FILE = "confidential.yaml"
 # `--set KIND=VALUE`: the kinds, and the list each goes in.
 KINDS = {"name": "names", "dob": "dates_of_birth", "address": "addresses", "nhs": "nhs_numbers", "other": "other"}
 

@@ -30,7 +30,7 @@ from reviewctl.core.case.review_records import Notes
 from reviewctl.core.privacy import folding, patterns
 from reviewctl.core.privacy.entry_guard import added_texts
 from reviewctl.core.privacy.extract import Extracted, extract, uncheckable_parts
-from reviewctl.core.privacy.redaction import Findings, has_bidi, masked, own_lines, publishable, withheld_label
+from reviewctl.core.privacy.published_files import Findings, has_bidi, masked, own_lines, publishable, withheld_label
 from reviewctl.core.store.step import Allowance
 from reviewctl.core.workflow.acts import Act
 from reviewctl.errors import RefusedError, UsageError

@@ -16,17 +16,23 @@ file or folder that holds one (`<file 2 of 3, name withheld>`).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.privacy import folding, identifiers, written_dates
-from reviewctl.core.privacy.extract import Extracted, extract, uncheckable_parts
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
+from reviewctl.core.privacy.extract import Extracted, extract
+from reviewctl.core.privacy.identifiers import Confidential
+from reviewctl.core.privacy.published_files import (
+    Findings,
+    has_bidi,
+    masked,
+    own_lines,
+    publishable,
+    withheld_label,
+)
 from reviewctl.core.store.folder import Store
 from reviewctl.errors import InvalidDataError
 
@@ -44,7 +50,6 @@ _STREETS = {"road": "rd", "street": "st", "lane": "ln", "avenue": "ave", "close"
 _STREETS.update({short: full for full, short in list(_STREETS.items())})
 # Bidirectional embeddings, overrides and isolates: "\u202enotelpmaxE\u202c" shows as a
 # name that the text does not hold, so a text with them is not checked but refused.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NAME_PARTS = re.compile(r"[\-‐‑‒–—―−]+")  # every dash a double-barrelled name is written with
 
 
@@ -196,71 +201,11 @@ class Guard:
         return f"<a part whose name is withheld>{what}"
 
 
-@dataclass
-class Findings:
-    places: list[str] = field(default_factory=list)  # `file:line (kind)`
-    unreadable: list[str] = field(default_factory=list)  # files that cannot be read as text
-    bidi: list[str] = field(default_factory=list)  # files whose text can show what it does not hold
-    parts: list[str] = field(default_factory=list)  # `file:part (what)`: parts of Office files that cannot be checked
-
-    def __bool__(self) -> bool:
-        return bool(self.places or self.unreadable or self.bidi or self.parts)
-
-    def describe(self) -> str:
-        said = []
-        if self.places:
-            said.append(f"a confidential identifier appears in {', '.join(self.places)}")
-        if self.unreadable:
-            said.append(f"{', '.join(self.unreadable)} cannot be read as text, so cannot be checked "
-                        "(save it as UTF-8 text or .docx, put the file itself in place of a link, or move it out of "
-                        "the case folder)")
-        if self.bidi:
-            verb = "contains" if len(self.bidi) == 1 else "contain"
-            said.append(f"{', '.join(self.bidi)} {verb} bidirectional control characters, which can hide "
-                        "text, so cannot be checked (remove them)")
-        if self.parts:
-            said.append(uncheckable_parts(self.parts))
-        return "; ".join(said)
-
-
 def guard_for(store: Store, case_id: str) -> Guard:
     """The case's identifiers, decrypted in memory, ready to scan with."""
 
     confidential = identifiers.read(store, case_id)
     return Guard.build(confidential, store.config.redaction.allow) if confidential else Guard()
-
-
-def record_files(folder: Path) -> set[Path]:
-    """The case's own YAML records, which are never published, and its identifiers."""
-    return {*(folder / f for f in DOCUMENT_FILES.values()), folder / LEGACY_FILE, folder / IDENTIFIERS_FILE,
-            *(folder / "chronology").glob("*.yaml")}
-
-
-def publishable(store: Store, case_id: str) -> list[Path]:
-    """Every file of the case folder but its records: reports, letters, notices, evidence,
-    whatever their extension (links included, to be named as unreadable)."""
-    folder = store.case_dir(case_id)
-    records = record_files(folder)
-    found = []
-    for top, dirs, files in os.walk(folder):
-        here = Path(top)
-        found += [here / d for d in dirs if (here / d).is_symlink()]
-        found += [p for p in (here / f for f in files) if p not in records]
-    return sorted(found)
-
-
-def withheld_label(path: Path) -> str:
-    """A file or folder as a message shows it when its name holds an identifier: by its
-    place among its kind in its folder, in code point order (`<file 2 of 3, name withheld>`)."""
-    folder = path.is_dir() and not path.is_symlink()
-    kin = sorted(p.name for p in path.parent.iterdir() if (p.is_dir() and not p.is_symlink()) == folder)
-    what = "folder" if folder else "file"
-    return f"<{what} {kin.index(path.name) + 1} of {len(kin)}, name withheld>"
-
-
-def has_bidi(text: str) -> bool:
-    """Whether `text` holds bidirectional controls, which can show what it does not hold."""
-    return _BIDI.search(text) is not None
 
 
 class _Names:
@@ -283,7 +228,7 @@ class _Names:
             kinds = self.kinds.get(part)
             if kinds is None:
                 kinds = self.kinds[part] = {kind for _, kind in self.guard.scan(part)}
-            hidden = _BIDI.search(part) is not None
+            hidden = has_bidi(part)
             if not (kinds or hidden):
                 shown = f"{shown}/{part}"
                 continue
@@ -295,25 +240,6 @@ class _Names:
                 if hidden:
                     self.found.bidi.append(f"{shown} (its name)")
         return shown
-
-
-def own_lines(store: Store) -> tuple[str, ...]:
-    """The partnership's own name, postal address and signature lines (reviewctl.yaml), which every
-    letter carries at its head and foot: an office's address, not a person's."""
-    config = store.config
-    # A line of one word is left out: masking it would hide a person of that name anywhere.
-    return tuple(line for line in (config.partnership, *config.address, *config.signature) if len(line.split()) >= 2)
-
-
-def masked(text: str, own: tuple[str, ...]) -> str:
-    """`text` with each of `own` blanked where it stands whole (any case, any run of spaces or
-    line breaks between its words), keeping every offset and line break."""
-    for line in own:
-        pattern = r"\s+".join(re.escape(word) for word in line.split())
-        text = re.sub(pattern, lambda m: "".join(c if c == "\n" else " " for c in m.group()), text,
-                      flags=re.IGNORECASE)
-    return text
-
 
 
 def _own_masked(store: Store, extracted: Extracted) -> Extracted:
@@ -343,7 +269,7 @@ def findings(store: Store, case_id: str) -> Findings:
         if extracted is None:
             result.unreadable.append(shown)
             continue
-        if _BIDI.search(extracted.text):
+        if has_bidi(extracted.text):
             result.bidi.append(shown)
         result.places += guard.places(_own_masked(store, extracted), shown)
         result.parts += [f"{shown}:{guard.withheld(part)}" for part in extracted.uncheckable]
@@ -360,7 +286,7 @@ def text_findings(store: Store, case_id: str, texts: Mapping[str, str | Extracte
     for shown, text in texts.items() if guard else ():
         if isinstance(text, str):
             text = Extracted(text, [""] * (text.count("\n") + 1) if shown.startswith("--") else None)
-        if _BIDI.search(text.text):
+        if has_bidi(text.text):
             found.bidi.append(shown)
         found.places += guard.places(_own_masked(store, text), shown)
         found.parts += [f"{shown}:{guard.withheld(part)}" for part in text.uncheckable]

@@ -12,7 +12,8 @@ from reviewctl.core.case.views import Row
 from reviewctl.core.privacy import checked_files
 from reviewctl.core.privacy.extract import Extracted
 from reviewctl.core.privacy.pattern_guard import published_hits
-from reviewctl.core.privacy.redaction import Findings, findings, text_findings
+from reviewctl.core.privacy.published_files import Findings
+from reviewctl.core.privacy.redaction import findings, text_findings
 from reviewctl.core.signing.verify import require_verified
 from reviewctl.core.steps.home_office import approved_letter
 from reviewctl.core.steps.set_up import slug
