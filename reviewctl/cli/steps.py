@@ -72,7 +72,7 @@ def triage(
     *, options: StepOptions,
 ) -> Outcome:
     """Triage a referral: --accept (to scoping) or --no-further-action (letter to the referrer)."""
-    from reviewctl.core.steps.referral import triage as core_triage  # lazy: loads pydantic, secrets
+    from reviewctl.core.steps.triage import triage as core_triage  # lazy: loads pydantic
 
     if accept == no_further_action:
         raise UsageError("give exactly one of --accept or --no-further-action")

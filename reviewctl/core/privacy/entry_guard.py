@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reviewctl.core.case.documents import DOCUMENT_FILES
-from reviewctl.core.privacy.published_files import Findings
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, LEGACY_FILE, Findings, stored_as
 from reviewctl.errors import RefusedError, ReviewctlError
 
 if TYPE_CHECKING:
@@ -58,8 +58,6 @@ def _vocabulary(edit: Edit) -> set[str]:
 
 def added_texts(edit: Edit) -> dict[str, str | Extracted]:
     """What the step adds, by how a message names it: `--summary`, or a file's path."""
-    from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE  # lazy: loads secrets, pyrage
-
     texts: dict[str, str | Extracted] = {}
     vocabulary = _vocabulary(edit)
     for name, data in edit.docs.items():
@@ -102,12 +100,12 @@ def file_text(store: Store, target: Path, data: str | bytes) -> Extracted:
 
 def check_entry(edit: Edit) -> None:
     """Refuse the step if anything it adds holds one of the case's identifiers."""
-    from reviewctl.core.privacy import identifiers  # lazy: loads secrets, pyrage
-
     store = edit.store
     confidential = edit.identifiers
-    if confidential is None and identifiers.stored_as(store, edit.case_id) is None:
-        return
+    if confidential is None and stored_as(store, edit.case_id) is None:
+        return  # no identifiers: the key store and encryption are not even loaded
+    from reviewctl.core.privacy import identifiers  # lazy: loads secrets, pyrage
+
     texts = added_texts(edit)
     if not texts:
         return

@@ -26,6 +26,7 @@ from reviewctl.core.privacy import recipient_list as recipientlist
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, KeysUnavailable, case_entry
 from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE as IDENTIFIERS_FILE
 from reviewctl.core.privacy.published_files import LEGACY_FILE as LEGACY_FILE
+from reviewctl.core.privacy.published_files import stored_as as stored_as
 from reviewctl.core.privacy.recipient_list import recipients, store_id, trusted
 from reviewctl.core.store.folder import Store
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError
@@ -87,14 +88,6 @@ class Sealed:
     ciphertext: str
     secrets: list[str]  # the case's keys, newest first (the first encrypts)
     entry: str | None  # a new key-store entry to write, or None when the key is unchanged
-
-
-def stored_as(store: Store, case_id: str) -> str | None:
-    """"encrypted", "plain" (confidential.yaml, from before encryption) or None."""
-    folder = store.case_dir(case_id)
-    if (folder / IDENTIFIERS_FILE).is_file():
-        return "encrypted"
-    return "plain" if (folder / LEGACY_FILE).is_file() else None
 
 
 def case_keys(store: Store, case_id: str) -> list[str]:

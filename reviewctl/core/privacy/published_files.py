@@ -97,4 +97,9 @@ def masked(text: str, own: tuple[str, ...]) -> str:
     return text
 
 
-
+def stored_as(store: Store, case_id: str) -> str | None:
+    """"encrypted", "plain" (confidential.yaml, from before encryption) or None."""
+    folder = store.case_dir(case_id)
+    if (folder / IDENTIFIERS_FILE).is_file():
+        return "encrypted"
+    return "plain" if (folder / LEGACY_FILE).is_file() else None
