@@ -179,6 +179,16 @@ class GitRepo(GitReader):
         return Status(self, self.git.start("--no-optional-locks", "status", "--porcelain=v2", "--branch", "-z",
                                            "--untracked-files=all", "--", pathspec))
 
+    def changes_later(self, pathspec: str) -> Changes:
+        """The paths under `pathspec` that differ from HEAD (staged or not) or are untracked,
+        started now and read by `Changes.paths()`: for a pull request's check, which needs
+        only the paths. Two plumbing commands run at once (`diff-index` against HEAD, and
+        `ls-files --others`), where `git status` of a work tree of 164,000 files took 0.6 s."""
+        return Changes(self, pathspec, [
+            self.git.start("--no-optional-locks", "diff-index", "-z", "--name-only", "HEAD", "--", pathspec),
+            self.git.start("--no-optional-locks", "ls-files", "-z", "--others", "--exclude-standard", "--",
+                           pathspec)])
+
     def _status_paths(self, text: str) -> list[str]:
         entries = text.split("\0")
         head: str | None = None
@@ -378,6 +388,27 @@ class GitRepo(GitReader):
         if done.status != 0:
             raise UnusableError(f"git push failed: {reason(done.err)}; sync again to take in others' work")
         return ["pushed"]
+
+
+class Changes:
+    """`diff-index` and `ls-files --others` running beside the command (GitRepo.changes_later)."""
+
+    def __init__(self, repo: GitRepo, pathspec: str, pending: list[Pending]) -> None:
+        self.repo, self.pathspec, self.pending = repo, pathspec, pending
+
+    def paths(self) -> list[str]:
+        found: list[str] = []
+        try:
+            for pending in self.pending:
+                found += [p for p in pending.wait().out.decode("utf-8", "surrogateescape").split("\0") if p]
+        except GitError:
+            self.cancel()
+            return self.repo.changed_paths(self.pathspec)  # no HEAD yet, say: git status tells it
+        return found
+
+    def cancel(self) -> None:
+        for pending in self.pending:
+            pending.cancel()
 
 
 class Status:

@@ -22,7 +22,7 @@ from reviewctl.core.workflow.load import Act
 from reviewctl.errors import ReviewctlError, UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.adapters.gitrepo import Status
+    from reviewctl.adapters.gitrepo import Changes
 
 
 def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
@@ -35,7 +35,7 @@ def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
     """
     # A pull request's changes in the work tree: git's status of a big store is slow, so it
     # runs while the settings, templates and history are read.
-    status = store.repo.changed_paths_later(store.repo_path(store.root)) if base is not None else None
+    status = store.repo.changes_later(store.repo_path(store.root)) if base is not None else None
     try:
         return _validate(store, base, status)
     finally:
@@ -43,7 +43,7 @@ def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
             status.cancel()  # no git left running when the check ends early or fails
 
 
-def _validate(store: Store, base: str | None, status: Status | None) -> list[Problem]:
+def _validate(store: Store, base: str | None, status: Changes | None) -> list[Problem]:
     from reviewctl.core.signing.verify import approval_problems  # lazy: loads 3 more modules
 
     problems = _settings_problems(store)
