@@ -65,3 +65,20 @@ def test_kept_checks_follow_what_the_base_says(cli: Cli, signed: Path, keys: dic
     git(signed, "commit", "-qam", "a key revoked by hand", "--no-gpg-sign")
     worked_out.clear()
     assert cli("validate").code == 3 and worked_out == [case_id]
+
+
+def test_a_kept_check_names_the_base_it_is_checked_against_now(cli: Cli, signed: Path, keys: dict[str, Path],
+                                                                  tmp_path: Path) -> None:
+    approved(cli, signed, keys, tmp_path)
+    git(signed, "branch", "strict")
+    git(signed, "checkout", "-q", "strict")
+    signers = signed / ".reviewctl" / "allowed_signers"
+    signers.write_text("".join(line for line in signers.read_text().splitlines(keepends=True) if "carol" not in line))
+    git(signed, "commit", "-qam", "carol's key revoked on the strict branch", "--no-gpg-sign")
+    git(signed, "checkout", "-q", "main")
+    git(signed, "config", "reviewctl.base", "strict")
+    assert "not in the allowed signers of strict" in cli("validate").out
+    git(signed, "branch", "-m", "strict", "renamed")
+    git(signed, "config", "reviewctl.base", "renamed")
+    found = cli("validate").out
+    assert "not in the allowed signers of renamed" in found and "of strict" not in found

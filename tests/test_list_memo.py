@@ -4,6 +4,9 @@ the same bytes while nothing changed, and never once anything that goes into the
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -70,3 +73,30 @@ def test_a_damaged_memo_is_not_read(cli: Cli, store: Path) -> None:
     made = warm(cli, store)
     (store / ".git" / MEMO_NAME).write_bytes(b"not a key\n[]\n")
     assert rows(cli) == made
+
+
+def test_a_memo_that_cannot_be_written_costs_nothing_but_time(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # A full disk or a quota on .git, as a limit on the size of a file a process may write:
+    # the tracker still comes out whole, and no half memo is kept.
+    refer(cli), refer(cli, "sar")
+    made = warm(cli, store)
+    (store / ".git" / MEMO_NAME).unlink()
+    limited = ("import resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200)); "
+               "sys.argv = ['reviewctl', 'list', '--format', 'json']; "
+               "from reviewctl.cli.app import run; run()")
+    done = subprocess.run([sys.executable, "-c", limited], cwd=store, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == made
+    assert not (store / ".git" / MEMO_NAME).exists()
+    assert not list((store / ".git").glob(".reviewctl-list-json.*"))
+
+
+def test_the_kept_output_goes_out_as_a_fresh_one_would(cli: Cli, store: Path) -> None:
+    # Through stdout's own encoding: a subject with an accent, to a Latin-1 terminal.
+    cli.ok("refer", "--type", "sar", "--subject", "Adult É", "--referrer", "Fictional Shire Police",
+           "--received", "2026-11-02", "--summary", "Fictional summary for tests", "--agency", "Police")
+    warm(cli, store)
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    runs = [subprocess.run([sys.executable, "-m", "reviewctl", "list", "--format", "json"], cwd=store,
+                           capture_output=True, env=env, timeout=120).stdout for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2] and "É".encode("latin-1") in runs[0]

@@ -198,7 +198,8 @@ class GitReader:
         except GitError as error:
             raise fail(error, f"reading {commit[:10]}") from None
         found: dict[str, str | None] = dict.fromkeys(paths)
-        for path, line in zip(asked, out.decode("utf-8", "surrogateescape").splitlines(), strict=True):
+        lines = out.decode("utf-8", "surrogateescape").split("\n")[:len(asked)]  # not splitlines: U+2028 is no end
+        for path, line in zip(asked, lines, strict=True):
             kind, _, oid = line.partition(" ")
             found[path] = oid if kind == "blob" else None  # "<name> missing" has no "blob"
         return found
@@ -207,11 +208,17 @@ class GitReader:
         """The text of each blob id, through one cat-file process."""
         if not blobs:
             return {}
-        out = self.git.run("cat-file", "--batch", stdin="".join(f"{b}\n" for b in blobs).encode()).out
+        try:
+            out = self.git.run("cat-file", "--batch", stdin="".join(f"{b}\n" for b in blobs).encode()).out
+        except GitError as error:
+            raise fail(error, "reading blobs") from None
         found, at = {}, 0
         for blob in blobs:
             end = out.index(b"\n", at)
-            size = int(out[at:end].split()[2])
+            header = out[at:end].split()
+            if len(header) != 3:  # "<blob> missing" (a partial clone, say)
+                raise UnusableError(f"git has no object {blob[:10]}; fetch the base branch again, then repeat")
+            size = int(header[2])
             found[blob] = out[end + 1:end + 1 + size].decode("utf-8", errors="replace")
             at = end + 1 + size + 1
         return found

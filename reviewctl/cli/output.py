@@ -11,7 +11,10 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reviewctl.core.reports.output_memo import Keeper
 
 # C0 and C1 control characters, DEL, the line and paragraph separators, and the
 # bidirectional overrides that reorder what a terminal shows: a summary or an agency's
@@ -68,7 +71,7 @@ def as_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def stream_json(items: Iterable[Any], also: IO[str] | None = None) -> None:
+def stream_json(items: Iterable[Any], also: Keeper | None = None) -> None:
     """A JSON array written an item at a time (one a line): a big report is never one string.
     `also`: a file that gets the same text (a memo of the output for the next run)."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per item

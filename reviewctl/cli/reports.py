@@ -141,6 +141,7 @@ def _json_rows(store: Store, index: Index, today: date, filters: object,
                rows: Iterator[Mapping[str, object]]) -> None:
     """The tracker as JSON: the output kept from the last run with the same inputs when there is one
     (core/reports/output_memo.py), else made row by row and kept for the next."""
+    import io  # lazy: only where it is needed
     import shutil  # lazy: only where it is needed
 
     from reviewctl.cli.output import stream_json  # lazy: only where it is needed
@@ -149,10 +150,9 @@ def _json_rows(store: Store, index: Index, today: date, filters: object,
     key = output_memo.memo_key(index, today, repr(filters))
     kept = output_memo.read(store, key)
     if kept is not None:
-        with kept:
-            sys.stdout.flush()
-            shutil.copyfileobj(kept, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+        # Through stdout's own text layer, as a fresh run writes: its encoding and newlines.
+        with io.TextIOWrapper(kept, encoding="utf-8", newline="") as text:
+            shutil.copyfileobj(text, sys.stdout)
         return
     with output_memo.writing(store, key) as memo:
         stream_json(rows, memo)

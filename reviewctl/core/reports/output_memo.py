@@ -60,10 +60,28 @@ def read(store: Store, key: str | None) -> IO[bytes] | None:
     return handle
 
 
+class Keeper:
+    """Where the output goes as it is made, to be kept: a write that fails (a full disk, a
+    quota) gives the memo up, never the command, whose output goes on."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle: IO[str] | None = handle
+        self.given_up = False
+
+    def write(self, text: str) -> None:
+        if self.handle is None:
+            return
+        try:
+            self.handle.write(text)
+        except OSError:
+            self.given_up, self.handle = True, None
+
+
 @contextmanager
-def writing(store: Store, key: str | None) -> Iterator[IO[str] | None]:
-    """A file to write the output into as it is made, kept as the memo for `key` when the
-    block ends without an error; None (nothing kept) without a key or a writable .git."""
+def writing(store: Store, key: str | None) -> Iterator[Keeper | None]:
+    """What to write the output into as it is made, kept as the memo for `key` when the
+    block ends without an error and every write went through; None (nothing kept) without
+    a key or a writable .git."""
     path = _path(store) if key is not None else None
     if path is None:
         yield None
@@ -76,10 +94,18 @@ def writing(store: Store, key: str | None) -> Iterator[IO[str] | None]:
     done = False
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(f"{key}\n")
-            yield handle
-        os.replace(tmp, path)
-        done = True
+            keeper = Keeper(handle)
+            keeper.write(f"{key}\n")
+            yield keeper
+            try:
+                handle.flush()
+            except OSError:
+                keeper.given_up = True
+        if not keeper.given_up:
+            os.replace(tmp, path)
+            done = True
+    except OSError:
+        pass  # the memo is only a saving: the output itself has gone out
     finally:
         if not done:
             Path(tmp).unlink(missing_ok=True)

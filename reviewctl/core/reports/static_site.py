@@ -173,7 +173,7 @@ _PART: _Part | None = None
 def _case_pages(part: _Part, count: int) -> list[str]:
     """Write every case's page; their file names."""
     workers = min(os.cpu_count() or 1, 8)
-    if count < PARALLEL_FROM or workers < 2:
+    if count < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
         return _render_share(part, 0, 1)
     global _PART
     part.pages.index.details()  # read once here, not once in each worker

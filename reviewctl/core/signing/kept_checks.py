@@ -81,7 +81,8 @@ class KeptChecks:
             return None
         mine = tuple(commit for commit, _ in known.by_case.get(case_id, []))
         merges = tuple(commit for commit, _, message in known.merges if case_id in message)
-        return (folder, base.fingerprint, base_type, mine, merges, base.commit if base.former else None)
+        # base.ref: a check's reason names the base it was checked against.
+        return (folder, base.ref, base.fingerprint, base_type, mine, merges, base.commit if base.former else None)
 
     def get(self, case_id: str, key: Key) -> list[Check] | None:
         found = self.checks.get(case_id)

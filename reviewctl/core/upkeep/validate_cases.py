@@ -80,7 +80,7 @@ def _check_in_worker(task: tuple[list[str], bool]) -> list[Checked]:
 def check_cases(store: Store, folders: list[Path], trust_checked: bool = True) -> list[Checked]:
     """Each folder's checks, in order; over the machine's cores when there are many."""
     workers = min(os.cpu_count() or 1, 8)
-    if len(folders) < PARALLEL_FROM or workers < 2:
+    if len(folders) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
         return [check_case(store, f, trust_checked) for f in folders]
     # Imported here: `validate --base` on a pull request checks a case or two, with no workers.
     from concurrent.futures import ProcessPoolExecutor  # lazy: loads concurrent
