@@ -115,3 +115,23 @@ def test_a_digest_that_looks_like_a_number_is_not_taken_for_one(cli: Cli, store:
     assert hashlib.sha256(text.encode()).hexdigest() in load(store / "cases" / case_id / "publication.yaml")[
         "checked"].values()
     assert cli("validate").code == 0
+
+
+def test_the_record_stands_only_for_what_the_scan_was_made_with(cli: Cli, store: Path, tmp_path: Path) -> None:
+    # The partnership's address heads every letter and is no identifier; once the settings
+    # give another address, the old one in the published letters is a street address and a
+    # postcode like any other, and a plain validate scans again to say so.
+    config = store / "reviewctl.yaml"
+    config.write_text(config.read_text().replace(
+        "\naddress: []\n", "\naddress: [Fictional House, 1 Example Street, Exampletown, EX1 1AA]\n"))
+    git(store, "commit", "-qam", "the partnership's address")
+    case_id = published(cli, store, tmp_path)
+    assert load(store / "cases" / case_id / "publication.yaml")["checked_with"]
+    assert cli("validate").code == 0
+    config.write_text(config.read_text().replace("1 Example Street, Exampletown, EX1 1AA",
+                                                 "2 Other Street, Othertown, EX2 2BB"))
+    git(store, "commit", "-qam", "the partnership moved")
+    found = problems(cli)
+    assert any("published case" in p and "(street address)" in p and "(postcode)" in p for p in found), found
+    err = refused_cleanly(cli, store, REFUSED, "redaction-check", case_id)
+    assert "street address" in err

@@ -211,6 +211,7 @@ class Publication(Strict, frozen=True):
     # The sha256 of every publishable file, by its path in the case, as publish checked them
     # (core/privacy/checked_files.py): validate scans again only the files that differ.
     checked: dict[str, str] = {}
+    checked_with: str | None = None  # the patterns, own lines and professionals they were checked with, as a digest
 
 
 class Impact(Strict, frozen=True):

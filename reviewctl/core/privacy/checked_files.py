@@ -23,6 +23,7 @@ from reviewctl.core.privacy.published_files import publishable, record_files
 from reviewctl.core.store.folder import Store
 
 KEY = "checked"  # publication.yaml's key
+CONTEXT_KEY = "checked_with"  # what else the scan depended on (pattern_guard.scan_context)
 
 
 def _digest(data: bytes) -> str:
@@ -52,9 +53,14 @@ def record(store: Store, case_id: str, written: Mapping[Path, str | bytes | None
     return out
 
 
-def unchanged(store: Store, case_id: str, recorded: object) -> bool:
-    """Whether the case's publishable files are exactly those `recorded` (publication.yaml's
-    `checked`), byte for byte: no file added, removed or changed, and no link among them."""
+def unchanged(store: Store, case_id: str, publication: object, context: str) -> bool:
+    """Whether the case's publishable files are exactly those publication.yaml's `checked`
+    records, byte for byte (no file added, removed or changed, and no link among them), and
+    were checked in the same `context` (pattern_guard.scan_context: the patterns, the
+    partnership's own lines, the case's professionals)."""
+    if not isinstance(publication, dict) or publication.get(CONTEXT_KEY) != context:
+        return False
+    recorded = publication.get(KEY)
     if not isinstance(recorded, dict) or not recorded:
         return False
     folder = store.case_dir(case_id)

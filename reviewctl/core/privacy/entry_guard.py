@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 # The keys whose values are made by reviewctl, never typed by someone: the git user who
 # ran a step, hashes (publish's `checked` digests among them), the paths of the documents it rendered.
-_MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded", "checked"}
+_MADE = {"by", "sha256", "email", "commit", "document", "letter", "acknowledgement", "recorded", "checked",
+         "checked_with"}
 # The option a recorded key came from, where its name differs (`note` is --message).
 _OPTION = {"note": "--message", "allow_reason": "--allow-reason", "summary": "--summary",
            "reason": "--reason", "rationale": "--reason",

@@ -17,6 +17,7 @@ what `publish` allowed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -282,6 +283,15 @@ def published_hits(store: Store, case_id: str) -> list[Hit]:
     if cannot:
         raise RefusedError(f"{case_id}: {cannot.describe()}")
     return hits
+
+
+def scan_context(store: Store, docs: Mapping[str, object]) -> str:
+    """Besides the files' bytes and what publish allowed, what decides what the publication
+    scan refuses: the patterns, the partnership's own lines and the case's professionals.
+    publish's record of the files it checked stands only while this is the same. (What
+    publish allowed is in its history entry, which a pull request may only add to.)"""
+    data = repr((patterns.GENERATION, own_lines(store), sorted(professionals(docs))))
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def publication_allowances(store: Store, case_id: str) -> dict[Allowance, int | None]:

@@ -11,7 +11,7 @@ from reviewctl.core.case.review_records import PlannedNotice, Publication
 from reviewctl.core.case.views import Row
 from reviewctl.core.privacy import checked_files
 from reviewctl.core.privacy.extract import Extracted
-from reviewctl.core.privacy.pattern_guard import published_hits
+from reviewctl.core.privacy.pattern_guard import published_hits, scan_context
 from reviewctl.core.privacy.published_files import Findings
 from reviewctl.core.privacy.redaction import findings, text_findings
 from reviewctl.core.signing.verify import require_verified
@@ -121,6 +121,7 @@ def publish(store: Store, case_id: str, *, where: str | None, embargo_until: dat
         record["libraries"] = yamlio.new_seq(libraries)
         # Every file publish has checked, as this step leaves them: validate looks again only at what differs.
         record[checked_files.KEY] = yamlio.new_map(checked_files.record(store, case_id, edit.extra))
+        record[checked_files.CONTEXT_KEY] = scan_context(store, edit.docs)
         # A route that publishes nothing ends publication in its own stage, as the workflow says.
         return (Act.PUBLISH, chosen.stage) if chosen is not None and chosen.stage else Act.PUBLISH
 

@@ -142,7 +142,7 @@ def _case_folder_problems(store: Store, folder: Path, seen: dict[str, Any], trus
     problems += _chronology_problems(store, folder)
     if "publication" in docs:  # the redaction guard holds after publication too
         problems += published_problems(store, folder, shown)
-        problems += _published_patterns(store, folder, docs["publication"], trust_checked)
+        problems += _published_patterns(store, folder, docs, trust_checked)
     return problems
 
 
@@ -184,17 +184,18 @@ def published_problems(store: Store, folder: Path, shown: str) -> list[Problem]:
         return [Problem.of(error)]
 
 
-def _published_patterns(store: Store, folder: Path, publication: object, trust_checked: bool) -> list[Problem]:
+def _published_patterns(store: Store, folder: Path, docs: dict[str, Any], trust_checked: bool) -> list[Problem]:
     """Identifiers nobody listed, in a published case's files, that `publish` did not allow (no key needed).
 
     With `trust_checked`, files byte for byte as publish checked them are not scanned again
     (core/privacy/checked_files.py); `validate --base` scans the cases a pull request touches whole."""
     from reviewctl.core.privacy.pattern_guard import (
         published_problems,  # lazy: its name (published_problems) is taken here
+        scan_context,
     )
 
-    recorded = publication.get(checked_files.KEY) if isinstance(publication, dict) else None
-    if trust_checked and checked_files.unchanged(store, folder.name, recorded):
+    if trust_checked and checked_files.unchanged(store, folder.name, docs["publication"],
+                                                 scan_context(store, docs)):
         return []
     try:
         return published_problems(store, folder.name)
