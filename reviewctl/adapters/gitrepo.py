@@ -21,6 +21,7 @@ from reviewctl.adapters.files import write_atomic
 from reviewctl.adapters.gitcommit import fast_import, plumbing_commit
 from reviewctl.adapters.gitread import GitReader
 from reviewctl.adapters.gitrun import Done, Git, GitError, Pending, fail, normal_key, parse_var_list, reason
+from reviewctl.adapters.gitstatus import Changes, Status
 from reviewctl.errors import BusyError, ReviewctlError, UnusableError
 
 NO_COMMIT = "0" * 40
@@ -388,41 +389,3 @@ class GitRepo(GitReader):
         if done.status != 0:
             raise UnusableError(f"git push failed: {reason(done.err)}; sync again to take in others' work")
         return ["pushed"]
-
-
-class Changes:
-    """`diff-index` and `ls-files --others` running beside the command (GitRepo.changes_later)."""
-
-    def __init__(self, repo: GitRepo, pathspec: str, pending: list[Pending]) -> None:
-        self.repo, self.pathspec, self.pending = repo, pathspec, pending
-
-    def paths(self) -> list[str]:
-        found: list[str] = []
-        try:
-            for pending in self.pending:
-                found += [p for p in pending.wait().out.decode("utf-8", "surrogateescape").split("\0") if p]
-        except GitError:
-            self.cancel()
-            return self.repo.changed_paths(self.pathspec)  # no HEAD yet, say: git status tells it
-        return found
-
-    def cancel(self) -> None:
-        for pending in self.pending:
-            pending.cancel()
-
-
-class Status:
-    """A `git status` running beside the command (GitRepo.changed_paths_later)."""
-
-    def __init__(self, repo: GitRepo, pending: Pending) -> None:
-        self.repo, self.pending = repo, pending
-
-    def paths(self) -> list[str]:
-        try:
-            done = self.pending.wait()
-        except GitError as error:
-            raise fail(error, "reading the status of the work tree") from None
-        return self.repo._status_paths(done.text)
-
-    def cancel(self) -> None:
-        self.pending.cancel()

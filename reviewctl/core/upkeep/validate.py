@@ -22,7 +22,7 @@ from reviewctl.core.workflow.load import Act
 from reviewctl.errors import ReviewctlError, UsageError
 
 if TYPE_CHECKING:
-    from reviewctl.adapters.gitrepo import Changes
+    from reviewctl.adapters.gitstatus import Changes
 
 
 def validate_problems(store: Store, base: str | None = None) -> list[Problem]:
