@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from helpers import Cli, refer
 
 from reviewctl.core.reports.cache import RACY_NS
@@ -100,3 +101,16 @@ def test_the_kept_output_goes_out_as_a_fresh_one_would(cli: Cli, store: Path) ->
     runs = [subprocess.run([sys.executable, "-m", "reviewctl", "list", "--format", "json"], cwd=store,
                            capture_output=True, env=env, timeout=120).stdout for _ in range(3)]
     assert runs[0] == runs[1] == runs[2] and "É".encode("latin-1") in runs[0]
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_that_cannot_be_written_is_an_error_and_keeps_no_memo(cli: Cli, store: Path) -> None:
+    # The memo's own failures are only a saving lost; the output's are the command's.
+    refer(cli)
+    warm(cli, store)
+    (store / ".git" / MEMO_NAME).unlink()
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "reviewctl", "list", "--format", "json"], cwd=store,
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode != 0 and "disk is full" in done.stderr and "Traceback" not in done.stderr
+    assert not (store / ".git" / MEMO_NAME).exists()

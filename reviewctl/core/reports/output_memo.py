@@ -15,6 +15,7 @@ renamed, so a reader never sees half of one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -81,31 +82,31 @@ class Keeper:
 def writing(store: Store, key: str | None) -> Iterator[Keeper | None]:
     """What to write the output into as it is made, kept as the memo for `key` when the
     block ends without an error and every write went through; None (nothing kept) without
-    a key or a writable .git."""
+    a key or a writable .git. An error of the block itself (stdout gone, say) goes on up."""
     path = _path(store) if key is not None else None
     if path is None:
         yield None
         return
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".reviewctl-list-json.", suffix=".tmp")
+        handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
     except OSError:
         yield None  # a store that cannot be written is only slower
         return
-    done = False
+    keeper = Keeper(handle)
+    keeper.write(f"{key}\n")
+    kept = False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            keeper = Keeper(handle)
-            keeper.write(f"{key}\n")
-            yield keeper
-            try:
-                handle.flush()
-            except OSError:
-                keeper.given_up = True
-        if not keeper.given_up:
-            os.replace(tmp, path)
-            done = True
-    except OSError:
-        pass  # the memo is only a saving: the output itself has gone out
+        yield keeper
+        try:  # the memo's own writing: a failure gives it up, never the command
+            handle.close()
+            if not keeper.given_up:
+                os.replace(tmp, path)
+                kept = True
+        except OSError:
+            pass
     finally:
-        if not done:
+        if not kept:
+            with contextlib.suppress(OSError):
+                handle.close()
             Path(tmp).unlink(missing_ok=True)
