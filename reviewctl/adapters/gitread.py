@@ -161,27 +161,11 @@ class GitReader:
         if self.resolve(commit) is None:
             raise UnusableError(f"git failed while reading {commit[:10]}: no such commit")
         names = self._object_names(commit, paths)
-        asked = "".join(f"{names[path]}\n" for path in paths if names[path] is not None).encode("utf-8")
-        try:
-            out = self.git.run("cat-file", "--batch", stdin=asked).out if asked else b""
-        except GitError as error:
-            raise fail(error, f"reading {commit[:10]}") from None
-        found: dict[str, str | None] = {}
-        at = 0
-        for path in paths:
-            if names[path] is None:
-                found[path] = None  # its folder is not in the commit
-                continue
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            at = end + 1
-            if len(header) == 3:  # <object> <type> <size>, then the content and a newline
-                size = int(header[2])
-                data = out[at:at + size]
-                at += size + 1
-                found[path] = data.decode("utf-8", errors="replace") if header[1] == b"blob" else None
-            else:  # <name> missing
-                found[path] = None
+        asked = [path for path in paths if names[path] is not None]
+        read = self._batch([str(names[path]) for path in asked], f"reading {commit[:10]}")
+        found: dict[str, str | None] = dict.fromkeys(paths)  # None: its folder is not in the commit
+        for path, got in zip(asked, read, strict=True):
+            found[path] = got[1].decode("utf-8", errors="replace") if got is not None and got[0] == b"blob" else None
         return found
 
     def blob_ids_at(self, commit: str, paths: list[str]) -> dict[str, str | None]:
@@ -206,21 +190,34 @@ class GitReader:
 
     def blob_texts(self, blobs: list[str]) -> dict[str, str]:
         """The text of each blob id, through one cat-file process."""
-        if not blobs:
-            return {}
-        try:
-            out = self.git.run("cat-file", "--batch", stdin="".join(f"{b}\n" for b in blobs).encode()).out
-        except GitError as error:
-            raise fail(error, "reading blobs") from None
-        found, at = {}, 0
-        for blob in blobs:
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            if len(header) != 3:  # "<blob> missing" (a partial clone, say)
+        found = {}
+        for blob, got in zip(blobs, self._batch(blobs, "reading blobs"), strict=True):
+            if got is None:  # a partial clone, say
                 raise UnusableError(f"git has no object {blob[:10]}; fetch the base branch again, then repeat")
-            size = int(header[2])
-            found[blob] = out[end + 1:end + 1 + size].decode("utf-8", errors="replace")
-            at = end + 1 + size + 1
+            found[blob] = got[1].decode("utf-8", errors="replace")
+        return found
+
+    def _batch(self, names: list[str], doing: str) -> list[tuple[bytes, bytes] | None]:
+        """(type, content) of each object `names` names, as `git cat-file --batch` gives them;
+        None where git has none."""
+        if not names:
+            return []
+        try:
+            out = self.git.run("cat-file", "--batch", stdin="".join(f"{n}\n" for n in names).encode("utf-8")).out
+        except GitError as error:
+            raise fail(error, doing) from None
+        found: list[tuple[bytes, bytes] | None] = []
+        at = 0
+        for _ in names:
+            end = out.index(b"\n", at)
+            header = out[at:end].rsplit(b" ", 2)
+            at = end + 1
+            if len(header) == 3 and header[2].isdigit():  # <object> <type> <size>, the content, a newline
+                size = int(header[2])
+                found.append((header[1], out[at:at + size]))
+                at += size + 1
+            else:  # <name> missing (or ambiguous)
+                found.append(None)
         return found
 
     def _object_names(self, commit: str, paths: list[str]) -> dict[str, str | None]:
