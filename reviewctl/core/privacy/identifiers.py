@@ -24,9 +24,7 @@ from reviewctl.core.privacy import folding
 from reviewctl.core.privacy import key_entry as keyentry
 from reviewctl.core.privacy import recipient_list as recipientlist
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, KeysUnavailable, case_entry
-from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE as IDENTIFIERS_FILE
-from reviewctl.core.privacy.published_files import LEGACY_FILE as LEGACY_FILE
-from reviewctl.core.privacy.published_files import stored_as as stored_as
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, LEGACY_FILE, stored_as
 from reviewctl.core.privacy.recipient_list import recipients, store_id, trusted
 from reviewctl.core.store.folder import Store
 from reviewctl.errors import InvalidDataError, RefusedError, UsageError

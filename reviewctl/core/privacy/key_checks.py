@@ -12,7 +12,7 @@ import hashlib
 from reviewctl.adapters.files import write_atomic
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.privacy.case_keys import PURGING, Keystore
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, stored_as
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, stored_as
 from reviewctl.core.privacy.recipient_list import Listing, Member, read, read_at, shown_members
 from reviewctl.core.privacy.reconcile import purges_to_finish
 from reviewctl.core.signing.base_branch import base_ref, resolve_base

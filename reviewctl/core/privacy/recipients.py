@@ -14,8 +14,8 @@ from pathlib import Path
 
 from reviewctl.adapters import agecrypt
 from reviewctl.adapters.agecrypt import CryptoError
-from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.case_keys import Keystore, identities
+from reviewctl.core.privacy.published_files import stored_as
 from reviewctl.core.privacy.recipient_list import (
     NAME_SHAPE,
     Member,
@@ -97,7 +97,7 @@ def remove(store: Store, name: str, dry_run: bool) -> tuple[Outcome | None, Plan
             raise RefusedError(f"{name} is not a recipient (recipients: {names})")
         remaining = [m for m in members if m.name != name]
         keystore = Keystore(store)
-        encrypted = [c for c in store.case_ids() if identifiers.stored_as(store, c) == "encrypted"]
+        encrypted = [c for c in store.case_ids() if stored_as(store, c) == "encrypted"]
         held = keystore.case_ids()
         if (encrypted or held) and not remaining:
             raise RefusedError(f"{name} is the last recipient, and {len(set(encrypted) | set(held))} cases have "

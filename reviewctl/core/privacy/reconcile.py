@@ -32,8 +32,8 @@ from reviewctl.adapters.agecrypt import Identities
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy import key_entry as keyentry
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, identities, known_cases
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE
 from reviewctl.core.privacy.key_entry import Entry
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, stored_as
 from reviewctl.core.privacy.recipient_list import Listing, Member, on_base, read, refuse_uncommitted, shown_members
 from reviewctl.core.signing.base_branch import base_ref
 from reviewctl.core.store.folder import Store
@@ -211,7 +211,7 @@ def plan(store: Store, keystore: Keystore, listing: Listing, wrap_for: list[Memb
     `only`: the cases to look at (None: every one)."""
     planner = _Planner(store, keystore, listing, wrap_for, mine)
     cases = store.case_ids() if only is None else sorted(c for c in only if (store.cases_dir / c).is_dir())
-    encrypted = {c for c in cases if identifiers.stored_as(store, c) == "encrypted"}
+    encrypted = {c for c in cases if stored_as(store, c) == "encrypted"}
     held, purging = set(keystore.case_ids()), set(keystore.case_ids(PURGING))
     if only is not None:
         held, purging = held & only, purging & only

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from reviewctl.adapters.calendar import add_months
 from reviewctl.core.case.files import CaseFiles
-from reviewctl.core.privacy import identifiers
+from reviewctl.core.privacy.published_files import stored_as
 from reviewctl.core.store.folder import CONFIG_FILE, Store
 from reviewctl.core.workflow.load import Act
 from reviewctl.errors import InvalidDataError
@@ -59,7 +59,7 @@ def due_date(store: Store, files: CaseFiles) -> tuple[date, Due] | None:
     if closed is None or period is None:
         return None
     destroy = add_months(closed, period.years * 12 + period.months)
-    state = "purged" if case.identifiers_purged else identifiers.stored_as(store, case_id) or "none"
+    state = "purged" if case.identifiers_purged else stored_as(store, case_id) or "none"
     return destroy, Due(case_id, case.type, case.stage, closed, str(period), destroy, state)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from reviewctl.core.case.documents import DOCUMENT_FILES
 from reviewctl.core.case.review_records import KINDS, STATUSES
 from reviewctl.core.case.statutory_records import OUTCOMES
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, LEGACY_FILE
 from reviewctl.core.reports.cache import load_index
 from reviewctl.core.reports.case_data import history_rows, show_case
 from reviewctl.core.reports.site_pages import Pages

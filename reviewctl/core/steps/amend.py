@@ -16,6 +16,7 @@ from reviewctl.core.case.fields import convert, current, put, resolve
 from reviewctl.core.case.files import CaseFiles
 from reviewctl.core.case.models import Case
 from reviewctl.core.case.paths import Documents, lookup
+from reviewctl.core.privacy.published_files import stored_as
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.recorded import plain_copy
 from reviewctl.core.store.step import (
@@ -174,7 +175,7 @@ def _kept(store: Store, case_id: str, old: object) -> object:
     from reviewctl.core.privacy import identifiers  # lazy: loads secrets, pyrage
     from reviewctl.core.privacy.redaction import Guard  # lazy: loads secrets, xml
 
-    if not isinstance(old, str) or identifiers.stored_as(store, case_id) is None:
+    if not isinstance(old, str) or stored_as(store, case_id) is None:
         return old
     confidential = identifiers.read(store, case_id)
     guard = Guard.build(confidential, store.config.redaction.allow) if confidential else None

@@ -10,7 +10,8 @@ from pathlib import Path
 from reviewctl.core.case.models import Case
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.case_keys import Keystore
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, Confidential
+from reviewctl.core.privacy.identifiers import Confidential
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, LEGACY_FILE, stored_as
 from reviewctl.core.steps.write import finish
 from reviewctl.core.store.folder import Store
 from reviewctl.core.store.step import Edit, StepOptions, check_date, history_entry, store_commit_message
@@ -36,7 +37,7 @@ def save(edit: Edit, confidential: Confidential, step: str, options: StepOptions
     """Encrypt `confidential` into the case (plain confidential.yaml goes), as the step `step`."""
     store, case_id = edit.store, edit.case_id
     identifiers.require_recipients(store)
-    kind = identifiers.stored_as(store, case_id)
+    kind = stored_as(store, case_id)
     secrets = identifiers.case_keys(store, case_id) if kind == "encrypted" else None
     sealed = _sealed(store, case_id, confidential, secrets)
     folder = store.case_dir(case_id)
@@ -110,7 +111,7 @@ def migrate(store: Store, dry_run: bool) -> tuple[Outcome | None, list[str]]:
     identifiers.require_recipients(store)
     with store_lock(store):
         refuse_if_interrupted(store)
-        cases = [c for c in store.case_ids() if identifiers.stored_as(store, c) == "plain"]
+        cases = [c for c in store.case_ids() if stored_as(store, c) == "plain"]
         if not cases:
             return None, []
         changes: dict[Path, str | None] = {}

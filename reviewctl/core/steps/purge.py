@@ -8,7 +8,8 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.case.models import Case
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.case_keys import PURGING, Keystore, KeysUnavailable
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE, LEGACY_FILE, PURGED_KEY
+from reviewctl.core.privacy.identifiers import PURGED_KEY
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE, LEGACY_FILE, stored_as
 from reviewctl.core.privacy.reconcile import purges_to_finish
 from reviewctl.core.privacy.retention import check_types, closed_on, due_date
 from reviewctl.core.steps.confidential import record_in_history
@@ -73,7 +74,7 @@ def purge(store: Store, case_id: str, reason: str | None, force: bool, options: 
                 keystore.remove(case_id)
                 return None, f"{case_id}: removed its key, which an interrupted purge had left in {keystore.path}"
             raise RefusedError(f"{case_id}: its identifiers were already purged on {case.identifiers_purged.date}")
-        kind = identifiers.stored_as(store, case_id)
+        kind = stored_as(store, case_id)
         if kind is None:
             raise RefusedError(f"{case_id}: has no identifiers to purge")
         when = check_date(options.date, edit)

@@ -9,6 +9,7 @@ from reviewctl.adapters import yamlio
 from reviewctl.core.case.statutory_records import Profile
 from reviewctl.core.privacy import identifiers
 from reviewctl.core.privacy.identifiers import Confidential
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE
 from reviewctl.core.steps.confidential import keystore_written
 from reviewctl.core.steps.profile import checked_details
 from reviewctl.core.steps.write import finish, render_document
@@ -109,7 +110,7 @@ def refer(store: Store, *, case_type: str, subject: str, referrer: str,
             return finish(edit, step, f"-> {workflow.initial}", options)
         identifiers.require_recipients(store)
         sealed = identifiers.seal(store, case_id, identifying)
-        edit.extra[store.case_dir(case_id) / identifiers.IDENTIFIERS_FILE] = sealed.ciphertext
+        edit.extra[store.case_dir(case_id) / IDENTIFIERS_FILE] = sealed.ciphertext
         edit.identifiers = identifying
         with keystore_written(store, case_id, sealed.entry, options.dry_run):
             return finish(edit, step, f"-> {workflow.initial}", options)

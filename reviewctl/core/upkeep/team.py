@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reviewctl.adapters.files import write_atomic
-from reviewctl.core.privacy.identifiers import IDENTIFIERS_FILE
+from reviewctl.core.privacy.published_files import IDENTIFIERS_FILE
 from reviewctl.core.privacy.recipient_list import STORE_FILE
 from reviewctl.core.privacy.reconcile import reconcile
 from reviewctl.core.store.folder import CASES_DIR, Store

@@ -17,6 +17,7 @@ from reviewctl.core.case.models import check_id
 from reviewctl.core.case.problems import Problem
 from reviewctl.core.case.schema_errors import errors_of
 from reviewctl.core.privacy import checked_files
+from reviewctl.core.privacy.published_files import stored_as
 from reviewctl.core.store.confinement import case_tree_problems
 from reviewctl.core.store.folder import Store, read_documents
 from reviewctl.core.workflow.conformance import case_problems
@@ -170,7 +171,6 @@ def published_problems(store: Store, folder: Path, shown: str) -> list[Problem]:
     """The redaction check of a published case (its keys live outside the store: checked every time)."""
     # Imported here: only a published case needs the keys and the redaction checks.
     from reviewctl.core.privacy.case_keys import KeysUnavailable  # lazy: loads secrets, pyrage
-    from reviewctl.core.privacy.identifiers import stored_as  # lazy: loads secrets, pyrage
     from reviewctl.core.privacy.redaction import findings  # lazy: loads secrets, xml
 
     if stored_as(store, folder.name) == "encrypted" and _keys_unavailable(store):
